@@ -1,0 +1,137 @@
+//! Roles, sign-in, tokens and integration clients.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use crate::registry::FacilityRef;
+
+labelled_enum! {
+    /// What a signed-in person does in the network (see DESIGN.md, "Who uses it").
+    pub enum Role {
+        Admin = "admin", "Quản trị hệ thống", "Administrator";
+        HealthDepartment = "health_department", "Sở Y tế", "Health department";
+        Director = "director", "Giám đốc", "Director";
+        Planner = "planner", "Phòng Kế hoạch – Nghiệp vụ", "Planning officer";
+        NursingHead = "nursing_head", "Phòng Điều dưỡng", "Nursing head";
+        DepartmentHead = "department_head", "Trưởng khoa", "Department head";
+        Clinician = "clinician", "Nhân viên y tế", "Clinician";
+        StationHead = "station_head", "Trưởng trạm y tế", "Station head";
+    }
+}
+
+labelled_enum! {
+    /// A permission an integration client (e.g. a hospital HIS) may be granted.
+    pub enum ApiScope {
+        RegistryRead = "registry_read", "Đọc danh mục cơ sở, khoa, nhân sự", "Read the registry";
+        ReferralsRead = "referrals_read", "Đọc hồ sơ chuyển tuyến", "Read referrals";
+        ReferralsWrite = "referrals_write", "Tạo và xử lý chuyển tuyến", "Create and handle referrals";
+        RotationsRead = "rotations_read", "Đọc lịch luân phiên", "Read rotation schedules";
+        ConsultationsRead = "consultations_read", "Đọc lịch hội chẩn", "Read consultations";
+        PlansRead = "plans_read", "Đọc kế hoạch và chỉ tiêu", "Read plans and indicators";
+    }
+}
+
+/// Credentials for `POST /auth/login`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    /// Login name.
+    #[validate(length(min = 1, max = 64))]
+    pub username: String,
+    /// Password.
+    #[validate(length(min = 1, max = 128))]
+    pub password: String,
+}
+
+/// The tokens a sign-in or refresh gives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenPair {
+    /// Short-lived JWT for the `Authorization: Bearer` header.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Single-use token for `POST /auth/refresh`; each use gives a new one.
+    pub refresh_token: String,
+    /// Seconds until the refresh token expires.
+    pub refresh_expires_in: i64,
+}
+
+/// Body of `POST /auth/refresh` and `POST /auth/logout`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefreshRequest {
+    /// The refresh token received last.
+    #[validate(length(min = 1, max = 256))]
+    pub refresh_token: String,
+}
+
+/// The signed-in principal, as `GET /me` describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    /// User id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+    /// Role.
+    pub role: Role,
+    /// The facility the user belongs to.
+    pub facility: FacilityRef,
+    /// Linked staff record, if the user is a member of staff.
+    pub staff_id: Option<i64>,
+}
+
+/// An integration client as listed to admins (its token is never shown again).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiClient {
+    /// Id.
+    pub id: i64,
+    /// Name, e.g. the hospital system it belongs to.
+    pub name: String,
+    /// Facility the client acts for.
+    pub facility_id: i64,
+    /// Granted scopes.
+    pub scopes: Vec<ApiScope>,
+    /// First characters of the token, to recognise it.
+    pub token_prefix: String,
+    /// Created at.
+    pub created_at: DateTime<Utc>,
+    /// Last successful use.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Revoked at, when revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Body of `POST /api-clients`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewApiClient {
+    /// Name of the integrating system.
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::validation::not_blank")
+    )]
+    pub name: String,
+    /// Facility the client acts for.
+    pub facility_id: i64,
+    /// Scopes to grant (at least one).
+    #[validate(length(min = 1, max = 16))]
+    pub scopes: Vec<ApiScope>,
+}
+
+/// The answer to creating an integration client: the only time the token is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiClientCreated {
+    /// The client.
+    pub client: ApiClient,
+    /// The bearer token; store it now, it cannot be shown again.
+    pub token: String,
+}

@@ -1,0 +1,21 @@
+//! Tuyến's shared vocabulary: domain enums with Vietnamese/English labels, the API's
+//! request and response types, error codes, validation messages and the pure rules that
+//! both the backend and the single-page app apply.
+//!
+//! This crate stays client-safe: no database or web-server types, so it compiles to
+//! `wasm32-unknown-unknown`. OpenAPI schemas are derived only behind the `openapi`
+//! feature, which the backend turns on.
+#![forbid(unsafe_code)]
+
+#[macro_use]
+mod labels;
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod page;
+pub mod registry;
+pub mod validation;
+
+pub use i18n::{Labelled, Lang};
