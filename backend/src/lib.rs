@@ -1,1 +1,16 @@
+//! Tuyến backend: the API server, its services and the `tuyen` command line.
 #![forbid(unsafe_code)]
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod idempotency;
+pub mod openapi;
+pub mod registry;
+pub mod schema;
+pub mod system;

@@ -1,2 +1,136 @@
+//! `tuyen`: the Tuyến server and its maintenance commands.
 #![forbid(unsafe_code)]
-fn main() {}
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+use tuyen::app::{Application, spec_json};
+use tuyen::config::{Settings, jwt_secret};
+use tuyen::db::{Db, DbUrl};
+
+#[derive(Parser)]
+#[command(name = "tuyen", version, about = "Tuyến — điều phối mạng lưới y tế")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Args, Clone)]
+struct DbArgs {
+    /// SQLite file path or postgres:// URL (default: DATA_DIR/tuyen.sqlite3).
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+    /// Folder for the SQLite database and the generated JWT secret.
+    #[arg(long, env = "TUYEN_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+}
+
+impl DbArgs {
+    fn url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            self.data_dir
+                .join("tuyen.sqlite3")
+                .to_string_lossy()
+                .into_owned()
+        })
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API, the docs and the SPA (the default).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "TUYEN_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Built SPA folder (index.html, frontend.js, frontend_bg.wasm).
+        #[arg(long, env = "TUYEN_STATIC_DIR", default_value = "dist")]
+        static_dir: PathBuf,
+        /// Do not load the demo network into an empty database.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Apply pending migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Print the OpenAPI document (what `openapi/openapi.json` must hold).
+    Openapi,
+}
+
+fn init_tracing() {
+    let filter = EnvFilter::try_from_env("TUYEN_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("TUYEN_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or_else(|| {
+        // Plain `tuyen` serves with the defaults.
+        match Cli::parse_from(["tuyen", "serve"]).command {
+            Some(command) => command,
+            None => Command::Openapi,
+        }
+    });
+    match command {
+        Command::Openapi => {
+            print!("{}", spec_json()?);
+        }
+        Command::Migrate { db } => {
+            init_tracing();
+            let url = db.url();
+            Db::connect(&url)?;
+            println!(
+                "Đã cập nhật cơ sở dữ liệu: {}",
+                DbUrl::parse(&url).redacted()
+            );
+        }
+        Command::Serve {
+            bind,
+            db,
+            static_dir,
+            no_demo,
+        } => {
+            init_tracing();
+            let settings = Settings {
+                bind,
+                database_url: db.url(),
+                jwt_secret: jwt_secret(std::env::var("TUYEN_JWT_SECRET").ok(), &db.data_dir)?,
+                data_dir: db.data_dir.clone(),
+                static_dir: static_dir.exists().then_some(static_dir.clone()),
+                load_demo: !no_demo,
+                access_ttl_secs: 15 * 60,
+                refresh_ttl_secs: 30 * 24 * 3600,
+            };
+            if settings.static_dir.is_none() {
+                tracing::warn!(dir = %static_dir.display(), "SPA folder missing; serving the API only (run `make spa`)");
+            }
+            let database = DbUrl::parse(&settings.database_url).redacted();
+            let demo = settings.load_demo;
+            let app = Application::build(settings)?;
+            let url = format!("http://{}:{}", bind.ip(), app.port());
+            println!("Tuyến đang chạy tại {url}  (API: {url}/api/v1, tài liệu API: {url}/docs/)");
+            println!("Cơ sở dữ liệu: {database}");
+            if demo {
+                println!("Tài khoản demo (mật khẩu: {}):", tuyen::demo::DEMO_PASSWORD);
+                for (username, role, facility) in tuyen::demo::demo_logins() {
+                    println!("  {username:<14} {role:<28} {facility}");
+                }
+            }
+            app.run().await?;
+        }
+    }
+    Ok(())
+}

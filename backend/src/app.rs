@@ -1,0 +1,222 @@
+//! Builds the actix application: state, middleware, API routes, docs, metrics and the
+//! SPA. `main` and the tests start the same [`Application`].
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse, fn_service};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use futures_util::FutureExt;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::Keys;
+use crate::auth::service::TokenIssuer;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::{ApiError, extractors};
+use crate::openapi::ApiDoc;
+
+/// Largest JSON body accepted (a referral with attachments metadata fits easily).
+pub const JSON_LIMIT: usize = 256 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Token issuing and verification.
+    pub tokens: TokenIssuer,
+    /// Access-token keys (also inside `tokens`).
+    pub keys: Keys,
+    /// Settings.
+    pub settings: Arc<Settings>,
+}
+
+/// Every `/api/v1` route, in one place: each module registers its own.
+pub fn api(cfg: &mut ServiceConfig) {
+    crate::auth::routes::configure(cfg);
+    crate::registry::routes::configure(cfg);
+    cfg.service(crate::system::audit_events);
+}
+
+/// The OpenAPI document generated from the routes.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    let (_, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(crate::system::healthz)
+        .service(crate::system::readyz)
+        .service(scope::scope("/api/v1").configure(api))
+        .split_for_parts();
+    spec
+}
+
+/// The spec as committed in `openapi/openapi.json`.
+pub fn spec_json() -> anyhow::Result<String> {
+    Ok(format!("{}\n", spec().to_pretty_json()?))
+}
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+}
+
+async fn api_not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found("Không có tài nguyên API này"))
+}
+
+/// A running server bound to a port.
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects the database (migrating, loading demo data into an empty one), binds the
+    /// listener and prepares the server; [`Application::run`] serves.
+    pub fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = Db::connect(&settings.database_url)?;
+        if settings.load_demo {
+            crate::demo::load_if_empty(&db)?;
+        }
+        let keys = Keys::new(&settings.jwt_secret);
+        let state = AppState {
+            tokens: TokenIssuer::new(&settings, keys.clone()),
+            keys,
+            db,
+            settings: Arc::new(settings),
+        };
+        let listener = TcpListener::bind(state.settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let metrics = PrometheusMetricsBuilder::new("tuyen")
+            .endpoint("/metrics")
+            .build()
+            .map_err(|e| anyhow::anyhow!("metrics: {e}"))?;
+        let server = serve(listener, state.clone(), metrics)?;
+        Ok(Application {
+            server,
+            port,
+            state,
+        })
+    }
+
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests use its database).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until stopped.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(
+    listener: TcpListener,
+    state: AppState,
+    metrics: PrometheusMetrics,
+) -> anyhow::Result<Server> {
+    let static_dir = state.settings.static_dir.clone();
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let (app, spec) = App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .app_data(data.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(JSON_LIMIT)
+                    .error_handler(extractors::json),
+            )
+            .app_data(web::QueryConfig::default().error_handler(extractors::query))
+            .app_data(web::PathConfig::default().error_handler(extractors::path))
+            .app_data(web::PayloadConfig::default().limit(JSON_LIMIT))
+            .service(crate::system::healthz)
+            .service(crate::system::readyz)
+            .service(
+                scope::scope("/api/v1")
+                    .configure(api)
+                    .default_service(web::to(api_not_found)),
+            )
+            .split_for_parts();
+        let app = app
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", spec))
+            .route(
+                "/docs",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header((header::LOCATION, "/docs/"))
+                        .finish()
+                }),
+            )
+            .service(web::scope("/api").default_service(web::to(api_not_found)));
+        let app = match &static_dir {
+            Some(dir) => app.service(spa(dir.clone())),
+            None => app,
+        };
+        app.wrap(security_headers())
+            .wrap(Compress::default())
+            .wrap(metrics.clone())
+            .wrap_fn(|req, srv| {
+                let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                actix_web::dev::Service::call(srv, req).map(move |result| {
+                    result.map(|mut response| {
+                        if let Some(id) = request_id
+                            && let Ok(value) = HeaderValue::from_str(&id)
+                        {
+                            response
+                                .headers_mut()
+                                .insert(HeaderName::from_static("x-request-id"), value);
+                        }
+                        response
+                    })
+                })
+            })
+            .wrap(TracingLogger::default())
+    })
+    .listen(listener)?
+    .shutdown_timeout(10)
+    .run();
+    Ok(server)
+}
+
+/// The built SPA: files as they are, `index.html` for any client-side route.
+fn spa(dir: PathBuf) -> Files {
+    let index = dir.join("index.html");
+    Files::new("/", dir)
+        .index_file("index.html")
+        .prefer_utf8(true)
+        .default_handler(fn_service(move |req: ServiceRequest| {
+            let index = index.clone();
+            async move {
+                let (req, _) = req.into_parts();
+                let response = match NamedFile::open(&index) {
+                    Ok(file) => file.into_response(&req),
+                    Err(_) => HttpResponse::NotFound().body("SPA not built: run `make spa`"),
+                };
+                Ok(ServiceResponse::new(req, response))
+            }
+        }))
+}

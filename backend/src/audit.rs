@@ -1,0 +1,191 @@
+//! The audit trail: every change (and every read of patient data) is written in the
+//! same transaction as the change itself, so neither exists without the other.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use shared::audit::{AuditEvent, AuditQuery};
+
+use crate::auth::{Action, Principal, authorize};
+use crate::db::{AnyConn, utc};
+use crate::error::ApiError;
+use crate::http::{page_of, parse_cursor};
+use crate::schema::audit_events;
+
+/// Who an event is attributed to when no principal acted (start-up, demo data).
+pub const SYSTEM: &str = "system";
+
+/// One event to write.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// Entity kind.
+    pub entity: &'a str,
+    /// Entity id.
+    pub entity_id: String,
+    /// Action.
+    pub action: &'a str,
+    /// Facility whose data it is.
+    pub facility_id: Option<i64>,
+    /// Changes.
+    pub changes: Value,
+}
+
+/// Writes an event attributed to a principal.
+pub fn record(conn: &mut AnyConn, by: &Principal, entry: Entry<'_>) -> QueryResult<()> {
+    insert(
+        conn,
+        by.user_id(),
+        by.client_id(),
+        &by.label(),
+        by.request_id.as_deref(),
+        entry,
+    )
+}
+
+/// Writes an event attributed to a user who is not (yet) a principal, e.g. at sign-in.
+pub fn record_as_user(
+    conn: &mut AnyConn,
+    user_id: Option<i64>,
+    label: &str,
+    request_id: Option<&str>,
+    entry: Entry<'_>,
+) -> QueryResult<()> {
+    insert(conn, user_id, None, label, request_id, entry)
+}
+
+fn insert(
+    conn: &mut AnyConn,
+    user_id: Option<i64>,
+    client_id: Option<i64>,
+    actor: &str,
+    request_id: Option<&str>,
+    entry: Entry<'_>,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_events::table)
+        .values((
+            audit_events::at.eq(crate::db::now()),
+            audit_events::actor_user_id.eq(user_id),
+            audit_events::actor_client_id.eq(client_id),
+            audit_events::actor.eq(actor),
+            audit_events::entity.eq(entry.entity),
+            audit_events::entity_id.eq(entry.entity_id),
+            audit_events::action.eq(entry.action),
+            audit_events::facility_id.eq(entry.facility_id),
+            audit_events::changes.eq(entry.changes.to_string()),
+            audit_events::request_id.eq(request_id),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The changed top-level fields of two versions of a record: `{field: [old, new]}`.
+/// Bookkeeping fields (`version`, timestamps) are left out.
+pub fn diff(old: &impl Serialize, new: &impl Serialize) -> Value {
+    let as_map = |value: Value| match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    let old = as_map(serde_json::to_value(old).unwrap_or(Value::Null));
+    let new = as_map(serde_json::to_value(new).unwrap_or(Value::Null));
+    let mut changes = Map::new();
+    for (field, after) in &new {
+        if matches!(field.as_str(), "version" | "created_at" | "updated_at") {
+            continue;
+        }
+        let before = old.get(field).cloned().unwrap_or(Value::Null);
+        if &before != after {
+            changes.insert(field.clone(), Value::Array(vec![before, after.clone()]));
+        }
+    }
+    Value::Object(changes)
+}
+
+/// The whole record, for a create.
+pub fn snapshot(record: &impl Serialize) -> Value {
+    serde_json::to_value(record).unwrap_or(Value::Null)
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+struct AuditRow {
+    id: i64,
+    at: NaiveDateTime,
+    actor_user_id: Option<i64>,
+    actor_client_id: Option<i64>,
+    actor: String,
+    entity: String,
+    entity_id: String,
+    action: String,
+    facility_id: Option<i64>,
+    changes: String,
+    request_id: Option<String>,
+}
+
+impl From<AuditRow> for AuditEvent {
+    fn from(row: AuditRow) -> AuditEvent {
+        AuditEvent {
+            id: row.id,
+            at: utc(row.at),
+            actor_user_id: row.actor_user_id,
+            actor_client_id: row.actor_client_id,
+            actor: row.actor,
+            entity: row.entity,
+            entity_id: row.entity_id,
+            action: row.action,
+            facility_id: row.facility_id,
+            changes: serde_json::from_str(&row.changes).unwrap_or(Value::Null),
+            request_id: row.request_id,
+        }
+    }
+}
+
+/// Lists audit events (admins), oldest first, with filters.
+pub fn list(
+    conn: &mut AnyConn,
+    by: &Principal,
+    query: &AuditQuery,
+) -> Result<shared::page::Page<AuditEvent>, ApiError> {
+    authorize(by, Action::ReadAudit)?;
+    let limit = shared::page::clamp_limit(query.limit);
+    let mut rows = audit_events::table
+        .select(AuditRow::as_select())
+        .into_boxed();
+    if let Some(entity) = &query.entity {
+        rows = rows.filter(audit_events::entity.eq(entity.clone()));
+    }
+    if let Some(entity_id) = &query.entity_id {
+        rows = rows.filter(audit_events::entity_id.eq(entity_id.clone()));
+    }
+    if let Some(actor) = query.actor_user_id {
+        rows = rows.filter(audit_events::actor_user_id.eq(actor));
+    }
+    if let Some(action) = &query.action {
+        rows = rows.filter(audit_events::action.eq(action.clone()));
+    }
+    if let Some(since) = query.since {
+        rows = rows.filter(audit_events::at.ge(since.naive_utc()));
+    }
+    if let Some(after) = parse_cursor(query.cursor.as_deref())? {
+        rows = rows.filter(audit_events::id.gt(after));
+    }
+    let rows = rows
+        .order(audit_events::id.asc())
+        .limit(limit + 1)
+        .load::<AuditRow>(conn)?;
+    let events = rows.into_iter().map(AuditEvent::from).collect();
+    Ok(page_of(events, limit, |event: &AuditEvent| event.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_lists_only_changed_fields() {
+        let old = json!({"name": "A", "phone": null, "version": 1, "updated_at": "x"});
+        let new = json!({"name": "B", "phone": null, "version": 2, "updated_at": "y"});
+        assert_eq!(diff(&old, &new), json!({"name": ["A", "B"]}));
+    }
+}

@@ -1,0 +1,443 @@
+//! Diesel queries for accounts, refresh tokens, integration clients and facility scope.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use shared::auth::{ApiScope, Role};
+
+use super::principal::{Actor, FacilityScope};
+use crate::db::{AnyConn, utc};
+use crate::error::ApiError;
+use crate::schema::{api_clients, facilities, refresh_tokens, support_links, users};
+
+/// A `users` row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub full_name: String,
+    pub role: String,
+    pub facility_id: i64,
+    pub staff_id: Option<i64>,
+    pub active: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_login_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl UserRow {
+    /// The role, refusing a value the code does not know.
+    pub fn role(&self) -> Result<Role, ApiError> {
+        self.role
+            .parse()
+            .map_err(|_| ApiError::internal(format!("unknown role {:?}", self.role)))
+    }
+
+    /// The API view (never the password hash).
+    pub fn into_api(self) -> Result<shared::registry::User, ApiError> {
+        Ok(shared::registry::User {
+            role: self.role()?,
+            id: self.id,
+            username: self.username,
+            full_name: self.full_name,
+            facility_id: self.facility_id,
+            staff_id: self.staff_id,
+            active: self.active,
+            last_login_at: self.last_login_at.map(utc),
+            version: self.version,
+            created_at: utc(self.created_at),
+        })
+    }
+}
+
+/// A new `users` row.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUserRow<'a> {
+    pub username: &'a str,
+    pub password_hash: &'a str,
+    pub full_name: &'a str,
+    pub role: &'a str,
+    pub facility_id: i64,
+    pub staff_id: Option<i64>,
+    pub active: bool,
+    pub failed_logins: i32,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Finds a user by id.
+pub fn find_user(conn: &mut AnyConn, id: i64) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Finds a user by login name.
+pub fn find_user_by_username(conn: &mut AnyConn, username: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Inserts a user, returning its id.
+pub fn insert_user(conn: &mut AnyConn, row: &NewUserRow<'_>) -> QueryResult<i64> {
+    diesel::insert_into(users::table)
+        .values(row)
+        .returning(users::id)
+        .get_result(conn)
+}
+
+/// Lists users by id after `after`, with filters.
+pub fn list_users(
+    conn: &mut AnyConn,
+    facility_id: Option<i64>,
+    role: Option<Role>,
+    q: Option<&str>,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<UserRow>> {
+    let mut query = users::table.select(UserRow::as_select()).into_boxed();
+    if let Some(facility_id) = facility_id {
+        query = query.filter(users::facility_id.eq(facility_id));
+    }
+    if let Some(role) = role {
+        query = query.filter(users::role.eq(role.as_str()));
+    }
+    if let Some(q) = q {
+        let pattern = format!("%{}%", crate::registry::repo::escape_like(q));
+        query = query.filter(
+            users::username
+                .like(pattern.clone())
+                .escape('\\')
+                .or(users::full_name.like(pattern).escape('\\')),
+        );
+    }
+    if let Some(after) = after {
+        query = query.filter(users::id.gt(after));
+    }
+    query.order(users::id.asc()).limit(limit).load(conn)
+}
+
+/// Replaces the editable fields when the version still matches; returns rows changed.
+#[allow(clippy::too_many_arguments)]
+pub fn update_user(
+    conn: &mut AnyConn,
+    id: i64,
+    version: i64,
+    full_name: &str,
+    role: Role,
+    facility_id: i64,
+    staff_id: Option<i64>,
+    active: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.filter(users::id.eq(id).and(users::version.eq(version))))
+        .set((
+            users::full_name.eq(full_name),
+            users::role.eq(role.as_str()),
+            users::facility_id.eq(facility_id),
+            users::staff_id.eq(staff_id),
+            users::active.eq(active),
+            users::version.eq(version + 1),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// Sets a new password hash and clears any lock.
+pub fn set_password(
+    conn: &mut AnyConn,
+    id: i64,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<NaiveDateTime>),
+            users::version.eq(users::version + 1),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// Records a failed sign-in: counts it, and locks the account when the limit is hit.
+pub fn record_failed_login(
+    conn: &mut AnyConn,
+    id: i64,
+    failures: i32,
+    locked_until: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::failed_logins.eq(failures),
+            users::locked_until.eq(locked_until),
+        ))
+        .execute(conn)
+}
+
+/// Records a successful sign-in.
+pub fn record_login(conn: &mut AnyConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<NaiveDateTime>),
+            users::last_login_at.eq(Some(now)),
+        ))
+        .execute(conn)
+}
+
+/// A `refresh_tokens` row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct RefreshTokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub family: String,
+    pub token_hash: String,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Stores a refresh token's hash.
+pub fn insert_refresh_token(
+    conn: &mut AnyConn,
+    user_id: i64,
+    family: &str,
+    token_hash: &str,
+    expires_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::user_id.eq(user_id),
+            refresh_tokens::family.eq(family),
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::expires_at.eq(expires_at),
+            refresh_tokens::created_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// Finds a refresh token by hash.
+pub fn find_refresh_token(
+    conn: &mut AnyConn,
+    token_hash: &str,
+) -> QueryResult<Option<RefreshTokenRow>> {
+    refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select(RefreshTokenRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks a refresh token used, only if it was still unused (so two concurrent uses
+/// cannot both succeed); returns rows changed.
+pub fn mark_refresh_used(conn: &mut AnyConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table.filter(
+            refresh_tokens::id
+                .eq(id)
+                .and(refresh_tokens::used_at.is_null())
+                .and(refresh_tokens::revoked_at.is_null()),
+        ),
+    )
+    .set(refresh_tokens::used_at.eq(Some(now)))
+    .execute(conn)
+}
+
+/// Revokes every token of a family (logout, or reuse of a rotated token).
+pub fn revoke_family(conn: &mut AnyConn, family: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table.filter(
+            refresh_tokens::family
+                .eq(family)
+                .and(refresh_tokens::revoked_at.is_null()),
+        ),
+    )
+    .set(refresh_tokens::revoked_at.eq(Some(now)))
+    .execute(conn)
+}
+
+/// An `api_clients` row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = api_clients)]
+pub struct ApiClientRow {
+    pub id: i64,
+    pub name: String,
+    pub facility_id: i64,
+    pub scopes: String,
+    pub token_hash: String,
+    pub token_prefix: String,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+impl ApiClientRow {
+    /// Granted scopes (unknown ones are ignored).
+    pub fn scopes(&self) -> Vec<ApiScope> {
+        self.scopes
+            .split_whitespace()
+            .filter_map(|scope| scope.parse().ok())
+            .collect()
+    }
+
+    /// The API view.
+    pub fn into_api(self) -> shared::auth::ApiClient {
+        shared::auth::ApiClient {
+            scopes: self.scopes(),
+            id: self.id,
+            name: self.name,
+            facility_id: self.facility_id,
+            token_prefix: self.token_prefix,
+            created_at: utc(self.created_at),
+            last_used_at: self.last_used_at.map(utc),
+            revoked_at: self.revoked_at.map(utc),
+        }
+    }
+}
+
+/// Finds a non-revoked client by token hash.
+pub fn find_active_client_by_token(
+    conn: &mut AnyConn,
+    token_hash: &str,
+) -> QueryResult<Option<ApiClientRow>> {
+    api_clients::table
+        .filter(
+            api_clients::token_hash
+                .eq(token_hash)
+                .and(api_clients::revoked_at.is_null()),
+        )
+        .select(ApiClientRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Notes a client's use, at most once a minute to keep reads cheap.
+pub fn touch_client(conn: &mut AnyConn, id: i64) -> QueryResult<usize> {
+    let now = crate::db::now();
+    let stale = now - chrono::Duration::minutes(1);
+    diesel::update(
+        api_clients::table.filter(
+            api_clients::id.eq(id).and(
+                api_clients::last_used_at
+                    .is_null()
+                    .or(api_clients::last_used_at.lt(stale)),
+            ),
+        ),
+    )
+    .set(api_clients::last_used_at.eq(Some(now)))
+    .execute(conn)
+}
+
+/// Inserts a client, returning its id.
+pub fn insert_client(
+    conn: &mut AnyConn,
+    name: &str,
+    facility_id: i64,
+    scopes: &str,
+    token_hash: &str,
+    token_prefix: &str,
+    created_by: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(api_clients::table)
+        .values((
+            api_clients::name.eq(name),
+            api_clients::facility_id.eq(facility_id),
+            api_clients::scopes.eq(scopes),
+            api_clients::token_hash.eq(token_hash),
+            api_clients::token_prefix.eq(token_prefix),
+            api_clients::created_by.eq(created_by),
+            api_clients::created_at.eq(now),
+        ))
+        .returning(api_clients::id)
+        .get_result(conn)
+}
+
+/// Finds a client by id.
+pub fn find_client(conn: &mut AnyConn, id: i64) -> QueryResult<Option<ApiClientRow>> {
+    api_clients::table
+        .find(id)
+        .select(ApiClientRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// All clients, newest last.
+pub fn list_clients(conn: &mut AnyConn) -> QueryResult<Vec<ApiClientRow>> {
+    api_clients::table
+        .select(ApiClientRow::as_select())
+        .order(api_clients::id.asc())
+        .load(conn)
+}
+
+/// Revokes a client.
+pub fn revoke_client(conn: &mut AnyConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        api_clients::table.filter(
+            api_clients::id
+                .eq(id)
+                .and(api_clients::revoked_at.is_null()),
+        ),
+    )
+    .set(api_clients::revoked_at.eq(Some(now)))
+    .execute(conn)
+}
+
+/// The facilities a principal may see (DESIGN.md, "Access is scoped"): admins all; the
+/// department of health its province; anyone else their own facility and the
+/// facilities it supports; an integration client its own facility.
+pub fn facility_scope(
+    conn: &mut AnyConn,
+    actor: &Actor,
+    facility_id: i64,
+) -> Result<FacilityScope, ApiError> {
+    let role = match actor {
+        Actor::User { role, .. } => Some(*role),
+        Actor::Client { .. } => None,
+    };
+    let mut visible = BTreeSet::from([facility_id]);
+    match role {
+        Some(Role::Admin) => return Ok(FacilityScope::All),
+        Some(Role::HealthDepartment) => {
+            let province: String = facilities::table
+                .find(facility_id)
+                .select(facilities::province)
+                .first(conn)?;
+            visible.extend(
+                facilities::table
+                    .filter(facilities::province.eq(province))
+                    .select(facilities::id)
+                    .load::<i64>(conn)?,
+            );
+        }
+        Some(_) => {
+            visible.extend(
+                support_links::table
+                    .filter(support_links::supporter_id.eq(facility_id))
+                    .select(support_links::supported_id)
+                    .load::<i64>(conn)?,
+            );
+        }
+        None => {}
+    }
+    Ok(FacilityScope::Only(visible))
+}

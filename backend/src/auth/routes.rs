@@ -1,0 +1,342 @@
+//! `/auth/*`, `/me`, `/users`, `/api-clients`.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use shared::auth::{
+    ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, RefreshRequest, TokenPair,
+};
+use shared::error::Problem;
+use shared::page::Page;
+use shared::registry::{NewUser, PasswordReset, User, UserQuery, UserUpdate};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::principal::request_id;
+use super::{Principal, service};
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::http::{IfMatch, ValidJson, created, ok_versioned};
+
+/// Registers this module's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(me)
+        .service(list_users)
+        .service(create_user)
+        .service(get_user)
+        .service(update_user)
+        .service(reset_password)
+        .service(list_api_clients)
+        .service(create_api_client)
+        .service(revoke_api_client);
+}
+
+/// Sign in with username and password.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 400, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Account disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Locked after repeated failures; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ValidJson<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let issuer = state.tokens.clone();
+    let request_id = request_id(&req);
+    let body = body.0;
+    let pair = state
+        .db
+        .run(move |conn| service::login(conn, &issuer, &body, request_id.as_deref()))
+        .await?;
+    Ok(HttpResponse::Ok().json(pair))
+}
+
+/// Exchange a refresh token for a new token pair (the old one stops working).
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens", body = TokenPair),
+        (status = 400, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid, expired, revoked or reused token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+async fn refresh(
+    state: web::Data<AppState>,
+    body: ValidJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let issuer = state.tokens.clone();
+    let token = body.0.refresh_token;
+    let pair = state
+        .db
+        .run(move |conn| service::refresh(conn, &issuer, &token))
+        .await?;
+    Ok(HttpResponse::Ok().json(pair))
+}
+
+/// Sign out: revokes the refresh token and every token rotated from it.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 400, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+async fn logout(
+    state: web::Data<AppState>,
+    body: ValidJson<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let token = body.0.refresh_token;
+    state
+        .db
+        .run(move |conn| service::logout(conn, &token))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in user, with their facility.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 200, description = "The signed-in user", body = Me),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "An integration client has no user profile", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+async fn me(state: web::Data<AppState>, by: Principal) -> Result<HttpResponse, ApiError> {
+    let me = state.db.run(move |conn| service::me(conn, &by)).await?;
+    Ok(HttpResponse::Ok().json(me))
+}
+
+/// List user accounts (admins).
+#[utoipa::path(
+    tag = "users",
+    params(UserQuery),
+    responses(
+        (status = 200, description = "A page of users", body = Page<User>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+async fn list_users(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<UserQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| service::list_users(conn, &by, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Create a user account (admins).
+#[utoipa::path(
+    tag = "users",
+    request_body = NewUser,
+    responses(
+        (status = 201, description = "Created", body = User),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Username taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+async fn create_user(
+    state: web::Data<AppState>,
+    by: Principal,
+    body: ValidJson<NewUser>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let user = state
+        .db
+        .run(move |conn| service::create_user(conn, &by, &body))
+        .await?;
+    Ok(created(
+        format!("/api/v1/users/{}", user.id),
+        Some(user.version),
+        &user,
+    ))
+}
+
+/// One user account (admins).
+#[utoipa::path(
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user; ETag carries its version", body = User),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}")]
+async fn get_user(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let user = state
+        .db
+        .run(move |conn| service::get_user(conn, &by, id))
+        .await?;
+    Ok(ok_versioned(user.version, &user))
+}
+
+/// Change a user's name, role, facility or status (admins). Needs `If-Match`.
+#[utoipa::path(
+    tag = "users",
+    params(
+        ("id" = i64, Path, description = "User id"),
+        ("If-Match" = String, Header, description = "ETag of the version read"),
+    ),
+    request_body = UserUpdate,
+    responses(
+        (status = 200, description = "Updated", body = User),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Would lock yourself out", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/users/{id}")]
+async fn update_user(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<UserUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
+    let user = state
+        .db
+        .run(move |conn| service::update_user(conn, &by, id, version, &body))
+        .await?;
+    Ok(ok_versioned(user.version, &user))
+}
+
+/// Set a user's password (admins); also unlocks the account.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    request_body = PasswordReset,
+    responses(
+        (status = 204, description = "Password set"),
+        (status = 400, description = "Too weak", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/password")]
+async fn reset_password(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    body: ValidJson<PasswordReset>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.0);
+    state
+        .db
+        .run(move |conn| service::reset_password(conn, &by, id, &body))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List integration clients (admins).
+#[utoipa::path(
+    tag = "api-clients",
+    responses(
+        (status = 200, description = "All clients", body = Vec<ApiClient>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/api-clients")]
+async fn list_api_clients(
+    state: web::Data<AppState>,
+    by: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let clients = state
+        .db
+        .run(move |conn| service::list_clients(conn, &by))
+        .await?;
+    Ok(HttpResponse::Ok().json(clients))
+}
+
+/// Create an integration client; the answer holds its token, shown this once.
+#[utoipa::path(
+    tag = "api-clients",
+    request_body = NewApiClient,
+    responses(
+        (status = 201, description = "Created; store the token now", body = ApiClientCreated),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api-clients")]
+async fn create_api_client(
+    state: web::Data<AppState>,
+    by: Principal,
+    body: ValidJson<NewApiClient>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let made = state
+        .db
+        .run(move |conn| service::create_client(conn, &by, &body))
+        .await?;
+    Ok(created(
+        format!("/api/v1/api-clients/{}", made.client.id),
+        None,
+        &made,
+    ))
+}
+
+/// Revoke an integration client's token.
+#[utoipa::path(
+    tag = "api-clients",
+    params(("id" = i64, Path, description = "Client id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/api-clients/{id}")]
+async fn revoke_api_client(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .db
+        .run(move |conn| service::revoke_client(conn, &by, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,468 @@
+//! Sign-in, token rotation, sign-out, and the account resources (users, clients).
+
+use chrono::{Duration, NaiveDateTime};
+use serde_json::json;
+use shared::auth::{ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, TokenPair};
+use shared::page::{Page, clamp_limit};
+use shared::registry::{NewUser, PasswordReset, User, UserQuery, UserUpdate};
+
+use super::jwt::{Claims, Keys};
+use super::repo::{self, NewUserRow, UserRow};
+use super::{Action, Principal, authorize, password, tokens};
+use crate::audit::{self, Entry};
+use crate::config::Settings;
+use crate::db::{AnyConn, now, write_tx};
+use crate::error::ApiError;
+use crate::http::{page_of, parse_cursor};
+use crate::registry::repo as registry_repo;
+
+/// Failed sign-ins before an account is locked.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+/// How long a locked account stays locked.
+pub const LOCK_MINUTES: i64 = 15;
+
+/// Token lifetimes and signing keys.
+#[derive(Clone)]
+pub struct TokenIssuer {
+    /// Signing keys.
+    pub keys: Keys,
+    /// Access-token lifetime in seconds.
+    pub access_ttl: i64,
+    /// Refresh-token lifetime in seconds.
+    pub refresh_ttl: i64,
+}
+
+impl TokenIssuer {
+    /// From settings.
+    pub fn new(settings: &Settings, keys: Keys) -> TokenIssuer {
+        TokenIssuer {
+            keys,
+            access_ttl: settings.access_ttl_secs,
+            refresh_ttl: settings.refresh_ttl_secs,
+        }
+    }
+
+    fn issue(
+        &self,
+        conn: &mut AnyConn,
+        user: &UserRow,
+        family: Option<String>,
+        at: NaiveDateTime,
+    ) -> Result<TokenPair, ApiError> {
+        let issued = at.and_utc().timestamp();
+        let access_token = self.keys.sign(&Claims {
+            sub: user.id.to_string(),
+            role: user.role.clone(),
+            fac: user.facility_id,
+            iat: issued,
+            exp: issued + self.access_ttl,
+        })?;
+        let refresh_token = tokens::random_token();
+        let family = family.unwrap_or_else(tokens::random_token);
+        repo::insert_refresh_token(
+            conn,
+            user.id,
+            &family,
+            &tokens::sha256_hex(refresh_token.as_bytes()),
+            at + Duration::seconds(self.refresh_ttl),
+            at,
+        )?;
+        Ok(TokenPair {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_in: self.access_ttl,
+            refresh_token,
+            refresh_expires_in: self.refresh_ttl,
+        })
+    }
+}
+
+fn login_entry(user: &UserRow, action: &'static str) -> Entry<'static> {
+    Entry {
+        entity: "user",
+        entity_id: user.id.to_string(),
+        action,
+        facility_id: Some(user.facility_id),
+        changes: json!({}),
+    }
+}
+
+/// Signs a user in. Five wrong passwords lock the account for 15 minutes (429 with
+/// `Retry-After`); a wrong username and a wrong password answer the same.
+pub fn login(
+    conn: &mut AnyConn,
+    issuer: &TokenIssuer,
+    request: &LoginRequest,
+    request_id: Option<&str>,
+) -> Result<TokenPair, ApiError> {
+    let at = now();
+    let username = request.username.trim().to_lowercase();
+    // The failure count must be committed even though the answer is an error, so the
+    // transaction returns the outcome as a value.
+    let outcome = write_tx(
+        conn,
+        |conn| -> Result<Result<TokenPair, ApiError>, ApiError> {
+            let Some(user) = repo::find_user_by_username(conn, &username)? else {
+                password::verify(password::dummy_hash(), &request.password);
+                return Ok(Err(ApiError::invalid_credentials()));
+            };
+            if let Some(until) = user.locked_until
+                && until > at
+            {
+                let wait = (until - at).num_seconds().max(1);
+                return Ok(Err(ApiError::too_many_requests(wait as u64)));
+            }
+            if !password::verify(&user.password_hash, &request.password) {
+                let failures = user.failed_logins + 1;
+                let locked = failures >= MAX_FAILED_LOGINS;
+                repo::record_failed_login(
+                    conn,
+                    user.id,
+                    if locked { 0 } else { failures },
+                    locked.then(|| at + Duration::minutes(LOCK_MINUTES)),
+                )?;
+                audit::record_as_user(
+                    conn,
+                    Some(user.id),
+                    &user.username,
+                    request_id,
+                    login_entry(&user, if locked { "locked" } else { "login_failed" }),
+                )?;
+                return Ok(Err(if locked {
+                    ApiError::too_many_requests((LOCK_MINUTES * 60) as u64)
+                } else {
+                    ApiError::invalid_credentials()
+                }));
+            }
+            if !user.active {
+                return Ok(Err(ApiError::account_disabled()));
+            }
+            repo::record_login(conn, user.id, at)?;
+            audit::record_as_user(
+                conn,
+                Some(user.id),
+                &user.username,
+                request_id,
+                login_entry(&user, "login"),
+            )?;
+            Ok(issuer.issue(conn, &user, None, at))
+        },
+    )?;
+    outcome
+}
+
+/// Exchanges a refresh token for a new pair. Each token works once: presenting a used
+/// (rotated) token again revokes its whole family, since it may have been stolen.
+pub fn refresh(
+    conn: &mut AnyConn,
+    issuer: &TokenIssuer,
+    refresh_token: &str,
+) -> Result<TokenPair, ApiError> {
+    let at = now();
+    let hash = tokens::sha256_hex(refresh_token.as_bytes());
+    let outcome = write_tx(
+        conn,
+        |conn| -> Result<Result<TokenPair, ApiError>, ApiError> {
+            let invalid =
+                || ApiError::unauthorized("Phiên làm mới không hợp lệ, hãy đăng nhập lại");
+            let Some(token) = repo::find_refresh_token(conn, &hash)? else {
+                return Ok(Err(invalid()));
+            };
+            if token.revoked_at.is_some() || token.expires_at <= at {
+                return Ok(Err(invalid()));
+            }
+            if token.used_at.is_some() || repo::mark_refresh_used(conn, token.id, at)? == 0 {
+                repo::revoke_family(conn, &token.family, at)?;
+                return Ok(Err(invalid()));
+            }
+            let user = match repo::find_user(conn, token.user_id)? {
+                Some(user) if user.active => user,
+                _ => return Ok(Err(invalid())),
+            };
+            Ok(issuer.issue(conn, &user, Some(token.family), at))
+        },
+    )?;
+    outcome
+}
+
+/// Revokes the refresh token's family. Unknown tokens are ignored (logout is idempotent).
+pub fn logout(conn: &mut AnyConn, refresh_token: &str) -> Result<(), ApiError> {
+    let hash = tokens::sha256_hex(refresh_token.as_bytes());
+    write_tx(conn, |conn| {
+        if let Some(token) = repo::find_refresh_token(conn, &hash)? {
+            repo::revoke_family(conn, &token.family, now())?;
+        }
+        Ok(())
+    })
+}
+
+/// The signed-in user.
+pub fn me(conn: &mut AnyConn, by: &Principal) -> Result<Me, ApiError> {
+    let user_id = by
+        .user_id()
+        .ok_or_else(|| ApiError::not_found("Tài khoản tích hợp không có hồ sơ người dùng"))?;
+    let user = repo::find_user(conn, user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
+    let facility = registry_repo::facility_ref(conn, user.facility_id)?;
+    Ok(Me {
+        role: user.role()?,
+        id: user.id,
+        username: user.username,
+        full_name: user.full_name,
+        facility,
+        staff_id: user.staff_id,
+    })
+}
+
+/// Lists users (admins).
+pub fn list_users(
+    conn: &mut AnyConn,
+    by: &Principal,
+    query: &UserQuery,
+) -> Result<Page<User>, ApiError> {
+    authorize(by, Action::ManageUsers)?;
+    let limit = clamp_limit(query.limit);
+    let rows = repo::list_users(
+        conn,
+        query.facility_id,
+        query.role,
+        query.q.as_deref(),
+        parse_cursor(query.cursor.as_deref())?,
+        limit + 1,
+    )?;
+    let users = rows
+        .into_iter()
+        .map(UserRow::into_api)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(page_of(users, limit, |user: &User| user.id))
+}
+
+/// One user (admins).
+pub fn get_user(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<User, ApiError> {
+    authorize(by, Action::ManageUsers)?;
+    repo::find_user(conn, id)?
+        .ok_or_else(|| ApiError::not_found("Không tìm thấy tài khoản"))?
+        .into_api()
+}
+
+fn check_staff_belongs(
+    conn: &mut AnyConn,
+    staff_id: Option<i64>,
+    facility_id: i64,
+) -> Result<(), ApiError> {
+    if let Some(staff_id) = staff_id {
+        let staff_facility = registry_repo::staff_facility(conn, staff_id)?
+            .ok_or_else(|| ApiError::field("staff_id", "Không tìm thấy nhân sự này"))?;
+        if staff_facility != facility_id {
+            return Err(ApiError::field(
+                "staff_id",
+                "Nhân sự phải thuộc cùng cơ sở với tài khoản",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates a user (admins).
+pub fn create_user(conn: &mut AnyConn, by: &Principal, input: &NewUser) -> Result<User, ApiError> {
+    authorize(by, Action::ManageUsers)?;
+    let hash = password::hash(&input.password)?;
+    let username = input.username.trim().to_lowercase();
+    write_tx(conn, |conn| {
+        registry_repo::facility_ref(conn, input.facility_id)
+            .map_err(|_| ApiError::field("facility_id", "Không tìm thấy cơ sở này"))?;
+        check_staff_belongs(conn, input.staff_id, input.facility_id)?;
+        if repo::find_user_by_username(conn, &username)?.is_some() {
+            return Err(ApiError::field("username", "Tên đăng nhập đã được dùng"));
+        }
+        let at = now();
+        let id = repo::insert_user(
+            conn,
+            &NewUserRow {
+                username: &username,
+                password_hash: &hash,
+                full_name: input.full_name.trim(),
+                role: input.role.as_str(),
+                facility_id: input.facility_id,
+                staff_id: input.staff_id,
+                active: true,
+                failed_logins: 0,
+                version: 1,
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
+        let user = repo::find_user(conn, id)?
+            .ok_or_else(|| ApiError::internal("user vanished"))?
+            .into_api()?;
+        audit::record(
+            conn,
+            by,
+            Entry {
+                entity: "user",
+                entity_id: id.to_string(),
+                action: "create",
+                facility_id: Some(user.facility_id),
+                changes: audit::snapshot(&user),
+            },
+        )?;
+        Ok(user)
+    })
+}
+
+/// Replaces a user's role, facility, name and status (admins), at a known version.
+pub fn update_user(
+    conn: &mut AnyConn,
+    by: &Principal,
+    id: i64,
+    version: i64,
+    input: &UserUpdate,
+) -> Result<User, ApiError> {
+    authorize(by, Action::ManageUsers)?;
+    write_tx(conn, |conn| {
+        let before = repo::find_user(conn, id)?
+            .ok_or_else(|| ApiError::not_found("Không tìm thấy tài khoản"))?
+            .into_api()?;
+        if before.version != version {
+            return Err(ApiError::precondition_failed());
+        }
+        registry_repo::facility_ref(conn, input.facility_id)
+            .map_err(|_| ApiError::field("facility_id", "Không tìm thấy cơ sở này"))?;
+        check_staff_belongs(conn, input.staff_id, input.facility_id)?;
+        if by.user_id() == Some(id) && (!input.active || input.role != before.role) {
+            return Err(ApiError::conflict(
+                "Không thể tự khóa hoặc đổi vai trò của chính mình",
+            ));
+        }
+        let changed = repo::update_user(
+            conn,
+            id,
+            version,
+            input.full_name.trim(),
+            input.role,
+            input.facility_id,
+            input.staff_id,
+            input.active,
+            now(),
+        )?;
+        if changed == 0 {
+            return Err(ApiError::precondition_failed());
+        }
+        let after = repo::find_user(conn, id)?
+            .ok_or_else(|| ApiError::internal("user vanished"))?
+            .into_api()?;
+        audit::record(
+            conn,
+            by,
+            Entry {
+                entity: "user",
+                entity_id: id.to_string(),
+                action: "update",
+                facility_id: Some(after.facility_id),
+                changes: audit::diff(&before, &after),
+            },
+        )?;
+        Ok(after)
+    })
+}
+
+/// Sets a user's password (admins); clears any lock.
+pub fn reset_password(
+    conn: &mut AnyConn,
+    by: &Principal,
+    id: i64,
+    input: &PasswordReset,
+) -> Result<(), ApiError> {
+    authorize(by, Action::ManageUsers)?;
+    let hash = password::hash(&input.password)?;
+    write_tx(conn, |conn| {
+        let user = repo::find_user(conn, id)?
+            .ok_or_else(|| ApiError::not_found("Không tìm thấy tài khoản"))?;
+        repo::set_password(conn, id, &hash, now())?;
+        audit::record(
+            conn,
+            by,
+            Entry {
+                entity: "user",
+                entity_id: id.to_string(),
+                action: "reset_password",
+                facility_id: Some(user.facility_id),
+                changes: json!({"password": "***"}),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// Lists integration clients (admins).
+pub fn list_clients(conn: &mut AnyConn, by: &Principal) -> Result<Vec<ApiClient>, ApiError> {
+    authorize(by, Action::ManageApiClients)?;
+    Ok(repo::list_clients(conn)?
+        .into_iter()
+        .map(repo::ApiClientRow::into_api)
+        .collect())
+}
+
+/// Creates an integration client; its token is returned this once.
+pub fn create_client(
+    conn: &mut AnyConn,
+    by: &Principal,
+    input: &NewApiClient,
+) -> Result<ApiClientCreated, ApiError> {
+    authorize(by, Action::ManageApiClients)?;
+    let token = tokens::new_api_token();
+    let mut scopes: Vec<&str> = input.scopes.iter().map(|scope| scope.as_str()).collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    write_tx(conn, |conn| {
+        registry_repo::facility_ref(conn, input.facility_id)
+            .map_err(|_| ApiError::field("facility_id", "Không tìm thấy cơ sở này"))?;
+        let id = repo::insert_client(
+            conn,
+            input.name.trim(),
+            input.facility_id,
+            &scopes.join(" "),
+            &tokens::sha256_hex(token.as_bytes()),
+            &token.chars().take(10).collect::<String>(),
+            by.user_id(),
+            now(),
+        )?;
+        let client = repo::find_client(conn, id)?
+            .ok_or_else(|| ApiError::internal("client vanished"))?
+            .into_api();
+        audit::record(
+            conn,
+            by,
+            Entry {
+                entity: "api_client",
+                entity_id: id.to_string(),
+                action: "create",
+                facility_id: Some(client.facility_id),
+                changes: audit::snapshot(&client),
+            },
+        )?;
+        Ok(ApiClientCreated { client, token })
+    })
+}
+
+/// Revokes an integration client's token.
+pub fn revoke_client(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<(), ApiError> {
+    authorize(by, Action::ManageApiClients)?;
+    write_tx(conn, |conn| {
+        let client = repo::find_client(conn, id)?
+            .ok_or_else(|| ApiError::not_found("Không tìm thấy ứng dụng tích hợp"))?;
+        if repo::revoke_client(conn, id, now())? > 0 {
+            audit::record(
+                conn,
+                by,
+                Entry {
+                    entity: "api_client",
+                    entity_id: id.to_string(),
+                    action: "revoke",
+                    facility_id: Some(client.facility_id),
+                    changes: json!({}),
+                },
+            )?;
+        }
+        Ok(())
+    })
+}

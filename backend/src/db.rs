@@ -1,0 +1,253 @@
+//! One database layer for SQLite (embedded default) and PostgreSQL, chosen by URL.
+//!
+//! Queries are written once against [`AnyConn`]; the pool picks the engine from
+//! `DATABASE_URL`. Diesel is synchronous, so handlers reach the pool only through
+//! [`Db::run`], which moves the work onto actix's blocking thread pool.
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::ApiError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// A connection to either engine; every repository function takes `&mut AnyConn`.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConn {
+    /// PostgreSQL.
+    Postgresql(PgConnection),
+    /// SQLite.
+    Sqlite(SqliteConnection),
+}
+
+/// Which engine a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    /// `postgres://…` or `postgresql://…`.
+    Postgres(String),
+    /// A file path, optionally prefixed with `sqlite://`.
+    Sqlite(String),
+}
+
+impl DbUrl {
+    /// Reads a `DATABASE_URL`: a postgres URL, or anything else as a SQLite file path.
+    pub fn parse(url: &str) -> DbUrl {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            DbUrl::Postgres(url.to_string())
+        } else {
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
+            DbUrl::Sqlite(path.to_string())
+        }
+    }
+
+    /// The URL with any password hidden, for logs.
+    pub fn redacted(&self) -> String {
+        match self {
+            DbUrl::Sqlite(path) => format!("sqlite://{path}"),
+            DbUrl::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme_end), Some(at)) if at > scheme_end => {
+                    let userinfo = &url[scheme_end + 3..at];
+                    let user = userinfo.split(':').next().unwrap_or("");
+                    format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+                }
+                _ => url.clone(),
+            },
+        }
+    }
+}
+
+/// Connection error that keeps the engine's own message (libpq's reason, SQLite's).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConnectError(String);
+
+/// r2d2 manager that opens the right engine and sets SQLite's per-connection pragmas.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DbUrl,
+}
+
+/// SQLite pragmas, `busy_timeout` first so parallel pool start-up waits instead of
+/// failing. `synchronous=FULL` in WAL mode: a commit acknowledged to a client is on
+/// disk, even across a power cut (see README, "Durability").
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = AnyConn;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<AnyConn, ConnectError> {
+        match &self.url {
+            DbUrl::Postgres(url) => PgConnection::establish(url)
+                .map(AnyConn::Postgresql)
+                .map_err(|e| ConnectError(e.to_string())),
+            DbUrl::Sqlite(path) => {
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(|e| ConnectError(e.to_string()))?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(|e| ConnectError(e.to_string()))?;
+                Ok(AnyConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConn) -> Result<(), ConnectError> {
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| ConnectError(e.to_string()))
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConn) -> bool {
+        false
+    }
+}
+
+/// The connection pool, cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<Manager>,
+    url: DbUrl,
+}
+
+impl Db {
+    /// Opens the pool (creating the SQLite file's folder) and applies pending migrations.
+    pub fn connect(url: &str) -> anyhow::Result<Db> {
+        let url = DbUrl::parse(url);
+        let max_size = match &url {
+            DbUrl::Sqlite(path) => {
+                if let Some(dir) = std::path::Path::new(path).parent()
+                    && !dir.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(dir)?;
+                }
+                8
+            }
+            DbUrl::Postgres(_) => 16,
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager { url: url.clone() })?;
+        let db = Db { pool, url };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// Applies the pending migrations of this engine's dialect.
+    pub fn migrate(&self) -> anyhow::Result<()> {
+        let mut conn = self.pool.get()?;
+        let applied = match &mut *conn {
+            AnyConn::Sqlite(inner) => inner.run_pending_migrations(SQLITE_MIGRATIONS),
+            AnyConn::Postgresql(inner) => inner.run_pending_migrations(POSTGRES_MIGRATIONS),
+        }
+        .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+        if !applied.is_empty() {
+            tracing::info!(count = applied.len(), "applied migrations");
+        }
+        Ok(())
+    }
+
+    /// The engine this pool talks to.
+    pub fn url(&self) -> &DbUrl {
+        &self.url
+    }
+
+    /// Gets a connection on the current thread (CLI commands, tests, start-up).
+    pub fn conn(&self) -> Result<r2d2::PooledConnection<Manager>, ApiError> {
+        self.pool.get().map_err(ApiError::unavailable)
+    }
+
+    /// Runs `work` with a pooled connection on the blocking thread pool.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut AnyConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(ApiError::unavailable)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+}
+
+/// Runs `work` in a write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, so
+/// a transaction that reads before it writes waits for the write lock up front instead
+/// of failing with `SQLITE_BUSY` when another writer commits in between.
+pub fn write_tx<T, E, F>(conn: &mut AnyConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    // Inside a transaction already (e.g. an idempotent create wrapping a service):
+    // a savepoint, since the outer transaction already holds the write lock.
+    if matches!(
+        AnyConn::transaction_manager_status_mut(conn).transaction_depth(),
+        Ok(Some(_))
+    ) {
+        return conn.transaction(work);
+    }
+    match conn {
+        AnyConn::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?
+        }
+        AnyConn::Postgresql(inner) => AnsiTransactionManager::begin_transaction(inner)?,
+    }
+    match work(conn) {
+        Ok(value) => match AnyConn::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(error) => {
+                let _ = AnyConn::rollback_transaction(conn);
+                Err(error.into())
+            }
+        },
+        Err(error) => {
+            AnyConn::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
+/// The current time as stored: UTC without offset, to the microsecond.
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    chrono::Timelike::with_nanosecond(&now, now.and_utc().timestamp_subsec_micros() * 1000)
+        .unwrap_or(now)
+}
+
+/// A stored UTC timestamp as an API timestamp.
+pub fn utc(at: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    at.and_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_scheme_picks_engine() {
+        assert_eq!(
+            DbUrl::parse("postgres://u:p@h/db"),
+            DbUrl::Postgres("postgres://u:p@h/db".into())
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite://data/x.db"),
+            DbUrl::Sqlite("data/x.db".into())
+        );
+        assert_eq!(DbUrl::parse("data/x.db"), DbUrl::Sqlite("data/x.db".into()));
+        assert_eq!(
+            DbUrl::parse("postgres://u:secret@h:5432/db").redacted(),
+            "postgres://u:***@h:5432/db"
+        );
+    }
+}

@@ -1,0 +1,233 @@
+//! The one error type of the API, answered as RFC 9457 `application/problem+json`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use shared::error::{ErrorCode, Problem};
+use shared::{Labelled, Lang};
+
+/// A failed request: a stable code, an optional explanation and field errors.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    code: ErrorCode,
+    detail: Option<String>,
+    errors: Option<BTreeMap<String, Vec<String>>>,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    /// An error with a code and an explanation.
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            detail: Some(detail.into()),
+            errors: None,
+            retry_after: None,
+        }
+    }
+
+    fn bare(code: ErrorCode) -> ApiError {
+        ApiError {
+            code,
+            detail: None,
+            errors: None,
+            retry_after: None,
+        }
+    }
+
+    /// 400: malformed request.
+    pub fn bad_request(detail: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::BadRequest, detail)
+    }
+
+    /// 400: field-level validation failures.
+    pub fn validation(errors: BTreeMap<String, Vec<String>>) -> ApiError {
+        ApiError {
+            errors: Some(errors),
+            ..ApiError::bare(ErrorCode::ValidationFailed)
+        }
+    }
+
+    /// 400: one field is wrong.
+    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::validation(BTreeMap::from([(field.to_string(), vec![message.into()])]))
+    }
+
+    /// 401: no or bad credentials.
+    pub fn unauthorized(detail: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::Unauthorized, detail)
+    }
+
+    /// 401: wrong username or password.
+    pub fn invalid_credentials() -> ApiError {
+        ApiError::bare(ErrorCode::InvalidCredentials)
+    }
+
+    /// 403: signed in, but not allowed.
+    pub fn forbidden() -> ApiError {
+        ApiError::bare(ErrorCode::Forbidden)
+    }
+
+    /// 403: the account is disabled.
+    pub fn account_disabled() -> ApiError {
+        ApiError::bare(ErrorCode::AccountDisabled)
+    }
+
+    /// 404: the named thing does not exist (or is not visible).
+    pub fn not_found(what: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::NotFound, what)
+    }
+
+    /// 409: conflicts with existing data.
+    pub fn conflict(detail: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::Conflict, detail)
+    }
+
+    /// 409: an `Idempotency-Key` reused with a different body.
+    pub fn idempotency_conflict() -> ApiError {
+        ApiError::bare(ErrorCode::IdempotencyConflict)
+    }
+
+    /// 422: refers to a record that does not exist.
+    pub fn invalid_reference(detail: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::InvalidReference, detail)
+    }
+
+    /// 412: the `If-Match` version is stale.
+    pub fn precondition_failed() -> ApiError {
+        ApiError::bare(ErrorCode::PreconditionFailed)
+    }
+
+    /// 428: an update without `If-Match`.
+    pub fn precondition_required() -> ApiError {
+        ApiError::bare(ErrorCode::PreconditionRequired)
+    }
+
+    /// 429 with `Retry-After`.
+    pub fn too_many_requests(retry_after_secs: u64) -> ApiError {
+        ApiError {
+            retry_after: Some(retry_after_secs.max(1)),
+            ..ApiError::bare(ErrorCode::TooManyRequests)
+        }
+    }
+
+    /// 503: the database cannot be reached; logged.
+    pub fn unavailable(error: impl fmt::Display) -> ApiError {
+        tracing::error!(%error, "database unavailable");
+        ApiError::bare(ErrorCode::ServiceUnavailable)
+    }
+
+    /// 500: a fault of ours; logged, never echoed to the client.
+    pub fn internal(error: impl fmt::Display) -> ApiError {
+        tracing::error!(%error, "internal error");
+        ApiError::bare(ErrorCode::Internal)
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The problem document this error is answered with.
+    pub fn problem(&self) -> Problem {
+        Problem {
+            type_uri: self.code.type_uri(),
+            title: self.code.label(Lang::Vi).to_string(),
+            status: self.code.status(),
+            detail: self.detail.clone(),
+            code: self.code,
+            errors: self.errors.clone(),
+            request_id: None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.detail {
+            Some(detail) => write!(f, "{}: {detail}", self.code),
+            None => write!(f, "{}", self.code),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.insert_header((header::RETRY_AFTER, value));
+        }
+        if self.code == ErrorCode::Unauthorized || self.code == ErrorCode::InvalidCredentials {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<DieselError> for ApiError {
+    fn from(error: DieselError) -> ApiError {
+        match error {
+            DieselError::NotFound => ApiError::not_found("Không tìm thấy bản ghi"),
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                tracing::debug!(message = info.message(), "unique violation");
+                ApiError::conflict("Bản ghi với giá trị này đã tồn tại")
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+                tracing::debug!(message = info.message(), "foreign key violation");
+                ApiError::invalid_reference("Tham chiếu tới bản ghi không tồn tại")
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                ApiError::conflict("Xung đột khi ghi đồng thời, hãy thử lại")
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+/// Maps actix's extractor errors (bad JSON, path, query, size) into problem documents.
+pub mod extractors {
+    use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+    use actix_web::{Error, HttpRequest};
+
+    use super::ApiError;
+    use shared::error::ErrorCode;
+
+    /// Error handler for `web::JsonConfig`.
+    pub fn json(error: JsonPayloadError, _req: &HttpRequest) -> Error {
+        let api = match &error {
+            JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+                ApiError::new(ErrorCode::PayloadTooLarge, error.to_string())
+            }
+            JsonPayloadError::ContentType => ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                "Cần Content-Type: application/json",
+            ),
+            JsonPayloadError::Deserialize(inner) => {
+                ApiError::bad_request(format!("JSON không hợp lệ: {inner}"))
+            }
+            other => ApiError::bad_request(format!("Không đọc được dữ liệu gửi lên: {other}")),
+        };
+        api.into()
+    }
+
+    /// Error handler for `web::QueryConfig`.
+    pub fn query(error: QueryPayloadError, _req: &HttpRequest) -> Error {
+        ApiError::bad_request(format!("Tham số truy vấn không hợp lệ: {error}")).into()
+    }
+
+    /// Error handler for `web::PathConfig`.
+    pub fn path(error: PathError, _req: &HttpRequest) -> Error {
+        ApiError::bad_request(format!("Đường dẫn không hợp lệ: {error}")).into()
+    }
+}

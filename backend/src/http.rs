@@ -1,0 +1,169 @@
+//! HTTP conventions shared by every resource: validated JSON bodies, `ETag`/`If-Match`
+//! versions, `Idempotency-Key`, cursor pagination and the request language.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder, web};
+use futures_util::future::LocalBoxFuture;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::Lang;
+use shared::validation::field_messages;
+use validator::Validate;
+
+use crate::error::ApiError;
+
+/// The language a person asked for with `Accept-Language` (Vietnamese by default).
+pub fn request_lang(req: &HttpRequest) -> Lang {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// A JSON body that has passed its `validator` rules; failures answer 400 with a
+/// field → messages map in the request's language.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+impl<T> FromRequest for ValidJson<T>
+where
+    T: DeserializeOwned + Validate + 'static,
+{
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let lang = request_lang(req);
+        let json = web::Json::<T>::from_request(req, payload);
+        Box::pin(async move {
+            let value = json.await?.into_inner();
+            value
+                .validate()
+                .map_err(|errors| ApiError::validation(field_messages(&errors, lang)))?;
+            Ok(ValidJson(value))
+        })
+    }
+}
+
+/// The version a client read, from `If-Match: "7"` (weak tags accepted).
+#[derive(Debug, Clone, Copy)]
+pub struct IfMatch(pub Option<i64>);
+
+impl IfMatch {
+    /// The version, or 428 when the header is missing.
+    pub fn required(self) -> Result<i64, ApiError> {
+        self.0.ok_or_else(ApiError::precondition_required)
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = match req.headers().get(header::IF_MATCH) {
+            None => Ok(IfMatch(None)),
+            Some(value) => value
+                .to_str()
+                .ok()
+                .map(|text| text.trim().trim_start_matches("W/").trim_matches('"'))
+                .and_then(|text| text.parse::<i64>().ok())
+                .map(|version| IfMatch(Some(version)))
+                .ok_or_else(|| {
+                    ApiError::bad_request("If-Match phải là ETag nhận được, ví dụ \"3\"")
+                }),
+        };
+        ready(parsed)
+    }
+}
+
+/// The ETag of a record version.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// `200 OK` with the record and its `ETag`.
+pub fn ok_versioned<T: Serialize>(version: i64, body: &T) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
+/// `201 Created` with `Location`, `ETag` and the record.
+pub fn created<T: Serialize>(location: String, version: Option<i64>, body: &T) -> HttpResponse {
+    let mut response: HttpResponseBuilder = HttpResponse::Created();
+    response.insert_header((header::LOCATION, location));
+    if let Some(version) = version {
+        response.insert_header((header::ETAG, etag(version)));
+    }
+    response.json(body)
+}
+
+/// The client's `Idempotency-Key`, if it sent one (1–200 visible ASCII characters).
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = match req.headers().get("Idempotency-Key") {
+            None => Ok(IdempotencyKey(None)),
+            Some(value) => match value.to_str() {
+                Ok(text) if (1..=200).contains(&text.len()) => {
+                    Ok(IdempotencyKey(Some(text.to_string())))
+                }
+                _ => Err(ApiError::bad_request(
+                    "Idempotency-Key phải gồm 1–200 ký tự ASCII",
+                )),
+            },
+        };
+        ready(parsed)
+    }
+}
+
+/// Reads a cursor (the last id of the previous page).
+pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
+    cursor
+        .map(|text| {
+            text.parse::<i64>()
+                .map_err(|_| ApiError::field("cursor", "Con trỏ phân trang không hợp lệ"))
+        })
+        .transpose()
+}
+
+/// Builds a page from `limit + 1` fetched rows ordered by id.
+pub fn page_of<T>(mut rows: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> shared::page::Page<T> {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|last| id(last).to_string())
+    } else {
+        None
+    };
+    shared::page::Page {
+        items: rows,
+        next_cursor,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_cut_at_limit_and_point_past_the_last_item() {
+        let page = page_of(vec![1, 2, 3], 2, |n| *n);
+        assert_eq!(page.items, vec![1, 2]);
+        assert_eq!(page.next_cursor.as_deref(), Some("2"));
+        let last = page_of(vec![1, 2], 2, |n| *n);
+        assert_eq!(last.next_cursor, None);
+        assert!(parse_cursor(Some("x")).is_err());
+        assert_eq!(parse_cursor(Some("42")).ok().flatten(), Some(42));
+    }
+}

@@ -1,0 +1,52 @@
+//! The OpenAPI document: paths are collected from the routes as they are registered
+//! (see `app::api`), this adds the title, tags and the bearer security scheme.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// Document metadata; `app::spec()` fills in the paths.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tuyến API",
+        description = "Điều phối mạng lưới y tế: kế hoạch hỗ trợ, luân phiên, hội chẩn, chuyển tuyến.\n\n\
+Coordination API of a public health network. Errors are RFC 9457 `application/problem+json` \
+with a stable `code`; lists page with `limit` and `cursor`; updates need `If-Match`; creates \
+accept `Idempotency-Key`. See docs/API.md.",
+        version = "1.0.0"
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "auth", description = "Đăng nhập, phiên làm việc — sign-in and tokens"),
+        (name = "users", description = "Tài khoản người dùng — user accounts (admins)"),
+        (name = "api-clients", description = "Ứng dụng tích hợp — integration clients (admins)"),
+        (name = "facilities", description = "Cơ sở y tế — facilities and capabilities"),
+        (name = "support-links", description = "Liên kết hỗ trợ — who supports whom"),
+        (name = "departments", description = "Khoa / phòng — departments"),
+        (name = "staff", description = "Nhân sự — staff, licences, leave"),
+        (name = "audit", description = "Nhật ký — audit trail (admins)"),
+        (name = "system", description = "Health and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT or tyn_ API token")
+                    .description(Some(
+                        "A JWT from POST /api/v1/auth/login, or an integration client's API token",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}

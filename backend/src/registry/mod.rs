@@ -1,0 +1,5 @@
+//! The registry: facilities (capabilities, support links), departments, staff, leave.
+
+pub mod repo;
+pub mod routes;
+pub mod service;

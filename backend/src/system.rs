@@ -1,0 +1,77 @@
+//! Liveness, readiness and the audit trail endpoint.
+
+use actix_web::{HttpResponse, get, web};
+use diesel::connection::SimpleConnection;
+use serde::Serialize;
+use shared::audit::{AuditEvent, AuditQuery};
+use shared::error::Problem;
+use shared::page::Page;
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::error::ApiError;
+
+/// Health answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: &'static str,
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(
+    tag = "system",
+    security(()),
+    responses((status = 200, description = "Alive", body = Health))
+)]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// Readiness: a pooled database connection answers a query.
+#[utoipa::path(
+    tag = "system",
+    security(()),
+    responses(
+        (status = 200, description = "Ready", body = Health),
+        (status = 503, description = "Database unreachable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state
+        .db
+        .run(|conn| {
+            conn.batch_execute("SELECT 1")
+                .map_err(ApiError::unavailable)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Health { status: "ok" }))
+}
+
+/// The audit trail (admins), oldest first.
+#[utoipa::path(
+    tag = "audit",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "A page of audit events", body = Page<AuditEvent>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit-events")]
+pub async fn audit_events(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| crate::audit::list(conn, &by, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}

@@ -1,0 +1,11 @@
+DROP TABLE idempotency_keys;
+DROP TABLE audit_events;
+DROP TABLE api_clients;
+DROP TABLE refresh_tokens;
+DROP TABLE users;
+DROP TABLE staff_leaves;
+DROP TABLE staff;
+DROP TABLE departments;
+DROP TABLE support_links;
+DROP TABLE facility_capabilities;
+DROP TABLE facilities;
