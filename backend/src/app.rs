@@ -77,6 +77,32 @@ fn security_headers() -> DefaultHeaders {
         .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
 }
 
+/// Answers errors in the request's language with its id, and echoes the id as a header
+/// on every response, so a user's report can be matched to the server's log.
+fn finish_problem<B>(
+    response: ServiceResponse<B>,
+    lang: shared::Lang,
+    request_id: Option<String>,
+) -> ServiceResponse<actix_web::body::EitherBody<B>> {
+    let problem = response
+        .response()
+        .error()
+        .and_then(|error| error.as_error::<ApiError>())
+        .map(|error| error.response(lang, request_id.clone()));
+    let mut response = match problem {
+        Some(problem) => response.into_response(problem).map_into_right_body(),
+        None => response.map_into_left_body(),
+    };
+    if let Some(id) = request_id
+        && let Ok(value) = HeaderValue::from_str(&id)
+    {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
+    }
+    response
+}
+
 async fn api_not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::not_found("Không có tài nguyên API này"))
 }
@@ -140,8 +166,9 @@ fn serve(
 ) -> anyhow::Result<Server> {
     let static_dir = state.settings.static_dir.clone();
     let data = web::Data::new(state);
+    let spec = spec();
     let server = HttpServer::new(move || {
-        let (app, spec) = App::new()
+        let app = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
             .app_data(data.clone())
@@ -155,14 +182,18 @@ fn serve(
             .app_data(web::PayloadConfig::default().limit(JSON_LIMIT))
             .service(crate::system::healthz)
             .service(crate::system::readyz)
+            // Before the API scope, whose fallback would otherwise answer the spec's URL.
+            .map(|app| {
+                app.service(
+                    SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", spec.clone()),
+                )
+            })
             .service(
                 scope::scope("/api/v1")
                     .configure(api)
                     .default_service(web::to(api_not_found)),
             )
-            .split_for_parts();
-        let app = app
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", spec))
+            .into_app()
             .route(
                 "/docs",
                 web::get().to(|| async {
@@ -176,25 +207,18 @@ fn serve(
             Some(dir) => app.service(spa(dir.clone())),
             None => app,
         };
-        app.wrap(security_headers())
-            .wrap(Compress::default())
-            .wrap(metrics.clone())
-            .wrap_fn(|req, srv| {
-                let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
-                actix_web::dev::Service::call(srv, req).map(move |result| {
-                    result.map(|mut response| {
-                        if let Some(id) = request_id
-                            && let Ok(value) = HeaderValue::from_str(&id)
-                        {
-                            response
-                                .headers_mut()
-                                .insert(HeaderName::from_static("x-request-id"), value);
-                        }
-                        response
-                    })
-                })
+        // Innermost first: problems are finished before headers and compression apply.
+        app.wrap_fn(|req, srv| {
+            let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+            let lang = crate::http::request_lang(req.request());
+            actix_web::dev::Service::call(srv, req).map(move |result| {
+                result.map(|response| finish_problem(response, lang, request_id))
             })
-            .wrap(TracingLogger::default())
+        })
+        .wrap(security_headers())
+        .wrap(Compress::default())
+        .wrap(metrics.clone())
+        .wrap(TracingLogger::default())
     })
     .listen(listener)?
     .shutdown_timeout(10)

@@ -195,7 +195,14 @@ const STATIONS: &[FacilitySeed] = &[
 ];
 
 /// (code, name, kind, minimum on site per profession)
-const DEPARTMENTS: &[(&str, &str, DepartmentKind, &[(Profession, i32)])] = &[
+type DepartmentSeed = (
+    &'static str,
+    &'static str,
+    DepartmentKind,
+    &'static [(Profession, i32)],
+);
+
+const DEPARTMENTS: &[DepartmentSeed] = &[
     (
         "KHNV",
         "Phòng Kế hoạch – Nghiệp vụ",

@@ -132,17 +132,33 @@ impl ApiError {
         self.code
     }
 
-    /// The problem document this error is answered with.
-    pub fn problem(&self) -> Problem {
+    /// The problem document this error is answered with, titled in `lang`.
+    pub fn problem(&self, lang: Lang, request_id: Option<String>) -> Problem {
         Problem {
             type_uri: self.code.type_uri(),
-            title: self.code.label(Lang::Vi).to_string(),
+            title: self.code.label(lang).to_string(),
             status: self.code.status(),
             detail: self.detail.clone(),
             code: self.code,
             errors: self.errors.clone(),
-            request_id: None,
+            request_id,
         }
+    }
+
+    /// The full answer: status, headers and problem document. The app's middleware
+    /// calls it again with the request's language and id (see `app::finish_problem`).
+    pub fn response(&self, lang: Lang, request_id: Option<String>) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.insert_header((header::RETRY_AFTER, value));
+        }
+        if self.code == ErrorCode::Unauthorized || self.code == ErrorCode::InvalidCredentials {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.body(serde_json::to_string(&self.problem(lang, request_id)).unwrap_or_default())
     }
 }
 
@@ -161,17 +177,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let mut response = HttpResponse::build(self.status_code());
-        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
-        if let Some(seconds) = self.retry_after
-            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
-        {
-            response.insert_header((header::RETRY_AFTER, value));
-        }
-        if self.code == ErrorCode::Unauthorized || self.code == ErrorCode::InvalidCredentials {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-        }
-        response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+        self.response(Lang::Vi, None)
     }
 }
 

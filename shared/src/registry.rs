@@ -454,7 +454,7 @@ pub struct Leave {
 
 fn leave_rules(input: &LeaveInput) -> Result<(), ValidationError> {
     if input.end_date < input.start_date {
-        Err(validation::date_order_error())
+        Err(validation::date_order_error("end_date"))
     } else {
         Ok(())
     }
@@ -525,7 +525,9 @@ pub struct Staff {
 
 fn staff_input_rules(input: &StaffInput) -> Result<(), ValidationError> {
     match (input.licence_valid_from, input.licence_valid_until) {
-        (Some(from), Some(until)) if until < from => Err(validation::date_order_error()),
+        (Some(from), Some(until)) if until < from => {
+            Err(validation::date_order_error("licence_valid_until"))
+        }
         _ => Ok(()),
     }
 }

@@ -35,8 +35,15 @@ fn collect(
         };
         match kind {
             ValidationErrorsKind::Field(list) => {
-                let messages = out.entry(path).or_default();
-                messages.extend(list.iter().map(|error| message(error, lang)));
+                for error in list {
+                    // A rule over the whole form may name the field it is about.
+                    let path = match param(error, FIELD_PARAM) {
+                        Some(named) if field == FORM_FIELD && prefix.is_empty() => named,
+                        Some(named) if field == FORM_FIELD => format!("{prefix}.{named}"),
+                        _ => path.clone(),
+                    };
+                    out.entry(path).or_default().push(message(error, lang));
+                }
             }
             ValidationErrorsKind::Struct(inner) => collect(inner, &path, lang, out),
             ValidationErrorsKind::List(items) => {
@@ -150,6 +157,54 @@ fn code_message(code: &str, lang: Lang) -> &'static str {
             "A record cannot refer to itself",
         ),
         "duplicate" => ("Giá trị bị trùng lặp", "Duplicate value"),
+        "icd10_format" => (
+            "Mã ICD-10 không đúng định dạng (ví dụ A09, E11.9, S72.00)",
+            "ICD-10 code is malformed (e.g. A09, E11.9, S72.00)",
+        ),
+        "citizen_id" => (
+            "Số định danh cá nhân (CCCD) gồm đúng 12 chữ số",
+            "Citizen ID must be exactly 12 digits",
+        ),
+        "insurance_number" => (
+            "Số thẻ BHYT gồm 10 chữ số (mã số BHXH) hoặc 15 ký tự theo mẫu thẻ cũ (ví dụ DN4797915123456)",
+            "Insurance number: 10 digits (social insurance number) or the 15-character card format (e.g. DN4797915123456)",
+        ),
+        "birth_required" => (
+            "Cần nhập ngày sinh hoặc năm sinh",
+            "Enter a birth date or a birth year",
+        ),
+        "birth_mismatch" => (
+            "Năm sinh không khớp với ngày sinh",
+            "Birth year does not match the birth date",
+        ),
+        "diagnosis_required" => (
+            "Cần ít nhất một chẩn đoán có mã ICD-10 trước khi gửi phiếu chuyển",
+            "At least one ICD-10 diagnosis is needed before sending",
+        ),
+        "required_to_send" => (
+            "Bắt buộc nhập trước khi gửi phiếu chuyển",
+            "Required before the slip is sent",
+        ),
+        "escort_required" => (
+            "Chuyển cấp cứu phải có người hộ tống (họ tên, chức danh)",
+            "An emergency transfer needs an escort (name and title)",
+        ),
+        "follow_ups_required" => (
+            "Chuyển người bệnh về nơi chuyển đi cần ít nhất một hẹn theo dõi",
+            "Returning the patient to the referrer needs at least one follow-up",
+        ),
+        "follow_ups_not_allowed" => (
+            "Chỉ lập hẹn theo dõi khi chuyển người bệnh về nơi chuyển đi",
+            "Follow-ups are set only when the patient returns to the referrer",
+        ),
+        "same_facility" => (
+            "Cơ sở nhận phải khác cơ sở chuyển",
+            "The receiving facility must differ from the referring one",
+        ),
+        "attachment_name" => (
+            "Tên tệp đính kèm từ 1 đến 200 ký tự, không chứa dấu / hoặc \\",
+            "Attachment names are 1 to 200 characters without / or \\",
+        ),
         _ => ("Giá trị không hợp lệ", "Invalid value"),
     };
     if lang == Lang::Vi { vi } else { en }
@@ -242,9 +297,93 @@ pub fn specialty_codes(values: &[String]) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// Builds the struct-level error for an end date before its start date.
-pub fn date_order_error() -> ValidationError {
-    error("date_order")
+/// The parameter by which a struct-level error names the field it belongs to.
+const FIELD_PARAM: &str = "field";
+
+/// Builds the struct-level error for an end date (`field`) before its start date; the
+/// message is shown beside `field`.
+pub fn date_order_error(field: &'static str) -> ValidationError {
+    on_field(error("date_order"), field)
+}
+
+/// Attaches a struct-level error to one field, so forms show it beside that input.
+pub fn on_field(mut error: ValidationError, field: &'static str) -> ValidationError {
+    error.add_param(FIELD_PARAM.into(), &field);
+    error
+}
+
+/// An ICD-10 (WHO) code as written on Vietnamese slips: one uppercase letter (`U`
+/// included, e.g. `U07.1`), two digits, then optionally a dot and 1–4 uppercase letters
+/// or digits (`A09`, `E11.9`, `S72.00`). Lowercase input and dagger/asterisk marks are
+/// refused; forms normalise with [`normalize_icd10`] before sending.
+pub fn icd10_code(value: &str) -> Result<(), ValidationError> {
+    let bytes = value.as_bytes();
+    let category = bytes.len() >= 3
+        && bytes[0].is_ascii_uppercase()
+        && bytes[1].is_ascii_digit()
+        && bytes[2].is_ascii_digit();
+    let subcategory = match bytes.get(3..).and_then(<[u8]>::split_first) {
+        None => true,
+        Some((b'.', tail)) => {
+            (1..=4).contains(&tail.len())
+                && tail
+                    .iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        }
+        Some(_) => false,
+    };
+    if category && subcategory {
+        Ok(())
+    } else {
+        Err(error("icd10_format"))
+    }
+}
+
+/// Trims and uppercases what a person typed as an ICD-10 code (`" e11.9 "` → `"E11.9"`).
+pub fn normalize_icd10(value: &str) -> String {
+    value.trim().to_ascii_uppercase()
+}
+
+/// A citizen ID (số định danh cá nhân, on the CCCD card): exactly 12 digits.
+pub fn citizen_id(value: &str) -> Result<(), ValidationError> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(error("citizen_id"))
+    }
+}
+
+/// A health-insurance number: the 10-digit social-insurance number that identifies a
+/// card since 2025, or the 15-character number printed on older cards — two uppercase
+/// letters (beneficiary group, e.g. `DN`), the benefit level `1`–`5`, then 12 digits
+/// (2 for the province, 10 for the social-insurance number): `DN4797915123456`.
+pub fn insurance_number(value: &str) -> Result<(), ValidationError> {
+    let bytes = value.as_bytes();
+    let new_format = bytes.len() == 10 && bytes.iter().all(u8::is_ascii_digit);
+    let card_format = bytes.len() == 15
+        && bytes[..2].iter().all(u8::is_ascii_uppercase)
+        && (b'1'..=b'5').contains(&bytes[2])
+        && bytes[3..].iter().all(u8::is_ascii_digit);
+    if new_format || card_format {
+        Ok(())
+    } else {
+        Err(error("insurance_number"))
+    }
+}
+
+/// Attachment names: 1–200 characters each, no path separators, each listed once.
+pub fn attachment_names(values: &[String]) -> Result<(), ValidationError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for value in values {
+        let length = value.trim().chars().count();
+        if !(1..=200).contains(&length) || value.contains(['/', '\\']) {
+            return Err(error("attachment_name"));
+        }
+        if !seen.insert(value) {
+            return Err(error("duplicate"));
+        }
+    }
+    Ok(())
 }
 
 /// Both or neither of latitude and longitude, each within range.
@@ -256,7 +395,7 @@ pub fn coordinates(latitude: Option<f64>, longitude: Option<f64>) -> Result<(), 
         {
             Ok(())
         }
-        _ => Err(error("coordinates")),
+        _ => Err(on_field(error("coordinates"), "latitude")),
     }
 }
 
@@ -313,5 +452,71 @@ mod tests {
         assert!(coordinates(Some(10.9), None).is_err());
         assert!(coordinates(Some(91.0), Some(0.0)).is_err());
         assert!(not_blank("  ").is_err());
+    }
+
+    #[test]
+    fn icd10_codes_accept_the_who_shapes() {
+        for good in [
+            "A00", "A09", "E11", "E11.9", "S72.00", "U07.1", "Z99.89", "T14.0A", "C34.1234",
+        ] {
+            assert!(icd10_code(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn icd10_codes_refuse_everything_else() {
+        for bad in [
+            "",
+            "E",
+            "E1",
+            "e11.9",
+            "E11.",
+            "E11.12345",
+            "E119",
+            "11.9",
+            "EE1",
+            "E1A",
+            "E11-9",
+            " E11",
+            "E11 ",
+            "E11.9†",
+            "G01*",
+            "E11..9",
+            "É11",
+            "E11.9a",
+        ] {
+            assert!(icd10_code(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(normalize_icd10(" e11.9 "), "E11.9");
+        let vi = message(&ValidationError::new("icd10_format"), Lang::Vi);
+        assert!(vi.starts_with("Mã ICD-10"), "{vi}");
+    }
+
+    #[test]
+    fn identity_numbers_follow_vietnamese_formats() {
+        assert!(citizen_id("079085001234").is_ok());
+        assert!(citizen_id("07908500123").is_err());
+        assert!(citizen_id("0790850012345").is_err());
+        assert!(citizen_id("07908500123a").is_err());
+        assert!(insurance_number("7915123456").is_ok());
+        assert!(insurance_number("DN4797915123456").is_ok());
+        assert!(insurance_number("HC1797915123456").is_ok());
+        assert!(
+            insurance_number("DN6797915123456").is_err(),
+            "benefit level is 1-5"
+        );
+        assert!(insurance_number("dn4797915123456").is_err());
+        assert!(insurance_number("DN479791512345").is_err());
+        assert!(insurance_number("791512345").is_err());
+        assert!(insurance_number("D14797915123456").is_err());
+    }
+
+    #[test]
+    fn attachment_names_are_plain_and_unique() {
+        assert!(attachment_names(&["xquang-nguc.jpg".into(), "ecg.pdf".into()]).is_ok());
+        assert!(attachment_names(&["../etc/passwd".into()]).is_err());
+        assert!(attachment_names(&["a\\b.pdf".into()]).is_err());
+        assert!(attachment_names(&[" ".into()]).is_err());
+        assert!(attachment_names(&["a.pdf".into(), "a.pdf".into()]).is_err());
     }
 }

@@ -347,27 +347,24 @@ pub fn touch_client(conn: &mut AnyConn, id: i64) -> QueryResult<usize> {
     .execute(conn)
 }
 
+/// A new integration client: the token itself is never stored, only its hash.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = api_clients)]
+pub struct NewClientRow<'a> {
+    pub name: &'a str,
+    pub facility_id: i64,
+    /// Space-separated scope codes.
+    pub scopes: &'a str,
+    pub token_hash: &'a str,
+    pub token_prefix: &'a str,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
 /// Inserts a client, returning its id.
-pub fn insert_client(
-    conn: &mut AnyConn,
-    name: &str,
-    facility_id: i64,
-    scopes: &str,
-    token_hash: &str,
-    token_prefix: &str,
-    created_by: Option<i64>,
-    now: NaiveDateTime,
-) -> QueryResult<i64> {
+pub fn insert_client(conn: &mut AnyConn, client: &NewClientRow<'_>) -> QueryResult<i64> {
     diesel::insert_into(api_clients::table)
-        .values((
-            api_clients::name.eq(name),
-            api_clients::facility_id.eq(facility_id),
-            api_clients::scopes.eq(scopes),
-            api_clients::token_hash.eq(token_hash),
-            api_clients::token_prefix.eq(token_prefix),
-            api_clients::created_by.eq(created_by),
-            api_clients::created_at.eq(now),
-        ))
+        .values(client)
         .returning(api_clients::id)
         .get_result(conn)
 }

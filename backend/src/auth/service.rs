@@ -99,7 +99,7 @@ pub fn login(
     let username = request.username.trim().to_lowercase();
     // The failure count must be committed even though the answer is an error, so the
     // transaction returns the outcome as a value.
-    let outcome = write_tx(
+    write_tx(
         conn,
         |conn| -> Result<Result<TokenPair, ApiError>, ApiError> {
             let Some(user) = repo::find_user_by_username(conn, &username)? else {
@@ -147,8 +147,7 @@ pub fn login(
             )?;
             Ok(issuer.issue(conn, &user, None, at))
         },
-    )?;
-    outcome
+    )?
 }
 
 /// Exchanges a refresh token for a new pair. Each token works once: presenting a used
@@ -160,7 +159,7 @@ pub fn refresh(
 ) -> Result<TokenPair, ApiError> {
     let at = now();
     let hash = tokens::sha256_hex(refresh_token.as_bytes());
-    let outcome = write_tx(
+    write_tx(
         conn,
         |conn| -> Result<Result<TokenPair, ApiError>, ApiError> {
             let invalid =
@@ -181,8 +180,7 @@ pub fn refresh(
             };
             Ok(issuer.issue(conn, &user, Some(token.family), at))
         },
-    )?;
-    outcome
+    )?
 }
 
 /// Revokes the refresh token's family. Unknown tokens are ignored (logout is idempotent).
@@ -418,13 +416,15 @@ pub fn create_client(
             .map_err(|_| ApiError::field("facility_id", "Không tìm thấy cơ sở này"))?;
         let id = repo::insert_client(
             conn,
-            input.name.trim(),
-            input.facility_id,
-            &scopes.join(" "),
-            &tokens::sha256_hex(token.as_bytes()),
-            &token.chars().take(10).collect::<String>(),
-            by.user_id(),
-            now(),
+            &repo::NewClientRow {
+                name: input.name.trim(),
+                facility_id: input.facility_id,
+                scopes: &scopes.join(" "),
+                token_hash: &tokens::sha256_hex(token.as_bytes()),
+                token_prefix: &token.chars().take(10).collect::<String>(),
+                created_by: by.user_id(),
+                created_at: now(),
+            },
         )?;
         let client = repo::find_client(conn, id)?
             .ok_or_else(|| ApiError::internal("client vanished"))?

@@ -1,0 +1,129 @@
+# Tuyến — build, run and test.
+#
+#   make run    build the SPA and the server, serve http://127.0.0.1:8080 with demo data
+#   make test   everything CI checks (lint, unit/API tests on SQLite and PostgreSQL, e2e)
+#
+# Works on a fresh Debian 12 with rustup/cargo, python3, gcc and git: the targets below
+# install what else they need (wasm target, wasm-bindgen-cli, libpq-dev, PostgreSQL,
+# Chromium + chromedriver) through rustup, cargo and apt-get.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+# Steps share apt/dpkg and cargo locks and must run in order, even under `make -j`.
+.NOTPARALLEL:
+
+export CARGO_TERM_COLOR ?= never
+# Where `cargo install` puts wasm-bindgen, even when the shell profile did not add it.
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+ifeq ($(filter $(CARGO_BIN),$(subst :, ,$(PATH))),)
+export PATH := $(CARGO_BIN):$(PATH)
+endif
+
+CARGO      ?= cargo
+TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),target))
+DIST       := dist
+WASM       := $(TARGET_DIR)/wasm32-unknown-unknown/wasm-release/frontend.wasm
+# Exact wasm-bindgen version the SPA links against; the CLI must match it.
+WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/^version = "|"$$/, ""); print; exit }' Cargo.lock)
+# apt-get needs root; use sudo only when not already root.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+APT_INSTALL = $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y
+
+.PHONY: help tools browser postgres-bin libpq spa build run openapi lint test test-pg e2e clean
+
+help:
+	@echo "make run       build SPA + server and serve http://127.0.0.1:8080 (demo data)"
+	@echo "make test      lint, tests on SQLite and PostgreSQL, end-to-end browser tests"
+	@echo "make spa       build the SPA into $(DIST)/"
+	@echo "make build     build the release server (target/release/tuyen)"
+	@echo "make openapi   regenerate openapi/openapi.json"
+	@echo "make lint      rustfmt check and clippy (-D warnings)"
+	@echo "make tools | browser | postgres-bin | libpq   install prerequisites"
+
+## Prerequisites ---------------------------------------------------------------------
+
+tools:
+	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+	@rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@want="$(WASM_BINDGEN_VERSION)"; \
+	if [ -z "$$want" ]; then echo "wasm-bindgen not found in Cargo.lock" >&2; exit 1; fi; \
+	have="$$(wasm-bindgen --version 2>/dev/null | awk '{ print $$2 }' || true)"; \
+	if [ "$$have" != "$$want" ]; then \
+		echo "Installing wasm-bindgen-cli $$want (found: $${have:-none}); this takes a few minutes"; \
+		$(CARGO) install wasm-bindgen-cli --version "$$want"; \
+	fi
+
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		$(SUDO) apt-get update && $(APT_INSTALL) chromium chromium-driver; \
+	fi
+
+# initdb/pg_ctl for scripts/pg.sh. Debian keeps them in /usr/lib/postgresql/N/bin.
+postgres-bin:
+	@if ! { command -v initdb && command -v pg_ctl; } >/dev/null 2>&1 \
+		&& ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		$(SUDO) apt-get update && $(APT_INSTALL) postgresql; \
+	fi
+
+# The server links the system libpq (diesel's PostgreSQL backend).
+libpq:
+	@if ! dpkg -s libpq-dev >/dev/null 2>&1 && ! pkg-config --exists libpq 2>/dev/null; then \
+		$(SUDO) apt-get update && $(APT_INSTALL) libpq-dev pkg-config; \
+	fi
+
+## Build and run ---------------------------------------------------------------------
+
+spa: tools
+	$(CARGO) build -p frontend --target wasm32-unknown-unknown --profile wasm-release
+	rm -rf $(DIST)
+	mkdir -p $(DIST)
+	wasm-bindgen --target web --no-typescript --out-dir $(DIST) $(WASM)
+	cp frontend/index.html frontend/style.css frontend/boot.js $(DIST)/
+
+build: libpq
+	$(CARGO) build --release -p backend
+
+run: spa build
+	$(TARGET_DIR)/release/tuyen serve --static-dir $(DIST)
+
+openapi: libpq
+	mkdir -p openapi
+	$(CARGO) run -q -p backend --bin tuyen -- openapi > openapi/openapi.json.tmp
+	mv openapi/openapi.json.tmp openapi/openapi.json
+
+## Checks ----------------------------------------------------------------------------
+
+lint: tools libpq
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy -p shared -p backend -p e2e --all-targets -- -D warnings
+	$(CARGO) clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# The backend tests again on a throwaway PostgreSQL cluster, removed even when they fail.
+# The test harness creates one database per test from this admin URL.
+test-pg: postgres-bin libpq
+	@url="$$(scripts/pg.sh start)"; \
+	trap 'scripts/pg.sh stop' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "PostgreSQL test cluster: $$url"; \
+	TUYEN_TEST_PG_URL="$$url" TUYEN_REQUIRE_PG=1 $(CARGO) test -p backend
+
+# End-to-end: the debug server binary and the built SPA, over HTTP and in headless Chromium.
+e2e: browser libpq spa
+	$(CARGO) build -p backend
+	TUYEN_BIN=$(TARGET_DIR)/debug/tuyen TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e
+
+# The contract with CI (.ci/run). Steps run in this order; any failure fails `make test`.
+test: tools browser postgres-bin libpq
+	$(MAKE) --no-print-directory lint
+	$(CARGO) test -p shared
+	env -u TUYEN_TEST_PG_URL $(CARGO) test -p backend
+	$(MAKE) --no-print-directory test-pg
+	$(MAKE) --no-print-directory spa
+	$(CARGO) build -p backend
+	TUYEN_BIN=$(TARGET_DIR)/debug/tuyen TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e
+
+clean:
+	rm -rf $(DIST)
+	$(CARGO) clean

@@ -1,0 +1,14 @@
+//! Integration tests: the real application (same builder as `main`) on port 0, driven
+//! over HTTP. Each test gets its own database: a temp SQLite file, or — when
+//! `TUYEN_TEST_PG_URL` names a PostgreSQL server — a fresh PostgreSQL database.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test states what must hold by unwrapping; a failure is a loud, located panic"
+)]
+
+mod auth;
+mod contract;
+mod registry;
+mod support;
+mod system;
