@@ -79,7 +79,7 @@ spa: tools
 	$(CARGO) build -p frontend --target wasm32-unknown-unknown --profile wasm-release
 	rm -rf $(DIST)
 	mkdir -p $(DIST)
-	wasm-bindgen --target web --no-typescript --out-dir $(DIST) $(WASM)
+	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(DIST) $(WASM)
 	cp frontend/index.html frontend/style.css frontend/boot.js $(DIST)/
 
 build: libpq

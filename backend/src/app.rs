@@ -204,7 +204,13 @@ fn serve(
             )
             .service(web::scope("/api").default_service(web::to(api_not_found)));
         let app = match &static_dir {
-            Some(dir) => app.service(spa(dir.clone())),
+            // Fixed file names (frontend.js, frontend_bg.wasm): browsers must revalidate
+            // after a deploy; ETag keeps that cheap.
+            Some(dir) => app.service(
+                web::scope("")
+                    .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-cache")))
+                    .service(spa(dir.clone())),
+            ),
             None => app,
         };
         // Innermost first: problems are finished before headers and compression apply.

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod page;
+pub mod referral;
 pub mod registry;
 pub mod validation;
 

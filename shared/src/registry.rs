@@ -742,7 +742,7 @@ mod tests {
         let errors = leave.validate().err().unwrap_or_default();
         let messages = crate::validation::field_messages(&errors, Lang::Vi);
         assert_eq!(
-            messages["__all__"],
+            messages["end_date"],
             vec!["Ngày kết thúc phải sau hoặc bằng ngày bắt đầu"]
         );
         let link = SupportLinkInput {
@@ -775,6 +775,6 @@ mod tests {
             messages.contains_key("capabilities[0].name"),
             "{messages:?}"
         );
-        assert!(messages.contains_key("__all__"), "{messages:?}");
+        assert!(messages.contains_key("latitude"), "{messages:?}");
     }
 }

@@ -218,7 +218,11 @@ pub struct SlipNumber {
 
 impl std::fmt::Display for SlipNumber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&format_slip_number(&self.facility_code, self.year, self.seq))
+        f.write_str(&format_slip_number(
+            &self.facility_code,
+            self.year,
+            self.seq,
+        ))
     }
 }
 
@@ -390,7 +394,11 @@ mod tests {
         assert!(!is_expired(until, d(2026, 3, 12)));
         assert!(!is_expired(until, until));
         assert!(is_expired(until, d(2026, 3, 14)));
-        assert!(slip_expired(ReferralStatus::Sent, Some(until), d(2026, 3, 14)));
+        assert!(slip_expired(
+            ReferralStatus::Sent,
+            Some(until),
+            d(2026, 3, 14)
+        ));
         assert!(slip_expired(
             ReferralStatus::Accepted,
             Some(until),
@@ -405,7 +413,10 @@ mod tests {
             ReferralStatus::Redirected,
             ReferralStatus::Cancelled,
         ] {
-            assert!(!slip_expired(status, Some(until), d(2027, 1, 1)), "{status}");
+            assert!(
+                !slip_expired(status, Some(until), d(2027, 1, 1)),
+                "{status}"
+            );
         }
         assert!(!slip_expired(ReferralStatus::Sent, None, d(2027, 1, 1)));
     }

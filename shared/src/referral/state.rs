@@ -1,13 +1,12 @@
 //! The referral state machine, as a pure function of (status, action, who acts).
 //!
-//! ```text
-//!            send            accept           arrive          complete
-//!   draft ─────────▶ sent ─────────▶ accepted ─────────▶ arrived ─────────▶ completed
-//!     │               │ │ │              │ │
-//!     │ cancel        │ │ └ decline ─▶ declined
-//!     │               │ └── redirect ──────┴ redirect ─▶ redirected
-//!     └───────────────┴── cancel ──────────┴ cancel ───▶ cancelled
-//! ```
+//! | status | the sender may | the receiver may | final |
+//! | --- | --- | --- | --- |
+//! | `draft` | send → `sent`, cancel → `cancelled` | — | no |
+//! | `sent` | cancel → `cancelled` | accept → `accepted`, decline → `declined`, redirect → `redirected` | no |
+//! | `accepted` | cancel → `cancelled` | redirect → `redirected`, arrive → `arrived` | no |
+//! | `arrived` | — | complete → `completed` | no |
+//! | `completed`, `declined`, `redirected`, `cancelled` | — | — | yes |
 //!
 //! - The **sending** facility sends and cancels; it may cancel until the patient has
 //!   arrived (draft, sent or accepted).
@@ -468,7 +467,10 @@ mod tests {
             late.message(Lang::Vi),
             "Không thể “Hủy chuyển” khi phiếu đang ở trạng thái “Người bệnh đã đến”"
         );
-        assert_eq!(late.to_string(), "Cannot cancel a referral in status “Patient arrived”");
+        assert_eq!(
+            late.to_string(),
+            "Cannot cancel a referral in status “Patient arrived”"
+        );
         assert_eq!(TransitionError::NotPermitted.code(), ErrorCode::Forbidden);
     }
 

@@ -112,7 +112,8 @@ mod tests {
     fn overdue_only_while_sent_and_strictly_after_the_due_time() {
         let windows = ResponseWindows::default();
         let sent = Some(at("2026-03-06T08:00:00Z"));
-        let emergency = |status, now| is_overdue(status, Urgency::Emergency, sent, at(now), &windows);
+        let emergency =
+            |status, now| is_overdue(status, Urgency::Emergency, sent, at(now), &windows);
         assert!(!emergency(ReferralStatus::Sent, "2026-03-06T08:29:59Z"));
         assert!(!emergency(ReferralStatus::Sent, "2026-03-06T08:30:00Z"));
         assert!(emergency(ReferralStatus::Sent, "2026-03-06T08:30:01Z"));

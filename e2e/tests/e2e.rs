@@ -1,0 +1,420 @@
+//! End-to-end tests: the real `tuyen` binary (from `TUYEN_BIN`) over HTTP, and the built SPA
+//! (from `TUYEN_DIST`) in headless Chromium through chromedriver. `make test` sets both.
+#![forbid(unsafe_code)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test states what must hold by unwrapping; a failure is a loud, located panic"
+)]
+
+mod support;
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator, elements::Element};
+use reqwest::StatusCode;
+use reqwest::header::CONTENT_TYPE;
+use serde_json::{Value, json};
+use shared::auth::{Me, Role};
+use shared::error::{ErrorCode, Problem};
+
+use support::{
+    ADMIN, Chromedriver, PLANNER, PLANNER_FACILITY, Server, body_as, http_client, login,
+};
+
+/// How long the browser test waits for any one element.
+const UI_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The main navigation a signed-in planner sees.
+const NAV_LINKS: [&str; 5] = [
+    "Kế hoạch",
+    "Luân phiên",
+    "Hội chẩn",
+    "Chuyển tuyến",
+    "Danh mục",
+];
+
+fn content_type(res: &reqwest::Response) -> String {
+    res.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[tokio::test]
+async fn health_sign_in_and_problem_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let http = http_client();
+
+    // Liveness.
+    let res = http.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let health: Value = body_as(res).await;
+    assert_eq!(health["status"], "ok", "healthz body: {health}");
+
+    // Sign in as the demo planner and read the principal back.
+    let token = login(&http, &server, PLANNER).await;
+    let res = http
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let me: Me = body_as(res).await;
+    assert_eq!(me.username, PLANNER.0);
+    assert_eq!(me.role, Role::Planner);
+    assert_eq!(me.facility.name, PLANNER_FACILITY);
+
+    // A wrong password is an RFC 9457 problem with a stable code.
+    let res = http
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({ "username": PLANNER.0, "password": "not-the-password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let kind = content_type(&res);
+    assert!(
+        kind.starts_with("application/problem+json"),
+        "content-type of a failed login: {kind:?}"
+    );
+    let problem: Problem = body_as(res).await;
+    assert_eq!(problem.code, ErrorCode::InvalidCredentials);
+    assert_eq!(problem.status, 401);
+
+    // No token, no principal.
+    let res = http.get(server.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let problem: Problem = body_as(res).await;
+    assert_eq!(problem.code, ErrorCode::Unauthorized);
+}
+
+/// Whether `value` holds, at any depth, an object whose `code` is `code`.
+fn mentions_code(value: &Value, code: &str) -> bool {
+    match value {
+        Value::Object(map) => {
+            map.get("code").and_then(Value::as_str) == Some(code)
+                || map.values().any(|v| mentions_code(v, code))
+        }
+        Value::Array(items) => items.iter().any(|v| mentions_code(v, code)),
+        _ => false,
+    }
+}
+
+async fn facility_listed(http: &reqwest::Client, server: &Server, token: &str, code: &str) -> bool {
+    let res = http
+        .get(server.url(&format!("/api/v1/facilities?q={code}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "GET /api/v1/facilities?q={code}"
+    );
+    let page: Value = body_as(res).await;
+    let items = page.get("items").unwrap_or(&page);
+    mentions_code(items, code)
+}
+
+#[tokio::test]
+async fn data_and_sessions_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let http = http_client();
+
+    let admin = login(&http, &server, ADMIN).await;
+    let res = http
+        .post(server.url("/api/v1/facilities"))
+        .bearer_auth(&admin)
+        .json(&json!({
+            "code": "E2E-1",
+            "name": "Trạm thử",
+            "kind": "health_station",
+            "province": "TP. Hồ Chí Minh"
+        }))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    assert!(
+        status.is_success(),
+        "creating facility E2E-1 answered HTTP {status}: {}",
+        res.text().await.unwrap_or_default()
+    );
+    assert!(facility_listed(&http, &server, &admin, "E2E-1").await);
+
+    // Same data folder, new process.
+    drop(http);
+    server.stop().await;
+    let server = Server::start(dir.path()).await;
+    let http = http_client();
+
+    // The demo data was not loaded twice over, sign-in still works, and the JWT secret
+    // generated on first start was reused (the old token is still good).
+    login(&http, &server, PLANNER).await;
+    let res = http
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "a token issued before the restart must still be accepted"
+    );
+    let admin = login(&http, &server, ADMIN).await;
+    assert!(
+        facility_listed(&http, &server, &admin, "E2E-1").await,
+        "facility E2E-1 is gone after a restart"
+    );
+}
+
+#[tokio::test]
+async fn spa_is_served_for_root_and_client_routes() {
+    let dist = support::dist_dir();
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_else(|e| {
+        panic!(
+            "{}/index.html: {e}; build the SPA first with `make spa` (or set TUYEN_DIST)",
+            dist.display()
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path()).await;
+    let http = http_client();
+
+    for path in ["/", "/registry/facilities"] {
+        let res = http.get(server.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        let kind = content_type(&res);
+        assert!(
+            kind.starts_with("text/html"),
+            "GET {path}: content-type {kind:?}"
+        );
+        let body = res.text().await.unwrap();
+        assert_eq!(body, index, "GET {path} must answer the SPA's index.html");
+    }
+
+    // The files index.html loads (absolute paths), each with the type the browser needs:
+    // a module script must be JavaScript, and streaming wasm compilation needs
+    // `application/wasm`.
+    for (path, wanted) in [
+        ("/boot.js", "text/javascript"),
+        ("/frontend.js", "text/javascript"),
+        ("/frontend_bg.wasm", "application/wasm"),
+        ("/style.css", "text/css"),
+    ] {
+        let res = http.get(server.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        let kind = content_type(&res);
+        assert!(
+            kind.starts_with(wanted),
+            "GET {path}: content-type {kind:?}"
+        );
+    }
+
+    // Unknown API paths are API errors, not the SPA.
+    let res = http
+        .get(server.url("/api/v1/no-such-endpoint"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "GET /api/v1/no-such-endpoint"
+    );
+    let kind = content_type(&res);
+    assert!(
+        !kind.starts_with("text/html"),
+        "an API 404 answered {kind:?}"
+    );
+}
+
+/// Waits (never sleeps) for an element; the error names what was awaited.
+async fn wait_for(browser: &Client, locator: Locator<'_>, what: &str) -> Result<Element, String> {
+    browser
+        .wait()
+        .at_most(UI_TIMEOUT)
+        .for_element(locator)
+        .await
+        .map_err(|e| format!("waiting for {what}: {e}"))
+}
+
+fn facility_name_xpath() -> String {
+    format!("//*[@id='facility-name'][contains(normalize-space(.), '{PLANNER_FACILITY}')]")
+}
+
+/// Sign in, see the shell, survive a reload, switch language and back, sign out.
+async fn sign_in_reload_sign_out(browser: &Client, start_url: &str) -> Result<(), String> {
+    let step = |what: &'static str| move |e: fantoccini::error::CmdError| format!("{what}: {e}");
+
+    browser
+        .goto(start_url)
+        .await
+        .map_err(step("opening the app"))?;
+    let username = wait_for(browser, Locator::Css("input#username"), "the sign-in form").await?;
+    username
+        .send_keys(PLANNER.0)
+        .await
+        .map_err(step("typing the username"))?;
+    let password = wait_for(
+        browser,
+        Locator::Css("input#password"),
+        "the password field",
+    )
+    .await?;
+    password
+        .send_keys(PLANNER.1)
+        .await
+        .map_err(step("typing the password"))?;
+    wait_for(
+        browser,
+        Locator::Css("button[type=submit]"),
+        "the sign-in button",
+    )
+    .await?
+    .click()
+    .await
+    .map_err(step("clicking sign in"))?;
+
+    let xpath = facility_name_xpath();
+    let facility = wait_for(
+        browser,
+        Locator::XPath(&xpath),
+        "#facility-name showing the planner's facility",
+    )
+    .await?;
+    if !facility
+        .is_displayed()
+        .await
+        .map_err(step("#facility-name visibility"))?
+    {
+        return Err("#facility-name is in the page but not shown".into());
+    }
+    for label in NAV_LINKS {
+        let link = format!("//nav//a[contains(normalize-space(.), '{label}')]");
+        wait_for(
+            browser,
+            Locator::XPath(&link),
+            &format!("the nav link {label:?}"),
+        )
+        .await?;
+    }
+
+    // The session outlives a reload.
+    browser.refresh().await.map_err(step("reloading"))?;
+    let facility = wait_for(
+        browser,
+        Locator::XPath(&xpath),
+        "#facility-name after a reload (the session must be kept)",
+    )
+    .await?;
+    if !facility
+        .is_displayed()
+        .await
+        .map_err(step("#facility-name visibility"))?
+    {
+        return Err("#facility-name is not shown after a reload".into());
+    }
+
+    // The language switch turns the interface to English and back.
+    wait_for(
+        browser,
+        Locator::Css("#lang-switch"),
+        "the #lang-switch control",
+    )
+    .await?
+    .click()
+    .await
+    .map_err(step("clicking #lang-switch"))?;
+    wait_for(
+        browser,
+        Locator::XPath("//nav//a[normalize-space(.) = 'Plans']"),
+        "the nav in English after #lang-switch",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css("#lang-switch"),
+        "the #lang-switch control",
+    )
+    .await?
+    .click()
+    .await
+    .map_err(step("clicking #lang-switch again"))?;
+    wait_for(
+        browser,
+        Locator::XPath(&format!(
+            "//nav//a[normalize-space(.) = '{}']",
+            NAV_LINKS[0]
+        )),
+        "the nav back in Vietnamese",
+    )
+    .await?;
+
+    // Signing out returns to the sign-in form.
+    wait_for(browser, Locator::Css("#logout"), "the #logout control")
+        .await?
+        .click()
+        .await
+        .map_err(step("clicking #logout"))?;
+    wait_for(
+        browser,
+        Locator::Css("input#username"),
+        "the sign-in form after logout",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Keeps what the browser showed when the flow failed, next to the test binary's temp files.
+async fn keep_evidence(browser: &Client) -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-browser");
+    if std::fs::create_dir_all(&dir).is_err() {
+        return String::new();
+    }
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(dir.join("failure.png"), png);
+    }
+    if let Ok(html) = browser.source().await {
+        let _ = std::fs::write(dir.join("failure.html"), html);
+    }
+    let url = browser
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    format!(" (page {url}; screenshot and HTML in {})", dir.display())
+}
+
+#[tokio::test]
+async fn browser_sign_in_reload_and_sign_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = support::dist_dir();
+    assert!(
+        dist.join("index.html").is_file(),
+        "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
+        dist.display()
+    );
+    let server = Server::start(dir.path()).await;
+    let driver = Chromedriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let browser = driver.browser(profile.path()).await;
+
+    let outcome = sign_in_reload_sign_out(&browser, &server.url("/")).await;
+    let evidence = match &outcome {
+        Ok(()) => String::new(),
+        Err(_) => keep_evidence(&browser).await,
+    };
+    // Close the session either way so that Chromium exits with it.
+    let _ = browser.close().await;
+    if let Err(error) = outcome {
+        panic!("{error}{evidence}");
+    }
+}

@@ -1,0 +1,341 @@
+//! Harness for the end-to-end tests: the real `tuyen` binary in a temporary data folder,
+//! an HTTP client for it, and a chromedriver driving headless Chromium.
+//!
+//! Environment:
+//! - `TUYEN_BIN` (required): the server binary, e.g. `target/debug/tuyen`.
+//! - `TUYEN_DIST`: the built SPA (default `<workspace>/dist`).
+//! - `CHROMEDRIVER`, `CHROMIUM`: override `/usr/bin/chromedriver`, `/usr/bin/chromium`.
+
+use std::fs::File;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+use shared::auth::{LoginRequest, TokenPair};
+
+/// The demo planner of the Thuận An regional health centre.
+pub const PLANNER: (&str, &str) = ("kehoach", "thuanan2026");
+/// The demo administrator.
+pub const ADMIN: (&str, &str) = ("admin", "thuanan2026");
+/// The facility the demo planner belongs to.
+pub const PLANNER_FACILITY: &str = "Trung tâm Y tế khu vực Thuận An";
+
+/// How long a freshly spawned server may take to answer `/healthz`.
+const SERVER_START_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a chromedriver may take to answer `/status`.
+const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a server may take to exit after SIGTERM before it is killed.
+const SERVER_STOP_TIMEOUT: Duration = Duration::from_secs(20);
+/// Polling period while waiting for a process to come up or go down.
+const POLL: Duration = Duration::from_millis(100);
+
+/// Environment variables the server reads that must not leak into a test server.
+const SERVER_ENV: [&str; 5] = [
+    "DATABASE_URL",
+    "TUYEN_BIND",
+    "TUYEN_DATA_DIR",
+    "TUYEN_STATIC_DIR",
+    "TUYEN_JWT_SECRET",
+];
+
+/// A free TCP port on the loopback interface (the OS picks it; it is released at once).
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local address").port()
+}
+
+/// The server binary under test, from `TUYEN_BIN`.
+pub fn tuyen_bin() -> PathBuf {
+    let Some(path) = std::env::var_os("TUYEN_BIN").filter(|p| !p.is_empty()) else {
+        panic!(
+            "TUYEN_BIN is not set. The e2e tests drive the real server binary: run `make test`, \
+             or `cargo build -p backend && make spa && TUYEN_BIN=$PWD/target/debug/tuyen \
+             TUYEN_DIST=$PWD/dist cargo test -p e2e`"
+        );
+    };
+    let path = PathBuf::from(path);
+    assert!(
+        path.is_file(),
+        "TUYEN_BIN={} does not exist; build it with `cargo build -p backend`",
+        path.display()
+    );
+    path
+}
+
+/// The built SPA folder: `TUYEN_DIST`, else `dist/` at the workspace root.
+pub fn dist_dir() -> PathBuf {
+    match std::env::var_os("TUYEN_DIST").filter(|p| !p.is_empty()) {
+        Some(path) => PathBuf::from(path),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"),
+    }
+}
+
+/// A plain HTTP client for the local server (never through a proxy).
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("HTTP client")
+}
+
+/// Reads a response body as `T`, failing with the body text when it does not parse.
+pub async fn body_as<T: DeserializeOwned>(res: reqwest::Response) -> T {
+    let status = res.status();
+    let text = res.text().await.expect("response body");
+    serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "expected a {} body, got HTTP {status}: {text} ({e})",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
+/// A running `tuyen serve`, killed when dropped.
+pub struct Server {
+    child: Child,
+    base_url: String,
+    log: PathBuf,
+}
+
+impl Server {
+    /// Starts `tuyen serve` on a free port with its SQLite database, JWT secret and log in
+    /// `data_dir`, and waits until `GET /healthz` answers 200. Starting again on the same
+    /// folder reopens the same database.
+    pub async fn start(data_dir: &Path) -> Server {
+        let mut last_error = String::new();
+        for _attempt in 0..3 {
+            match Server::try_start(data_dir).await {
+                Ok(server) => return server,
+                // Another test may have taken the port between picking and binding it.
+                Err(error) if error.to_lowercase().contains("in use") => last_error = error,
+                Err(error) => panic!("{error}"),
+            }
+        }
+        panic!("{last_error}")
+    }
+
+    async fn try_start(data_dir: &Path) -> Result<Server, String> {
+        let bin = tuyen_bin();
+        let port = free_port();
+        let log = data_dir.join(format!("server-{port}.log"));
+        let stdout = File::create(&log).expect("create server log");
+        let stderr = stdout.try_clone().expect("clone server log handle");
+
+        let mut command = Command::new(&bin);
+        command
+            .arg("serve")
+            .arg("--bind")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--database-url")
+            .arg(data_dir.join("tuyen.sqlite3"))
+            .arg("--data-dir")
+            .arg(data_dir);
+        let dist = dist_dir();
+        if dist.is_dir() {
+            command.arg("--static-dir").arg(&dist);
+        }
+        for var in SERVER_ENV {
+            command.env_remove(var);
+        }
+        command
+            .current_dir(data_dir)
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr);
+        let child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+
+        let mut server = Server {
+            child,
+            base_url: format!("http://127.0.0.1:{port}"),
+            log,
+        };
+        server.wait_healthy().await?;
+        Ok(server)
+    }
+
+    async fn wait_healthy(&mut self) -> Result<(), String> {
+        let http = http_client();
+        let health = self.url("/healthz");
+        let started = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!(
+                    "tuyen serve exited with {status} before {health} answered; its log:\n{}",
+                    self.log_text()
+                ));
+            }
+            let last = match http.get(&health).send().await {
+                Ok(res) if res.status() == reqwest::StatusCode::OK => return Ok(()),
+                Ok(res) => format!("HTTP {}", res.status()),
+                Err(e) => e.to_string(),
+            };
+            if started.elapsed() > SERVER_START_TIMEOUT {
+                return Err(format!(
+                    "{health} did not answer 200 within {SERVER_START_TIMEOUT:?} (last: {last}); \
+                     server log:\n{}",
+                    self.log_text()
+                ));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The absolute URL of `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_else(|e| format!("(no log: {e})"))
+    }
+
+    /// Stops the server the way an operator would (SIGTERM, then SIGKILL after a grace
+    /// period) and waits for it to exit.
+    pub async fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        // `sh`'s built-in kill: no extra package and no unsafe signal code needed.
+        let _ = Command::new("sh")
+            .args(["-c", "kill -TERM \"$1\"", "sh", &pid])
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < SERVER_STOP_TIMEOUT {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+        // Drop kills what is left.
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Signs in and returns the access token, failing the test on anything but 200.
+pub async fn login(
+    http: &reqwest::Client,
+    server: &Server,
+    (username, password): (&str, &str),
+) -> String {
+    let res = http
+        .post(server.url("/api/v1/auth/login"))
+        .json(&LoginRequest {
+            username: username.to_string(),
+            password: password.to_string(),
+        })
+        .send()
+        .await
+        .expect("POST /api/v1/auth/login");
+    assert_eq!(
+        res.status(),
+        reqwest::StatusCode::OK,
+        "login as {username} failed"
+    );
+    let tokens: TokenPair = body_as(res).await;
+    assert!(!tokens.access_token.is_empty(), "empty access_token");
+    tokens.access_token
+}
+
+/// A running chromedriver on a free loopback port, killed when dropped.
+pub struct Chromedriver {
+    child: Child,
+    port: u16,
+}
+
+impl Chromedriver {
+    /// Starts chromedriver and waits until its `/status` answers.
+    pub async fn start() -> Chromedriver {
+        let bin = std::env::var_os("CHROMEDRIVER")
+            .filter(|p| !p.is_empty())
+            .map_or_else(|| PathBuf::from("/usr/bin/chromedriver"), PathBuf::from);
+        assert!(
+            bin.is_file(),
+            "{} not found: install Chromium and its driver with `make browser`",
+            bin.display()
+        );
+        let port = free_port();
+        let child = Command::new(&bin)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let mut driver = Chromedriver { child, port };
+
+        let http = http_client();
+        let status = format!("{}/status", driver.url());
+        let started = Instant::now();
+        loop {
+            if let Ok(Some(exit)) = driver.child.try_wait() {
+                panic!("chromedriver exited with {exit} before answering {status}");
+            }
+            if let Ok(res) = http.get(&status).send().await
+                && res.status().is_success()
+            {
+                return driver;
+            }
+            assert!(
+                started.elapsed() < DRIVER_START_TIMEOUT,
+                "chromedriver did not answer {status} within {DRIVER_START_TIMEOUT:?}"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The WebDriver endpoint.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Opens a headless Chromium session with a fresh profile in `profile_dir`.
+    pub async fn browser(&self, profile_dir: &Path) -> fantoccini::Client {
+        let chromium = std::env::var("CHROMIUM")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| "/usr/bin/chromium".to_string());
+        let args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".to_string(),
+            "--disable-gpu".to_string(),
+            "--disable-quic".to_string(),
+            "--no-first-run".to_string(),
+            "--disable-background-networking".to_string(),
+            "--disable-component-update".to_string(),
+            "--disable-sync".to_string(),
+            "--disable-dev-shm-usage".to_string(),
+            "--no-proxy-server".to_string(),
+            format!("--user-data-dir={}", profile_dir.display()),
+            "--window-size=1280,900".to_string(),
+        ];
+        let mut capabilities = fantoccini::wd::Capabilities::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_string(),
+            serde_json::json!({ "binary": chromium, "args": args }),
+        );
+        // Without a TLS feature fantoccini needs its connector given: plain HTTP is all a
+        // local chromedriver speaks.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        fantoccini::ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&self.url())
+            .await
+            .unwrap_or_else(|e| panic!("cannot open a Chromium session via chromedriver: {e}"))
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,74 @@
+//! The root: contexts, routes, and the guard that keeps signed-in pages behind
+//! sign-in.
+
+use leptos::prelude::*;
+use leptos_router::components::{ProtectedParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::location::Url;
+use leptos_router::path;
+
+use crate::api::provide_api;
+use crate::components::Shell;
+use crate::contexts::{provide_lang, provide_session};
+use crate::pages::{
+    ConsultationsPage, HomePage, LoginPage, NotFoundPage, PlansPage, ReferralsPage, RotationsPage,
+    registry,
+};
+
+/// The sign-in address, remembering where the person was going.
+fn login_path() -> String {
+    let here = web_sys::window().and_then(|window| {
+        let location = window.location();
+        Some(format!(
+            "{}{}",
+            location.pathname().ok()?,
+            location.search().ok()?
+        ))
+    });
+    match here {
+        Some(here) if here != "/" && !here.starts_with("/login") => {
+            format!("/login?next={}", Url::escape(&here))
+        }
+        _ => "/login".to_string(),
+    }
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = provide_lang();
+    let session = provide_session();
+    provide_api(session, lang);
+    // A memo, so that renewing tokens or reloading the profile does not re-render
+    // the signed-in frame: only signing in or out does.
+    let signed_in = Memo::new(move |_| session.is_signed_in());
+
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/login") view=LoginPage />
+                <ProtectedParentRoute
+                    path=path!("")
+                    view=Shell
+                    condition=move || Some(signed_in.get())
+                    redirect_path=login_path
+                >
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("/plans") view=PlansPage />
+                    <Route path=path!("/rotations") view=RotationsPage />
+                    <Route path=path!("/consultations") view=ConsultationsPage />
+                    <Route path=path!("/referrals") view=ReferralsPage />
+                    <Route
+                        path=path!("/registry")
+                        view=|| view! { <Redirect path="/registry/facilities" /> }
+                    />
+                    <Route path=path!("/registry/facilities") view=registry::FacilitiesPage />
+                    <Route
+                        path=path!("/registry/facilities/:id")
+                        view=registry::FacilityDetailPage
+                    />
+                    <Route path=path!("/registry/staff") view=registry::StaffPage />
+                </ProtectedParentRoute>
+            </Routes>
+        </Router>
+    }
+}

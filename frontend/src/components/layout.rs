@@ -1,0 +1,142 @@
+//! The frame around every signed-in page: who and where the person is, the modules,
+//! the language switch and sign-out.
+
+use leptos::logging::warn;
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use shared::Labelled;
+
+use super::ProblemView;
+use crate::api::{self, use_api};
+use crate::contexts::{use_lang, use_session};
+use crate::i18n::Key;
+
+/// Switches the interface between Vietnamese and English.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let lang = use_lang();
+    // The button names the other language, in that language.
+    let target = move || match lang.get() {
+        shared::Lang::Vi => "en",
+        shared::Lang::En => "vi",
+    };
+    view! {
+        <button
+            id="lang-switch"
+            type="button"
+            class="button ghost"
+            lang=target
+            title=move || lang.t(Key::LangSwitchHint)
+            aria-label=move || lang.t(Key::LangSwitchHint)
+            on:click=move |_| lang.toggle()
+        >
+            {move || lang.t(Key::LangSwitch)}
+        </button>
+    }
+}
+
+/// The signed-in frame; the current page renders in its `<Outlet/>`.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let api = use_api();
+    let session = use_session();
+    let lang = use_lang();
+
+    // The stored profile shows at once; this reloads it, since the role or the
+    // facility may have changed since it was stored.
+    let me = LocalResource::new(move || api::auth::me(api));
+    Effect::new(move |_| {
+        if let Some(Ok(profile)) = me.get() {
+            session.set_me(profile);
+        }
+    });
+    let me_error = move || me.get().and_then(Result::err);
+
+    let sign_out = Action::new_local(move |_: &()| async move {
+        // Leaving must always work: the session ends here even if the server could not
+        // be told (the refresh token then simply expires).
+        if let Err(error) = api::auth::logout(api).await {
+            warn!("sign-out: the server did not revoke the refresh token: {error}");
+        }
+        session.end();
+    });
+    let signing_out = sign_out.pending();
+
+    let facility_name = move || session.me().map(|me| me.facility.name).unwrap_or_default();
+    let person = move || {
+        session
+            .me()
+            .map(|me| format!("{} · {}", me.full_name, me.role.label(lang.get())))
+            .unwrap_or_default()
+    };
+
+    view! {
+        <div class="shell">
+            <a class="skip-link" href="#main">
+                {move || lang.t(Key::SkipToContent)}
+            </a>
+            <header class="topbar">
+                <div class="brand">
+                    <A href="/">
+                        <span class="brand-mark">{move || lang.t(Key::AppName)}</span>
+                    </A>
+                    <span class="brand-tagline">{move || lang.t(Key::AppTagline)}</span>
+                </div>
+                <div class="account">
+                    <div class="account-who">
+                        <span id="facility-name" class="facility-name">
+                            {facility_name}
+                        </span>
+                        <span class="person">{person}</span>
+                    </div>
+                    <LangSwitch />
+                    <button
+                        id="logout"
+                        type="button"
+                        class="button secondary"
+                        disabled=move || signing_out.get()
+                        on:click=move |_| {
+                            sign_out.dispatch_local(());
+                        }
+                    >
+                        {move || {
+                            if signing_out.get() {
+                                lang.t(Key::SigningOut)
+                            } else {
+                                lang.t(Key::SignOut)
+                            }
+                        }}
+                    </button>
+                </div>
+            </header>
+            <nav class="mainnav" aria-label=move || lang.t(Key::MainNavigation)>
+                <A href="/plans">{move || lang.t(Key::NavPlans)}</A>
+                <A href="/rotations">{move || lang.t(Key::NavRotations)}</A>
+                <A href="/consultations">{move || lang.t(Key::NavConsultations)}</A>
+                <A href="/referrals">{move || lang.t(Key::NavReferrals)}</A>
+                <A href="/registry">{move || lang.t(Key::NavRegistry)}</A>
+            </nav>
+            {move || {
+                me_error()
+                    .map(|error| {
+                        view! {
+                            <div class="banner">
+                                <p class="banner-title">{move || lang.t(Key::MeReloadFailed)}</p>
+                                <ProblemView error=error />
+                                <button
+                                    type="button"
+                                    class="button secondary"
+                                    on:click=move |_| me.refetch()
+                                >
+                                    {move || lang.t(Key::Retry)}
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+            <main id="main" class="content" tabindex="-1">
+                <Outlet />
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,13 @@
+//! Pieces of interface used by several pages.
+
+pub mod error;
+pub mod field_errors;
+pub mod layout;
+pub mod loading;
+pub mod module_placeholder;
+
+pub use error::{ProblemView, loaded};
+pub use field_errors::FieldErrors;
+pub use layout::{LangSwitch, Shell};
+pub use loading::Loading;
+pub use module_placeholder::ModulePlaceholder;

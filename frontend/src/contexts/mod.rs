@@ -1,0 +1,8 @@
+//! State shared across the app, provided once at the root and read with `use_*`.
+
+pub mod lang;
+pub mod session;
+mod storage;
+
+pub use lang::{LangContext, provide_lang, use_lang};
+pub use session::{Session, provide_session, use_session};

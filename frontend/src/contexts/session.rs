@@ -1,0 +1,137 @@
+//! Who is signed in: the token pair and the `/me` profile, kept in signals and in
+//! `localStorage` under `tuyen.session` so a reload does not sign the person out.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use shared::auth::{Me, TokenPair};
+
+use super::storage;
+
+const STORAGE_KEY: &str = "tuyen.session";
+
+/// What survives a reload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct StoredSession {
+    access_token: String,
+    refresh_token: String,
+    /// Absent between sign-in and the first `/me` answer.
+    #[serde(default)]
+    me: Option<Me>,
+}
+
+/// The signed-in session, if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    state: RwSignal<Option<StoredSession>>,
+    /// Set when the session ended because the tokens could not be renewed, so the
+    /// sign-in page can say why the person is there.
+    expired: RwSignal<bool>,
+}
+
+impl Session {
+    /// Whether someone is signed in (tracked).
+    pub fn is_signed_in(self) -> bool {
+        self.state.with(Option::is_some)
+    }
+
+    /// The signed-in person, once `/me` has answered (tracked).
+    pub fn me(self) -> Option<Me> {
+        self.state
+            .with(|state| state.as_ref().and_then(|state| state.me.clone()))
+    }
+
+    /// Whether the last session ended by expiry rather than by signing out (tracked).
+    pub fn expired(self) -> bool {
+        self.expired.get()
+    }
+
+    /// The bearer token for API calls.
+    pub fn access_token(self) -> Option<String> {
+        self.state
+            .with_untracked(|state| state.as_ref().map(|state| state.access_token.clone()))
+    }
+
+    /// The token that renews the access token.
+    pub fn refresh_token(self) -> Option<String> {
+        self.state
+            .with_untracked(|state| state.as_ref().map(|state| state.refresh_token.clone()))
+    }
+
+    /// Starts a session with the tokens a sign-in gave.
+    pub fn start(self, tokens: &TokenPair) {
+        self.expired.set(false);
+        self.state.set(Some(StoredSession {
+            access_token: tokens.access_token.clone(),
+            refresh_token: tokens.refresh_token.clone(),
+            me: None,
+        }));
+        self.persist();
+    }
+
+    /// Replaces the tokens after a refresh, keeping the profile.
+    pub fn renew(self, tokens: &TokenPair) {
+        self.state.update(|state| {
+            if let Some(state) = state {
+                state.access_token = tokens.access_token.clone();
+                state.refresh_token = tokens.refresh_token.clone();
+            }
+        });
+        self.persist();
+    }
+
+    /// Records the profile `/me` answered with.
+    pub fn set_me(self, me: Me) {
+        let changed = self.state.with_untracked(|state| {
+            state
+                .as_ref()
+                .is_some_and(|state| state.me.as_ref() != Some(&me))
+        });
+        if changed {
+            self.state.update(|state| {
+                if let Some(state) = state {
+                    state.me = Some(me);
+                }
+            });
+            self.persist();
+        }
+    }
+
+    /// Ends the session at the person's request.
+    pub fn end(self) {
+        self.expired.set(false);
+        self.clear();
+    }
+
+    /// Ends the session because it can no longer be renewed.
+    pub fn expire(self) {
+        self.expired.set(true);
+        self.clear();
+    }
+
+    fn clear(self) {
+        self.state.set(None);
+        self.persist();
+    }
+
+    fn persist(self) {
+        self.state.with_untracked(|state| match state {
+            Some(state) => storage::write_json(STORAGE_KEY, state),
+            None => storage::remove(STORAGE_KEY),
+        });
+    }
+}
+
+/// Provides the session at the root of the app, restored from `localStorage`.
+pub fn provide_session() -> Session {
+    let session = Session {
+        state: RwSignal::new(storage::read_json(STORAGE_KEY)),
+        expired: RwSignal::new(false),
+    };
+    provide_context(session);
+    session
+}
+
+/// The session provided by [`provide_session`].
+pub fn use_session() -> Session {
+    expect_context()
+}

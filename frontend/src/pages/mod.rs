@@ -1,0 +1,18 @@
+//! One page per route, grouped by domain area.
+
+mod consultations;
+mod home;
+mod login;
+mod not_found;
+mod plans;
+mod referrals;
+pub mod registry;
+mod rotations;
+
+pub use consultations::ConsultationsPage;
+pub use home::HomePage;
+pub use login::LoginPage;
+pub use not_found::NotFoundPage;
+pub use plans::PlansPage;
+pub use referrals::ReferralsPage;
+pub use rotations::RotationsPage;

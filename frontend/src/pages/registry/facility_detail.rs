@@ -1,0 +1,310 @@
+//! `/registry/facilities/:id`: one facility, its departments and its staff.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::Labelled;
+use shared::registry::{
+    CapabilityKind, Department, DepartmentQuery, Facility, FacilityRef, StaffQuery, specialty_label,
+};
+
+use super::NoResults;
+use super::StatusBadge;
+use super::staff::StaffTable;
+use crate::api::{self, use_api};
+use crate::components::{Loading, loaded};
+use crate::contexts::use_lang;
+use crate::i18n::Key;
+
+/// How many staff the facility page lists before pointing to the full list.
+const STAFF_PREVIEW: i64 = 20;
+
+/// Reads the id from the address; a malformed id is said so, not fetched.
+#[component]
+pub fn FacilityDetailPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|params| params.get("id")?.parse::<i64>().ok()));
+    move || match id.get() {
+        Some(id) => view! { <FacilityDetail id /> }.into_any(),
+        None => view! {
+            <section class="page">
+                <div class="alert alert-error" role="alert">
+                    <p class="alert-title">{move || lang.t(Key::InvalidId)}</p>
+                </div>
+                <A href="/registry/facilities">{move || lang.t(Key::BackToFacilities)}</A>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+/// The facility with the given id.
+#[component]
+fn FacilityDetail(id: i64) -> impl IntoView {
+    let api = use_api();
+    let lang = use_lang();
+
+    let facility = LocalResource::new(move || api::registry::facility(api, id));
+    let departments = LocalResource::new(move || async move {
+        let query = DepartmentQuery {
+            facility_id: Some(id),
+            limit: Some(shared::page::MAX_LIMIT),
+            ..Default::default()
+        };
+        api::registry::departments(api, &query).await
+    });
+    let staff = LocalResource::new(move || async move {
+        let query = StaffQuery {
+            facility_id: Some(id),
+            limit: Some(STAFF_PREVIEW),
+            ..Default::default()
+        };
+        api::registry::staff(api, &query).await
+    });
+
+    view! {
+        <section class="page">
+            <p class="breadcrumb">
+                <A href="/registry/facilities">{move || lang.t(Key::BackToFacilities)}</A>
+            </p>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    loaded(facility.await, |facility| view! { <FacilitySummary facility /> })
+                })}
+            </Transition>
+
+            <h2>{move || lang.t(Key::Departments)}</h2>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    loaded(
+                        departments.await,
+                        |page| view! { <DepartmentTable facility_id=id items=page.items /> },
+                    )
+                })}
+            </Transition>
+
+            <h2>{move || lang.t(Key::Staff)}</h2>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    // Department names for the staff table; if they failed to load, the
+                    // departments section above shows why.
+                    let department_names: BTreeMap<i64, String> = departments
+                        .await
+                        .map(|page| page.items)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|department| (department.id, department.name))
+                        .collect();
+                    loaded(
+                        staff.await,
+                        |page| {
+                            let more = page.next_cursor.is_some();
+                            view! {
+                                <StaffTable items=page.items department_names hide_facility=true />
+                                {more
+                                    .then(|| {
+                                        view! {
+                                            <p>
+                                                <A href=format!(
+                                                    "/registry/staff?facility_id={id}",
+                                                )>{move || lang.t(Key::SeeAllStaff)}</A>
+                                            </p>
+                                        }
+                                    })}
+                            }
+                        },
+                    )
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Name, kind, level, where it is, what it can do, and its support links.
+#[component]
+fn FacilitySummary(facility: Facility) -> impl IntoView {
+    let lang = use_lang();
+    let kind = facility.kind;
+    let level = facility.level;
+    let coordinates = match (facility.latitude, facility.longitude) {
+        (Some(latitude), Some(longitude)) => Some(format!("{latitude:.5}, {longitude:.5}")),
+        _ => None,
+    };
+    let (specialties, techniques): (Vec<_>, Vec<_>) = facility
+        .capabilities
+        .into_iter()
+        .partition(|capability| capability.kind == CapabilityKind::Specialty);
+
+    let fact = |label: Key, value: Option<String>| {
+        value.map(|value| {
+            view! {
+                <div>
+                    <dt>{move || lang.t(label)}</dt>
+                    <dd>{value}</dd>
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <header class="page-header">
+            <h1>{facility.name}</h1>
+            <p class="muted">
+                <code>{facility.code}</code>
+                " · "
+                {move || kind.label(lang.get())}
+                " · "
+                <StatusBadge active=facility.active yes=Key::Active no=Key::Inactive />
+            </p>
+        </header>
+        <dl class="facts">
+            <div>
+                <dt>{move || lang.t(Key::Level)}</dt>
+                <dd>{move || level.map(|level| level.label(lang.get())).unwrap_or("—")}</dd>
+            </div>
+            {fact(Key::Province, Some(facility.province))}
+            {fact(Key::Ward, facility.ward)}
+            {fact(Key::Address, facility.address)}
+            {fact(Key::Phone, facility.phone)}
+            {fact(Key::Coordinates, coordinates)}
+        </dl>
+        <h2>{move || lang.t(Key::Capabilities)}</h2>
+        {(specialties.is_empty() && techniques.is_empty()).then(|| view! { <NoResults /> })}
+        {(!specialties.is_empty())
+            .then(|| {
+                view! {
+                    <h3>{move || lang.t(Key::Specialty)}</h3>
+                    <ul class="chips">
+                        {specialties
+                            .into_iter()
+                            .map(|capability| {
+                                let code = capability.code;
+                                let name = capability.name;
+                                // The catalogue's label in the chosen language; the
+                                // recorded name for codes outside the catalogue.
+                                let label = move || {
+                                    let label = specialty_label(&code, lang.get());
+                                    if label == code { name.clone() } else { label.to_string() }
+                                };
+                                view! { <li class="chip">{label}</li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
+        {(!techniques.is_empty())
+            .then(|| {
+                view! {
+                    <h3>{move || lang.t(Key::Techniques)}</h3>
+                    <ul class="plain-list">
+                        {techniques
+                            .into_iter()
+                            .map(|capability| view! { <li>{capability.name}</li> })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
+        <div class="columns">
+            <FacilityLinks title=Key::SupportedBy links=facility.supported_by />
+            <FacilityLinks title=Key::Supports links=facility.supports />
+        </div>
+    }
+}
+
+/// A titled list of links to other facilities.
+#[component]
+fn FacilityLinks(title: Key, links: Vec<FacilityRef>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <section>
+            <h2>{move || lang.t(title)}</h2>
+            {if links.is_empty() {
+                view! { <NoResults /> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {links
+                            .into_iter()
+                            .map(|link| {
+                                let kind = link.kind;
+                                view! {
+                                    <li>
+                                        <A href=format!("/registry/facilities/{}", link.id)>{link.name}</A>
+                                        <span class="muted">" · " {move || kind.label(lang.get())}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+/// Departments as a table, each linking to its staff.
+#[component]
+fn DepartmentTable(facility_id: i64, items: Vec<Department>) -> impl IntoView {
+    let lang = use_lang();
+    if items.is_empty() {
+        return view! { <NoResults /> }.into_any();
+    }
+    let rows = items
+        .into_iter()
+        .map(|department| {
+            let kind = department.kind;
+            let minimum = department.min_on_site;
+            let minimum = move || {
+                let lang = lang.get();
+                minimum
+                    .iter()
+                    .filter(|(_, count)| **count > 0)
+                    .map(|(profession, count)| format!("{}: {count}", profession.label(lang)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let staff_href = format!(
+                "/registry/staff?facility_id={facility_id}&department_id={}",
+                department.id
+            );
+            view! {
+                <tr>
+                    <td>
+                        <code>{department.code}</code>
+                    </td>
+                    <td>{department.name}</td>
+                    <td>{move || kind.label(lang.get())}</td>
+                    <td>{minimum}</td>
+                    <td class="number">
+                        <A href=staff_href>{department.staff_count}</A>
+                    </td>
+                    <td>
+                        <StatusBadge active=department.active yes=Key::Active no=Key::Inactive />
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="data">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || lang.t(Key::Code)}</th>
+                        <th scope="col">{move || lang.t(Key::Name)}</th>
+                        <th scope="col">{move || lang.t(Key::Kind)}</th>
+                        <th scope="col">{move || lang.t(Key::MinOnSite)}</th>
+                        <th scope="col" class="number">{move || lang.t(Key::StaffCount)}</th>
+                        <th scope="col">{move || lang.t(Key::Status)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
