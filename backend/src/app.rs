@@ -45,6 +45,7 @@ pub struct AppState {
 pub fn api(cfg: &mut ServiceConfig) {
     crate::auth::routes::configure(cfg);
     crate::registry::routes::configure(cfg);
+    crate::referrals::routes::configure(cfg);
     cfg.service(crate::system::audit_events);
 }
 

@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod openapi;
+pub mod referrals;
 pub mod registry;
 pub mod schema;
 pub mod system;

@@ -25,6 +25,7 @@ accept `Idempotency-Key`. See docs/API.md.",
         (name = "support-links", description = "Liên kết hỗ trợ — who supports whom"),
         (name = "departments", description = "Khoa / phòng — departments"),
         (name = "staff", description = "Nhân sự — staff, licences, leave"),
+        (name = "referrals", description = "Chuyển tuyến — referrals, follow-ups, destinations"),
         (name = "audit", description = "Nhật ký — audit trail (admins)"),
         (name = "system", description = "Health and readiness"),
     )

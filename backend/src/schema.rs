@@ -168,6 +168,103 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    slip_counters (facility_id, year) {
+        facility_id -> BigInt,
+        year -> Integer,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> BigInt,
+        slip_number -> Text,
+        slip_year -> Integer,
+        slip_seq -> BigInt,
+        status -> Text,
+        from_facility_id -> BigInt,
+        to_facility_id -> BigInt,
+        direction -> Text,
+        urgency -> Text,
+        reason -> Text,
+        reason_text -> Nullable<Text>,
+        patient_name -> Text,
+        patient -> Text,
+        clinical -> Text,
+        details -> Text,
+        signed_on -> Nullable<Date>,
+        valid_until -> Nullable<Date>,
+        long_validity -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        answer_due_at -> Nullable<Timestamp>,
+        answered_at -> Nullable<Timestamp>,
+        arrived_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        status_reason -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        discharge -> Nullable<Text>,
+        origin_id -> Nullable<BigInt>,
+        origin_kind -> Nullable<Text>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    referral_events (id) {
+        id -> BigInt,
+        referral_id -> BigInt,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        actor_role -> Nullable<Text>,
+        facility_id -> BigInt,
+        at -> Timestamp,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    follow_ups (id) {
+        id -> BigInt,
+        referral_id -> BigInt,
+        back_referral_id -> Nullable<BigInt>,
+        facility_id -> BigInt,
+        due_on -> Date,
+        instructions -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    follow_up_visits (id) {
+        id -> BigInt,
+        follow_up_id -> BigInt,
+        visited_on -> Date,
+        notes -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    app_settings (key) {
+        key -> Text,
+        value -> Text,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(facility_capabilities -> facilities (facility_id));
 diesel::joinable!(departments -> facilities (facility_id));
 diesel::joinable!(staff -> facilities (facility_id));
@@ -176,6 +273,9 @@ diesel::joinable!(staff_leaves -> staff (staff_id));
 diesel::joinable!(users -> facilities (facility_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_clients -> facilities (facility_id));
+diesel::joinable!(referral_events -> referrals (referral_id));
+diesel::joinable!(follow_ups -> facilities (facility_id));
+diesel::joinable!(follow_up_visits -> follow_ups (follow_up_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     facilities,
@@ -189,4 +289,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     audit_events,
     idempotency_keys,
+    slip_counters,
+    referrals,
+    referral_events,
+    follow_ups,
+    follow_up_visits,
+    app_settings,
 );

@@ -2,6 +2,7 @@
 //! [`authorize`] before touching data; nothing else decides who may do what.
 
 use shared::auth::{ApiScope, Role};
+use shared::referral::{self, Party, Side};
 
 use super::principal::{Actor, Principal};
 use crate::error::ApiError;
@@ -36,6 +37,29 @@ pub enum Action {
     ManageApiClients,
     /// Read the audit trail.
     ReadAudit,
+    /// See that a referral between two facilities exists (no patient identity).
+    ReadReferral {
+        /// Sending facility.
+        from_facility_id: i64,
+        /// Receiving facility.
+        to_facility_id: i64,
+    },
+    /// See the patient's identity and clinical data on a referral.
+    SeeReferralPatient {
+        /// Sending facility.
+        from_facility_id: i64,
+        /// Receiving facility.
+        to_facility_id: i64,
+    },
+    /// Issue a referral slip from the principal's own facility.
+    CreateReferral,
+    /// Record follow-up visits of patients back at a facility.
+    ManageFollowUps {
+        /// Facility where the patient is followed up.
+        facility_id: i64,
+    },
+    /// Change the referral rules (answer windows, holidays, long-validity codes).
+    ManageReferralRules,
 }
 
 /// Allows or refuses an action (403).
@@ -70,7 +94,23 @@ fn user_allowed(role: Role, principal: &Principal, action: Action) -> bool {
         | Action::ManageSupportLinks
         | Action::ManageUsers
         | Action::ManageApiClients
-        | Action::ReadAudit => role == Admin,
+        | Action::ReadAudit
+        | Action::ManageReferralRules => role == Admin,
+        Action::ReadReferral {
+            from_facility_id,
+            to_facility_id,
+        } => principal.scope.contains(from_facility_id) || principal.scope.contains(to_facility_id),
+        Action::SeeReferralPatient {
+            from_facility_id,
+            to_facility_id,
+        } => referral::may_see_patient(
+            Party::of(principal.facility_id, from_facility_id, to_facility_id),
+            role == Admin,
+        ),
+        Action::CreateReferral => referral::role_handles_referrals(role),
+        Action::ManageFollowUps { facility_id } => {
+            referral::role_handles_referrals(role) && own(facility_id)
+        }
     }
 }
 
@@ -81,13 +121,40 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         Action::ReadStaff { facility_id } => {
             has(ApiScope::RegistryRead) && principal.facility_id == facility_id
         }
+        Action::ReadReferral {
+            from_facility_id,
+            to_facility_id,
+        }
+        | Action::SeeReferralPatient {
+            from_facility_id,
+            to_facility_id,
+        } => {
+            (has(ApiScope::ReferralsRead) || has(ApiScope::ReferralsWrite))
+                && Party::of(principal.facility_id, from_facility_id, to_facility_id)
+                    != Party::Neither
+        }
+        Action::CreateReferral => has(ApiScope::ReferralsWrite),
+        Action::ManageFollowUps { facility_id } => {
+            has(ApiScope::ReferralsWrite) && principal.facility_id == facility_id
+        }
         Action::ManageFacilities
         | Action::ManageSupportLinks
         | Action::ManageDepartments { .. }
         | Action::ManageStaff { .. }
         | Action::ManageUsers
         | Action::ManageApiClients
-        | Action::ReadAudit => false,
+        | Action::ReadAudit
+        | Action::ManageReferralRules => false,
+    }
+}
+
+/// How the principal stands to a referral, for the shared state machine: the party of
+/// its facility and whether its role (or scopes) may act on referrals at all.
+pub fn referral_side(principal: &Principal, from_facility_id: i64, to_facility_id: i64) -> Side {
+    let party = Party::of(principal.facility_id, from_facility_id, to_facility_id);
+    match &principal.actor {
+        Actor::User { role, .. } => Side::user(*role, party),
+        Actor::Client { scopes, .. } => Side::client(scopes, party),
     }
 }
 

@@ -23,7 +23,7 @@ pub fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, ApiError> {
+pub fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, ApiError> {
     value
         .parse()
         .map_err(|_| ApiError::internal(format!("stored {what} {value:?} is not known")))
@@ -187,7 +187,10 @@ pub fn facility_ref(conn: &mut AnyConn, id: i64) -> Result<FacilityRef, ApiError
     })
 }
 
-fn facility_refs(conn: &mut AnyConn, ids: &[i64]) -> Result<HashMap<i64, FacilityRef>, ApiError> {
+pub fn facility_refs(
+    conn: &mut AnyConn,
+    ids: &[i64],
+) -> Result<HashMap<i64, FacilityRef>, ApiError> {
     let rows = facilities::table
         .filter(facilities::id.eq_any(ids))
         .select((

@@ -9,6 +9,7 @@
 
 mod auth;
 mod contract;
+mod referrals;
 mod registry;
 mod support;
 mod system;

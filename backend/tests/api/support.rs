@@ -14,6 +14,8 @@ pub const PASSWORD: &str = "thuanan2026";
 pub struct TestApp {
     pub base: String,
     pub client: Client,
+    /// The app's database, for tests that must move a record in time.
+    pub db: tuyen::db::Db,
     _dir: TempDir,
 }
 
@@ -50,12 +52,26 @@ impl TestApp {
         let settings = Settings::for_tests(&url, dir.path());
         let app = Application::build(settings).expect("build app");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let db = app.state().db.clone();
         actix_web::rt::spawn(app.run());
         TestApp {
             base,
             client: Client::builder().build().expect("client"),
+            db,
             _dir: dir,
         }
+    }
+
+    /// Runs SQL directly (same text on both engines), e.g. to age a record.
+    pub async fn sql(&self, statement: &str) {
+        let statement = statement.to_string();
+        self.db
+            .run(move |conn| {
+                diesel::connection::SimpleConnection::batch_execute(conn, &statement)
+                    .map_err(tuyen::error::ApiError::internal)
+            })
+            .await
+            .expect("SQL statement");
     }
 
     pub fn url(&self, path: &str) -> String {

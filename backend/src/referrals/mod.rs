@@ -1,0 +1,6 @@
+//! Referrals (chuyển tuyến): slips, their state machine and timeline, back-referrals with
+//! follow-ups, routing to capable destinations, and the configurable rules.
+
+pub mod repo;
+pub mod routes;
+pub mod service;

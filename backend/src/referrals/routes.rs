@@ -1,0 +1,633 @@
+//! `/referrals` (slips and their state machine), `/referral-destinations`,
+//! `/follow-ups` and `/referral-rules`.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use shared::error::Problem;
+use shared::page::Page;
+use shared::referral::{
+    ArriveInput, CancelInput, CompleteInput, DeclineInput, Destination, DestinationQuery, FollowUp,
+    FollowUpMissedInput, FollowUpQuery, FollowUpVisitInput, RedirectInput, Referral, ReferralEvent,
+    ReferralInput, ReferralQuery, ReferralRules, ReferralSummary, TransitionNote,
+};
+use shared::validation::field_messages;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::service::{self, Step};
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, etag, ok_versioned, request_lang};
+
+/// Registers this module's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_referrals)
+        .service(create_referral)
+        .service(get_referral)
+        .service(update_referral)
+        .service(send_referral)
+        .service(accept_referral)
+        .service(decline_referral)
+        .service(redirect_referral)
+        .service(arrive_referral)
+        .service(complete_referral)
+        .service(cancel_referral)
+        .service(referral_events)
+        .service(referral_destinations)
+        .service(list_follow_ups)
+        .service(add_follow_up_visit)
+        .service(mark_follow_up_missed)
+        .service(get_referral_rules)
+        .service(update_referral_rules);
+}
+
+/// Referrals you may see, newest first. `box=inbox|outbox` is relative to your facility
+/// (or `facility_id`). Patient names only where your facility is a party.
+#[utoipa::path(
+    tag = "referrals",
+    params(ReferralQuery),
+    responses(
+        (status = 200, description = "A page of referrals", body = Page<ReferralSummary>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/referrals")]
+async fn list_referrals(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<ReferralQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| service::list(conn, &by, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Write a referral slip (a draft) at your facility. Accepts `Idempotency-Key`.
+#[utoipa::path(
+    tag = "referrals",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
+    request_body = ReferralInput,
+    responses(
+        (status = 201, description = "Created as a draft", body = Referral),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/referrals")]
+async fn create_referral(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    key: IdempotencyKey,
+    body: ValidJson<ReferralInput>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    body.validate_draft(by.facility_id)
+        .map_err(|errors| ApiError::validation(field_messages(&errors, request_lang(&req))))?;
+    let referral = state
+        .db
+        .run(move |conn| service::create(conn, &by, key.0.as_deref(), &body))
+        .await?;
+    Ok(created(
+        format!("/api/v1/referrals/{}", referral.id),
+        Some(referral.version),
+        &referral,
+    ))
+}
+
+/// One referral. Patient and clinical data only for the two facilities (and admins);
+/// each such read is audited.
+#[utoipa::path(
+    tag = "referrals",
+    params(("id" = i64, Path, description = "Referral id")),
+    responses(
+        (status = 200, description = "The referral; ETag carries the version", body = Referral),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/referrals/{id}")]
+async fn get_referral(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let referral = state
+        .db
+        .run(move |conn| service::get(conn, &by, id))
+        .await?;
+    Ok(ok_versioned(referral.version, &referral))
+}
+
+/// Edit a draft slip (sender only). Needs `If-Match`.
+#[utoipa::path(
+    tag = "referrals",
+    params(
+        ("id" = i64, Path, description = "Referral id"),
+        ("If-Match" = String, Header, description = "ETag of the version read"),
+    ),
+    request_body = ReferralInput,
+    responses(
+        (status = 200, description = "Updated", body = Referral),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No longer a draft", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/referrals/{id}")]
+async fn update_referral(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<ReferralInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
+    body.validate_draft(by.facility_id)
+        .map_err(|errors| ApiError::validation(field_messages(&errors, request_lang(&req))))?;
+    let referral = state
+        .db
+        .run(move |conn| service::update(conn, &by, id, version, &body))
+        .await?;
+    Ok(ok_versioned(referral.version, &referral))
+}
+
+async fn step(
+    req: &HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: i64,
+    if_match: IfMatch,
+    step: Step,
+) -> Result<HttpResponse, ApiError> {
+    let lang = request_lang(req);
+    let referral = state
+        .db
+        .run(move |conn| service::transition(conn, &by, id, if_match.0, &step, lang))
+        .await?;
+    Ok(ok_versioned(referral.version, &referral))
+}
+
+/// Send a draft slip to the receiving facility (sender). Checks the slip is complete, signs it today and starts the answer clock.
+#[utoipa::path(
+    tag = "referrals",
+    params(
+        ("id" = i64, Path, description = "Referral id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = TransitionNote,
+    responses(
+        (status = 200, description = "Sent", body = Referral),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/referrals/{id}/send")]
+async fn send_referral(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<TransitionNote>,
+) -> Result<HttpResponse, ApiError> {
+    step(
+        &req,
+        state,
+        by,
+        id.into_inner(),
+        if_match,
+        Step::Send(body.0),
+    )
+    .await
+}
+
+/// Accept a sent referral (receiver).
+#[utoipa::path(
+    tag = "referrals",
+    params(
+        ("id" = i64, Path, description = "Referral id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = TransitionNote,
+    responses(
+        (status = 200, description = "Accepted", body = Referral),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/referrals/{id}/accept")]
+async fn accept_referral(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<TransitionNote>,
+) -> Result<HttpResponse, ApiError> {
+    step(
+        &req,
+        state,
+        by,
+        id.into_inner(),
+        if_match,
+        Step::Accept(body.0),
+    )
+    .await
+}
+
+/// Decline a sent referral with a reason (receiver).
+#[utoipa::path(
+    tag = "referrals",
+    params(
+        ("id" = i64, Path, description = "Referral id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = DeclineInput,
+    responses(
+        (status = 200, description = "Declined", body = Referral),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/referrals/{id}/decline")]
+async fn decline_referral(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<DeclineInput>,
+) -> Result<HttpResponse, ApiError> {
+    step(
+        &req,
+        state,
+        by,
+        id.into_inner(),
+        if_match,
+        Step::Decline(body.0),
+    )
+    .await
+}
+
+/// Redirect a referral to another facility (receiver): creates the onward referral, linked to this one.
+#[utoipa::path(
+    tag = "referrals",
+    params(
+        ("id" = i64, Path, description = "Referral id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = RedirectInput,
+    responses(
+        (status = 200, description = "Redirected; the onward referral is in `successors`", body = Referral),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/referrals/{id}/redirect")]
+async fn redirect_referral(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<RedirectInput>,
+) -> Result<HttpResponse, ApiError> {
+    step(
+        &req,
+        state,
+        by,
+        id.into_inner(),
+        if_match,
+        Step::Redirect(body.0),
+    )
+    .await
+}
+
+/// Record the patient's arrival (receiver).
+#[utoipa::path(
+    tag = "referrals",
+    params(
+        ("id" = i64, Path, description = "Referral id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = ArriveInput,
+    responses(
+        (status = 200, description = "Arrival recorded", body = Referral),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/referrals/{id}/arrive")]
+async fn arrive_referral(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<ArriveInput>,
+) -> Result<HttpResponse, ApiError> {
+    step(
+        &req,
+        state,
+        by,
+        id.into_inner(),
+        if_match,
+        Step::Arrive(body.0),
+    )
+    .await
+}
+
+/// Complete with the outcome and discharge summary (receiver). `returned_to_referrer` creates a back-referral and follow-up tasks at the referring facility.
+#[utoipa::path(
+    tag = "referrals",
+    params(
+        ("id" = i64, Path, description = "Referral id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = CompleteInput,
+    responses(
+        (status = 200, description = "Completed", body = Referral),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/referrals/{id}/complete")]
+async fn complete_referral(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<CompleteInput>,
+) -> Result<HttpResponse, ApiError> {
+    step(
+        &req,
+        state,
+        by,
+        id.into_inner(),
+        if_match,
+        Step::Complete(body.0),
+    )
+    .await
+}
+
+/// Cancel before arrival, with a reason (sender).
+#[utoipa::path(
+    tag = "referrals",
+    params(
+        ("id" = i64, Path, description = "Referral id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = CancelInput,
+    responses(
+        (status = 200, description = "Cancelled", body = Referral),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/referrals/{id}/cancel")]
+async fn cancel_referral(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<CancelInput>,
+) -> Result<HttpResponse, ApiError> {
+    step(
+        &req,
+        state,
+        by,
+        id.into_inner(),
+        if_match,
+        Step::Cancel(body.0),
+    )
+    .await
+}
+
+/// The referral's timeline: every transition with actor and time, oldest first.
+#[utoipa::path(
+    tag = "referrals",
+    params(("id" = i64, Path, description = "Referral id")),
+    responses(
+        (status = 200, description = "Events", body = Vec<ReferralEvent>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/referrals/{id}/events")]
+async fn referral_events(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let events = state
+        .db
+        .run(move |conn| service::events(conn, &by, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(events))
+}
+
+/// Where to send a patient: capable facilities ranked by technical level fit,
+/// capability match and distance, each with the reasons for its rank.
+#[utoipa::path(
+    tag = "referrals",
+    params(DestinationQuery),
+    responses(
+        (status = 200, description = "Ranked destinations", body = Vec<Destination>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/referral-destinations")]
+async fn referral_destinations(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<DestinationQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (query, lang) = (query.into_inner(), request_lang(&req));
+    let ranked = state
+        .db
+        .run(move |conn| service::destinations(conn, &by, &query, lang))
+        .await?;
+    Ok(HttpResponse::Ok().json(ranked))
+}
+
+/// Follow-up tasks of returned patients, at the facilities you may see.
+#[utoipa::path(
+    tag = "referrals",
+    params(FollowUpQuery),
+    responses(
+        (status = 200, description = "A page of follow-ups", body = Page<FollowUp>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/follow-ups")]
+async fn list_follow_ups(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<FollowUpQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| service::list_follow_ups(conn, &by, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Record a follow-up visit (the station the patient returned to); `close` ends it.
+#[utoipa::path(
+    tag = "referrals",
+    params(("id" = i64, Path, description = "Follow-up id")),
+    request_body = FollowUpVisitInput,
+    responses(
+        (status = 200, description = "The follow-up with its visits", body = FollowUp),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such follow-up", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already closed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/follow-ups/{id}/visits")]
+async fn add_follow_up_visit(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    body: ValidJson<FollowUpVisitInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.0);
+    let follow_up = state
+        .db
+        .run(move |conn| service::add_visit(conn, &by, id, &body))
+        .await?;
+    Ok(HttpResponse::Ok().json(follow_up))
+}
+
+/// Close a follow-up the patient did not come to, with a reason.
+#[utoipa::path(
+    tag = "referrals",
+    params(("id" = i64, Path, description = "Follow-up id")),
+    request_body = FollowUpMissedInput,
+    responses(
+        (status = 200, description = "The follow-up, closed as missed", body = FollowUp),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such follow-up", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already closed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/follow-ups/{id}/missed")]
+async fn mark_follow_up_missed(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    body: ValidJson<FollowUpMissedInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.0);
+    let follow_up = state
+        .db
+        .run(move |conn| service::mark_missed(conn, &by, id, &body))
+        .await?;
+    Ok(HttpResponse::Ok().json(follow_up))
+}
+
+/// The referral rules: answer windows per urgency, public holidays, ICD-10 codes whose
+/// slips are valid for a year. ETag carries the version (0: the built-in defaults).
+#[utoipa::path(
+    tag = "referrals",
+    responses(
+        (status = 200, description = "The rules", body = ReferralRules),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/referral-rules")]
+async fn get_referral_rules(
+    state: web::Data<AppState>,
+    _by: Principal,
+) -> Result<HttpResponse, ApiError> {
+    let (rules, version) = state.db.run(service::rules).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::ETAG, etag(version)))
+        .json(rules))
+}
+
+/// Replace the referral rules (admins). Needs `If-Match`.
+#[utoipa::path(
+    tag = "referrals",
+    params(("If-Match" = String, Header, description = "ETag of the version read")),
+    request_body = ReferralRules,
+    responses(
+        (status = 200, description = "Stored", body = ReferralRules),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/referral-rules")]
+async fn update_referral_rules(
+    state: web::Data<AppState>,
+    by: Principal,
+    if_match: IfMatch,
+    body: ValidJson<ReferralRules>,
+) -> Result<HttpResponse, ApiError> {
+    let (version, body) = (if_match.required()?, body.0);
+    let (rules, version) = state
+        .db
+        .run(move |conn| service::store_rules(conn, &by, version, &body))
+        .await?;
+    Ok(ok_versioned(version, &rules))
+}
