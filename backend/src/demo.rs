@@ -902,6 +902,7 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
             },
         )?;
     }
+    let referrals = crate::referrals::demo::load(conn)?;
     audit::record_as_user(
         conn,
         None,
@@ -917,6 +918,7 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
                 "departments": departments.len(),
                 "staff": staff_ids.len(),
                 "users": USERS.len(),
+                "referrals": referrals,
             }),
         },
     )?;

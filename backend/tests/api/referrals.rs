@@ -187,7 +187,12 @@ async fn a_referral_goes_round_the_closed_loop_with_follow_up_at_the_station() {
     let follow_ups = app
         .get_json("/api/v1/follow-ups?status=open", &p.station)
         .await;
-    let follow_ups = follow_ups["items"].as_array().unwrap();
+    let follow_ups: Vec<&Value> = follow_ups["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["referral_id"] == *id)
+        .collect();
     assert_eq!(follow_ups.len(), 2);
     let first = &follow_ups[0]["id"];
     let visited = app
@@ -475,7 +480,20 @@ async fn slip_numbers_are_gap_free_under_concurrent_creates() {
         .iter()
         .map(|n| n.rsplit('/').next().unwrap().parse().unwrap())
         .collect();
-    assert_eq!(seqs, (1..=12).collect::<BTreeSet<u32>>(), "{numbers:?}");
+    // Twelve distinct numbers in one unbroken run (after the demo's own slips).
+    let first = *seqs.first().unwrap();
+    assert_eq!(
+        seqs,
+        (first..first + 12).collect::<BTreeSet<u32>>(),
+        "{numbers:?}"
+    );
+    let next = create(&app, &p.station, &slip(p.to_centre, "Bệnh nhân cuối")).await;
+    assert!(
+        next["slip_number"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/{:06}", first + 12))
+    );
 }
 
 #[actix_web::test]
@@ -662,21 +680,46 @@ async fn lists_filter_by_box_status_urgency_and_text_and_page_newest_first() {
         .await;
     assert_eq!(second["items"][0]["id"], ids[2]);
 
+    // The demo network has referrals of its own: count only this test's.
+    let ours = |page: &Value| {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| ids.contains(&r["id"].as_i64().unwrap()))
+            .count()
+    };
     let inbox = app
-        .get_json("/api/v1/referrals?box=inbox", &p.station)
+        .get_json("/api/v1/referrals?box=inbox&limit=200", &p.station)
         .await;
-    assert!(inbox["items"].as_array().unwrap().is_empty());
-    let centre_inbox = app.get_json("/api/v1/referrals?box=inbox", &p.centre).await;
-    assert_eq!(centre_inbox["items"].as_array().unwrap().len(), 5);
+    assert_eq!(ours(&inbox), 0);
+    let centre_inbox = app
+        .get_json("/api/v1/referrals?box=inbox&limit=200", &p.centre)
+        .await;
+    assert_eq!(ours(&centre_inbox), 5);
 
     let sent = app
-        .get_json("/api/v1/referrals?status=sent", &p.station)
+        .get_json("/api/v1/referrals?status=sent&limit=200", &p.station)
         .await;
-    assert_eq!(sent["items"].as_array().unwrap().len(), 1);
+    assert_eq!(ours(&sent), 1);
+    assert!(
+        sent["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "sent")
+    );
     let urgent = app
-        .get_json("/api/v1/referrals?urgency=urgent", &p.station)
+        .get_json("/api/v1/referrals?urgency=urgent&limit=200", &p.station)
         .await;
-    assert_eq!(urgent["items"].as_array().unwrap().len(), 2);
+    assert_eq!(ours(&urgent), 2);
+    assert!(
+        urgent["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["urgency"] == "urgent")
+    );
     let by_name = app.get_json("/api/v1/referrals?q=số 3", &p.station).await;
     assert_eq!(by_name["items"][0]["id"], ids[3]);
     let number = by_name["items"][0]["slip_number"].as_str().unwrap();
@@ -780,4 +823,35 @@ async fn integration_clients_act_for_their_facility_with_referral_scopes() {
         )
         .await;
     assert_eq!(events[2]["actor"], "api:HIS Trung tâm");
+}
+
+#[actix_web::test]
+async fn the_demo_network_has_referrals_in_every_state() {
+    let app = TestApp::spawn().await;
+    let admin = app.token("admin").await;
+    let all = app.get_json("/api/v1/referrals?limit=200", &admin).await;
+    let statuses: BTreeSet<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        BTreeSet::from([
+            "draft",
+            "sent",
+            "accepted",
+            "declined",
+            "redirected",
+            "arrived",
+            "completed",
+            "cancelled"
+        ])
+    );
+    let station = app.token("tram.anphu").await;
+    let follow_ups = app
+        .get_json("/api/v1/follow-ups?overdue=true", &station)
+        .await;
+    assert_eq!(follow_ups["items"].as_array().unwrap().len(), 1);
 }
