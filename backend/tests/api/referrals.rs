@@ -855,3 +855,37 @@ async fn the_demo_network_has_referrals_in_every_state() {
         .await;
     assert_eq!(follow_ups["items"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn of_two_receivers_accepting_at_once_exactly_one_succeeds() {
+    let app = TestApp::spawn().await;
+    let p = parties(&app).await;
+    let head = app.token("truongkhoa").await;
+    for round in 0..5 {
+        let draft = create(&app, &p.station, &slip(p.to_centre, &format!("Ca {round}"))).await;
+        let id = &draft["id"];
+        act_ok(&app, &p.station, id, "send", &json!({})).await;
+        let (a, b) = futures_util::future::join(
+            act(&app, &p.centre, id, "accept", &json!({})),
+            act(&app, &head, id, "accept", &json!({})),
+        )
+        .await;
+        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses[0], 200, "round {round}: {statuses:?}");
+        assert!(
+            statuses[1] == 409 || statuses[1] == 412,
+            "round {round}: {statuses:?}"
+        );
+        let events = app
+            .get_json(&format!("/api/v1/referrals/{id}/events"), &p.station)
+            .await;
+        let accepts = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "accept")
+            .count();
+        assert_eq!(accepts, 1, "round {round}");
+    }
+}
