@@ -61,6 +61,17 @@ enum Command {
     },
     /// Print the OpenAPI document (what `openapi/openapi.json` must hold).
     Openapi,
+    /// Add synthetic referrals to the demo network, for load tests.
+    SeedReferrals {
+        #[command(flatten)]
+        db: DbArgs,
+        /// How many referrals to add.
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        /// Random seed (the same seed gives the same referrals).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
 }
 
 fn init_tracing() {
@@ -95,6 +106,18 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "Đã cập nhật cơ sở dữ liệu: {}",
                 DbUrl::parse(&url).redacted()
+            );
+        }
+        Command::SeedReferrals { db, count, seed } => {
+            init_tracing();
+            let database = Db::connect(&db.url())?;
+            tuyen::demo::load_if_empty(&database)?;
+            let started = std::time::Instant::now();
+            let added = tuyen::referrals::demo::load_synthetic(&database, count, seed)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "Đã thêm {added} phiếu chuyển trong {:.1} s",
+                started.elapsed().as_secs_f64()
             );
         }
         Command::Serve {

@@ -427,3 +427,70 @@ pub fn load(conn: &mut AnyConn) -> Result<usize, ApiError> {
     )?;
     Ok(count + 1)
 }
+
+/// Adds `count` synthetic referrals between the demo stations and the facilities above
+/// them, in every status, for load tests (`tuyen seed-referrals`). Deterministic for a
+/// seed; inserted in batches, each with its slip number and creation event.
+pub fn load_synthetic(db: &crate::db::Db, count: usize, seed: u64) -> Result<usize, ApiError> {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    use shared::referral::ReferralStatus;
+
+    const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi"];
+    const MIDDLE: &[&str] = &["Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Quốc"];
+    const GIVEN: &[&str] = &["An", "Bình", "Cúc", "Dũng", "Hà", "Lan", "Nam", "Tâm", "Vy"];
+    const STATUSES: &[ReferralStatus] = &[
+        ReferralStatus::Draft,
+        ReferralStatus::Sent,
+        ReferralStatus::Accepted,
+        ReferralStatus::Declined,
+        ReferralStatus::Arrived,
+        ReferralStatus::Completed,
+        ReferralStatus::Completed,
+        ReferralStatus::Cancelled,
+    ];
+    let mut conn = db.conn()?;
+    let conn = &mut *conn;
+    let stations: Vec<i64> = [
+        "74-TYT-ANPHU",
+        "74-TYT-BINHHOA",
+        "74-TYT-LAITHIEU",
+        "74-TYT-THUANGIAO",
+        "74-TYT-THUANAN",
+    ]
+    .iter()
+    .map(|code| facility_id(conn, code))
+    .collect::<Result<_, _>>()?;
+    let receivers = [
+        facility_id(conn, "74-TTYTTA")?,
+        facility_id(conn, "74-BVDKBD")?,
+        facility_id(conn, "79-BVNHI1")?,
+    ];
+    let mut rng = StdRng::seed_from_u64(seed);
+    let (rules, _) = service::rules(conn)?;
+    let mut done = 0;
+    while done < count {
+        let batch = (count - done).min(2_000);
+        crate::db::write_tx(conn, |conn| {
+            for _ in 0..batch {
+                let from = stations[rng.random_range(0..stations.len())];
+                let to = receivers[rng.random_range(0..receivers.len())];
+                let case = &CASES[rng.random_range(0..CASES.len())];
+                let name = format!(
+                    "{} {} {}",
+                    FAMILY[rng.random_range(0..FAMILY.len())],
+                    MIDDLE[rng.random_range(0..MIDDLE.len())],
+                    GIVEN[rng.random_range(0..GIVEN.len())]
+                );
+                let mut input = slip(case, to, "Trạm trưởng", "Trạm trưởng");
+                input.patient.full_name = name;
+                let status = STATUSES[rng.random_range(0..STATUSES.len())];
+                let at = now() - Duration::minutes(rng.random_range(0..525_600));
+                service::insert_synthetic(conn, from, &input, status, &rules, at)?;
+            }
+            Ok::<_, ApiError>(())
+        })?;
+        done += batch;
+    }
+    Ok(done)
+}

@@ -357,6 +357,57 @@ pub fn create(
     })
 }
 
+/// Inserts a referral as if it had reached `status` (load tests and demo volume only:
+/// no principal acted, so no audit record; the timeline gets its creation event).
+pub fn insert_synthetic(
+    conn: &mut AnyConn,
+    from_facility_id: i64,
+    input: &ReferralInput,
+    status: ReferralStatus,
+    rules: &ReferralRules,
+    at: NaiveDateTime,
+) -> Result<i64, ApiError> {
+    let issuer = registry_repo::facility_ref(conn, from_facility_id)?;
+    let year = vn_date(utc(at)).year();
+    let seq = repo::next_slip_seq(conn, from_facility_id, year)?;
+    let sent = status != ReferralStatus::Draft;
+    let signed = sending(rules, input, at);
+    let new = NewReferral {
+        slip_number: format_slip_number(&issuer.code, year, seq),
+        slip_year: year,
+        slip_seq: seq,
+        status: status.as_str().to_string(),
+        from_facility_id,
+        created_by: crate::audit::SYSTEM.to_string(),
+        created_at: at,
+        sent_at: signed.sent_at.filter(|_| sent),
+        answer_due_at: signed.answer_due_at.filter(|_| sent),
+        signed_on: signed.signed_on.filter(|_| sent),
+        valid_until: signed.valid_until.filter(|_| sent),
+        long_validity: sent && signed.long_validity.unwrap_or(false),
+        origin_id: None,
+        origin_kind: None,
+    };
+    let id = repo::insert(conn, &new, &slip_changes(input, 1, at)?)?;
+    repo::insert_event(
+        conn,
+        &EventRow {
+            id: 0,
+            referral_id: id,
+            kind: ReferralEventKind::Create.as_str().to_string(),
+            from_status: None,
+            to_status: status.as_str().to_string(),
+            actor: crate::audit::SYSTEM.to_string(),
+            actor_user_id: None,
+            actor_role: None,
+            facility_id: from_facility_id,
+            at,
+            note: None,
+        },
+    )?;
+    Ok(id)
+}
+
 /// One referral as the principal may see it; a read of patient data is audited.
 pub fn get(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Referral, ApiError> {
     write_tx(conn, |conn| {
