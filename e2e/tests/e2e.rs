@@ -418,3 +418,274 @@ async fn browser_sign_in_reload_and_sign_out() {
         panic!("{error}{evidence}");
     }
 }
+
+/// The demo head of the An Phú health station, who refers patients.
+const STATION_HEAD: (&str, &str) = ("tram.anphu", "thuanan2026");
+/// A demo clinician of the Thuận An regional centre, who receives them.
+const CENTRE_CLINICIAN: (&str, &str) = ("bacsi", "thuanan2026");
+
+/// Signs in through the form and waits for the signed-in frame.
+async fn sign_in_as(
+    browser: &Client,
+    login_url: &str,
+    (username, password): (&str, &str),
+) -> Result<(), String> {
+    let step = |what: String| move |e: fantoccini::error::CmdError| format!("{what}: {e}");
+    browser
+        .goto(login_url)
+        .await
+        .map_err(step(format!("opening {login_url}")))?;
+    wait_for(browser, Locator::Css("input#username"), "the sign-in form")
+        .await?
+        .send_keys(username)
+        .await
+        .map_err(step("typing the username".into()))?;
+    wait_for(
+        browser,
+        Locator::Css("input#password"),
+        "the password field",
+    )
+    .await?
+    .send_keys(password)
+    .await
+    .map_err(step("typing the password".into()))?;
+    wait_for(
+        browser,
+        Locator::Css("button[type=submit]"),
+        "the sign-in button",
+    )
+    .await?
+    .click()
+    .await
+    .map_err(step("clicking sign in".into()))?;
+    wait_for(
+        browser,
+        Locator::Css("#facility-name"),
+        &format!("the signed-in frame of {username}"),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Types `text` into the input with id `id`.
+async fn fill(browser: &Client, id: &str, text: &str) -> Result<(), String> {
+    wait_for(browser, Locator::Id(id), &format!("the field #{id}"))
+        .await?
+        .send_keys(text)
+        .await
+        .map_err(|e| format!("typing into #{id}: {e}"))
+}
+
+/// Picks the option `value` of the select with id `id`.
+async fn choose(browser: &Client, id: &str, value: &str) -> Result<(), String> {
+    wait_for(browser, Locator::Id(id), &format!("the select #{id}"))
+        .await?
+        .select_by_value(value)
+        .await
+        .map_err(|e| format!("choosing {value} in #{id}: {e}"))
+}
+
+/// Clicks an element once it is there, scrolled to the middle of the window first so
+/// that no sticky bar covers it.
+async fn click(browser: &Client, locator: Locator<'_>, what: &str) -> Result<(), String> {
+    let element = wait_for(browser, locator, what).await?;
+    let target = serde_json::to_value(&element).map_err(|e| format!("{what}: {e}"))?;
+    browser
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![target],
+        )
+        .await
+        .map_err(|e| format!("scrolling to {what}: {e}"))?;
+    element
+        .click()
+        .await
+        .map_err(|e| format!("clicking {what}: {e}"))
+}
+
+/// The actions offered on the referral page (`data-action` of its buttons), once the
+/// header shows `status`.
+async fn offered_actions(browser: &Client, status: &str) -> Result<Vec<String>, String> {
+    wait_for(
+        browser,
+        Locator::Css(&format!(".referral-header [data-status='{status}']")),
+        &format!("the referral in status {status}"),
+    )
+    .await?;
+    let mut actions = Vec::new();
+    for button in browser
+        .find_all(Locator::Css(".actions-bar button[data-action]"))
+        .await
+        .map_err(|e| format!("reading the action buttons: {e}"))?
+    {
+        if let Some(action) = button
+            .attr("data-action")
+            .await
+            .map_err(|e| format!("reading data-action: {e}"))?
+        {
+            actions.push(action);
+        }
+    }
+    actions.sort();
+    Ok(actions)
+}
+
+/// The station head fills the slip form and sends it to the regional centre; a clinician
+/// of the centre finds it in the inbox and accepts it. The referral page offers exactly
+/// the actions the state machine allows each of them.
+async fn refer_and_accept(browser: &Client, server: &Server) -> Result<(), String> {
+    sign_in_as(browser, &server.url("/login"), STATION_HEAD).await?;
+    browser
+        .goto(&server.url("/referrals/new"))
+        .await
+        .map_err(|e| format!("opening the slip form: {e}"))?;
+
+    // Destination: the suggestions for paediatrics, then the centre among them.
+    choose(browser, "destination-specialty", "nhi_khoa").await?;
+    let pick = format!(
+        "//li[contains(@class,'destination')][.//strong[normalize-space(.)='{PLANNER_FACILITY}']]//button"
+    );
+    click(
+        browser,
+        Locator::XPath(&pick),
+        "the centre among the suggestions",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::XPath(&format!(
+            "//*[@id='chosen-destination-name'][normalize-space(.)='{PLANNER_FACILITY}']"
+        )),
+        "the chosen destination",
+    )
+    .await?;
+
+    fill(browser, "f-patient-full_name", "Lê Thị Thử Nghiệm").await?;
+    choose(browser, "f-patient-sex", "female").await?;
+    fill(browser, "f-patient-birth_year", "2019").await?;
+    choose(browser, "f-urgency", "routine").await?;
+    click(
+        browser,
+        Locator::Id("f-reason-beyond_capability"),
+        "reason 2 (beyond capability)",
+    )
+    .await?;
+    fill(
+        browser,
+        "f-clinical-signs",
+        "Sốt 39 độ C ba ngày, ho, thở nhanh",
+    )
+    .await?;
+    click(
+        browser,
+        Locator::XPath("//button[contains(., 'Thêm chẩn đoán')]"),
+        "the add-diagnosis button",
+    )
+    .await?;
+    fill(browser, "f-clinical-diagnoses-0-code", "J18.9").await?;
+    fill(browser, "f-clinical-diagnoses-0-name", "Viêm phổi").await?;
+    fill(
+        browser,
+        "f-clinical-condition_at_transfer",
+        "Tỉnh, SpO2 94% khí trời",
+    )
+    .await?;
+    choose(browser, "f-transport-means", "private_vehicle").await?;
+    fill(browser, "f-signed_by-full_name", "Nguyễn Văn Minh").await?;
+    click(browser, Locator::Id("save-send"), "“Lưu và gửi”").await?;
+
+    // The referral page: sent, and the sender may only cancel it.
+    let actions = offered_actions(browser, "sent").await?;
+    if actions != ["cancel"] {
+        return Err(format!(
+            "the sender is offered {actions:?}, expected only cancel"
+        ));
+    }
+    let slip_number = wait_for(browser, Locator::Id("slip-number"), "the slip number")
+        .await?
+        .text()
+        .await
+        .map_err(|e| format!("reading the slip number: {e}"))?;
+    if !slip_number.starts_with("74-TYT-ANPHU/") {
+        return Err(format!("unexpected slip number {slip_number:?}"));
+    }
+
+    click(browser, Locator::Css("#logout"), "#logout").await?;
+    wait_for(
+        browser,
+        Locator::Css("input#username"),
+        "the sign-in form after logout",
+    )
+    .await?;
+    sign_in_as(browser, &server.url("/login"), CENTRE_CLINICIAN).await?;
+    browser
+        .goto(&server.url("/referrals?box=inbox"))
+        .await
+        .map_err(|e| format!("opening the inbox: {e}"))?;
+    let row =
+        format!("//table[contains(@class,'referrals')]//a[normalize-space(.)='{slip_number}']");
+    click(
+        browser,
+        Locator::XPath(&row),
+        "the new referral in the centre's inbox",
+    )
+    .await?;
+
+    let actions = offered_actions(browser, "sent").await?;
+    if actions != ["accept", "decline", "redirect"] {
+        return Err(format!(
+            "the receiver of a sent referral is offered {actions:?}, expected accept, decline, redirect"
+        ));
+    }
+    wait_for(
+        browser,
+        Locator::Id("patient-facts"),
+        "the patient's details",
+    )
+    .await?;
+    click(browser, Locator::Id("action-accept"), "the accept button").await?;
+    click(
+        browser,
+        Locator::Id("confirm-accept"),
+        "the accept dialog's confirm",
+    )
+    .await?;
+    let actions = offered_actions(browser, "accepted").await?;
+    if actions != ["arrive", "redirect"] {
+        return Err(format!(
+            "the receiver of an accepted referral is offered {actions:?}, expected arrive, redirect"
+        ));
+    }
+    wait_for(
+        browser,
+        Locator::XPath("//*[@id='timeline']//li[contains(@class,'event-accept')]"),
+        "the acceptance on the timeline",
+    )
+    .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn browser_referral_sent_by_a_station_is_accepted_by_the_centre() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = support::dist_dir();
+    assert!(
+        dist.join("index.html").is_file(),
+        "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
+        dist.display()
+    );
+    let server = Server::start(dir.path()).await;
+    let driver = Chromedriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let browser = driver.browser(profile.path()).await;
+
+    let outcome = refer_and_accept(&browser, &server).await;
+    let evidence = match &outcome {
+        Ok(()) => String::new(),
+        Err(_) => keep_evidence(&browser).await,
+    };
+    let _ = browser.close().await;
+    if let Err(error) = outcome {
+        panic!("{error}{evidence}");
+    }
+}

@@ -10,7 +10,7 @@ use crate::api::provide_api;
 use crate::components::Shell;
 use crate::contexts::{provide_lang, provide_session};
 use crate::pages::{
-    ConsultationsPage, HomePage, LoginPage, NotFoundPage, PlansPage, ReferralsPage, RotationsPage,
+    ConsultationsPage, HomePage, LoginPage, NotFoundPage, PlansPage, RotationsPage, referrals,
     registry,
 };
 
@@ -56,7 +56,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/plans") view=PlansPage />
                     <Route path=path!("/rotations") view=RotationsPage />
                     <Route path=path!("/consultations") view=ConsultationsPage />
-                    <Route path=path!("/referrals") view=ReferralsPage />
+                    <Route path=path!("/referrals") view=referrals::ReferralListPage />
+                    <Route path=path!("/referrals/new") view=referrals::NewReferralPage />
+                    <Route path=path!("/referrals/follow-ups") view=referrals::FollowUpsPage />
+                    <Route path=path!("/referrals/:id") view=referrals::ReferralDetailPage />
+                    <Route path=path!("/referrals/:id/edit") view=referrals::EditReferralPage />
+                    <Route path=path!("/referrals/:id/print") view=referrals::SlipPrintPage />
                     <Route
                         path=path!("/registry")
                         view=|| view! { <Redirect path="/registry/facilities" /> }

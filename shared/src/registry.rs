@@ -172,7 +172,7 @@ pub struct Capability {
     #[validate(custom(function = "validation::specialty_code"))]
     pub code: String,
     /// Name shown to people, e.g. "Lọc máu liên tục".
-    #[validate(length(min = 1, max = 200), custom(function = "validation::not_blank"))]
+    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
     pub name: String,
 }
 
@@ -233,7 +233,7 @@ pub struct FacilityInput {
     #[validate(custom(function = "validation::code_format"))]
     pub code: String,
     /// Name.
-    #[validate(length(min = 1, max = 200), custom(function = "validation::not_blank"))]
+    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
     pub name: String,
     /// Kind.
     pub kind: FacilityKind,
@@ -244,7 +244,7 @@ pub struct FacilityInput {
     #[serde(default)]
     pub supervising_id: Option<i64>,
     /// Province or city.
-    #[validate(length(min = 1, max = 100), custom(function = "validation::not_blank"))]
+    #[validate(length(max = 100), custom(function = "validation::not_blank"))]
     pub province: String,
     /// Ward or commune.
     #[serde(default)]
@@ -406,7 +406,7 @@ pub struct DepartmentInput {
     #[validate(custom(function = "validation::code_format"))]
     pub code: String,
     /// Name.
-    #[validate(length(min = 1, max = 200), custom(function = "validation::not_blank"))]
+    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
     pub name: String,
     /// Kind.
     pub kind: DepartmentKind,
@@ -547,7 +547,7 @@ pub struct StaffInput {
     #[validate(custom(function = "validation::code_format"))]
     pub code: Option<String>,
     /// Full name.
-    #[validate(length(min = 1, max = 120), custom(function = "validation::not_blank"))]
+    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
     pub full_name: String,
     /// Profession.
     pub profession: Profession,
@@ -655,7 +655,7 @@ pub struct NewUser {
     #[validate(custom(function = "validation::password_strength"))]
     pub password: String,
     /// Full name.
-    #[validate(length(min = 1, max = 120), custom(function = "validation::not_blank"))]
+    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
     pub full_name: String,
     /// Role.
     pub role: Role,
@@ -671,7 +671,7 @@ pub struct NewUser {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserUpdate {
     /// Full name.
-    #[validate(length(min = 1, max = 120), custom(function = "validation::not_blank"))]
+    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
     pub full_name: String,
     /// Role.
     pub role: Role,

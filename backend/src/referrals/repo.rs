@@ -221,6 +221,8 @@ pub struct ListFilter {
     /// ... or the patient's name does, on referrals touching one of these facilities
     /// (the viewer's own: nobody searches by names they may not see).
     pub name_within: Vec<i64>,
+    /// Drafts only of this facility: a slip is the sender's working paper until sent.
+    pub drafts_only_of: Option<i64>,
     /// Newest first: ids below the cursor.
     pub before_id: Option<i64>,
 }
@@ -286,6 +288,13 @@ pub fn list(conn: &mut AnyConn, filter: &ListFilter, limit: i64) -> QueryResult<
                 )),
             );
         }
+    }
+    if let Some(sender) = filter.drafts_only_of {
+        query = query.filter(
+            referrals::status
+                .ne(ReferralStatus::Draft.as_str())
+                .or(referrals::from_facility_id.eq(sender)),
+        );
     }
     if let Some(before) = filter.before_id {
         query = query.filter(referrals::id.lt(before));

@@ -166,11 +166,21 @@ fn sees_patient(by: &Principal, row: &ReferralRow) -> bool {
     )
 }
 
-/// A referral the principal may see (403 otherwise, 404 when there is none).
+/// A referral the principal may see (403 otherwise, 404 when there is none). A draft
+/// is the sender's working paper: nobody else learns it exists until it is sent.
 fn visible_row(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<ReferralRow, ApiError> {
     let row = repo::find(conn, id)?.ok_or_else(not_found)?;
     authorize(by, read_action(&row))?;
+    if row.status == ReferralStatus::Draft.as_str() && !sees_drafts_of(by, row.from_facility_id) {
+        return Err(not_found());
+    }
     Ok(row)
+}
+
+/// Whether the principal may see the drafts of a sending facility: its own people
+/// (and clients), and admins.
+fn sees_drafts_of(by: &Principal, from_facility_id: i64) -> bool {
+    by.facility_id == from_facility_id || matches!(by.scope, FacilityScope::All)
 }
 
 /// One entry of a referral's timeline.
@@ -1021,6 +1031,7 @@ pub fn list(
         status: query.status.map(|s| s.as_str().to_string()),
         urgency: query.urgency.map(|u| u.as_str().to_string()),
         before_id: parse_cursor(query.cursor.as_deref())?,
+        drafts_only_of: (!matches!(by.scope, FacilityScope::All)).then_some(own),
         ..ListFilter::default()
     };
     if let Actor::Client { .. } = by.actor {

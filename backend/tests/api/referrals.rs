@@ -250,11 +250,11 @@ async fn only_the_right_party_and_role_take_each_step() {
     let draft = create(&app, &p.station, &slip(p.to_centre, "Phạm Thị Lan")).await;
     let id = &draft["id"];
 
-    // The receiver cannot send the sender's draft; a planner handles no referrals.
+    // The receiver does not even see the sender's draft, let alone send it.
     assert_problem(
         act(&app, &p.centre, id, "send", &json!({})).await,
-        403,
-        "forbidden",
+        404,
+        "not_found",
     )
     .await;
     act_ok(&app, &p.station, id, "send", &json!({})).await;
@@ -696,7 +696,8 @@ async fn lists_filter_by_box_status_urgency_and_text_and_page_newest_first() {
     let centre_inbox = app
         .get_json("/api/v1/referrals?box=inbox&limit=200", &p.centre)
         .await;
-    assert_eq!(ours(&centre_inbox), 5);
+    // Only the one that was sent: drafts stay with the station.
+    assert_eq!(ours(&centre_inbox), 1);
 
     let sent = app
         .get_json("/api/v1/referrals?status=sent&limit=200", &p.station)
@@ -722,7 +723,9 @@ async fn lists_filter_by_box_status_urgency_and_text_and_page_newest_first() {
     );
     let by_name = app.get_json("/api/v1/referrals?q=số 3", &p.station).await;
     assert_eq!(by_name["items"][0]["id"], ids[3]);
-    let number = by_name["items"][0]["slip_number"].as_str().unwrap();
+    // The centre finds the sent slip by its number.
+    let sent_one = app.get_json("/api/v1/referrals?q=số 0", &p.station).await;
+    let number = sent_one["items"][0]["slip_number"].as_str().unwrap();
     let by_number = app
         .get_json(
             &format!("/api/v1/referrals?q={}", number.replace('/', "%2F")),
@@ -888,4 +891,26 @@ async fn of_two_receivers_accepting_at_once_exactly_one_succeeds() {
             .count();
         assert_eq!(accepts, 1, "round {round}");
     }
+}
+
+#[actix_web::test]
+async fn a_draft_stays_with_its_sender_until_sent() {
+    let app = TestApp::spawn().await;
+    let p = parties(&app).await;
+    let draft = create(&app, &p.station, &slip(p.to_centre, "Kiều Thị Nháp")).await;
+    let path = format!("/api/v1/referrals/{}", draft["id"]);
+    assert_problem(app.get(&path, &p.centre).await, 404, "not_found").await;
+    let inbox = app
+        .get_json("/api/v1/referrals?box=inbox&limit=200", &p.centre)
+        .await;
+    assert!(
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["id"] != draft["id"] && r["status"] != "draft")
+    );
+    act_ok(&app, &p.station, &draft["id"], "send", &json!({})).await;
+    let seen = app.get_json(&path, &p.centre).await;
+    assert_eq!(seen["patient"]["full_name"], "Kiều Thị Nháp");
 }

@@ -7,6 +7,7 @@
 //! is refused the session ends and the route guard sends the person to sign in.
 
 pub mod auth;
+pub mod referrals;
 pub mod registry;
 
 use std::fmt;

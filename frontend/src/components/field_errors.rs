@@ -6,7 +6,8 @@ use leptos::prelude::*;
 #[component]
 pub fn FieldErrors(
     /// Element id, referenced by the input's `aria-describedby`.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// The messages to show (none: nothing shows).
     #[prop(into)]
     messages: Signal<Vec<String>>,

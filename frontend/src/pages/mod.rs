@@ -5,7 +5,8 @@ mod home;
 mod login;
 mod not_found;
 mod plans;
-mod referrals;
+mod query;
+pub mod referrals;
 pub mod registry;
 mod rotations;
 
@@ -14,5 +15,4 @@ pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use plans::PlansPage;
-pub use referrals::ReferralsPage;
 pub use rotations::RotationsPage;

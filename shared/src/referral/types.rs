@@ -189,7 +189,7 @@ fn patient_rules(patient: &Patient) -> Result<(), ValidationError> {
 #[validate(schema(function = "patient_rules", skip_on_field_errors = false))]
 pub struct Patient {
     /// "Họ và tên người bệnh".
-    #[validate(length(min = 1, max = 120), custom(function = "validation::not_blank"))]
+    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
     pub full_name: String,
     /// "Ngày sinh", when known.
     #[serde(default)]
@@ -280,7 +280,7 @@ pub struct Diagnosis {
     #[validate(custom(function = "validation::icd10_code"))]
     pub code: String,
     /// Name of the disease as the clinician writes it.
-    #[validate(length(min = 1, max = 300), custom(function = "validation::not_blank"))]
+    #[validate(length(max = 300), custom(function = "validation::not_blank"))]
     pub name: String,
 }
 
@@ -297,7 +297,7 @@ fn prior_treatment_rules(prior: &PriorTreatment) -> Result<(), ValidationError> 
 #[validate(schema(function = "prior_treatment_rules", skip_on_field_errors = false))]
 pub struct PriorTreatment {
     /// Facility (free text: it may be outside the network).
-    #[validate(length(min = 1, max = 200), custom(function = "validation::not_blank"))]
+    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
     pub facility_name: String,
     /// "Từ ngày".
     #[serde(default)]
@@ -389,7 +389,7 @@ pub struct Transport {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signatory {
     /// Full name.
-    #[validate(length(min = 1, max = 120), custom(function = "validation::not_blank"))]
+    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
     pub full_name: String,
     /// Title, e.g. "Trạm trưởng", "Phó Giám đốc", "BSCKI".
     #[serde(default)]
@@ -715,10 +715,7 @@ pub struct ArriveInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeclineInput {
     /// Why the receiver cannot take the patient.
-    #[validate(
-        length(min = 1, max = 1000),
-        custom(function = "validation::not_blank")
-    )]
+    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
     pub reason: String,
 }
 
@@ -733,10 +730,7 @@ pub struct RedirectInput {
     #[validate(range(min = 1))]
     pub to_facility_id: i64,
     /// Why.
-    #[validate(
-        length(min = 1, max = 1000),
-        custom(function = "validation::not_blank")
-    )]
+    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
     pub reason: String,
 }
 
@@ -745,10 +739,7 @@ pub struct RedirectInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancelInput {
     /// Why the referral is cancelled.
-    #[validate(
-        length(min = 1, max = 1000),
-        custom(function = "validation::not_blank")
-    )]
+    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
     pub reason: String,
 }
 
@@ -759,10 +750,7 @@ pub struct FollowUpInput {
     /// Day the station should see the patient by.
     pub due_on: NaiveDate,
     /// What to do (e.g. "Đo huyết áp, đường huyết; tái khám nếu ...").
-    #[validate(
-        length(min = 1, max = 2000),
-        custom(function = "validation::not_blank")
-    )]
+    #[validate(length(max = 2000), custom(function = "validation::not_blank"))]
     pub instructions: String,
 }
 
@@ -794,10 +782,7 @@ pub struct CompleteInput {
     /// How care ended.
     pub outcome: Outcome,
     /// Discharge summary for the referrer: course, results, treatment, advice.
-    #[validate(
-        length(min = 1, max = 8000),
-        custom(function = "validation::not_blank")
-    )]
+    #[validate(length(max = 8000), custom(function = "validation::not_blank"))]
     pub discharge_summary: String,
     /// Diagnoses at discharge (ICD-10), main first.
     #[serde(default)]
@@ -865,10 +850,7 @@ pub struct FollowUpVisitInput {
     /// Day of the visit.
     pub visited_on: NaiveDate,
     /// What was found and done.
-    #[validate(
-        length(min = 1, max = 2000),
-        custom(function = "validation::not_blank")
-    )]
+    #[validate(length(max = 2000), custom(function = "validation::not_blank"))]
     pub notes: String,
     /// Close the follow-up as done.
     #[serde(default)]
@@ -881,10 +863,7 @@ pub struct FollowUpVisitInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUpMissedInput {
     /// What was tried.
-    #[validate(
-        length(min = 1, max = 1000),
-        custom(function = "validation::not_blank")
-    )]
+    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
     pub reason: String,
 }
 

@@ -1,0 +1,184 @@
+//! Referrals, their timeline, routing suggestions and the follow-ups at the station.
+
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::page::Page;
+use shared::referral::{
+    ArriveInput, CancelInput, CompleteInput, DeclineInput, Destination, DestinationQuery, FollowUp,
+    FollowUpMissedInput, FollowUpQuery, FollowUpVisitInput, RedirectInput, Referral,
+    ReferralAction, ReferralEvent, ReferralInput, ReferralQuery, ReferralRules, ReferralSummary,
+    TransitionNote,
+};
+
+use super::{Api, ApiError, Auth, decode};
+
+/// `If-Match` value for a record at `version` (the server's `ETag` is the quoted version).
+fn if_match(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// `POST` a JSON body with the session's token and an optional `If-Match`.
+async fn post_json<B: Serialize, T: DeserializeOwned>(
+    api: Api,
+    path: &str,
+    body: &B,
+    version: Option<i64>,
+) -> Result<T, ApiError> {
+    let response = api
+        .execute(Method::POST, path, Auth::Session, |request| {
+            let request = request.json(body);
+            match version {
+                Some(version) => request.header("If-Match", if_match(version)),
+                None => request,
+            }
+        })
+        .await?;
+    decode(response).await
+}
+
+/// `GET /referrals`: one page of the inbox or outbox, newest first.
+pub async fn list(api: Api, query: &ReferralQuery) -> Result<Page<ReferralSummary>, ApiError> {
+    api.get_json("/referrals", |request| request.query(query))
+        .await
+}
+
+/// `GET /referrals/{id}`.
+pub async fn get(api: Api, id: i64) -> Result<Referral, ApiError> {
+    api.get_json(&format!("/referrals/{id}"), |request| request)
+        .await
+}
+
+/// `POST /referrals`: a new draft from the user's facility. The same `idempotency_key`
+/// with the same body gives back the referral a lost answer already created.
+pub async fn create(
+    api: Api,
+    input: &ReferralInput,
+    idempotency_key: &str,
+) -> Result<Referral, ApiError> {
+    let response = api
+        .execute(Method::POST, "/referrals", Auth::Session, |request| {
+            request
+                .json(input)
+                .header("Idempotency-Key", idempotency_key)
+        })
+        .await?;
+    decode(response).await
+}
+
+/// `PUT /referrals/{id}`: replaces a draft read at `version`.
+pub async fn update(
+    api: Api,
+    id: i64,
+    version: i64,
+    input: &ReferralInput,
+) -> Result<Referral, ApiError> {
+    let response = api
+        .execute(
+            Method::PUT,
+            &format!("/referrals/{id}"),
+            Auth::Session,
+            |request| request.json(input).header("If-Match", if_match(version)),
+        )
+        .await?;
+    decode(response).await
+}
+
+/// The body of one transition, as its endpoint takes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transition {
+    /// `POST /referrals/{id}/send`.
+    Send(TransitionNote),
+    /// `POST /referrals/{id}/accept`.
+    Accept(TransitionNote),
+    /// `POST /referrals/{id}/decline`.
+    Decline(DeclineInput),
+    /// `POST /referrals/{id}/redirect`.
+    Redirect(RedirectInput),
+    /// `POST /referrals/{id}/arrive`.
+    Arrive(ArriveInput),
+    /// `POST /referrals/{id}/complete`.
+    Complete(CompleteInput),
+    /// `POST /referrals/{id}/cancel`.
+    Cancel(CancelInput),
+}
+
+impl Transition {
+    /// The action this body is for.
+    pub fn action(&self) -> ReferralAction {
+        match self {
+            Transition::Send(_) => ReferralAction::Send,
+            Transition::Accept(_) => ReferralAction::Accept,
+            Transition::Decline(_) => ReferralAction::Decline,
+            Transition::Redirect(_) => ReferralAction::Redirect,
+            Transition::Arrive(_) => ReferralAction::Arrive,
+            Transition::Complete(_) => ReferralAction::Complete,
+            Transition::Cancel(_) => ReferralAction::Cancel,
+        }
+    }
+}
+
+/// `POST /referrals/{id}/<action>` on the referral read at `version`.
+pub async fn transition(
+    api: Api,
+    id: i64,
+    version: i64,
+    transition: &Transition,
+) -> Result<Referral, ApiError> {
+    let path = format!("/referrals/{id}/{}", transition.action().as_str());
+    let version = Some(version);
+    match transition {
+        Transition::Send(body) | Transition::Accept(body) => {
+            post_json(api, &path, body, version).await
+        }
+        Transition::Decline(body) => post_json(api, &path, body, version).await,
+        Transition::Redirect(body) => post_json(api, &path, body, version).await,
+        Transition::Arrive(body) => post_json(api, &path, body, version).await,
+        Transition::Complete(body) => post_json(api, &path, body, version).await,
+        Transition::Cancel(body) => post_json(api, &path, body, version).await,
+    }
+}
+
+/// `GET /referrals/{id}/events`: the timeline, oldest first.
+pub async fn events(api: Api, id: i64) -> Result<Vec<ReferralEvent>, ApiError> {
+    api.get_json(&format!("/referrals/{id}/events"), |request| request)
+        .await
+}
+
+/// `GET /referral-destinations`: capable facilities, best first, with reasons.
+pub async fn destinations(
+    api: Api,
+    query: &DestinationQuery,
+) -> Result<Vec<Destination>, ApiError> {
+    api.get_json("/referral-destinations", |request| request.query(query))
+        .await
+}
+
+/// `GET /referral-rules`: answer windows, holidays and long-validity codes.
+pub async fn rules(api: Api) -> Result<ReferralRules, ApiError> {
+    api.get_json("/referral-rules", |request| request).await
+}
+
+/// `GET /follow-ups`.
+pub async fn follow_ups(api: Api, query: &FollowUpQuery) -> Result<Page<FollowUp>, ApiError> {
+    api.get_json("/follow-ups", |request| request.query(query))
+        .await
+}
+
+/// `POST /follow-ups/{id}/visits`: records a visit (and closes the task when asked).
+pub async fn record_visit(
+    api: Api,
+    id: i64,
+    input: &FollowUpVisitInput,
+) -> Result<FollowUp, ApiError> {
+    post_json(api, &format!("/follow-ups/{id}/visits"), input, None).await
+}
+
+/// `POST /follow-ups/{id}/missed`: the patient did not come.
+pub async fn mark_missed(
+    api: Api,
+    id: i64,
+    input: &FollowUpMissedInput,
+) -> Result<FollowUp, ApiError> {
+    post_json(api, &format!("/follow-ups/{id}/missed"), input, None).await
+}

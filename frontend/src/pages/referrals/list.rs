@@ -1,0 +1,407 @@
+//! `/referrals`: the facility's inbox (referred to us) or outbox (referred by us),
+//! filtered, newest first, a page at a time.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+use shared::Labelled;
+use shared::referral::{
+    Direction, ReferralBox, ReferralQuery, ReferralStatus, ReferralSummary, Urgency,
+};
+
+use super::{FlagBadges, ReferralTabs, StatusBadge, Tab, UrgencyBadge, referral_href};
+use crate::api::{self, use_api};
+use crate::components::{Loading, NoResults, Pager, enum_options, loaded};
+use crate::contexts::use_lang;
+use crate::i18n::{Key, format_date, format_datetime};
+use crate::pages::query::{href_with, non_blank, parse_param, text_param};
+
+const PATH: &str = "/referrals";
+
+fn query_from(params: &ParamsMap) -> ReferralQuery {
+    ReferralQuery {
+        mailbox: Some(parse_param(params, "box").unwrap_or(ReferralBox::Inbox)),
+        direction: parse_param(params, "direction"),
+        status: parse_param(params, "status"),
+        urgency: parse_param(params, "urgency"),
+        overdue: parse_param::<bool>(params, "overdue").filter(|overdue| *overdue),
+        facility_id: parse_param(params, "facility_id"),
+        date_from: parse_param(params, "date_from"),
+        date_to: parse_param(params, "date_to"),
+        q: text_param(params, "q"),
+        limit: None,
+        cursor: text_param(params, "cursor"),
+    }
+}
+
+fn href(query: &ReferralQuery) -> String {
+    href_with(
+        PATH,
+        &[
+            (
+                "box",
+                query.mailbox.map(|mailbox| mailbox.as_str().to_string()),
+            ),
+            ("q", query.q.clone()),
+            ("status", query.status.map(|s| s.as_str().to_string())),
+            ("urgency", query.urgency.map(|u| u.as_str().to_string())),
+            ("direction", query.direction.map(|d| d.as_str().to_string())),
+            ("overdue", query.overdue.map(|o| o.to_string())),
+            ("facility_id", query.facility_id.map(|id| id.to_string())),
+            ("date_from", query.date_from.map(|d| d.to_string())),
+            ("date_to", query.date_to.map(|d| d.to_string())),
+            ("cursor", query.cursor.clone()),
+        ],
+    )
+}
+
+/// The filter form's fields as typed, before they are applied.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Draft {
+    q: String,
+    status: String,
+    urgency: String,
+    direction: String,
+    overdue: bool,
+    date_from: String,
+    date_to: String,
+}
+
+impl Draft {
+    fn from_query(query: &ReferralQuery) -> Self {
+        let code = |value: Option<&'static str>| value.unwrap_or_default().to_string();
+        Draft {
+            q: query.q.clone().unwrap_or_default(),
+            status: code(query.status.map(|s| s.as_str())),
+            urgency: code(query.urgency.map(|u| u.as_str())),
+            direction: code(query.direction.map(|d| d.as_str())),
+            overdue: query.overdue == Some(true),
+            date_from: query.date_from.map(|d| d.to_string()).unwrap_or_default(),
+            date_to: query.date_to.map(|d| d.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The query these fields ask for, in the same box, from its first page.
+    fn to_query(&self, current: &ReferralQuery) -> ReferralQuery {
+        ReferralQuery {
+            mailbox: current.mailbox,
+            direction: self.direction.parse().ok(),
+            status: self.status.parse().ok(),
+            urgency: self.urgency.parse().ok(),
+            overdue: self.overdue.then_some(true),
+            facility_id: current.facility_id,
+            date_from: self.date_from.parse().ok(),
+            date_to: self.date_to.parse().ok(),
+            q: non_blank(&self.q),
+            limit: None,
+            cursor: None,
+        }
+    }
+}
+
+/// The inbox or the outbox, with its filters.
+#[component]
+pub fn ReferralListPage() -> impl IntoView {
+    let api = use_api();
+    let lang = use_lang();
+    let params = use_query_map();
+    let navigate = use_navigate();
+
+    let query = Memo::new(move |_| params.with(query_from));
+    let mailbox = Memo::new(move |_| query.with(|q| q.mailbox.unwrap_or(ReferralBox::Inbox)));
+    let draft = RwSignal::new(Draft::default());
+    // The form follows the URL (a link, the back button, "clear filters").
+    Effect::new(move |_| draft.set(Draft::from_query(&query.get())));
+
+    let referrals = LocalResource::new(move || {
+        let query = query.get();
+        async move { api::referrals::list(api, &query).await }
+    });
+
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let wanted = draft.with_untracked(|draft| draft.to_query(&query.get_untracked()));
+        navigate(&href(&wanted), Default::default());
+    };
+
+    let field =
+        move |read: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| read(d).clone()));
+    let status = field(|d| &d.status);
+    let urgency = field(|d| &d.urgency);
+    let direction = field(|d| &d.direction);
+    let clear = move || {
+        href(&ReferralQuery {
+            mailbox: Some(mailbox.get()),
+            ..Default::default()
+        })
+    };
+
+    // The tabs are rendered again when the box changes, marking the current one.
+    let tabs = move || {
+        let current = match mailbox.get() {
+            ReferralBox::Inbox => Tab::Inbox,
+            ReferralBox::Outbox => Tab::Outbox,
+        };
+        view! { <ReferralTabs current /> }
+    };
+
+    view! {
+        <section class="page">
+            {tabs}
+            <form
+                class="filters"
+                role="search"
+                aria-label=move || lang.t(Key::Filters)
+                on:submit=on_submit
+            >
+                <div class="field grow">
+                    <label for="filter-q">{move || lang.t(Key::Search)}</label>
+                    <input
+                        id="filter-q"
+                        type="search"
+                        placeholder=move || lang.t(Key::ReferralSearchHint)
+                        prop:value=move || draft.with(|d| d.q.clone())
+                        on:input=move |event| draft.update(|d| d.q = event_target_value(&event))
+                    />
+                </div>
+                <div class="field">
+                    <label for="filter-status">{move || lang.t(Key::Status)}</label>
+                    <select
+                        id="filter-status"
+                        on:change=move |event| draft.update(|d| d.status = event_target_value(&event))
+                    >
+                        <option value="" prop:selected=move || status.with(String::is_empty)>
+                            {move || lang.t(Key::Any)}
+                        </option>
+                        {enum_options(ReferralStatus::all(), ReferralStatus::as_str, status, lang)}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-urgency">{move || lang.t(Key::Urgency)}</label>
+                    <select
+                        id="filter-urgency"
+                        on:change=move |event| {
+                            draft.update(|d| d.urgency = event_target_value(&event))
+                        }
+                    >
+                        <option value="" prop:selected=move || urgency.with(String::is_empty)>
+                            {move || lang.t(Key::Any)}
+                        </option>
+                        {enum_options(Urgency::all(), Urgency::as_str, urgency, lang)}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-direction">{move || lang.t(Key::Direction)}</label>
+                    <select
+                        id="filter-direction"
+                        on:change=move |event| {
+                            draft.update(|d| d.direction = event_target_value(&event))
+                        }
+                    >
+                        <option value="" prop:selected=move || direction.with(String::is_empty)>
+                            {move || lang.t(Key::Any)}
+                        </option>
+                        {enum_options(Direction::all(), Direction::as_str, direction, lang)}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-date-from">{move || lang.t(Key::DateFrom)}</label>
+                    <input
+                        id="filter-date-from"
+                        type="date"
+                        prop:value=move || draft.with(|d| d.date_from.clone())
+                        on:input=move |event| {
+                            draft.update(|d| d.date_from = event_target_value(&event))
+                        }
+                    />
+                </div>
+                <div class="field">
+                    <label for="filter-date-to">{move || lang.t(Key::DateTo)}</label>
+                    <input
+                        id="filter-date-to"
+                        type="date"
+                        prop:value=move || draft.with(|d| d.date_to.clone())
+                        on:input=move |event| draft.update(|d| d.date_to = event_target_value(&event))
+                    />
+                </div>
+                <div class="field checkbox">
+                    <input
+                        id="filter-overdue"
+                        type="checkbox"
+                        prop:checked=move || draft.with(|d| d.overdue)
+                        on:change=move |event| {
+                            draft.update(|d| d.overdue = event_target_checked(&event))
+                        }
+                    />
+                    <label for="filter-overdue">{move || lang.t(Key::OverdueOnly)}</label>
+                </div>
+                <div class="filter-actions">
+                    <button type="submit" class="button primary">
+                        {move || lang.t(Key::Apply)}
+                    </button>
+                    <A href=clear>{move || lang.t(Key::ClearFilters)}</A>
+                </div>
+            </form>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    loaded(
+                        referrals.await,
+                        |page| {
+                            let current = query.get_untracked();
+                            let first = current
+                                .cursor
+                                .is_some()
+                                .then(|| href(&ReferralQuery { cursor: None, ..current.clone() }));
+                            let next = page
+                                .next_cursor
+                                .map(|cursor| href(&ReferralQuery { cursor: Some(cursor), ..current }));
+                            let mailbox = mailbox.get_untracked();
+                            view! {
+                                <ReferralTable items=page.items mailbox />
+                                <Pager first next />
+                            }
+                        },
+                    )
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Referrals as a table; the other facility's column depends on the box.
+#[component]
+fn ReferralTable(items: Vec<ReferralSummary>, mailbox: ReferralBox) -> impl IntoView {
+    let lang = use_lang();
+    if items.is_empty() {
+        return view! { <NoResults /> }.into_any();
+    }
+    let other_heading = match mailbox {
+        ReferralBox::Inbox => Key::FromFacility,
+        ReferralBox::Outbox => Key::ToFacility,
+    };
+    let rows = items
+        .into_iter()
+        .map(|item| {
+            let other = match mailbox {
+                ReferralBox::Inbox => item.from_facility.name.clone(),
+                ReferralBox::Outbox => item.to_facility.name.clone(),
+            };
+            // The name where the reader may see the patient, the initials otherwise.
+            let patient = item
+                .patient_name
+                .clone()
+                .unwrap_or_else(|| item.patient_initials.clone());
+            let diagnosis = item
+                .main_diagnosis
+                .as_ref()
+                .map(|d| format!("{} – {}", d.code, d.name))
+                .unwrap_or_default();
+            let direction = item.direction;
+            let created = item.created_at;
+            let sent = item.sent_at;
+            // The deadline matters only while the answer is awaited.
+            let answer_due = item
+                .answer_due
+                .filter(|_| item.status == ReferralStatus::Sent);
+            let valid_until = item.valid_until;
+            let open_follow_ups = item.open_follow_ups;
+            let outcome = item.outcome;
+            view! {
+                <tr class:row-overdue=item.overdue>
+                    <td>
+                        <A href=referral_href(item.id) attr:class="slip-link">
+                            <code>{item.slip_number}</code>
+                        </A>
+                    </td>
+                    <td class="patient-cell">{patient}</td>
+                    <td>{other}</td>
+                    <td>{diagnosis}</td>
+                    <td>
+                        <UrgencyBadge urgency=item.urgency />
+                        <span class="muted small block">{move || direction.label(lang.get())}</span>
+                    </td>
+                    <td>
+                        <StatusBadge status=item.status />
+                        <FlagBadges overdue=item.overdue expired=item.expired />
+                        {outcome
+                            .map(|outcome| {
+                                view! {
+                                    <span class="muted small block">
+                                        {move || outcome.label(lang.get())}
+                                    </span>
+                                }
+                            })}
+                        {(open_follow_ups > 0)
+                            .then(|| {
+                                view! {
+                                    <span class="badge note">
+                                        {open_follow_ups} " " {move || lang.t(Key::OpenFollowUps)}
+                                    </span>
+                                }
+                            })}
+                    </td>
+                    <td class="small when">
+                        {move || {
+                            let lang = lang.get();
+                            match sent {
+                                Some(sent) => format_datetime(lang, sent),
+                                None => {
+                                    format!(
+                                        "{}: {}",
+                                        crate::i18n::t(lang, Key::CreatedAt),
+                                        format_datetime(lang, created),
+                                    )
+                                }
+                            }
+                        }}
+                        {move || {
+                            answer_due
+                                .map(|due| {
+                                    let lang = lang.get();
+                                    view! {
+                                        <span class="muted block">
+                                            {crate::i18n::t(lang, Key::AnswerDue)} ": "
+                                            {format_datetime(lang, due)}
+                                        </span>
+                                    }
+                                })
+                        }}
+                        {move || {
+                            valid_until
+                                .map(|until| {
+                                    let lang = lang.get();
+                                    view! {
+                                        <span class="muted block">
+                                            {crate::i18n::t(lang, Key::ValidUntilLabel)} ": "
+                                            {format_date(lang, until)}
+                                        </span>
+                                    }
+                                })
+                        }}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="data referrals">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || lang.t(Key::SlipNumber)}</th>
+                        <th scope="col">{move || lang.t(Key::Patient)}</th>
+                        <th scope="col">{move || lang.t(other_heading)}</th>
+                        <th scope="col">{move || lang.t(Key::MainDiagnosis)}</th>
+                        <th scope="col">{move || lang.t(Key::Urgency)}</th>
+                        <th scope="col">{move || lang.t(Key::Status)}</th>
+                        <th scope="col">{move || lang.t(Key::Dates)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

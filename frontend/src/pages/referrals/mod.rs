@@ -1,0 +1,187 @@
+//! Referrals (chuyển người bệnh): the facility's inbox and outbox, the slip form, one
+//! referral with its timeline and the actions the state machine allows, the printable
+//! slip, and the station's follow-ups after a patient comes back.
+//!
+//! Rules come from `shared::referral`: the form checks a slip with the same
+//! `validate_draft`/`validate_send` the server runs, and the buttons are the
+//! `allowed_actions` the server computed for this reader.
+
+mod destinations;
+mod detail;
+mod fields;
+mod follow_ups;
+mod form;
+mod list;
+mod print;
+
+pub use detail::ReferralDetailPage;
+pub use follow_ups::FollowUpsPage;
+pub use form::{EditReferralPage, NewReferralPage};
+pub use list::ReferralListPage;
+pub use print::SlipPrintPage;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::Labelled;
+use shared::referral::{ReferralBox, ReferralStatus, Urgency, role_handles_referrals};
+
+use crate::contexts::{use_lang, use_session};
+use crate::i18n::Key;
+
+/// Where the referral pages live.
+const BASE: &str = "/referrals";
+
+/// The page of one referral.
+fn referral_href(id: i64) -> String {
+    format!("{BASE}/{id}")
+}
+
+/// Which of the module's lists a page shows, for the tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Inbox,
+    Outbox,
+    FollowUps,
+}
+
+/// Whether the signed-in person creates and answers referrals (tracked).
+fn may_handle_referrals() -> impl Fn() -> bool + Copy {
+    let session = use_session();
+    move || {
+        session
+            .me()
+            .is_some_and(|me| role_handles_referrals(me.role))
+    }
+}
+
+/// The module's heading and tabs; "new referral" for those who may create one.
+#[component]
+fn ReferralTabs(current: Tab) -> impl IntoView {
+    let lang = use_lang();
+    let may_create = may_handle_referrals();
+    let tab = move |tab: Tab, href: &'static str, label: Signal<String>| {
+        let current = (tab == current).then_some("page");
+        view! {
+            <a href=href aria-current=current>
+                {move || label.get()}
+            </a>
+        }
+    };
+    view! {
+        <header class="page-header page-header-actions">
+            <div>
+                <h1>{move || lang.t(Key::NavReferrals)}</h1>
+                <p class="muted">{move || lang.t(Key::ReferralsSubtitle)}</p>
+            </div>
+            {move || {
+                may_create()
+                    .then(|| {
+                        view! {
+                            <A href="/referrals/new" attr:class="button primary" attr:id="new-referral">
+                                {move || lang.t(Key::NewReferral)}
+                            </A>
+                        }
+                    })
+            }}
+        </header>
+        <nav class="tabs" aria-label=move || lang.t(Key::NavReferrals)>
+            {tab(
+                Tab::Inbox,
+                "/referrals?box=inbox",
+                Signal::derive(move || ReferralBox::Inbox.label(lang.get()).to_string()),
+            )}
+            {tab(
+                Tab::Outbox,
+                "/referrals?box=outbox",
+                Signal::derive(move || ReferralBox::Outbox.label(lang.get()).to_string()),
+            )}
+            {tab(
+                Tab::FollowUps,
+                "/referrals/follow-ups",
+                Signal::derive(move || lang.t(Key::FollowUps).to_string()),
+            )}
+        </nav>
+    }
+}
+
+/// A referral's status, coloured by where it stands.
+#[component]
+fn StatusBadge(status: ReferralStatus) -> impl IntoView {
+    let lang = use_lang();
+    let class = format!("badge status status-{}", status.as_str());
+    view! {
+        <span class=class data-status=status.as_str()>
+            {move || status.label(lang.get())}
+        </span>
+    }
+}
+
+/// How urgent a referral is.
+#[component]
+fn UrgencyBadge(urgency: Urgency) -> impl IntoView {
+    let lang = use_lang();
+    let class = format!("badge urgency-{}", urgency.as_str());
+    view! { <span class=class>{move || urgency.label(lang.get())}</span> }
+}
+
+/// "Quá hạn" (unanswered too long) and "Hết hạn" (slip ran out), when they apply.
+#[component]
+fn FlagBadges(overdue: bool, expired: bool) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        {overdue
+            .then(|| {
+                view! {
+                    <span class="badge flag-overdue" title=move || lang.t(Key::OverdueHint)>
+                        {move || lang.t(Key::Overdue)}
+                    </span>
+                }
+            })}
+        {expired
+            .then(|| {
+                view! {
+                    <span class="badge flag-expired" title=move || lang.t(Key::ExpiredHint)>
+                        {move || lang.t(Key::Expired)}
+                    </span>
+                }
+            })}
+    }
+}
+
+/// The referral id in the address (`/referrals/:id…`), `None` when it is not a number.
+fn use_referral_id() -> Memo<Option<i64>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|params| params.get("id")?.parse::<i64>().ok()))
+}
+
+/// What a page shows for an id that is not one.
+#[component]
+fn InvalidReferralId() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <section class="page">
+            <div class="alert alert-error" role="alert">
+                <p class="alert-title">{move || lang.t(Key::InvalidId)}</p>
+            </div>
+            <A href=BASE>{move || lang.t(Key::BackToReferrals)}</A>
+        </section>
+    }
+}
+
+/// A label/value pair in a `<dl class="facts">`; shows "—" for an empty value.
+#[component]
+fn Fact(label: Key, #[prop(into)] value: String) -> impl IntoView {
+    let lang = use_lang();
+    let value = if value.trim().is_empty() {
+        "—".to_string()
+    } else {
+        value
+    };
+    view! {
+        <div>
+            <dt>{move || lang.t(label)}</dt>
+            <dd>{value}</dd>
+        </div>
+    }
+}
