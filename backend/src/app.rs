@@ -123,6 +123,8 @@ impl Application {
         if settings.load_demo {
             crate::demo::load_if_empty(&db)?;
         }
+        db.refresh_statistics()
+            .map_err(|e| anyhow::anyhow!("planner statistics: {e}"))?;
         let keys = Keys::new(&settings.jwt_secret);
         let state = AppState {
             tokens: TokenIssuer::new(&settings, keys.clone()),
@@ -154,9 +156,25 @@ impl Application {
         &self.state
     }
 
-    /// Serves until stopped.
+    /// Serves until stopped, refreshing the planner's statistics every hour as the
+    /// data grows.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let db = self.state.db.clone();
+        let statistics = actix_web::rt::spawn(async move {
+            let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(3600));
+            every.tick().await;
+            loop {
+                every.tick().await;
+                let db = db.clone();
+                let refreshed = actix_web::web::block(move || db.refresh_statistics()).await;
+                if let Ok(Err(error)) = refreshed {
+                    tracing::warn!(%error, "could not refresh planner statistics");
+                }
+            }
+        });
+        let served = self.server.await;
+        statistics.abort();
+        served
     }
 }
 

@@ -155,6 +155,23 @@ impl Db {
         Ok(())
     }
 
+    /// Refreshes the query planner's statistics. SQLite has no autovacuum daemon: without
+    /// `sqlite_stat1` it may pick an index that matches most rows of a large table and sort
+    /// them, where scanning by id would stop after one page (seen as 100x slower lists at
+    /// 100k referrals). `analysis_limit` keeps this to milliseconds. PostgreSQL's
+    /// autovacuum does this itself.
+    pub fn refresh_statistics(&self) -> Result<(), ApiError> {
+        let mut conn = self.conn()?;
+        if let AnyConn::Sqlite(inner) = &mut *conn {
+            diesel::connection::SimpleConnection::batch_execute(
+                inner,
+                "PRAGMA analysis_limit = 1000; ANALYZE;",
+            )
+            .map_err(ApiError::internal)?;
+        }
+        Ok(())
+    }
+
     /// The engine this pool talks to.
     pub fn url(&self) -> &DbUrl {
         &self.url

@@ -115,6 +115,9 @@ async fn main() -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let added = tuyen::referrals::demo::load_synthetic(&database, count, seed)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+            database
+                .refresh_statistics()
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "Đã thêm {added} phiếu chuyển trong {:.1} s",
                 started.elapsed().as_secs_f64()

@@ -1,6 +1,7 @@
 -- wrk script: POST a JSON body read from $BODY_FILE with the bearer token in $TOKEN.
 local f = assert(io.open(os.getenv("BODY_FILE"), "r"))
 wrk.method = "POST"
+wrk.path = os.getenv("POST_PATH") or "/api/v1/referrals"
 wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"

@@ -37,12 +37,15 @@ station_token="$(token tram.anphu)"
 centre_id="$(curl -sf "$base/api/v1/facilities?q=74-TTYTTA" -H "authorization: Bearer $centre_token" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')"
 
-# Random existing referral ids, and a complete slip from An Phú to the centre.
-python3 - "$count" >"$work/ids.txt" <<'PY'
-import random, sys
+# Random referral ids the centre may open (drafts stay with their stations), and a
+# complete slip from An Phú to the centre.
+python3 - "$work/tuyen.sqlite3" >"$work/ids.txt" <<'PY'
+import random, sqlite3, sys
+ids = [row[0] for row in sqlite3.connect(sys.argv[1]).execute(
+    "SELECT id FROM referrals WHERE status <> 'draft'")]
 random.seed(7)
 for _ in range(5000):
-    print(f"/api/v1/referrals/{random.randint(1, int(sys.argv[1]))}")
+    print(f"/api/v1/referrals/{random.choice(ids)}")
 PY
 printf '%s\n' \
     "/api/v1/referrals?box=inbox&status=sent&urgency=urgent&limit=50" \

@@ -1045,7 +1045,7 @@ fn LinkList(links: Vec<ReferralLink>) -> impl IntoView {
                 .map(|link| {
                     let kind = link.kind;
                     view! {
-                        <li>
+                        <li data-link-kind=kind.as_str()>
                             <A href=referral_href(link.id)>
                                 <code>{link.slip_number}</code>
                             </A>
