@@ -181,271 +181,104 @@ async fn step(
     Ok(ok_versioned(referral.version, &referral))
 }
 
-/// Send a draft slip to the receiving facility (sender). Checks the slip is complete, signs it today and starts the answer clock.
-#[utoipa::path(
-    tag = "referrals",
-    params(
-        ("id" = i64, Path, description = "Referral id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-    ),
-    request_body = TransitionNote,
-    responses(
-        (status = 200, description = "Sent", body = Referral),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/referrals/{id}/send")]
-async fn send_referral(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    by: Principal,
-    id: web::Path<i64>,
-    if_match: IfMatch,
-    body: ValidJson<TransitionNote>,
-) -> Result<HttpResponse, ApiError> {
-    step(
-        &req,
-        state,
-        by,
-        id.into_inner(),
-        if_match,
-        Step::Send(body.0),
-    )
-    .await
+/// A transition endpoint: `POST /referrals/{id}/<step>` with its body, answered with
+/// the updated referral. The seven differ only in path, body and documentation.
+macro_rules! transition {
+    ($name:ident, $path:literal, $body:ty, $variant:ident, $ok:literal, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "referrals",
+            params(
+                ("id" = i64, Path, description = "Referral id"),
+                ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+            ),
+            request_body = $body,
+            responses(
+                (status = 200, description = $ok, body = Referral),
+                (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        async fn $name(
+            req: HttpRequest,
+            state: web::Data<AppState>,
+            by: Principal,
+            id: web::Path<i64>,
+            if_match: IfMatch,
+            body: ValidJson<$body>,
+        ) -> Result<HttpResponse, ApiError> {
+            step(&req, state, by, id.into_inner(), if_match, Step::$variant(body.0)).await
+        }
+    };
 }
 
-/// Accept a sent referral (receiver).
-#[utoipa::path(
-    tag = "referrals",
-    params(
-        ("id" = i64, Path, description = "Referral id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-    ),
-    request_body = TransitionNote,
-    responses(
-        (status = 200, description = "Accepted", body = Referral),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/referrals/{id}/accept")]
-async fn accept_referral(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    by: Principal,
-    id: web::Path<i64>,
-    if_match: IfMatch,
-    body: ValidJson<TransitionNote>,
-) -> Result<HttpResponse, ApiError> {
-    step(
-        &req,
-        state,
-        by,
-        id.into_inner(),
-        if_match,
-        Step::Accept(body.0),
-    )
-    .await
-}
+transition!(
+    send_referral,
+    "/referrals/{id}/send",
+    TransitionNote,
+    Send,
+    "Sent",
+    "Send a draft slip to the receiving facility (sender). Checks the slip is complete, signs it today and starts the answer clock."
+);
 
-/// Decline a sent referral with a reason (receiver).
-#[utoipa::path(
-    tag = "referrals",
-    params(
-        ("id" = i64, Path, description = "Referral id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-    ),
-    request_body = DeclineInput,
-    responses(
-        (status = 200, description = "Declined", body = Referral),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/referrals/{id}/decline")]
-async fn decline_referral(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    by: Principal,
-    id: web::Path<i64>,
-    if_match: IfMatch,
-    body: ValidJson<DeclineInput>,
-) -> Result<HttpResponse, ApiError> {
-    step(
-        &req,
-        state,
-        by,
-        id.into_inner(),
-        if_match,
-        Step::Decline(body.0),
-    )
-    .await
-}
+transition!(
+    accept_referral,
+    "/referrals/{id}/accept",
+    TransitionNote,
+    Accept,
+    "Accepted",
+    "Accept a sent referral (receiver)."
+);
 
-/// Redirect a referral to another facility (receiver): creates the onward referral, linked to this one.
-#[utoipa::path(
-    tag = "referrals",
-    params(
-        ("id" = i64, Path, description = "Referral id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-    ),
-    request_body = RedirectInput,
-    responses(
-        (status = 200, description = "Redirected; the onward referral is in `successors`", body = Referral),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/referrals/{id}/redirect")]
-async fn redirect_referral(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    by: Principal,
-    id: web::Path<i64>,
-    if_match: IfMatch,
-    body: ValidJson<RedirectInput>,
-) -> Result<HttpResponse, ApiError> {
-    step(
-        &req,
-        state,
-        by,
-        id.into_inner(),
-        if_match,
-        Step::Redirect(body.0),
-    )
-    .await
-}
+transition!(
+    decline_referral,
+    "/referrals/{id}/decline",
+    DeclineInput,
+    Decline,
+    "Declined",
+    "Decline a sent referral with a reason (receiver)."
+);
 
-/// Record the patient's arrival (receiver).
-#[utoipa::path(
-    tag = "referrals",
-    params(
-        ("id" = i64, Path, description = "Referral id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-    ),
-    request_body = ArriveInput,
-    responses(
-        (status = 200, description = "Arrival recorded", body = Referral),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/referrals/{id}/arrive")]
-async fn arrive_referral(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    by: Principal,
-    id: web::Path<i64>,
-    if_match: IfMatch,
-    body: ValidJson<ArriveInput>,
-) -> Result<HttpResponse, ApiError> {
-    step(
-        &req,
-        state,
-        by,
-        id.into_inner(),
-        if_match,
-        Step::Arrive(body.0),
-    )
-    .await
-}
+transition!(
+    redirect_referral,
+    "/referrals/{id}/redirect",
+    RedirectInput,
+    Redirect,
+    "Redirected; the onward referral is in `successors`",
+    "Redirect a referral to another facility (receiver): creates the onward referral, linked to this one."
+);
 
-/// Complete with the outcome and discharge summary (receiver). `returned_to_referrer` creates a back-referral and follow-up tasks at the referring facility.
-#[utoipa::path(
-    tag = "referrals",
-    params(
-        ("id" = i64, Path, description = "Referral id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-    ),
-    request_body = CompleteInput,
-    responses(
-        (status = 200, description = "Completed", body = Referral),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/referrals/{id}/complete")]
-async fn complete_referral(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    by: Principal,
-    id: web::Path<i64>,
-    if_match: IfMatch,
-    body: ValidJson<CompleteInput>,
-) -> Result<HttpResponse, ApiError> {
-    step(
-        &req,
-        state,
-        by,
-        id.into_inner(),
-        if_match,
-        Step::Complete(body.0),
-    )
-    .await
-}
+transition!(
+    arrive_referral,
+    "/referrals/{id}/arrive",
+    ArriveInput,
+    Arrive,
+    "Arrival recorded",
+    "Record the patient's arrival (receiver)."
+);
 
-/// Cancel before arrival, with a reason (sender).
-#[utoipa::path(
-    tag = "referrals",
-    params(
-        ("id" = i64, Path, description = "Referral id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-    ),
-    request_body = CancelInput,
-    responses(
-        (status = 200, description = "Cancelled", body = Referral),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/referrals/{id}/cancel")]
-async fn cancel_referral(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    by: Principal,
-    id: web::Path<i64>,
-    if_match: IfMatch,
-    body: ValidJson<CancelInput>,
-) -> Result<HttpResponse, ApiError> {
-    step(
-        &req,
-        state,
-        by,
-        id.into_inner(),
-        if_match,
-        Step::Cancel(body.0),
-    )
-    .await
-}
+transition!(
+    complete_referral,
+    "/referrals/{id}/complete",
+    CompleteInput,
+    Complete,
+    "Completed",
+    "Complete with the outcome and discharge summary (receiver). `returned_to_referrer` creates a back-referral and follow-up tasks at the referring facility."
+);
+
+transition!(
+    cancel_referral,
+    "/referrals/{id}/cancel",
+    CancelInput,
+    Cancel,
+    "Cancelled",
+    "Cancel before arrival, with a reason (sender)."
+);
 
 /// The referral's timeline: every transition with actor and time, oldest first.
 #[utoipa::path(
