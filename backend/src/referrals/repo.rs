@@ -158,6 +158,14 @@ pub fn find(conn: &mut AnyConn, id: i64) -> QueryResult<Option<ReferralRow>> {
         .optional()
 }
 
+/// Finds several referrals.
+pub fn find_many(conn: &mut AnyConn, ids: &[i64]) -> QueryResult<Vec<ReferralRow>> {
+    referrals::table
+        .filter(referrals::id.eq_any(ids))
+        .select(ReferralRow::as_select())
+        .load(conn)
+}
+
 /// Replaces a draft's slip at `version`; 0 rows when it changed meanwhile.
 pub fn update_slip(
     conn: &mut AnyConn,
@@ -386,7 +394,8 @@ pub fn follow_ups_of(conn: &mut AnyConn, referral_id: i64) -> QueryResult<Vec<Fo
 /// The filters of a follow-up list, resolved by the service.
 #[derive(Debug, Clone, Default)]
 pub struct FollowUpFilter {
-    pub facilities: Vec<i64>,
+    /// Only these facilities' follow-ups (`None`: every facility).
+    pub facilities: Option<Vec<i64>>,
     pub status: Option<String>,
     /// Open and due before this day.
     pub overdue_on: Option<NaiveDate>,
@@ -403,8 +412,10 @@ pub fn list_follow_ups(
 ) -> QueryResult<Vec<FollowUpRow>> {
     let mut query = follow_ups::table
         .select(FollowUpRow::as_select())
-        .filter(follow_ups::facility_id.eq_any(filter.facilities.clone()))
         .into_boxed();
+    if let Some(facilities) = &filter.facilities {
+        query = query.filter(follow_ups::facility_id.eq_any(facilities.clone()));
+    }
     if let Some(status) = &filter.status {
         query = query.filter(follow_ups::status.eq(status.clone()));
     }

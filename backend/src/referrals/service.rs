@@ -363,7 +363,8 @@ pub fn create(
             json!({ "slip_number": row.slip_number, "to_facility_id": row.to_facility_id,
                     "urgency": row.urgency, "status": row.status }),
         )?;
-        view(conn, by, &row, at)
+        let (rules, _) = rules(conn)?;
+        view(conn, by, &row, &rules, at)
     })
 }
 
@@ -425,7 +426,8 @@ pub fn get(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Referral, ApiE
         if sees_patient(by, &row) {
             audit_referral(conn, by, &row, "read_patient", json!({}))?;
         }
-        view(conn, by, &row, now())
+        let (rules, _) = rules(conn)?;
+        view(conn, by, &row, &rules, now())
     })
 }
 
@@ -480,7 +482,8 @@ pub fn update(
             }
         }
         audit_referral(conn, by, &after, "update", changes)?;
-        view(conn, by, &after, at)
+        let (rules, _) = rules(conn)?;
+        view(conn, by, &after, &rules, at)
     })
 }
 
@@ -637,7 +640,7 @@ pub fn transition(
             }
             _ => {}
         }
-        view(conn, by, &after, at)
+        view(conn, by, &after, &rules, at)
     })
 }
 
@@ -866,9 +869,9 @@ fn view(
     conn: &mut AnyConn,
     by: &Principal,
     row: &ReferralRow,
+    rules: &ReferralRules,
     at: NaiveDateTime,
 ) -> Result<Referral, ApiError> {
-    let (rules, _) = rules(conn)?;
     let status = status_of(row)?;
     let visible = sees_patient(by, row);
     let side = referral_side(by, row.from_facility_id, row.to_facility_id);
@@ -1086,10 +1089,8 @@ pub fn list(
             return Err(ApiError::field("q", "Từ khóa tìm kiếm quá dài"));
         }
         filter.text = Some(text.to_string());
-        if by.role() == Some(shared::auth::Role::Admin) {
-            filter.name_within = Vec::new();
-            filter.text = Some(text.to_string());
-        } else {
+        // Names are searched only where the principal's facility is a party.
+        if by.role() != Some(shared::auth::Role::Admin) {
             filter.name_within = vec![own];
         }
     }
@@ -1202,13 +1203,11 @@ pub fn list_follow_ups(
     by: &Principal,
     query: &FollowUpQuery,
 ) -> Result<Page<FollowUp>, ApiError> {
+    // `None`: every facility (admins).
     let facilities = match query.facility_id {
-        Some(id) if by.scope.contains(id) => vec![id],
+        Some(id) if by.scope.contains(id) => Some(vec![id]),
         Some(_) => return Err(ApiError::forbidden()),
-        None => match &by.scope {
-            FacilityScope::All => Vec::new(),
-            FacilityScope::Only(ids) => ids.iter().copied().collect(),
-        },
+        None => visible_facilities(by),
     };
     if let Actor::Client { .. } = by.actor
         && !allowed(
@@ -1221,15 +1220,6 @@ pub fn list_follow_ups(
     {
         return Err(ApiError::forbidden());
     }
-    let facilities = if facilities.is_empty() {
-        // Admins: every facility.
-        registry_repo::list_facilities(conn, &FacilityQuery::default(), None, 10_000)?
-            .into_iter()
-            .map(|f| f.id)
-            .collect()
-    } else {
-        facilities
-    };
     let at = now();
     let today = vn_date(utc(at));
     let filter = FollowUpFilter {
@@ -1242,15 +1232,15 @@ pub fn list_follow_ups(
     };
     let limit = clamp_limit(query.limit);
     let rows = repo::list_follow_ups(conn, &filter, limit + 1)?;
-    let mut patients = HashMap::new();
-    let mut ids = BTreeSet::new();
-    for row in &rows {
-        ids.insert(row.facility_id);
-        if let std::collections::hash_map::Entry::Vacant(slot) = patients.entry(row.referral_id) {
-            let referral = repo::find(conn, row.referral_id)?.ok_or_else(not_found)?;
-            slot.insert((referral.patient_name.clone(), sees_patient(by, &referral)));
-        }
-    }
+    let referral_ids: Vec<i64> = rows.iter().map(|row| row.referral_id).collect();
+    let patients = repo::find_many(conn, &referral_ids)?
+        .into_iter()
+        .map(|referral| {
+            let seen = (referral.patient_name.clone(), sees_patient(by, &referral));
+            (referral.id, seen)
+        })
+        .collect();
+    let ids: BTreeSet<i64> = rows.iter().map(|row| row.facility_id).collect();
     let refs = registry_repo::facility_refs(conn, &ids.into_iter().collect::<Vec<_>>())?;
     let views = follow_up_views(conn, rows, &patients, &refs, today)?;
     Ok(page_of(views, limit, |f: &FollowUp| f.id))
