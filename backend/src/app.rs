@@ -39,6 +39,8 @@ pub struct AppState {
     pub keys: Keys,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// Rotation generator runs in progress.
+    pub generations: Arc<crate::rotations::generator::Generations>,
 }
 
 /// Every `/api/v1` route, in one place: each module registers its own.
@@ -46,6 +48,8 @@ pub fn api(cfg: &mut ServiceConfig) {
     crate::auth::routes::configure(cfg);
     crate::registry::routes::configure(cfg);
     crate::referrals::routes::configure(cfg);
+    crate::consultations::routes::configure(cfg);
+    crate::rotations::routes::configure(cfg);
     cfg.service(crate::system::audit_events);
 }
 
@@ -125,12 +129,18 @@ impl Application {
         }
         db.refresh_statistics()
             .map_err(|e| anyhow::anyhow!("planner statistics: {e}"))?;
+        // A generator run cannot survive a restart: mark the ones cut short as failed.
+        crate::rotations::repo::fail_unfinished_generations(
+            &mut *db.conn().map_err(|e| anyhow::anyhow!("{e}"))?,
+            crate::db::now(),
+        )?;
         let keys = Keys::new(&settings.jwt_secret);
         let state = AppState {
             tokens: TokenIssuer::new(&settings, keys.clone()),
             keys,
             db,
             settings: Arc::new(settings),
+            generations: Arc::default(),
         };
         let listener = TcpListener::bind(state.settings.bind)?;
         let port = listener.local_addr()?.port();

@@ -745,10 +745,12 @@ fn insert_staff(
         licence_valid_from: Some(date(2021 + (number % 4) as i32, 3, 1)),
         licence_valid_until: valid_until,
         specialties: specialties.iter().map(|s| (*s).to_string()).collect(),
-        monthly_rotation_day_limit: if profession == Profession::Doctor {
-            8
-        } else {
-            10
+        // Doctors and nurses visit stations a day or two a week; one nurse has signed up
+        // for a continuous posting and may be away every working day.
+        monthly_rotation_day_limit: match (number, profession) {
+            (25, _) => 23,
+            (_, Profession::Doctor) => 8,
+            _ => 10,
         },
         rotation_exemption: exemption,
         phone: Some(format!("09{:08}", 12_345_000 + number * 7919)),
@@ -903,6 +905,8 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
         )?;
     }
     let referrals = crate::referrals::demo::load(conn)?;
+    let consultations = crate::consultations::demo::load(conn)?;
+    let rotations = crate::rotations::demo::load(conn, centre, &codes, &staff_ids)?;
     audit::record_as_user(
         conn,
         None,
@@ -919,6 +923,8 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
                 "staff": staff_ids.len(),
                 "users": USERS.len(),
                 "referrals": referrals,
+                "consultation_cases": consultations,
+                "rotation_assignments": rotations,
             }),
         },
     )?;

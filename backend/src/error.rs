@@ -52,6 +52,15 @@ impl ApiError {
         }
     }
 
+    /// 422: an assignment breaks rotation rules; `errors` maps each rule code to its
+    /// messages.
+    pub fn rotation_rules_broken(errors: BTreeMap<String, Vec<String>>) -> ApiError {
+        ApiError {
+            errors: Some(errors),
+            ..ApiError::bare(ErrorCode::RotationRulesBroken)
+        }
+    }
+
     /// 400: one field is wrong.
     pub fn field(field: &str, message: impl Into<String>) -> ApiError {
         ApiError::validation(BTreeMap::from([(field.to_string(), vec![message.into()])]))

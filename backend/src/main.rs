@@ -72,6 +72,30 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Rotation tools.
+    Rotation {
+        #[command(subcommand)]
+        command: RotationCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RotationCommand {
+    /// Solve a benchmark instance (the format of the rotation benchmark) with the
+    /// generator's solver and write the solution.
+    Solve {
+        /// Instance file (JSON).
+        instance: PathBuf,
+        /// Where to write the solution (JSON).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Random seed (the same seed gives the same solution).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Search threads (results do not depend on the machine's load).
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+    },
 }
 
 fn init_tracing() {
@@ -120,6 +144,31 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!(
                 "Đã thêm {added} phiếu chuyển trong {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Rotation {
+            command:
+                RotationCommand::Solve {
+                    instance,
+                    output,
+                    seed,
+                    threads,
+                },
+        } => {
+            let started = std::time::Instant::now();
+            let text = std::fs::read_to_string(&instance)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", instance.display()))?;
+            let (solution, score) = shared::rotation::bench::solve_instance(&text, seed, threads)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", instance.display()))?;
+            std::fs::write(&output, solution)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", output.display()))?;
+            eprintln!(
+                "objective {} (unfilled {}, load² {}, stint starts {}) in {:.2} s",
+                score.objective,
+                score.unfilled,
+                score.load_sq,
+                score.stint_starts,
                 started.elapsed().as_secs_f64()
             );
         }

@@ -26,6 +26,8 @@ accept `Idempotency-Key`. See docs/API.md.",
         (name = "departments", description = "Khoa / phòng — departments"),
         (name = "staff", description = "Nhân sự — staff, licences, leave"),
         (name = "referrals", description = "Chuyển tuyến — referrals, follow-ups, destinations"),
+        (name = "consultations", description = "Hội chẩn — consultation sessions (calendar) and case requests"),
+        (name = "rotations", description = "Luân phiên — rotation plans, demands, assignments, generator, calendar feeds"),
         (name = "audit", description = "Nhật ký — audit trail (admins)"),
         (name = "system", description = "Health and readiness"),
     )

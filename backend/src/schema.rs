@@ -266,6 +266,150 @@ diesel::table! {
 }
 
 diesel::joinable!(facility_capabilities -> facilities (facility_id));
+diesel::table! {
+    rotation_plans (id) {
+        id -> BigInt,
+        facility_id -> BigInt,
+        title -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        settings -> Text,
+        published_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rotation_demands (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        station_id -> BigInt,
+        profession -> Text,
+        specialty -> Nullable<Text>,
+        count -> Integer,
+        pattern -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        weekdays -> Integer,
+        plan_activity_id -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rotation_assignments (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        demand_id -> Nullable<BigInt>,
+        staff_id -> BigInt,
+        station_id -> BigInt,
+        start_date -> Date,
+        end_date -> Date,
+        weekdays -> Integer,
+        status -> Text,
+        source -> Text,
+        swaps -> Text,
+        feedback -> Nullable<Text>,
+        attendance_note -> Nullable<Text>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rotation_preferences (id) {
+        id -> BigInt,
+        staff_id -> BigInt,
+        station_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    rotation_generations (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        status -> Text,
+        progress -> Integer,
+        seed -> BigInt,
+        replan_published -> Bool,
+        result -> Nullable<Text>,
+        error -> Nullable<Text>,
+        started_by -> Text,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (id) {
+        id -> BigInt,
+        subject -> Text,
+        subject_id -> BigInt,
+        token_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    consultation_sessions (id) {
+        id -> BigInt,
+        series_id -> Nullable<Text>,
+        host_facility_id -> BigInt,
+        title -> Text,
+        specialty -> Nullable<Text>,
+        mode -> Text,
+        meeting_url -> Nullable<Text>,
+        location_facility_id -> Nullable<BigInt>,
+        starts_at -> Timestamp,
+        duration_minutes -> Integer,
+        participants -> Text,
+        note -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_cases (id) {
+        id -> BigInt,
+        session_id -> Nullable<BigInt>,
+        requesting_facility_id -> BigInt,
+        consulting_facility_id -> BigInt,
+        patient -> Text,
+        summary -> Text,
+        question -> Text,
+        specialty -> Nullable<Text>,
+        urgency -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        conclusion -> Nullable<Text>,
+        conclusion_note -> Nullable<Text>,
+        concluded_by -> Nullable<Text>,
+        concluded_at -> Nullable<Timestamp>,
+        referral_id -> Nullable<BigInt>,
+        outcome -> Nullable<Text>,
+        outcome_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(departments -> facilities (facility_id));
 diesel::joinable!(staff -> facilities (facility_id));
 diesel::joinable!(staff -> departments (department_id));
@@ -276,6 +420,10 @@ diesel::joinable!(api_clients -> facilities (facility_id));
 diesel::joinable!(referral_events -> referrals (referral_id));
 diesel::joinable!(follow_ups -> facilities (facility_id));
 diesel::joinable!(follow_up_visits -> follow_ups (follow_up_id));
+diesel::joinable!(rotation_demands -> rotation_plans (plan_id));
+diesel::joinable!(rotation_assignments -> staff (staff_id));
+diesel::joinable!(rotation_generations -> rotation_plans (plan_id));
+diesel::joinable!(consultation_cases -> consultation_sessions (session_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     facilities,
@@ -295,4 +443,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     follow_ups,
     follow_up_visits,
     app_settings,
+    rotation_plans,
+    rotation_demands,
+    rotation_assignments,
+    rotation_preferences,
+    rotation_generations,
+    calendar_feeds,
+    consultation_sessions,
+    consultation_cases,
 );

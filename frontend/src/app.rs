@@ -10,8 +10,7 @@ use crate::api::provide_api;
 use crate::components::Shell;
 use crate::contexts::{provide_lang, provide_session};
 use crate::pages::{
-    ConsultationsPage, HomePage, LoginPage, NotFoundPage, PlansPage, RotationsPage, referrals,
-    registry,
+    HomePage, LoginPage, NotFoundPage, PlansPage, consultations, referrals, registry, rotations,
 };
 
 /// The sign-in address, remembering where the person was going.
@@ -54,8 +53,21 @@ pub fn App() -> impl IntoView {
                 >
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("/plans") view=PlansPage />
-                    <Route path=path!("/rotations") view=RotationsPage />
-                    <Route path=path!("/consultations") view=ConsultationsPage />
+                    <Route path=path!("/rotations") view=rotations::RotationPlansPage />
+                    <Route path=path!("/rotations/mine") view=rotations::MyRotationsPage />
+                    <Route path=path!("/rotations/station") view=rotations::StationRotationsPage />
+                    <Route path=path!("/rotations/:id") view=rotations::RotationPlanPage />
+                    <Route path=path!("/consultations") view=consultations::CalendarPage />
+                    <Route
+                        path=path!("/consultations/sessions/new")
+                        view=consultations::NewSessionPage
+                    />
+                    <Route path=path!("/consultations/cases") view=consultations::CaseListPage />
+                    <Route path=path!("/consultations/cases/new") view=consultations::NewCasePage />
+                    <Route
+                        path=path!("/consultations/cases/:id")
+                        view=consultations::CaseDetailPage
+                    />
                     <Route path=path!("/referrals") view=referrals::ReferralListPage />
                     <Route path=path!("/referrals/new") view=referrals::NewReferralPage />
                     <Route path=path!("/referrals/follow-ups") view=referrals::FollowUpsPage />

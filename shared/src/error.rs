@@ -25,6 +25,7 @@ labelled_enum! {
         TooManyRequests = "too_many_requests", "Quá nhiều lần thử, vui lòng đợi", "Too many attempts, please wait";
         AccountDisabled = "account_disabled", "Tài khoản đã bị khóa", "Account disabled";
         InvalidTransition = "invalid_transition", "Không thể chuyển trạng thái này", "This transition is not allowed";
+        RotationRulesBroken = "rotation_rules_broken", "Phân công vi phạm quy định luân phiên", "The assignment breaks rotation rules";
         ServiceUnavailable = "service_unavailable", "Dịch vụ tạm thời không sẵn sàng", "Service unavailable";
         Internal = "internal", "Lỗi hệ thống, vui lòng thử lại", "Internal error, please try again";
     }
@@ -46,7 +47,7 @@ impl ErrorCode {
             ErrorCode::PreconditionFailed => 412,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
-            ErrorCode::InvalidReference => 422,
+            ErrorCode::InvalidReference | ErrorCode::RotationRulesBroken => 422,
             ErrorCode::PreconditionRequired => 428,
             ErrorCode::TooManyRequests => 429,
             ErrorCode::ServiceUnavailable => 503,

@@ -12,11 +12,13 @@ mod labels;
 
 pub mod audit;
 pub mod auth;
+pub mod consultation;
 pub mod error;
 pub mod i18n;
 pub mod page;
 pub mod referral;
 pub mod registry;
+pub mod rotation;
 pub mod validation;
 
 pub use i18n::{Labelled, Lang};

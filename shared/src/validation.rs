@@ -205,6 +205,34 @@ fn code_message(code: &str, lang: Lang) -> &'static str {
             "Tên tệp đính kèm từ 1 đến 200 ký tự, không chứa dấu / hoặc \\",
             "Attachment names are 1 to 200 characters without / or \\",
         ),
+        "same_facility_consult" => (
+            "Cơ sở hội chẩn phải khác cơ sở đề nghị",
+            "The consulting facility must differ from the requesting one",
+        ),
+        "meeting_url" => (
+            "Đường dẫn phòng họp phải bắt đầu bằng https:// hoặc http:// và không có khoảng trắng",
+            "The meeting link must start with https:// or http:// and contain no spaces",
+        ),
+        "meeting_url_required" => (
+            "Buổi hội chẩn trực tuyến cần đường dẫn phòng họp",
+            "An online session needs a meeting link",
+        ),
+        "location_required" => (
+            "Buổi hội chẩn trực tiếp cần nơi tổ chức",
+            "An in-person session needs a place",
+        ),
+        "too_many_sessions" => (
+            "Một chuỗi tối đa 60 buổi",
+            "A series has at most 60 sessions",
+        ),
+        "series_on_create_only" => (
+            "Chỉ tạo chuỗi buổi hằng tuần khi tạo mới",
+            "A weekly series is made only when creating",
+        ),
+        "refer_to_only_with_refer" => (
+            "Chỉ chọn nơi chuyển khi kết luận chuyển tuyến",
+            "A destination is given only with the conclusion to refer",
+        ),
         _ => ("Giá trị không hợp lệ", "Invalid value"),
     };
     if lang == Lang::Vi { vi } else { en }

@@ -2,6 +2,7 @@
 //! [`authorize`] before touching data; nothing else decides who may do what.
 
 use shared::auth::{ApiScope, Role};
+use shared::consultation::{self, CaseParty, CaseSide};
 use shared::referral::{self, Party, Side};
 
 use super::principal::{Actor, Principal};
@@ -60,6 +61,42 @@ pub enum Action {
     },
     /// Change the referral rules (answer windows, holidays, long-validity codes).
     ManageReferralRules,
+    /// See the consultation calendar: sessions with their time, place, link, participants.
+    ReadConsultationSessions,
+    /// Create, edit and cancel the consultation sessions a facility holds.
+    ManageConsultationSessions {
+        /// The facility holding the sessions.
+        facility_id: i64,
+    },
+    /// See that a consultation case between two facilities exists (no patient identity).
+    ReadConsultationCase {
+        /// The facility asking.
+        requesting_facility_id: i64,
+        /// The facility asked.
+        consulting_facility_id: i64,
+    },
+    /// See the patient and the clinical text of a consultation case.
+    SeeConsultationPatient {
+        /// The facility asking.
+        requesting_facility_id: i64,
+        /// The facility asked.
+        consulting_facility_id: i64,
+    },
+    /// Ask another facility for a consultation about a patient, from one's own.
+    RequestConsultation,
+    /// Read the rotation plans of a sending facility, or the assignments at a station.
+    ReadRotations {
+        /// The sending facility (or the station itself).
+        facility_id: i64,
+        /// The station concerned, if any.
+        station_id: Option<i64>,
+    },
+    /// Write rotation plans, demands and assignments of a sending facility; generate,
+    /// publish, swap and cancel.
+    PlanRotations {
+        /// The sending facility.
+        facility_id: i64,
+    },
 }
 
 /// Allows or refuses an action (403).
@@ -111,6 +148,42 @@ fn user_allowed(role: Role, principal: &Principal, action: Action) -> bool {
         Action::ManageFollowUps { facility_id } => {
             referral::role_handles_referrals(role) && own(facility_id)
         }
+        // The calendar is the network's: every station needs to know when the centre
+        // above it holds its sessions. Patient data lives on cases, not sessions.
+        Action::ReadConsultationSessions => true,
+        Action::ManageConsultationSessions { facility_id } => {
+            role == Admin
+                || (matches!(role, Director | Planner | DepartmentHead) && own(facility_id))
+        }
+        Action::ReadConsultationCase {
+            requesting_facility_id,
+            consulting_facility_id,
+        } => {
+            principal.scope.contains(requesting_facility_id)
+                || principal.scope.contains(consulting_facility_id)
+        }
+        Action::SeeConsultationPatient {
+            requesting_facility_id,
+            consulting_facility_id,
+        } => consultation::may_see_patient(
+            CaseParty::of(
+                principal.facility_id,
+                requesting_facility_id,
+                consulting_facility_id,
+            ),
+            role == Admin,
+        ),
+        Action::RequestConsultation => consultation::role_handles_consultations(role),
+        Action::ReadRotations {
+            facility_id,
+            station_id,
+        } => {
+            principal.scope.contains(facility_id)
+                || station_id.is_some_and(|id| principal.scope.contains(id))
+        }
+        Action::PlanRotations { facility_id } => {
+            role == Admin || (matches!(role, Director | Planner | NursingHead) && own(facility_id))
+        }
     }
 }
 
@@ -137,6 +210,24 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         Action::ManageFollowUps { facility_id } => {
             has(ApiScope::ReferralsWrite) && principal.facility_id == facility_id
         }
+        Action::ReadConsultationSessions => has(ApiScope::ConsultationsRead),
+        Action::ReadConsultationCase {
+            requesting_facility_id,
+            consulting_facility_id,
+        }
+        | Action::SeeConsultationPatient {
+            requesting_facility_id,
+            consulting_facility_id,
+        } => {
+            has(ApiScope::ConsultationsRead)
+                && CaseParty::of(
+                    principal.facility_id,
+                    requesting_facility_id,
+                    consulting_facility_id,
+                ) != CaseParty::Neither
+        }
+        // No scope lets a machine act on consultations: they are people's work.
+        Action::ManageConsultationSessions { .. } | Action::RequestConsultation => false,
         Action::ManageFacilities
         | Action::ManageSupportLinks
         | Action::ManageDepartments { .. }
@@ -144,7 +235,16 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         | Action::ManageUsers
         | Action::ManageApiClients
         | Action::ReadAudit
-        | Action::ManageReferralRules => false,
+        | Action::ManageReferralRules
+        | Action::PlanRotations { .. } => false,
+        Action::ReadRotations {
+            facility_id,
+            station_id,
+        } => {
+            has(ApiScope::RotationsRead)
+                && (principal.scope.contains(facility_id)
+                    || station_id.is_some_and(|id| principal.scope.contains(id)))
+        }
     }
 }
 
@@ -155,6 +255,23 @@ pub fn referral_side(principal: &Principal, from_facility_id: i64, to_facility_i
     match &principal.actor {
         Actor::User { role, .. } => Side::user(*role, party),
         Actor::Client { scopes, .. } => Side::client(scopes, party),
+    }
+}
+
+/// How the principal stands to a consultation case, for the shared state machine.
+pub fn consultation_side(
+    principal: &Principal,
+    requesting_facility_id: i64,
+    consulting_facility_id: i64,
+) -> CaseSide {
+    let party = CaseParty::of(
+        principal.facility_id,
+        requesting_facility_id,
+        consulting_facility_id,
+    );
+    match &principal.actor {
+        Actor::User { role, .. } => CaseSide::user(*role, party),
+        Actor::Client { .. } => CaseSide::client(party),
     }
 }
 
@@ -322,5 +439,92 @@ mod tests {
         let other = client(vec![ApiScope::ReferralsRead]);
         assert!(!allowed(&other, Action::ReadRegistry));
         assert!(authorize(&other, Action::ReadRegistry).is_err());
+    }
+
+    #[test]
+    fn consultation_sessions_are_managed_by_the_host_and_read_by_everyone() {
+        let manage = |facility_id| Action::ManageConsultationSessions { facility_id };
+        for role in Role::all() {
+            let person = user(*role, CENTRE, &[CENTRE, STATION_A]);
+            let want = matches!(
+                role,
+                Role::Admin | Role::Director | Role::Planner | Role::DepartmentHead
+            );
+            assert_eq!(allowed(&person, manage(CENTRE)), want, "{role}");
+            assert_eq!(
+                allowed(&person, manage(STATION_A)),
+                *role == Role::Admin,
+                "{role} at a supported station"
+            );
+            assert!(allowed(&person, Action::ReadConsultationSessions));
+        }
+        let station = user(Role::StationHead, STATION_A, &[STATION_A]);
+        assert!(!allowed(&station, manage(STATION_A)));
+        assert!(allowed(&station, Action::ReadConsultationSessions));
+        assert!(!allowed(
+            &client(vec![ApiScope::ReferralsRead]),
+            Action::ReadConsultationSessions
+        ));
+        let reader = client(vec![ApiScope::ConsultationsRead]);
+        assert!(allowed(&reader, Action::ReadConsultationSessions));
+        assert!(!allowed(&reader, manage(CENTRE)));
+        assert!(!allowed(&reader, Action::RequestConsultation));
+    }
+
+    #[test]
+    fn consultation_patients_stay_with_the_two_facilities() {
+        let case = |action: fn(i64, i64) -> Action| action(STATION_A, CENTRE);
+        let read = |r, c| Action::ReadConsultationCase {
+            requesting_facility_id: r,
+            consulting_facility_id: c,
+        };
+        let see = |r, c| Action::SeeConsultationPatient {
+            requesting_facility_id: r,
+            consulting_facility_id: c,
+        };
+        let station = user(Role::StationHead, STATION_A, &[STATION_A]);
+        let other_station = user(Role::StationHead, STATION_B, &[STATION_B]);
+        let centre = user(Role::Clinician, CENTRE, &[CENTRE, STATION_A, STATION_B]);
+        let department = user(
+            Role::HealthDepartment,
+            99,
+            &[99, CENTRE, STATION_A, STATION_B],
+        );
+        let admin = Principal {
+            scope: FacilityScope::All,
+            ..user(Role::Admin, 99, &[])
+        };
+        for (who, principal, reads, sees) in [
+            ("station", &station, true, true),
+            ("centre", &centre, true, true),
+            ("other station", &other_station, false, false),
+            ("department of health", &department, true, false),
+            ("admin", &admin, true, true),
+        ] {
+            assert_eq!(allowed(principal, case(read)), reads, "{who} reads");
+            assert_eq!(
+                allowed(principal, case(see)),
+                sees,
+                "{who} sees the patient"
+            );
+        }
+        let reader = client(vec![ApiScope::ConsultationsRead]);
+        assert!(allowed(&reader, see(STATION_A, CENTRE)));
+        assert!(!allowed(&reader, see(STATION_A, STATION_B)));
+        assert!(!allowed(
+            &client(vec![ApiScope::ReferralsRead]),
+            see(STATION_A, CENTRE)
+        ));
+        assert!(allowed(&station, Action::RequestConsultation));
+        assert!(!allowed(&department, Action::RequestConsultation));
+        assert!(!allowed(
+            &user(Role::Planner, CENTRE, &[CENTRE]),
+            Action::RequestConsultation
+        ));
+        let side = consultation_side(&centre, STATION_A, CENTRE);
+        assert_eq!(side.party, CaseParty::Consultant);
+        assert!(side.clinical);
+        let side = consultation_side(&reader, STATION_A, CENTRE);
+        assert!(!side.clinical && !side.schedules);
     }
 }

@@ -14,7 +14,8 @@ use crate::auth::{Actor, Principal, repo as auth_repo};
 use crate::db::{AnyConn, now, utc};
 use crate::error::ApiError;
 
-fn principal(conn: &mut AnyConn, username: &str) -> Result<Principal, ApiError> {
+/// The demo user `username` as a principal, to load data through the services.
+pub(crate) fn principal(conn: &mut AnyConn, username: &str) -> Result<Principal, ApiError> {
     let user = auth_repo::find_user_by_username(conn, username)?
         .ok_or_else(|| ApiError::internal(format!("demo user {username} missing")))?;
     let actor = Actor::User {
@@ -31,7 +32,8 @@ fn principal(conn: &mut AnyConn, username: &str) -> Result<Principal, ApiError> 
     })
 }
 
-fn facility_id(conn: &mut AnyConn, code: &str) -> Result<i64, ApiError> {
+/// The id of a demo facility by code.
+pub(crate) fn facility_id(conn: &mut AnyConn, code: &str) -> Result<i64, ApiError> {
     use diesel::prelude::*;
     Ok(crate::schema::facilities::table
         .filter(crate::schema::facilities::code.eq(code))

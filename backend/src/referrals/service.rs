@@ -333,39 +333,54 @@ pub fn create(
 ) -> Result<Referral, ApiError> {
     authorize(by, Action::CreateReferral)?;
     crate::idempotency::once(conn, by, key, "POST /referrals", input, |conn| {
-        check_destination(conn, "to_facility_id", input.to_facility_id)?;
-        let at = now();
-        let slip = slip_changes(input, 1, at)?;
-        let issue = Issue {
-            from_facility_id: by.facility_id,
-            status: ReferralStatus::Draft,
-            origin: None,
-            sent: None,
-        };
-        let row = insert_referral(conn, by, issue, &slip, at)?;
-        record_event(
-            conn,
-            by,
-            row.id,
-            at,
-            Happened {
-                kind: ReferralEventKind::Create,
-                from_status: None,
-                to_status: ReferralStatus::Draft,
-                note: None,
-            },
-        )?;
-        audit_referral(
-            conn,
-            by,
-            &row,
-            "create",
-            json!({ "slip_number": row.slip_number, "to_facility_id": row.to_facility_id,
-                    "urgency": row.urgency, "status": row.status }),
-        )?;
+        let row = create_draft_at(conn, by, by.facility_id, input, None)?;
         let (rules, _) = rules(conn)?;
-        view(conn, by, &row, &rules, at)
+        view(conn, by, &row, &rules, row.created_at)
     })
+}
+
+/// Opens a draft slip issued by `from_facility_id`, written by `by`: the principal's own
+/// drafts, and the draft a consultation concluding `refer` leaves at the requesting
+/// station for it to complete and send. The caller has authorised `by` and validated
+/// `input`; `note` goes on the creation event.
+pub fn create_draft_at(
+    conn: &mut AnyConn,
+    by: &Principal,
+    from_facility_id: i64,
+    input: &ReferralInput,
+    note: Option<String>,
+) -> Result<ReferralRow, ApiError> {
+    check_destination(conn, "to_facility_id", input.to_facility_id)?;
+    let at = now();
+    let slip = slip_changes(input, 1, at)?;
+    let issue = Issue {
+        from_facility_id,
+        status: ReferralStatus::Draft,
+        origin: None,
+        sent: None,
+    };
+    let row = insert_referral(conn, by, issue, &slip, at)?;
+    record_event(
+        conn,
+        by,
+        row.id,
+        at,
+        Happened {
+            kind: ReferralEventKind::Create,
+            from_status: None,
+            to_status: ReferralStatus::Draft,
+            note,
+        },
+    )?;
+    audit_referral(
+        conn,
+        by,
+        &row,
+        "create",
+        json!({ "slip_number": row.slip_number, "to_facility_id": row.to_facility_id,
+                "urgency": row.urgency, "status": row.status }),
+    )?;
+    Ok(row)
 }
 
 /// Inserts a referral as if it had reached `status` (load tests and demo volume only:

@@ -8,8 +8,10 @@
 )]
 
 mod auth;
+mod consultations;
 mod contract;
 mod referrals;
 mod registry;
+mod rotations;
 mod support;
 mod system;

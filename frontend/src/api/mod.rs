@@ -7,8 +7,10 @@
 //! is refused the session ends and the route guard sends the person to sign in.
 
 pub mod auth;
+pub mod consultations;
 pub mod referrals;
 pub mod registry;
+pub mod rotations;
 
 use std::fmt;
 

@@ -1,6 +1,6 @@
 //! One page per route, grouped by domain area.
 
-mod consultations;
+pub mod consultations;
 mod home;
 mod login;
 mod not_found;
@@ -8,11 +8,9 @@ mod plans;
 mod query;
 pub mod referrals;
 pub mod registry;
-mod rotations;
+pub mod rotations;
 
-pub use consultations::ConsultationsPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use plans::PlansPage;
-pub use rotations::RotationsPage;

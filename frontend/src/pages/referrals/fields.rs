@@ -1,5 +1,6 @@
 //! Form pieces the referral pages share: a labelled input with its messages, and an
-//! editor for rows of inputs (diagnoses, earlier stays, follow-ups).
+//! editor for rows of inputs (diagnoses, earlier stays, follow-ups). The labelled input
+//! serves the consultation forms too.
 
 use std::collections::BTreeMap;
 
@@ -10,11 +11,11 @@ use crate::contexts::use_lang;
 use crate::i18n::Key;
 
 /// Messages per dotted field path (`clinical.diagnoses[0].code`), as shown.
-pub(super) type FieldMessages = BTreeMap<String, Vec<String>>;
+pub(crate) type FieldMessages = BTreeMap<String, Vec<String>>;
 
 /// The element id of the input for a field path: `patient.full_name` →
 /// `f-patient-full_name`, `clinical.diagnoses[1].code` → `f-clinical-diagnoses-1-code`.
-pub(super) fn field_id(path: &str) -> String {
+pub(crate) fn field_id(path: &str) -> String {
     let mut id = String::from("f-");
     for c in path.chars() {
         match c {
@@ -27,7 +28,7 @@ pub(super) fn field_id(path: &str) -> String {
 }
 
 /// The messages for one path out of a map of them (tracked).
-pub(super) fn messages_at(
+pub(crate) fn messages_at(
     messages: Signal<FieldMessages>,
     path: impl Fn() -> String + Send + Sync + 'static,
 ) -> Signal<Vec<String>> {
@@ -39,7 +40,7 @@ pub(super) fn messages_at(
 
 /// What kind of input a field is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(super) enum InputKind {
+pub(crate) enum InputKind {
     /// One line of text.
     #[default]
     Text,
@@ -66,7 +67,7 @@ impl InputKind {
 
 /// A labelled input and the messages about it.
 #[component]
-pub(super) fn TextField(
+pub(crate) fn TextField(
     /// Element id of the input.
     #[prop(into)]
     id: String,

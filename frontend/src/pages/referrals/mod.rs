@@ -8,7 +8,7 @@
 
 mod destinations;
 mod detail;
-mod fields;
+pub(crate) mod fields;
 mod follow_ups;
 mod form;
 mod list;

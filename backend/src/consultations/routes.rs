@@ -1,0 +1,372 @@
+//! `/consultation-sessions` (the consultation calendar) and `/consultation-cases` (case
+//! requests and their steps).
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use shared::consultation::{
+    CaseInput, CaseQuery, CaseSummary, ConclusionInput, ConsultationCancelInput, ConsultationCase,
+    ConsultationSession, OutcomeInput, ScheduleInput, SessionInput, SessionQuery, SessionsCreated,
+};
+use shared::error::Problem;
+use shared::page::Page;
+use shared::validation::field_messages;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::service::{self, CaseStep};
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned, request_lang};
+
+/// Registers this module's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_sessions)
+        .service(create_sessions)
+        .service(get_session)
+        .service(update_session)
+        .service(cancel_session)
+        .service(list_cases)
+        .service(create_case)
+        .service(get_case)
+        .service(schedule_case)
+        .service(conclude_case)
+        .service(record_case_outcome)
+        .service(cancel_case);
+}
+
+/// The consultation calendar, in start order. Without `facility_id`: the sessions held
+/// by or at the facilities you see, and those of the facilities supporting yours.
+#[utoipa::path(
+    tag = "consultations",
+    params(SessionQuery),
+    responses(
+        (status = 200, description = "A page of sessions", body = Page<ConsultationSession>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/consultation-sessions")]
+async fn list_sessions(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<SessionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| service::list_sessions(conn, &by, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Schedule a session of your facility (planner, director, department head), or a
+/// weekly series with `repeat_weekly_until`. Accepts `Idempotency-Key`.
+#[utoipa::path(
+    tag = "consultations",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
+    request_body = SessionInput,
+    responses(
+        (status = 201, description = "Created: the session, or every session of the series", body = SessionsCreated),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/consultation-sessions")]
+async fn create_sessions(
+    state: web::Data<AppState>,
+    by: Principal,
+    key: IdempotencyKey,
+    body: ValidJson<SessionInput>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let created_sessions = state
+        .db
+        .run(move |conn| service::create_sessions(conn, &by, key.0.as_deref(), &body))
+        .await?;
+    let first = created_sessions
+        .sessions
+        .first()
+        .ok_or_else(|| ApiError::internal("no session created"))?;
+    let single = created_sessions.sessions.len() == 1;
+    Ok(created(
+        format!("/api/v1/consultation-sessions/{}", first.id),
+        single.then_some(first.version),
+        &created_sessions,
+    ))
+}
+
+/// One session.
+#[utoipa::path(
+    tag = "consultations",
+    params(("id" = i64, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "The session; ETag carries the version", body = ConsultationSession),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/consultation-sessions/{id}")]
+async fn get_session(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let session = state
+        .db
+        .run(move |conn| service::get_session(conn, &by, id))
+        .await?;
+    Ok(ok_versioned(session.version, &session))
+}
+
+/// Edit one scheduled session (its host). Needs `If-Match`.
+#[utoipa::path(
+    tag = "consultations",
+    params(
+        ("id" = i64, Path, description = "Session id"),
+        ("If-Match" = String, Header, description = "ETag of the version read"),
+    ),
+    request_body = SessionInput,
+    responses(
+        (status = 200, description = "Updated", body = ConsultationSession),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Held or cancelled", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/consultation-sessions/{id}")]
+async fn update_session(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<SessionInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
+    body.validate_edit()
+        .map_err(|errors| ApiError::validation(field_messages(&errors, request_lang(&req))))?;
+    let session = state
+        .db
+        .run(move |conn| service::update_session(conn, &by, id, version, &body))
+        .await?;
+    Ok(ok_versioned(session.version, &session))
+}
+
+/// Cancel a scheduled session, with a reason (its host). Its cases wait for another
+/// session again.
+#[utoipa::path(
+    tag = "consultations",
+    params(
+        ("id" = i64, Path, description = "Session id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = ConsultationCancelInput,
+    responses(
+        (status = 200, description = "Cancelled", body = ConsultationSession),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Held or cancelled already", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/consultation-sessions/{id}/cancel")]
+async fn cancel_session(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<ConsultationCancelInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.0);
+    let session = state
+        .db
+        .run(move |conn| service::cancel_session(conn, &by, id, if_match.0, &body))
+        .await?;
+    Ok(ok_versioned(session.version, &session))
+}
+
+/// Consultation cases you may see, newest first. `box=inbox|outbox` is relative to
+/// your facility (or `facility_id`). Patient names only for the two facilities.
+#[utoipa::path(
+    tag = "consultations",
+    params(CaseQuery),
+    responses(
+        (status = 200, description = "A page of cases", body = Page<CaseSummary>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/consultation-cases")]
+async fn list_cases(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<CaseQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| service::list_cases(conn, &by, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Ask another facility for a consultation about a patient (clinical roles). Accepts
+/// `Idempotency-Key`.
+#[utoipa::path(
+    tag = "consultations",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
+    request_body = CaseInput,
+    responses(
+        (status = 201, description = "Requested", body = ConsultationCase),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/consultation-cases")]
+async fn create_case(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    key: IdempotencyKey,
+    body: ValidJson<CaseInput>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    body.validate_from(by.facility_id)
+        .map_err(|errors| ApiError::validation(field_messages(&errors, request_lang(&req))))?;
+    let case = state
+        .db
+        .run(move |conn| service::create_case(conn, &by, key.0.as_deref(), &body))
+        .await?;
+    Ok(created(
+        format!("/api/v1/consultation-cases/{}", case.id),
+        Some(case.version),
+        &case,
+    ))
+}
+
+/// One case. Patient and clinical text only for the two facilities (and admins); each
+/// such read is audited.
+#[utoipa::path(
+    tag = "consultations",
+    params(("id" = i64, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The case; ETag carries the version", body = ConsultationCase),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/consultation-cases/{id}")]
+async fn get_case(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let case = state
+        .db
+        .run(move |conn| service::get_case(conn, &by, id))
+        .await?;
+    Ok(ok_versioned(case.version, &case))
+}
+
+async fn take_step(
+    req: &HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: i64,
+    if_match: IfMatch,
+    step: CaseStep,
+) -> Result<HttpResponse, ApiError> {
+    let lang = request_lang(req);
+    let case = state
+        .db
+        .run(move |conn| service::step(conn, &by, id, if_match.0, &step, lang))
+        .await?;
+    Ok(ok_versioned(case.version, &case))
+}
+
+/// A step endpoint: `POST /consultation-cases/{id}/<step>` with its body, answered with
+/// the updated case.
+macro_rules! case_step {
+    ($name:ident, $path:literal, $body:ty, $variant:ident, $ok:literal, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "consultations",
+            params(
+                ("id" = i64, Path, description = "Case id"),
+                ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+            ),
+            request_body = $body,
+            responses(
+                (status = 200, description = $ok, body = ConsultationCase),
+                (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        async fn $name(
+            req: HttpRequest,
+            state: web::Data<AppState>,
+            by: Principal,
+            id: web::Path<i64>,
+            if_match: IfMatch,
+            body: ValidJson<$body>,
+        ) -> Result<HttpResponse, ApiError> {
+            take_step(&req, state, by, id.into_inner(), if_match, CaseStep::$variant(body.0)).await
+        }
+    };
+}
+
+case_step!(
+    schedule_case,
+    "/consultation-cases/{id}/schedule",
+    ScheduleInput,
+    Schedule,
+    "Scheduled",
+    "Put a case on a session of the consulting facility, or move it to another (consulting facility)."
+);
+
+case_step!(
+    conclude_case,
+    "/consultation-cases/{id}/conclude",
+    ConclusionInput,
+    Conclude,
+    "Concluded; with `refer`, `referral` is the draft opened at the requesting facility",
+    "Conclude a case (consulting facility): `manage_locally` (a referral avoided), `refer` (opens a referral draft at the requesting facility, pre-filled from the case) or `more_tests`."
+);
+
+case_step!(
+    record_case_outcome,
+    "/consultation-cases/{id}/outcome",
+    OutcomeInput,
+    Outcome,
+    "Outcome recorded; the case is closed",
+    "Report what happened to the patient after the conclusion (requesting facility)."
+);
+
+case_step!(
+    cancel_case,
+    "/consultation-cases/{id}/cancel",
+    ConsultationCancelInput,
+    Cancel,
+    "Cancelled",
+    "Withdraw a request before it is concluded, with a reason (requesting facility)."
+);

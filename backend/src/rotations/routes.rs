@@ -1,0 +1,841 @@
+//! `/rotation-plans` (with the generator), `/rotation-demands`, `/rotation-assignments`,
+//! `/staff/{id}/rotation-preferences` and `/calendar-feeds`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use shared::error::Problem;
+use shared::page::Page;
+use shared::rotation::{
+    AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, CheckResult, DemandInput,
+    DemandQuery, FeedInput, FeedbackInput, GenerateInput, Generation, Roster, RotationAssignment,
+    RotationDemand, RotationPlan, RotationPlanInput, RotationPlanQuery, RotationPreferences,
+    SwapInput,
+};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::service::{self, Step};
+use super::{generator, ics};
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned, request_lang};
+
+/// Registers this module's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_plans)
+        .service(create_plan)
+        .service(get_plan)
+        .service(update_plan)
+        .service(publish_plan)
+        .service(plan_roster)
+        .service(generate)
+        .service(latest_generation)
+        .service(get_generation)
+        .service(cancel_generation)
+        .service(list_demands)
+        .service(create_demand)
+        .service(get_demand)
+        .service(update_demand)
+        .service(list_assignments)
+        .service(create_assignment)
+        .service(check_assignment)
+        .service(get_assignment)
+        .service(update_assignment)
+        .service(confirm_assignment)
+        .service(attend_assignment)
+        .service(mark_assignment_absent)
+        .service(cancel_assignment)
+        .service(swap_assignment)
+        .service(assignment_feedback)
+        .service(get_preferences)
+        .service(set_preferences)
+        .service(create_feed)
+        .service(calendar_feed);
+}
+
+/// Rotation plans you may see.
+#[utoipa::path(
+    tag = "rotations",
+    params(RotationPlanQuery),
+    responses(
+        (status = 200, description = "A page of plans", body = Page<RotationPlan>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/rotation-plans")]
+async fn list_plans(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<RotationPlanQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| service::list_plans(conn, &by, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Create a rotation plan for a period (planning of the sending facility). Accepts
+/// `Idempotency-Key`.
+#[utoipa::path(
+    tag = "rotations",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
+    request_body = RotationPlanInput,
+    responses(
+        (status = 201, description = "Created", body = RotationPlan),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/rotation-plans")]
+async fn create_plan(
+    state: web::Data<AppState>,
+    by: Principal,
+    key: IdempotencyKey,
+    body: ValidJson<RotationPlanInput>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let plan = state
+        .db
+        .run(move |conn| service::create_plan(conn, &by, key.0.as_deref(), &body))
+        .await?;
+    Ok(created(
+        format!("/api/v1/rotation-plans/{}", plan.id),
+        Some(plan.version),
+        &plan,
+    ))
+}
+
+/// One rotation plan.
+#[utoipa::path(
+    tag = "rotations",
+    params(("id" = i64, Path, description = "Plan id")),
+    responses(
+        (status = 200, description = "The plan; ETag carries the version", body = RotationPlan),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/rotation-plans/{id}")]
+async fn get_plan(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let plan = state
+        .db
+        .run(move |conn| service::get_plan(conn, &by, id))
+        .await?;
+    Ok(ok_versioned(plan.version, &plan))
+}
+
+/// Change a plan's title, period or limits. Needs `If-Match`.
+#[utoipa::path(
+    tag = "rotations",
+    params(
+        ("id" = i64, Path, description = "Plan id"),
+        ("If-Match" = String, Header, description = "ETag of the version read"),
+    ),
+    request_body = RotationPlanInput,
+    responses(
+        (status = 200, description = "Updated", body = RotationPlan),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/rotation-plans/{id}")]
+async fn update_plan(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<RotationPlanInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
+    let plan = state
+        .db
+        .run(move |conn| service::update_plan(conn, &by, id, version, &body))
+        .await?;
+    Ok(ok_versioned(plan.version, &plan))
+}
+
+/// Publish every proposed assignment of the plan: staff, departments and stations see
+/// them from now on.
+#[utoipa::path(
+    tag = "rotations",
+    params(
+        ("id" = i64, Path, description = "Plan id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the plan version read (optional)"),
+    ),
+    responses(
+        (status = 200, description = "Published", body = RotationPlan),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/rotation-plans/{id}/publish")]
+async fn publish_plan(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let plan = state
+        .db
+        .run(move |conn| service::publish_plan(conn, &by, id, if_match.0))
+        .await?;
+    Ok(ok_versioned(plan.version, &plan))
+}
+
+/// What the rotation rules look at for this plan (staff, departments, bookings), so a
+/// client can check an edit before saving it (planning only).
+#[utoipa::path(
+    tag = "rotations",
+    params(("id" = i64, Path, description = "Plan id")),
+    responses(
+        (status = 200, description = "The roster", body = Roster),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/rotation-plans/{id}/roster")]
+async fn plan_roster(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let roster = state
+        .db
+        .run(move |conn| service::roster(conn, &by, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(roster))
+}
+
+/// Start the generator on the plan's open demands. It runs in the background; follow
+/// it with `GET /rotation-generations/{id}`. Published and confirmed assignments are
+/// kept unless `replan_published` is set.
+#[utoipa::path(
+    tag = "rotations",
+    params(("id" = i64, Path, description = "Plan id")),
+    request_body = GenerateInput,
+    responses(
+        (status = 202, description = "Started", body = Generation),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A run is already going on", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/rotation-plans/{id}/generate")]
+async fn generate(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    body: ValidJson<GenerateInput>,
+) -> Result<HttpResponse, ApiError> {
+    let generation = generator::start(&state, by, id.into_inner(), body.0).await?;
+    Ok(HttpResponse::build(StatusCode::ACCEPTED)
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/rotation-generations/{}", generation.id),
+        ))
+        .json(generation))
+}
+
+/// The plan's latest generator run.
+#[utoipa::path(
+    tag = "rotations",
+    params(("id" = i64, Path, description = "Plan id")),
+    responses(
+        (status = 200, description = "The latest run", body = Generation),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan or no run yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/rotation-plans/{id}/generation")]
+async fn latest_generation(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let generation = generator::latest(&state, by, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(generation))
+}
+
+/// A generator run: progress while it runs; score and unmet demand when done.
+#[utoipa::path(
+    tag = "rotations",
+    params(("id" = i64, Path, description = "Run id")),
+    responses(
+        (status = 200, description = "The run", body = Generation),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such run", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/rotation-generations/{id}")]
+async fn get_generation(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let generation = generator::get(&state, by, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(generation))
+}
+
+/// Stop a running generator; nothing it found is saved.
+#[utoipa::path(
+    tag = "rotations",
+    params(("id" = i64, Path, description = "Run id")),
+    responses(
+        (status = 200, description = "Cancellation requested", body = Generation),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such run", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not running", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/rotation-generations/{id}/cancel")]
+async fn cancel_generation(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let generation = generator::cancel(&state, by, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(generation))
+}
+
+/// Rotation demands of plans you may see.
+#[utoipa::path(
+    tag = "rotations",
+    params(DemandQuery),
+    responses(
+        (status = 200, description = "A page of demands", body = Page<RotationDemand>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/rotation-demands")]
+async fn list_demands(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<DemandQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| service::list_demands(conn, &by, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Add a station's demand to a plan. Accepts `Idempotency-Key`.
+#[utoipa::path(
+    tag = "rotations",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
+    request_body = DemandInput,
+    responses(
+        (status = 201, description = "Created", body = RotationDemand),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/rotation-demands")]
+async fn create_demand(
+    state: web::Data<AppState>,
+    by: Principal,
+    key: IdempotencyKey,
+    body: ValidJson<DemandInput>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let demand = state
+        .db
+        .run(move |conn| service::create_demand(conn, &by, key.0.as_deref(), &body))
+        .await?;
+    Ok(created(
+        format!("/api/v1/rotation-demands/{}", demand.id),
+        Some(demand.version),
+        &demand,
+    ))
+}
+
+/// One demand, with the days still unfilled.
+#[utoipa::path(
+    tag = "rotations",
+    params(("id" = i64, Path, description = "Demand id")),
+    responses(
+        (status = 200, description = "The demand", body = RotationDemand),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such demand", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/rotation-demands/{id}")]
+async fn get_demand(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let demand = state
+        .db
+        .run(move |conn| service::get_demand(conn, &by, id))
+        .await?;
+    Ok(ok_versioned(demand.version, &demand))
+}
+
+/// Change a demand. Needs `If-Match`.
+#[utoipa::path(
+    tag = "rotations",
+    params(
+        ("id" = i64, Path, description = "Demand id"),
+        ("If-Match" = String, Header, description = "ETag of the version read"),
+    ),
+    request_body = DemandInput,
+    responses(
+        (status = 200, description = "Updated", body = RotationDemand),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such demand", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/rotation-demands/{id}")]
+async fn update_demand(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<DemandInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
+    let demand = state
+        .db
+        .run(move |conn| service::update_demand(conn, &by, id, version, &body))
+        .await?;
+    Ok(ok_versioned(demand.version, &demand))
+}
+
+/// The rotation calendar: assignments you may see (proposals only for planning), by
+/// plan, station, person (`mine=true` for your own) and dates.
+#[utoipa::path(
+    tag = "rotations",
+    params(AssignmentQuery),
+    responses(
+        (status = 200, description = "A page of assignments", body = Page<RotationAssignment>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan or person", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/rotation-assignments")]
+async fn list_assignments(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<AssignmentQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| service::list_assignments(conn, &by, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Assign someone by hand (proposed). Refused with `rotation_rules_broken` (422, the
+/// broken rules by code) when it breaks a rotation rule. Accepts `Idempotency-Key`.
+#[utoipa::path(
+    tag = "rotations",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
+    request_body = AssignmentInput,
+    responses(
+        (status = 201, description = "Created", body = RotationAssignment),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Breaks rotation rules", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/rotation-assignments")]
+async fn create_assignment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    key: IdempotencyKey,
+    body: ValidJson<AssignmentInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (body, lang) = (body.0, request_lang(&req));
+    let assignment = state
+        .db
+        .run(move |conn| service::create_assignment(conn, &by, key.0.as_deref(), &body, lang))
+        .await?;
+    Ok(created(
+        format!("/api/v1/rotation-assignments/{}", assignment.id),
+        Some(assignment.version),
+        &assignment,
+    ))
+}
+
+/// The rules an assignment would break, without saving it.
+#[utoipa::path(
+    tag = "rotations",
+    params(("assignment_id" = Option<i64>, Query, description = "The assignment being edited, if any")),
+    request_body = AssignmentInput,
+    responses(
+        (status = 200, description = "Broken rules (empty: fine)", body = CheckResult),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/rotation-assignments/check")]
+async fn check_assignment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<CheckQuery>,
+    body: ValidJson<AssignmentInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (body, lang, id) = (body.0, request_lang(&req), query.assignment_id);
+    let result = state
+        .db
+        .run(move |conn| service::check_assignment(conn, &by, &body, id, lang))
+        .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// Query of `POST /rotation-assignments/check`.
+#[derive(Debug, serde::Deserialize)]
+struct CheckQuery {
+    assignment_id: Option<i64>,
+}
+
+/// One assignment.
+#[utoipa::path(
+    tag = "rotations",
+    params(("id" = i64, Path, description = "Assignment id")),
+    responses(
+        (status = 200, description = "The assignment; ETag carries the version", body = RotationAssignment),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/rotation-assignments/{id}")]
+async fn get_assignment(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let assignment = state
+        .db
+        .run(move |conn| service::get_assignment(conn, &by, id))
+        .await?;
+    Ok(ok_versioned(assignment.version, &assignment))
+}
+
+/// Change who, where or when (planning; proposed or published). Needs `If-Match`;
+/// refused with `rotation_rules_broken` when it breaks a rule.
+#[utoipa::path(
+    tag = "rotations",
+    params(
+        ("id" = i64, Path, description = "Assignment id"),
+        ("If-Match" = String, Header, description = "ETag of the version read"),
+    ),
+    request_body = AssignmentInput,
+    responses(
+        (status = 200, description = "Updated", body = RotationAssignment),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not editable in its status", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Breaks rotation rules", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/rotation-assignments/{id}")]
+async fn update_assignment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<AssignmentInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, version, body, lang) = (
+        id.into_inner(),
+        if_match.required()?,
+        body.0,
+        request_lang(&req),
+    );
+    let assignment = state
+        .db
+        .run(move |conn| service::update_assignment(conn, &by, id, version, &body, lang))
+        .await?;
+    Ok(ok_versioned(assignment.version, &assignment))
+}
+
+async fn step(
+    req: &HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: i64,
+    if_match: IfMatch,
+    step: Step,
+) -> Result<HttpResponse, ApiError> {
+    let lang = request_lang(req);
+    let assignment = state
+        .db
+        .run(move |conn| service::step(conn, &by, id, if_match.0, &step, lang))
+        .await?;
+    Ok(ok_versioned(assignment.version, &assignment))
+}
+
+/// An assignment step: `POST /rotation-assignments/{id}/<step>` with its body,
+/// answered with the updated assignment.
+macro_rules! assignment_step {
+    ($name:ident, $path:literal, $body:ty, |$input:ident| $step:expr, $ok:literal, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "rotations",
+            params(
+                ("id" = i64, Path, description = "Assignment id"),
+                ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+            ),
+            request_body = $body,
+            responses(
+                (status = 200, description = $ok, body = RotationAssignment),
+                (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "The new person breaks rotation rules (swap)", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        async fn $name(
+            req: HttpRequest,
+            state: web::Data<AppState>,
+            by: Principal,
+            id: web::Path<i64>,
+            if_match: IfMatch,
+            body: ValidJson<$body>,
+        ) -> Result<HttpResponse, ApiError> {
+            let $input = body.0;
+            step(&req, state, by, id.into_inner(), if_match, $step).await
+        }
+    };
+}
+
+assignment_step!(
+    confirm_assignment,
+    "/rotation-assignments/{id}/confirm",
+    AttendanceInput,
+    |_input| Step::Confirm,
+    "Confirmed",
+    "Confirm a published assignment (the person, their department head or planning)."
+);
+
+assignment_step!(
+    attend_assignment,
+    "/rotation-assignments/{id}/attend",
+    AttendanceInput,
+    |input| Step::Attend(input),
+    "Attendance recorded; the assignment is done",
+    "Confirm the person came (the receiving station)."
+);
+
+assignment_step!(
+    mark_assignment_absent,
+    "/rotation-assignments/{id}/mark-absent",
+    AttendanceInput,
+    |input| Step::MarkAbsent(input),
+    "Absence recorded",
+    "Record that the person did not come (the receiving station)."
+);
+
+assignment_step!(
+    cancel_assignment,
+    "/rotation-assignments/{id}/cancel",
+    AttendanceInput,
+    |_input| Step::Cancel,
+    "Cancelled",
+    "Cancel an assignment that has not taken place (planning)."
+);
+
+assignment_step!(
+    swap_assignment,
+    "/rotation-assignments/{id}/swap",
+    SwapInput,
+    |input| Step::Swap(input),
+    "Swapped; the swap is recorded with both people",
+    "Put someone else in (planning), checked against the rotation rules; a confirmed assignment goes back to published for the new person to confirm."
+);
+
+/// The station's rating of a visit that took place (1–5, with a comment).
+#[utoipa::path(
+    tag = "rotations",
+    params(("id" = i64, Path, description = "Assignment id")),
+    request_body = FeedbackInput,
+    responses(
+        (status = 200, description = "Feedback stored", body = RotationAssignment),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not done yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/rotation-assignments/{id}/feedback")]
+async fn assignment_feedback(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    body: ValidJson<FeedbackInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.0);
+    let assignment = state
+        .db
+        .run(move |conn| service::give_feedback(conn, &by, id, &body))
+        .await?;
+    Ok(ok_versioned(assignment.version, &assignment))
+}
+
+/// A person's preferred stations (the person, or planning of their facility).
+#[utoipa::path(
+    tag = "rotations",
+    params(("id" = i64, Path, description = "Staff id")),
+    responses(
+        (status = 200, description = "Preferences", body = RotationPreferences),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/staff/{id}/rotation-preferences")]
+async fn get_preferences(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let preferences = state
+        .db
+        .run(move |conn| service::preferences(conn, &by, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(preferences))
+}
+
+/// State a person's preferred stations; the generator favours them.
+#[utoipa::path(
+    tag = "rotations",
+    params(("id" = i64, Path, description = "Staff id")),
+    request_body = RotationPreferences,
+    responses(
+        (status = 200, description = "Stored", body = RotationPreferences),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/staff/{id}/rotation-preferences")]
+async fn set_preferences(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    body: ValidJson<RotationPreferences>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.0);
+    let preferences = state
+        .db
+        .run(move |conn| service::set_preferences(conn, &by, id, &body))
+        .await?;
+    Ok(HttpResponse::Ok().json(preferences))
+}
+
+/// A secret subscription address for a person's or a station's calendar (rotations and
+/// consultation sessions), for a phone calendar. Shown once; asking again replaces it.
+#[utoipa::path(
+    tag = "rotations",
+    request_body = FeedInput,
+    responses(
+        (status = 201, description = "The address", body = CalendarFeed),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/calendar-feeds")]
+async fn create_feed(
+    state: web::Data<AppState>,
+    by: Principal,
+    body: ValidJson<FeedInput>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let feed = state
+        .db
+        .run(move |conn| service::create_feed(conn, &by, &body))
+        .await?;
+    Ok(HttpResponse::Created().json(feed))
+}
+
+/// The iCalendar (RFC 5545) feed behind a secret address; no sign-in, the secret is
+/// the key.
+#[utoipa::path(
+    tag = "rotations",
+    security(()),
+    params(("secret" = String, Path, description = "The feed's secret")),
+    responses(
+        (status = 200, description = "The calendar", body = String, content_type = "text/calendar"),
+        (status = 404, description = "Unknown or replaced address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/calendar-feeds/{secret}/calendar.ics")]
+async fn calendar_feed(
+    state: web::Data<AppState>,
+    secret: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let secret = secret.into_inner();
+    let content = state
+        .db
+        .run(move |conn| service::feed_content(conn, &secret))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .body(ics::render(&content)))
+}

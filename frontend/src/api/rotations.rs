@@ -1,0 +1,324 @@
+//! Rotation plans, their demands and assignments, the generator and calendar feeds.
+
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::page::{MAX_LIMIT, Page};
+use shared::rotation::{
+    AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, DemandInput, DemandQuery,
+    FeedInput, FeedbackInput, GenerateInput, Generation, Roster, RotationAssignment,
+    RotationDemand, RotationPlan, RotationPlanInput, RotationPlanQuery, SwapInput,
+};
+
+use super::{Api, ApiError, Auth, decode};
+
+/// The most pages a "whole list" read follows: 10 × 200 records is far beyond one plan.
+const MAX_PAGES: usize = 10;
+
+/// `If-Match` value for a record at `version` (the server's `ETag` is the quoted version).
+fn if_match(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// Sends a JSON body with the session's token, an optional `If-Match` and an optional
+/// `Idempotency-Key`, and decodes the answer.
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    api: Api,
+    method: Method,
+    path: &str,
+    body: &B,
+    version: Option<i64>,
+    idempotency_key: Option<&str>,
+) -> Result<T, ApiError> {
+    let response = api
+        .execute(method, path, Auth::Session, |request| {
+            let mut request = request.json(body);
+            if let Some(version) = version {
+                request = request.header("If-Match", if_match(version));
+            }
+            if let Some(key) = idempotency_key {
+                request = request.header("Idempotency-Key", key);
+            }
+            request
+        })
+        .await?;
+    decode(response).await
+}
+
+/// Every record of a list, following `next_cursor` (at most [`MAX_PAGES`] pages).
+async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, ApiError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<T>, ApiError>>,
+{
+    let mut items = Vec::new();
+    let mut cursor = None;
+    for _ in 0..MAX_PAGES {
+        let next = page(cursor).await?;
+        items.extend(next.items);
+        match next.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    Ok(items)
+}
+
+/// `GET /rotation-plans`.
+pub async fn plans(api: Api, query: &RotationPlanQuery) -> Result<Page<RotationPlan>, ApiError> {
+    api.get_json("/rotation-plans", |request| request.query(query))
+        .await
+}
+
+/// `GET /rotation-plans/{id}`.
+pub async fn plan(api: Api, id: i64) -> Result<RotationPlan, ApiError> {
+    api.get_json(&format!("/rotation-plans/{id}"), |request| request)
+        .await
+}
+
+/// `POST /rotation-plans`.
+pub async fn create_plan(
+    api: Api,
+    input: &RotationPlanInput,
+    idempotency_key: &str,
+) -> Result<RotationPlan, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        "/rotation-plans",
+        input,
+        None,
+        Some(idempotency_key),
+    )
+    .await
+}
+
+/// `POST /rotation-plans/{id}/publish`: every proposed assignment becomes published.
+pub async fn publish(api: Api, id: i64, version: i64) -> Result<RotationPlan, ApiError> {
+    let response = api
+        .execute(
+            Method::POST,
+            &format!("/rotation-plans/{id}/publish"),
+            Auth::Session,
+            |request| request.header("If-Match", if_match(version)),
+        )
+        .await?;
+    decode(response).await
+}
+
+/// `GET /rotation-plans/{id}/roster`: what the rules look at (planning only).
+pub async fn roster(api: Api, plan_id: i64) -> Result<Roster, ApiError> {
+    api.get_json(&format!("/rotation-plans/{plan_id}/roster"), |request| {
+        request
+    })
+    .await
+}
+
+/// `POST /rotation-plans/{id}/generate`: starts a run (202).
+pub async fn generate(
+    api: Api,
+    plan_id: i64,
+    input: &GenerateInput,
+) -> Result<Generation, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        &format!("/rotation-plans/{plan_id}/generate"),
+        input,
+        None,
+        None,
+    )
+    .await
+}
+
+/// `GET /rotation-plans/{id}/generation`: the latest run, `None` before the first.
+pub async fn latest_generation(api: Api, plan_id: i64) -> Result<Option<Generation>, ApiError> {
+    match api
+        .get_json(
+            &format!("/rotation-plans/{plan_id}/generation"),
+            |request| request,
+        )
+        .await
+    {
+        Ok(run) => Ok(Some(run)),
+        Err(error) if error.status() == Some(404) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// `GET /rotation-generations/{id}`.
+pub async fn generation(api: Api, id: i64) -> Result<Generation, ApiError> {
+    api.get_json(&format!("/rotation-generations/{id}"), |request| request)
+        .await
+}
+
+/// `POST /rotation-generations/{id}/cancel`.
+pub async fn cancel_generation(api: Api, id: i64) -> Result<Generation, ApiError> {
+    let response = api
+        .execute(
+            Method::POST,
+            &format!("/rotation-generations/{id}/cancel"),
+            Auth::Session,
+            |request| request,
+        )
+        .await?;
+    decode(response).await
+}
+
+/// Every demand of a plan.
+pub async fn demands(api: Api, plan_id: i64) -> Result<Vec<RotationDemand>, ApiError> {
+    all_pages(|cursor| {
+        let query = DemandQuery {
+            plan_id: Some(plan_id),
+            limit: Some(MAX_LIMIT),
+            cursor,
+            ..DemandQuery::default()
+        };
+        async move {
+            api.get_json::<Page<RotationDemand>>("/rotation-demands", |request| {
+                request.query(&query)
+            })
+            .await
+        }
+    })
+    .await
+}
+
+/// `POST /rotation-demands`.
+pub async fn create_demand(
+    api: Api,
+    input: &DemandInput,
+    idempotency_key: &str,
+) -> Result<RotationDemand, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        "/rotation-demands",
+        input,
+        None,
+        Some(idempotency_key),
+    )
+    .await
+}
+
+/// Every assignment matching the filters (its `limit` and `cursor` are set here).
+pub async fn assignments(
+    api: Api,
+    query: &AssignmentQuery,
+) -> Result<Vec<RotationAssignment>, ApiError> {
+    all_pages(|cursor| {
+        let query = AssignmentQuery {
+            limit: Some(MAX_LIMIT),
+            cursor,
+            ..query.clone()
+        };
+        async move {
+            api.get_json::<Page<RotationAssignment>>("/rotation-assignments", |request| {
+                request.query(&query)
+            })
+            .await
+        }
+    })
+    .await
+}
+
+/// `POST /rotation-assignments`: an assignment by hand (proposed).
+pub async fn create_assignment(
+    api: Api,
+    input: &AssignmentInput,
+    idempotency_key: &str,
+) -> Result<RotationAssignment, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        "/rotation-assignments",
+        input,
+        None,
+        Some(idempotency_key),
+    )
+    .await
+}
+
+/// `PUT /rotation-assignments/{id}` on the assignment read at `version`.
+pub async fn update_assignment(
+    api: Api,
+    id: i64,
+    version: i64,
+    input: &AssignmentInput,
+) -> Result<RotationAssignment, ApiError> {
+    send_json(
+        api,
+        Method::PUT,
+        &format!("/rotation-assignments/{id}"),
+        input,
+        Some(version),
+        None,
+    )
+    .await
+}
+
+/// One step of an assignment's life, with the body its endpoint takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// `POST /rotation-assignments/{id}/confirm`.
+    Confirm(AttendanceInput),
+    /// `POST /rotation-assignments/{id}/attend`.
+    Attend(AttendanceInput),
+    /// `POST /rotation-assignments/{id}/mark-absent`.
+    MarkAbsent(AttendanceInput),
+    /// `POST /rotation-assignments/{id}/cancel`.
+    Cancel(AttendanceInput),
+    /// `POST /rotation-assignments/{id}/swap`.
+    Swap(SwapInput),
+}
+
+impl Step {
+    fn path_segment(&self) -> &'static str {
+        match self {
+            Step::Confirm(_) => "confirm",
+            Step::Attend(_) => "attend",
+            Step::MarkAbsent(_) => "mark-absent",
+            Step::Cancel(_) => "cancel",
+            Step::Swap(_) => "swap",
+        }
+    }
+}
+
+/// `POST /rotation-assignments/{id}/<step>` on the assignment read at `version`.
+pub async fn step(
+    api: Api,
+    id: i64,
+    version: i64,
+    step: &Step,
+) -> Result<RotationAssignment, ApiError> {
+    let path = format!("/rotation-assignments/{id}/{}", step.path_segment());
+    let version = Some(version);
+    match step {
+        Step::Confirm(body) | Step::Attend(body) | Step::MarkAbsent(body) | Step::Cancel(body) => {
+            send_json(api, Method::POST, &path, body, version, None).await
+        }
+        Step::Swap(body) => send_json(api, Method::POST, &path, body, version, None).await,
+    }
+}
+
+/// `POST /rotation-assignments/{id}/feedback`: the station's rating of a visit.
+pub async fn feedback(
+    api: Api,
+    id: i64,
+    input: &FeedbackInput,
+) -> Result<RotationAssignment, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        &format!("/rotation-assignments/{id}/feedback"),
+        input,
+        None,
+        None,
+    )
+    .await
+}
+
+/// `POST /calendar-feeds`: a new secret subscription address (earlier ones stop working).
+pub async fn create_feed(api: Api, input: &FeedInput) -> Result<CalendarFeed, ApiError> {
+    send_json(api, Method::POST, "/calendar-feeds", input, None, None).await
+}

@@ -1,0 +1,270 @@
+//! `/consultations/cases`: the requests a facility received (inbox) or sent (outbox),
+//! filtered by status and conclusion, newest first, a page at a time.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+use shared::Labelled;
+use shared::consultation::{CaseBox, CaseQuery, CaseStatus, CaseSummary, Conclusion};
+use shared::registry::specialty_label;
+
+use super::{CaseStatusBadge, ConsultationTabs, Tab, case_href};
+use crate::api::{self, use_api};
+use crate::components::{Loading, NoResults, Pager, enum_options, loaded};
+use crate::contexts::use_lang;
+use crate::i18n::{Key, format_datetime};
+use crate::pages::query::{href_with, parse_param, text_param};
+
+const PATH: &str = "/consultations/cases";
+
+fn query_from(params: &ParamsMap) -> CaseQuery {
+    CaseQuery {
+        mailbox: Some(parse_param(params, "box").unwrap_or(CaseBox::Inbox)),
+        status: parse_param(params, "status"),
+        conclusion: parse_param(params, "conclusion"),
+        session_id: parse_param(params, "session_id"),
+        facility_id: parse_param(params, "facility_id"),
+        limit: None,
+        cursor: text_param(params, "cursor"),
+    }
+}
+
+fn href(query: &CaseQuery) -> String {
+    href_with(
+        PATH,
+        &[
+            ("box", query.mailbox.map(|b| b.as_str().to_string())),
+            ("status", query.status.map(|s| s.as_str().to_string())),
+            (
+                "conclusion",
+                query.conclusion.map(|c| c.as_str().to_string()),
+            ),
+            ("session_id", query.session_id.map(|id| id.to_string())),
+            ("facility_id", query.facility_id.map(|id| id.to_string())),
+            ("cursor", query.cursor.clone()),
+        ],
+    )
+}
+
+/// The inbox or the outbox of case requests, with its filters.
+#[component]
+pub fn CaseListPage() -> impl IntoView {
+    let api = use_api();
+    let lang = use_lang();
+    let params = use_query_map();
+    let navigate = use_navigate();
+
+    let query = Memo::new(move |_| params.with(query_from));
+    let mailbox = Memo::new(move |_| query.with(|q| q.mailbox.unwrap_or(CaseBox::Inbox)));
+    let status = RwSignal::new(String::new());
+    let conclusion = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let current = query.get();
+        status.set(
+            current
+                .status
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+        );
+        conclusion.set(
+            current
+                .conclusion
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default(),
+        );
+    });
+    let cases = LocalResource::new(move || {
+        let query = query.get();
+        async move { api::consultations::cases(api, &query).await }
+    });
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let wanted = CaseQuery {
+            mailbox: Some(mailbox.get_untracked()),
+            status: status.get_untracked().parse().ok(),
+            conclusion: conclusion.get_untracked().parse().ok(),
+            ..CaseQuery::default()
+        };
+        navigate(&href(&wanted), Default::default());
+    };
+    let tabs = move || {
+        let current = match mailbox.get() {
+            CaseBox::Inbox => Tab::Inbox,
+            CaseBox::Outbox => Tab::Outbox,
+        };
+        view! { <ConsultationTabs current /> }
+    };
+    let clear = move || {
+        href(&CaseQuery {
+            mailbox: Some(mailbox.get()),
+            ..CaseQuery::default()
+        })
+    };
+
+    view! {
+        <section class="page consultations">
+            {tabs}
+            <form
+                class="filters"
+                role="search"
+                aria-label=move || lang.t(Key::Filters)
+                on:submit=on_submit
+            >
+                <div class="field">
+                    <label for="filter-status">{move || lang.t(Key::Status)}</label>
+                    <select id="filter-status" on:change=move |event| status.set(event_target_value(&event))>
+                        <option value="" prop:selected=move || status.with(String::is_empty)>
+                            {move || lang.t(Key::Any)}
+                        </option>
+                        {enum_options(CaseStatus::all(), CaseStatus::as_str, status.into(), lang)}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-conclusion">{move || lang.t(Key::ConclusionLabel)}</label>
+                    <select
+                        id="filter-conclusion"
+                        on:change=move |event| conclusion.set(event_target_value(&event))
+                    >
+                        <option value="" prop:selected=move || conclusion.with(String::is_empty)>
+                            {move || lang.t(Key::Any)}
+                        </option>
+                        {enum_options(Conclusion::all(), Conclusion::as_str, conclusion.into(), lang)}
+                    </select>
+                </div>
+                <div class="filter-actions">
+                    <button type="submit" class="button primary">
+                        {move || lang.t(Key::Apply)}
+                    </button>
+                    <A href=clear>{move || lang.t(Key::ClearFilters)}</A>
+                </div>
+            </form>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    loaded(
+                        cases.await,
+                        |page| {
+                            let current = query.get_untracked();
+                            let first = current
+                                .cursor
+                                .is_some()
+                                .then(|| href(&CaseQuery { cursor: None, ..current.clone() }));
+                            let next = page
+                                .next_cursor
+                                .map(|cursor| href(&CaseQuery { cursor: Some(cursor), ..current }));
+                            let mailbox = mailbox.get_untracked();
+                            view! {
+                                <CaseTable items=page.items mailbox />
+                                <Pager first next />
+                            }
+                        },
+                    )
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Cases as a table; the other facility's column depends on the box.
+#[component]
+fn CaseTable(items: Vec<CaseSummary>, mailbox: CaseBox) -> impl IntoView {
+    let lang = use_lang();
+    if items.is_empty() {
+        return view! { <NoResults /> }.into_any();
+    }
+    let other_heading = match mailbox {
+        CaseBox::Inbox => Key::RequestingFacility,
+        CaseBox::Outbox => Key::ConsultingFacility,
+    };
+    let rows = items
+        .into_iter()
+        .map(|item| {
+            let other = match mailbox {
+                CaseBox::Inbox => item.requesting_facility.name.clone(),
+                CaseBox::Outbox => item.consulting_facility.name.clone(),
+            };
+            let patient = item
+                .patient_name
+                .clone()
+                .unwrap_or_else(|| item.patient_initials.clone());
+            let specialty = item.specialty.clone();
+            let urgency = item.urgency;
+            let conclusion = item.conclusion;
+            let session = item.session_starts_at;
+            let created = item.created_at;
+            view! {
+                <tr data-case-id=item.id>
+                    <td>
+                        <A href=case_href(item.id) attr:class="case-link">
+                            "#"
+                            {item.id}
+                        </A>
+                    </td>
+                    <td class="patient-cell">{patient}</td>
+                    <td>{other}</td>
+                    <td>
+                        {move || {
+                            specialty
+                                .as_deref()
+                                .map(|code| specialty_label(code, lang.get()).to_string())
+                                .unwrap_or_default()
+                        }}
+                        <span class=format!(
+                            "badge urgency-{} block-badge",
+                            urgency.as_str(),
+                        )>{move || urgency.label(lang.get())}</span>
+                    </td>
+                    <td>
+                        <CaseStatusBadge status=item.status />
+                        {conclusion
+                            .map(|conclusion| {
+                                view! {
+                                    <span class=format!(
+                                        "badge conclusion-{}",
+                                        conclusion.as_str(),
+                                    )>{move || conclusion.label(lang.get())}</span>
+                                }
+                            })}
+                    </td>
+                    <td class="small when">
+                        {move || {
+                            let lang = lang.get();
+                            session
+                                .map(|at| format_datetime(lang, at))
+                                .unwrap_or_else(|| crate::i18n::t(lang, Key::NotScheduledYet).to_string())
+                        }}
+                        <span class="muted block">
+                            {move || {
+                                let lang = lang.get();
+                                format!(
+                                    "{}: {}",
+                                    crate::i18n::t(lang, Key::CreatedAt),
+                                    format_datetime(lang, created),
+                                )
+                            }}
+                        </span>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="data consultation-cases">
+                <thead>
+                    <tr>
+                        <th scope="col">"#"</th>
+                        <th scope="col">{move || lang.t(Key::Patient)}</th>
+                        <th scope="col">{move || lang.t(other_heading)}</th>
+                        <th scope="col">{move || lang.t(Key::Specialty)}</th>
+                        <th scope="col">{move || lang.t(Key::Status)}</th>
+                        <th scope="col">{move || lang.t(Key::ConsultationSession)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

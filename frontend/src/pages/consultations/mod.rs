@@ -1,0 +1,187 @@
+//! Consultations (hội chẩn): the calendar of sessions by week, the form that schedules
+//! sessions, the case requests a facility sent or received, the request form for
+//! stations, and one case with the steps the state machine allows.
+//!
+//! Rules come from `shared::consultation`: the forms check their body with the same
+//! validators the server runs, and a case shows only the `allowed_actions` the server
+//! computed for this reader.
+
+mod calendar;
+mod case_detail;
+mod case_form;
+mod case_list;
+mod session_form;
+
+pub use calendar::CalendarPage;
+pub use case_detail::CaseDetailPage;
+pub use case_form::NewCasePage;
+pub use case_list::CaseListPage;
+pub use session_form::NewSessionPage;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use shared::Labelled;
+use shared::auth::Role;
+use shared::consultation::{CaseBox, CaseStatus, ConsultationMode, SessionStatus};
+
+use crate::contexts::{use_lang, use_session};
+use crate::i18n::Key;
+
+/// Where the consultation pages live.
+const BASE: &str = "/consultations";
+
+/// The page of one case.
+fn case_href(id: i64) -> String {
+    format!("{BASE}/cases/{id}")
+}
+
+/// Which of the module's pages is shown, for the tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Calendar,
+    Inbox,
+    Outbox,
+}
+
+/// Whether the signed-in person asks for consultations about patients (tracked).
+fn may_request() -> impl Fn() -> bool + Copy {
+    let session = use_session();
+    move || {
+        session
+            .me()
+            .is_some_and(|me| shared::consultation::role_handles_consultations(me.role))
+    }
+}
+
+/// Whether the signed-in person schedules the sessions of their facility (tracked).
+fn may_plan() -> impl Fn() -> bool + Copy {
+    let session = use_session();
+    move || {
+        session.me().is_some_and(|me| {
+            matches!(
+                me.role,
+                Role::Admin | Role::Director | Role::Planner | Role::DepartmentHead
+            )
+        })
+    }
+}
+
+/// A fresh `Idempotency-Key`: time and randomness, unique enough for one person's
+/// retries.
+fn new_idempotency_key() -> String {
+    let random = (js_sys::Math::random() * 1e15) as u64;
+    let now = js_sys::Date::now() as u64;
+    format!("spa-{now:x}-{random:x}")
+}
+
+/// The module's heading, its tabs, and the buttons of what the reader may start.
+#[component]
+fn ConsultationTabs(current: Tab) -> impl IntoView {
+    let lang = use_lang();
+    let may_request = may_request();
+    let may_plan = may_plan();
+    let tab = move |tab: Tab, href: &'static str, label: Signal<String>| {
+        let current = (tab == current).then_some("page");
+        view! {
+            <a href=href aria-current=current>
+                {move || label.get()}
+            </a>
+        }
+    };
+    view! {
+        <header class="page-header page-header-actions">
+            <div>
+                <h1>{move || lang.t(Key::NavConsultations)}</h1>
+                <p class="muted">{move || lang.t(Key::ConsultationsSubtitle)}</p>
+            </div>
+            <div class="header-links">
+                {move || {
+                    may_plan()
+                        .then(|| {
+                            view! {
+                                <A href="/consultations/sessions/new" attr:class="button secondary" attr:id="new-session">
+                                    {move || lang.t(Key::NewSession)}
+                                </A>
+                            }
+                        })
+                }}
+                {move || {
+                    may_request()
+                        .then(|| {
+                            view! {
+                                <A href="/consultations/cases/new" attr:class="button primary" attr:id="new-case">
+                                    {move || lang.t(Key::NewCaseRequest)}
+                                </A>
+                            }
+                        })
+                }}
+            </div>
+        </header>
+        <nav class="tabs" aria-label=move || lang.t(Key::NavConsultations)>
+            {tab(
+                Tab::Calendar,
+                "/consultations",
+                Signal::derive(move || lang.t(Key::ConsultationCalendar).to_string()),
+            )}
+            {tab(
+                Tab::Inbox,
+                "/consultations/cases?box=inbox",
+                Signal::derive(move || CaseBox::Inbox.label(lang.get()).to_string()),
+            )}
+            {tab(
+                Tab::Outbox,
+                "/consultations/cases?box=outbox",
+                Signal::derive(move || CaseBox::Outbox.label(lang.get()).to_string()),
+            )}
+        </nav>
+    }
+}
+
+/// Online or in person.
+#[component]
+fn ModeBadge(mode: ConsultationMode) -> impl IntoView {
+    let lang = use_lang();
+    let class = format!("badge mode-{}", mode.as_str());
+    view! { <span class=class>{move || mode.label(lang.get())}</span> }
+}
+
+/// Where a session stands.
+#[component]
+fn SessionStatusBadge(status: SessionStatus) -> impl IntoView {
+    let lang = use_lang();
+    let class = format!("badge session-{}", status.as_str());
+    view! {
+        <span class=class data-status=status.as_str()>
+            {move || status.label(lang.get())}
+        </span>
+    }
+}
+
+/// Where a case stands.
+#[component]
+fn CaseStatusBadge(status: CaseStatus) -> impl IntoView {
+    let lang = use_lang();
+    let class = format!("badge case-{}", status.as_str());
+    view! {
+        <span class=class data-status=status.as_str()>
+            {move || status.label(lang.get())}
+        </span>
+    }
+}
+
+/// A label/value pair in a `<dl class="facts">`; "—" for an empty value.
+#[component]
+fn Fact(label: Key, #[prop(into)] value: String) -> impl IntoView {
+    let lang = use_lang();
+    let value = if value.trim().is_empty() {
+        "—".to_string()
+    } else {
+        value
+    };
+    view! {
+        <div>
+            <dt>{move || lang.t(label)}</dt>
+            <dd>{value}</dd>
+        </div>
+    }
+}

@@ -1,0 +1,296 @@
+//! The stations' demands of a plan, and the form that adds one: who is needed (profession,
+//! specialty, how many), how (a continuous posting or given weekdays) and when, checked
+//! with the shared validators as it is typed.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use shared::Labelled;
+use shared::registry::{FacilityRef, Profession};
+use shared::rotation::{DemandInput, DemandPattern, RotationDemand, RotationPlan, Span, Weekdays};
+use shared::validation::field_messages;
+use validator::Validate;
+
+use super::{
+    FieldMessages, FormState, InputField, WeekdayPicker, format_period, new_idempotency_key,
+    parse_date,
+};
+use crate::api::{self, use_api};
+use crate::components::{FieldErrors, NoResults, ProblemView, enum_options, specialty_options};
+use crate::contexts::use_lang;
+use crate::i18n::{Key, t};
+
+/// The demands as a table.
+#[component]
+pub(super) fn DemandTable(demands: Vec<RotationDemand>) -> impl IntoView {
+    let lang = use_lang();
+    if demands.is_empty() {
+        return view! { <NoResults /> }.into_any();
+    }
+    let rows = demands
+        .into_iter()
+        .map(|demand| {
+            let (profession, pattern, weekdays) =
+                (demand.profession, demand.pattern, demand.weekdays);
+            let (start, end) = (demand.start_date, demand.end_date);
+            let specialty = demand.specialty.clone();
+            let unfilled = demand.unfilled_days;
+            let unfilled_class = if unfilled > 0 { "badge unfilled" } else { "badge ok" };
+            view! {
+                <tr data-demand-id=demand.id>
+                    <td>{demand.station.name}</td>
+                    <td>
+                        {move || profession.label(lang.get())}
+                        {specialty
+                            .clone()
+                            .map(|code| {
+                                view! {
+                                    <span class="muted block">
+                                        {move || shared::registry::specialty_label(&code, lang.get()).to_string()}
+                                    </span>
+                                }
+                            })}
+                    </td>
+                    <td class="number">{demand.count}</td>
+                    <td>{move || pattern.label(lang.get())}</td>
+                    <td>{move || weekdays.label(lang.get())}</td>
+                    <td class="when">{move || format_period(lang.get(), start, end)}</td>
+                    <td class="number">
+                        <span class=unfilled_class>{unfilled}</span>
+                    </td>
+                    <td class="small">{demand.note}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="data demands" id="demands">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || lang.t(Key::Station)}</th>
+                        <th scope="col">{move || lang.t(Key::Profession)}</th>
+                        <th scope="col">{move || lang.t(Key::HowMany)}</th>
+                        <th scope="col">{move || lang.t(Key::Pattern)}</th>
+                        <th scope="col">{move || lang.t(Key::Weekdays)}</th>
+                        <th scope="col">{move || lang.t(Key::Dates)}</th>
+                        <th scope="col">{move || lang.t(Key::UnfilledDays)}</th>
+                        <th scope="col">{move || lang.t(Key::NoteLabel)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// A new demand of the plan.
+#[component]
+pub(super) fn DemandForm(
+    plan: RotationPlan,
+    /// The stations the plan's facility supports.
+    stations: Vec<FacilityRef>,
+    /// Called once the demand is saved.
+    on_created: Callback<()>,
+) -> impl IntoView {
+    let api = use_api();
+    let lang = use_lang();
+    let plan_id = plan.id;
+    let station = RwSignal::new(String::new());
+    let profession = RwSignal::new(Profession::Doctor.as_str().to_string());
+    let specialty = RwSignal::new(String::new());
+    let count = RwSignal::new("1".to_string());
+    let pattern = RwSignal::new(DemandPattern::Weekdays.as_str().to_string());
+    let weekdays = RwSignal::new(Weekdays::WORKING.0);
+    let start = RwSignal::new(plan.start_date.to_string());
+    let end = RwSignal::new(plan.end_date.to_string());
+    let note = RwSignal::new(String::new());
+    let key = StoredValue::new(new_idempotency_key());
+
+    // The body the fields describe, and what in them cannot even be read (tracked).
+    let input = move || -> (DemandInput, FieldMessages) {
+        let lang = lang.get();
+        let mut unreadable = FieldMessages::new();
+        let mut say = |path: &str, key: Key| {
+            unreadable
+                .entry(path.to_string())
+                .or_default()
+                .push(t(lang, key).to_string());
+        };
+        let station_id = station.with(|s| s.parse().ok()).unwrap_or_else(|| {
+            say("station_id", Key::ChoiceRequired);
+            0
+        });
+        let count = count.with(|c| c.trim().parse().ok()).unwrap_or_else(|| {
+            say("count", Key::NotANumber);
+            0
+        });
+        let start_date = parse_date(&start.get()).unwrap_or_else(|| {
+            say("start_date", Key::DateRequired);
+            chrono::NaiveDate::MIN
+        });
+        let end_date = parse_date(&end.get()).unwrap_or_else(|| {
+            say("end_date", Key::DateRequired);
+            chrono::NaiveDate::MIN
+        });
+        let weekdays = Weekdays(weekdays.get());
+        if !weekdays.is_valid() {
+            say("weekdays", Key::ChooseWeekdays);
+        } else if end_date >= start_date
+            && Span::new(start_date, end_date, weekdays).day_count() == 0
+        {
+            say("weekdays", Key::NoDaysInRange);
+        }
+        let input = DemandInput {
+            plan_id,
+            station_id,
+            profession: profession.with(|p| p.parse().unwrap_or(Profession::Doctor)),
+            specialty: specialty.with(|s| (!s.is_empty()).then(|| s.clone())),
+            count,
+            pattern: pattern.with(|p| p.parse().unwrap_or(DemandPattern::Weekdays)),
+            start_date,
+            end_date,
+            weekdays,
+            plan_activity_id: None,
+            note: note.with(|n| {
+                let n = n.trim();
+                (!n.is_empty()).then(|| n.to_string())
+            }),
+        };
+        (input, unreadable)
+    };
+    let messages = Memo::new(move |_| {
+        let (input, mut messages) = input();
+        if let Err(errors) = input.validate() {
+            for (path, list) in field_messages(&errors, lang.get()) {
+                // Unreadable fields and weekdays already have plainer messages.
+                if !messages.contains_key(&path) && path != "weekdays" {
+                    messages.insert(path, list);
+                }
+            }
+        }
+        messages
+    });
+    let form = FormState::new(messages);
+
+    let create = Action::new_local(move |input: &DemandInput| {
+        let input = input.clone();
+        let key = key.get_value();
+        async move { api::rotations::create_demand(api, &input, &key).await }
+    });
+    let pending = create.pending();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            key.set_value(new_idempotency_key());
+            note.set(String::new());
+            form.tried.set(false);
+            on_created.run(());
+        }
+    });
+    let failure = move || create.value().get().and_then(Result::err);
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if form.try_send() {
+            create.dispatch_local(input().0);
+        }
+    };
+
+    let station_options = stations
+        .into_iter()
+        .map(|s| {
+            let value = s.id.to_string();
+            let selected = value.clone();
+            view! {
+                <option value=value prop:selected=move || station.with(|v| *v == selected)>
+                    {s.name}
+                </option>
+            }
+        })
+        .collect_view();
+    let profession_signal = Signal::derive(move || profession.get());
+    let specialty_signal = Signal::derive(move || specialty.get());
+    let pattern_signal = Signal::derive(move || pattern.get());
+
+    view! {
+        <form class="form demand-form" id="new-demand" novalidate on:submit=on_submit>
+            <div class="form-grid">
+                <div class="field">
+                    <label for="demand-station">
+                        {move || lang.t(Key::Station)}
+                        <span class="required" aria-hidden="true">" *"</span>
+                    </label>
+                    <select
+                        id="demand-station"
+                        aria-describedby="demand-station-errors"
+                        on:change=move |event| {
+                            station.set(event_target_value(&event));
+                            form.edit("station_id");
+                        }
+                    >
+                        <option value="" prop:selected=move || station.with(String::is_empty)>
+                            {move || lang.t(Key::ChooseOne)}
+                        </option>
+                        {station_options}
+                    </select>
+                    <FieldErrors id="demand-station-errors" messages=form.shown("station_id") />
+                </div>
+                <div class="field">
+                    <label for="demand-profession">{move || lang.t(Key::Profession)}</label>
+                    <select id="demand-profession" on:change=move |event| profession.set(event_target_value(&event))>
+                        {enum_options(Profession::all(), Profession::as_str, profession_signal, lang)}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="demand-specialty">{move || lang.t(Key::Specialty)}</label>
+                    <select
+                        id="demand-specialty"
+                        aria-describedby="demand-specialty-errors"
+                        on:change=move |event| {
+                            specialty.set(event_target_value(&event));
+                            form.edit("specialty");
+                        }
+                    >
+                        <option value="" prop:selected=move || specialty.with(String::is_empty)>
+                            {move || lang.t(Key::AnySpecialty)}
+                        </option>
+                        {specialty_options(specialty_signal, lang)}
+                    </select>
+                    <FieldErrors id="demand-specialty-errors" messages=form.shown("specialty") />
+                </div>
+                <InputField id="demand-count" label=Key::HowMany value=count form path="count" kind="number" required=true />
+                <div class="field">
+                    <label for="demand-pattern">{move || lang.t(Key::Pattern)}</label>
+                    <select
+                        id="demand-pattern"
+                        on:change=move |event| {
+                            let value = event_target_value(&event);
+                            // A continuous posting covers the working days.
+                            if value == DemandPattern::Continuous.as_str() {
+                                weekdays.set(Weekdays::WORKING.0);
+                            }
+                            pattern.set(value);
+                        }
+                    >
+                        {enum_options(DemandPattern::all(), DemandPattern::as_str, pattern_signal, lang)}
+                    </select>
+                </div>
+                <span></span>
+                <InputField id="demand-start" label=Key::FromDate value=start form path="start_date" kind="date" required=true />
+                <InputField id="demand-end" label=Key::ToDate value=end form path="end_date" kind="date" required=true />
+                <span></span>
+                <div class="span-3">
+                    <WeekdayPicker id="demand-weekdays" value=weekdays messages=form.shown("weekdays") />
+                </div>
+                <div class="span-3">
+                    <InputField id="demand-note" label=Key::NoteLabel value=note form path="note" />
+                </div>
+            </div>
+            {move || failure().map(|error| view! { <ProblemView error /> })}
+            <div class="form-actions">
+                <button type="submit" id="add-demand" class="button primary" disabled=move || pending.get()>
+                    {move || if pending.get() { lang.t(Key::Saving) } else { lang.t(Key::AddDemand) }}
+                </button>
+            </div>
+        </form>
+    }
+}

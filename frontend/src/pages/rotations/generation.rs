@@ -1,0 +1,398 @@
+//! "Xếp lịch tự động": starts the generator on a plan, follows the run (progress bar,
+//! cancel), and shows what it found — the score goal by goal and, for every demand it
+//! could not fill, the explanation and the rules that kept people out.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use shared::Labelled;
+use shared::rotation::{
+    GenerateInput, Generation, GenerationResult, GenerationStatus, ScoreBreakdown, UnmetDemand,
+};
+
+use crate::api::{self, ApiError, use_api};
+use crate::components::ProblemView;
+use crate::contexts::use_lang;
+use crate::i18n::{Key, format_date, t};
+
+/// How often a running generator is asked how far it got.
+const POLL_EVERY: Duration = Duration::from_millis(700);
+
+/// The generator of one plan: its controls, the run in progress and the last result.
+#[component]
+pub(super) fn GenerationPanel(
+    plan_id: i64,
+    /// Called when a run this page followed has finished (its proposals are saved).
+    on_finished: Callback<()>,
+) -> impl IntoView {
+    let api = use_api();
+    let lang = use_lang();
+    let run = RwSignal::new(None::<Generation>);
+    let error = RwSignal::new(None::<ApiError>);
+    let seed = RwSignal::new(String::new());
+    let replan = RwSignal::new(false);
+
+    // The last run shows when the page opens, and is followed if it still runs.
+    let latest = LocalResource::new(move || api::rotations::latest_generation(api, plan_id));
+    Effect::new(move |_| match latest.get() {
+        Some(Ok(Some(found))) if run.with_untracked(Option::is_none) => run.set(Some(found)),
+        Some(Err(failure)) => error.set(Some(failure)),
+        _ => {}
+    });
+
+    // While the run goes on: ask again after a short wait. Each answer sets `run`, which
+    // schedules the next question; leaving the page clears the pending one.
+    Effect::new(move |_| {
+        let Some(id) = run.with(|run| {
+            run.as_ref()
+                .filter(|run| run.status == GenerationStatus::Running)
+                .map(|run| run.id)
+        }) else {
+            return;
+        };
+        let poll = move || {
+            leptos::task::spawn_local(async move {
+                match api::rotations::generation(api, id).await {
+                    Ok(next) => {
+                        let finished = next.status != GenerationStatus::Running;
+                        if run.try_set(Some(next)).is_none() && finished {
+                            on_finished.run(());
+                        }
+                    }
+                    Err(failure) => {
+                        error.try_set(Some(failure));
+                    }
+                }
+            });
+        };
+        match set_timeout_with_handle(poll, POLL_EVERY) {
+            Ok(handle) => on_cleanup(move || handle.clear()),
+            Err(failure) => leptos::logging::warn!("could not schedule a poll: {failure:?}"),
+        }
+    });
+
+    let start = Action::new_local(move |input: &GenerateInput| {
+        let input = input.clone();
+        async move {
+            match api::rotations::generate(api, plan_id, &input).await {
+                Ok(started) => {
+                    error.try_set(None);
+                    run.try_set(Some(started));
+                }
+                Err(failure) => {
+                    error.try_set(Some(failure));
+                }
+            }
+        }
+    });
+    let cancel = Action::new_local(move |id: &i64| {
+        let id = *id;
+        async move {
+            match api::rotations::cancel_generation(api, id).await {
+                Ok(stopping) => {
+                    run.try_set(Some(stopping));
+                }
+                Err(failure) => {
+                    error.try_set(Some(failure));
+                }
+            }
+        }
+    });
+    let running = move || {
+        run.with(|run| {
+            run.as_ref()
+                .is_some_and(|run| run.status == GenerationStatus::Running)
+        })
+    };
+    let seed_value = move || -> Result<Option<u64>, ()> {
+        match seed.with(|s| s.trim().to_string()) {
+            text if text.is_empty() => Ok(None),
+            text => text.parse().map(Some).map_err(|_| ()),
+        }
+    };
+    let seed_messages = Signal::derive(move || match seed_value() {
+        Ok(_) => Vec::new(),
+        Err(()) => vec![t(lang.get(), Key::NotANumber).to_string()],
+    });
+    let on_generate = move |_| {
+        if let Ok(seed) = seed_value() {
+            start.dispatch_local(GenerateInput {
+                seed,
+                replan_published: replan.get_untracked(),
+            });
+        }
+    };
+
+    view! {
+        <section class="panel generation" id="generation" aria-labelledby="generation-title">
+            <h2 id="generation-title">{move || lang.t(Key::AutoSchedule)}</h2>
+            <p class="muted">{move || lang.t(Key::AutoScheduleHint)}</p>
+            <div class="generation-controls">
+                <div class="field">
+                    <label for="generation-seed">{move || lang.t(Key::SeedOptional)}</label>
+                    <input
+                        id="generation-seed"
+                        type="number"
+                        min="0"
+                        aria-describedby="generation-seed-errors"
+                        prop:value=move || seed.get()
+                        on:input=move |event| seed.set(event_target_value(&event))
+                    />
+                    <crate::components::FieldErrors id="generation-seed-errors" messages=seed_messages />
+                </div>
+                <div class="field checkbox">
+                    <input
+                        id="replan-published"
+                        type="checkbox"
+                        prop:checked=move || replan.get()
+                        on:change=move |event| replan.set(event_target_checked(&event))
+                    />
+                    <label for="replan-published">{move || lang.t(Key::ReplanPublished)}</label>
+                </div>
+                <button
+                    type="button"
+                    id="generate"
+                    class="button primary"
+                    disabled=move || running() || start.pending().get()
+                    on:click=on_generate
+                >
+                    {move || lang.t(Key::AutoSchedule)}
+                </button>
+            </div>
+            {move || run.get().map(|run| view! { <GenerationRun run cancel /> })}
+            {move || error.get().map(|error| view! { <ProblemView error /> })}
+        </section>
+    }
+}
+
+/// One run: its progress while it goes, then its outcome.
+#[component]
+fn GenerationRun(run: Generation, cancel: Action<i64, ()>) -> impl IntoView {
+    let lang = use_lang();
+    let status = run.status;
+    let id = run.id;
+    let progress = run.progress.clamp(0, 100);
+    let body = match status {
+        GenerationStatus::Running => view! {
+            <div class="generation-progress">
+                <progress id="generation-progress" max="100" value=progress></progress>
+                <span class="progress-text">{progress} "%"</span>
+                <button
+                    type="button"
+                    id="cancel-generation"
+                    class="button secondary small"
+                    disabled=move || cancel.pending().get()
+                    on:click=move |_| {
+                        cancel.dispatch_local(id);
+                    }
+                >
+                    {move || lang.t(Key::StopGeneration)}
+                </button>
+            </div>
+        }
+        .into_any(),
+        GenerationStatus::Done => match run.result {
+            Some(result) => view! { <GenerationOutcome result /> }.into_any(),
+            None => ().into_any(),
+        },
+        GenerationStatus::Cancelled => {
+            view! { <p class="alert alert-info">{move || lang.t(Key::GenerationCancelled)}</p> }
+                .into_any()
+        }
+        GenerationStatus::Failed => {
+            let reason = run.error.unwrap_or_default();
+            view! {
+                <div class="alert alert-error" role="alert">
+                    <p class="alert-title">{move || lang.t(Key::GenerationFailed)}</p>
+                    <p class="alert-detail">{reason}</p>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div
+            class="generation-run"
+            id="generation-run"
+            data-generation-id=id
+            data-status=status.as_str()
+            role="status"
+            aria-live="polite"
+        >
+            <p class="muted small">
+                {move || status.label(lang.get())} " · " {run.started_by.clone()} " · "
+                {move || lang.t(Key::Seed)} " " {run.seed}
+            </p>
+            {body}
+        </div>
+    }
+}
+
+/// A finished run: what it proposed and kept, the score, and the demand left unmet.
+#[component]
+fn GenerationOutcome(result: GenerationResult) -> impl IntoView {
+    let lang = use_lang();
+    let (proposed, kept, solve_ms) = (result.proposed, result.kept, result.solve_ms);
+    view! {
+        <p class="generation-summary" id="generation-summary">
+            {move || match lang.get() {
+                shared::Lang::Vi => {
+                    format!(
+                        "Đề xuất {proposed} phân công, giữ nguyên {kept} phân công đã công bố ({solve_ms} ms).",
+                    )
+                }
+                shared::Lang::En => {
+                    format!("Proposed {proposed} assignments, kept {kept} published ({solve_ms} ms).")
+                }
+            }}
+        </p>
+        <ScoreTable score=result.score />
+        <UnmetDemandList unmet=result.unmet />
+    }
+}
+
+/// The score goal by goal (lower is better except for preferences met).
+#[component]
+fn ScoreTable(score: ScoreBreakdown) -> impl IntoView {
+    let lang = use_lang();
+    let goals = [
+        (Key::GoalUnfilledDays, score.unfilled_days, "unfilled_days"),
+        (
+            Key::GoalFairLoad,
+            score.load_sum_of_squares,
+            "load_sum_of_squares",
+        ),
+        (Key::GoalContinuity, score.stint_starts, "stint_starts"),
+        (Key::GoalTravel, score.travel_km, "travel_km"),
+        (Key::GoalPreferences, score.preferred_days, "preferred_days"),
+        (Key::GoalChanges, score.changes, "changes"),
+        (Key::GoalObjective, score.objective, "objective"),
+    ]
+    .into_iter()
+    .map(|(label, value, goal)| {
+        view! {
+            <tr data-goal=goal>
+                <th scope="row">{move || lang.t(label)}</th>
+                <td class="number">{value}</td>
+            </tr>
+        }
+    })
+    .collect_view();
+    let spreads = score
+        .load_by_profession
+        .into_iter()
+        .map(|spread| {
+            let profession = spread.profession;
+            view! {
+                <tr>
+                    <th scope="row">{move || profession.label(lang.get())}</th>
+                    <td class="number">{spread.people}</td>
+                    <td class="number">{spread.min_days} " – " {spread.max_days}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="columns score">
+            <table class="data score-table" id="score-breakdown">
+                <caption>{move || lang.t(Key::ScoreBreakdown)}</caption>
+                <tbody>{goals}</tbody>
+            </table>
+            <table class="data load-table">
+                <caption>{move || lang.t(Key::LoadByProfession)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{move || lang.t(Key::Profession)}</th>
+                        <th scope="col">{move || lang.t(Key::People)}</th>
+                        <th scope="col">{move || lang.t(Key::DaysRange)}</th>
+                    </tr>
+                </thead>
+                <tbody>{spreads}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Every demand the run could not fill: its explanation and the rules that excluded
+/// people, most frequent first.
+#[component]
+fn UnmetDemandList(unmet: Vec<UnmetDemand>) -> impl IntoView {
+    let lang = use_lang();
+    if unmet.is_empty() {
+        return view! { <p class="alert alert-success" id="all-demand-met">{move || lang.t(Key::AllDemandMet)}</p> }
+            .into_any();
+    }
+    let items = unmet
+        .into_iter()
+        .map(|demand| view! { <UnmetDemandItem demand /> })
+        .collect_view();
+    view! {
+        <h3>{move || lang.t(Key::UnmetDemand)}</h3>
+        <ul class="unmet-demands" id="unmet-demands">{items}</ul>
+    }
+    .into_any()
+}
+
+/// One unmet demand.
+#[component]
+fn UnmetDemandItem(demand: UnmetDemand) -> impl IntoView {
+    let lang = use_lang();
+    let profession = demand.profession;
+    let specialty = demand.specialty.clone();
+    let (days, first) = (demand.unfilled_days, demand.first_unfilled_day);
+    let heading = move || {
+        let lang = lang.get();
+        let specialty = specialty
+            .as_deref()
+            .map(|code| format!(" ({})", shared::registry::specialty_label(code, lang)))
+            .unwrap_or_default();
+        let since = first
+            .map(|day| {
+                format!(
+                    " · {} {}",
+                    t(lang, Key::FromDate).to_lowercase(),
+                    format_date(lang, day)
+                )
+            })
+            .unwrap_or_default();
+        let unfilled = match lang {
+            shared::Lang::Vi => format!("thiếu {days} ngày"),
+            shared::Lang::En => format!("{days} days unfilled"),
+        };
+        format!("{}{specialty} · {unfilled}{since}", profession.label(lang))
+    };
+    let reasons = demand
+        .reasons
+        .into_iter()
+        .map(|reason| {
+            let rule = reason.rule;
+            let people = reason.people;
+            let more = people > reason.examples.len() as i64;
+            let mut names = reason.examples.join(", ");
+            if more {
+                names.push_str(", …");
+            }
+            view! {
+                <li data-rule=rule.as_str()>
+                    <strong class="rule-label">{move || rule.label(lang.get())}</strong>
+                    {move || match lang.get() {
+                        shared::Lang::Vi => format!(" — {people} người: "),
+                        shared::Lang::En => format!(" — {people} people: "),
+                    }}
+                    {names}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <li class="unmet" data-test="unmet-demand" data-demand-id=demand.demand_id>
+            <p class="unmet-heading">
+                <strong>{demand.station.name}</strong>
+                " · "
+                {heading}
+            </p>
+            <p class="unmet-explanation">{demand.explanation}</p>
+            <ul class="unmet-reasons">{reasons}</ul>
+        </li>
+    }
+}

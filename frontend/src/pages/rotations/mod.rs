@@ -1,0 +1,299 @@
+//! Rotations (luân phiên, Decision 1816/QĐ-BYT): the plans of a period, one plan as a
+//! calendar of stations × weeks with its demands and the generator, the editor that
+//! flags broken rules while a planner types, "my rotations" with the phone calendar
+//! feed, and the station's view with attendance and feedback.
+//!
+//! Rules come from `shared::rotation`: the editor runs the same `check` over the same
+//! `Roster` the server runs on save, and the buttons are the `allowed_actions` the
+//! server computed for this reader.
+
+mod actions;
+mod demands;
+mod editor;
+mod feed;
+mod generation;
+mod grid;
+mod mine;
+mod plan;
+mod plans;
+mod station;
+
+pub use mine::MyRotationsPage;
+pub use plan::RotationPlanPage;
+pub use plans::RotationPlansPage;
+pub use station::StationRotationsPage;
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::auth::{Me, Role};
+use shared::rotation::{AssignmentStatus, Weekdays};
+use shared::{Labelled, Lang};
+
+use crate::contexts::{use_lang, use_session};
+use crate::i18n::{Key, format_date};
+
+/// Where the rotation pages live.
+const BASE: &str = "/rotations";
+
+/// The page of one plan.
+fn plan_href(id: i64) -> String {
+    format!("{BASE}/{id}")
+}
+
+/// Whether `me` may plan the rotations of the facility (the server's `PlanRotations`).
+fn may_plan(me: &Me, facility_id: i64) -> bool {
+    match me.role {
+        Role::Admin => true,
+        Role::Director | Role::Planner | Role::NursingHead => me.facility.id == facility_id,
+        _ => false,
+    }
+}
+
+/// Whether the signed-in person plans rotations at their own facility (tracked).
+fn plans_rotations() -> impl Fn() -> bool + Copy {
+    let session = use_session();
+    move || session.me().is_some_and(|me| may_plan(&me, me.facility.id))
+}
+
+/// Whether the signed-in person heads a station (tracked).
+fn heads_station() -> impl Fn() -> bool + Copy {
+    let session = use_session();
+    move || session.me().is_some_and(|me| me.role == Role::StationHead)
+}
+
+/// Which of the module's pages is shown, for the tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Plans,
+    Mine,
+    Station,
+}
+
+/// The module's heading and tabs: the plans, my rotations, and the station's rotations
+/// for a station head.
+#[component]
+fn RotationTabs(current: Tab) -> impl IntoView {
+    let lang = use_lang();
+    let station = heads_station();
+    let tab = move |tab: Tab, href: &'static str, id: &'static str, label: Key| {
+        let current = (tab == current).then_some("page");
+        view! {
+            <a href=href id=id aria-current=current>
+                {move || lang.t(label)}
+            </a>
+        }
+    };
+    view! {
+        <header class="page-header">
+            <h1>{move || lang.t(Key::NavRotations)}</h1>
+            <p class="muted">{move || lang.t(Key::RotationsSubtitle)}</p>
+        </header>
+        <nav class="tabs" aria-label=move || lang.t(Key::NavRotations)>
+            {tab(Tab::Plans, BASE, "tab-rotation-plans", Key::RotationPlans)}
+            {tab(Tab::Mine, "/rotations/mine", "tab-my-rotations", Key::MyRotations)}
+            {move || {
+                station()
+                    .then(|| {
+                        tab(Tab::Station, "/rotations/station", "tab-station-rotations", Key::StationRotations)
+                    })
+            }}
+        </nav>
+    }
+}
+
+/// An assignment's status, coloured by where it stands.
+#[component]
+fn AssignmentStatusBadge(status: AssignmentStatus) -> impl IntoView {
+    let lang = use_lang();
+    let class = format!("badge assignment-{}", status.as_str());
+    view! {
+        <span class=class data-status=status.as_str()>
+            {move || status.label(lang.get())}
+        </span>
+    }
+}
+
+/// "01/04/2026 – 30/06/2026".
+fn format_period(lang: Lang, start: NaiveDate, end: NaiveDate) -> String {
+    if start == end {
+        format_date(lang, start)
+    } else {
+        format!("{} – {}", format_date(lang, start), format_date(lang, end))
+    }
+}
+
+/// The plan id in the address (`/rotations/:id`), `None` when it is not a number.
+fn use_plan_id() -> Memo<Option<i64>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|params| params.get("id")?.parse::<i64>().ok()))
+}
+
+/// What the plan page shows for an id that is not one.
+#[component]
+fn InvalidPlanId() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <section class="page">
+            <div class="alert alert-error" role="alert">
+                <p class="alert-title">{move || lang.t(Key::InvalidId)}</p>
+            </div>
+            <A href=BASE>{move || lang.t(Key::BackToRotationPlans)}</A>
+        </section>
+    }
+}
+
+/// A fresh `Idempotency-Key`: time and randomness, unique enough for one person's
+/// retries.
+fn new_idempotency_key() -> String {
+    let random = (js_sys::Math::random() * 1e15) as u64;
+    let now = js_sys::Date::now() as u64;
+    format!("spa-{now:x}-{random:x}")
+}
+
+/// A calendar date typed in a date input.
+fn parse_date(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()
+}
+
+/// Seven checkboxes, Monday to Sunday, over a weekday bit mask.
+#[component]
+fn WeekdayPicker(
+    /// Prefix of the checkboxes' ids (`{id}-0` is Monday).
+    id: &'static str,
+    /// The mask: bit 0 Monday … bit 6 Sunday.
+    value: RwSignal<u8>,
+    /// Messages about the choice.
+    #[prop(into)]
+    messages: Signal<Vec<String>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let errors_id = format!("{id}-errors");
+    let described_by = errors_id.clone();
+    let boxes = (0..7u8)
+        .map(|bit| {
+            let input_id = format!("{id}-{bit}");
+            let label_for = input_id.clone();
+            let name = move || Weekdays(1 << bit).label(lang.get());
+            view! {
+                <label class="weekday" for=label_for>
+                    <input
+                        type="checkbox"
+                        id=input_id
+                        data-weekday=bit
+                        prop:checked=move || value.get() & (1 << bit) != 0
+                        on:change=move |event| {
+                            let on = event_target_checked(&event);
+                            value.update(|mask| {
+                                if on { *mask |= 1 << bit } else { *mask &= !(1 << bit) }
+                            });
+                        }
+                    />
+                    {name}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="field weekdays" id=id aria-describedby=described_by>
+            <legend class="field-label">{move || lang.t(Key::Weekdays)}</legend>
+            <div class="weekday-boxes">{boxes}</div>
+            <crate::components::FieldErrors id=errors_id messages />
+        </fieldset>
+    }
+}
+
+/// Messages per field path, as the shared validators give them.
+type FieldMessages = std::collections::BTreeMap<String, Vec<String>>;
+
+/// A form's messages and when to show them: a field's once it was edited, all of them
+/// once saving was tried.
+#[derive(Debug, Clone, Copy)]
+struct FormState {
+    messages: Memo<FieldMessages>,
+    edited: RwSignal<std::collections::BTreeSet<&'static str>>,
+    tried: RwSignal<bool>,
+}
+
+impl FormState {
+    fn new(messages: Memo<FieldMessages>) -> FormState {
+        FormState {
+            messages,
+            edited: RwSignal::new(Default::default()),
+            tried: RwSignal::new(false),
+        }
+    }
+
+    /// The messages of `path` to show now (tracked).
+    fn shown(self, path: &'static str) -> Signal<Vec<String>> {
+        Signal::derive(move || {
+            if self.tried.get() || self.edited.with(|edited| edited.contains(path)) {
+                self.messages
+                    .with(|messages| messages.get(path).cloned().unwrap_or_default())
+            } else {
+                Vec::new()
+            }
+        })
+    }
+
+    /// Marks `path` as edited by the person.
+    fn edit(self, path: &'static str) {
+        if !self.edited.with_untracked(|edited| edited.contains(path)) {
+            self.edited.update(|edited| {
+                edited.insert(path);
+            });
+        }
+    }
+
+    /// Marks a save attempt; whether the form may be sent.
+    fn try_send(self) -> bool {
+        self.tried.set(true);
+        self.messages.with_untracked(FieldMessages::is_empty)
+    }
+}
+
+/// A labelled input bound to a text signal, with the messages of its field.
+#[component]
+fn InputField(
+    /// Element id.
+    id: &'static str,
+    /// Label.
+    label: Key,
+    /// The text.
+    value: RwSignal<String>,
+    /// The form it belongs to.
+    form: FormState,
+    /// The field's path in the messages.
+    path: &'static str,
+    /// HTML input type.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// Marks the field as required.
+    #[prop(optional)]
+    required: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    let errors_id = format!("{id}-errors");
+    let messages = form.shown(path);
+    view! {
+        <div class="field">
+            <label for=id>
+                {move || lang.t(label)}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </label>
+            <input
+                id=id
+                type=kind
+                aria-describedby=errors_id.clone()
+                aria-invalid=move || (!messages.with(Vec::is_empty)).to_string()
+                prop:value=move || value.get()
+                on:input=move |event| {
+                    value.set(event_target_value(&event));
+                    form.edit(path);
+                }
+            />
+            <crate::components::FieldErrors id=errors_id messages />
+        </div>
+    }
+}

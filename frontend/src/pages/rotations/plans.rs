@@ -1,0 +1,307 @@
+//! `/rotations`: the rotation plans the person may see, a page at a time, and a form
+//! to start a new one for those who plan.
+
+use chrono::Datelike;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use shared::Labelled;
+use shared::rotation::{RotationPlan, RotationPlanInput, RotationPlanQuery, RuleSettings};
+use shared::validation::field_messages;
+use validator::Validate;
+
+use super::{
+    FieldMessages, FormState, InputField, RotationTabs, Tab, format_period, new_idempotency_key,
+    parse_date, plan_href, plans_rotations,
+};
+use crate::api::{self, ApiError, use_api};
+use crate::components::{Loading, NoResults, Pager, ProblemView, loaded};
+use crate::contexts::{use_lang, use_session};
+use crate::i18n::{Key, format_datetime, t};
+use crate::pages::query::{href_with, text_param};
+
+/// The plans, newest first, with the form for a new one.
+#[component]
+pub fn RotationPlansPage() -> impl IntoView {
+    let api = use_api();
+    let lang = use_lang();
+    let params = use_query_map();
+    let may_create = plans_rotations();
+    let cursor = Memo::new(move |_| params.with(|params| text_param(params, "cursor")));
+    let plans = LocalResource::new(move || {
+        let query = RotationPlanQuery {
+            cursor: cursor.get(),
+            ..RotationPlanQuery::default()
+        };
+        async move { api::rotations::plans(api, &query).await }
+    });
+
+    view! {
+        <section class="page">
+            <RotationTabs current=Tab::Plans />
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    loaded(
+                        plans.await,
+                        |page| {
+                            let first = cursor.get_untracked().map(|_| super::BASE.to_string());
+                            let next = page
+                                .next_cursor
+                                .map(|cursor| href_with(super::BASE, &[("cursor", Some(cursor))]));
+                            view! {
+                                <PlanTable plans=page.items />
+                                <Pager first next />
+                            }
+                        },
+                    )
+                })}
+            </Transition>
+            <Show when=may_create>
+                <h2>{move || lang.t(Key::NewRotationPlan)}</h2>
+                <PlanCreateForm />
+            </Show>
+        </section>
+    }
+}
+
+/// The plans as a table: title, facility, period, demands, assignments per status and
+/// when they were published.
+#[component]
+fn PlanTable(plans: Vec<RotationPlan>) -> impl IntoView {
+    let lang = use_lang();
+    if plans.is_empty() {
+        return view! { <NoResults /> }.into_any();
+    }
+    let rows = plans
+        .into_iter()
+        .map(|plan| {
+            let (start, end) = (plan.start_date, plan.end_date);
+            let published = plan.published_at;
+            let counts = plan
+                .assignment_counts
+                .iter()
+                .filter(|count| count.count > 0)
+                .map(|count| {
+                    let status = count.status;
+                    let number = count.count;
+                    view! {
+                        <span class=format!("badge assignment-{}", status.as_str())>
+                            {number} " " {move || status.label(lang.get())}
+                        </span>
+                    }
+                })
+                .collect_view();
+            view! {
+                <tr data-plan-id=plan.id>
+                    <td>
+                        <A href=plan_href(plan.id) attr:data-test="plan-link">
+                            {plan.title}
+                        </A>
+                    </td>
+                    <td>{plan.facility.name}</td>
+                    <td class="when">{move || format_period(lang.get(), start, end)}</td>
+                    <td class="number">{plan.demand_count}</td>
+                    <td class="status-counts">{counts}</td>
+                    <td class="when">
+                        {move || match published {
+                            Some(at) => format_datetime(lang.get(), at),
+                            None => lang.t(Key::NotPublished).to_string(),
+                        }}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="data rotation-plans">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || lang.t(Key::PlanTitle)}</th>
+                        <th scope="col">{move || lang.t(Key::SendingFacility)}</th>
+                        <th scope="col">{move || lang.t(Key::Period)}</th>
+                        <th scope="col">{move || lang.t(Key::DemandCount)}</th>
+                        <th scope="col">{move || lang.t(Key::Assignments)}</th>
+                        <th scope="col">{move || lang.t(Key::PublishedAt)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// The next calendar quarter from today: a sensible default period.
+fn next_quarter() -> (String, String) {
+    let today = chrono::Utc::now().date_naive();
+    let quarter_start_month = (today.month0() / 3 + 1) * 3 + 1;
+    let (year, month) = if quarter_start_month > 12 {
+        (today.year() + 1, 1)
+    } else {
+        (today.year(), quarter_start_month)
+    };
+    let start = chrono::NaiveDate::from_ymd_opt(year, month, 1);
+    let end = start
+        .and_then(|start| start.checked_add_months(chrono::Months::new(3)))
+        .and_then(|after| after.pred_opt());
+    let text = |date: Option<chrono::NaiveDate>| date.map(|d| d.to_string()).unwrap_or_default();
+    (text(start), text(end))
+}
+
+/// A new plan of the person's own facility: title, period and limits, checked with the
+/// shared validators as it is typed.
+#[component]
+fn PlanCreateForm() -> impl IntoView {
+    let api = use_api();
+    let lang = use_lang();
+    let session = use_session();
+    let navigate = use_navigate();
+    let defaults = RuleSettings::default();
+    let (first, last) = next_quarter();
+    let title = RwSignal::new(String::new());
+    let start = RwSignal::new(first);
+    let end = RwSignal::new(last);
+    let max_away = RwSignal::new(defaults.max_away_percent.to_string());
+    let min_months = RwSignal::new(defaults.min_posting_months.to_string());
+    let key = StoredValue::new(new_idempotency_key());
+
+    // The body the fields describe, and what in them is not even readable.
+    let input = move || -> (RotationPlanInput, FieldMessages) {
+        let lang = lang.get();
+        let mut unreadable = FieldMessages::new();
+        let mut date = |path: &str, text: String| {
+            parse_date(&text).unwrap_or_else(|| {
+                unreadable.insert(path.into(), vec![t(lang, Key::DateRequired).into()]);
+                chrono::NaiveDate::MIN
+            })
+        };
+        let start_date = date("start_date", start.get());
+        let end_date = date("end_date", end.get());
+        let mut number = |path: &str, text: String, fallback: u8| {
+            text.trim().parse::<u8>().unwrap_or_else(|_| {
+                unreadable.insert(path.into(), vec![t(lang, Key::NotANumber).into()]);
+                fallback
+            })
+        };
+        let settings = RuleSettings {
+            max_away_percent: number(
+                "settings.max_away_percent",
+                max_away.get(),
+                defaults.max_away_percent,
+            ),
+            min_posting_months: number(
+                "settings.min_posting_months",
+                min_months.get(),
+                defaults.min_posting_months,
+            ),
+        };
+        let input = RotationPlanInput {
+            facility_id: session.me().map(|me| me.facility.id).unwrap_or_default(),
+            title: title.get().trim().to_string(),
+            start_date,
+            end_date,
+            settings,
+        };
+        (input, unreadable)
+    };
+    let messages = Memo::new(move |_| {
+        let (input, unreadable) = input();
+        let lang = lang.get();
+        let mut messages = input
+            .validate()
+            .err()
+            .map(|errors| field_messages(&errors, lang))
+            .unwrap_or_default();
+        if (input.end_date - input.start_date).num_days() > 731 {
+            messages.insert("end_date".into(), vec![t(lang, Key::PeriodTooLong).into()]);
+        }
+        messages.extend(unreadable);
+        messages
+    });
+    let form = FormState::new(messages);
+
+    let create = Action::new_local(move |input: &RotationPlanInput| {
+        let input = input.clone();
+        let key = key.get_value();
+        async move { api::rotations::create_plan(api, &input, &key).await }
+    });
+    let pending = create.pending();
+    Effect::new(move |_| {
+        if let Some(Ok(plan)) = create.value().get() {
+            navigate(&plan_href(plan.id), Default::default());
+        }
+    });
+    let failure = move || create.value().get().and_then(Result::err);
+
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if form.try_send() {
+            create.dispatch_local(input().0);
+        }
+    };
+
+    view! {
+        <form class="form plan-form" id="new-plan" on:submit=on_submit novalidate>
+            <div class="form-grid">
+                <div class="span-3">
+                    <InputField
+                        id="plan-title"
+                        label=Key::PlanTitle
+                        value=title
+                        form
+                        path="title"
+                        required=true
+                    />
+                </div>
+                <InputField
+                    id="plan-start"
+                    label=Key::FromDate
+                    value=start
+                    form
+                    path="start_date"
+                    kind="date"
+                    required=true
+                />
+                <InputField
+                    id="plan-end"
+                    label=Key::ToDate
+                    value=end
+                    form
+                    path="end_date"
+                    kind="date"
+                    required=true
+                />
+                <span></span>
+                <InputField
+                    id="plan-max-away"
+                    label=Key::MaxAwayPercent
+                    value=max_away
+                    form
+                    path="settings.max_away_percent"
+                    kind="number"
+                />
+                <InputField
+                    id="plan-min-months"
+                    label=Key::MinPostingMonths
+                    value=min_months
+                    form
+                    path="settings.min_posting_months"
+                    kind="number"
+                />
+            </div>
+            {move || failure().map(|error: ApiError| view! { <ProblemView error /> })}
+            <div class="form-actions">
+                <button
+                    type="submit"
+                    id="create-plan"
+                    class="button primary"
+                    disabled=move || pending.get()
+                >
+                    {move || if pending.get() { lang.t(Key::Saving) } else { lang.t(Key::CreatePlan) }}
+                </button>
+            </div>
+        </form>
+    }
+}

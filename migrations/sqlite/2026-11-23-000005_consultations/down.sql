@@ -1,0 +1,2 @@
+DROP TABLE consultation_cases;
+DROP TABLE consultation_sessions;

@@ -1,0 +1,1322 @@
+//! Consultations (hội chẩn / tư vấn khám, chữa bệnh từ xa): the sessions a consulting
+//! facility holds (periodic, online with a meeting link or in person at a station), the
+//! case requests a station sends about a patient, their conclusion and the outcome the
+//! station reports back; the case state machine and the API types of
+//! `/consultation-sessions` and `/consultation-cases`.
+//!
+//! A case's conclusion is one of three: `manage_locally` (the station keeps the patient:
+//! a referral avoided), `refer` (the server opens a referral draft at the station,
+//! pre-filled from the case) or `more_tests`.
+//!
+//! ## The case state machine
+//!
+//! | status | the requesting facility may | the consulting facility may | final |
+//! | --- | --- | --- | --- |
+//! | `requested` | cancel → `cancelled` | schedule → `scheduled`, conclude → `concluded` | no |
+//! | `scheduled` | cancel → `cancelled` | schedule (move) → `scheduled`, conclude → `concluded` | no |
+//! | `concluded` | outcome → `closed` | — | no |
+//! | `closed`, `cancelled` | — | — | yes |
+//!
+//! - A case may be concluded without a session: a request answered remotely, in writing.
+//! - Scheduling needs a clinical role or the planning office (which publishes the
+//!   consultation calendar); everything else needs a clinical role
+//!   ([`role_handles_consultations`]). Integration clients only read.
+//! - The patient and the clinical text are seen only by the two facilities and admins
+//!   ([`may_see_patient`]).
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use validator::{Validate, ValidationError, ValidationErrors};
+
+use crate::auth::Role;
+use crate::error::ErrorCode;
+use crate::referral::{Patient, ReferralStatus, Urgency, vn_date};
+use crate::registry::FacilityRef;
+use crate::validation;
+use crate::{Labelled, Lang};
+
+/// The most sessions one weekly series may create.
+pub const MAX_SERIES_SESSIONS: usize = 60;
+
+labelled_enum! {
+    /// How a session is held.
+    pub enum ConsultationMode {
+        Online = "online", "Trực tuyến", "Online";
+        InPerson = "in_person", "Trực tiếp", "In person";
+    }
+}
+
+labelled_enum! {
+    /// Where a session stands. A session becomes `held` when a case is concluded in it.
+    pub enum SessionStatus {
+        Scheduled = "scheduled", "Đã lên lịch", "Scheduled";
+        Held = "held", "Đã tổ chức", "Held";
+        Cancelled = "cancelled", "Đã hủy", "Cancelled";
+    }
+}
+
+impl SessionStatus {
+    /// Whether the session may still be edited, cancelled or given cases: only while it
+    /// is scheduled.
+    pub fn is_open(self) -> bool {
+        self == SessionStatus::Scheduled
+    }
+}
+
+labelled_enum! {
+    /// Where a case request stands (`closed`: the station has reported the outcome).
+    pub enum CaseStatus {
+        Requested = "requested", "Chờ xếp lịch hội chẩn", "Requested";
+        Scheduled = "scheduled", "Đã xếp lịch hội chẩn", "Scheduled";
+        Concluded = "concluded", "Đã có kết luận, chờ phản hồi", "Concluded";
+        Closed = "closed", "Đã phản hồi kết quả", "Outcome recorded";
+        Cancelled = "cancelled", "Đã hủy", "Cancelled";
+    }
+}
+
+impl CaseStatus {
+    /// Whether nothing can happen to the case any more.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, CaseStatus::Closed | CaseStatus::Cancelled)
+    }
+
+    /// Whether the case still waits for the consultants' conclusion.
+    pub fn awaits_conclusion(self) -> bool {
+        matches!(self, CaseStatus::Requested | CaseStatus::Scheduled)
+    }
+}
+
+labelled_enum! {
+    /// What the consultants concluded.
+    pub enum Conclusion {
+        ManageLocally = "manage_locally", "Điều trị tại trạm", "Manage locally";
+        Refer = "refer", "Chuyển tuyến", "Refer";
+        MoreTests = "more_tests", "Làm thêm xét nghiệm", "More tests";
+    }
+}
+
+impl Conclusion {
+    /// Whether the case counts as a referral avoided (the indicator "referrals avoided").
+    pub fn avoids_referral(self) -> bool {
+        self == Conclusion::ManageLocally
+    }
+
+    /// Whether concluding so opens a referral draft at the requesting facility.
+    pub fn opens_referral(self) -> bool {
+        self == Conclusion::Refer
+    }
+}
+
+labelled_enum! {
+    /// A step on a case, each one an endpoint `POST /consultation-cases/{id}/<action>`.
+    pub enum CaseAction {
+        Schedule = "schedule", "Xếp vào buổi hội chẩn", "Schedule";
+        Conclude = "conclude", "Kết luận hội chẩn", "Conclude";
+        RecordOutcome = "outcome", "Phản hồi kết quả điều trị", "Record the outcome";
+        Cancel = "cancel", "Hủy yêu cầu hội chẩn", "Cancel the request";
+    }
+}
+
+impl CaseAction {
+    /// The party whose facility takes this step.
+    pub fn performed_by(self) -> CaseParty {
+        match self {
+            CaseAction::Schedule | CaseAction::Conclude => CaseParty::Consultant,
+            CaseAction::RecordOutcome | CaseAction::Cancel => CaseParty::Requester,
+        }
+    }
+
+    /// The status this step leads to from `from`, or `None` when nobody may take it.
+    pub fn target(self, from: CaseStatus) -> Option<CaseStatus> {
+        use CaseAction as A;
+        use CaseStatus as S;
+        match (from, self) {
+            (S::Requested | S::Scheduled, A::Schedule) => Some(S::Scheduled),
+            (S::Requested | S::Scheduled, A::Conclude) => Some(S::Concluded),
+            (S::Requested | S::Scheduled, A::Cancel) => Some(S::Cancelled),
+            (S::Concluded, A::RecordOutcome) => Some(S::Closed),
+            _ => None,
+        }
+    }
+}
+
+labelled_enum! {
+    /// How the acting user's facility stands to a case.
+    pub enum CaseParty {
+        Requester = "requester", "Cơ sở đề nghị hội chẩn", "Requesting facility";
+        Consultant = "consultant", "Cơ sở hội chẩn", "Consulting facility";
+        Neither = "neither", "Cơ sở khác", "Another facility";
+    }
+}
+
+impl CaseParty {
+    /// The party of someone from `facility_id` on a case `requesting` → `consulting`.
+    /// A facility cannot consult itself (refused at creation), so the requester wins if
+    /// the two ever coincide.
+    pub fn of(facility_id: i64, requesting: i64, consulting: i64) -> CaseParty {
+        if facility_id == requesting {
+            CaseParty::Requester
+        } else if facility_id == consulting {
+            CaseParty::Consultant
+        } else {
+            CaseParty::Neither
+        }
+    }
+}
+
+/// Whether people with this role take part in consultations about patients: request,
+/// conclude, report outcomes. The clinical roles do, as for referrals.
+pub fn role_handles_consultations(role: Role) -> bool {
+    crate::referral::role_handles_referrals(role)
+}
+
+/// Whether people with this role put cases on the consultation calendar: the clinical
+/// roles and the planning office, which publishes the calendar.
+pub fn role_schedules_consultations(role: Role) -> bool {
+    role_handles_consultations(role) || role == Role::Planner
+}
+
+/// Who is acting on a case, as far as the state machine cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CaseSide {
+    /// How the actor's facility stands to the case.
+    pub party: CaseParty,
+    /// Whether the actor's role handles patients ([`role_handles_consultations`]).
+    pub clinical: bool,
+    /// Whether the actor's role schedules cases ([`role_schedules_consultations`]).
+    pub schedules: bool,
+}
+
+impl CaseSide {
+    /// A signed-in person with `role`, from a facility that is `party` to the case.
+    pub fn user(role: Role, party: CaseParty) -> CaseSide {
+        CaseSide {
+            party,
+            clinical: role_handles_consultations(role),
+            schedules: role_schedules_consultations(role),
+        }
+    }
+
+    /// An integration client: there is no scope to act on consultations, it only reads.
+    pub fn client(party: CaseParty) -> CaseSide {
+        CaseSide {
+            party,
+            clinical: false,
+            schedules: false,
+        }
+    }
+
+    /// Whether the actor's role may take `action` at all (wherever it stands).
+    pub fn may(self, action: CaseAction) -> bool {
+        match action {
+            CaseAction::Schedule => self.schedules,
+            CaseAction::Conclude | CaseAction::RecordOutcome | CaseAction::Cancel => self.clinical,
+        }
+    }
+}
+
+/// Why a step on a case is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseTransitionError {
+    /// The actor's role does not take this step (403).
+    NotPermitted {
+        /// Attempted action.
+        action: CaseAction,
+    },
+    /// Nobody may take this step from this status (409 `invalid_transition`).
+    NotFromStatus {
+        /// Current status.
+        status: CaseStatus,
+        /// Attempted action.
+        action: CaseAction,
+    },
+    /// The step is possible now, but only for the other facility (403).
+    WrongParty {
+        /// Attempted action.
+        action: CaseAction,
+        /// The party that may take it.
+        required: CaseParty,
+    },
+}
+
+impl CaseTransitionError {
+    /// The API error code this refusal is answered with.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            CaseTransitionError::NotPermitted { .. } | CaseTransitionError::WrongParty { .. } => {
+                ErrorCode::Forbidden
+            }
+            CaseTransitionError::NotFromStatus { .. } => ErrorCode::InvalidTransition,
+        }
+    }
+
+    /// A sentence for the problem's `detail`, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (CaseTransitionError::NotPermitted { action }, Lang::Vi) => format!(
+                "Vai trò của bạn không được “{}”",
+                action.label(lang).to_lowercase()
+            ),
+            (CaseTransitionError::NotPermitted { action }, Lang::En) => {
+                format!("Your role may not {} a consultation case", action.as_str())
+            }
+            (CaseTransitionError::NotFromStatus { status, action }, Lang::Vi) => format!(
+                "Không thể “{}” khi yêu cầu hội chẩn đang ở trạng thái “{}”",
+                action.label(lang),
+                status.label(lang)
+            ),
+            (CaseTransitionError::NotFromStatus { status, action }, Lang::En) => format!(
+                "Cannot {} a consultation case in status “{}”",
+                action.as_str(),
+                status.label(lang)
+            ),
+            (CaseTransitionError::WrongParty { action, required }, Lang::Vi) => format!(
+                "Chỉ {} mới được “{}”",
+                required.label(lang).to_lowercase(),
+                action.label(lang)
+            ),
+            (CaseTransitionError::WrongParty { action, required }, Lang::En) => format!(
+                "Only the {} may {}",
+                required.label(lang).to_lowercase(),
+                action.as_str()
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for CaseTransitionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for CaseTransitionError {}
+
+/// The status after `side` takes `action` on a case in `status`.
+///
+/// Checks, in order: the actor's role takes this step at all
+/// ([`CaseTransitionError::NotPermitted`]), the step is possible from this status for
+/// anyone ([`CaseTransitionError::NotFromStatus`]), and the actor's facility is the
+/// party that takes it ([`CaseTransitionError::WrongParty`]).
+pub fn transition(
+    status: CaseStatus,
+    action: CaseAction,
+    side: CaseSide,
+) -> Result<CaseStatus, CaseTransitionError> {
+    if !side.may(action) {
+        return Err(CaseTransitionError::NotPermitted { action });
+    }
+    let next = action
+        .target(status)
+        .ok_or(CaseTransitionError::NotFromStatus { status, action })?;
+    let required = action.performed_by();
+    if side.party == required {
+        Ok(next)
+    } else {
+        Err(CaseTransitionError::WrongParty { action, required })
+    }
+}
+
+/// The steps `side` may take on a case in `status`, in declaration order: the buttons.
+pub fn allowed_actions(status: CaseStatus, side: CaseSide) -> Vec<CaseAction> {
+    CaseAction::all()
+        .iter()
+        .copied()
+        .filter(|action| transition(status, *action, side).is_ok())
+        .collect()
+}
+
+/// Whether someone sees the patient and the clinical text of a case: anyone of the
+/// requesting or consulting facility, and admins (every such read is audited).
+pub fn may_see_patient(party: CaseParty, is_admin: bool) -> bool {
+    is_admin || matches!(party, CaseParty::Requester | CaseParty::Consultant)
+}
+
+/// The start times of a weekly series: `first`, then every seven days while the
+/// Vietnamese calendar day is on or before `until`. Vietnam keeps no daylight saving,
+/// so a week later in UTC is the same wall-clock time ("every Thursday 14:00").
+pub fn weekly_starts(first: DateTime<Utc>, until: NaiveDate) -> Vec<DateTime<Utc>> {
+    std::iter::successors(Some(first), |at| at.checked_add_signed(TimeDelta::weeks(1)))
+        .take_while(|at| vn_date(*at) <= until)
+        .take(MAX_SERIES_SESSIONS + 1)
+        .collect()
+}
+
+/// An `http(s)://` address without spaces.
+fn meeting_url_format(value: &str) -> Result<(), ValidationError> {
+    let ok = (value.starts_with("https://") || value.starts_with("http://"))
+        && value.len() > "https://".len()
+        && !value.chars().any(char::is_whitespace);
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new("meeting_url"))
+    }
+}
+
+fn distinct_staff_ids(values: &[i64]) -> Result<(), ValidationError> {
+    let mut seen = std::collections::BTreeSet::new();
+    if values.iter().all(|id| *id > 0 && seen.insert(*id)) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("duplicate"))
+    }
+}
+
+fn session_rules(input: &SessionInput) -> Result<(), ValidationError> {
+    let blank = |text: &Option<String>| text.as_deref().is_none_or(|t| t.trim().is_empty());
+    match input.mode {
+        ConsultationMode::Online if blank(&input.meeting_url) => {
+            return Err(validation::on_field(
+                ValidationError::new("meeting_url_required"),
+                "meeting_url",
+            ));
+        }
+        ConsultationMode::InPerson if input.location_facility_id.is_none() => {
+            return Err(validation::on_field(
+                ValidationError::new("location_required"),
+                "location_facility_id",
+            ));
+        }
+        _ => {}
+    }
+    if let Some(until) = input.repeat_weekly_until {
+        if until < vn_date(input.starts_at) {
+            return Err(validation::date_order_error("repeat_weekly_until"));
+        }
+        if weekly_starts(input.starts_at, until).len() > MAX_SERIES_SESSIONS {
+            let mut error = ValidationError::new("too_many_sessions");
+            error.add_param("max".into(), &MAX_SERIES_SESSIONS);
+            return Err(validation::on_field(error, "repeat_weekly_until"));
+        }
+    }
+    Ok(())
+}
+
+/// Body to create (`POST /consultation-sessions`, accepts `Idempotency-Key`) or edit
+/// (`PUT /consultation-sessions/{id}` with `If-Match`) a session.
+///
+/// Online sessions need a meeting link, sessions in person a place (a facility, e.g. a
+/// station). With `repeat_weekly_until` a create makes one session per week, at the same
+/// weekday and time, up to that day (at most [`MAX_SERIES_SESSIONS`]), linked by one
+/// `series_id`; an edit changes one session only and refuses it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[validate(schema(function = "session_rules", skip_on_field_errors = false))]
+pub struct SessionInput {
+    /// The facility that holds the session and gives the advice (a centre, a hospital).
+    #[validate(range(min = 1))]
+    pub host_facility_id: i64,
+    /// Title, e.g. "Hội chẩn Nội khoa trực tuyến hằng tuần".
+    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    pub title: String,
+    /// Specialty code (see `SPECIALTIES`), when the session is for one.
+    #[serde(default)]
+    #[validate(custom(function = "validation::specialty_code"))]
+    pub specialty: Option<String>,
+    /// Online or in person.
+    pub mode: ConsultationMode,
+    /// The meeting link (needed online).
+    #[serde(default)]
+    #[validate(length(max = 500), custom(function = "meeting_url_format"))]
+    pub meeting_url: Option<String>,
+    /// Where it takes place (needed in person), e.g. a station.
+    #[serde(default)]
+    #[validate(range(min = 1))]
+    pub location_facility_id: Option<i64>,
+    /// When it starts.
+    pub starts_at: DateTime<Utc>,
+    /// How long it lasts, in minutes (15–480).
+    #[validate(range(min = 15, max = 480))]
+    pub duration_minutes: i32,
+    /// Staff ids of the participants (consultants, and station staff joining), up to 50.
+    #[serde(default)]
+    #[validate(length(max = 50), custom(function = "distinct_staff_ids"))]
+    pub participants: Vec<i64>,
+    /// Agenda or practical notes.
+    #[serde(default)]
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+    /// Create one session per week up to this day (Vietnam date), creating only.
+    #[serde(default)]
+    pub repeat_weekly_until: Option<NaiveDate>,
+}
+
+impl SessionInput {
+    /// The start times this input creates: one, or the weekly series.
+    pub fn starts(&self) -> Vec<DateTime<Utc>> {
+        match self.repeat_weekly_until {
+            Some(until) => weekly_starts(self.starts_at, until),
+            None => vec![self.starts_at],
+        }
+    }
+
+    /// Checks an edit: everything of `validate`, and no series (an edit changes one
+    /// session).
+    pub fn validate_edit(&self) -> Result<(), ValidationErrors> {
+        let mut errors = match self.validate() {
+            Ok(()) => ValidationErrors::new(),
+            Err(errors) => errors,
+        };
+        if self.repeat_weekly_until.is_some() {
+            errors.add(
+                "repeat_weekly_until",
+                ValidationError::new("series_on_create_only"),
+            );
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A participant of a session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Participant {
+    /// Staff id.
+    pub staff_id: i64,
+    /// Full name.
+    pub full_name: String,
+    /// Title, e.g. "BSCKII".
+    pub title: Option<String>,
+    /// Their facility.
+    pub facility_id: i64,
+}
+
+/// One session as `GET /consultation-sessions/{id}` returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsultationSession {
+    /// Id.
+    pub id: i64,
+    /// The weekly series it belongs to, if any.
+    pub series_id: Option<String>,
+    /// The facility holding it.
+    pub host_facility: FacilityRef,
+    /// Title.
+    pub title: String,
+    /// Specialty code.
+    pub specialty: Option<String>,
+    /// Online or in person.
+    pub mode: ConsultationMode,
+    /// Meeting link.
+    pub meeting_url: Option<String>,
+    /// Where it takes place, in person.
+    pub location_facility: Option<FacilityRef>,
+    /// Starts at.
+    pub starts_at: DateTime<Utc>,
+    /// Ends at (start + duration).
+    pub ends_at: DateTime<Utc>,
+    /// Duration in minutes.
+    pub duration_minutes: i32,
+    /// Participants.
+    pub participants: Vec<Participant>,
+    /// Notes.
+    pub note: Option<String>,
+    /// Status.
+    pub status: SessionStatus,
+    /// Why it was cancelled.
+    pub status_reason: Option<String>,
+    /// Cases scheduled in it (not cancelled).
+    pub case_count: i64,
+    /// Whether the reader may edit or cancel it.
+    pub editable: bool,
+    /// Who created it.
+    pub created_by: String,
+    /// Created at.
+    pub created_at: DateTime<Utc>,
+    /// Last changed at.
+    pub updated_at: DateTime<Utc>,
+    /// Version for `If-Match`.
+    pub version: i64,
+}
+
+/// The answer to creating sessions: one, or every session of a weekly series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionsCreated {
+    /// The series id, when `repeat_weekly_until` made a series.
+    pub series_id: Option<String>,
+    /// The sessions, in time order.
+    pub sessions: Vec<ConsultationSession>,
+}
+
+/// Filters of `GET /consultation-sessions`, ordered by start time. Without
+/// `facility_id`: sessions held by or at the facilities the reader sees, and those of
+/// the facilities that support the reader's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct SessionQuery {
+    /// Held by or at this facility.
+    pub facility_id: Option<i64>,
+    /// Starting on or after this day (Vietnam date).
+    pub from: Option<NaiveDate>,
+    /// Starting on or before this day (Vietnam date).
+    pub to: Option<NaiveDate>,
+    /// Status.
+    pub status: Option<SessionStatus>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Body of `POST /consultation-sessions/{id}/cancel` and `/consultation-cases/{id}/cancel`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsultationCancelInput {
+    /// Why.
+    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    pub reason: String,
+}
+
+/// Body of `POST /consultation-cases`: a station asks another facility (usually the
+/// centre supporting it) for advice about a patient. The requesting facility is the
+/// user's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseInput {
+    /// The facility asked for advice.
+    #[validate(range(min = 1))]
+    pub consulting_facility_id: i64,
+    /// The patient (as on a referral slip).
+    #[validate(nested)]
+    pub patient: Patient,
+    /// Case summary: history, signs, results, treatment so far.
+    #[validate(length(max = 4000), custom(function = "validation::not_blank"))]
+    pub summary: String,
+    /// What the station asks the consultants.
+    #[validate(length(max = 2000), custom(function = "validation::not_blank"))]
+    pub question: String,
+    /// Specialty code needed.
+    #[serde(default)]
+    #[validate(custom(function = "validation::specialty_code"))]
+    pub specialty: Option<String>,
+    /// How soon advice is needed.
+    pub urgency: Urgency,
+}
+
+impl CaseInput {
+    /// Checks a request from `requesting_facility_id`: the derives, and a consulting
+    /// facility other than the requesting one.
+    pub fn validate_from(&self, requesting_facility_id: i64) -> Result<(), ValidationErrors> {
+        let mut errors = match self.validate() {
+            Ok(()) => ValidationErrors::new(),
+            Err(errors) => errors,
+        };
+        if self.consulting_facility_id == requesting_facility_id {
+            errors.add(
+                "consulting_facility_id",
+                ValidationError::new("same_facility_consult"),
+            );
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Body of `POST /consultation-cases/{id}/schedule`: the session of the consulting
+/// facility the case is discussed in (moving it when already scheduled).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScheduleInput {
+    /// Session id.
+    #[validate(range(min = 1))]
+    pub session_id: i64,
+}
+
+fn conclusion_rules(input: &ConclusionInput) -> Result<(), ValidationError> {
+    if input.refer_to_facility_id.is_some() && input.conclusion != Conclusion::Refer {
+        return Err(validation::on_field(
+            ValidationError::new("refer_to_only_with_refer"),
+            "refer_to_facility_id",
+        ));
+    }
+    Ok(())
+}
+
+/// Body of `POST /consultation-cases/{id}/conclude`. With `refer` the server creates a
+/// referral draft at the requesting facility, pre-filled from the case (patient, case
+/// summary, the advice as treatment direction), to the consulting facility or
+/// `refer_to_facility_id`; the station completes and sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[validate(schema(function = "conclusion_rules", skip_on_field_errors = false))]
+pub struct ConclusionInput {
+    /// The conclusion.
+    pub conclusion: Conclusion,
+    /// The consultants' advice: diagnosis, treatment, what to test, where and why to refer.
+    #[validate(length(max = 4000), custom(function = "validation::not_blank"))]
+    pub note: String,
+    /// With `refer`: another destination than the consulting facility.
+    #[serde(default)]
+    #[validate(range(min = 1))]
+    pub refer_to_facility_id: Option<i64>,
+}
+
+/// Body of `POST /consultation-cases/{id}/outcome`: what happened to the patient, for
+/// the consultants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutcomeInput {
+    /// The outcome, e.g. test results and the patient's condition after the advice.
+    #[validate(length(max = 4000), custom(function = "validation::not_blank"))]
+    pub outcome: String,
+}
+
+/// The session a case is scheduled in, as shown on the case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionRef {
+    /// Session id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Starts at.
+    pub starts_at: DateTime<Utc>,
+    /// Online or in person.
+    pub mode: ConsultationMode,
+    /// Meeting link.
+    pub meeting_url: Option<String>,
+    /// Status.
+    pub status: SessionStatus,
+}
+
+/// The referral a `refer` conclusion opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseReferral {
+    /// Referral id.
+    pub id: i64,
+    /// Slip number.
+    pub slip_number: String,
+    /// Its status (a draft until the station sends it).
+    pub status: ReferralStatus,
+}
+
+/// One case as `GET /consultation-cases/{id}` (and every step) returns it.
+///
+/// The patient and the clinical text (`summary`, `question`, `conclusion_note`,
+/// `outcome`) are present only for the two facilities and admins
+/// ([`may_see_patient`]); every such read is audited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsultationCase {
+    /// Id.
+    pub id: i64,
+    /// Status.
+    pub status: CaseStatus,
+    /// The facility asking.
+    pub requesting_facility: FacilityRef,
+    /// The facility asked.
+    pub consulting_facility: FacilityRef,
+    /// The session it is scheduled in.
+    pub session: Option<SessionRef>,
+    /// The patient; absent when the reader may not see it.
+    pub patient: Option<Patient>,
+    /// The patient's initials, for everyone who may see the case.
+    pub patient_initials: String,
+    /// Case summary; with the patient only.
+    pub summary: Option<String>,
+    /// The question; with the patient only.
+    pub question: Option<String>,
+    /// Specialty code.
+    pub specialty: Option<String>,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// The conclusion, once concluded.
+    pub conclusion: Option<Conclusion>,
+    /// The consultants' advice; with the patient only.
+    pub conclusion_note: Option<String>,
+    /// Who concluded.
+    pub concluded_by: Option<String>,
+    /// When.
+    pub concluded_at: Option<DateTime<Utc>>,
+    /// Concluded `manage_locally`: a referral avoided.
+    pub referral_avoided: bool,
+    /// The referral draft a `refer` conclusion opened.
+    pub referral: Option<CaseReferral>,
+    /// The outcome the station reported; with the patient only.
+    pub outcome: Option<String>,
+    /// When it was reported.
+    pub outcome_at: Option<DateTime<Utc>>,
+    /// Why it was cancelled.
+    pub status_reason: Option<String>,
+    /// Who created it.
+    pub created_by: String,
+    /// Created at.
+    pub created_at: DateTime<Utc>,
+    /// Last changed at.
+    pub updated_at: DateTime<Utc>,
+    /// Steps the reader may take now ([`allowed_actions`]): the buttons.
+    pub allowed_actions: Vec<CaseAction>,
+    /// Version for `If-Match`.
+    pub version: i64,
+}
+
+/// One row of `GET /consultation-cases`: no patient name unless the reader may see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseSummary {
+    /// Id.
+    pub id: i64,
+    /// Status.
+    pub status: CaseStatus,
+    /// The facility asking.
+    pub requesting_facility: FacilityRef,
+    /// The facility asked.
+    pub consulting_facility: FacilityRef,
+    /// Session id, when scheduled.
+    pub session_id: Option<i64>,
+    /// Session start, when scheduled.
+    pub session_starts_at: Option<DateTime<Utc>>,
+    /// Patient's full name; absent when the reader may not see the patient.
+    pub patient_name: Option<String>,
+    /// Patient's initials.
+    pub patient_initials: String,
+    /// Specialty code.
+    pub specialty: Option<String>,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// The conclusion, once concluded.
+    pub conclusion: Option<Conclusion>,
+    /// The referral a `refer` conclusion opened.
+    pub referral_id: Option<i64>,
+    /// Created at.
+    pub created_at: DateTime<Utc>,
+}
+
+labelled_enum! {
+    /// A facility's view of its cases in lists.
+    pub enum CaseBox {
+        Inbox = "inbox", "Yêu cầu hội chẩn gửi đến", "Asked of us";
+        Outbox = "outbox", "Yêu cầu hội chẩn đã gửi", "Asked by us";
+    }
+}
+
+/// Filters of `GET /consultation-cases`, within the reader's scope, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct CaseQuery {
+    /// `inbox`: asked of the reader's facility; `outbox`: asked by it.
+    #[serde(default, rename = "box")]
+    pub mailbox: Option<CaseBox>,
+    /// Status.
+    pub status: Option<CaseStatus>,
+    /// Conclusion.
+    pub conclusion: Option<Conclusion>,
+    /// Scheduled in this session.
+    pub session_id: Option<i64>,
+    /// Requesting or consulting facility.
+    pub facility_id: Option<i64>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::referral::Sex;
+    use crate::validation::field_messages;
+    use CaseAction as A;
+    use CaseStatus as S;
+
+    /// Every permitted step, written out by hand from the issue: (from, action, the
+    /// party that takes it, to). Anything not listed is refused.
+    const PERMITTED: &[(S, A, CaseParty, S)] = &[
+        (
+            S::Requested,
+            A::Schedule,
+            CaseParty::Consultant,
+            S::Scheduled,
+        ),
+        (
+            S::Requested,
+            A::Conclude,
+            CaseParty::Consultant,
+            S::Concluded,
+        ),
+        (S::Requested, A::Cancel, CaseParty::Requester, S::Cancelled),
+        (
+            S::Scheduled,
+            A::Schedule,
+            CaseParty::Consultant,
+            S::Scheduled,
+        ),
+        (
+            S::Scheduled,
+            A::Conclude,
+            CaseParty::Consultant,
+            S::Concluded,
+        ),
+        (S::Scheduled, A::Cancel, CaseParty::Requester, S::Cancelled),
+        (
+            S::Concluded,
+            A::RecordOutcome,
+            CaseParty::Requester,
+            S::Closed,
+        ),
+    ];
+
+    /// Roles that handle patients, written out by hand.
+    const CLINICAL: &[Role] = &[
+        Role::StationHead,
+        Role::Clinician,
+        Role::DepartmentHead,
+        Role::Director,
+    ];
+
+    /// Whether someone with this role (or a client, `None`) takes `action` at all.
+    fn role_takes(role: Option<Role>, action: A) -> bool {
+        match role {
+            None => false,
+            Some(role) if action == A::Schedule => {
+                CLINICAL.contains(&role) || role == Role::Planner
+            }
+            Some(role) => CLINICAL.contains(&role),
+        }
+    }
+
+    fn actors(party: CaseParty) -> Vec<(String, CaseSide, Option<Role>)> {
+        let mut out: Vec<_> = Role::all()
+            .iter()
+            .map(|role| (role.to_string(), CaseSide::user(*role, party), Some(*role)))
+            .collect();
+        out.push(("client".into(), CaseSide::client(party), None));
+        out
+    }
+
+    fn expected(
+        status: S,
+        action: A,
+        party: CaseParty,
+        role: Option<Role>,
+    ) -> Result<S, CaseTransitionError> {
+        if !role_takes(role, action) {
+            return Err(CaseTransitionError::NotPermitted { action });
+        }
+        let rows: Vec<_> = PERMITTED
+            .iter()
+            .filter(|(from, act, _, _)| *from == status && *act == action)
+            .collect();
+        match rows.as_slice() {
+            [] => Err(CaseTransitionError::NotFromStatus { status, action }),
+            [(_, _, by, to)] if *by == party => Ok(*to),
+            [(_, _, by, _)] => Err(CaseTransitionError::WrongParty {
+                action,
+                required: *by,
+            }),
+            _ => panic!("the table lists ({status}, {action}) twice"),
+        }
+    }
+
+    #[test]
+    fn every_status_action_actor_and_party_matches_the_table() {
+        let mut checked = 0;
+        let mut permitted = 0;
+        for status in S::all() {
+            for action in A::all() {
+                for party in CaseParty::all() {
+                    for (who, side, role) in actors(*party) {
+                        let want = expected(*status, *action, *party, role);
+                        let got = transition(*status, *action, side);
+                        assert_eq!(got, want, "{status} {action} by {who} ({party})");
+                        checked += 1;
+                        permitted += usize::from(got.is_ok());
+                    }
+                }
+            }
+        }
+        // 5 statuses × 4 actions × 3 parties × (8 roles + a client).
+        assert_eq!(checked, 5 * 4 * 3 * 9);
+        // Scheduling rows for the 4 clinical roles and the planner; the others for the
+        // 4 clinical roles.
+        let scheduling = PERMITTED.iter().filter(|row| row.1 == A::Schedule).count();
+        assert_eq!(
+            permitted,
+            scheduling * 5 + (PERMITTED.len() - scheduling) * 4
+        );
+    }
+
+    #[test]
+    fn allowed_actions_are_exactly_the_permitted_rows() {
+        for status in S::all() {
+            for party in CaseParty::all() {
+                for (who, side, role) in actors(*party) {
+                    let want: Vec<A> = A::all()
+                        .iter()
+                        .copied()
+                        .filter(|action| {
+                            role_takes(role, *action)
+                                && PERMITTED
+                                    .iter()
+                                    .any(|(f, a, by, _)| f == status && a == action && by == party)
+                        })
+                        .collect();
+                    assert_eq!(
+                        allowed_actions(*status, side),
+                        want,
+                        "{status} for {who} ({party})"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn buttons_for_the_main_path() {
+        let station = CaseSide::user(Role::StationHead, CaseParty::Requester);
+        let doctor = CaseSide::user(Role::Clinician, CaseParty::Consultant);
+        let planner = CaseSide::user(Role::Planner, CaseParty::Consultant);
+        assert_eq!(allowed_actions(S::Requested, station), vec![A::Cancel]);
+        assert_eq!(
+            allowed_actions(S::Requested, doctor),
+            vec![A::Schedule, A::Conclude]
+        );
+        assert_eq!(allowed_actions(S::Requested, planner), vec![A::Schedule]);
+        assert_eq!(allowed_actions(S::Scheduled, station), vec![A::Cancel]);
+        assert_eq!(
+            allowed_actions(S::Scheduled, doctor),
+            vec![A::Schedule, A::Conclude]
+        );
+        assert_eq!(
+            allowed_actions(S::Concluded, station),
+            vec![A::RecordOutcome]
+        );
+        assert_eq!(allowed_actions(S::Concluded, doctor), vec![]);
+        for status in [S::Closed, S::Cancelled] {
+            assert!(status.is_terminal());
+            assert_eq!(allowed_actions(status, station), vec![]);
+            assert_eq!(allowed_actions(status, doctor), vec![]);
+        }
+        let department = CaseSide::user(Role::HealthDepartment, CaseParty::Neither);
+        assert_eq!(
+            transition(S::Requested, A::Conclude, department),
+            Err(CaseTransitionError::NotPermitted {
+                action: A::Conclude
+            })
+        );
+        assert_eq!(
+            transition(S::Requested, A::Conclude, planner),
+            Err(CaseTransitionError::NotPermitted {
+                action: A::Conclude
+            })
+        );
+    }
+
+    #[test]
+    fn refusals_map_to_error_codes_and_read_well() {
+        let station = CaseSide::user(Role::StationHead, CaseParty::Requester);
+        let wrong = transition(S::Requested, A::Conclude, station)
+            .err()
+            .unwrap_or(CaseTransitionError::NotPermitted { action: A::Cancel });
+        assert_eq!(
+            wrong,
+            CaseTransitionError::WrongParty {
+                action: A::Conclude,
+                required: CaseParty::Consultant
+            }
+        );
+        assert_eq!(wrong.code(), ErrorCode::Forbidden);
+        assert_eq!(
+            wrong.message(Lang::Vi),
+            "Chỉ cơ sở hội chẩn mới được “Kết luận hội chẩn”"
+        );
+        assert_eq!(
+            wrong.message(Lang::En),
+            "Only the consulting facility may conclude"
+        );
+        let late = transition(S::Closed, A::Cancel, station)
+            .err()
+            .unwrap_or(CaseTransitionError::NotPermitted { action: A::Cancel });
+        assert_eq!(late.code(), ErrorCode::InvalidTransition);
+        assert_eq!(
+            late.message(Lang::Vi),
+            "Không thể “Hủy yêu cầu hội chẩn” khi yêu cầu hội chẩn đang ở trạng thái “Đã phản hồi kết quả”"
+        );
+        assert_eq!(
+            late.to_string(),
+            "Cannot cancel a consultation case in status “Outcome recorded”"
+        );
+        let refused = CaseTransitionError::NotPermitted {
+            action: A::Conclude,
+        };
+        assert_eq!(refused.code(), ErrorCode::Forbidden);
+        assert_eq!(
+            refused.message(Lang::Vi),
+            "Vai trò của bạn không được “kết luận hội chẩn”"
+        );
+    }
+
+    #[test]
+    fn parties_visibility_and_status_groups() {
+        assert_eq!(CaseParty::of(1, 1, 2), CaseParty::Requester);
+        assert_eq!(CaseParty::of(2, 1, 2), CaseParty::Consultant);
+        assert_eq!(CaseParty::of(3, 1, 2), CaseParty::Neither);
+        assert_eq!(CaseParty::of(1, 1, 1), CaseParty::Requester);
+        assert!(may_see_patient(CaseParty::Requester, false));
+        assert!(may_see_patient(CaseParty::Consultant, false));
+        assert!(!may_see_patient(CaseParty::Neither, false));
+        assert!(may_see_patient(CaseParty::Neither, true));
+        let waiting: Vec<S> = S::all()
+            .iter()
+            .copied()
+            .filter(|s| s.awaits_conclusion())
+            .collect();
+        assert_eq!(waiting, vec![S::Requested, S::Scheduled]);
+        assert!(SessionStatus::Scheduled.is_open());
+        assert!(!SessionStatus::Held.is_open());
+        assert!(!SessionStatus::Cancelled.is_open());
+        assert!(Conclusion::ManageLocally.avoids_referral());
+        assert!(!Conclusion::Refer.avoids_referral());
+        assert!(Conclusion::Refer.opens_referral());
+        assert!(!Conclusion::MoreTests.opens_referral());
+        assert_eq!(
+            Conclusion::ManageLocally.label(Lang::Vi),
+            "Điều trị tại trạm"
+        );
+        assert_eq!(Conclusion::Refer.label(Lang::Vi), "Chuyển tuyến");
+        assert_eq!(Conclusion::MoreTests.label(Lang::Vi), "Làm thêm xét nghiệm");
+        assert_eq!(ConsultationMode::Online.label(Lang::Vi), "Trực tuyến");
+        assert_eq!(ConsultationMode::InPerson.label(Lang::Vi), "Trực tiếp");
+        assert_eq!("outcome".parse::<A>().ok(), Some(A::RecordOutcome));
+        assert_eq!(
+            serde_json::to_string(&ConsultationMode::InPerson).unwrap_or_default(),
+            "\"in_person\""
+        );
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap_or_default()
+    }
+
+    fn d(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_weekly_series_keeps_weekday_and_wall_clock_time() {
+        use chrono::Datelike;
+        // Thursday 8 January 2026, 14:00 in Vietnam.
+        let first = utc("2026-01-08T07:00:00Z");
+        let starts = weekly_starts(first, d(2026, 3, 31));
+        assert_eq!(starts.len(), 12);
+        assert!(
+            starts
+                .iter()
+                .all(|at| vn_date(*at).weekday() == chrono::Weekday::Thu)
+        );
+        assert!(
+            starts
+                .iter()
+                .all(|at| at.format("%H:%M").to_string() == "07:00")
+        );
+        assert_eq!(vn_date(starts[11]), d(2026, 3, 26));
+        // The last day counts in Vietnam: 14:00 on the 26th is still the 26th.
+        assert_eq!(weekly_starts(first, d(2026, 3, 26)).len(), 12);
+        assert_eq!(weekly_starts(first, d(2026, 3, 25)).len(), 11);
+        // 23:30 on a Thursday in Vietnam is 16:30 UTC: still Thursday, still weekly.
+        let late = utc("2026-01-08T16:30:00Z");
+        assert_eq!(vn_date(late).weekday(), chrono::Weekday::Thu);
+        assert_eq!(weekly_starts(late, d(2026, 1, 15)).len(), 2);
+        // Until before the start: nothing.
+        assert!(weekly_starts(first, d(2026, 1, 7)).is_empty());
+        // Never more than the cap + 1 (the +1 lets validation see the overflow).
+        assert_eq!(
+            weekly_starts(first, d(2030, 1, 1)).len(),
+            MAX_SERIES_SESSIONS + 1
+        );
+    }
+
+    fn session() -> SessionInput {
+        SessionInput {
+            host_facility_id: 1,
+            title: "Hội chẩn Nội khoa trực tuyến".into(),
+            specialty: Some("noi_khoa".into()),
+            mode: ConsultationMode::Online,
+            meeting_url: Some("https://meet.example.vn/ttyt-thuanan".into()),
+            location_facility_id: None,
+            starts_at: utc("2026-01-08T07:00:00Z"),
+            duration_minutes: 90,
+            participants: vec![3, 9],
+            note: None,
+            repeat_weekly_until: Some(d(2026, 3, 31)),
+        }
+    }
+
+    fn messages(
+        result: Result<(), ValidationErrors>,
+    ) -> std::collections::BTreeMap<String, Vec<String>> {
+        field_messages(&result.err().unwrap_or_default(), Lang::Vi)
+    }
+
+    #[test]
+    fn sessions_validate_mode_link_place_and_series() {
+        let good = session();
+        assert!(good.validate().is_ok(), "{:?}", messages(good.validate()));
+        assert_eq!(good.starts().len(), 12);
+        let found = messages(good.validate_edit());
+        assert_eq!(
+            found["repeat_weekly_until"],
+            vec!["Chỉ tạo chuỗi buổi hằng tuần khi tạo mới"]
+        );
+        let single = SessionInput {
+            repeat_weekly_until: None,
+            ..session()
+        };
+        assert!(single.validate_edit().is_ok());
+        assert_eq!(single.starts(), vec![single.starts_at]);
+
+        let no_link = SessionInput {
+            meeting_url: None,
+            ..session()
+        };
+        assert_eq!(
+            messages(no_link.validate())["meeting_url"],
+            vec!["Buổi hội chẩn trực tuyến cần đường dẫn phòng họp"]
+        );
+        let bad_link = SessionInput {
+            meeting_url: Some("meet example".into()),
+            ..session()
+        };
+        assert!(messages(bad_link.validate()).contains_key("meeting_url"));
+        let nowhere = SessionInput {
+            mode: ConsultationMode::InPerson,
+            meeting_url: None,
+            ..session()
+        };
+        assert_eq!(
+            messages(nowhere.validate())["location_facility_id"],
+            vec!["Buổi hội chẩn trực tiếp cần nơi tổ chức"]
+        );
+        let somewhere = SessionInput {
+            location_facility_id: Some(4),
+            ..nowhere
+        };
+        assert!(somewhere.validate().is_ok());
+
+        let backwards = SessionInput {
+            repeat_weekly_until: Some(d(2026, 1, 1)),
+            ..session()
+        };
+        assert!(messages(backwards.validate()).contains_key("repeat_weekly_until"));
+        let endless = SessionInput {
+            repeat_weekly_until: Some(d(2028, 1, 1)),
+            ..session()
+        };
+        assert_eq!(
+            messages(endless.validate())["repeat_weekly_until"],
+            vec!["Một chuỗi tối đa 60 buổi"]
+        );
+        let odd = SessionInput {
+            title: " ".into(),
+            duration_minutes: 5,
+            participants: vec![3, 3],
+            specialty: Some("Nội".into()),
+            ..session()
+        };
+        let found = messages(odd.validate());
+        for key in ["title", "duration_minutes", "participants", "specialty"] {
+            assert!(found.contains_key(key), "{key}: {found:?}");
+        }
+    }
+
+    fn case() -> CaseInput {
+        CaseInput {
+            consulting_facility_id: 2,
+            patient: Patient {
+                full_name: "Nguyễn Văn Ba".into(),
+                birth_date: Some(d(1960, 5, 1)),
+                birth_year: None,
+                sex: Sex::Male,
+                citizen_id: Some("074060001234".into()),
+                insurance_number: Some("HT3747421234567".into()),
+                insurance_expiry: None,
+                address: Some("Khu phố 1, phường An Phú".into()),
+                ethnicity: None,
+                nationality: "Việt Nam".into(),
+                occupation: None,
+                workplace: None,
+                contact_phone: None,
+            },
+            summary: "Tăng huyết áp 10 năm, HA 170/100 dù dùng 2 thuốc".into(),
+            question: "Có cần chuyển tuyến hay điều chỉnh thuốc tại trạm?".into(),
+            specialty: Some("tim_mach".into()),
+            urgency: Urgency::Routine,
+        }
+    }
+
+    #[test]
+    fn case_requests_and_conclusions_validate() {
+        assert!(case().validate_from(1).is_ok());
+        let found = messages(case().validate_from(2));
+        assert_eq!(
+            found["consulting_facility_id"],
+            vec!["Cơ sở hội chẩn phải khác cơ sở đề nghị"]
+        );
+        let mut bad = case();
+        bad.summary = "  ".into();
+        bad.patient.citizen_id = Some("12".into());
+        let found = messages(bad.validate_from(1));
+        assert!(found.contains_key("summary"), "{found:?}");
+        assert!(found.contains_key("patient.citizen_id"), "{found:?}");
+
+        let refer = ConclusionInput {
+            conclusion: Conclusion::Refer,
+            note: "Chuyển khám tim mạch".into(),
+            refer_to_facility_id: Some(5),
+        };
+        assert!(refer.validate().is_ok());
+        let stray = ConclusionInput {
+            conclusion: Conclusion::MoreTests,
+            ..refer.clone()
+        };
+        assert_eq!(
+            messages(stray.validate())["refer_to_facility_id"],
+            vec!["Chỉ chọn nơi chuyển khi kết luận chuyển tuyến"]
+        );
+        let blank = ConclusionInput {
+            note: " ".into(),
+            ..refer
+        };
+        assert!(messages(blank.validate()).contains_key("note"));
+        assert!(
+            OutcomeInput {
+                outcome: String::new()
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(ScheduleInput { session_id: 0 }.validate().is_err());
+        assert!(
+            ConsultationCancelInput {
+                reason: "Người bệnh đã chuyển đi nơi khác".into()
+            }
+            .validate()
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn query_uses_box_on_the_wire() {
+        let query: CaseQuery =
+            serde_json::from_value(serde_json::json!({"box": "outbox", "status": "concluded"}))
+                .unwrap_or_default();
+        assert_eq!(query.mailbox, Some(CaseBox::Outbox));
+        assert_eq!(query.status, Some(CaseStatus::Concluded));
+        assert_eq!(
+            serde_json::to_value(&query).unwrap_or_default()["box"],
+            "outbox"
+        );
+    }
+}

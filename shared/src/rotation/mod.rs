@@ -1,0 +1,29 @@
+//! Rotation of staff to the stations (Decision 1816/QĐ-BYT): demands, assignments, the
+//! rules every assignment must keep, and the optimisation engine behind the generator.
+//!
+//! - [`calendar`]: the days of an assignment ([`Span`], [`Weekdays`]).
+//! - [`rules`]: the hard rules as pure functions ([`check`], [`personal_breaches`]).
+//! - [`state`]: the assignment's statuses and who may move it.
+//! - [`types`]: the request and response bodies.
+//! - `solver` and `bench` (feature `solver`): the search behind the generator and the
+//!   adapter for the benchmark format.
+
+#[cfg(feature = "solver")]
+pub mod bench;
+pub mod calendar;
+pub mod rules;
+#[cfg(feature = "solver")]
+pub mod solver;
+pub mod state;
+pub mod types;
+
+pub use calendar::{Span, Weekdays, monday_of, months_of};
+pub use rules::{
+    Booking, Breach, DepartmentFacts, LeavePeriod, Need, Proposal, Roster, RotationRule,
+    RuleSettings, StaffFacts, check, personal_breaches,
+};
+pub use state::{
+    AssignmentAction, AssignmentError, AssignmentSide, AssignmentStatus, allowed_actions,
+    transition,
+};
+pub use types::*;
