@@ -272,7 +272,6 @@ pub enum Key {
     CreateSessions,
     CannotPlanSessions,
     CancelSession,
-    ConsultationCases,
     CaseNumber,
     ConsultingFacility,
     RequestingFacility,
@@ -296,7 +295,6 @@ pub enum Key {
     OutcomeReport,
     OutcomeReportHint,
     PatientHiddenCase,
-    SessionOf,
     // Rotations
     RotationsSubtitle,
     RotationPlans,
@@ -793,7 +791,6 @@ impl Key {
                 "Only the planning office, the director or a department head of the hosting facility schedules sessions.",
             ),
             CancelSession => ("Hủy buổi hội chẩn", "Cancel the session"),
-            ConsultationCases => ("Yêu cầu hội chẩn", "Case requests"),
             CaseNumber => ("Yêu cầu hội chẩn số", "Case request no."),
             ConsultingFacility => ("Cơ sở hội chẩn", "Consulting facility"),
             RequestingFacility => ("Cơ sở đề nghị", "Requesting facility"),
@@ -841,7 +838,6 @@ impl Key {
                 "Thông tin người bệnh chỉ hiển thị cho cơ sở đề nghị và cơ sở hội chẩn",
                 "Patient details are shown only to the requesting and the consulting facility",
             ),
-            SessionOf => ("Buổi", "Session"),
             RotationsSubtitle => (
                 "Lịch cử cán bộ luân phiên về hỗ trợ các trạm y tế theo Quyết định 1816/QĐ-BYT",
                 "Staff rotations to the health stations (Decision 1816/QĐ-BYT)",

@@ -103,20 +103,24 @@ const DEMANDS: &[DemandSeed] = &[
     ),
 ];
 
-/// The quarters: (title, first day, last day, generated and published).
-const QUARTERS: &[(&str, (i32, u32, u32), (i32, u32, u32), bool)] = &[
-    (
-        "Lịch luân phiên hỗ trợ trạm y tế quý I/2026",
-        (2026, 1, 1),
-        (2026, 3, 31),
-        true,
-    ),
-    (
-        "Lịch luân phiên hỗ trợ trạm y tế quý II/2026",
-        (2026, 4, 1),
-        (2026, 6, 30),
-        false,
-    ),
+/// A quarter of 2026: title, first and last month, whether it is generated and published.
+struct Quarter {
+    title: &'static str,
+    months: (u32, u32),
+    published: bool,
+}
+
+const QUARTERS: &[Quarter] = &[
+    Quarter {
+        title: "Lịch luân phiên hỗ trợ trạm y tế quý I/2026",
+        months: (1, 3),
+        published: true,
+    },
+    Quarter {
+        title: "Lịch luân phiên hỗ trợ trạm y tế quý II/2026",
+        months: (4, 6),
+        published: false,
+    },
 ];
 
 /// Loads the demo rotation; returns the number of assignments made.
@@ -133,15 +137,16 @@ pub fn load(
         repo::replace_preferences(conn, *person, &[*station])?;
     }
     let mut made = 0;
-    for (title, start, end, generate) in QUARTERS {
-        let (start, end) = (date(start.0, start.1, start.2), date(end.0, end.1, end.2));
+    for quarter in QUARTERS {
+        let start = date(2026, quarter.months.0, 1);
+        let end = date(2026, quarter.months.1 + 1, 1) - chrono::Duration::days(1);
         let plan_id = repo::insert_plan(
             conn,
             centre,
             "kehoach",
             at,
             &PlanChanges {
-                title: (*title).into(),
+                title: quarter.title.into(),
                 start_date: start,
                 end_date: end,
                 settings: serde_json::to_string(&RuleSettings::default())
@@ -174,7 +179,7 @@ pub fn load(
                 },
             )?;
         }
-        if *generate {
+        if quarter.published {
             let heads: BTreeMap<i64, String> = facilities
                 .iter()
                 .filter_map(|(code, id)| {

@@ -19,7 +19,9 @@ use shared::rotation::{
 };
 use shared::{Labelled, Lang};
 
-use super::repo::{self, AssignmentFilter, AssignmentRow, DemandRow, GenerationRow, NewAssignment, PlanRow};
+use super::repo::{
+    self, AssignmentFilter, AssignmentRow, DemandRow, GenerationRow, NewAssignment, PlanRow,
+};
 use super::service::{self, roster_of};
 use crate::app::AppState;
 use crate::audit::{self, Entry};
@@ -101,7 +103,9 @@ pub async fn start(
     input: GenerateInput,
 ) -> Result<Generation, ApiError> {
     if state.generations.plan_busy(plan_id) {
-        return Err(ApiError::conflict("Lịch này đang được xếp, hãy đợi hoặc dừng lượt đang chạy"));
+        return Err(ApiError::conflict(
+            "Lịch này đang được xếp, hãy đợi hoặc dừng lượt đang chạy",
+        ));
     }
     let seed = input.seed.unwrap_or(1);
     let label = by.label();
@@ -112,7 +116,12 @@ pub async fn start(
             write_tx(conn, |conn| {
                 let plan = repo::find_plan(conn, plan_id)?
                     .ok_or_else(|| ApiError::not_found("Không tìm thấy lịch luân phiên"))?;
-                authorize(&starter, Action::PlanRotations { facility_id: plan.facility_id })?;
+                authorize(
+                    &starter,
+                    Action::PlanRotations {
+                        facility_id: plan.facility_id,
+                    },
+                )?;
                 let id = repo::insert_generation(
                     conn,
                     plan_id,
@@ -138,19 +147,23 @@ pub async fn start(
         .spawn(move || {
             let outcome = run(&db, &by, &row, &running);
             let (status, result, error) = match outcome {
-                Ok(Some(result)) => (GenerationStatus::Done, serde_json::to_string(&result).ok(), None),
+                Ok(Some(result)) => (
+                    GenerationStatus::Done,
+                    serde_json::to_string(&result).ok(),
+                    None,
+                ),
                 Ok(None) => (GenerationStatus::Cancelled, None, None),
                 Err(error) => {
                     tracing::error!(generation = id, "rotation generator failed: {error:?}");
                     (GenerationStatus::Failed, None, Some(format!("{error:?}")))
                 }
             };
-            if let Ok(mut conn) = db.conn() {
-                if let Err(error) =
-                    repo::finish_generation(&mut conn, id, status.as_str(), result, error, now())
-                {
-                    tracing::error!(generation = id, "recording the generator's end: {error}");
-                }
+            let finished = db.conn().and_then(|mut conn| {
+                repo::finish_generation(&mut conn, id, status.as_str(), result, error, now())
+                    .map_err(ApiError::from)
+            });
+            if let Err(error) = finished {
+                tracing::error!(generation = id, "recording the generator's end: {error:?}");
             }
             registry.remove(id);
         });
@@ -195,7 +208,12 @@ pub async fn cancel(state: &AppState, by: Principal, id: i64) -> Result<Generati
         .run(move |conn| {
             let row = repo::find_generation(conn, id)?.ok_or_else(not_found)?;
             let plan = repo::find_plan(conn, row.plan_id)?.ok_or_else(not_found)?;
-            authorize(&by, Action::PlanRotations { facility_id: plan.facility_id })?;
+            authorize(
+                &by,
+                Action::PlanRotations {
+                    facility_id: plan.facility_id,
+                },
+            )?;
             Ok(row)
         })
         .await?;
@@ -301,7 +319,10 @@ fn run(
         threads: 2,
         cancel: Some(running.cancel.clone()),
         progress: Some(Arc::new(move |fraction: f32| {
-            progress.store(10 + (fraction.clamp(0.0, 1.0) * 80.0) as u32, Ordering::Relaxed);
+            progress.store(
+                10 + (fraction.clamp(0.0, 1.0) * 80.0) as u32,
+                Ordering::Relaxed,
+            );
         })),
         ..Options::default()
     };
@@ -312,7 +333,15 @@ fn run(
         return Ok(None);
     }
     running.progress.store(92, Ordering::Relaxed);
-    let result = write(&mut conn, Actor::Principal(by), &inputs, &model, &solution.assigned, solve_ms, row)?;
+    let result = write(
+        &mut conn,
+        Actor::Principal(by),
+        &inputs,
+        &model,
+        &solution.assigned,
+        solve_ms,
+        row,
+    )?;
     Ok(Some(result))
 }
 
@@ -334,7 +363,11 @@ struct Model {
 fn units(demand: &DemandRow, plan: &PlanRow, min_months: u32) -> Vec<Vec<NaiveDate>> {
     let start = demand.start_date.max(plan.start_date);
     let end = demand.end_date.min(plan.end_date);
-    let span = Span::new(start, end, Weekdays(u8::try_from(demand.weekdays).unwrap_or(0)));
+    let span = Span::new(
+        start,
+        end,
+        Weekdays(u8::try_from(demand.weekdays).unwrap_or(0)),
+    );
     let days: Vec<NaiveDate> = span.days().collect();
     if demand.pattern == DemandPattern::Continuous.as_str() {
         // Blocks of `min_months` calendar months; a short tail joins the last block.
@@ -372,34 +405,66 @@ fn add_months(day: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-fn occupancy(days: &[NaiveDate], week0: NaiveDate) -> Vec<(u16, u8)> {
-    let mut weeks: BTreeMap<u16, u8> = BTreeMap::new();
-    for day in days {
-        let week = u16::try_from((*day - week0).num_days() / 7).unwrap_or(u16::MAX);
-        *weeks.entry(week).or_default() |= 1 << day.weekday().num_days_from_monday();
+/// The plan's period as the solver sees it: weeks from the Monday of its first day,
+/// and calendar months as budget windows.
+struct Horizon {
+    week0: NaiveDate,
+    months: Vec<(i32, u32)>,
+}
+
+impl Horizon {
+    fn of(plan: &PlanRow) -> Horizon {
+        Horizon {
+            week0: monday_of(plan.start_date),
+            months: months_of(plan.start_date, plan.end_date),
+        }
     }
-    weeks.into_iter().collect()
+
+    /// Weeks and days of the week the days fall on.
+    fn occupancy(&self, days: &[NaiveDate]) -> Vec<(u16, u8)> {
+        let mut weeks: BTreeMap<u16, u8> = BTreeMap::new();
+        for day in days {
+            let week = u16::try_from((*day - self.week0).num_days() / 7).unwrap_or(u16::MAX);
+            *weeks.entry(week).or_default() |= 1 << day.weekday().num_days_from_monday();
+        }
+        weeks.into_iter().collect()
+    }
+
+    /// Days per calendar month, against the monthly rotation-day limit.
+    fn usage(&self, days: &[NaiveDate]) -> Vec<(usize, u32)> {
+        let mut per: BTreeMap<usize, u32> = BTreeMap::new();
+        for day in days {
+            let window = self
+                .months
+                .iter()
+                .position(|m| *m == (day.year(), day.month()))
+                .unwrap_or(0);
+            *per.entry(window).or_default() += 1;
+        }
+        per.into_iter().collect()
+    }
+
+    /// A booking kept as it is: a task only its person can hold.
+    fn kept(&self, days: &[NaiveDate], station_id: i64, person: usize) -> solver::Task {
+        solver::Task {
+            station: u32::try_from(station_id).unwrap_or(u32::MAX),
+            occupancy: self.occupancy(days),
+            load: days.len() as u32,
+            usage: self.usage(days),
+            candidates: vec![Candidate { person, cost: 0 }],
+            fixed: Some(person),
+            current: None,
+        }
+    }
 }
 
 fn build(inputs: &Inputs, replan_published: bool) -> Model {
     let plan = &inputs.plan;
     let settings = &inputs.roster.settings;
-    let week0 = monday_of(plan.start_date);
-    let weeks = u16::try_from((plan.end_date - week0).num_days() / 7 + 1).unwrap_or(u16::MAX);
-    let months = months_of(plan.start_date, plan.end_date);
-    let window_of = |day: NaiveDate| {
-        months
-            .iter()
-            .position(|m| *m == (day.year(), day.month()))
-            .unwrap_or(0)
-    };
-    let usage = |days: &[NaiveDate]| {
-        let mut per: BTreeMap<usize, u32> = BTreeMap::new();
-        for day in days {
-            *per.entry(window_of(*day)).or_default() += 1;
-        }
-        per.into_iter().collect::<Vec<_>>()
-    };
+    let horizon = Horizon::of(plan);
+    let weeks =
+        u16::try_from((plan.end_date - horizon.week0).num_days() / 7 + 1).unwrap_or(u16::MAX);
+    let months = horizon.months.len();
 
     // People: everyone of the facility; groups per department (share away) and per
     // department × profession (minimum on site, less the most on leave on any day).
@@ -429,8 +494,10 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
             person_groups[*i].push(share_group);
         }
         for profession in Profession::all() {
-            let same: Vec<&(usize, &StaffFacts)> =
-                members.iter().filter(|(_, s)| s.profession == *profession).collect();
+            let same: Vec<&(usize, &StaffFacts)> = members
+                .iter()
+                .filter(|(_, s)| s.profession == *profession)
+                .collect();
             let minimum = department.min_on_site.get(profession).copied().unwrap_or(0);
             if same.is_empty() || minimum <= 0 {
                 continue;
@@ -444,7 +511,7 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
                     .take_while(|d| *d <= plan.end_date)
                     .filter(|d| member.on_leave(*d))
                     .collect();
-                away.extend(occupancy(&leave_days, week0));
+                away.extend(horizon.occupancy(&leave_days));
             }
             let cap = (same.len() as i64 - i64::from(minimum)).max(0);
             groups.push(solver::Group {
@@ -465,11 +532,12 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
     let mut metas = Vec::new();
     let preferred: Vec<(i64, i64)> = inputs.preferences.clone();
 
-    // Bookings outside this plan's demands (other plans, by hand): kept as they are.
+    // The demands' units, each copy a task; existing assignments that cover a unit
+    // are kept (published work) or are the starting point (proposals, re-planning).
     let mut used_existing: HashMap<i64, bool> = HashMap::new();
     for (d, demand) in inputs.demands.iter().enumerate() {
         let need = Need {
-            profession: parse(&demand.profession, "profession").unwrap_or(Profession::Doctor),
+            profession: demand.profession.parse().unwrap_or(Profession::Doctor),
             specialty: demand.specialty.clone(),
             continuous: demand.pattern == DemandPattern::Continuous.as_str(),
         };
@@ -480,10 +548,9 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
         };
         let units = units(demand, plan, u32::from(settings.min_posting_months));
         for (u, days) in units.iter().enumerate() {
-            let (Some(first), Some(last)) = (days.first(), days.last()) else {
+            if days.is_empty() {
                 continue;
-            };
-            let span = Span::new(*first, *last, Weekdays::ALL);
+            }
             let candidates: Vec<Candidate> = staff
                 .iter()
                 .enumerate()
@@ -512,20 +579,23 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
                 .iter()
                 .filter(|a| a.demand_id == Some(demand.id))
                 .filter(|a| {
-                    let s = Span::new(a.start_date, a.end_date, Weekdays(u8::try_from(a.weekdays).unwrap_or(0)));
+                    let s = a.span();
                     days.iter().all(|day| s.contains(*day))
                 })
                 .collect();
             covering.sort_by_key(|a| a.id);
-            let _ = span;
             for copy in 0..usize::try_from(demand.count).unwrap_or(0) {
                 let existing = covering.get(copy).copied();
                 let mut task = solver::Task {
                     station: u32::try_from(demand.station_id).unwrap_or(u32::MAX),
-                    occupancy: occupancy(days, week0),
+                    occupancy: horizon.occupancy(days),
                     load: days.len() as u32,
-                    usage: usage(days),
-                    candidates: if too_short { Vec::new() } else { candidates.clone() },
+                    usage: horizon.usage(days),
+                    candidates: if too_short {
+                        Vec::new()
+                    } else {
+                        candidates.clone()
+                    },
                     fixed: None,
                     current: None,
                 };
@@ -537,14 +607,18 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
                     existing: None,
                 };
                 if let Some(a) = existing
-                    && let (Some(person), Ok(status)) =
-                        (index_of.get(&a.staff_id), a.status.parse::<AssignmentStatus>())
+                    && let (Some(person), Ok(status)) = (
+                        index_of.get(&a.staff_id),
+                        a.status.parse::<AssignmentStatus>(),
+                    )
                 {
                     used_existing.insert(a.id, true);
                     meta.existing = Some((a.id, status));
                     let keep = match status {
                         AssignmentStatus::Proposed => false,
-                        AssignmentStatus::Published | AssignmentStatus::Confirmed => !replan_published,
+                        AssignmentStatus::Published | AssignmentStatus::Confirmed => {
+                            !replan_published
+                        }
                         _ => true,
                     };
                     if keep {
@@ -553,7 +627,10 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
                         task.current = Some(*person);
                     }
                     if !task.candidates.iter().any(|c| c.person == *person) {
-                        task.candidates.push(Candidate { person: *person, cost: 0 });
+                        task.candidates.push(Candidate {
+                            person: *person,
+                            cost: 0,
+                        });
                     }
                 }
                 tasks.push(task);
@@ -561,45 +638,44 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
             }
         }
     }
-    for a in &inputs.assignments {
-        if used_existing.contains_key(&a.id) {
-            continue;
-        }
-        let Some(person) = index_of.get(&a.staff_id) else {
+    // Plan assignments that fill no unit (by hand, or of a changed demand) and bookings
+    // from other plans stay as they are; they take their person's days.
+    let plan_rows = inputs
+        .assignments
+        .iter()
+        .filter(|a| !used_existing.contains_key(&a.id))
+        .map(|a| {
+            (
+                a.staff_id,
+                a.station_id,
+                a.span(),
+                a.status.parse().ok().map(|s| (a.id, s)),
+            )
+        });
+    let other_plans = inputs
+        .roster
+        .bookings
+        .iter()
+        .filter(|b| !inputs.assignments.iter().any(|a| a.id == b.assignment_id))
+        .map(|b| (b.staff_id, b.station_id, b.span, None));
+    for (staff_id, station_id, span, existing) in plan_rows.chain(other_plans) {
+        let Some(person) = index_of.get(&staff_id) else {
             continue;
         };
-        push_kept(&mut tasks, &mut metas, a, *person, week0, &usage);
-    }
-    for booking in &inputs.roster.bookings {
-        if inputs.assignments.iter().any(|a| a.id == booking.assignment_id) {
-            continue;
-        }
-        let Some(person) = index_of.get(&booking.staff_id) else {
-            continue;
-        };
-        let days: Vec<NaiveDate> = booking
-            .span
+        let days: Vec<NaiveDate> = span
             .days()
             .filter(|d| *d >= plan.start_date && *d <= plan.end_date)
             .collect();
         if days.is_empty() {
             continue;
         }
-        tasks.push(solver::Task {
-            station: u32::try_from(booking.station_id).unwrap_or(u32::MAX),
-            occupancy: occupancy(&days, week0),
-            load: days.len() as u32,
-            usage: usage(&days),
-            candidates: vec![Candidate { person: *person, cost: 0 }],
-            fixed: Some(*person),
-            current: None,
-        });
+        tasks.push(horizon.kept(&days, station_id, *person));
         metas.push(TaskMeta {
             demand: None,
             unit: 0,
             days,
-            station_id: booking.station_id,
-            existing: None,
+            station_id,
+            existing,
         });
     }
 
@@ -609,14 +685,14 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
             .iter()
             .enumerate()
             .map(|(i, s)| solver::Person {
-                window_caps: vec![s.monthly_limit; months.len()],
+                window_caps: vec![s.monthly_limit; months],
                 groups: person_groups[i].clone(),
                 busy: Vec::new(),
             })
             .collect(),
         tasks,
         groups,
-        windows: months.len(),
+        windows: months,
         max_consecutive_weeks: None,
         weights: solver::Weights {
             unfilled: UNFILLED_PER_DAY,
@@ -646,38 +722,6 @@ fn span_of(days: &[NaiveDate]) -> Span {
     }
 }
 
-fn push_kept(
-    tasks: &mut Vec<solver::Task>,
-    metas: &mut Vec<TaskMeta>,
-    a: &AssignmentRow,
-    person: usize,
-    week0: NaiveDate,
-    usage: &dyn Fn(&[NaiveDate]) -> Vec<(usize, u32)>,
-) {
-    let days: Vec<NaiveDate> = Span::new(a.start_date, a.end_date, Weekdays(u8::try_from(a.weekdays).unwrap_or(0)))
-        .days()
-        .collect();
-    if days.is_empty() {
-        return;
-    }
-    tasks.push(solver::Task {
-        station: u32::try_from(a.station_id).unwrap_or(u32::MAX),
-        occupancy: occupancy(&days, week0),
-        load: days.len() as u32,
-        usage: usage(&days),
-        candidates: vec![Candidate { person, cost: 0 }],
-        fixed: Some(person),
-        current: None,
-    });
-    metas.push(TaskMeta {
-        demand: None,
-        unit: 0,
-        days,
-        station_id: a.station_id,
-        existing: a.status.parse().ok().map(|s| (a.id, s)),
-    });
-}
-
 /// Who a run's changes are attributed to.
 #[derive(Clone, Copy)]
 enum Actor<'a> {
@@ -705,7 +749,11 @@ impl Actor<'_> {
 
 /// Generates a plan's calendar at once on the caller's connection (demo data, tests of
 /// the CLI): same model and solver as a background run, one thread.
-pub fn generate_now(conn: &mut AnyConn, plan_id: i64, seed: u64) -> Result<GenerationResult, ApiError> {
+pub fn generate_now(
+    conn: &mut AnyConn,
+    plan_id: i64,
+    seed: u64,
+) -> Result<GenerationResult, ApiError> {
     let inputs = load(conn, plan_id)?;
     let model = build(&inputs, false);
     let options = Options {
@@ -716,10 +764,32 @@ pub fn generate_now(conn: &mut AnyConn, plan_id: i64, seed: u64) -> Result<Gener
     let started = Instant::now();
     let solution = solver::solve(&model.problem, &options);
     let solve_ms = started.elapsed().as_millis() as i64;
-    let id = repo::insert_generation(conn, plan_id, i64::try_from(seed).unwrap_or(0), false, audit::SYSTEM, now())?;
+    let id = repo::insert_generation(
+        conn,
+        plan_id,
+        i64::try_from(seed).unwrap_or(0),
+        false,
+        audit::SYSTEM,
+        now(),
+    )?;
     let row = repo::find_generation(conn, id)?.ok_or_else(not_found)?;
-    let result = write(conn, Actor::System, &inputs, &model, &solution.assigned, solve_ms, &row)?;
-    repo::finish_generation(conn, id, GenerationStatus::Done.as_str(), serde_json::to_string(&result).ok(), None, now())?;
+    let result = write(
+        conn,
+        Actor::System,
+        &inputs,
+        &model,
+        &solution.assigned,
+        solve_ms,
+        &row,
+    )?;
+    repo::finish_generation(
+        conn,
+        id,
+        GenerationStatus::Done.as_str(),
+        serde_json::to_string(&result).ok(),
+        None,
+        now(),
+    )?;
     Ok(result)
 }
 
@@ -748,7 +818,9 @@ fn write(
         }
     }
     // New rows: per demand and person, consecutive units merged.
-    let mut runs: BTreeMap<(usize, i64), Vec<(usize, Vec<NaiveDate>)>> = BTreeMap::new();
+    // Per (demand, staff id): the units held, with their days.
+    type Units = Vec<(usize, Vec<NaiveDate>)>;
+    let mut runs: BTreeMap<(usize, i64), Units> = BTreeMap::new();
     let mut kept = 0;
     for (t, meta) in model.tasks.iter().enumerate() {
         let Some(d) = meta.demand else { continue };
@@ -780,7 +852,9 @@ fn write(
             // Postings run on across consecutive blocks; weekday visits stay one
             // assignment per week, so that the station confirms each visit.
             current = match current {
-                Some((prev, start, _)) if continuous && prev + 1 == unit => Some((unit, start, last)),
+                Some((prev, start, _)) if continuous && prev + 1 == unit => {
+                    Some((unit, start, last))
+                }
                 Some((_, start, end)) => {
                     new_rows.push((demand, staff_id, start, end));
                     Some((unit, first, last))
@@ -797,7 +871,13 @@ fn write(
     let score = score(inputs, model, assigned);
     let result = GenerationResult {
         proposed: new_rows.len() as i64,
-        kept: kept + model.problem.tasks.iter().filter(|t| t.fixed.is_some()).count() as i64,
+        kept: kept
+            + model
+                .problem
+                .tasks
+                .iter()
+                .filter(|t| t.fixed.is_some())
+                .count() as i64,
         score,
         unmet,
         solve_ms,
@@ -806,7 +886,10 @@ fn write(
         let stale_proposals: Vec<i64> = inputs
             .assignments
             .iter()
-            .filter(|a| a.status == AssignmentStatus::Proposed.as_str() && a.source == AssignmentSource::Generated.as_str())
+            .filter(|a| {
+                a.status == AssignmentStatus::Proposed.as_str()
+                    && a.source == AssignmentSource::Generated.as_str()
+            })
             .map(|a| a.id)
             .collect();
         repo::delete_assignments(conn, &stale_proposals)?;
@@ -882,7 +965,12 @@ fn score(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) -> ScoreBre
             Some(person) => {
                 let staff_id = model.people[person];
                 *load.entry(staff_id).or_default() += days;
-                travel += model.km.get(&(staff_id, meta.station_id)).copied().unwrap_or(0.0) * days as f64;
+                travel += model
+                    .km
+                    .get(&(staff_id, meta.station_id))
+                    .copied()
+                    .unwrap_or(0.0)
+                    * days as f64;
                 if model.preferred.contains(&(staff_id, meta.station_id)) {
                     preferred_days += days;
                 }
@@ -891,7 +979,12 @@ fn score(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) -> ScoreBre
         }
     }
     let mut by_profession: BTreeMap<Profession, Vec<i64>> = BTreeMap::new();
-    for s in inputs.roster.staff.iter().filter(|s| s.active && s.exemption.is_none()) {
+    for s in inputs
+        .roster
+        .staff
+        .iter()
+        .filter(|s| s.active && s.exemption.is_none())
+    {
         by_profession
             .entry(s.profession)
             .or_default()
@@ -955,11 +1048,7 @@ fn explain(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) -> Vec<Un
             .enumerate()
             .filter(|(_, s)| s.profession == profession)
             .collect();
-        let demand_span = Span::new(
-            demand.start_date,
-            demand.end_date,
-            Weekdays(u8::try_from(demand.weekdays).unwrap_or(0)),
-        );
+        let demand_span = demand.span();
         // Each person is listed under the rule that kept them out of most open days.
         for (i, person) in &considered {
             let mut why: BTreeMap<RotationRule, usize> = BTreeMap::new();
@@ -987,7 +1076,10 @@ fn explain(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) -> Vec<Un
                 }
             }
             if let Some((rule, _)) = why.into_iter().max_by_key(|(_, days)| *days) {
-                reasons.entry(rule).or_default().push(person.full_name.clone());
+                reasons
+                    .entry(rule)
+                    .or_default()
+                    .push(person.full_name.clone());
             }
         }
         let mut reasons: Vec<Exclusion> = reasons
@@ -1003,7 +1095,11 @@ fn explain(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) -> Vec<Un
         // was never qualified comes after, most frequent first.
         reasons.sort_by_key(|r| (qualification(r.rule), std::cmp::Reverse(r.people)));
         let unfilled_days: i64 = open.iter().map(|t| model.tasks[*t].days.len() as i64).sum();
-        let first_unfilled_day = open.iter().filter_map(|t| model.tasks[*t].days.first()).min().copied();
+        let first_unfilled_day = open
+            .iter()
+            .filter_map(|t| model.tasks[*t].days.first())
+            .min()
+            .copied();
         let station = registry_station(inputs, demand.station_id);
         let explanation = if considered.is_empty() {
             format!(

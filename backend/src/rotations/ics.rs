@@ -22,7 +22,10 @@ pub fn render(content: &FeedContent) -> String {
     let mut calendar = Calendar::new();
     calendar
         .name(&content.name)
-        .append_property(icalendar::Property::new("PRODID", "-//Tuyen//Rotation calendar//VI"))
+        .append_property(icalendar::Property::new(
+            "PRODID",
+            "-//Tuyen//Rotation calendar//VI",
+        ))
         .timezone("Asia/Ho_Chi_Minh");
     for assignment in &content.assignments {
         let Some(first) = assignment.span.days().next() else {

@@ -103,7 +103,11 @@ pub fn update_plan(
     changes: &PlanChanges,
 ) -> QueryResult<usize> {
     diesel::update(
-        rotation_plans::table.filter(rotation_plans::id.eq(id).and(rotation_plans::version.eq(version))),
+        rotation_plans::table.filter(
+            rotation_plans::id
+                .eq(id)
+                .and(rotation_plans::version.eq(version)),
+        ),
     )
     .set(changes)
     .execute(conn)
@@ -157,6 +161,17 @@ pub struct DemandRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl DemandRow {
+    /// The days the demand covers.
+    pub fn span(&self) -> shared::rotation::Span {
+        shared::rotation::Span::new(
+            self.start_date,
+            self.end_date,
+            shared::rotation::Weekdays(u8::try_from(self.weekdays).unwrap_or(0)),
+        )
+    }
 }
 
 /// The writable columns of a demand.
@@ -238,8 +253,11 @@ pub fn update_demand(
     changes: &DemandChanges,
 ) -> QueryResult<usize> {
     diesel::update(
-        rotation_demands::table
-            .filter(rotation_demands::id.eq(id).and(rotation_demands::version.eq(version))),
+        rotation_demands::table.filter(
+            rotation_demands::id
+                .eq(id)
+                .and(rotation_demands::version.eq(version)),
+        ),
     )
     .set(changes)
     .execute(conn)
@@ -266,6 +284,17 @@ pub struct AssignmentRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl AssignmentRow {
+    /// The days of the assignment.
+    pub fn span(&self) -> shared::rotation::Span {
+        shared::rotation::Span::new(
+            self.start_date,
+            self.end_date,
+            shared::rotation::Weekdays(u8::try_from(self.weekdays).unwrap_or(0)),
+        )
+    }
 }
 
 /// A new assignment.
@@ -343,8 +372,10 @@ pub fn update_assignment(
 
 /// Deletes assignments (proposals a new generator run replaces).
 pub fn delete_assignments(conn: &mut AnyConn, ids: &[i64]) -> QueryResult<usize> {
-    diesel::delete(rotation_assignments::table.filter(rotation_assignments::id.eq_any(ids.to_vec())))
-        .execute(conn)
+    diesel::delete(
+        rotation_assignments::table.filter(rotation_assignments::id.eq_any(ids.to_vec())),
+    )
+    .execute(conn)
 }
 
 /// Filters of an assignment list, resolved by the service.
@@ -419,7 +450,10 @@ pub fn list_assignments(
 pub fn preferences(conn: &mut AnyConn, staff_ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
     rotation_preferences::table
         .filter(rotation_preferences::staff_id.eq_any(staff_ids.to_vec()))
-        .select((rotation_preferences::staff_id, rotation_preferences::station_id))
+        .select((
+            rotation_preferences::staff_id,
+            rotation_preferences::station_id,
+        ))
         .order(rotation_preferences::id)
         .load(conn)
 }

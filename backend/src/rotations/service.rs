@@ -418,7 +418,7 @@ fn booking_of(row: &AssignmentRow) -> Booking {
         assignment_id: row.id,
         staff_id: row.staff_id,
         station_id: row.station_id,
-        span: Span::new(row.start_date, row.end_date, weekdays_of(row.weekdays)),
+        span: row.span(),
     }
 }
 
@@ -435,7 +435,7 @@ fn demand_view(
     station: FacilityRef,
     assigned_days: i64,
 ) -> Result<RotationDemand, ApiError> {
-    let span = Span::new(row.start_date, row.end_date, weekdays_of(row.weekdays));
+    let span = row.span();
     let needed = i64::from(span.day_count()) * i64::from(row.count);
     Ok(RotationDemand {
         id: row.id,
@@ -479,8 +479,9 @@ fn demand_views(conn: &mut AnyConn, rows: Vec<DemandRow>) -> Result<Vec<Rotation
         let Some(demand) = rows.iter().find(|d| d.id == demand_id) else {
             continue;
         };
-        let demand_span = Span::new(demand.start_date, demand.end_date, weekdays_of(demand.weekdays));
-        let days = Span::new(a.start_date, a.end_date, weekdays_of(a.weekdays))
+        let demand_span = demand.span();
+        let days = a
+            .span()
             .days()
             .filter(|day| demand_span.contains(*day))
             .count() as i64;
@@ -604,10 +605,19 @@ pub fn update_demand(
         let row = repo::find_demand(conn, id)?.ok_or_else(demand_not_found)?;
         let plan = plannable(conn, by, row.plan_id)?;
         if input.plan_id != row.plan_id {
-            return Err(ApiError::field("plan_id", "Không chuyển được sang lịch khác"));
+            return Err(ApiError::field(
+                "plan_id",
+                "Không chuyển được sang lịch khác",
+            ));
         }
         check_demand(conn, &plan, input)?;
-        if repo::update_demand(conn, id, version, &demand_changes(input, version + 1, now()))? == 0 {
+        if repo::update_demand(
+            conn,
+            id,
+            version,
+            &demand_changes(input, version + 1, now()),
+        )? == 0
+        {
             return Err(ApiError::precondition_failed());
         }
         audit_change(
@@ -674,7 +684,7 @@ fn assignment_views(
             let staff = person(row.staff_id)?;
             let status: AssignmentStatus = parse(&row.status, "assignment status")?;
             let side = side_of(by, own_staff, staff.facility_id, &row);
-            let span = Span::new(row.start_date, row.end_date, weekdays_of(row.weekdays));
+            let span = row.span();
             let swaps = from_json::<Vec<StoredSwap>>(&row.swaps, "swaps")?
                 .into_iter()
                 .map(|s| {
@@ -732,7 +742,12 @@ struct StoredSwap {
 pub fn staff_refs(conn: &mut AnyConn, ids: &[i64]) -> Result<HashMap<i64, StaffRef>, ApiError> {
     staff::table
         .filter(staff::id.eq_any(ids))
-        .select((staff::id, staff::full_name, staff::profession, staff::facility_id))
+        .select((
+            staff::id,
+            staff::full_name,
+            staff::profession,
+            staff::facility_id,
+        ))
         .load::<(i64, String, String, i64)>(conn)?
         .into_iter()
         .map(|(id, full_name, profession, facility_id)| {
@@ -891,7 +906,10 @@ fn proposal_of(
         ));
     }
     if span.day_count() == 0 {
-        return Err(ApiError::field("weekdays", "Không có ngày nào trong khoảng đã chọn"));
+        return Err(ApiError::field(
+            "weekdays",
+            "Không có ngày nào trong khoảng đã chọn",
+        ));
     }
     let staff_facility = registry_repo::staff_facility(conn, input.staff_id)?
         .ok_or_else(|| ApiError::field("staff_id", "Không tìm thấy nhân viên"))?;
@@ -905,7 +923,9 @@ fn proposal_of(
         Some(demand_id) => {
             let demand = repo::find_demand(conn, demand_id)?
                 .filter(|d| d.plan_id == plan.id)
-                .ok_or_else(|| ApiError::field("demand_id", "Không tìm thấy nhu cầu trong lịch này"))?;
+                .ok_or_else(|| {
+                    ApiError::field("demand_id", "Không tìm thấy nhu cầu trong lịch này")
+                })?;
             if demand.station_id != input.station_id {
                 return Err(ApiError::field(
                     "station_id",
@@ -1032,7 +1052,10 @@ pub fn update_assignment(
     write_tx(conn, |conn| {
         let (row, plan) = visible_assignment(conn, by, id)?;
         if input.plan_id != row.plan_id {
-            return Err(ApiError::field("plan_id", "Không chuyển được sang lịch khác"));
+            return Err(ApiError::field(
+                "plan_id",
+                "Không chuyển được sang lịch khác",
+            ));
         }
         let side = acting_side(conn, by, &row)?;
         let status: AssignmentStatus = parse(&row.status, "assignment status")?;
@@ -1135,7 +1158,8 @@ pub fn step(
         }
         let side = acting_side(conn, by, &row)?;
         let status: AssignmentStatus = parse(&row.status, "assignment status")?;
-        let target = transition(status, step.action(), side).map_err(|e| transition_error(e, lang))?;
+        let target =
+            transition(status, step.action(), side).map_err(|e| transition_error(e, lang))?;
         let at = now();
         let mut change = AssignmentChange {
             status: Some(target.as_str().to_string()),
@@ -1159,7 +1183,10 @@ pub fn step(
                     weekdays: weekdays_of(row.weekdays),
                 };
                 if swap.staff_id == row.staff_id {
-                    return Err(ApiError::field("staff_id", "Người thay phải khác người hiện tại"));
+                    return Err(ApiError::field(
+                        "staff_id",
+                        "Người thay phải khác người hiện tại",
+                    ));
                 }
                 let proposal = proposal_of(conn, &plan, &input, Some(id))?;
                 refuse_breaches(check(&roster_of(conn, &plan)?, &proposal, lang))?;
@@ -1245,13 +1272,22 @@ pub fn give_feedback(
 
 // ---------------------------------------------------------------- preferences
 
-fn may_state_preferences(conn: &mut AnyConn, by: &Principal, staff_id: i64) -> Result<(), ApiError> {
+fn may_state_preferences(
+    conn: &mut AnyConn,
+    by: &Principal,
+    staff_id: i64,
+) -> Result<(), ApiError> {
     let facility = registry_repo::staff_facility(conn, staff_id)?
         .ok_or_else(|| ApiError::not_found("Không tìm thấy nhân viên"))?;
     if own_staff_id(conn, by)? == Some(staff_id) {
         return Ok(());
     }
-    authorize(by, Action::PlanRotations { facility_id: facility })
+    authorize(
+        by,
+        Action::PlanRotations {
+            facility_id: facility,
+        },
+    )
 }
 
 /// A person's preferred stations.
@@ -1319,7 +1355,12 @@ pub fn create_feed(
             let facility = registry_repo::staff_facility(conn, input.subject_id)?
                 .ok_or_else(|| ApiError::field("subject_id", "Không tìm thấy nhân viên"))?;
             if own_staff_id(conn, by)? != Some(input.subject_id) {
-                authorize(by, Action::PlanRotations { facility_id: facility })?;
+                authorize(
+                    by,
+                    Action::PlanRotations {
+                        facility_id: facility,
+                    },
+                )?;
             }
         }
         FeedSubject::Station => {
@@ -1438,7 +1479,7 @@ pub fn feed_content(conn: &mut AnyConn, secret: &str) -> Result<FeedContent, Api
                     .get(&row.station_id)
                     .map(|s| s.name.clone())
                     .unwrap_or_default(),
-                span: Span::new(row.start_date, row.end_date, weekdays_of(row.weekdays)),
+                span: row.span(),
                 status: parse(&row.status, "assignment status")?,
                 updated_at: row.updated_at,
             })

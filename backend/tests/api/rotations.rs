@@ -112,7 +112,10 @@ async fn demo_first_quarter_breaks_no_rotation_rule() {
     {
         let response = app
             .post(
-                &format!("/api/v1/rotation-assignments/check?assignment_id={}", row["id"]),
+                &format!(
+                    "/api/v1/rotation-assignments/check?assignment_id={}",
+                    row["id"]
+                ),
                 &planner,
                 &input_of(row),
             )
@@ -150,7 +153,10 @@ async fn planner_generates_explains_unmet_demand_and_publishes() {
         .iter()
         .find(|u| u["specialty"] == "nhi_khoa")
         .unwrap_or_else(|| panic!("{unmet:?}"));
-    assert_eq!(paediatric["reasons"][0]["rule"], "away_share", "{paediatric}");
+    assert_eq!(
+        paediatric["reasons"][0]["rule"], "away_share",
+        "{paediatric}"
+    );
     assert!(
         paediatric["explanation"]
             .as_str()
@@ -160,7 +166,10 @@ async fn planner_generates_explains_unmet_demand_and_publishes() {
     );
     assert_eq!(unmet.len(), 1, "{unmet:?}");
     assert!(result["score"]["objective"].as_i64().unwrap() > 0);
-    assert_eq!(result["score"]["unfilled_days"], paediatric["unfilled_days"]);
+    assert_eq!(
+        result["score"]["unfilled_days"],
+        paediatric["unfilled_days"]
+    );
 
     // Proposals stay with planning until published.
     let query = format!("plan_id={plan_id}");
@@ -188,7 +197,10 @@ async fn planner_generates_explains_unmet_demand_and_publishes() {
     // The clinician sees their own rotations.
     let mine = assignments(&app, &clinician, "mine=true&from=2026-04-01&to=2026-06-30").await;
     assert!(!mine.is_empty());
-    assert!(mine.iter().all(|a| a["staff"]["full_name"] == "Lê Văn Phúc"));
+    assert!(
+        mine.iter()
+            .all(|a| a["staff"]["full_name"] == "Lê Văn Phúc")
+    );
     // He stated a preference for An Phú: the generator gives him An Phú's Tuesdays.
     assert!(
         mine.iter().any(|a| a["station"]["code"] == "74-TYT-ANPHU"),
@@ -214,9 +226,34 @@ async fn replanning_keeps_published_assignments_unless_asked() {
 
     // Another seed, nothing published changes.
     let run = generate(&app, &planner, plan_id, json!({"seed": 99})).await;
+    // A finished run cannot be cancelled; the plan's latest run is this one.
+    assert_problem(
+        app.post(
+            &format!("/api/v1/rotation-generations/{}/cancel", run["id"]),
+            &planner,
+            &json!({}),
+        )
+        .await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+    let latest = app
+        .get_json(
+            &format!("/api/v1/rotation-plans/{plan_id}/generation"),
+            &planner,
+        )
+        .await;
+    assert_eq!(latest["id"], run["id"]);
     assert_eq!(run["result"]["proposed"], 0, "{run}");
     let after = assignments(&app, &planner, &query).await;
-    let key = |a: &Value| (a["id"].clone(), a["staff"]["id"].clone(), a["status"].clone());
+    let key = |a: &Value| {
+        (
+            a["id"].clone(),
+            a["staff"]["id"].clone(),
+            a["status"].clone(),
+        )
+    };
     assert_eq!(
         before.iter().map(key).collect::<Vec<_>>(),
         after.iter().map(key).collect::<Vec<_>>()
@@ -415,7 +452,12 @@ async fn an_assignment_is_confirmed_attended_rated_and_swapped_by_the_right_peop
                 && a["weekdays"] != 31
         })
         .unwrap();
-    let candidates = ["Phạm Thị Ngọc Ánh", "Ngô Quang Huy", "Đỗ Thị Thanh Tâm", "Lê Thị Phương Thảo"];
+    let candidates = [
+        "Phạm Thị Ngọc Ánh",
+        "Ngô Quang Huy",
+        "Đỗ Thị Thanh Tâm",
+        "Lê Thị Phương Thảo",
+    ];
     let mut swapped = None;
     for name in candidates {
         let person = staff_id(&app, &planner, name).await;
@@ -487,7 +529,9 @@ async fn calendar_feed_is_valid_icalendar_and_replaced_on_request() {
     let mine = assignments(&app, &clinician, "mine=true").await;
     let booked = mine
         .iter()
-        .filter(|a| a["status"] != "proposed" && a["status"] != "absent" && a["status"] != "cancelled")
+        .filter(|a| {
+            a["status"] != "proposed" && a["status"] != "absent" && a["status"] != "cancelled"
+        })
         .count();
     assert!(booked > 0);
     use icalendar::Component;
@@ -535,13 +579,25 @@ async fn plans_are_created_once_per_idempotency_key_and_updated_with_if_match() 
     let body = json!({"facility_id": q1["facility"]["id"], "title": "Lịch luân phiên quý III/2026", "start_date": "2026-07-01", "end_date": "2026-09-30"});
     let headers = [("Idempotency-Key", "q3-2026")];
     let first: Value = app
-        .call(Method::POST, "/api/v1/rotation-plans", Some(&planner), Some(&body), &headers)
+        .call(
+            Method::POST,
+            "/api/v1/rotation-plans",
+            Some(&planner),
+            Some(&body),
+            &headers,
+        )
         .await
         .json()
         .await
         .unwrap();
     let second: Value = app
-        .call(Method::POST, "/api/v1/rotation-plans", Some(&planner), Some(&body), &headers)
+        .call(
+            Method::POST,
+            "/api/v1/rotation-plans",
+            Some(&planner),
+            Some(&body),
+            &headers,
+        )
         .await
         .json()
         .await
@@ -553,11 +609,23 @@ async fn plans_are_created_once_per_idempotency_key_and_updated_with_if_match() 
     let mut changed = body.clone();
     changed["title"] = json!("Lịch luân phiên quý III/2026 (điều chỉnh)");
     let response = app
-        .call(Method::PUT, &path, Some(&planner), Some(&changed), &[("If-Match", "\"1\"")])
+        .call(
+            Method::PUT,
+            &path,
+            Some(&planner),
+            Some(&changed),
+            &[("If-Match", "\"1\"")],
+        )
         .await;
     assert_eq!(response.status(), 200);
     let stale = app
-        .call(Method::PUT, &path, Some(&planner), Some(&changed), &[("If-Match", "\"1\"")])
+        .call(
+            Method::PUT,
+            &path,
+            Some(&planner),
+            Some(&changed),
+            &[("If-Match", "\"1\"")],
+        )
         .await;
     assert_problem(stale, 412, "precondition_failed").await;
 

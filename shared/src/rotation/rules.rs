@@ -97,7 +97,11 @@ pub struct StaffFacts {
 impl StaffFacts {
     /// The first day of the span the licence does not cover.
     pub fn first_unlicensed_day(&self, span: &Span) -> Option<NaiveDate> {
-        if self.licence_number.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        if self
+            .licence_number
+            .as_deref()
+            .is_none_or(|n| n.trim().is_empty())
+        {
             return span.days().next();
         }
         span.days().find(|day| {
@@ -350,8 +354,8 @@ pub fn check(roster: &Roster, proposal: &Proposal, lang: Lang) -> Vec<Breach> {
         let days = in_month(&proposal.span) + mine.clone().map(|b| in_month(&b.span)).sum::<i64>();
         if days > i64::from(staff.monthly_limit) {
             let first = NaiveDate::from_ymd_opt(year, month, 1);
-            let mut breach =
-                Breach::new(RotationRule::MonthlyLimit).counting(days, i64::from(staff.monthly_limit));
+            let mut breach = Breach::new(RotationRule::MonthlyLimit)
+                .counting(days, i64::from(staff.monthly_limit));
             breach.day = first;
             breaches.push(breach);
         }
@@ -361,7 +365,9 @@ pub fn check(roster: &Roster, proposal: &Proposal, lang: Lang) -> Vec<Breach> {
         .department_id
         .and_then(|id| roster.departments.iter().find(|d| d.id == id))
     {
-        breaches.extend(department_breaches(roster, department, staff, proposal, &others));
+        breaches.extend(department_breaches(
+            roster, department, staff, proposal, &others,
+        ));
     }
     breaches.into_iter().map(|b| b.explained(lang)).collect()
 }
@@ -388,7 +394,12 @@ fn department_breaches(
     let member_bookings: Vec<(&StaffFacts, &Booking)> = others
         .iter()
         .filter(|b| b.staff_id != staff.id)
-        .filter_map(|b| members.iter().find(|m| m.id == b.staff_id).map(|m| (*m, *b)))
+        .filter_map(|b| {
+            members
+                .iter()
+                .find(|m| m.id == b.staff_id)
+                .map(|m| (*m, *b))
+        })
         .collect();
 
     let mut minimum_breach = None;
@@ -404,7 +415,11 @@ fn department_breaches(
         away_ids.dedup();
         let away_total = away_ids.len() as i64 + 1;
         if share_breach.is_none() && away_total > max_away {
-            share_breach = Some(Breach::new(RotationRule::AwayShare).on(day).counting(away_total, max_away));
+            share_breach = Some(
+                Breach::new(RotationRule::AwayShare)
+                    .on(day)
+                    .counting(away_total, max_away),
+            );
         }
         if minimum_breach.is_none() && minimum > 0 {
             let absent = members
@@ -511,15 +526,24 @@ mod tests {
     fn exempted_staff_are_never_assigned() {
         let mut roster = roster();
         roster.staff[0].exemption = Some(RotationExemption::ChildUnder36Months);
-        assert_eq!(rules(&roster, &tuesdays_of_march(1)), vec![RotationRule::Exempted]);
+        assert_eq!(
+            rules(&roster, &tuesdays_of_march(1)),
+            vec![RotationRule::Exempted]
+        );
     }
 
     #[test]
     fn inactive_or_unknown_staff_are_refused() {
         let mut roster = roster();
         roster.staff[0].active = false;
-        assert_eq!(rules(&roster, &tuesdays_of_march(1)), vec![RotationRule::Inactive]);
-        assert_eq!(rules(&roster, &tuesdays_of_march(99)), vec![RotationRule::Inactive]);
+        assert_eq!(
+            rules(&roster, &tuesdays_of_march(1)),
+            vec![RotationRule::Inactive]
+        );
+        assert_eq!(
+            rules(&roster, &tuesdays_of_march(99)),
+            vec![RotationRule::Inactive]
+        );
     }
 
     #[test]
@@ -532,7 +556,10 @@ mod tests {
     fn the_specialty_must_be_in_the_scope_of_practice() {
         let mut proposal = tuesdays_of_march(1);
         proposal.need.specialty = Some("san_phu_khoa".into());
-        assert_eq!(rules(&roster(), &proposal), vec![RotationRule::ScopeOfPractice]);
+        assert_eq!(
+            rules(&roster(), &proposal),
+            vec![RotationRule::ScopeOfPractice]
+        );
     }
 
     #[test]
@@ -543,19 +570,36 @@ mod tests {
         assert_eq!(breaches.len(), 1);
         assert_eq!(breaches[0].rule, RotationRule::Licence);
         assert_eq!(breaches[0].day, Some(d(2026, 3, 17)));
-        assert!(breaches[0].message.contains("17/03/2026"), "{}", breaches[0].message);
+        assert!(
+            breaches[0].message.contains("17/03/2026"),
+            "{}",
+            breaches[0].message
+        );
         roster.staff[0].licence_number = None;
         roster.staff[0].licence_valid_until = None;
-        assert_eq!(rules(&roster, &tuesdays_of_march(1)), vec![RotationRule::Licence]);
+        assert_eq!(
+            rules(&roster, &tuesdays_of_march(1)),
+            vec![RotationRule::Licence]
+        );
     }
 
     #[test]
     fn nobody_is_in_two_places_on_one_day() {
         let mut roster = roster();
         // Thursdays elsewhere do not clash with Tuesdays; a Monday-to-Friday posting does.
-        book(&mut roster, 7, 1, Span::new(d(2026, 3, 1), d(2026, 3, 31), Weekdays::of(&[Weekday::Thu])));
+        book(
+            &mut roster,
+            7,
+            1,
+            Span::new(d(2026, 3, 1), d(2026, 3, 31), Weekdays::of(&[Weekday::Thu])),
+        );
         assert_eq!(rules(&roster, &tuesdays_of_march(1)), vec![]);
-        book(&mut roster, 8, 1, Span::new(d(2026, 3, 16), d(2026, 3, 20), Weekdays::WORKING));
+        book(
+            &mut roster,
+            8,
+            1,
+            Span::new(d(2026, 3, 16), d(2026, 3, 20), Weekdays::WORKING),
+        );
         let breaches = check(&roster, &tuesdays_of_march(1), Lang::En);
         assert_eq!(breaches[0].rule, RotationRule::DoubleBooking);
         assert_eq!(breaches[0].other_assignment_id, Some(8));
@@ -582,7 +626,12 @@ mod tests {
     fn the_home_department_keeps_its_minimum_on_site() {
         let mut roster = roster();
         // Doctors 2 and 3 of 4 are away or on leave on 10 March: sending doctor 1 leaves 1 < 2.
-        book(&mut roster, 9, 2, Span::new(d(2026, 3, 10), d(2026, 3, 10), Weekdays::ALL));
+        book(
+            &mut roster,
+            9,
+            2,
+            Span::new(d(2026, 3, 10), d(2026, 3, 10), Weekdays::ALL),
+        );
         roster.staff[2].leaves.push(LeavePeriod {
             start: d(2026, 3, 10),
             end: d(2026, 3, 10),
@@ -601,8 +650,18 @@ mod tests {
     fn at_most_the_configured_share_of_a_department_is_away_at_once() {
         let mut roster = roster();
         // Ten staff, 20 %: two may be away. Two nurses are away on 24 March.
-        book(&mut roster, 10, 5, Span::new(d(2026, 3, 23), d(2026, 3, 27), Weekdays::WORKING));
-        book(&mut roster, 11, 6, Span::new(d(2026, 3, 24), d(2026, 3, 24), Weekdays::ALL));
+        book(
+            &mut roster,
+            10,
+            5,
+            Span::new(d(2026, 3, 23), d(2026, 3, 27), Weekdays::WORKING),
+        );
+        book(
+            &mut roster,
+            11,
+            6,
+            Span::new(d(2026, 3, 24), d(2026, 3, 24), Weekdays::ALL),
+        );
         let breaches = check(&roster, &tuesdays_of_march(1), Lang::Vi);
         assert_eq!(
             breaches.iter().map(|b| b.rule).collect::<Vec<_>>(),
@@ -618,12 +677,21 @@ mod tests {
         let mut roster = roster();
         roster.staff[0].monthly_limit = 8;
         // Tuesdays of March 2026: 5 days; Thursdays: 4 more → 9 > 8.
-        book(&mut roster, 12, 1, Span::new(d(2026, 3, 1), d(2026, 3, 31), Weekdays::of(&[Weekday::Thu])));
+        book(
+            &mut roster,
+            12,
+            1,
+            Span::new(d(2026, 3, 1), d(2026, 3, 31), Weekdays::of(&[Weekday::Thu])),
+        );
         let breaches = check(&roster, &tuesdays_of_march(1), Lang::En);
         assert_eq!(breaches.len(), 1);
         assert_eq!(breaches[0].rule, RotationRule::MonthlyLimit);
         assert_eq!((breaches[0].value, breaches[0].limit), (Some(9), Some(8)));
-        assert!(breaches[0].message.contains("9 days, at most 8"), "{}", breaches[0].message);
+        assert!(
+            breaches[0].message.contains("9 days, at most 8"),
+            "{}",
+            breaches[0].message
+        );
     }
 
     #[test]
@@ -635,8 +703,15 @@ mod tests {
         proposal.span = Span::new(d(2026, 3, 1), d(2026, 4, 30), Weekdays::WORKING);
         // Two months (and a department of ten lets one doctor go).
         let breaches = check(&roster, &proposal, Lang::Vi);
-        assert_eq!(breaches.iter().map(|b| b.rule).collect::<Vec<_>>(), vec![RotationRule::PostingTooShort]);
-        assert!(breaches[0].message.contains("2 tháng, tối thiểu 3"), "{}", breaches[0].message);
+        assert_eq!(
+            breaches.iter().map(|b| b.rule).collect::<Vec<_>>(),
+            vec![RotationRule::PostingTooShort]
+        );
+        assert!(
+            breaches[0].message.contains("2 tháng, tối thiểu 3"),
+            "{}",
+            breaches[0].message
+        );
         proposal.span.end = d(2026, 5, 31);
         assert_eq!(rules(&roster, &proposal), vec![]);
     }

@@ -211,12 +211,30 @@ mod tests {
 
     #[test]
     fn sides_follow_role_and_facility() {
-        assert_eq!(AssignmentSide::of(Role::Planner, true, false, false), S::Planner);
-        assert_eq!(AssignmentSide::of(Role::Planner, false, true, false), S::Other);
-        assert_eq!(AssignmentSide::of(Role::StationHead, false, true, false), S::Station);
-        assert_eq!(AssignmentSide::of(Role::Clinician, true, false, true), S::Assignee);
-        assert_eq!(AssignmentSide::of(Role::Clinician, true, false, false), S::Other);
-        assert_eq!(AssignmentSide::of(Role::DepartmentHead, true, false, false), S::Department);
+        assert_eq!(
+            AssignmentSide::of(Role::Planner, true, false, false),
+            S::Planner
+        );
+        assert_eq!(
+            AssignmentSide::of(Role::Planner, false, true, false),
+            S::Other
+        );
+        assert_eq!(
+            AssignmentSide::of(Role::StationHead, false, true, false),
+            S::Station
+        );
+        assert_eq!(
+            AssignmentSide::of(Role::Clinician, true, false, true),
+            S::Assignee
+        );
+        assert_eq!(
+            AssignmentSide::of(Role::Clinician, true, false, false),
+            S::Other
+        );
+        assert_eq!(
+            AssignmentSide::of(Role::DepartmentHead, true, false, false),
+            S::Department
+        );
         assert!(transition(St::Published, A::Confirm, S::Station).is_err());
         assert_eq!(
             AssignmentError::WrongStatus(St::Done, A::Cancel).message(Lang::Vi),

@@ -24,7 +24,7 @@ use crate::api::{self, ApiError, use_api};
 use crate::components::{FieldErrors, Loading, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date, format_datetime, t};
-use crate::pages::referrals::fields::{FieldMessages, InputKind, TextField, messages_at};
+use crate::pages::referrals::{FieldMessages, InputKind, TextField, messages_at};
 
 /// `/consultations/cases/:id`.
 #[component]

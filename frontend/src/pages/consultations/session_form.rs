@@ -23,7 +23,7 @@ use crate::components::{
 };
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, t};
-use crate::pages::referrals::fields::{FieldMessages, InputKind, TextField, messages_at};
+use crate::pages::referrals::{FieldMessages, InputKind, TextField, messages_at};
 
 /// The form's fields as typed.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,13 +8,15 @@
 
 mod destinations;
 mod detail;
-pub(crate) mod fields;
+mod fields;
 mod follow_ups;
 mod form;
 mod list;
 mod print;
 
 pub use detail::ReferralDetailPage;
+// The labelled input serves the consultation forms too.
+pub(crate) use fields::{FieldMessages, InputKind, TextField, messages_at};
 pub use follow_ups::FollowUpsPage;
 pub use form::{EditReferralPage, NewReferralPage};
 pub use list::ReferralListPage;
