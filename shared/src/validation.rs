@@ -157,6 +157,18 @@ fn code_message(code: &str, lang: Lang) -> &'static str {
             "A record cannot refer to itself",
         ),
         "duplicate" => ("Giá trị bị trùng lặp", "Duplicate value"),
+        "weekdays" => (
+            "Chọn ít nhất một ngày trong tuần",
+            "Choose at least one day of the week",
+        ),
+        "no_days" => (
+            "Không có ngày nào trong khoảng thời gian và các ngày đã chọn",
+            "No day falls in the dates and weekdays chosen",
+        ),
+        "period_too_long" => (
+            "Kỳ lập lịch dài tối đa hai năm",
+            "A period is at most two years long",
+        ),
         "icd10_format" => (
             "Mã ICD-10 không đúng định dạng (ví dụ A09, E11.9, S72.00)",
             "ICD-10 code is malformed (e.g. A09, E11.9, S72.00)",

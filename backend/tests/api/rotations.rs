@@ -648,3 +648,36 @@ async fn plans_count(app: &TestApp, planner: &str, expected: usize) -> (usize, V
     assert_eq!(count, expected, "{page}");
     (count, page)
 }
+
+#[actix_web::test]
+async fn people_state_their_preferred_stations_and_only_their_own() {
+    let app = TestApp::spawn().await;
+    let clinician = app.token("bacsi").await;
+    let me = staff_id(&app, &clinician, "Lê Văn Phúc").await;
+    let other = staff_id(&app, &clinician, "Ngô Quang Huy").await;
+    let binh_hoa = app.facility_id(&clinician, "74-TYT-BINHHOA").await;
+    let path = format!("/api/v1/staff/{me}/rotation-preferences");
+    let body = json!({"preferred_station_ids": [binh_hoa, binh_hoa]});
+    let response = app
+        .call(Method::PUT, &path, Some(&clinician), Some(&body), &[])
+        .await;
+    assert_eq!(response.status(), 200);
+    let stored = app.get_json(&path, &clinician).await;
+    assert_eq!(stored["preferred_station_ids"], json!([binh_hoa]));
+    let theirs = format!("/api/v1/staff/{other}/rotation-preferences");
+    assert_problem(
+        app.call(Method::PUT, &theirs, Some(&clinician), Some(&body), &[])
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let unknown = json!({"preferred_station_ids": [999_999]});
+    assert_problem(
+        app.call(Method::PUT, &path, Some(&clinician), Some(&unknown), &[])
+            .await,
+        400,
+        "validation_failed",
+    )
+    .await;
+}

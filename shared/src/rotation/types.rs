@@ -199,7 +199,10 @@ fn demand_rules(input: &DemandInput) -> Result<(), ValidationError> {
     if input.end_date < input.start_date {
         return Err(validation::date_order_error("end_date"));
     }
-    if Span::new(input.start_date, input.end_date, input.weekdays).day_count() == 0 {
+    // No weekday at all is the field's own error; here: weekdays that miss the range.
+    if input.weekdays.is_valid()
+        && Span::new(input.start_date, input.end_date, input.weekdays).day_count() == 0
+    {
         return Err(validation::on_field(
             ValidationError::new("no_days"),
             "weekdays",
@@ -621,4 +624,84 @@ pub struct CalendarFeed {
     /// Path to subscribe to (append to the server's address), e.g.
     /// `/api/v1/calendar-feeds/…/calendar.ics`.
     pub path: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use validator::Validate;
+
+    use super::*;
+    use crate::Lang;
+    use crate::validation::field_messages;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn demand() -> DemandInput {
+        DemandInput {
+            plan_id: 1,
+            station_id: 2,
+            profession: Profession::Doctor,
+            specialty: Some("noi_khoa".into()),
+            count: 1,
+            pattern: DemandPattern::Weekdays,
+            start_date: d(2026, 4, 1),
+            end_date: d(2026, 6, 30),
+            weekdays: Weekdays(0b10),
+            plan_activity_id: None,
+            note: None,
+        }
+    }
+
+    fn messages(input: &impl Validate) -> std::collections::BTreeMap<String, Vec<String>> {
+        input
+            .validate()
+            .map(|_| Default::default())
+            .unwrap_or_else(|errors| field_messages(&errors, Lang::Vi))
+    }
+
+    #[test]
+    fn a_demand_needs_days_in_its_range() {
+        assert!(messages(&demand()).is_empty());
+        let mut none = demand();
+        none.weekdays = Weekdays(0);
+        assert_eq!(
+            messages(&none)["weekdays"],
+            vec!["Chọn ít nhất một ngày trong tuần".to_string()]
+        );
+        // A Tuesday demand over a Wednesday-to-Monday week has no day.
+        let mut empty = demand();
+        empty.start_date = d(2026, 4, 1);
+        empty.end_date = d(2026, 4, 6);
+        assert!(messages(&empty)["weekdays"][0].starts_with("Không có ngày nào"));
+        let mut count = demand();
+        count.count = 0;
+        assert!(messages(&count).contains_key("count"));
+    }
+
+    #[test]
+    fn a_plan_runs_forwards_for_at_most_two_years() {
+        let plan = RotationPlanInput {
+            facility_id: 1,
+            title: "Quý II".into(),
+            start_date: d(2026, 4, 1),
+            end_date: d(2026, 6, 30),
+            settings: RuleSettings::default(),
+        };
+        assert!(messages(&plan).is_empty());
+        let backwards = RotationPlanInput {
+            end_date: d(2026, 3, 1),
+            ..plan.clone()
+        };
+        assert!(messages(&backwards).contains_key("end_date"));
+        let long = RotationPlanInput {
+            end_date: d(2029, 1, 1),
+            ..plan
+        };
+        assert_eq!(
+            messages(&long)["end_date"],
+            vec!["Kỳ lập lịch dài tối đa hai năm".to_string()]
+        );
+    }
 }

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use shared::Lang;
 use shared::consultation::{
-    ConsultationCancelInput, ConsultationMode, ConsultationSession, SessionQuery,
+    ConsultationCancelInput, ConsultationMode, ConsultationSession, SessionQuery, SessionStatus,
 };
 use shared::referral::vn_date;
 use shared::registry::specialty_label;
@@ -158,11 +158,11 @@ fn SessionCard(session: ConsultationSession, changed: Callback<()>) -> impl Into
         vn_local(session.starts_at).format("%H:%M"),
         vn_local(session.ends_at).format("%H:%M")
     );
-    let live = session.status.is_open();
+    let cancelled = session.status == SessionStatus::Cancelled;
     let link = session
         .meeting_url
         .clone()
-        .filter(|_| session.mode == ConsultationMode::Online && live)
+        .filter(|_| session.mode == ConsultationMode::Online && !cancelled)
         .map(|url| {
             view! {
                 <a class="button secondary small meeting-link" href=url target="_blank" rel="noopener noreferrer">
@@ -200,7 +200,7 @@ fn SessionCard(session: ConsultationSession, changed: Callback<()>) -> impl Into
         .editable
         .then(|| view! { <CancelSession id=session.id version=session.version changed /> });
     view! {
-        <li class="session-card" class:session-cancelled=!live data-session-id=session.id>
+        <li class="session-card" class:session-cancelled=cancelled data-session-id=session.id>
             <div class="session-when">
                 <strong>{time}</strong>
             </div>

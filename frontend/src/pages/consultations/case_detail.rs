@@ -93,7 +93,7 @@ fn CaseHeader(case: ConsultationCase) -> impl IntoView {
                 .clone()
                 .filter(|_| {
                     session.mode == ConsultationMode::Online
-                        && session.status == SessionStatus::Scheduled
+                        && session.status != SessionStatus::Cancelled
                 })
                 .map(|url| {
                     view! {
