@@ -202,10 +202,10 @@ fn conclude(conclusion: Conclusion, note: &str) -> CaseStep {
     })
 }
 
-/// The first Tuesday at least two days after `today`.
-fn next_tuesday(today: NaiveDate) -> NaiveDate {
-    let mut day = today + TimeDelta::days(2);
-    while day.weekday() != Weekday::Tue {
+/// The working day (Monday to Friday) after `today`.
+fn next_working_day(today: NaiveDate) -> NaiveDate {
+    let mut day = today + TimeDelta::days(1);
+    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
         day += TimeDelta::days(1);
     }
     day
@@ -264,9 +264,10 @@ pub fn load(conn: &mut AnyConn) -> Result<usize, ApiError> {
         },
     )?;
 
-    // In person at the An Phú station, the coming week, for a patient best seen there.
+    // In person at the An Phú station on the next working day, for a patient best seen
+    // there: the calendar of the current week has something to show.
     let today = vn_date(utc(now()));
-    let visit_day = next_tuesday(today);
+    let visit_day = next_working_day(today);
     let visit = service::create_sessions(
         conn,
         &planner,

@@ -81,7 +81,8 @@ fn to_input(form: &SessionForm, host: i64, lang: shared::Lang) -> (SessionInput,
     let mut unreadable = FieldMessages::new();
     let starts_at = vn_instant(&form.date, &form.time);
     if starts_at.is_none() {
-        unreadable.insert("starts_at".into(), vec![t(lang, Key::DateRequired).into()]);
+        // Shown under the day: it is what is missing or malformed.
+        unreadable.insert("date".into(), vec![t(lang, Key::DateRequired).into()]);
     }
     let duration = form.duration.trim().parse::<i32>().unwrap_or_else(|_| {
         unreadable.insert(
@@ -306,7 +307,6 @@ fn SessionFormView() -> impl IntoView {
                             InputKind::Text,
                             true,
                         )}
-                        <FieldErrors id="f-starts_at-errors" messages=messages_at(shown, || "starts_at".to_string()) />
                         {text(
                             "duration_minutes",
                             Key::DurationMinutes,
@@ -392,44 +392,46 @@ fn SessionFormView() -> impl IntoView {
                 </fieldset>
                 <fieldset class="form-section" id="f-participants">
                     <legend>{move || lang.t(Key::ChooseParticipants)}</legend>
-                    <Transition fallback=|| view! { <Loading /> }>
-                        {move || Suspend::new(async move {
-                            loaded(
-                                doctors.await,
-                                move |page| {
-                                    page.items
-                                        .into_iter()
-                                        .map(|person| {
-                                            let staff_id = person.id;
-                                            let id = format!("participant-{staff_id}");
-                                            let label_for = id.clone();
-                                            let title = person.title.clone().unwrap_or_default();
-                                            view! {
-                                                <label class="checkbox" for=label_for>
-                                                    <input
-                                                        type="checkbox"
-                                                        id=id
-                                                        prop:checked=move || form.with(|f| f.participants.contains(&staff_id))
-                                                        on:change=move |event| {
-                                                            let on = event_target_checked(&event);
-                                                            form.update(|f| {
-                                                                if on {
-                                                                    f.participants.insert(staff_id);
-                                                                } else {
-                                                                    f.participants.remove(&staff_id);
-                                                                }
-                                                            });
-                                                        }
-                                                    />
-                                                    {format!("{title} {}", person.full_name).trim().to_string()}
-                                                </label>
-                                            }
-                                        })
-                                        .collect_view()
-                                },
-                            )
-                        })}
-                    </Transition>
+                    <div class="participant-list">
+                        <Transition fallback=|| view! { <Loading /> }>
+                            {move || Suspend::new(async move {
+                                loaded(
+                                    doctors.await,
+                                    move |page| {
+                                        page.items
+                                            .into_iter()
+                                            .map(|person| {
+                                                let staff_id = person.id;
+                                                let id = format!("participant-{staff_id}");
+                                                let label_for = id.clone();
+                                                let title = person.title.clone().unwrap_or_default();
+                                                view! {
+                                                    <label class="checkbox" for=label_for>
+                                                        <input
+                                                            type="checkbox"
+                                                            id=id
+                                                            prop:checked=move || form.with(|f| f.participants.contains(&staff_id))
+                                                            on:change=move |event| {
+                                                                let on = event_target_checked(&event);
+                                                                form.update(|f| {
+                                                                    if on {
+                                                                        f.participants.insert(staff_id);
+                                                                    } else {
+                                                                        f.participants.remove(&staff_id);
+                                                                    }
+                                                                });
+                                                            }
+                                                        />
+                                                        {format!("{title} {}", person.full_name).trim().to_string()}
+                                                    </label>
+                                                }
+                                            })
+                                            .collect_view()
+                                    },
+                                )
+                            })}
+                        </Transition>
+                    </div>
                     <FieldErrors id="f-participants-errors" messages=messages_at(shown, || "participants".to_string()) />
                 </fieldset>
                 {move || {
@@ -443,6 +445,7 @@ fn SessionFormView() -> impl IntoView {
                                         "specialty",
                                         "meeting_url",
                                         "location_facility_id",
+                                        "date",
                                         "starts_at",
                                         "duration_minutes",
                                         "repeat_weekly_until",
