@@ -978,13 +978,17 @@ fn score(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) -> ScoreBre
             None => unfilled_days += days,
         }
     }
-    let mut by_profession: BTreeMap<Profession, Vec<i64>> = BTreeMap::new();
-    for s in inputs
-        .roster
-        .staff
+    // Fairness among those who could take some demand: everyone a candidate somewhere.
+    let could: std::collections::BTreeSet<usize> = model
+        .problem
+        .tasks
         .iter()
-        .filter(|s| s.active && s.exemption.is_none())
-    {
+        .zip(&model.tasks)
+        .filter(|(_, meta)| meta.demand.is_some())
+        .flat_map(|(task, _)| task.candidates.iter().map(|c| c.person))
+        .collect();
+    let mut by_profession: BTreeMap<Profession, Vec<i64>> = BTreeMap::new();
+    for s in could.iter().filter_map(|i| inputs.roster.staff.get(*i)) {
         by_profession
             .entry(s.profession)
             .or_default()

@@ -513,7 +513,7 @@ pub struct ScoreBreakdown {
 pub struct LoadSpread {
     /// Profession.
     pub profession: Profession,
-    /// People of it who could rotate.
+    /// People of it who could take at least one of the demands.
     pub people: i64,
     /// Fewest days.
     pub min_days: i64,
