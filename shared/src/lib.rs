@@ -16,6 +16,7 @@ pub mod consultation;
 pub mod error;
 pub mod i18n;
 pub mod page;
+pub mod plan;
 pub mod referral;
 pub mod registry;
 pub mod rotation;
