@@ -614,8 +614,10 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
                 {
                     used_existing.insert(a.id, true);
                     meta.existing = Some((a.id, status));
+                    // A planner's own proposal stays; the generator's earlier ones are
+                    // its starting point.
                     let keep = match status {
-                        AssignmentStatus::Proposed => false,
+                        AssignmentStatus::Proposed => a.source == AssignmentSource::Manual.as_str(),
                         AssignmentStatus::Published | AssignmentStatus::Confirmed => {
                             !replan_published
                         }
@@ -643,7 +645,7 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
     let plan_rows = inputs
         .assignments
         .iter()
-        .filter(|a| !used_existing.contains_key(&a.id))
+        .filter(|a| !used_existing.contains_key(&a.id) && !replaced_by_this_run(a))
         .map(|a| {
             (
                 a.staff_id,
@@ -886,10 +888,7 @@ fn write(
         let stale_proposals: Vec<i64> = inputs
             .assignments
             .iter()
-            .filter(|a| {
-                a.status == AssignmentStatus::Proposed.as_str()
-                    && a.source == AssignmentSource::Generated.as_str()
-            })
+            .filter(|a| replaced_by_this_run(a))
             .map(|a| a.id)
             .collect();
         repo::delete_assignments(conn, &stale_proposals)?;
@@ -1147,6 +1146,12 @@ fn explain(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) -> Vec<Un
         });
     }
     out
+}
+
+/// Whether a run replaces this assignment: the generator's own earlier proposals go.
+fn replaced_by_this_run(a: &AssignmentRow) -> bool {
+    a.status == AssignmentStatus::Proposed.as_str()
+        && a.source == AssignmentSource::Generated.as_str()
 }
 
 /// Whether a rule is about who may do the work at all (rather than about the calendar).

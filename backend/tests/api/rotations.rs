@@ -681,3 +681,56 @@ async fn people_state_their_preferred_stations_and_only_their_own() {
     )
     .await;
 }
+
+#[actix_web::test]
+async fn the_generator_keeps_a_planners_own_proposal_and_fills_around_it() {
+    let app = TestApp::spawn().await;
+    let planner = app.token("kehoach").await;
+    let (_, q2) = plans(&app, &planner).await;
+    let plan_id = q2["id"].as_i64().unwrap();
+    let demands = app
+        .get_json(
+            &format!("/api/v1/rotation-demands?plan_id={plan_id}"),
+            &planner,
+        )
+        .await;
+    let tuesdays = demands["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["station"]["code"] == "74-TYT-ANPHU" && d["specialty"] == "noi_khoa")
+        .unwrap()
+        .clone();
+    // 7 April 2026 is a Tuesday; the planner puts someone there by hand.
+    let mut mine = None;
+    for name in ["Ngô Quang Huy", "Đỗ Thị Thanh Tâm", "Phạm Thị Ngọc Ánh"] {
+        let person = staff_id(&app, &planner, name).await;
+        let body = json!({
+            "plan_id": plan_id, "demand_id": tuesdays["id"], "staff_id": person,
+            "station_id": tuesdays["station"]["id"], "start_date": "2026-04-07",
+            "end_date": "2026-04-07", "weekdays": 2
+        });
+        let response = app
+            .post("/api/v1/rotation-assignments", &planner, &body)
+            .await;
+        if response.status() == 201 {
+            mine = Some(response.json::<Value>().await.unwrap());
+            break;
+        }
+    }
+    let mine = mine.expect("a doctor free on 7 April");
+    generate(&app, &planner, plan_id, json!({"seed": 3})).await;
+    let that_week = assignments(
+        &app,
+        &planner,
+        &format!("plan_id={plan_id}&from=2026-04-07&to=2026-04-07"),
+    )
+    .await;
+    let at_tuesday: Vec<&Value> = that_week
+        .iter()
+        .filter(|a| a["demand_id"] == tuesdays["id"])
+        .collect();
+    assert_eq!(at_tuesday.len(), 1, "{at_tuesday:?}");
+    assert_eq!(at_tuesday[0]["id"], mine["id"]);
+    assert_eq!(at_tuesday[0]["source"], "manual");
+}
