@@ -235,6 +235,17 @@ where
     }
 }
 
+/// A value as stored in a JSON text column (TEXT on both engines).
+pub fn json_text(value: &impl serde::Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(ApiError::internal)
+}
+
+/// A JSON text column read back; a malformed one is an internal error naming what it
+/// held.
+pub fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored {what}: {e}")))
+}
+
 /// The current time as stored: UTC without offset, to the microsecond.
 pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();

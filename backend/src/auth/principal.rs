@@ -46,6 +46,14 @@ pub enum FacilityScope {
 }
 
 impl FacilityScope {
+    /// The facilities of the scope, `None` for all.
+    pub fn ids(&self) -> Option<Vec<i64>> {
+        match self {
+            FacilityScope::All => None,
+            FacilityScope::Only(ids) => Some(ids.iter().copied().collect()),
+        }
+    }
+
     /// Whether the facility is inside the scope.
     pub fn contains(&self, facility_id: i64) -> bool {
         match self {

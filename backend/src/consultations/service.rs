@@ -28,7 +28,7 @@ use super::repo::{
 use crate::audit::{self, Entry};
 use crate::auth::policy::{allowed, consultation_side};
 use crate::auth::{Action, Actor, FacilityScope, Principal, authorize};
-use crate::db::{AnyConn, now, utc, write_tx};
+use crate::db::{AnyConn, from_json, now, utc, write_tx};
 use crate::error::ApiError;
 use crate::http::{page_of, parse_cursor};
 use crate::registry::repo::{self as registry_repo, parse};
@@ -39,10 +39,6 @@ fn session_not_found() -> ApiError {
 
 fn case_not_found() -> ApiError {
     ApiError::not_found("Không tìm thấy yêu cầu hội chẩn")
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored {what}: {e}")))
 }
 
 fn facility(refs: &HashMap<i64, FacilityRef>, id: i64) -> Result<FacilityRef, ApiError> {
@@ -629,8 +625,7 @@ fn visible_facilities(by: &Principal) -> Option<Vec<i64>> {
     match (&by.actor, &by.scope) {
         // A client sees its own facility's cases only.
         (Actor::Client { .. }, _) => Some(vec![by.facility_id]),
-        (_, FacilityScope::All) => None,
-        (_, FacilityScope::Only(ids)) => Some(ids.iter().copied().collect()),
+        (_, scope) => scope.ids(),
     }
 }
 

@@ -26,7 +26,7 @@ use super::repo::{
 use crate::audit::{self, Entry};
 use crate::auth::policy::{allowed, referral_side};
 use crate::auth::{Action, Actor, FacilityScope, Principal, authorize};
-use crate::db::{AnyConn, now, utc, write_tx};
+use crate::db::{AnyConn, from_json, json_text, now, utc, write_tx};
 use crate::error::ApiError;
 use crate::http::{page_of, parse_cursor};
 use crate::registry::repo::{self as registry_repo, parse};
@@ -36,14 +36,6 @@ const RULES_KEY: &str = "referral_rules";
 
 fn not_found() -> ApiError {
     ApiError::not_found("Không tìm thấy phiếu chuyển")
-}
-
-fn json_text(value: &impl Serialize) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(ApiError::internal)
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored {what}: {e}")))
 }
 
 /// The referral rules: the stored setting, or the built-in defaults.
@@ -1027,14 +1019,6 @@ pub fn events(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Vec<Referra
         .collect()
 }
 
-/// Facilities whose referrals the principal may list.
-fn visible_facilities(by: &Principal) -> Option<Vec<i64>> {
-    match &by.scope {
-        FacilityScope::All => None,
-        FacilityScope::Only(ids) => Some(ids.iter().copied().collect()),
-    }
-}
-
 /// Lists referrals the principal may see, newest first, with filters. Patient names
 /// appear only where the principal's facility is a party (and are audited).
 pub fn list(
@@ -1044,7 +1028,7 @@ pub fn list(
 ) -> Result<Page<ReferralSummary>, ApiError> {
     let own = by.facility_id;
     let mut filter = ListFilter {
-        within: visible_facilities(by),
+        within: by.scope.ids(),
         direction: query.direction.map(|d| d.as_str().to_string()),
         status: query.status.map(|s| s.as_str().to_string()),
         urgency: query.urgency.map(|u| u.as_str().to_string()),
@@ -1222,7 +1206,7 @@ pub fn list_follow_ups(
     let facilities = match query.facility_id {
         Some(id) if by.scope.contains(id) => Some(vec![id]),
         Some(_) => return Err(ApiError::forbidden()),
-        None => visible_facilities(by),
+        None => by.scope.ids(),
     };
     if let Actor::Client { .. } = by.actor
         && !allowed(

@@ -335,7 +335,7 @@ fn run(
     running.progress.store(92, Ordering::Relaxed);
     let result = write(
         &mut conn,
-        Actor::Principal(by),
+        Attribution::Principal(by),
         &inputs,
         &model,
         &solution.assigned,
@@ -726,25 +726,25 @@ fn span_of(days: &[NaiveDate]) -> Span {
 
 /// Who a run's changes are attributed to.
 #[derive(Clone, Copy)]
-enum Actor<'a> {
+enum Attribution<'a> {
     /// A signed-in planner.
     Principal(&'a Principal),
     /// The system (demo data).
     System,
 }
 
-impl Actor<'_> {
+impl Attribution<'_> {
     fn label(&self) -> String {
         match self {
-            Actor::Principal(by) => by.label(),
-            Actor::System => audit::SYSTEM.to_string(),
+            Attribution::Principal(by) => by.label(),
+            Attribution::System => audit::SYSTEM.to_string(),
         }
     }
 
     fn record(&self, conn: &mut AnyConn, entry: Entry<'_>) -> diesel::QueryResult<()> {
         match self {
-            Actor::Principal(by) => audit::record(conn, by, entry),
-            Actor::System => audit::record_as_user(conn, None, audit::SYSTEM, None, entry),
+            Attribution::Principal(by) => audit::record(conn, by, entry),
+            Attribution::System => audit::record_as_user(conn, None, audit::SYSTEM, None, entry),
         }
     }
 }
@@ -777,7 +777,7 @@ pub fn generate_now(
     let row = repo::find_generation(conn, id)?.ok_or_else(not_found)?;
     let result = write(
         conn,
-        Actor::System,
+        Attribution::System,
         &inputs,
         &model,
         &solution.assigned,
@@ -799,7 +799,7 @@ pub fn generate_now(
 /// re-planning, the published assignments it changes), and explains unmet demand.
 fn write(
     conn: &mut AnyConn,
-    by: Actor<'_>,
+    by: Attribution<'_>,
     inputs: &Inputs,
     model: &Model,
     assigned: &[Option<usize>],

@@ -23,8 +23,8 @@ use super::repo::{
     NewAssignment, PlanChanges, PlanRow,
 };
 use crate::audit::{self, Entry};
-use crate::auth::{Action, FacilityScope, Principal, authorize, tokens};
-use crate::db::{AnyConn, now, utc, write_tx};
+use crate::auth::{Action, Principal, authorize, tokens};
+use crate::db::{AnyConn, from_json, json_text, now, utc, write_tx};
 use crate::error::ApiError;
 use crate::http::{page_of, parse_cursor};
 use crate::idempotency;
@@ -42,14 +42,6 @@ fn demand_not_found() -> ApiError {
 
 fn assignment_not_found() -> ApiError {
     ApiError::not_found("Không tìm thấy phân công")
-}
-
-fn json_text(value: &impl Serialize) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(ApiError::internal)
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored {what}: {e}")))
 }
 
 fn weekdays_of(stored: i32) -> Weekdays {
@@ -77,14 +69,6 @@ fn audit_change(
         },
     )?;
     Ok(())
-}
-
-/// The facilities a principal may see, `None` for all.
-fn visible_facilities(by: &Principal) -> Option<Vec<i64>> {
-    match &by.scope {
-        FacilityScope::All => None,
-        FacilityScope::Only(ids) => Some(ids.iter().copied().collect()),
-    }
 }
 
 /// The staff record of the signed-in person, if their account is linked to one.
@@ -166,7 +150,7 @@ pub fn list_plans(
 ) -> Result<Page<RotationPlan>, ApiError> {
     let limit = clamp_limit(query.limit);
     let after = parse_cursor(query.cursor.as_deref())?;
-    let mut facilities = visible_facilities(by);
+    let mut facilities = by.scope.ids();
     if let Some(id) = query.facility_id {
         authorize(
             by,
@@ -509,7 +493,7 @@ pub fn list_demands(
     let after = parse_cursor(query.cursor.as_deref())?;
     let plan_ids = match query.plan_id {
         Some(id) => vec![visible_plan(conn, by, id)?.id],
-        None => repo::list_plans(conn, visible_facilities(by).as_deref(), None, None, 10_000)?
+        None => repo::list_plans(conn, by.scope.ids().as_deref(), None, None, 10_000)?
             .iter()
             .map(|p| p.id)
             .collect(),
@@ -772,7 +756,7 @@ pub fn list_assignments(
 ) -> Result<Page<RotationAssignment>, ApiError> {
     let limit = clamp_limit(query.limit);
     let mut filter = AssignmentFilter {
-        within: visible_facilities(by),
+        within: by.scope.ids(),
         station_id: query.station_id,
         status: query.status.map(|s| s.as_str().to_string()),
         from: query.from,
