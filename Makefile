@@ -117,7 +117,7 @@ e2e: browser libpq spa
 # The contract with CI (.ci/run). Steps run in this order; any failure fails `make test`.
 test: tools browser postgres-bin libpq
 	$(MAKE) --no-print-directory lint
-	$(CARGO) test -p shared --features solver
+	$(CARGO) test -p shared --features openapi,solver
 	env -u TUYEN_TEST_PG_URL $(CARGO) test -p backend
 	$(MAKE) --no-print-directory test-pg
 	$(MAKE) --no-print-directory spa
