@@ -389,6 +389,8 @@ pub struct AssignmentFilter {
     pub status: Option<String>,
     /// Only those that book the person (not absent or cancelled).
     pub booking_only: bool,
+    /// Proposals only of plans of these facilities (`None`: all proposals).
+    pub proposals_of_facilities: Option<Vec<i64>>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub after_id: Option<i64>,
@@ -430,6 +432,17 @@ pub fn list_assignments(
     }
     if filter.booking_only {
         query = query.filter(rotation_assignments::status.ne_all(vec!["absent", "cancelled"]));
+    }
+    if let Some(facilities) = &filter.proposals_of_facilities {
+        query = query.filter(
+            rotation_assignments::status
+                .ne("proposed")
+                .or(rotation_assignments::plan_id.eq_any(
+                    rotation_plans::table
+                        .filter(rotation_plans::facility_id.eq_any(facilities.clone()))
+                        .select(rotation_plans::id),
+                )),
+        );
     }
     if let Some(from) = filter.from {
         query = query.filter(rotation_assignments::end_date.ge(from));

@@ -798,35 +798,26 @@ pub fn list_assignments(
     if !staff_ids.is_empty() {
         filter.staff_ids = Some(staff_ids);
     }
-    // Proposals are the planners' working draft until published.
+    // Proposals are the planners' working draft until published: in the query, so that
+    // pages stay full.
+    filter.proposals_of_facilities = if matches!(by.scope, crate::auth::FacilityScope::All)
+        && crate::auth::policy::allowed(by, Action::PlanRotations { facility_id: 0 })
+    {
+        None
+    } else if crate::auth::policy::allowed(
+        by,
+        Action::PlanRotations {
+            facility_id: by.facility_id,
+        },
+    ) {
+        Some(vec![by.facility_id])
+    } else {
+        Some(Vec::new())
+    };
     let rows: Vec<AssignmentRow> = repo::list_assignments(conn, &filter, Some(limit))?;
     let page = page_of(rows, limit, |row| row.id);
-    let mut plans: HashMap<i64, bool> = HashMap::new();
-    let mut items = Vec::with_capacity(page.items.len());
-    for row in page.items {
-        if row.status == AssignmentStatus::Proposed.as_str() {
-            let plans_it = match plans.get(&row.plan_id) {
-                Some(known) => *known,
-                None => {
-                    let plan = repo::find_plan(conn, row.plan_id)?.ok_or_else(plan_not_found)?;
-                    let allowed = crate::auth::policy::allowed(
-                        by,
-                        Action::PlanRotations {
-                            facility_id: plan.facility_id,
-                        },
-                    );
-                    plans.insert(row.plan_id, allowed);
-                    allowed
-                }
-            };
-            if !plans_it {
-                continue;
-            }
-        }
-        items.push(row);
-    }
     Ok(Page {
-        items: assignment_views(conn, by, items)?,
+        items: assignment_views(conn, by, page.items)?,
         next_cursor: page.next_cursor,
     })
 }

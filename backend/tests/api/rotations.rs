@@ -178,6 +178,15 @@ async fn planner_generates_explains_unmet_demand_and_publishes() {
     let station_id = app.facility_id(&station, "74-TYT-ANPHU").await;
     let station_query = format!("station_id={station_id}&from=2026-04-01&to=2026-06-30");
     assert!(assignments(&app, &station, &station_query).await.is_empty());
+    // Hidden in the query itself: no empty pages that point to more.
+    let first = app
+        .get_json(
+            &format!("/api/v1/rotation-assignments?{station_query}&limit=2"),
+            &station,
+        )
+        .await;
+    assert_eq!(first["items"], json!([]));
+    assert!(first["next_cursor"].is_null(), "{first}");
 
     let response = app
         .post(
