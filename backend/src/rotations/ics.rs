@@ -6,7 +6,9 @@ use chrono::{Duration, Weekday};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use shared::rotation::AssignmentStatus;
 
-use super::service::{FeedContent, status_label};
+use shared::Labelled;
+
+use super::service::FeedContent;
 
 const BYDAY: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
@@ -40,7 +42,7 @@ pub fn render(content: &FeedContent) -> String {
             ))
             .description(&format!(
                 "{} — {}",
-                status_label(assignment.status),
+                assignment.status.label(shared::Lang::Vi),
                 assignment.span.weekdays.label(shared::Lang::Vi)
             ))
             .location(&assignment.station_name)

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDateTime;
 use serde::Serialize;
 use serde_json::json;
+use shared::Lang;
 use shared::page::{Page, clamp_limit};
 use shared::registry::{DepartmentQuery, FacilityRef, Profession, StaffQuery};
 use shared::rotation::{
@@ -16,7 +17,6 @@ use shared::rotation::{
     RotationPlanInput, RotationPlanQuery, RotationPreferences, RuleSettings, Span, StaffFacts,
     StaffRef, StatusCount, Swap, SwapInput, Weekdays, check, transition,
 };
-use shared::{Labelled, Lang};
 
 use super::repo::{
     self, AssignmentChange, AssignmentFilter, AssignmentRow, DemandChanges, DemandRow,
@@ -1485,9 +1485,4 @@ pub fn feed_content(conn: &mut AnyConn, secret: &str) -> Result<FeedContent, Api
         assignments,
         sessions,
     })
-}
-
-/// The label of a status, for feeds.
-pub fn status_label(status: AssignmentStatus) -> &'static str {
-    status.label(Lang::Vi)
 }
