@@ -245,6 +245,49 @@ fn code_message(code: &str, lang: Lang) -> &'static str {
             "Chỉ chọn nơi chuyển khi kết luận chuyển tuyến",
             "A destination is given only with the conclusion to refer",
         ),
+        "period" => (
+            "Kỳ không hợp lệ (ví dụ 2026, 2026-H1, 2026-Q3, P1)",
+            "Invalid period (e.g. 2026, 2026-H1, 2026-Q3, P1)",
+        ),
+        "phase_code" => ("Mã giai đoạn là P1 đến P9", "A phase code is P1 to P9"),
+        "lines" => (
+            "Mỗi dòng phải có nội dung, tối đa 2000 ký tự",
+            "Every line needs text, at most 2000 characters",
+        ),
+        "metric_required" => (
+            "Chỉ tiêu tự tính cần chọn cách tính",
+            "A computed indicator needs a metric",
+        ),
+        "metric_for_computed_only" => (
+            "Chỉ tiêu do trạm nhập không có cách tính",
+            "An entered indicator has no metric",
+        ),
+        "basis_required" => (
+            "Cần chọn chỉ tiêu làm điều kiện",
+            "Choose the indicator that sets the condition",
+        ),
+        "threshold_required" => ("Cần nhập ngưỡng đạt", "Enter the threshold"),
+        "duplicate_target" => (
+            "Trùng chỉ tiêu cho cùng cơ sở và kỳ",
+            "Two targets for the same facility and period",
+        ),
+        "duplicate_code" => ("Mã chỉ tiêu bị trùng", "Duplicate indicator code"),
+        "activity_facility_not_supported" => (
+            "Hoạt động chỉ dành cho các cơ sở được hỗ trợ của kế hoạch",
+            "Activities serve only the plan's supported facilities",
+        ),
+        "basis_unknown" => (
+            "Chỉ tiêu làm điều kiện không có trong kế hoạch",
+            "The condition's indicator is not in the plan",
+        ),
+        "target_facility_not_supported" => (
+            "Chỉ tiêu chỉ giao cho các cơ sở được hỗ trợ của kế hoạch",
+            "Targets are set only for the plan's supported facilities",
+        ),
+        "phase_unknown" => (
+            "Kế hoạch không có giai đoạn này",
+            "The plan has no such phase",
+        ),
         _ => ("Giá trị không hợp lệ", "Invalid value"),
     };
     if lang == Lang::Vi { vi } else { en }

@@ -1,13 +1,22 @@
 //! Support plans (kế hoạch hỗ trợ chuyên môn) and their indicators (chỉ tiêu): the plan's
-//! approval workflow and the arithmetic of targets, attainment and traffic lights, as pure
-//! functions shared by the backend and the SPA.
+//! approval workflow, the arithmetic of targets, attainment and traffic lights, reporting
+//! periods, the diff between versions, and the API types — pure code shared by the
+//! backend and the SPA.
 //!
 //! - [`state`]: statuses, actions and who may take them ([`transition`]).
 //! - [`indicator`]: attainment of a target ([`attainment`]), its traffic light
 //!   ([`TrafficLight`]) and shares of facilities meeting a condition.
+//! - [`period`]: `2026`, `2026-H1`, `2026-Q3`, `P1` and their dates.
+//! - [`diff`]: what a new version changed.
+//! - [`types`]: the request and response types.
 
+pub mod diff;
 pub mod indicator;
+pub mod period;
 pub mod state;
+pub mod types;
 
 pub use indicator::{Direction, IndicatorKind, TrafficLight, attainment, share_percent};
+pub use period::{Period, PlanPhase};
 pub use state::{PlanAction, PlanError, PlanSide, PlanStatus, allowed_actions, transition};
+pub use types::*;
