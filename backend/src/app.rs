@@ -50,6 +50,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     crate::referrals::routes::configure(cfg);
     crate::consultations::routes::configure(cfg);
     crate::rotations::routes::configure(cfg);
+    crate::plans::routes::configure(cfg);
     cfg.service(crate::system::audit_events);
 }
 

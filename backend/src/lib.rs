@@ -12,6 +12,7 @@ pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod openapi;
+pub mod plans;
 pub mod referrals;
 pub mod registry;
 pub mod rotations;

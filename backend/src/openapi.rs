@@ -28,6 +28,7 @@ accept `Idempotency-Key`. See docs/API.md.",
         (name = "referrals", description = "Chuyển tuyến — referrals, follow-ups, destinations"),
         (name = "consultations", description = "Hội chẩn — consultation sessions (calendar) and case requests"),
         (name = "rotations", description = "Luân phiên — rotation plans, demands, assignments, generator, calendar feeds"),
+        (name = "plans", description = "Kế hoạch hỗ trợ — support plans, versions, indicators, evaluations, reports, support requests"),
         (name = "audit", description = "Nhật ký — audit trail (admins)"),
         (name = "system", description = "Health and readiness"),
     )

@@ -410,6 +410,152 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    plans (id) {
+        id -> BigInt,
+        series_id -> Text,
+        version_number -> Integer,
+        previous_version_id -> Nullable<BigInt>,
+        superseded_by_id -> Nullable<BigInt>,
+        code -> Text,
+        title -> Text,
+        issuing_facility_id -> BigInt,
+        network -> Bool,
+        start_date -> Date,
+        end_date -> Date,
+        phases -> Text,
+        supported_facility_ids -> Text,
+        document -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        approved_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<Text>,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_activities (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        group_position -> Integer,
+        group_title -> Text,
+        position -> Integer,
+        title -> Text,
+        kind -> Text,
+        responsible_department_id -> Nullable<BigInt>,
+        responsible_unit -> Text,
+        facility_ids -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        description -> Text,
+        status -> Text,
+        progress_note -> Nullable<Text>,
+        delivered_on -> Nullable<Date>,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity_feedback (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        facility_id -> BigInt,
+        rating -> Integer,
+        comment -> Nullable<Text>,
+        rated_by -> Text,
+        rated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_indicators (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        position -> Integer,
+        code -> Text,
+        name -> Text,
+        unit -> Text,
+        kind -> Text,
+        direction -> Text,
+        source -> Text,
+        metric -> Nullable<Text>,
+        basis_code -> Nullable<Text>,
+        threshold -> Nullable<Double>,
+        targets -> Text,
+    }
+}
+
+diesel::table! {
+    indicator_values (id) {
+        id -> BigInt,
+        series_id -> Text,
+        indicator_code -> Text,
+        facility_id -> BigInt,
+        period -> Text,
+        value -> Double,
+        note -> Nullable<Text>,
+        reported_by -> Text,
+        reported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    value_approvals (id) {
+        id -> BigInt,
+        series_id -> Text,
+        facility_id -> BigInt,
+        period -> Text,
+        approved -> Bool,
+        reason -> Nullable<Text>,
+        snapshot -> Nullable<Text>,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evaluations (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        kind -> Text,
+        period -> Text,
+        status -> Text,
+        summary -> Text,
+        rows -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    support_requests (id) {
+        id -> BigInt,
+        station_id -> BigInt,
+        topic -> Text,
+        specialty -> Nullable<Text>,
+        urgency -> Text,
+        details -> Text,
+        status -> Text,
+        activity_id -> Nullable<BigInt>,
+        decline_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        answered_by -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(departments -> facilities (facility_id));
 diesel::joinable!(staff -> facilities (facility_id));
 diesel::joinable!(staff -> departments (department_id));
@@ -424,6 +570,10 @@ diesel::joinable!(rotation_demands -> rotation_plans (plan_id));
 diesel::joinable!(rotation_assignments -> staff (staff_id));
 diesel::joinable!(rotation_generations -> rotation_plans (plan_id));
 diesel::joinable!(consultation_cases -> consultation_sessions (session_id));
+diesel::joinable!(plan_activities -> plans (plan_id));
+diesel::joinable!(plan_indicators -> plans (plan_id));
+diesel::joinable!(activity_feedback -> plan_activities (activity_id));
+diesel::joinable!(evaluations -> plans (plan_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     facilities,
@@ -451,4 +601,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_feeds,
     consultation_sessions,
     consultation_cases,
+    plans,
+    plan_activities,
+    activity_feedback,
+    plan_indicators,
+    indicator_values,
+    value_approvals,
+    evaluations,
+    support_requests,
 );

@@ -97,6 +97,44 @@ pub enum Action {
         /// The sending facility.
         facility_id: i64,
     },
+    /// Read a plan that concerns this facility (its issuer or one it supports).
+    ReadPlan {
+        /// The issuing or a supported facility.
+        facility_id: i64,
+    },
+    /// Write, submit, start, close and revise the plans of a facility, generate and edit
+    /// their evaluations, record the progress of their activities.
+    WritePlans {
+        /// The issuing facility.
+        facility_id: i64,
+    },
+    /// Approve or return a plan (and approve its evaluations).
+    ApprovePlans {
+        /// The issuing facility.
+        facility_id: i64,
+        /// A network plan, approved by the Department of Health.
+        network: bool,
+    },
+    /// Report a facility's indicator values.
+    EnterIndicatorValues {
+        /// The reporting facility.
+        facility_id: i64,
+    },
+    /// Approve (lock) or un-approve the values reported under a facility's plans.
+    ApproveIndicatorValues {
+        /// The issuing facility.
+        facility_id: i64,
+    },
+    /// Ask for support, or rate the support received, for one's own facility.
+    RequestSupport {
+        /// The asking facility.
+        facility_id: i64,
+    },
+    /// Accept or decline a station's support request (the planning office above it).
+    HandleSupportRequests {
+        /// The asking station.
+        station_id: i64,
+    },
 }
 
 /// Allows or refuses an action (403).
@@ -184,6 +222,31 @@ fn user_allowed(role: Role, principal: &Principal, action: Action) -> bool {
         Action::PlanRotations { facility_id } => {
             role == Admin || (matches!(role, Director | Planner | NursingHead) && own(facility_id))
         }
+        Action::ReadPlan { facility_id } => principal.scope.contains(facility_id),
+        Action::WritePlans { facility_id } => {
+            matches!(role, Planner | HealthDepartment) && own(facility_id)
+        }
+        // A facility's plan is approved by its director; a network plan by the
+        // Department of Health of the province.
+        Action::ApprovePlans {
+            facility_id,
+            network: false,
+        } => role == Director && own(facility_id),
+        Action::ApprovePlans {
+            facility_id,
+            network: true,
+        } => role == HealthDepartment && principal.scope.contains(facility_id),
+        Action::EnterIndicatorValues { facility_id } | Action::RequestSupport { facility_id } => {
+            matches!(role, StationHead | Director) && own(facility_id)
+        }
+        Action::ApproveIndicatorValues { facility_id } => {
+            matches!(role, Planner | Director | HealthDepartment) && own(facility_id)
+        }
+        Action::HandleSupportRequests { station_id } => {
+            matches!(role, Planner | Director)
+                && !own(station_id)
+                && principal.scope.contains(station_id)
+        }
     }
 }
 
@@ -237,6 +300,14 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         | Action::ReadAudit
         | Action::ManageReferralRules
         | Action::PlanRotations { .. } => false,
+        // Plans are people's work; no scope reads or writes them yet.
+        Action::ReadPlan { .. }
+        | Action::WritePlans { .. }
+        | Action::ApprovePlans { .. }
+        | Action::EnterIndicatorValues { .. }
+        | Action::ApproveIndicatorValues { .. }
+        | Action::RequestSupport { .. }
+        | Action::HandleSupportRequests { .. } => false,
         Action::ReadRotations {
             facility_id,
             station_id,

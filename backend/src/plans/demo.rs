@@ -1,0 +1,1 @@
+//! Demo plans (filled in below).

@@ -1,0 +1,188 @@
+//! The figures computed indicators and reports are made of, counted from the system's own
+//! records for a set of facilities and a range of Vietnamese calendar days: rotation days
+//! delivered, consultation cases concluded, referrals up and back, referrals avoided and
+//! follow-ups completed on time. Never typed in; recomputed on every read.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use shared::consultation::Conclusion;
+use shared::referral::{Direction, FollowUpStatus};
+use shared::rotation::{AssignmentStatus, Span, Weekdays};
+
+use crate::db::AnyConn;
+use crate::schema::{consultation_cases, follow_ups, referrals, rotation_assignments};
+
+/// What happened at one facility in the range.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Figures {
+    /// Days of done rotation assignments at the station within the range.
+    pub rotation_days: f64,
+    /// Assignments in the range marked absent.
+    pub rotation_absences: i64,
+    /// Consultation cases it asked for that were concluded in the range.
+    pub consultations_held: i64,
+    /// Of which concluded `manage_locally`: referrals avoided.
+    pub referrals_avoided: i64,
+    /// Referrals it sent up in the range.
+    pub referrals_up: i64,
+    /// Back-referrals sent to it in the range.
+    pub back_referrals: i64,
+    /// Follow-ups due at it in the range.
+    pub follow_ups_due: i64,
+    /// Of which done by the due day.
+    pub follow_ups_on_time: i64,
+}
+
+impl Figures {
+    /// Follow-ups done on time, in percent of those due; `None` when none was due.
+    pub fn follow_ups_on_time_percent(&self) -> Option<f64> {
+        shared::plan::share_percent(
+            usize::try_from(self.follow_ups_on_time).unwrap_or(0),
+            usize::try_from(self.follow_ups_due).unwrap_or(0),
+        )
+    }
+}
+
+/// Midnight starting a Vietnamese calendar day, as a stored UTC timestamp.
+fn vn_start(day: NaiveDate) -> NaiveDateTime {
+    day.and_time(chrono::NaiveTime::MIN)
+        - TimeDelta::hours(shared::referral::slip::VN_UTC_OFFSET_HOURS)
+}
+
+/// The Vietnamese calendar day of a stored UTC timestamp.
+fn vn_day(at: NaiveDateTime) -> NaiveDate {
+    (at + TimeDelta::hours(shared::referral::slip::VN_UTC_OFFSET_HOURS)).date()
+}
+
+/// Counts per facility of a grouped query.
+fn counts(rows: Vec<(i64, i64)>) -> HashMap<i64, i64> {
+    rows.into_iter().collect()
+}
+
+/// The figures of each facility in `facility_ids` over `from..=to`.
+pub fn figures(
+    conn: &mut AnyConn,
+    facility_ids: &[i64],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<HashMap<i64, Figures>> {
+    let start = vn_start(from);
+    let end = vn_start(to.succ_opt().unwrap_or(to));
+    let mut out: HashMap<i64, Figures> = facility_ids
+        .iter()
+        .map(|id| (*id, Figures::default()))
+        .collect();
+
+    let assignments: Vec<(i64, NaiveDate, NaiveDate, i32, String)> = rotation_assignments::table
+        .filter(
+            rotation_assignments::station_id
+                .eq_any(facility_ids)
+                .and(rotation_assignments::start_date.le(to))
+                .and(rotation_assignments::end_date.ge(from))
+                .and(rotation_assignments::status.eq_any([
+                    AssignmentStatus::Done.as_str(),
+                    AssignmentStatus::Absent.as_str(),
+                ])),
+        )
+        .select((
+            rotation_assignments::station_id,
+            rotation_assignments::start_date,
+            rotation_assignments::end_date,
+            rotation_assignments::weekdays,
+            rotation_assignments::status,
+        ))
+        .load(conn)?;
+    for (station, first, last, weekdays, status) in assignments {
+        let figures = out.entry(station).or_default();
+        if status == AssignmentStatus::Done.as_str() {
+            let span = Span::new(
+                first.max(from),
+                last.min(to),
+                Weekdays(u8::try_from(weekdays).unwrap_or(0)),
+            );
+            figures.rotation_days += f64::from(span.day_count());
+        } else {
+            figures.rotation_absences += 1;
+        }
+    }
+
+    let concluded = |conn: &mut AnyConn, avoided_only: bool| -> QueryResult<HashMap<i64, i64>> {
+        let mut query = consultation_cases::table
+            .filter(
+                consultation_cases::requesting_facility_id
+                    .eq_any(facility_ids)
+                    .and(consultation_cases::concluded_at.ge(start))
+                    .and(consultation_cases::concluded_at.lt(end)),
+            )
+            .group_by(consultation_cases::requesting_facility_id)
+            .select((consultation_cases::requesting_facility_id, count_star()))
+            .into_boxed();
+        if avoided_only {
+            query =
+                query.filter(consultation_cases::conclusion.eq(Conclusion::ManageLocally.as_str()));
+        }
+        query.load(conn).map(counts)
+    };
+    let held = concluded(conn, false)?;
+    let avoided = concluded(conn, true)?;
+
+    let up: HashMap<i64, i64> = referrals::table
+        .filter(
+            referrals::from_facility_id
+                .eq_any(facility_ids)
+                .and(referrals::direction.eq(Direction::Up.as_str()))
+                .and(referrals::sent_at.ge(start))
+                .and(referrals::sent_at.lt(end)),
+        )
+        .group_by(referrals::from_facility_id)
+        .select((referrals::from_facility_id, count_star()))
+        .load(conn)
+        .map(counts)?;
+    let back: HashMap<i64, i64> = referrals::table
+        .filter(
+            referrals::to_facility_id
+                .eq_any(facility_ids)
+                .and(referrals::direction.eq(Direction::Down.as_str()))
+                .and(referrals::sent_at.ge(start))
+                .and(referrals::sent_at.lt(end)),
+        )
+        .group_by(referrals::to_facility_id)
+        .select((referrals::to_facility_id, count_star()))
+        .load(conn)
+        .map(counts)?;
+
+    let due: Vec<(i64, NaiveDate, String, Option<NaiveDateTime>)> = follow_ups::table
+        .filter(
+            follow_ups::facility_id
+                .eq_any(facility_ids)
+                .and(follow_ups::due_on.ge(from))
+                .and(follow_ups::due_on.le(to)),
+        )
+        .select((
+            follow_ups::facility_id,
+            follow_ups::due_on,
+            follow_ups::status,
+            follow_ups::closed_at,
+        ))
+        .load(conn)?;
+    for (facility, due_on, status, closed_at) in due {
+        let figures = out.entry(facility).or_default();
+        figures.follow_ups_due += 1;
+        let on_time = status == FollowUpStatus::Done.as_str()
+            && closed_at.is_some_and(|at| vn_day(at) <= due_on);
+        if on_time {
+            figures.follow_ups_on_time += 1;
+        }
+    }
+
+    for (id, figures) in &mut out {
+        figures.consultations_held = held.get(id).copied().unwrap_or(0);
+        figures.referrals_avoided = avoided.get(id).copied().unwrap_or(0);
+        figures.referrals_up = up.get(id).copied().unwrap_or(0);
+        figures.back_referrals = back.get(id).copied().unwrap_or(0);
+    }
+    Ok(out)
+}

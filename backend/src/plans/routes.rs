@@ -1,0 +1,958 @@
+//! `/plans` (support plans, their workflow, versions, indicators, evaluations, report and
+//! document), `/plan-activities`, `/evaluations` and `/support-requests`.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, put, web};
+use shared::error::Problem;
+use shared::page::Page;
+use shared::plan::{
+    Activity, ActivityFeedbackInput, ActivityProgressInput, DiffQuery, Evaluation,
+    EvaluationCreate, EvaluationUpdate, IndicatorBoard, PeriodApprovalInput, PeriodQuery, Plan,
+    PlanAction, PlanDiff, PlanInput, PlanQuery, PlanReasonInput, PlanReport, PlanSummary,
+    SupportAcceptInput, SupportRequest, SupportRequestInput, SupportRequestQuery, ValueEntry,
+    ValueHistoryQuery, ValuesInput,
+};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::{export, service};
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned};
+
+/// Registers this module's routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_plans)
+        .service(create_plan)
+        .service(get_plan)
+        .service(update_plan)
+        .service(submit_plan)
+        .service(approve_plan)
+        .service(activate_plan)
+        .service(close_plan)
+        .service(reject_plan)
+        .service(revise_plan)
+        .service(plan_versions)
+        .service(plan_diff)
+        .service(plan_document)
+        .service(indicator_board)
+        .service(enter_values)
+        .service(value_history)
+        .service(approve_values)
+        .service(unapprove_values)
+        .service(list_evaluations)
+        .service(create_evaluation)
+        .service(get_evaluation)
+        .service(update_evaluation)
+        .service(approve_evaluation)
+        .service(plan_report)
+        .service(plan_report_xlsx)
+        .service(activity_progress)
+        .service(activity_feedback)
+        .service(list_support_requests)
+        .service(create_support_request)
+        .service(accept_support_request)
+        .service(decline_support_request);
+}
+
+/// Plans you may read (issued by or supporting a facility you see), newest first.
+/// Versions replaced by a later approved one only with `include_superseded`.
+#[utoipa::path(
+    tag = "plans",
+    params(PlanQuery),
+    responses(
+        (status = 200, description = "A page of plans", body = Page<PlanSummary>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/plans")]
+async fn list_plans(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<PlanQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| service::list_plans(conn, &by, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Write a new plan of your facility, as a draft (planning office). Accepts
+/// `Idempotency-Key`.
+#[utoipa::path(
+    tag = "plans",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
+    request_body = PlanInput,
+    responses(
+        (status = 201, description = "Created", body = Plan),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/plans")]
+async fn create_plan(
+    state: web::Data<AppState>,
+    by: Principal,
+    key: IdempotencyKey,
+    body: ValidJson<PlanInput>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let plan = state
+        .db
+        .run(move |conn| service::create_plan(conn, &by, key.0.as_deref(), &body))
+        .await?;
+    Ok(created(
+        format!("/api/v1/plans/{}", plan.id),
+        Some(plan.version),
+        &plan,
+    ))
+}
+
+/// One version of a plan, with its document, activities, indicators and the actions
+/// open to you.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id")),
+    responses(
+        (status = 200, description = "The plan; ETag carries the version", body = Plan),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/plans/{id}")]
+async fn get_plan(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let plan = state
+        .db
+        .run(move |conn| service::get_plan(conn, &by, id))
+        .await?;
+    Ok(ok_versioned(plan.version, &plan))
+}
+
+/// Rewrite a draft (its authors). An approved plan changes only through `revise`.
+/// Needs `If-Match`.
+#[utoipa::path(
+    tag = "plans",
+    params(
+        ("id" = i64, Path, description = "Plan version id"),
+        ("If-Match" = String, Header, description = "ETag of the version read"),
+    ),
+    request_body = PlanInput,
+    responses(
+        (status = 200, description = "Updated", body = Plan),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/plans/{id}")]
+async fn update_plan(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<PlanInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
+    let plan = state
+        .db
+        .run(move |conn| service::update_plan(conn, &by, id, version, &body))
+        .await?;
+    Ok(ok_versioned(plan.version, &plan))
+}
+
+async fn step(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: i64,
+    if_match: IfMatch,
+    action: PlanAction,
+    reason: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    let plan = state
+        .db
+        .run(move |conn| service::step(conn, &by, id, if_match.0, action, reason.as_deref()))
+        .await?;
+    Ok(ok_versioned(plan.version, &plan))
+}
+
+macro_rules! plan_step {
+    ($name:ident, $path:literal, $action:expr, $ok:literal, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "plans",
+            params(
+                ("id" = i64, Path, description = "Plan version id"),
+                ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+            ),
+            responses(
+                (status = 200, description = $ok, body = Plan),
+                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
+                (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        async fn $name(
+            state: web::Data<AppState>,
+            by: Principal,
+            id: web::Path<i64>,
+            if_match: IfMatch,
+        ) -> Result<HttpResponse, ApiError> {
+            step(state, by, id.into_inner(), if_match, $action, None).await
+        }
+    };
+}
+
+plan_step!(
+    submit_plan,
+    "/plans/{id}/submit",
+    PlanAction::Submit,
+    "Submitted for approval",
+    "Submit a draft for approval (its authors)."
+);
+
+plan_step!(
+    approve_plan,
+    "/plans/{id}/approve",
+    PlanAction::Approve,
+    "Approved",
+    "Approve a submitted plan: the issuing facility's director, or the Department of \
+     Health for a network plan. Approving a new version closes the one it revises."
+);
+
+plan_step!(
+    activate_plan,
+    "/plans/{id}/activate",
+    PlanAction::Activate,
+    "Started",
+    "Start carrying out an approved plan (its authors)."
+);
+
+plan_step!(
+    close_plan,
+    "/plans/{id}/close",
+    PlanAction::Close,
+    "Closed",
+    "Close an active plan at its end (its authors)."
+);
+
+/// Return a submitted plan to its authors with a reason (whoever approves it).
+#[utoipa::path(
+    tag = "plans",
+    params(
+        ("id" = i64, Path, description = "Plan version id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = PlanReasonInput,
+    responses(
+        (status = 200, description = "Returned to draft", body = Plan),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not submitted", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/plans/{id}/reject")]
+async fn reject_plan(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<PlanReasonInput>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = body.0.reason.trim().to_string();
+    step(
+        state,
+        by,
+        id.into_inner(),
+        if_match,
+        PlanAction::Reject,
+        Some(reason),
+    )
+    .await
+}
+
+/// Start a new version of an approved or active plan: a draft copy the authors edit and
+/// submit; the old version stays readable and in force until the new one is approved.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id")),
+    request_body = PlanReasonInput,
+    responses(
+        (status = 201, description = "The new draft version", body = Plan),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not approved, or a newer version is already open", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/plans/{id}/revise")]
+async fn revise_plan(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    body: ValidJson<PlanReasonInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, reason) = (id.into_inner(), body.0.reason);
+    let plan = state
+        .db
+        .run(move |conn| service::revise(conn, &by, id, &reason))
+        .await?;
+    Ok(created(
+        format!("/api/v1/plans/{}", plan.id),
+        Some(plan.version),
+        &plan,
+    ))
+}
+
+/// Every version of the plan, oldest first.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id")),
+    responses(
+        (status = 200, description = "The versions", body = Vec<PlanSummary>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/plans/{id}/versions")]
+async fn plan_versions(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let versions = state
+        .db
+        .run(move |conn| service::versions(conn, &by, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(versions))
+}
+
+/// What this version changed against another of the same plan (default: the one it
+/// revises), section by section.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id"), DiffQuery),
+    responses(
+        (status = 200, description = "The changes", body = PlanDiff),
+        (status = 400, description = "Nothing to compare with", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/plans/{id}/diff")]
+async fn plan_diff(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    query: web::Query<DiffQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, against) = (id.into_inner(), query.into_inner().against);
+    let diff = state
+        .db
+        .run(move |conn| service::diff(conn, &by, id, against))
+        .await?;
+    Ok(HttpResponse::Ok().json(diff))
+}
+
+fn attachment(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(bytes)
+}
+
+/// A file name made of the plan code: letters, digits and dashes only.
+fn file_stem(code: &str) -> String {
+    code.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The plan as an official document (DOCX): national header, issuing body, number and
+/// date, căn cứ, sections I–V, nơi nhận and signer.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id")),
+    responses(
+        (status = 200, description = "The document", body = String, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/plans/{id}/document.docx")]
+async fn plan_document(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let plan = state
+        .db
+        .run(move |conn| service::get_plan(conn, &by, id))
+        .await?;
+    let bytes = export::plan_docx(&plan).map_err(ApiError::internal)?;
+    let name = format!("{}-v{}.docx", file_stem(&plan.code), plan.version_number);
+    Ok(attachment(DOCX, &name, bytes))
+}
+
+/// Every indicator of the plan per facility for a period: target, actual (computed from
+/// the data, entered by the station, or as locked at approval), attainment, light.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id"), PeriodQuery),
+    responses(
+        (status = 200, description = "The board", body = IndicatorBoard),
+        (status = 400, description = "Bad period or facility", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/plans/{id}/indicator-board")]
+async fn indicator_board(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, query) = (id.into_inner(), query.into_inner());
+    let board = state
+        .db
+        .run(move |conn| service::board(conn, &by, id, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(board))
+}
+
+/// Report your station's values of the entered indicators for a period. Refused (409)
+/// once the centre has approved the period; every report is kept in the history.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id")),
+    request_body = ValuesInput,
+    responses(
+        (status = 200, description = "Recorded; the station's board", body = IndicatorBoard),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Approved and locked, or the plan is not in force", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/plans/{id}/indicator-values")]
+async fn enter_values(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    body: ValidJson<ValuesInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.0);
+    let board = state
+        .db
+        .run(move |conn| service::enter_values(conn, &by, id, &body))
+        .await?;
+    Ok(HttpResponse::Ok().json(board))
+}
+
+/// Every value reported for one indicator, facility and period, oldest first.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id"), ValueHistoryQuery),
+    responses(
+        (status = 200, description = "The history", body = Vec<ValueEntry>),
+        (status = 400, description = "Bad query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/plans/{id}/indicator-values/history")]
+async fn value_history(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    query: web::Query<ValueHistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, query) = (id.into_inner(), query.into_inner());
+    let history = state
+        .db
+        .run(move |conn| service::value_history(conn, &by, id, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(history))
+}
+
+macro_rules! values_decision {
+    ($name:ident, $path:literal, $approve:expr, $ok:literal, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(
+            tag = "plans",
+            params(("id" = i64, Path, description = "Plan version id")),
+            request_body = PeriodApprovalInput,
+            responses(
+                (status = 200, description = $ok, body = IndicatorBoard),
+                (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Already so, or the plan is not in force", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($path)]
+        async fn $name(
+            state: web::Data<AppState>,
+            by: Principal,
+            id: web::Path<i64>,
+            body: ValidJson<PeriodApprovalInput>,
+        ) -> Result<HttpResponse, ApiError> {
+            let (id, body) = (id.into_inner(), body.0);
+            let board = state
+                .db
+                .run(move |conn| service::decide_values(conn, &by, id, &body, $approve))
+                .await?;
+            Ok(HttpResponse::Ok().json(board))
+        }
+    };
+}
+
+values_decision!(
+    approve_values,
+    "/plans/{id}/indicator-values/approve",
+    true,
+    "Approved and locked",
+    "Approve a facility's values for a period (the issuing facility's planning office or \
+     director): they are locked as they stand, computed ones included."
+);
+
+values_decision!(
+    unapprove_values,
+    "/plans/{id}/indicator-values/unapprove",
+    false,
+    "Unlocked",
+    "Withdraw the approval of a facility's values for a period, with a reason; the \
+     station may report again."
+);
+
+/// The evaluations of a plan.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id")),
+    responses(
+        (status = 200, description = "The evaluations", body = Vec<Evaluation>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/plans/{id}/evaluations")]
+async fn list_evaluations(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let list = state
+        .db
+        .run(move |conn| service::list_evaluations(conn, &by, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Generate a mid-year (first half) or year-end evaluation from the data, as a draft
+/// the planning office then edits.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id")),
+    request_body = EvaluationCreate,
+    responses(
+        (status = 201, description = "Generated", body = Evaluation),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The plan is not approved", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/plans/{id}/evaluations")]
+async fn create_evaluation(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    body: ValidJson<EvaluationCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.0);
+    let evaluation = state
+        .db
+        .run(move |conn| service::create_evaluation(conn, &by, id, &body))
+        .await?;
+    Ok(created(
+        format!("/api/v1/evaluations/{}", evaluation.id),
+        Some(evaluation.version),
+        &evaluation,
+    ))
+}
+
+/// One evaluation.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Evaluation id")),
+    responses(
+        (status = 200, description = "The evaluation; ETag carries the version", body = Evaluation),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such evaluation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/evaluations/{id}")]
+async fn get_evaluation(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let evaluation = state
+        .db
+        .run(move |conn| service::get_evaluation(conn, &by, id))
+        .await?;
+    Ok(ok_versioned(evaluation.version, &evaluation))
+}
+
+/// Edit a draft evaluation's summary, narratives and adjustments. Needs `If-Match`.
+#[utoipa::path(
+    tag = "plans",
+    params(
+        ("id" = i64, Path, description = "Evaluation id"),
+        ("If-Match" = String, Header, description = "ETag of the version read"),
+    ),
+    request_body = EvaluationUpdate,
+    responses(
+        (status = 200, description = "Updated", body = Evaluation),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such evaluation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Approved already", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/evaluations/{id}")]
+async fn update_evaluation(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<EvaluationUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
+    let evaluation = state
+        .db
+        .run(move |conn| service::update_evaluation(conn, &by, id, version, &body))
+        .await?;
+    Ok(ok_versioned(evaluation.version, &evaluation))
+}
+
+/// Approve an evaluation (whoever approves the plan).
+#[utoipa::path(
+    tag = "plans",
+    params(
+        ("id" = i64, Path, description = "Evaluation id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    responses(
+        (status = 200, description = "Approved", body = Evaluation),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such evaluation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Approved already", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/evaluations/{id}/approve")]
+async fn approve_evaluation(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let evaluation = state
+        .db
+        .run(move |conn| service::approve_evaluation(conn, &by, id, if_match.0))
+        .await?;
+    Ok(ok_versioned(evaluation.version, &evaluation))
+}
+
+/// The periodic report of the plan to the Department of Health for a quarter, half,
+/// year or phase: activities, rotations, consultations, referrals up/back/avoided,
+/// follow-ups and indicator attainment per station.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id"), PeriodQuery),
+    responses(
+        (status = 200, description = "The report", body = PlanReport),
+        (status = 400, description = "Bad period", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/plans/{id}/report")]
+async fn plan_report(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, query) = (id.into_inner(), query.into_inner());
+    let report = state
+        .db
+        .run(move |conn| service::report(conn, &by, id, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// The periodic report as a spreadsheet (XLSX): a summary per station with totals, the
+/// activities and the indicators.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Plan version id"), PeriodQuery),
+    responses(
+        (status = 200, description = "The workbook", body = String, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, description = "Bad period", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/plans/{id}/report.xlsx")]
+async fn plan_report_xlsx(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, query) = (id.into_inner(), query.into_inner());
+    let report = state
+        .db
+        .run(move |conn| service::report(conn, &by, id, &query))
+        .await?;
+    let bytes = export::report_xlsx(&report).map_err(ApiError::internal)?;
+    let name = format!(
+        "bao-cao-{}-{}.xlsx",
+        file_stem(&report.plan.code),
+        report.period
+    );
+    Ok(attachment(XLSX, &name, bytes))
+}
+
+/// Record how far an activity has got (the plan's authors), on an approved or active
+/// plan.
+#[utoipa::path(
+    tag = "plans",
+    params(
+        ("id" = i64, Path, description = "Activity id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = ActivityProgressInput,
+    responses(
+        (status = 200, description = "Recorded", body = Activity),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The plan is not in force", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/plan-activities/{id}/progress")]
+async fn activity_progress(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<ActivityProgressInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.0);
+    let activity = state
+        .db
+        .run(move |conn| service::activity_progress(conn, &by, id, if_match.0, &body))
+        .await?;
+    Ok(ok_versioned(activity.version, &activity))
+}
+
+/// Rate the support an activity brought your station (1–5, with a comment); a new
+/// rating replaces your earlier one.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path, description = "Activity id")),
+    request_body = ActivityFeedbackInput,
+    responses(
+        (status = 200, description = "Recorded", body = Activity),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not started yet", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/plan-activities/{id}/feedback")]
+async fn activity_feedback(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    body: ValidJson<ActivityFeedbackInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.0);
+    let activity = state
+        .db
+        .run(move |conn| service::activity_feedback(conn, &by, id, &body))
+        .await?;
+    Ok(ok_versioned(activity.version, &activity))
+}
+
+/// Support requests of the stations you see, newest first.
+#[utoipa::path(
+    tag = "plans",
+    params(SupportRequestQuery),
+    responses(
+        (status = 200, description = "A page of requests", body = Page<SupportRequest>),
+        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/support-requests")]
+async fn list_support_requests(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<SupportRequestQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = state
+        .db
+        .run(move |conn| service::list_support(conn, &by, &query))
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Ask the centre for support (your station). Accepts `Idempotency-Key`.
+#[utoipa::path(
+    tag = "plans",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
+    request_body = SupportRequestInput,
+    responses(
+        (status = 201, description = "Created", body = SupportRequest),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/support-requests")]
+async fn create_support_request(
+    state: web::Data<AppState>,
+    by: Principal,
+    key: IdempotencyKey,
+    body: ValidJson<SupportRequestInput>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let request = state
+        .db
+        .run(move |conn| service::create_support(conn, &by, key.0.as_deref(), &body))
+        .await?;
+    Ok(created(
+        format!("/api/v1/support-requests/{}", request.id),
+        Some(request.version),
+        &request,
+    ))
+}
+
+/// Accept a request into an activity of one of your plans that serves the station
+/// (the planning office above it).
+#[utoipa::path(
+    tag = "plans",
+    params(
+        ("id" = i64, Path, description = "Request id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = SupportAcceptInput,
+    responses(
+        (status = 200, description = "Accepted", body = SupportRequest),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Answered already", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/support-requests/{id}/accept")]
+async fn accept_support_request(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<SupportAcceptInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, body) = (id.into_inner(), body.0);
+    let request = state
+        .db
+        .run(move |conn| service::answer_support(conn, &by, id, if_match.0, Some(&body), None))
+        .await?;
+    Ok(ok_versioned(request.version, &request))
+}
+
+/// Decline a request with a reason (the planning office above the station).
+#[utoipa::path(
+    tag = "plans",
+    params(
+        ("id" = i64, Path, description = "Request id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+    ),
+    request_body = PlanReasonInput,
+    responses(
+        (status = 200, description = "Declined", body = SupportRequest),
+        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Answered already", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/support-requests/{id}/decline")]
+async fn decline_support_request(
+    state: web::Data<AppState>,
+    by: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: ValidJson<PlanReasonInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, reason) = (id.into_inner(), body.0.reason.trim().to_string());
+    let request = state
+        .db
+        .run(move |conn| service::answer_support(conn, &by, id, if_match.0, None, Some(&reason)))
+        .await?;
+    Ok(ok_versioned(request.version, &request))
+}
