@@ -907,6 +907,7 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
     let referrals = crate::referrals::demo::load(conn)?;
     let consultations = crate::consultations::demo::load(conn)?;
     let rotations = crate::rotations::demo::load(conn, centre, &codes, &staff_ids)?;
+    let plans = crate::plans::demo::load(conn)?;
     audit::record_as_user(
         conn,
         None,
@@ -925,6 +926,7 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
                 "referrals": referrals,
                 "consultation_cases": consultations,
                 "rotation_assignments": rotations,
+                "plan_versions": plans,
             }),
         },
     )?;

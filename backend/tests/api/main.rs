@@ -10,6 +10,7 @@
 mod auth;
 mod consultations;
 mod contract;
+mod plans;
 mod referrals;
 mod registry;
 mod rotations;

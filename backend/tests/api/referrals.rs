@@ -12,7 +12,7 @@ const CENTRE: &str = "74-TTYTTA";
 const CHILDREN_HOSPITAL: &str = "79-BVNHI1";
 
 /// A complete slip from a station to `to_facility_id`.
-fn slip(to_facility_id: i64, patient_name: &str) -> Value {
+pub(crate) fn slip(to_facility_id: i64, patient_name: &str) -> Value {
     json!({
         "to_facility_id": to_facility_id,
         "direction": "up",
