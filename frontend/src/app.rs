@@ -10,7 +10,7 @@ use crate::api::provide_api;
 use crate::components::Shell;
 use crate::contexts::{provide_lang, provide_session};
 use crate::pages::{
-    HomePage, LoginPage, NotFoundPage, PlansPage, consultations, referrals, registry, rotations,
+    HomePage, LoginPage, NotFoundPage, consultations, plans, referrals, registry, rotations,
 };
 
 /// The sign-in address, remembering where the person was going.
@@ -52,7 +52,19 @@ pub fn App() -> impl IntoView {
                     redirect_path=login_path
                 >
                     <Route path=path!("") view=HomePage />
-                    <Route path=path!("/plans") view=PlansPage />
+                    <Route path=path!("/plans") view=plans::PlanListPage />
+                    <Route path=path!("/plans/new") view=plans::NewPlanPage />
+                    <Route path=path!("/plans/:id") view=plans::PlanDocumentPage />
+                    <Route path=path!("/plans/:id/edit") view=plans::EditPlanPage />
+                    <Route path=path!("/plans/:id/document") view=plans::PlanPrintPage />
+                    <Route path=path!("/plans/:id/activities") view=plans::PlanActivitiesPage />
+                    <Route path=path!("/plans/:id/indicators") view=plans::PlanIndicatorsPage />
+                    <Route path=path!("/plans/:id/values") view=plans::PlanValuesPage />
+                    <Route path=path!("/plans/:id/evaluations") view=plans::PlanEvaluationsPage />
+                    <Route path=path!("/plans/:id/report") view=plans::PlanReportPage />
+                    <Route path=path!("/plans/:id/versions") view=plans::PlanVersionsPage />
+                    <Route path=path!("/evaluations/:id") view=plans::EvaluationPage />
+                    <Route path=path!("/support-requests") view=plans::SupportRequestsPage />
                     <Route path=path!("/rotations") view=rotations::RotationPlansPage />
                     <Route path=path!("/rotations/mine") view=rotations::MyRotationsPage />
                     <Route path=path!("/rotations/station") view=rotations::StationRotationsPage />

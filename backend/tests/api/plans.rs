@@ -769,7 +769,7 @@ async fn evaluations_reports_and_documents_come_from_the_data() {
     }
     let an_phu_row = summary
         .rows()
-        .find(|r| r.iter().any(|c| c.to_string() == "Trạm Y tế phường An Phú"))
+        .find(|r| r.iter().any(|c| *c == "Trạm Y tế phường An Phú"))
         .unwrap();
     let first_number = an_phu_row.iter().find_map(|c| match c {
         Data::Float(v) => Some(*v),

@@ -5,11 +5,9 @@ pub mod field_errors;
 pub mod layout;
 pub mod list;
 pub mod loading;
-pub mod module_placeholder;
 
 pub use error::{ProblemView, loaded};
 pub use field_errors::FieldErrors;
 pub use layout::{LangSwitch, Shell};
 pub use list::{NoResults, Pager, enum_options, specialty_options};
 pub use loading::Loading;
-pub use module_placeholder::ModulePlaceholder;

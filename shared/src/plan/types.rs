@@ -511,10 +511,10 @@ fn plan_rules(input: &PlanInput) -> Result<(), ValidationError> {
             {
                 return on("target_facility_not_supported", "indicators");
             }
-            if let Ok(Period::Phase(_)) = target.period.parse::<Period>() {
-                if !phases.contains(target.period.as_str()) {
-                    return on("phase_unknown", "indicators");
-                }
+            if let Ok(Period::Phase(_)) = target.period.parse::<Period>()
+                && !phases.contains(target.period.as_str())
+            {
+                return on("phase_unknown", "indicators");
             }
         }
     }
