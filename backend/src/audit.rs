@@ -43,6 +43,29 @@ pub fn record(conn: &mut AnyConn, by: &Principal, entry: Entry<'_>) -> QueryResu
     )
 }
 
+/// Writes the event of a change to one record of a facility's data.
+pub fn change(
+    conn: &mut AnyConn,
+    by: &Principal,
+    entity: &str,
+    id: i64,
+    action: &str,
+    facility_id: i64,
+    changes: Value,
+) -> QueryResult<()> {
+    record(
+        conn,
+        by,
+        Entry {
+            entity,
+            entity_id: id.to_string(),
+            action,
+            facility_id: Some(facility_id),
+            changes,
+        },
+    )
+}
+
 /// Writes an event attributed to a user who is not (yet) a principal, e.g. at sign-in.
 pub fn record_as_user(
     conn: &mut AnyConn,

@@ -29,7 +29,7 @@ use super::repo::{
     self, ActivityRow, ApprovalRow, FeedbackRow, IndicatorRow, NewActivity, NewEvaluation,
     NewIndicator, NewPlan, NewSupport, PlanChanges, PlanRow, PlanStep, SupportRow, ValueRow,
 };
-use crate::audit::{self, Entry};
+use crate::audit;
 use crate::auth::policy::allowed;
 use crate::auth::{Action, Principal, authorize};
 use crate::db::{AnyConn, from_json, json_text, now, utc, write_tx};
@@ -55,29 +55,6 @@ fn support_not_found() -> ApiError {
 
 fn invalid_transition(detail: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::InvalidTransition, detail)
-}
-
-fn record(
-    conn: &mut AnyConn,
-    by: &Principal,
-    entity: &'static str,
-    id: i64,
-    action: &'static str,
-    facility_id: i64,
-    changes: serde_json::Value,
-) -> Result<(), ApiError> {
-    audit::record(
-        conn,
-        by,
-        Entry {
-            entity,
-            entity_id: id.to_string(),
-            action,
-            facility_id: Some(facility_id),
-            changes,
-        },
-    )?;
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------
@@ -478,7 +455,7 @@ pub fn create_plan(
             &activity_rows(id, input, &HashMap::new())?,
             &indicator_rows(id, input)?,
         )?;
-        record(
+        audit::change(
             conn,
             by,
             "plan",
@@ -566,7 +543,7 @@ pub fn update_plan(
             &activity_rows(id, input, &earlier)?,
             &indicator_rows(id, input)?,
         )?;
-        record(
+        audit::change(
             conn,
             by,
             "plan",
@@ -636,7 +613,7 @@ pub fn step(
         if repo::step_plan(conn, id, plan.row.version, &step)? == 0 {
             return Err(ApiError::precondition_failed());
         }
-        record(
+        audit::change(
             conn,
             by,
             "plan",
@@ -683,7 +660,7 @@ fn supersede(
     if repo::step_plan(conn, previous, old.row.version, &step)? == 0 {
         return Err(ApiError::precondition_failed());
     }
-    record(
+    audit::change(
         conn,
         by,
         "plan",
@@ -691,7 +668,8 @@ fn supersede(
         "supersede",
         old.row.issuing_facility_id,
         json!({ "status": [old.status.as_str(), "closed"], "superseded_by_id": newer.id }),
-    )
+    )?;
+    Ok(())
 }
 
 /// Starts a new version of an approved or active plan as a draft copy; the old version
@@ -734,7 +712,7 @@ pub fn revise(conn: &mut AnyConn, by: &Principal, id: i64, reason: &str) -> Resu
             &activity_rows(new_id, &input, &earlier)?,
             &indicator_rows(new_id, &input)?,
         )?;
-        record(
+        audit::change(
             conn,
             by,
             "plan",
@@ -887,7 +865,7 @@ pub fn activity_progress(
         {
             return Err(ApiError::precondition_failed());
         }
-        record(
+        audit::change(
             conn,
             by,
             "plan_activity",
@@ -945,7 +923,7 @@ pub fn activity_feedback(
             rated_at: now(),
         };
         repo::upsert_feedback(conn, &row)?;
-        record(
+        audit::change(
             conn,
             by,
             "plan_activity",
@@ -1317,7 +1295,7 @@ pub fn enter_values(
             };
             repo::insert_value(conn, &row)?;
         }
-        record(
+        audit::change(
             conn,
             by,
             "indicator_value",
@@ -1428,7 +1406,7 @@ pub fn decide_values(
             decided_at: now(),
         };
         repo::insert_approval(conn, &row)?;
-        record(
+        audit::change(
             conn,
             by,
             "value_approval",
@@ -1564,7 +1542,7 @@ pub fn create_evaluation(
             updated_at: at,
         };
         let evaluation_id = repo::insert_evaluation(conn, &new)?;
-        record(
+        audit::change(
             conn,
             by,
             "evaluation",
@@ -1651,7 +1629,7 @@ pub fn update_evaluation(
         {
             return Err(ApiError::precondition_failed());
         }
-        record(
+        audit::change(
             conn,
             by,
             "evaluation",
@@ -1690,7 +1668,7 @@ pub fn approve_evaluation(
         if repo::approve_evaluation(conn, id, row.version, &by.label(), now())? == 0 {
             return Err(ApiError::precondition_failed());
         }
-        record(
+        audit::change(
             conn,
             by,
             "evaluation",
@@ -1848,7 +1826,7 @@ pub fn create_support(
             created_at: now(),
         };
         let id = repo::insert_support(conn, &new)?;
-        record(
+        audit::change(
             conn,
             by,
             "support_request",
@@ -1964,7 +1942,7 @@ pub fn answer_support(
         {
             return Err(ApiError::precondition_failed());
         }
-        record(
+        audit::change(
             conn,
             by,
             "support_request",

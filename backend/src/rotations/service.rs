@@ -48,29 +48,6 @@ fn weekdays_of(stored: i32) -> Weekdays {
     Weekdays(u8::try_from(stored).unwrap_or(0))
 }
 
-fn audit_change(
-    conn: &mut AnyConn,
-    by: &Principal,
-    entity: &str,
-    id: i64,
-    action: &str,
-    facility_id: i64,
-    changes: serde_json::Value,
-) -> Result<(), ApiError> {
-    audit::record(
-        conn,
-        by,
-        Entry {
-            entity,
-            entity_id: id.to_string(),
-            action,
-            facility_id: Some(facility_id),
-            changes,
-        },
-    )?;
-    Ok(())
-}
-
 /// The staff record of the signed-in person, if their account is linked to one.
 pub fn own_staff_id(conn: &mut AnyConn, by: &Principal) -> Result<Option<i64>, ApiError> {
     let Some(user_id) = by.user_id() else {
@@ -216,7 +193,7 @@ pub fn create_plan(
             at,
             &plan_changes(input, 1, at)?,
         )?;
-        audit_change(
+        audit::change(
             conn,
             by,
             "rotation_plan",
@@ -257,7 +234,7 @@ pub fn update_plan(
             end_date: row.end_date,
             settings: plan_settings(&row)?,
         };
-        audit_change(
+        audit::change(
             conn,
             by,
             "rotation_plan",
@@ -305,7 +282,7 @@ pub fn publish_plan(
             }
         }
         repo::mark_published(conn, id, at)?;
-        audit_change(
+        audit::change(
             conn,
             by,
             "rotation_plan",
@@ -561,7 +538,7 @@ pub fn create_demand(
     check_demand(conn, &plan, input)?;
     idempotency::once(conn, by, key, "POST /rotation-demands", input, |conn| {
         let id = repo::insert_demand(conn, plan.id, now(), &demand_changes(input, 1, now()))?;
-        audit_change(
+        audit::change(
             conn,
             by,
             "rotation_demand",
@@ -604,7 +581,7 @@ pub fn update_demand(
         {
             return Err(ApiError::precondition_failed());
         }
-        audit_change(
+        audit::change(
             conn,
             by,
             "rotation_demand",
@@ -1001,7 +978,7 @@ pub fn create_assignment(
                 updated_at: at,
             },
         )?;
-        audit_change(
+        audit::change(
             conn,
             by,
             "rotation_assignment",
@@ -1051,7 +1028,7 @@ pub fn update_assignment(
         if repo::update_assignment(conn, id, version, &change)? == 0 {
             return Err(ApiError::precondition_failed());
         }
-        audit_change(
+        audit::change(
             conn,
             by,
             "rotation_assignment",
@@ -1186,7 +1163,7 @@ pub fn step(
         if repo::update_assignment(conn, id, row.version, &change)? == 0 {
             return Err(ApiError::precondition_failed());
         }
-        audit_change(
+        audit::change(
             conn,
             by,
             "rotation_assignment",
@@ -1232,7 +1209,7 @@ pub fn give_feedback(
         if repo::update_assignment(conn, id, row.version, &change)? == 0 {
             return Err(ApiError::precondition_failed());
         }
-        audit_change(
+        audit::change(
             conn,
             by,
             "rotation_assignment",
@@ -1302,7 +1279,7 @@ pub fn set_preferences(
         let before = preferences(conn, by, staff_id)?;
         repo::replace_preferences(conn, staff_id, &stations)?;
         let facility = registry_repo::staff_facility(conn, staff_id)?.unwrap_or(0);
-        audit_change(
+        audit::change(
             conn,
             by,
             "rotation_preferences",
