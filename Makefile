@@ -23,7 +23,10 @@ endif
 CARGO      ?= cargo
 TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),target))
 DIST       := dist
-WASM       := $(TARGET_DIR)/wasm32-unknown-unknown/wasm-release/frontend.wasm
+# `make run` serves the size-optimised SPA; `make test` builds it with the quicker
+# `wasm-test` profile (the same code, without whole-program optimisation).
+SPA_PROFILE ?= wasm-release
+WASM        = $(TARGET_DIR)/wasm32-unknown-unknown/$(SPA_PROFILE)/frontend.wasm
 # Exact wasm-bindgen version the SPA links against; the CLI must match it.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/^version = "|"$$/, ""); print; exit }' Cargo.lock)
 # apt-get needs root; use sudo only when not already root.
@@ -76,7 +79,7 @@ libpq:
 ## Build and run ---------------------------------------------------------------------
 
 spa: tools
-	$(CARGO) build -p frontend --target wasm32-unknown-unknown --profile wasm-release
+	$(CARGO) build -p frontend --target wasm32-unknown-unknown --profile $(SPA_PROFILE)
 	rm -rf $(DIST)
 	mkdir -p $(DIST)
 	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(DIST) $(WASM)
@@ -120,7 +123,7 @@ test: tools browser postgres-bin libpq
 	$(CARGO) test -p shared --features openapi,solver
 	env -u TUYEN_TEST_PG_URL $(CARGO) test -p backend
 	$(MAKE) --no-print-directory test-pg
-	$(MAKE) --no-print-directory spa
+	$(MAKE) --no-print-directory spa SPA_PROFILE=wasm-test
 	$(CARGO) build -p backend
 	TUYEN_BIN=$(TARGET_DIR)/debug/tuyen TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e
 

@@ -1219,3 +1219,107 @@ async fn browser_planner_generates_explains_unmet_demand_publishes_and_clinician
         panic!("{error}{evidence}");
     }
 }
+
+/// The director of the Thuận An centre, who approves its plans.
+const DIRECTOR: (&str, &str) = ("giamdoc", "thuanan2026");
+/// The demo plan whose second version waits for the director.
+const SUPPORT_PLAN: &str = "Hỗ trợ chuyên môn trạm y tế phường trên địa bàn năm 2026";
+
+/// The director opens the submitted revision of the support plan, reads what changed,
+/// approves it and sees the indicator dashboard with its charts.
+async fn director_approves_plan_and_sees_dashboard(
+    browser: &Client,
+    server: &Server,
+) -> Result<(), String> {
+    sign_in_as(browser, &server.url("/login"), DIRECTOR).await?;
+    follow_nav(browser, "Kế hoạch").await?;
+    click(
+        browser,
+        Locator::XPath(&format!(
+            "//tr[contains(@class,'plan-row')][@data-status='submitted']\
+             //a[contains(@class,'plan-link')][normalize-space(.)='{SUPPORT_PLAN}']"
+        )),
+        "the submitted revision of the support plan",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css("#plan-status[data-status='submitted']"),
+        "the plan waiting for approval",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css("#plan-version[data-version='2']"),
+        "version 2",
+    )
+    .await?;
+    click(
+        browser,
+        Locator::Css("#plan-approve:not([disabled])"),
+        "the approve button",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css("#plan-status[data-status='approved']"),
+        "the plan approved",
+    )
+    .await?;
+    wait_until_gone(browser, "#plan-approve", "the approve button once approved").await?;
+
+    click(
+        browser,
+        Locator::Css("#tab-plan-indicators"),
+        "the indicators tab",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css("#plan-board .board-row[data-light]"),
+        "an indicator row with its traffic light",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css("svg.indicator-chart"),
+        "an indicator chart",
+    )
+    .await?;
+    let board = text_of(browser, Locator::Css("#plan-board"), "the indicator board").await?;
+    for expected in [
+        "CT01",
+        "Trạm Y tế phường An Phú",
+        "Trạm Y tế phường Thuận An",
+    ] {
+        if !board.contains(expected) {
+            return Err(format!("the board does not show {expected}: {board}"));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn browser_director_approves_plan_revision_and_sees_indicator_dashboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = support::dist_dir();
+    assert!(
+        dist.join("index.html").is_file(),
+        "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
+        dist.display()
+    );
+    let server = Server::start(dir.path()).await;
+    let driver = Chromedriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let browser = driver.browser(profile.path()).await;
+
+    let outcome = director_approves_plan_and_sees_dashboard(&browser, &server).await;
+    let evidence = match &outcome {
+        Ok(()) => String::new(),
+        Err(_) => keep_evidence(&browser).await,
+    };
+    let _ = browser.close().await;
+    if let Err(error) = outcome {
+        panic!("{error}{evidence}");
+    }
+}

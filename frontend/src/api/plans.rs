@@ -1,0 +1,491 @@
+//! Support plans (kế hoạch hỗ trợ chuyên môn): the plans and their versions, the steps of
+//! their approval, indicator values and their approval, evaluations, the periodic report,
+//! the stations' ratings of activities, support requests, and the files the server
+//! renders (the plan as DOCX, the report as XLSX).
+
+use reqwest::Method;
+use reqwest::header::CONTENT_DISPOSITION;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::page::Page;
+use shared::plan::{
+    Activity, ActivityFeedbackInput, ActivityProgressInput, DiffQuery, Evaluation,
+    EvaluationCreate, EvaluationUpdate, IndicatorBoard, PeriodApprovalInput, PeriodQuery, Plan,
+    PlanAction, PlanDiff, PlanInput, PlanQuery, PlanReasonInput, PlanReport, PlanSummary,
+    SupportAcceptInput, SupportRequest, SupportRequestInput, SupportRequestQuery, ValueEntry,
+    ValueHistoryQuery, ValuesInput,
+};
+
+use super::{Api, ApiError, Auth, decode};
+
+/// `If-Match` value for a record at `version` (the server's `ETag` is the quoted version).
+fn if_match(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// Sends a JSON body (or none) with the session's token, an optional `If-Match` and an
+/// optional `Idempotency-Key`, and decodes the answer.
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    api: Api,
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+    version: Option<i64>,
+    idempotency_key: Option<&str>,
+) -> Result<T, ApiError> {
+    let response = api
+        .execute(method, path, Auth::Session, |mut request| {
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            if let Some(version) = version {
+                request = request.header("If-Match", if_match(version));
+            }
+            if let Some(key) = idempotency_key {
+                request = request.header("Idempotency-Key", key);
+            }
+            request
+        })
+        .await?;
+    decode(response).await
+}
+
+/// No body: the workflow steps that take none.
+const NO_BODY: Option<&()> = None;
+
+/// `GET /plans`.
+pub async fn list(api: Api, query: &PlanQuery) -> Result<Page<PlanSummary>, ApiError> {
+    api.get_json("/plans", |request| request.query(query)).await
+}
+
+/// `GET /plans/{id}`.
+pub async fn get(api: Api, id: i64) -> Result<Plan, ApiError> {
+    api.get_json(&format!("/plans/{id}"), |request| request)
+        .await
+}
+
+/// `POST /plans`: a new draft. The same key with the same body gives back the plan a
+/// lost answer already created.
+pub async fn create(api: Api, input: &PlanInput, idempotency_key: &str) -> Result<Plan, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        "/plans",
+        Some(input),
+        None,
+        Some(idempotency_key),
+    )
+    .await
+}
+
+/// `PUT /plans/{id}`: replaces a draft read at `version`.
+pub async fn update(api: Api, id: i64, version: i64, input: &PlanInput) -> Result<Plan, ApiError> {
+    send_json(
+        api,
+        Method::PUT,
+        &format!("/plans/{id}"),
+        Some(input),
+        Some(version),
+        None,
+    )
+    .await
+}
+
+/// One step of a plan's approval, with the body its endpoint takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// `POST /plans/{id}/submit`.
+    Submit,
+    /// `POST /plans/{id}/approve`.
+    Approve,
+    /// `POST /plans/{id}/reject`: back to draft, with the reason.
+    Reject(PlanReasonInput),
+    /// `POST /plans/{id}/activate`.
+    Activate,
+    /// `POST /plans/{id}/close`.
+    Close,
+    /// `POST /plans/{id}/revise`: a new draft version, with the reason.
+    Revise(PlanReasonInput),
+}
+
+impl Step {
+    /// The action this step takes.
+    pub fn action(&self) -> PlanAction {
+        match self {
+            Step::Submit => PlanAction::Submit,
+            Step::Approve => PlanAction::Approve,
+            Step::Reject(_) => PlanAction::Reject,
+            Step::Activate => PlanAction::Activate,
+            Step::Close => PlanAction::Close,
+            Step::Revise(_) => PlanAction::Revise,
+        }
+    }
+}
+
+/// `POST /plans/{id}/<step>` on the plan read at `version`. For `revise` the answer is
+/// the new draft version.
+pub async fn step(api: Api, id: i64, version: i64, step: &Step) -> Result<Plan, ApiError> {
+    let path = format!("/plans/{id}/{}", step.action().as_str());
+    let version = Some(version);
+    match step {
+        Step::Submit | Step::Approve | Step::Activate | Step::Close => {
+            send_json(api, Method::POST, &path, NO_BODY, version, None).await
+        }
+        Step::Reject(body) | Step::Revise(body) => {
+            send_json(api, Method::POST, &path, Some(body), version, None).await
+        }
+    }
+}
+
+/// `GET /plans/{id}/versions`: every version of the plan, oldest first.
+pub async fn versions(api: Api, id: i64) -> Result<Vec<PlanSummary>, ApiError> {
+    api.get_json(&format!("/plans/{id}/versions"), |request| request)
+        .await
+}
+
+/// `GET /plans/{id}/diff`: what the version changed against `against` (default: the
+/// version it revises).
+pub async fn diff(api: Api, id: i64, against: Option<i64>) -> Result<PlanDiff, ApiError> {
+    let query = DiffQuery { against };
+    api.get_json(&format!("/plans/{id}/diff"), |request| {
+        request.query(&query)
+    })
+    .await
+}
+
+/// `GET /plans/{id}/indicator-board`: every indicator per facility for a period.
+pub async fn board(api: Api, id: i64, query: &PeriodQuery) -> Result<IndicatorBoard, ApiError> {
+    api.get_json(&format!("/plans/{id}/indicator-board"), |request| {
+        request.query(query)
+    })
+    .await
+}
+
+/// `POST /plans/{id}/indicator-values`: a station's values for a period (409 once the
+/// period is approved).
+pub async fn submit_values(
+    api: Api,
+    id: i64,
+    input: &ValuesInput,
+) -> Result<IndicatorBoard, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        &format!("/plans/{id}/indicator-values"),
+        Some(input),
+        None,
+        None,
+    )
+    .await
+}
+
+/// `GET /plans/{id}/indicator-values/history`: every value reported, newest last.
+pub async fn value_history(
+    api: Api,
+    id: i64,
+    query: &ValueHistoryQuery,
+) -> Result<Vec<ValueEntry>, ApiError> {
+    api.get_json(
+        &format!("/plans/{id}/indicator-values/history"),
+        |request| request.query(query),
+    )
+    .await
+}
+
+/// Approving a facility's values for a period locks them; un-approving (with a reason)
+/// opens them again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approval {
+    /// `POST /plans/{id}/indicator-values/approve`.
+    Approve,
+    /// `POST /plans/{id}/indicator-values/unapprove`.
+    Unapprove,
+}
+
+/// `POST /plans/{id}/indicator-values/approve|unapprove`.
+pub async fn approve_values(
+    api: Api,
+    id: i64,
+    approval: Approval,
+    input: &PeriodApprovalInput,
+) -> Result<IndicatorBoard, ApiError> {
+    let segment = match approval {
+        Approval::Approve => "approve",
+        Approval::Unapprove => "unapprove",
+    };
+    send_json(
+        api,
+        Method::POST,
+        &format!("/plans/{id}/indicator-values/{segment}"),
+        Some(input),
+        None,
+        None,
+    )
+    .await
+}
+
+/// `GET /plans/{id}/evaluations`.
+pub async fn evaluations(api: Api, plan_id: i64) -> Result<Vec<Evaluation>, ApiError> {
+    api.get_json(&format!("/plans/{plan_id}/evaluations"), |request| request)
+        .await
+}
+
+/// `POST /plans/{id}/evaluations`: an evaluation generated from the data.
+pub async fn create_evaluation(
+    api: Api,
+    plan_id: i64,
+    input: &EvaluationCreate,
+) -> Result<Evaluation, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        &format!("/plans/{plan_id}/evaluations"),
+        Some(input),
+        None,
+        None,
+    )
+    .await
+}
+
+/// `GET /evaluations/{id}`.
+pub async fn evaluation(api: Api, id: i64) -> Result<Evaluation, ApiError> {
+    api.get_json(&format!("/evaluations/{id}"), |request| request)
+        .await
+}
+
+/// `PUT /evaluations/{id}`: a draft's summary and lines, read at `version`.
+pub async fn update_evaluation(
+    api: Api,
+    id: i64,
+    version: i64,
+    input: &EvaluationUpdate,
+) -> Result<Evaluation, ApiError> {
+    send_json(
+        api,
+        Method::PUT,
+        &format!("/evaluations/{id}"),
+        Some(input),
+        Some(version),
+        None,
+    )
+    .await
+}
+
+/// `POST /evaluations/{id}/approve`, on the evaluation read at `version`.
+pub async fn approve_evaluation(api: Api, id: i64, version: i64) -> Result<Evaluation, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        &format!("/evaluations/{id}/approve"),
+        NO_BODY,
+        Some(version),
+        None,
+    )
+    .await
+}
+
+/// `GET /plans/{id}/report`: the report of a period (default: the current quarter).
+pub async fn report(api: Api, id: i64, period: Option<String>) -> Result<PlanReport, ApiError> {
+    let query = PeriodQuery {
+        period,
+        facility_id: None,
+    };
+    api.get_json(&format!("/plans/{id}/report"), |request| {
+        request.query(&query)
+    })
+    .await
+}
+
+/// `POST /plan-activities/{id}/progress`, on the activity read at `version`.
+pub async fn activity_progress(
+    api: Api,
+    id: i64,
+    version: i64,
+    input: &ActivityProgressInput,
+) -> Result<Activity, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        &format!("/plan-activities/{id}/progress"),
+        Some(input),
+        Some(version),
+        None,
+    )
+    .await
+}
+
+/// `POST /plan-activities/{id}/feedback`: a station's rating of the support.
+pub async fn activity_feedback(
+    api: Api,
+    id: i64,
+    input: &ActivityFeedbackInput,
+) -> Result<Activity, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        &format!("/plan-activities/{id}/feedback"),
+        Some(input),
+        None,
+        None,
+    )
+    .await
+}
+
+/// `GET /support-requests`.
+pub async fn support_requests(
+    api: Api,
+    query: &SupportRequestQuery,
+) -> Result<Page<SupportRequest>, ApiError> {
+    api.get_json("/support-requests", |request| request.query(query))
+        .await
+}
+
+/// `POST /support-requests`: a station asks for support.
+pub async fn create_support_request(
+    api: Api,
+    input: &SupportRequestInput,
+    idempotency_key: &str,
+) -> Result<SupportRequest, ApiError> {
+    send_json(
+        api,
+        Method::POST,
+        "/support-requests",
+        Some(input),
+        None,
+        Some(idempotency_key),
+    )
+    .await
+}
+
+/// The answer to a support request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// `POST /support-requests/{id}/accept`: into an activity of a plan.
+    Accept(SupportAcceptInput),
+    /// `POST /support-requests/{id}/decline`: with the reason.
+    Decline(PlanReasonInput),
+}
+
+/// `POST /support-requests/{id}/accept|decline`, on the request read at `version`.
+pub async fn answer_support_request(
+    api: Api,
+    id: i64,
+    version: i64,
+    answer: &Answer,
+) -> Result<SupportRequest, ApiError> {
+    let version = Some(version);
+    match answer {
+        Answer::Accept(body) => {
+            let path = format!("/support-requests/{id}/accept");
+            send_json(api, Method::POST, &path, Some(body), version, None).await
+        }
+        Answer::Decline(body) => {
+            let path = format!("/support-requests/{id}/decline");
+            send_json(api, Method::POST, &path, Some(body), version, None).await
+        }
+    }
+}
+
+/// A file the server rendered, as received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Download {
+    /// The file's name: the server's (`Content-Disposition`) or the fallback asked for.
+    pub file_name: String,
+    /// Its media type.
+    pub content_type: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The files the server renders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileKind {
+    /// `GET /plans/{id}/document.docx`: the plan in the official layout.
+    PlanDocx(i64),
+    /// `GET /plans/{id}/report.xlsx?period=`: the periodic report.
+    ReportXlsx(i64, Option<String>),
+}
+
+impl FileKind {
+    fn path(&self) -> String {
+        match self {
+            FileKind::PlanDocx(id) => format!("/plans/{id}/document.docx"),
+            FileKind::ReportXlsx(id, _) => format!("/plans/{id}/report.xlsx"),
+        }
+    }
+
+    fn fallback_name(&self) -> String {
+        match self {
+            FileKind::PlanDocx(id) => format!("ke-hoach-{id}.docx"),
+            FileKind::ReportXlsx(id, Some(period)) => format!("bao-cao-{id}-{period}.xlsx"),
+            FileKind::ReportXlsx(id, None) => format!("bao-cao-{id}.xlsx"),
+        }
+    }
+
+    fn fallback_type(&self) -> &'static str {
+        match self {
+            FileKind::PlanDocx(_) => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            FileKind::ReportXlsx(..) => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        }
+    }
+}
+
+/// The file name a `Content-Disposition` value gives (`filename*=UTF-8''…` preferred,
+/// then `filename="…"`).
+fn disposition_name(value: &str) -> Option<String> {
+    let parts = value.split(';').map(str::trim);
+    let mut plain = None;
+    for part in parts {
+        if let Some(encoded) = part.strip_prefix("filename*=") {
+            let encoded = encoded.trim_matches('"');
+            let encoded = encoded.split_once("''").map_or(encoded, |(_, rest)| rest);
+            if let Ok(name) = js_sys::decode_uri_component(encoded) {
+                return Some(String::from(name)).filter(|name| !name.is_empty());
+            }
+        } else if let Some(name) = part.strip_prefix("filename=") {
+            plain = Some(name.trim_matches('"').to_string()).filter(|name| !name.is_empty());
+        }
+    }
+    plain
+}
+
+/// Fetches a rendered file with the session's token (a plain link could not carry it).
+pub async fn download(api: Api, file: &FileKind) -> Result<Download, ApiError> {
+    let query = match file {
+        FileKind::ReportXlsx(_, period) => PeriodQuery {
+            period: period.clone(),
+            facility_id: None,
+        },
+        FileKind::PlanDocx(_) => PeriodQuery::default(),
+    };
+    let response = api
+        .execute(Method::GET, &file.path(), Auth::Session, |request| {
+            request.query(&query)
+        })
+        .await?;
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string)
+    };
+    let file_name = header(CONTENT_DISPOSITION)
+        .and_then(|value| disposition_name(&value))
+        .unwrap_or_else(|| file.fallback_name());
+    let content_type =
+        header(reqwest::header::CONTENT_TYPE).unwrap_or_else(|| file.fallback_type().to_string());
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|error| ApiError::Network(error.to_string()))?;
+    Ok(Download {
+        file_name,
+        content_type,
+        bytes: bytes.to_vec(),
+    })
+}
