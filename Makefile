@@ -1,7 +1,7 @@
 # Tuyến — build, run and test.
 #
 #   make run    build the SPA and the server, serve http://127.0.0.1:8080 with demo data
-#   make test   everything CI checks (lint, unit/API tests on SQLite and PostgreSQL, e2e)
+#   make test   everything CI checks (lint-host, unit/API tests on SQLite and PostgreSQL, e2e)
 #
 # Works on a fresh Debian 12 with rustup/cargo, python3, gcc and git: the targets below
 # install what else they need (wasm target, wasm-bindgen-cli, libpq-dev, PostgreSQL,
@@ -33,7 +33,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_INSTALL = $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y
 
-.PHONY: help tools browser postgres-bin libpq spa build run openapi lint test test-pg e2e clean
+.PHONY: help tools browser postgres-bin libpq spa build run openapi lint lint-host test test-pg e2e clean
 
 help:
 	@echo "make run       build SPA + server and serve http://127.0.0.1:8080 (demo data)"
@@ -98,10 +98,15 @@ openapi: libpq
 
 ## Checks ----------------------------------------------------------------------------
 
-lint: tools libpq
+lint: lint-host
+	$(CARGO) clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# Formatting and the host crates' lints. `make test` runs these; the SPA's wasm lints
+# (a second check of its dependencies for wasm32, minutes on a cold machine) are in
+# `make lint`, while `make test` still compiles the SPA and drives it in the browser.
+lint-host: tools libpq
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy -p shared -p backend -p e2e --all-targets -- -D warnings
-	$(CARGO) clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # The backend tests again on a throwaway PostgreSQL cluster, removed even when they fail.
 # The test harness creates one database per test from this admin URL.
@@ -119,12 +124,13 @@ e2e: browser libpq spa
 
 # The contract with CI (.ci/run). Steps run in this order; any failure fails `make test`.
 test: tools browser postgres-bin libpq
-	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory lint-host
 	$(CARGO) test -p shared --features openapi,solver
 	env -u TUYEN_TEST_PG_URL $(CARGO) test -p backend
 	$(MAKE) --no-print-directory test-pg
 	$(MAKE) --no-print-directory spa SPA_PROFILE=wasm-test
-	$(CARGO) build -p backend
+	@# The server binary the backend's integration tests built: a separate `cargo build`
+	@# would compile much of the tree again without the dev-dependencies' features.
 	TUYEN_BIN=$(TARGET_DIR)/debug/tuyen TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e
 
 clean:
