@@ -532,7 +532,8 @@ pub fn update_plan(
             return Err(ApiError::precondition_failed());
         }
         check_input(conn, input)?;
-        let before = old_input(conn, by, &plan)?;
+        let issuing_facility_id = plan.row.issuing_facility_id;
+        let before = view(conn, by, plan)?.to_input();
         if repo::update_plan(conn, id, version, &changes(input, version + 1)?)? == 0 {
             return Err(ApiError::precondition_failed());
         }
@@ -549,17 +550,12 @@ pub fn update_plan(
             "plan",
             id,
             "update",
-            plan.row.issuing_facility_id,
+            issuing_facility_id,
             audit::diff(&before, input),
         )?;
         let plan = load(conn, id)?;
         view(conn, by, plan)
     })
-}
-
-fn old_input(conn: &mut AnyConn, by: &Principal, plan: &Loaded) -> Result<PlanInput, ApiError> {
-    let row = repo::find_plan(conn, plan.row.id)?.ok_or_else(plan_not_found)?;
-    Ok(view(conn, by, loaded(row)?)?.to_input())
 }
 
 fn progress_by_title(rows: Vec<ActivityRow>) -> HashMap<(String, String), ActivityRow> {
@@ -688,15 +684,19 @@ pub fn revise(conn: &mut AnyConn, by: &Principal, id: i64, reason: &str) -> Resu
                 open.version_number
             )));
         }
-        let current = load(conn, id)?;
-        let input = view(conn, by, current)?.to_input();
+        let (series_id, version_number, issuing_facility_id) = (
+            plan.row.series_id.clone(),
+            plan.row.version_number,
+            plan.row.issuing_facility_id,
+        );
+        let input = view(conn, by, plan)?.to_input();
         let new = NewPlan {
-            series_id: plan.row.series_id.clone(),
+            series_id,
             version_number: versions
                 .iter()
                 .map(|v| v.version_number)
                 .max()
-                .unwrap_or(plan.row.version_number)
+                .unwrap_or(version_number)
                 + 1,
             previous_version_id: Some(id),
             status: PlanStatus::Draft.as_str().to_string(),
@@ -718,7 +718,7 @@ pub fn revise(conn: &mut AnyConn, by: &Principal, id: i64, reason: &str) -> Resu
             "plan",
             new_id,
             "revise",
-            plan.row.issuing_facility_id,
+            issuing_facility_id,
             json!({ "revises": id, "version_number": new.version_number, "reason": reason }),
         )?;
         let plan = load(conn, new_id)?;
@@ -760,35 +760,20 @@ pub fn diff(
     } else {
         (newer, older)
     };
+    let issuer = registry_repo::facility_refs(conn, &[older.row.issuing_facility_id])?;
+    let (from, to) = (summary(&older.row, &issuer)?, summary(&newer.row, &issuer)?);
     let old_plan = view(conn, by, older)?;
     let new_plan = view(conn, by, newer)?;
-    let mut ids = old_plan.to_input().supported_facility_ids;
-    ids.extend(new_plan.to_input().supported_facility_ids);
-    let refs = registry_repo::facility_refs(conn, &ids)?;
-    let name = |id: i64| {
-        refs.get(&id)
-            .map_or_else(|| format!("#{id}"), |f| f.name.clone())
-    };
+    // Activities and targets name only supported facilities, which the views carry.
+    let names: HashMap<i64, String> = old_plan
+        .supported_facilities
+        .iter()
+        .chain(&new_plan.supported_facilities)
+        .map(|f| (f.id, f.name.clone()))
+        .collect();
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
     let changes = plan::diff::diff(&old_plan.to_input(), &new_plan.to_input(), &name);
-    let summary_of = |p: &Plan| PlanSummary {
-        id: p.id,
-        series_id: p.series_id.clone(),
-        version_number: p.version_number,
-        code: p.code.clone(),
-        title: p.title.clone(),
-        issuing_facility: p.issuing_facility.clone(),
-        network: p.network,
-        start_date: p.start_date,
-        end_date: p.end_date,
-        status: p.status,
-        superseded_by_id: p.superseded_by_id,
-        updated_at: p.updated_at,
-    };
-    Ok(PlanDiff {
-        from: summary_of(&old_plan),
-        to: summary_of(&new_plan),
-        changes,
-    })
+    Ok(PlanDiff { from, to, changes })
 }
 
 // ---------------------------------------------------------------------------------
