@@ -1,7 +1,8 @@
 # Tuyến — build, run and test.
 #
 #   make run    build the SPA and the server, serve http://127.0.0.1:8080 with demo data
-#   make test   everything CI checks (lint-host, unit/API tests on SQLite and PostgreSQL, e2e)
+#   make test   everything CI checks (lint-host, unit/API tests on SQLite and PostgreSQL,
+#               a bounded schemathesis run, e2e over HTTP and in Chromium, crash tests)
 #
 # Works on a fresh Debian 12 with rustup/cargo, python3, gcc and git: the targets below
 # install what else they need (wasm target, wasm-bindgen-cli, libpq-dev, PostgreSQL,
@@ -33,7 +34,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_INSTALL = $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y
 
-.PHONY: help tools browser postgres-bin libpq spa build run openapi lint lint-host test test-pg e2e clean
+.PHONY: help tools browser postgres-bin libpq spa build run openapi lint lint-host test test-pg e2e fuzz-api bench backup clean
 
 help:
 	@echo "make run       build SPA + server and serve http://127.0.0.1:8080 (demo data)"
@@ -42,6 +43,8 @@ help:
 	@echo "make build     build the release server (target/release/tuyen)"
 	@echo "make openapi   regenerate openapi/openapi.json"
 	@echo "make lint      rustfmt check and clippy (-D warnings)"
+	@echo "make fuzz-api  schemathesis over openapi/openapi.json (the long run; make test runs a short one)"
+	@echo "make bench     load figures on SQLite and PostgreSQL into BENCHMARKS.md (release build)"
 	@echo "make tools | browser | postgres-bin | libpq   install prerequisites"
 
 ## Prerequisites ---------------------------------------------------------------------
@@ -117,7 +120,14 @@ test-pg: postgres-bin libpq
 	echo "PostgreSQL test cluster: $$url"; \
 	TUYEN_TEST_PG_URL="$$url" TUYEN_REQUIRE_PG=1 $(CARGO) test -p backend
 
-# End-to-end: the debug server binary and the built SPA, over HTTP and in headless Chromium.
+# Contract fuzzing with schemathesis (installed from PyPI into target/schemathesis-venv)
+# against a fresh debug server with the demo data; see scripts/fuzz-api.sh.
+fuzz-api: libpq
+	$(CARGO) build -p backend
+	TUYEN_BIN=$(TARGET_DIR)/debug/tuyen scripts/fuzz-api.sh full
+
+# End-to-end: the debug server binary and the built SPA, over HTTP and in headless Chromium
+# (the crash test's PostgreSQL half runs when TUYEN_TEST_PG_URL names a cluster).
 e2e: browser libpq spa
 	$(CARGO) build -p backend
 	TUYEN_BIN=$(TARGET_DIR)/debug/tuyen TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e
@@ -127,11 +137,18 @@ test: tools browser postgres-bin libpq
 	$(MAKE) --no-print-directory lint-host
 	$(CARGO) test -p shared --features openapi,solver
 	env -u TUYEN_TEST_PG_URL $(CARGO) test -p backend
-	$(MAKE) --no-print-directory test-pg
-	$(MAKE) --no-print-directory spa SPA_PROFILE=wasm-test
 	@# The server binary the backend's integration tests built: a separate `cargo build`
 	@# would compile much of the tree again without the dev-dependencies' features.
-	TUYEN_BIN=$(TARGET_DIR)/debug/tuyen TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e
+	TUYEN_BIN=$(TARGET_DIR)/debug/tuyen scripts/fuzz-api.sh quick
+	$(MAKE) --no-print-directory spa SPA_PROFILE=wasm-test
+	@# The backend tests and the end-to-end tests on one throwaway PostgreSQL cluster.
+	@url="$$(scripts/pg.sh start)"; \
+	trap 'scripts/pg.sh stop' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "PostgreSQL test cluster: $$url"; \
+	TUYEN_TEST_PG_URL="$$url" TUYEN_REQUIRE_PG=1 $(CARGO) test -p backend; \
+	TUYEN_TEST_PG_URL="$$url" TUYEN_REQUIRE_PG=1 TUYEN_BIN=$(TARGET_DIR)/debug/tuyen \
+		TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e
 
 clean:
 	rm -rf $(DIST)

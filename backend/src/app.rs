@@ -12,6 +12,7 @@ use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use futures_util::FutureExt;
+use futures_util::future::{Either, ready};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -56,13 +57,14 @@ pub fn api(cfg: &mut ServiceConfig) {
 
 /// The OpenAPI document generated from the routes.
 pub fn spec() -> utoipa::openapi::OpenApi {
-    let (_, spec) = App::new()
+    let (_, mut spec) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(crate::system::healthz)
         .service(crate::system::readyz)
         .service(scope::scope("/api/v1").configure(api))
         .split_for_parts();
+    crate::openapi::add_common_problems(&mut spec);
     spec
 }
 
@@ -247,7 +249,15 @@ fn serve(
         app.wrap_fn(|req, srv| {
             let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
             let lang = crate::http::request_lang(req.request());
-            actix_web::dev::Service::call(srv, req).map(move |result| {
+            // A query string no handler could read sensibly is refused before routing.
+            let answer = match crate::http::check_query_string(req.query_string()) {
+                Ok(()) => Either::Left(
+                    actix_web::dev::Service::call(srv, req)
+                        .map(|result| result.map(ServiceResponse::map_into_boxed_body)),
+                ),
+                Err(error) => Either::Right(ready(Ok(req.error_response(error)))),
+            };
+            answer.map(move |result| {
                 result.map(|response| finish_problem(response, lang, request_id))
             })
         })

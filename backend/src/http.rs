@@ -15,6 +15,27 @@ use validator::Validate;
 
 use crate::error::ApiError;
 
+/// The longest query string the API reads. Filters are short: anything longer is a
+/// mistake or an attack, and is refused before it reaches a database query.
+pub const MAX_QUERY_BYTES: usize = 2048;
+
+/// Refuses a query string that is too long or whose percent-decoded bytes are not UTF-8
+/// (actix would otherwise replace them silently and search for something else).
+pub fn check_query_string(query: &str) -> Result<(), ApiError> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(ApiError::bad_request(format!(
+            "Tham số truy vấn quá dài (tối đa {MAX_QUERY_BYTES} byte)"
+        )));
+    }
+    let decoded: Vec<u8> = percent_encoding::percent_decode_str(query).collect();
+    if std::str::from_utf8(&decoded).is_err() {
+        return Err(ApiError::bad_request(
+            "Tham số truy vấn không phải văn bản UTF-8 hợp lệ",
+        ));
+    }
+    Ok(())
+}
+
 /// The language a person asked for with `Accept-Language` (Vietnamese by default).
 pub fn request_lang(req: &HttpRequest) -> Lang {
     req.headers()

@@ -59,6 +59,27 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Back up the SQLite database while the server runs (SQLite's online backup API).
+    /// For PostgreSQL use pg_dump (README, "Backing up").
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file to create (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a backup made by `tuyen backup` into the SQLite database. Stop the
+    /// server first.
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        replace: bool,
+    },
     /// Print the OpenAPI document (what `openapi/openapi.json` must hold).
     Openapi,
     /// Add synthetic referrals to the demo network, for load tests.
@@ -98,6 +119,16 @@ enum RotationCommand {
     },
 }
 
+/// The SQLite file a backup command works on; PostgreSQL has its own tools.
+fn sqlite_path(db: &DbArgs) -> anyhow::Result<PathBuf> {
+    match DbUrl::parse(&db.url()) {
+        DbUrl::Sqlite(path) => Ok(PathBuf::from(path)),
+        DbUrl::Postgres(_) => anyhow::bail!(
+            "tuyen backup/restore là cho SQLite; với PostgreSQL dùng pg_dump / pg_restore (README)"
+        ),
+    }
+}
+
 fn init_tracing() {
     let filter = EnvFilter::try_from_env("TUYEN_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
@@ -130,6 +161,34 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "Đã cập nhật cơ sở dữ liệu: {}",
                 DbUrl::parse(&url).redacted()
+            );
+        }
+        Command::Backup { db, to } => {
+            let database = sqlite_path(&db)?;
+            let copied = tuyen::backup::backup(&database, &to)?;
+            println!(
+                "Đã sao lưu {} → {}: {} trang, {} byte, {} phiếu chuyển, {:.1} s",
+                database.display(),
+                to.display(),
+                copied.pages,
+                copied.bytes,
+                copied.referrals,
+                copied.elapsed.as_secs_f64()
+            );
+        }
+        Command::Restore { db, from, replace } => {
+            init_tracing();
+            let database = sqlite_path(&db)?;
+            let copied = tuyen::backup::restore(&from, &database, replace)?;
+            // A backup from an older version is brought up to this one's schema.
+            Db::connect(&db.url())?;
+            println!(
+                "Đã khôi phục {} → {}: {} trang, {} phiếu chuyển, {:.1} s",
+                from.display(),
+                database.display(),
+                copied.pages,
+                copied.referrals,
+                copied.elapsed.as_secs_f64()
             );
         }
         Command::SeedReferrals { db, count, seed } => {

@@ -3,6 +3,9 @@
 //! parsing, and the list of all variants.
 
 /// Declares an enum whose variants carry a wire code and Vietnamese/English labels.
+/// The code is matched as a token tree, not a `literal` fragment: a fragment reaches the
+/// derives wrapped in an invisible group, and utoipa then misses the `serde(rename)` and
+/// documents the Rust variant names instead of the wire codes.
 ///
 /// ```ignore
 /// labelled_enum! {
@@ -16,16 +19,17 @@ macro_rules! labelled_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $vi:literal, $en:literal; )+
+            $( $(#[$vmeta:meta])* $variant:ident = $code:tt, $vi:literal, $en:literal; )+
         }
     ) => {
-        $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
             serde::Serialize, serde::Deserialize,
             strum::EnumString, strum::IntoStaticStr, strum::VariantArray,
         )]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        // After the derives, so that an enum may carry their helper attributes.
+        $(#[$meta])*
         pub enum $name {
             $(
                 $(#[$vmeta])*

@@ -113,7 +113,6 @@ async fn logout(
     tag = "auth",
     responses(
         (status = 200, description = "The signed-in user", body = Me),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "An integration client has no user profile", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -130,7 +129,6 @@ async fn me(state: web::Data<AppState>, by: Principal) -> Result<HttpResponse, A
     responses(
         (status = 200, description = "A page of users", body = Page<User>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -155,7 +153,6 @@ async fn list_users(
     responses(
         (status = 201, description = "Created", body = User),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username taken", body = Problem, content_type = "application/problem+json"),
     )
@@ -184,7 +181,6 @@ async fn create_user(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The user; ETag carries its version", body = User),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
     )
@@ -214,7 +210,6 @@ async fn get_user(
     responses(
         (status = 200, description = "Updated", body = User),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would lock yourself out", body = Problem, content_type = "application/problem+json"),
@@ -246,7 +241,6 @@ async fn update_user(
     responses(
         (status = 204, description = "Password set"),
         (status = 400, description = "Too weak", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
     )
@@ -271,7 +265,6 @@ async fn reset_password(
     tag = "api-clients",
     responses(
         (status = 200, description = "All clients", body = Vec<ApiClient>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -294,7 +287,6 @@ async fn list_api_clients(
     responses(
         (status = 201, description = "Created; store the token now", body = ApiClientCreated),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -322,7 +314,6 @@ async fn create_api_client(
     params(("id" = i64, Path, description = "Client id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
     )

@@ -41,7 +41,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "A page of sessions", body = Page<ConsultationSession>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -68,7 +67,6 @@ async fn list_sessions(
     responses(
         (status = 201, description = "Created: the session, or every session of the series", body = SessionsCreated),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
     )
@@ -103,7 +101,6 @@ async fn create_sessions(
     params(("id" = i64, Path, description = "Session id")),
     responses(
         (status = 200, description = "The session; ETag carries the version", body = ConsultationSession),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
     )
@@ -133,7 +130,6 @@ async fn get_session(
     responses(
         (status = 200, description = "Updated", body = ConsultationSession),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Held or cancelled", body = Problem, content_type = "application/problem+json"),
@@ -172,7 +168,6 @@ async fn update_session(
     responses(
         (status = 200, description = "Cancelled", body = ConsultationSession),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Held or cancelled already", body = Problem, content_type = "application/problem+json"),
@@ -203,7 +198,6 @@ async fn cancel_session(
     responses(
         (status = 200, description = "A page of cases", body = Page<CaseSummary>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -230,7 +224,6 @@ async fn list_cases(
     responses(
         (status = 201, description = "Requested", body = ConsultationCase),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
     )
@@ -264,7 +257,6 @@ async fn create_case(
     params(("id" = i64, Path, description = "Case id")),
     responses(
         (status = 200, description = "The case; ETag carries the version", body = ConsultationCase),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
     )
@@ -314,7 +306,6 @@ macro_rules! case_step {
             responses(
                 (status = 200, description = $ok, body = ConsultationCase),
                 (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),

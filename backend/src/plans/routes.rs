@@ -63,7 +63,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "A page of plans", body = Page<PlanSummary>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/plans")]
@@ -89,7 +88,6 @@ async fn list_plans(
     responses(
         (status = 201, description = "Created", body = Plan),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
     )
@@ -120,7 +118,6 @@ async fn create_plan(
     params(("id" = i64, Path, description = "Plan version id")),
     responses(
         (status = 200, description = "The plan; ETag carries the version", body = Plan),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -150,7 +147,6 @@ async fn get_plan(
     responses(
         (status = 200, description = "Updated", body = Plan),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json"),
@@ -200,7 +196,6 @@ macro_rules! plan_step {
             ),
             responses(
                 (status = 200, description = $ok, body = Plan),
-                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
@@ -263,7 +258,6 @@ plan_step!(
     responses(
         (status = 200, description = "Returned to draft", body = Plan),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not submitted", body = Problem, content_type = "application/problem+json"),
@@ -299,7 +293,6 @@ async fn reject_plan(
     responses(
         (status = 201, description = "The new draft version", body = Plan),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not approved, or a newer version is already open", body = Problem, content_type = "application/problem+json"),
@@ -330,7 +323,6 @@ async fn revise_plan(
     params(("id" = i64, Path, description = "Plan version id")),
     responses(
         (status = 200, description = "The versions", body = Vec<PlanSummary>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -356,7 +348,6 @@ async fn plan_versions(
     responses(
         (status = 200, description = "The changes", body = PlanDiff),
         (status = 400, description = "Nothing to compare with", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -402,7 +393,6 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
     params(("id" = i64, Path, description = "Plan version id")),
     responses(
         (status = 200, description = "The document", body = String, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -430,7 +420,6 @@ async fn plan_document(
     responses(
         (status = 200, description = "The board", body = IndicatorBoard),
         (status = 400, description = "Bad period or facility", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -458,7 +447,6 @@ async fn indicator_board(
     responses(
         (status = 200, description = "Recorded; the station's board", body = IndicatorBoard),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Approved and locked, or the plan is not in force", body = Problem, content_type = "application/problem+json"),
@@ -486,7 +474,6 @@ async fn enter_values(
     responses(
         (status = 200, description = "The history", body = Vec<ValueEntry>),
         (status = 400, description = "Bad query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
@@ -516,7 +503,6 @@ macro_rules! values_decision {
             responses(
                 (status = 200, description = $ok, body = IndicatorBoard),
                 (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Already so, or the plan is not in force", body = Problem, content_type = "application/problem+json"),
@@ -563,7 +549,6 @@ values_decision!(
     params(("id" = i64, Path, description = "Plan version id")),
     responses(
         (status = 200, description = "The evaluations", body = Vec<Evaluation>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -590,7 +575,6 @@ async fn list_evaluations(
     responses(
         (status = 201, description = "Generated", body = Evaluation),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The plan is not approved", body = Problem, content_type = "application/problem+json"),
@@ -621,7 +605,6 @@ async fn create_evaluation(
     params(("id" = i64, Path, description = "Evaluation id")),
     responses(
         (status = 200, description = "The evaluation; ETag carries the version", body = Evaluation),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such evaluation", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -650,7 +633,6 @@ async fn get_evaluation(
     responses(
         (status = 200, description = "Updated", body = Evaluation),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such evaluation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Approved already", body = Problem, content_type = "application/problem+json"),
@@ -683,7 +665,6 @@ async fn update_evaluation(
     ),
     responses(
         (status = 200, description = "Approved", body = Evaluation),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such evaluation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Approved already", body = Problem, content_type = "application/problem+json"),
@@ -714,7 +695,6 @@ async fn approve_evaluation(
     responses(
         (status = 200, description = "The report", body = PlanReport),
         (status = 400, description = "Bad period", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -741,7 +721,6 @@ async fn plan_report(
     responses(
         (status = 200, description = "The workbook", body = String, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Bad period", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -778,7 +757,6 @@ async fn plan_report_xlsx(
     responses(
         (status = 200, description = "Recorded", body = Activity),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The plan is not in force", body = Problem, content_type = "application/problem+json"),
@@ -810,7 +788,6 @@ async fn activity_progress(
     responses(
         (status = 200, description = "Recorded", body = Activity),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not started yet", body = Problem, content_type = "application/problem+json"),
@@ -838,7 +815,6 @@ async fn activity_feedback(
     responses(
         (status = 200, description = "A page of requests", body = Page<SupportRequest>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -864,7 +840,6 @@ async fn list_support_requests(
     responses(
         (status = 201, description = "Created", body = SupportRequest),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
     )
@@ -900,7 +875,6 @@ async fn create_support_request(
     responses(
         (status = 200, description = "Accepted", body = SupportRequest),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Answered already", body = Problem, content_type = "application/problem+json"),
@@ -934,7 +908,6 @@ async fn accept_support_request(
     responses(
         (status = 200, description = "Declined", body = SupportRequest),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Answered already", body = Problem, content_type = "application/problem+json"),

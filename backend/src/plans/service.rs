@@ -481,6 +481,14 @@ pub fn list_plans(
     by: &Principal,
     query: &PlanQuery,
 ) -> Result<Page<PlanSummary>, ApiError> {
+    // Whoever may read no plan at all (an integration client) is told so, not shown an
+    // empty list.
+    authorize(
+        by,
+        Action::ReadPlan {
+            facility_id: by.facility_id,
+        },
+    )?;
     let limit = clamp_limit(query.limit);
     let before = parse_cursor(query.cursor.as_deref())?;
     let rows = repo::list_plans(
@@ -1831,6 +1839,12 @@ pub fn list_support(
     by: &Principal,
     query: &SupportRequestQuery,
 ) -> Result<Page<SupportRequest>, ApiError> {
+    authorize(
+        by,
+        Action::ReadPlan {
+            facility_id: by.facility_id,
+        },
+    )?;
     let stations = match (query.station_id, by.scope.ids()) {
         (Some(id), _) if !allowed(by, Action::ReadPlan { facility_id: id }) => {
             return Err(ApiError::forbidden());

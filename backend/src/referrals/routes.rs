@@ -48,7 +48,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "A page of referrals", body = Page<ReferralSummary>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -74,7 +73,6 @@ async fn list_referrals(
     responses(
         (status = 201, description = "Created as a draft", body = Referral),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
     )
@@ -108,7 +106,6 @@ async fn create_referral(
     params(("id" = i64, Path, description = "Referral id")),
     responses(
         (status = 200, description = "The referral; ETag carries the version", body = Referral),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
     )
@@ -138,7 +135,6 @@ async fn get_referral(
     responses(
         (status = 200, description = "Updated", body = Referral),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No longer a draft", body = Problem, content_type = "application/problem+json"),
@@ -196,7 +192,6 @@ macro_rules! transition {
             responses(
                 (status = 200, description = $ok, body = Referral),
                 (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
@@ -286,7 +281,6 @@ transition!(
     params(("id" = i64, Path, description = "Referral id")),
     responses(
         (status = 200, description = "Events", body = Vec<ReferralEvent>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
     )
@@ -313,7 +307,6 @@ async fn referral_events(
     responses(
         (status = 200, description = "Ranked destinations", body = Vec<Destination>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -339,7 +332,6 @@ async fn referral_destinations(
     responses(
         (status = 200, description = "A page of follow-ups", body = Page<FollowUp>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -365,7 +357,6 @@ async fn list_follow_ups(
     responses(
         (status = 200, description = "The follow-up with its visits", body = FollowUp),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such follow-up", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already closed", body = Problem, content_type = "application/problem+json"),
@@ -394,7 +385,6 @@ async fn add_follow_up_visit(
     responses(
         (status = 200, description = "The follow-up, closed as missed", body = FollowUp),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such follow-up", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already closed", body = Problem, content_type = "application/problem+json"),
@@ -421,7 +411,6 @@ async fn mark_follow_up_missed(
     tag = "referrals",
     responses(
         (status = 200, description = "The rules", body = ReferralRules),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -444,7 +433,6 @@ async fn get_referral_rules(
     responses(
         (status = 200, description = "Stored", body = ReferralRules),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),

@@ -43,7 +43,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "A page of facilities", body = Page<Facility>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -69,7 +68,6 @@ async fn list_facilities(
     responses(
         (status = 201, description = "Created", body = Facility),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Code taken, or key reused with another body", body = Problem, content_type = "application/problem+json"),
     )
@@ -99,7 +97,6 @@ async fn create_facility(
     params(("id" = i64, Path, description = "Facility id")),
     responses(
         (status = 200, description = "The facility; ETag carries its version", body = Facility),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such facility", body = Problem, content_type = "application/problem+json"),
     )
@@ -129,7 +126,6 @@ async fn get_facility(
     responses(
         (status = 200, description = "Updated", body = Facility),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such facility", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Code taken", body = Problem, content_type = "application/problem+json"),
@@ -160,7 +156,6 @@ async fn update_facility(
     responses(
         (status = 200, description = "Matching links", body = Vec<SupportLink>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -186,7 +181,6 @@ async fn list_support_links(
     responses(
         (status = 201, description = "Created", body = SupportLink),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Link exists, or key reused", body = Problem, content_type = "application/problem+json"),
     )
@@ -216,7 +210,6 @@ async fn create_support_link(
     params(("id" = i64, Path, description = "Link id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such link", body = Problem, content_type = "application/problem+json"),
     )
@@ -242,7 +235,6 @@ async fn delete_support_link(
     responses(
         (status = 200, description = "A page of departments", body = Page<Department>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -268,7 +260,6 @@ async fn list_departments(
     responses(
         (status = 201, description = "Created", body = Department),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Code taken in this facility, or key reused", body = Problem, content_type = "application/problem+json"),
     )
@@ -298,7 +289,6 @@ async fn create_department(
     params(("id" = i64, Path, description = "Department id")),
     responses(
         (status = 200, description = "The department; ETag carries its version", body = Department),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such department", body = Problem, content_type = "application/problem+json"),
     )
@@ -328,7 +318,6 @@ async fn get_department(
     responses(
         (status = 200, description = "Updated", body = Department),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such department", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Code taken", body = Problem, content_type = "application/problem+json"),
@@ -359,7 +348,6 @@ async fn update_department(
     responses(
         (status = 200, description = "A page of staff", body = Page<Staff>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "That facility's staff is not visible to you", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -385,7 +373,6 @@ async fn list_staff(
     responses(
         (status = 201, description = "Created", body = Staff),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
     )
@@ -415,7 +402,6 @@ async fn create_staff(
     params(("id" = i64, Path, description = "Staff id")),
     responses(
         (status = 200, description = "The member of staff; ETag carries the version", body = Staff),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such member of staff", body = Problem, content_type = "application/problem+json"),
     )
@@ -445,7 +431,6 @@ async fn get_staff(
     responses(
         (status = 200, description = "Updated", body = Staff),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such member of staff", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
@@ -479,7 +464,6 @@ async fn update_staff(
     responses(
         (status = 201, description = "Recorded", body = Leave),
         (status = 400, description = "Invalid or overlapping dates", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such member of staff", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
@@ -514,7 +498,6 @@ async fn add_leave(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such leave", body = Problem, content_type = "application/problem+json"),
     )

@@ -102,14 +102,10 @@ pub async fn start(
     plan_id: i64,
     input: GenerateInput,
 ) -> Result<Generation, ApiError> {
-    if state.generations.plan_busy(plan_id) {
-        return Err(ApiError::conflict(
-            "Lịch này đang được xếp, hãy đợi hoặc dừng lượt đang chạy",
-        ));
-    }
     let seed = input.seed.unwrap_or(1);
     let label = by.label();
     let starter = by.clone();
+    let registry = state.generations.clone();
     let row = state
         .db
         .run(move |conn| {
@@ -122,6 +118,12 @@ pub async fn start(
                         facility_id: plan.facility_id,
                     },
                 )?;
+                // After authorization: whoever may not plan learns nothing about runs.
+                if registry.plan_busy(plan_id) {
+                    return Err(ApiError::conflict(
+                        "Lịch này đang được xếp, hãy đợi hoặc dừng lượt đang chạy",
+                    ));
+                }
                 let id = repo::insert_generation(
                     conn,
                     plan_id,

@@ -60,7 +60,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     responses(
         (status = 200, description = "A page of plans", body = Page<RotationPlan>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -87,7 +86,6 @@ async fn list_plans(
     responses(
         (status = 201, description = "Created", body = RotationPlan),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
     )
@@ -117,7 +115,6 @@ async fn create_plan(
     params(("id" = i64, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The plan; ETag carries the version", body = RotationPlan),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
@@ -147,7 +144,6 @@ async fn get_plan(
     responses(
         (status = 200, description = "Updated", body = RotationPlan),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
@@ -180,7 +176,6 @@ async fn update_plan(
     ),
     responses(
         (status = 200, description = "Published", body = RotationPlan),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
@@ -208,7 +203,6 @@ async fn publish_plan(
     params(("id" = i64, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The roster", body = Roster),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
@@ -237,7 +231,6 @@ async fn plan_roster(
     responses(
         (status = 202, description = "Started", body = Generation),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A run is already going on", body = Problem, content_type = "application/problem+json"),
@@ -265,7 +258,6 @@ async fn generate(
     params(("id" = i64, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The latest run", body = Generation),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan or no run yet", body = Problem, content_type = "application/problem+json"),
     )
@@ -286,7 +278,6 @@ async fn latest_generation(
     params(("id" = i64, Path, description = "Run id")),
     responses(
         (status = 200, description = "The run", body = Generation),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such run", body = Problem, content_type = "application/problem+json"),
     )
@@ -307,7 +298,6 @@ async fn get_generation(
     params(("id" = i64, Path, description = "Run id")),
     responses(
         (status = 200, description = "Cancellation requested", body = Generation),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such run", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not running", body = Problem, content_type = "application/problem+json"),
@@ -330,7 +320,6 @@ async fn cancel_generation(
     responses(
         (status = 200, description = "A page of demands", body = Page<RotationDemand>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
@@ -357,7 +346,6 @@ async fn list_demands(
     responses(
         (status = 201, description = "Created", body = RotationDemand),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
@@ -388,7 +376,6 @@ async fn create_demand(
     params(("id" = i64, Path, description = "Demand id")),
     responses(
         (status = 200, description = "The demand", body = RotationDemand),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such demand", body = Problem, content_type = "application/problem+json"),
     )
@@ -418,7 +405,6 @@ async fn get_demand(
     responses(
         (status = 200, description = "Updated", body = RotationDemand),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such demand", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
@@ -449,7 +435,6 @@ async fn update_demand(
     responses(
         (status = 200, description = "A page of assignments", body = Page<RotationAssignment>),
         (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan or person", body = Problem, content_type = "application/problem+json"),
     )
@@ -477,7 +462,6 @@ async fn list_assignments(
     responses(
         (status = 201, description = "Created", body = RotationAssignment),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
@@ -512,7 +496,6 @@ async fn create_assignment(
     responses(
         (status = 200, description = "Broken rules (empty: fine)", body = CheckResult),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
     )
@@ -545,7 +528,6 @@ struct CheckQuery {
     params(("id" = i64, Path, description = "Assignment id")),
     responses(
         (status = 200, description = "The assignment; ETag carries the version", body = RotationAssignment),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
     )
@@ -576,7 +558,6 @@ async fn get_assignment(
     responses(
         (status = 200, description = "Updated", body = RotationAssignment),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not editable in its status", body = Problem, content_type = "application/problem+json"),
@@ -638,7 +619,6 @@ macro_rules! assignment_step {
             responses(
                 (status = 200, description = $ok, body = RotationAssignment),
                 (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
@@ -714,7 +694,6 @@ assignment_step!(
     responses(
         (status = 200, description = "Feedback stored", body = RotationAssignment),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not done yet", body = Problem, content_type = "application/problem+json"),
@@ -741,7 +720,6 @@ async fn assignment_feedback(
     params(("id" = i64, Path, description = "Staff id")),
     responses(
         (status = 200, description = "Preferences", body = RotationPreferences),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
     )
@@ -768,7 +746,6 @@ async fn get_preferences(
     responses(
         (status = 200, description = "Stored", body = RotationPreferences),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
     )
@@ -796,7 +773,6 @@ async fn set_preferences(
     responses(
         (status = 201, description = "The address", body = CalendarFeed),
         (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
     )
 )]

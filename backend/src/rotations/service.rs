@@ -119,12 +119,25 @@ fn plannable(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<PlanRow, Api
     Ok(row)
 }
 
+/// Whether the principal reads rotations at all (an integration client needs the
+/// scope): the lists filter by facility, but must not answer one who may read none.
+fn may_read_rotations(by: &Principal) -> Result<(), ApiError> {
+    authorize(
+        by,
+        Action::ReadRotations {
+            facility_id: by.facility_id,
+            station_id: None,
+        },
+    )
+}
+
 /// Plans the principal may see.
 pub fn list_plans(
     conn: &mut AnyConn,
     by: &Principal,
     query: &RotationPlanQuery,
 ) -> Result<Page<RotationPlan>, ApiError> {
+    may_read_rotations(by)?;
     let limit = clamp_limit(query.limit);
     let after = parse_cursor(query.cursor.as_deref())?;
     let mut facilities = by.scope.ids();
@@ -466,6 +479,7 @@ pub fn list_demands(
     by: &Principal,
     query: &DemandQuery,
 ) -> Result<Page<RotationDemand>, ApiError> {
+    may_read_rotations(by)?;
     let limit = clamp_limit(query.limit);
     let after = parse_cursor(query.cursor.as_deref())?;
     let plan_ids = match query.plan_id {
@@ -599,21 +613,63 @@ pub fn update_demand(
 
 // ---------------------------------------------------------------- assignments
 
-/// Who the principal is to an assignment.
+/// The acting user's own staff record and its department.
+#[derive(Debug, Clone, Copy, Default)]
+struct Own {
+    staff_id: Option<i64>,
+    department_id: Option<i64>,
+}
+
+fn own_record(conn: &mut AnyConn, by: &Principal) -> Result<Own, ApiError> {
+    let staff_id = own_staff_id(conn, by)?;
+    let department_id = match staff_id {
+        Some(id) => departments_of(conn, &[id])?.remove(&id).flatten(),
+        None => None,
+    };
+    Ok(Own {
+        staff_id,
+        department_id,
+    })
+}
+
+/// The department of each of these members of staff.
+fn departments_of(conn: &mut AnyConn, ids: &[i64]) -> Result<HashMap<i64, Option<i64>>, ApiError> {
+    Ok(staff::table
+        .filter(staff::id.eq_any(ids))
+        .select((staff::id, staff::department_id))
+        .load::<(i64, Option<i64>)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Who the principal is to an assignment of a person working at `home` (facility,
+/// department). A department head speaks for the people of their own department only.
 fn side_of(
     by: &Principal,
-    own_staff: Option<i64>,
-    staff_facility: i64,
+    own: Own,
+    home: (i64, Option<i64>),
     row: &AssignmentRow,
 ) -> AssignmentSide {
+    let (facility_id, department_id) = home;
     match by.role() {
         Some(shared::auth::Role::Admin) => AssignmentSide::Planner,
-        Some(role) => AssignmentSide::of(
-            role,
-            by.facility_id == staff_facility,
-            by.facility_id == row.station_id,
-            own_staff == Some(row.staff_id),
-        ),
+        Some(role) => {
+            let same_facility = by.facility_id == facility_id;
+            let sends = match role {
+                shared::auth::Role::DepartmentHead => {
+                    same_facility
+                        && own.department_id.is_some()
+                        && own.department_id == department_id
+                }
+                _ => same_facility,
+            };
+            AssignmentSide::of(
+                role,
+                sends,
+                by.facility_id == row.station_id,
+                own.staff_id == Some(row.staff_id),
+            )
+        }
         None => AssignmentSide::Other,
     }
 }
@@ -624,8 +680,10 @@ fn assignment_views(
     by: &Principal,
     rows: Vec<AssignmentRow>,
 ) -> Result<Vec<RotationAssignment>, ApiError> {
-    let own_staff = own_staff_id(conn, by)?;
-    let mut staff_ids: Vec<i64> = rows.iter().map(|r| r.staff_id).collect();
+    let own = own_record(conn, by)?;
+    let assigned: Vec<i64> = rows.iter().map(|r| r.staff_id).collect();
+    let departments = departments_of(conn, &assigned)?;
+    let mut staff_ids = assigned;
     for row in &rows {
         for swap in from_json::<Vec<StoredSwap>>(&row.swaps, "swaps")? {
             staff_ids.extend([swap.from, swap.to]);
@@ -644,7 +702,8 @@ fn assignment_views(
         .map(|row| {
             let staff = person(row.staff_id)?;
             let status: AssignmentStatus = parse(&row.status, "assignment status")?;
-            let side = side_of(by, own_staff, staff.facility_id, &row);
+            let department = departments.get(&row.staff_id).copied().flatten();
+            let side = side_of(by, own, (staff.facility_id, department), &row);
             let span = row.span();
             let swaps = from_json::<Vec<StoredSwap>>(&row.swaps, "swaps")?
                 .into_iter()
@@ -731,6 +790,7 @@ pub fn list_assignments(
     by: &Principal,
     query: &AssignmentQuery,
 ) -> Result<Page<RotationAssignment>, ApiError> {
+    may_read_rotations(by)?;
     let limit = clamp_limit(query.limit);
     let mut filter = AssignmentFilter {
         within: by.scope.ids(),
@@ -1052,9 +1112,12 @@ fn acting_side(
     by: &Principal,
     row: &AssignmentRow,
 ) -> Result<AssignmentSide, ApiError> {
-    let own = own_staff_id(conn, by)?;
+    let own = own_record(conn, by)?;
     let facility = registry_repo::staff_facility(conn, row.staff_id)?.unwrap_or(0);
-    Ok(side_of(by, own, facility, row))
+    let department = departments_of(conn, &[row.staff_id])?
+        .remove(&row.staff_id)
+        .flatten();
+    Ok(side_of(by, own, (facility, department), row))
 }
 
 fn transition_error(error: shared::rotation::AssignmentError, lang: Lang) -> ApiError {

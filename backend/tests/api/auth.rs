@@ -315,3 +315,158 @@ async fn admin_creates_a_user_who_can_sign_in_with_a_strong_password_only() {
         .await;
     assert_eq!(again.status().as_u16() / 100, 4);
 }
+
+/// Claims for `sub` as the server would issue them, valid for `ttl_secs` from now
+/// (negative: expired that long ago).
+fn claims_for(sub: &str, role: &str, ttl_secs: i64) -> tuyen::auth::jwt::Claims {
+    let now = chrono::Utc::now().timestamp();
+    tuyen::auth::jwt::Claims {
+        sub: sub.to_string(),
+        role: role.to_string(),
+        fac: 1,
+        iat: now - ttl_secs.abs(),
+        exp: now + ttl_secs,
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn unb64(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn expired_tampered_unsigned_and_foreign_tokens_are_refused() {
+    let app = TestApp::spawn().await;
+    let real = app.token("tram.anphu").await;
+    let me = app.get_json("/api/v1/me", &real).await;
+    let sub = me["id"].as_i64().unwrap().to_string();
+    let admin_id = app.get_json("/api/v1/me", &app.token("admin").await).await["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let keys = tuyen::auth::jwt::Keys::new(b"test-secret-of-at-least-32-bytes-long");
+
+    // The test secret signs a token the server accepts: the refusals below are the
+    // claims, the algorithm or the key, not the harness.
+    let fresh = keys.sign(&claims_for(&sub, "station_head", 600)).unwrap();
+    assert_eq!(app.get("/api/v1/me", &fresh).await.status(), 200);
+
+    let expired = keys.sign(&claims_for(&sub, "station_head", -120)).unwrap();
+    let body = assert_problem(app.get("/api/v1/me", &expired).await, 401, "unauthorized").await;
+    assert_eq!(body["detail"], "Phiên đăng nhập đã hết hạn");
+
+    // The station head's own token with the subject changed to the admin's: the
+    // signature no longer matches.
+    let parts: Vec<&str> = real.split('.').collect();
+    let mut payload: Value = serde_json::from_slice(&unb64(parts[1])).unwrap();
+    payload["sub"] = json!(admin_id);
+    payload["role"] = json!("admin");
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        b64(payload.to_string().as_bytes()),
+        parts[2]
+    );
+    assert_problem(
+        app.get("/api/v1/users", &tampered).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+
+    // `alg: none` with no signature, with and without the trailing dot.
+    let header = b64(br#"{"alg":"none","typ":"JWT"}"#);
+    let unsigned_payload = b64(serde_json::to_string(&claims_for(&admin_id, "admin", 600))
+        .unwrap()
+        .as_bytes());
+    for unsigned in [
+        format!("{header}.{unsigned_payload}."),
+        format!("{header}.{unsigned_payload}"),
+    ] {
+        assert_problem(
+            app.get("/api/v1/users", &unsigned).await,
+            401,
+            "unauthorized",
+        )
+        .await;
+    }
+
+    // Well-formed tokens signed with another secret, or with the right secret under
+    // another algorithm, are refused.
+    let foreign = tuyen::auth::jwt::Keys::new(b"another-secret-of-at-least-32-bytes!!")
+        .sign(&claims_for(&admin_id, "admin", 600))
+        .unwrap();
+    assert_problem(
+        app.get("/api/v1/users", &foreign).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    let hs512 = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS512),
+        &claims_for(&admin_id, "admin", 600),
+        &jsonwebtoken::EncodingKey::from_secret(b"test-secret-of-at-least-32-bytes-long"),
+    )
+    .unwrap();
+    assert_problem(app.get("/api/v1/users", &hs512).await, 401, "unauthorized").await;
+
+    // A signed token for a user that does not exist.
+    let ghost = keys.sign(&claims_for("999999", "admin", 600)).unwrap();
+    assert_problem(app.get("/api/v1/me", &ghost).await, 401, "unauthorized").await;
+
+    // None of it touched the real session.
+    assert_eq!(app.get("/api/v1/me", &real).await.status(), 200);
+}
+
+#[actix_web::test]
+async fn a_refresh_token_is_not_an_access_token_and_garbage_refreshes_are_refused() {
+    let app = TestApp::spawn().await;
+    let tokens: Value = app.login("kehoach", PASSWORD).await.json().await.unwrap();
+    let refresh_token = tokens["refresh_token"].as_str().unwrap();
+    assert_problem(
+        app.get("/api/v1/me", refresh_token).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    let access_token = &tokens["access_token"];
+    assert_problem(refresh(&app, access_token).await, 401, "unauthorized").await;
+    for garbage in [json!(""), json!("x".repeat(300)), json!(42), json!(null)] {
+        let status = refresh(&app, &garbage).await.status().as_u16();
+        assert!(matches!(status, 400 | 401 | 422), "{garbage}: {status}");
+    }
+    // The real refresh token still works after all that.
+    assert_eq!(refresh(&app, &tokens["refresh_token"]).await.status(), 200);
+}
+
+#[actix_web::test]
+async fn failed_logins_are_throttled_per_account_even_with_other_spellings() {
+    let app = TestApp::spawn().await;
+    for spelling in [
+        "truongkhoa",
+        "TRUONGKHOA",
+        " truongkhoa",
+        "TruongKhoa ",
+        "truongkhoa",
+    ] {
+        let status = app
+            .login(spelling, "wrong-password1")
+            .await
+            .status()
+            .as_u16();
+        assert!(matches!(status, 401 | 429), "{spelling}: {status}");
+    }
+    assert_problem(
+        app.login("truongkhoa", PASSWORD).await,
+        429,
+        "too_many_requests",
+    )
+    .await;
+}

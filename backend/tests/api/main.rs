@@ -10,6 +10,8 @@
 mod auth;
 mod consultations;
 mod contract;
+mod hostile;
+mod matrix;
 mod plans;
 mod referrals;
 mod registry;

@@ -105,9 +105,14 @@ impl Server {
     /// `data_dir`, and waits until `GET /healthz` answers 200. Starting again on the same
     /// folder reopens the same database.
     pub async fn start(data_dir: &Path) -> Server {
+        Server::start_with(data_dir, None).await
+    }
+
+    /// Like [`Server::start`], on `database_url` (a PostgreSQL URL) when given.
+    pub async fn start_with(data_dir: &Path, database_url: Option<&str>) -> Server {
         let mut last_error = String::new();
         for _attempt in 0..3 {
-            match Server::try_start(data_dir).await {
+            match Server::try_start(data_dir, database_url).await {
                 Ok(server) => return server,
                 // Another test may have taken the port between picking and binding it.
                 Err(error) if error.to_lowercase().contains("in use") => last_error = error,
@@ -117,7 +122,7 @@ impl Server {
         panic!("{last_error}")
     }
 
-    async fn try_start(data_dir: &Path) -> Result<Server, String> {
+    async fn try_start(data_dir: &Path, database_url: Option<&str>) -> Result<Server, String> {
         let bin = tuyen_bin();
         let port = free_port();
         let log = data_dir.join(format!("server-{port}.log"));
@@ -130,7 +135,7 @@ impl Server {
             .arg("--bind")
             .arg(format!("127.0.0.1:{port}"))
             .arg("--database-url")
-            .arg(data_dir.join("tuyen.sqlite3"))
+            .arg(database_url.map_or_else(|| data_dir.join("tuyen.sqlite3"), PathBuf::from))
             .arg("--data-dir")
             .arg(data_dir);
         let dist = dist_dir();
@@ -213,11 +218,75 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Kills the server at once with SIGKILL, as a crash or the OOM killer would: no
+    /// request is finished, no connection closed.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL the server");
+        self.child.wait().expect("reap the server");
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A fresh database on the PostgreSQL cluster named by `TUYEN_TEST_PG_URL` (an admin
+/// URL, as `make test` sets from `scripts/pg.sh`), or `None` when there is none, which
+/// `TUYEN_REQUIRE_PG=1` turns into a failure.
+pub fn fresh_pg_database() -> Option<String> {
+    let Some(admin) = std::env::var("TUYEN_TEST_PG_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    else {
+        assert!(
+            std::env::var("TUYEN_REQUIRE_PG").is_err(),
+            "TUYEN_REQUIRE_PG is set but TUYEN_TEST_PG_URL is not"
+        );
+        eprintln!("no PostgreSQL in this run (make test starts one): skipped");
+        return None;
+    };
+    let name = format!(
+        "tuyen_e2e_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock after 1970")
+            .as_nanos()
+    );
+    let status = Command::new(psql())
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &admin, "-c"])
+        .arg(format!("CREATE DATABASE {name}"))
+        .status()
+        .expect("run psql");
+    assert!(status.success(), "psql could not create {name}");
+    let (base, _) = admin.rsplit_once('/').expect("admin URL with a database");
+    Some(format!("{base}/{name}"))
+}
+
+/// `psql` from PATH, else from Debian's versioned PostgreSQL folder.
+fn psql() -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join("psql"))
+        .find(|candidate| candidate.is_file());
+    on_path
+        .or_else(|| {
+            let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|entry| entry.path().join("bin/psql"))
+                .filter(|candidate| candidate.is_file())
+                .collect();
+            found.sort();
+            found.pop()
+        })
+        .expect("psql not found: install PostgreSQL (make postgres-bin)")
 }
 
 /// Signs in and returns the access token, failing the test on anything but 200.

@@ -12,6 +12,8 @@ labelled_enum! {
 
 labelled_enum! {
     /// Which way is better.
+    // Named apart from the referral's `Direction` (up/down) in the OpenAPI document.
+    #[cfg_attr(feature = "openapi", schema(as = IndicatorDirection))]
     pub enum Direction {
         HigherIsBetter = "higher_is_better", "Càng cao càng tốt", "Higher is better";
         LowerIsBetter = "lower_is_better", "Càng thấp càng tốt", "Lower is better";

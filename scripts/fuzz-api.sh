@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Contract fuzzing: schemathesis generates requests from openapi/openapi.json and checks
+# every answer of a fresh server with the demo data: no 5xx (not_a_server_error), only
+# documented status codes (status_code_conformance), bodies that match the documented
+# schemas (response_schema_conformance).
+#
+#   scripts/fuzz-api.sh quick    bounded run, part of `make test` (about a minute and a half):
+#                                the coverage phase (boundary and invalid values of every
+#                                parameter and body field) as admin, random cases as admin,
+#                                as a station head and without a token
+#   scripts/fuzz-api.sh full     the longer run of `make fuzz-api`: every phase, more
+#                                random cases, nine roles and no token
+# Environment: TUYEN_BIN
+# (default target/debug/tuyen), FUZZ_VENV (default target/schemathesis-venv), FUZZ_SEED.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mode="${1:-full}"
+bin="${TUYEN_BIN:-$repo/target/debug/tuyen}"
+venv="${FUZZ_VENV:-$repo/target/schemathesis-venv}"
+seed="${FUZZ_SEED:-2026}"
+version="4.32.5"
+
+case "$mode" in
+    # Per operation and user: examples/coverage cases plus this many fuzzed ones.
+    quick) examples=3; users=(admin tram.anphu); thorough=(admin) ;;
+    full) examples=60; users=(admin soyte giamdoc kehoach dieuduong truongkhoa bacsi tram.anphu bv.nhidong1)
+        thorough=("${users[@]}" no-token) ;;
+    *) echo "usage: $0 quick|full" >&2; exit 2 ;;
+esac
+[ -x "$bin" ] || { echo "fuzz-api: $bin not built (cargo build -p backend)" >&2; exit 1; }
+
+if [ "$("$venv/bin/schemathesis" --version 2>/dev/null | awk '{ print $NF }')" != "$version" ]; then
+    echo "Installing schemathesis $version into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
+fi
+
+work="$(mktemp -d)"
+server=""
+cleanup() {
+    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+base="http://127.0.0.1:$port"
+TUYEN_LOG=warn "$bin" serve --bind "127.0.0.1:$port" --data-dir "$work/data" \
+    --static-dir "$work/no-spa" >"$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 300); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
+curl -sf "$base/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
+
+token() {
+    curl -sf -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
+        -d "{\"username\":\"$1\",\"password\":\"thuanan2026\"}" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+
+# Tokens are taken up front: a fuzzed request may lock or change an account later on.
+declare -A tokens
+for user in "${users[@]}"; do tokens[$user]="$(token "$user")"; done
+
+status=0
+total=0
+run() { # label [schemathesis options...]
+    local label="$1"; shift
+    local phases="examples,fuzzing"
+    [[ " ${thorough[*]} " == *" $label "* ]] && phases="examples,coverage,fuzzing"
+    local log="$work/st-$label.log"
+    if "$venv/bin/schemathesis" --config-file "$repo/scripts/schemathesis.toml" \
+        run "$repo/openapi/openapi.json" --url "$base" \
+        --checks not_a_server_error,status_code_conformance,response_schema_conformance \
+        --phases "$phases" --max-examples "$examples" --seed "$seed" \
+        --workers 2 --no-shrink --suppress-health-check all --warnings off \
+        "$@" >"$log" 2>&1; then
+        result="ok"
+    else
+        result="FAILED"
+        status=1
+        cat "$log"
+    fi
+    cases="$(grep -oE '[0-9]+ generated' "$log" | tail -n 1 | awk '{ print $1 }')"
+    total=$((total + ${cases:-0}))
+    printf 'schemathesis %-12s %6s cases  %-24s %s\n' "$label" "${cases:-?}" "$phases" "$result"
+}
+
+for user in "${users[@]}"; do
+    run "$user" -H "Authorization: Bearer ${tokens[$user]}"
+done
+run "no-token"
+
+if grep -qiE 'panicked|internal server error' "$work/server.log"; then
+    echo "the server logged a panic or an internal error:" >&2
+    grep -iE 'panicked|internal server error' "$work/server.log" >&2
+    status=1
+fi
+echo "schemathesis ($mode): $total generated cases over $(python3 -c "
+import json; d = json.load(open('$repo/openapi/openapi.json'))
+print(sum(len(v) for v in d['paths'].values()))") operations, seed $seed: \
+$([ $status -eq 0 ] && echo '0 failures' || echo 'FAILURES above')"
+exit $status
