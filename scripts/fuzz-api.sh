@@ -36,6 +36,8 @@ if [ "$("$venv/bin/schemathesis" --version 2>/dev/null | awk '{ print $NF }')" !
 fi
 
 work="$(mktemp -d)"
+# schemathesis keeps a cache in its working folder: not in the repository.
+cd "$work"
 server=""
 cleanup() {
     if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi

@@ -1324,3 +1324,104 @@ async fn browser_director_approves_plan_revision_and_sees_indicator_dashboard() 
         panic!("{error}{evidence}");
     }
 }
+
+/// Markup typed into free text: shown as text, never run.
+const HOSTILE_NAME: &str = "<b>Trần</b> <script>document.title=1</script>";
+const HOSTILE_SIGNS: &str = "<img src=x onerror=document.title=2> <script>window.pwned=3</script>";
+
+/// A station's slip whose patient name and signs carry markup, opened in the browser.
+async fn hostile_text_shown_as_text(browser: &Client, server: &Server) -> Result<(), String> {
+    let http = http_client();
+    let station = login(&http, server, STATION_HEAD).await;
+    let facilities: Value = body_as(
+        http.get(server.url("/api/v1/facilities?q=74-TTYTTA"))
+            .bearer_auth(&station)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let slip = json!({
+        "to_facility_id": facilities["items"][0]["id"],
+        "direction": "up", "urgency": "urgent", "reason": "beyond_capability",
+        "patient": {"full_name": HOSTILE_NAME, "birth_date": "1960-01-01", "sex": "male"},
+        "clinical": {"signs": HOSTILE_SIGNS, "diagnoses": [{"code": "I50.0", "name": "Suy tim"}]},
+        "transport": {"means": "ambulance"},
+        "signed_by": {"full_name": "Nguyễn Văn Minh"}
+    });
+    let created = http
+        .post(server.url("/api/v1/referrals"))
+        .bearer_auth(&station)
+        .json(&slip)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = body_as(created).await;
+    let id = created["id"].as_i64().unwrap();
+
+    sign_in_as(browser, &server.url("/login"), STATION_HEAD).await?;
+    browser
+        .goto(&server.url(&format!("/referrals/{id}")))
+        .await
+        .map_err(|e| format!("opening the referral: {e}"))?;
+    // The markup is there, character for character, as text.
+    let signs = wait_for(
+        browser,
+        Locator::XPath("//*[contains(text(), '<img src=x onerror=document.title=2>')]"),
+        "the signs shown as text",
+    )
+    .await?;
+    let shown = signs
+        .text()
+        .await
+        .map_err(|e| format!("reading the signs: {e}"))?;
+    if !shown.contains(HOSTILE_SIGNS) {
+        return Err(format!("signs shown as {shown:?}"));
+    }
+    wait_for(
+        browser,
+        Locator::XPath("//*[contains(text(), '<script>document.title=1</script>')]"),
+        "the patient name shown as text",
+    )
+    .await?;
+    // Nothing of it ran or became an element.
+    let state = browser
+        .execute(
+            "return [document.title, typeof window.pwned, \
+             document.querySelectorAll('img[src=x], b').length];",
+            vec![],
+        )
+        .await
+        .map_err(|e| format!("reading the page state: {e}"))?;
+    let title = state[0].as_str().unwrap_or_default();
+    if title == "1" || title == "2" || state[1] != "undefined" || state[2] != 0 {
+        return Err(format!("the markup ran or was parsed: {state}"));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn browser_shows_script_tags_in_free_text_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = support::dist_dir();
+    assert!(
+        dist.join("index.html").is_file(),
+        "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
+        dist.display()
+    );
+    let server = Server::start(dir.path()).await;
+    let driver = Chromedriver::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let browser = driver.browser(profile.path()).await;
+
+    let outcome = hostile_text_shown_as_text(&browser, &server).await;
+    let evidence = match &outcome {
+        Ok(()) => String::new(),
+        Err(_) => keep_evidence(&browser).await,
+    };
+    let _ = browser.close().await;
+    if let Err(error) = outcome {
+        panic!("{error}{evidence}");
+    }
+}
