@@ -374,6 +374,49 @@ async fn sign_in_reload_sign_out(browser: &Client, start_url: &str) -> Result<()
     Ok(())
 }
 
+/// A fresh server with the built SPA and a headless Chromium on it.
+struct BrowserRun {
+    server: Server,
+    browser: Client,
+    _driver: Chromedriver,
+    _dirs: [tempfile::TempDir; 2],
+}
+
+impl BrowserRun {
+    async fn start() -> BrowserRun {
+        let dir = tempfile::tempdir().unwrap();
+        let dist = support::dist_dir();
+        assert!(
+            dist.join("index.html").is_file(),
+            "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
+            dist.display()
+        );
+        let server = Server::start(dir.path()).await;
+        let driver = Chromedriver::start().await;
+        let profile = tempfile::tempdir().unwrap();
+        let browser = driver.browser(profile.path()).await;
+        BrowserRun {
+            server,
+            browser,
+            _driver: driver,
+            _dirs: [dir, profile],
+        }
+    }
+
+    /// Closes the session either way (so that Chromium exits with it) and fails with
+    /// the flow's error and what the browser showed.
+    async fn finish(self, outcome: Result<(), String>) {
+        let evidence = match &outcome {
+            Ok(()) => String::new(),
+            Err(_) => keep_evidence(&self.browser).await,
+        };
+        let _ = self.browser.close().await;
+        if let Err(error) = outcome {
+            panic!("{error}{evidence}");
+        }
+    }
+}
+
 /// Keeps what the browser showed when the flow failed, next to the test binary's temp files.
 async fn keep_evidence(browser: &Client) -> String {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-browser");
@@ -396,28 +439,9 @@ async fn keep_evidence(browser: &Client) -> String {
 
 #[tokio::test]
 async fn browser_sign_in_reload_and_sign_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = support::dist_dir();
-    assert!(
-        dist.join("index.html").is_file(),
-        "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
-        dist.display()
-    );
-    let server = Server::start(dir.path()).await;
-    let driver = Chromedriver::start().await;
-    let profile = tempfile::tempdir().unwrap();
-    let browser = driver.browser(profile.path()).await;
-
-    let outcome = sign_in_reload_sign_out(&browser, &server.url("/")).await;
-    let evidence = match &outcome {
-        Ok(()) => String::new(),
-        Err(_) => keep_evidence(&browser).await,
-    };
-    // Close the session either way so that Chromium exits with it.
-    let _ = browser.close().await;
-    if let Err(error) = outcome {
-        panic!("{error}{evidence}");
-    }
+    let run = BrowserRun::start().await;
+    let outcome = sign_in_reload_sign_out(&run.browser, &run.server.url("/")).await;
+    run.finish(outcome).await;
 }
 
 /// The demo head of the An Phú health station, who refers patients.
@@ -964,27 +988,9 @@ const RETURNED_TO_REFERRER: &str = "Chuyển về nơi chuyển đi tiếp tục
 
 #[tokio::test]
 async fn browser_referral_round_trip_from_station_to_centre_and_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = support::dist_dir();
-    assert!(
-        dist.join("index.html").is_file(),
-        "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
-        dist.display()
-    );
-    let server = Server::start(dir.path()).await;
-    let driver = Chromedriver::start().await;
-    let profile = tempfile::tempdir().unwrap();
-    let browser = driver.browser(profile.path()).await;
-
-    let outcome = referral_round_trip(&browser, &server).await;
-    let evidence = match &outcome {
-        Ok(()) => String::new(),
-        Err(_) => keep_evidence(&browser).await,
-    };
-    let _ = browser.close().await;
-    if let Err(error) = outcome {
-        panic!("{error}{evidence}");
-    }
+    let run = BrowserRun::start().await;
+    let outcome = referral_round_trip(&run.browser, &run.server).await;
+    run.finish(outcome).await;
 }
 
 /// The second-quarter rotation plan of the demo: demands, no assignments yet.
@@ -1195,30 +1201,12 @@ async fn clinician_sees_rotation(browser: &Client, server: &Server) -> Result<()
 
 #[tokio::test]
 async fn browser_planner_generates_explains_unmet_demand_publishes_and_clinician_sees_rotation() {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = support::dist_dir();
-    assert!(
-        dist.join("index.html").is_file(),
-        "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
-        dist.display()
-    );
-    let server = Server::start(dir.path()).await;
-    let driver = Chromedriver::start().await;
-    let profile = tempfile::tempdir().unwrap();
-    let browser = driver.browser(profile.path()).await;
-
-    let mut outcome = plan_generate_and_publish(&browser, &server).await;
+    let run = BrowserRun::start().await;
+    let mut outcome = plan_generate_and_publish(&run.browser, &run.server).await;
     if outcome.is_ok() {
-        outcome = clinician_sees_rotation(&browser, &server).await;
+        outcome = clinician_sees_rotation(&run.browser, &run.server).await;
     }
-    let evidence = match &outcome {
-        Ok(()) => String::new(),
-        Err(_) => keep_evidence(&browser).await,
-    };
-    let _ = browser.close().await;
-    if let Err(error) = outcome {
-        panic!("{error}{evidence}");
-    }
+    run.finish(outcome).await;
 }
 
 /// The director of the Thuận An centre, who approves its plans.
@@ -1302,27 +1290,9 @@ async fn director_approves_plan_and_sees_dashboard(
 
 #[tokio::test]
 async fn browser_director_approves_plan_revision_and_sees_indicator_dashboard() {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = support::dist_dir();
-    assert!(
-        dist.join("index.html").is_file(),
-        "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
-        dist.display()
-    );
-    let server = Server::start(dir.path()).await;
-    let driver = Chromedriver::start().await;
-    let profile = tempfile::tempdir().unwrap();
-    let browser = driver.browser(profile.path()).await;
-
-    let outcome = director_approves_plan_and_sees_dashboard(&browser, &server).await;
-    let evidence = match &outcome {
-        Ok(()) => String::new(),
-        Err(_) => keep_evidence(&browser).await,
-    };
-    let _ = browser.close().await;
-    if let Err(error) = outcome {
-        panic!("{error}{evidence}");
-    }
+    let run = BrowserRun::start().await;
+    let outcome = director_approves_plan_and_sees_dashboard(&run.browser, &run.server).await;
+    run.finish(outcome).await;
 }
 
 /// Markup typed into free text: shown as text, never run.
@@ -1403,25 +1373,7 @@ async fn hostile_text_shown_as_text(browser: &Client, server: &Server) -> Result
 
 #[tokio::test]
 async fn browser_shows_script_tags_in_free_text_as_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = support::dist_dir();
-    assert!(
-        dist.join("index.html").is_file(),
-        "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
-        dist.display()
-    );
-    let server = Server::start(dir.path()).await;
-    let driver = Chromedriver::start().await;
-    let profile = tempfile::tempdir().unwrap();
-    let browser = driver.browser(profile.path()).await;
-
-    let outcome = hostile_text_shown_as_text(&browser, &server).await;
-    let evidence = match &outcome {
-        Ok(()) => String::new(),
-        Err(_) => keep_evidence(&browser).await,
-    };
-    let _ = browser.close().await;
-    if let Err(error) = outcome {
-        panic!("{error}{evidence}");
-    }
+    let run = BrowserRun::start().await;
+    let outcome = hostile_text_shown_as_text(&run.browser, &run.server).await;
+    run.finish(outcome).await;
 }

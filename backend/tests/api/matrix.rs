@@ -402,18 +402,6 @@ fn staff_input(facility_id: i64, name: &str) -> Value {
     })
 }
 
-fn assignment_input(assignment: &Value) -> Value {
-    json!({
-        "plan_id": assignment["plan_id"],
-        "demand_id": assignment["demand_id"],
-        "staff_id": assignment["staff"]["id"],
-        "station_id": assignment["station"]["id"],
-        "start_date": assignment["start_date"],
-        "end_date": assignment["end_date"],
-        "weekdays": assignment["weekdays"],
-    })
-}
-
 async fn staff_named(api: &Api<'_>, name: &str) -> i64 {
     let page = api
         .get(Kehoach, &format!("/api/v1/staff?q={name}&limit=200"))
@@ -789,7 +777,7 @@ async fn setup(app: &TestApp) -> (Api<'_>, Fixtures) {
         demand_body,
         generation,
         visit: id(&published[0]),
-        visit_body: assignment_input(&published[0]),
+        visit_body: crate::rotations::input_of(&published[0]),
         visit_of_phuc: id(&published[1]),
         visit_to_attend: id(&confirmed[0]),
         visit_to_miss: id(&confirmed[1]),

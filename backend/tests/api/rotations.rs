@@ -60,7 +60,8 @@ async fn assignments(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
     }
 }
 
-fn input_of(assignment: &Value) -> Value {
+/// The input that would write `assignment` as it is (for edits and checks).
+pub(crate) fn input_of(assignment: &Value) -> Value {
     json!({
         "plan_id": assignment["plan_id"],
         "demand_id": assignment["demand_id"],

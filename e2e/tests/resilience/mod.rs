@@ -46,6 +46,20 @@ fn slip(to_facility_id: i64, marker: &str) -> Value {
     })
 }
 
+/// The id of the demo centre, as `token` finds it.
+async fn centre_id(server: &Server, token: &str) -> i64 {
+    let facilities: Value = http_client()
+        .get(server.url(&format!("/api/v1/facilities?q={CENTRE_CODE}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    facilities["items"][0]["id"].as_i64().unwrap()
+}
+
 /// What the writers were told about one referral.
 #[derive(Debug, Clone)]
 struct Known {
@@ -173,16 +187,7 @@ async fn acknowledged_writes_survive_a_kill(database_url: Option<String>, engine
     let server = Server::start_with(dir.path(), database_url.as_deref()).await;
     let http = http_client();
     let centre = login(&http, &server, (CENTRE_CLINICIAN, PASSWORD)).await;
-    let facilities: Value = http
-        .get(server.url(&format!("/api/v1/facilities?q={CENTRE_CODE}")))
-        .bearer_auth(&centre)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let to_centre = facilities["items"][0]["id"].as_i64().unwrap();
+    let to_centre = centre_id(&server, &centre).await;
 
     let stop = Arc::new(AtomicBool::new(false));
     let acks = Arc::new(AtomicUsize::new(0));
@@ -361,16 +366,7 @@ async fn an_online_backup_restores_into_a_working_server() {
     let server = Server::start(live.path()).await;
     let http = http_client();
     let station = login(&http, &server, ("tram.anphu", PASSWORD)).await;
-    let facilities: Value = http
-        .get(server.url(&format!("/api/v1/facilities?q={CENTRE_CODE}")))
-        .bearer_auth(&station)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let to_centre = facilities["items"][0]["id"].as_i64().unwrap();
+    let to_centre = centre_id(&server, &station).await;
 
     // A writer keeps creating referrals while the backup runs.
     let centre = login(&http, &server, (CENTRE_CLINICIAN, PASSWORD)).await;
