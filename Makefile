@@ -30,11 +30,13 @@ SPA_PROFILE ?= wasm-release
 WASM        = $(TARGET_DIR)/wasm32-unknown-unknown/$(SPA_PROFILE)/frontend.wasm
 # Exact wasm-bindgen version the SPA links against; the CLI must match it.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/^version = "|"$$/, ""); print; exit }' Cargo.lock)
+# The load generator of `make bench` (cargo install --locked; needs Rust >= 1.88).
+OHA_VERSION = 1.16.0
 # apt-get needs root; use sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_INSTALL = $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y
 
-.PHONY: help tools browser postgres-bin libpq spa build run openapi lint lint-host test test-pg e2e fuzz-api bench backup clean
+.PHONY: help tools browser postgres-bin libpq loadgen spa build run openapi lint lint-host test test-pg e2e fuzz-api bench clean
 
 help:
 	@echo "make run       build SPA + server and serve http://127.0.0.1:8080 (demo data)"
@@ -45,7 +47,7 @@ help:
 	@echo "make lint      rustfmt check and clippy (-D warnings)"
 	@echo "make fuzz-api  schemathesis over openapi/openapi.json (the long run; make test runs a short one)"
 	@echo "make bench     load figures on SQLite and PostgreSQL into BENCHMARKS.md (release build)"
-	@echo "make tools | browser | postgres-bin | libpq   install prerequisites"
+	@echo "make tools | browser | postgres-bin | libpq | loadgen   install prerequisites"
 
 ## Prerequisites ---------------------------------------------------------------------
 
@@ -77,6 +79,18 @@ postgres-bin:
 libpq:
 	@if ! dpkg -s libpq-dev >/dev/null 2>&1 && ! pkg-config --exists libpq 2>/dev/null; then \
 		$(SUDO) apt-get update && $(APT_INSTALL) libpq-dev pkg-config; \
+	fi
+
+# The HTTP load generators of `make bench`: oha from the Cargo registry at OHA_VERSION, and wrk
+# (Debian) for the create scenario, which needs a new Idempotency-Key on every request.
+loadgen:
+	@have="$$(oha --version 2>/dev/null || true)"; \
+	if [ "$$have" != "oha $(OHA_VERSION)" ]; then \
+		echo "Installing oha $(OHA_VERSION) (found: $${have:-none}); this takes a few minutes"; \
+		$(CARGO) install --locked oha --version $(OHA_VERSION); \
+	fi
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		$(SUDO) apt-get update && $(APT_INSTALL) wrk; \
 	fi
 
 ## Build and run ---------------------------------------------------------------------
@@ -149,6 +163,17 @@ test: tools browser postgres-bin libpq
 	TUYEN_TEST_PG_URL="$$url" TUYEN_REQUIRE_PG=1 $(CARGO) test -p backend; \
 	TUYEN_TEST_PG_URL="$$url" TUYEN_REQUIRE_PG=1 TUYEN_BIN=$(TARGET_DIR)/debug/tuyen \
 		TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e
+
+## Benchmarks ------------------------------------------------------------------------
+
+# Load figures of the release server on SQLite and on a throwaway PostgreSQL (default
+# durability), with 100 000 referrals, over loopback; writes BENCHMARKS.md. About ten
+# minutes on 2 cores after the release build and the first oha install; see
+# scripts/bench/run.sh for the scenarios and for COUNT, RUNS, DURATION, CONNECTIONS.
+bench: loadgen postgres-bin libpq
+	@started=$$(date +%s); \
+	$(CARGO) build --release -p backend; \
+	BENCH_STARTED=$$started TUYEN_BIN=$(TARGET_DIR)/release/tuyen scripts/bench/run.sh
 
 clean:
 	rm -rf $(DIST)

@@ -7,6 +7,8 @@
 #   scripts/pg.sh stop    stop the cluster and delete its directory
 #
 # Trust authentication, superuser `tuyen`, durability switched off: for tests only.
+# TUYEN_PG_DURABLE=1 keeps PostgreSQL's default durability (fsync, synchronous_commit,
+# full_page_writes on), for benchmarks that compare it with SQLite (synchronous=FULL).
 # The cluster's directory, port and owner are remembered in $TUYEN_PG_STATE
 # (default target/tuyen-pg.state). Running as root, initdb and pg_ctl run as the
 # `postgres` system user (or `tuyenpg`, created when needed), as PostgreSQL refuses root.
@@ -120,11 +122,15 @@ cmd_start() {
         die "initdb failed"
     fi
 
+    local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [ "${TUYEN_PG_DURABLE:-0}" = 1 ]; then
+        durability=""
+    fi
     # The port is free when picked but may be taken before PostgreSQL binds it: retry.
     for attempt in 1 2 3; do
         port="$(free_port)"
         if (cd "$dir" && as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $durability" \
             start) >/dev/null 2>&1; then
             started=1
             break

@@ -89,6 +89,10 @@ fn login_entry(user: &UserRow, action: &'static str) -> Entry<'static> {
 
 /// Signs a user in. Five wrong passwords lock the account for 15 minutes (429 with
 /// `Retry-After`); a wrong username and a wrong password answer the same.
+///
+/// The password hash is checked before the write transaction opens: argon2 takes tens
+/// of milliseconds, and SQLite has one writer, so holding the lock through it would
+/// queue every other write behind each login.
 pub fn login(
     conn: &mut AnyConn,
     issuer: &TokenIssuer,
@@ -97,22 +101,27 @@ pub fn login(
 ) -> Result<TokenPair, ApiError> {
     let at = now();
     let username = request.username.trim().to_lowercase();
+    let Some(seen) = repo::find_user_by_username(conn, &username)? else {
+        password::verify(password::dummy_hash(), &request.password);
+        return Err(ApiError::invalid_credentials());
+    };
+    if let Some(wait) = locked_for(&seen, at) {
+        return Err(ApiError::too_many_requests(wait));
+    }
+    let password_ok = password::verify(&seen.password_hash, &request.password);
     // The failure count must be committed even though the answer is an error, so the
-    // transaction returns the outcome as a value.
+    // transaction returns the outcome as a value. The user is read again inside it:
+    // concurrent wrong guesses each count, and a lock or a new password set meanwhile wins.
     write_tx(
         conn,
         |conn| -> Result<Result<TokenPair, ApiError>, ApiError> {
-            let Some(user) = repo::find_user_by_username(conn, &username)? else {
-                password::verify(password::dummy_hash(), &request.password);
+            let Some(user) = repo::find_user(conn, seen.id)? else {
                 return Ok(Err(ApiError::invalid_credentials()));
             };
-            if let Some(until) = user.locked_until
-                && until > at
-            {
-                let wait = (until - at).num_seconds().max(1);
-                return Ok(Err(ApiError::too_many_requests(wait as u64)));
+            if let Some(wait) = locked_for(&user, at) {
+                return Ok(Err(ApiError::too_many_requests(wait)));
             }
-            if !password::verify(&user.password_hash, &request.password) {
+            if !password_ok || user.password_hash != seen.password_hash {
                 let failures = user.failed_logins + 1;
                 let locked = failures >= MAX_FAILED_LOGINS;
                 repo::record_failed_login(
@@ -148,6 +157,13 @@ pub fn login(
             Ok(issuer.issue(conn, &user, None, at))
         },
     )?
+}
+
+/// Seconds until a locked account may try again; `None` when it is not locked.
+fn locked_for(user: &UserRow, at: NaiveDateTime) -> Option<u64> {
+    user.locked_until
+        .filter(|until| *until > at)
+        .map(|until| (until - at).num_seconds().max(1) as u64)
 }
 
 /// Exchanges a refresh token for a new pair. Each token works once: presenting a used
