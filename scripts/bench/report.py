@@ -132,7 +132,7 @@ md = [BEGIN, "", "## HTTP load (`make bench`)", ""]
 md.append(
     f"Measured {now:%Y-%m-%d %H:%M} UTC on commit {commit}. "
     f"The benchmark script took {minutes(wall)}"
-    + (f"; `make bench` as a whole (release build and tools included) {minutes(make_wall)}." if make_wall else ".")
+    + (f"; `make bench` as a whole (release build included; oha and wrk installed before) {minutes(make_wall)}." if make_wall else ".")
 )
 md.append("")
 if quiet:
