@@ -4,12 +4,16 @@
 //! `DATABASE_URL`. Diesel is synchronous, so handlers reach the pool only through
 //! [`Db::run`], which moves the work onto actix's blocking thread pool.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
+use diesel::result::DatabaseErrorKind;
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use parking_lot::FairMutex;
 
 use crate::error::ApiError;
 
@@ -198,9 +202,50 @@ impl Db {
     }
 }
 
+/// How long a writer waits for SQLite's write lock, in the queue or in SQLite's busy
+/// handler, before the request is answered 503 (the same bound as `busy_timeout`).
+const SQLITE_WRITE_WAIT: Duration = Duration::from_secs(10);
+
+/// One queue of writers per SQLite file in this process, keyed by the file's path.
+static SQLITE_WRITERS: LazyLock<Mutex<HashMap<String, Arc<FairMutex<()>>>>> =
+    LazyLock::new(Default::default);
+
+#[derive(QueryableByName)]
+struct MainFile {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    file: String,
+}
+
+/// The queue of writers of the database this connection has open.
+fn sqlite_writers(conn: &mut SqliteConnection) -> QueryResult<Arc<FairMutex<()>>> {
+    let file = diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+        .get_result::<MainFile>(conn)?
+        .file;
+    let mut queues = SQLITE_WRITERS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    Ok(queues.entry(file).or_default().clone())
+}
+
+/// The error of a writer that waited too long; answered 503 with `Retry-After`.
+fn sqlite_busy() -> diesel::result::Error {
+    diesel::result::Error::DatabaseError(
+        DatabaseErrorKind::Unknown,
+        Box::new(SQLITE_BUSY_MESSAGE.to_string()),
+    )
+}
+
+/// SQLite's own message for a lock it could not get, which [`sqlite_busy`] reuses.
+pub const SQLITE_BUSY_MESSAGE: &str = "database is locked";
+
 /// Runs `work` in a write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, so
 /// a transaction that reads before it writes waits for the write lock up front instead
 /// of failing with `SQLITE_BUSY` when another writer commits in between.
+///
+/// SQLite has one writer at a time. Writers of this process first queue for their file,
+/// first come first served, so that the lock passes straight to the next in line: left
+/// to SQLite's busy handler, a waiter sleeps in steps of up to 100 ms and newcomers may
+/// overtake it, which put seconds on the slowest creates under load (BENCHMARKS.md).
 pub fn write_tx<T, E, F>(conn: &mut AnyConn, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut AnyConn) -> Result<T, E>,
@@ -214,6 +259,27 @@ where
     ) {
         return conn.transaction(work);
     }
+    let queue = match conn {
+        AnyConn::Sqlite(inner) => Some(sqlite_writers(inner)?),
+        AnyConn::Postgresql(_) => None,
+    };
+    // Held until the commit or rollback; a fair mutex hands it to the longest waiter.
+    let _turn = match &queue {
+        Some(queue) => Some(
+            queue
+                .try_lock_for(SQLITE_WRITE_WAIT)
+                .ok_or_else(sqlite_busy)?,
+        ),
+        None => None,
+    };
+    run_write_tx(conn, work)
+}
+
+fn run_write_tx<T, E, F>(conn: &mut AnyConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
     match conn {
         AnyConn::Sqlite(inner) => {
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?
@@ -277,5 +343,56 @@ mod tests {
             DbUrl::parse("postgres://u:secret@h:5432/db").redacted(),
             "postgres://u:***@h:5432/db"
         );
+    }
+
+    /// Writers of one SQLite file get the write lock in the order they asked for it, so
+    /// none waits behind later arrivals; one that waits too long gets a 503, not a 500.
+    #[test]
+    fn sqlite_writers_take_turns_in_arrival_order() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::connect(&dir.path().join("turns.sqlite3").to_string_lossy())?;
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let write = |db: Db, order: Arc<Mutex<Vec<usize>>>, writer: usize, hold: Duration| {
+            std::thread::spawn(move || -> Result<(), ApiError> {
+                let mut conn = db.conn()?;
+                write_tx(&mut conn, |conn| -> Result<(), ApiError> {
+                    conn.batch_execute("CREATE TABLE IF NOT EXISTS turns (writer INTEGER)")?;
+                    diesel::sql_query(format!("INSERT INTO turns VALUES ({writer})"))
+                        .execute(conn)?;
+                    if let Ok(mut order) = order.lock() {
+                        order.push(writer);
+                    }
+                    std::thread::sleep(hold);
+                    Ok(())
+                })
+            })
+        };
+        // The first writer holds the lock while five more arrive 50 ms apart.
+        let mut writers = vec![write(
+            db.clone(),
+            order.clone(),
+            0,
+            Duration::from_millis(600),
+        )];
+        for writer in 1..=5 {
+            std::thread::sleep(Duration::from_millis(50));
+            writers.push(write(db.clone(), order.clone(), writer, Duration::ZERO));
+        }
+        for writer in writers {
+            writer
+                .join()
+                .map_err(|_| anyhow::anyhow!("a writer panicked"))?
+                .map_err(|error| anyhow::anyhow!("{error:?}"))?;
+        }
+        let order = order
+            .lock()
+            .map_err(|_| anyhow::anyhow!("poisoned"))?
+            .clone();
+        assert_eq!(order, vec![0, 1, 2, 3, 4, 5]);
+
+        use actix_web::ResponseError;
+        let busy = ApiError::from(sqlite_busy());
+        assert_eq!(busy.status_code().as_u16(), 503);
+        Ok(())
     }
 }

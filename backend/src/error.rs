@@ -205,6 +205,16 @@ impl From<DieselError> for ApiError {
             DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 ApiError::conflict("Xung đột khi ghi đồng thời, hãy thử lại")
             }
+            // SQLite's write lock stayed taken longer than a writer waits for it.
+            DieselError::DatabaseError(_, info)
+                if info.message() == crate::db::SQLITE_BUSY_MESSAGE =>
+            {
+                tracing::warn!("SQLite write lock not obtained in time");
+                ApiError {
+                    retry_after: Some(1),
+                    ..ApiError::bare(ErrorCode::ServiceUnavailable)
+                }
+            }
             other => ApiError::internal(other),
         }
     }
