@@ -264,22 +264,14 @@ where
         AnyConn::Postgresql(_) => None,
     };
     // Held until the commit or rollback; a fair mutex hands it to the longest waiter.
-    let _turn = match &queue {
-        Some(queue) => Some(
+    let _turn = queue
+        .as_ref()
+        .map(|queue| {
             queue
                 .try_lock_for(SQLITE_WRITE_WAIT)
-                .ok_or_else(sqlite_busy)?,
-        ),
-        None => None,
-    };
-    run_write_tx(conn, work)
-}
-
-fn run_write_tx<T, E, F>(conn: &mut AnyConn, work: F) -> Result<T, E>
-where
-    F: FnOnce(&mut AnyConn) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
+                .ok_or_else(sqlite_busy)
+        })
+        .transpose()?;
     match conn {
         AnyConn::Sqlite(inner) => {
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?
@@ -326,6 +318,8 @@ pub fn utc(at: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
 
 #[cfg(test)]
 mod tests {
+    use actix_web::ResponseError;
+
     use super::*;
 
     #[test]
@@ -390,7 +384,6 @@ mod tests {
             .clone();
         assert_eq!(order, vec![0, 1, 2, 3, 4, 5]);
 
-        use actix_web::ResponseError;
         let busy = ApiError::from(sqlite_busy());
         assert_eq!(busy.status_code().as_u16(), 503);
         Ok(())
