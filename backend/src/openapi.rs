@@ -2,11 +2,15 @@
 //! (see `app::api`), this adds the title, tags, the bearer security scheme and the
 //! problem answers common to every operation of a kind.
 
-use utoipa::openapi::Ref;
-use utoipa::openapi::content::ContentBuilder;
-use utoipa::openapi::response::{Response, ResponseBuilder};
+pub mod problems;
+
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+
+use problems::{
+    MalformedBody, MalformedParameter, NotJson, ProblemAnswer, TooLarge, Unauthorized,
+    UnknownReference,
+};
 
 /// Document metadata; `app::spec()` fills in the paths.
 #[derive(OpenApi)]
@@ -20,8 +24,13 @@ accept `Idempotency-Key`. See docs/API.md.",
         version = "1.0.0"
     ),
     modifiers(&BearerAuth),
-    // Enums used only in query parameters, which the routes do not register themselves.
-    components(schemas(shared::referral::ReferralBox, shared::consultation::CaseBox)),
+    // Enums used only in query parameters, and the problem body, which the routes name
+    // through `problems` rather than register themselves.
+    components(schemas(
+        shared::referral::ReferralBox,
+        shared::consultation::CaseBox,
+        shared::error::Problem
+    )),
     security(("bearer" = [])),
     tags(
         (name = "auth", description = "Đăng nhập, phiên làm việc — sign-in and tokens"),
@@ -62,9 +71,9 @@ impl Modify for BearerAuth {
 }
 
 /// The problem answers every operation of a kind can give, added to the document in one
-/// place rather than repeated on each route: 401 where a token is needed, 400 where a
-/// path or query parameter can be malformed, and 400/413/415/422 where a JSON body is read.
-/// An answer a route documents itself (with its own description) is kept.
+/// place rather than named on each route: 401 where a token is needed, 400 where a path
+/// or query parameter can be malformed, and 400/413/415/422 where a JSON body is read.
+/// An answer a route names itself (with its own description) is kept.
 pub fn add_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
     let public = Some(vec![SecurityRequirement::default()]);
     for item in openapi.paths.paths.values_mut() {
@@ -78,38 +87,26 @@ pub fn add_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
         for operation in operations.into_iter().flatten() {
             let mut common = Vec::new();
             if operation.security != public {
-                common.push(("401", "Not signed in, or the token is invalid or expired"));
+                common.push(Unauthorized::entry());
             }
             if operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
-                common.push(("400", "Malformed parameter"));
+                common.push(MalformedParameter::entry());
             }
             if operation.request_body.is_some() {
                 common.extend([
-                    ("400", "Malformed or invalid body"),
-                    ("413", "Body too large"),
-                    ("415", "Body is not application/json"),
-                    ("422", "Refers to a record that does not exist"),
+                    MalformedBody::entry(),
+                    TooLarge::entry(),
+                    NotJson::entry(),
+                    UnknownReference::entry(),
                 ]);
             }
-            for (status, description) in common {
+            for (status, response) in common {
                 operation
                     .responses
                     .responses
-                    .entry(status.to_string())
-                    .or_insert_with(|| problem(description).into());
+                    .entry(status)
+                    .or_insert_with(|| response.into());
             }
         }
     }
-}
-
-fn problem(description: &str) -> Response {
-    ResponseBuilder::new()
-        .description(description)
-        .content(
-            "application/problem+json",
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build()
 }

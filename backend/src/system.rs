@@ -4,13 +4,13 @@ use actix_web::{HttpResponse, get, web};
 use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use shared::audit::{AuditEvent, AuditQuery};
-use shared::error::Problem;
 use shared::page::Page;
 use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
+use crate::openapi::problems::{AdminOnly, BadQuery, Problems, Unavailable};
 
 /// Health answer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -36,7 +36,7 @@ pub async fn healthz() -> HttpResponse {
     security(()),
     responses(
         (status = 200, description = "Ready", body = Health),
-        (status = 503, description = "Database unreachable", body = Problem, content_type = "application/problem+json"),
+        Problems<Unavailable>,
     )
 )]
 #[get("/readyz")]
@@ -57,8 +57,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     params(AuditQuery),
     responses(
         (status = 200, description = "A page of audit events", body = Page<AuditEvent>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, AdminOnly)>,
     )
 )]
 #[get("/audit-events")]

@@ -4,7 +4,6 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use shared::auth::{
     ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, RefreshRequest, TokenPair,
 };
-use shared::error::Problem;
 use shared::page::Page;
 use shared::registry::{NewUser, PasswordReset, User, UserQuery, UserUpdate};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -14,6 +13,10 @@ use super::{Principal, service};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::{IfMatch, ValidJson, created, ok_versioned};
+use crate::openapi::problems::{
+    AccountDisabled, AdminOnly, BadQuery, Conflict, IfMatchMissing, Invalid, LockedOut, NoProfile,
+    NotFound, Problems, Stale, TokenRejected, WrongCredentials,
+};
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -38,10 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
-        (status = 400, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Account disabled", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Locked after repeated failures; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, WrongCredentials, AccountDisabled, LockedOut)>,
     )
 )]
 #[post("/auth/login")]
@@ -67,8 +67,7 @@ async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenPair),
-        (status = 400, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Invalid, expired, revoked or reused token", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, TokenRejected)>,
     )
 )]
 #[post("/auth/refresh")]
@@ -92,7 +91,7 @@ async fn refresh(
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Signed out"),
-        (status = 400, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
+        Problems<Invalid>,
     )
 )]
 #[post("/auth/logout")]
@@ -113,7 +112,7 @@ async fn logout(
     tag = "auth",
     responses(
         (status = 200, description = "The signed-in user", body = Me),
-        (status = 404, description = "An integration client has no user profile", body = Problem, content_type = "application/problem+json"),
+        Problems<NoProfile>,
     )
 )]
 #[get("/me")]
@@ -128,8 +127,7 @@ async fn me(state: web::Data<AppState>, by: Principal) -> Result<HttpResponse, A
     params(UserQuery),
     responses(
         (status = 200, description = "A page of users", body = Page<User>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, AdminOnly)>,
     )
 )]
 #[get("/users")]
@@ -147,14 +145,14 @@ async fn list_users(
 }
 
 /// Create a user account (admins).
+///
+/// 409 when the username is taken.
 #[utoipa::path(
     tag = "users",
     request_body = NewUser,
     responses(
         (status = 201, description = "Created", body = User),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Username taken", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, AdminOnly, Conflict)>,
     )
 )]
 #[post("/users")]
@@ -181,8 +179,7 @@ async fn create_user(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The user; ETag carries its version", body = User),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        Problems<(AdminOnly, NotFound)>,
     )
 )]
 #[get("/users/{id}")]
@@ -200,6 +197,8 @@ async fn get_user(
 }
 
 /// Change a user's name, role, facility or status (admins). Needs `If-Match`.
+///
+/// 409 when the change would lock you out of your own account.
 #[utoipa::path(
     tag = "users",
     params(
@@ -209,12 +208,7 @@ async fn get_user(
     request_body = UserUpdate,
     responses(
         (status = 200, description = "Updated", body = User),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Would lock yourself out", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, AdminOnly, NotFound, Conflict, Stale, IfMatchMissing)>,
     )
 )]
 #[put("/users/{id}")]
@@ -234,15 +228,15 @@ async fn update_user(
 }
 
 /// Set a user's password (admins); also unlocks the account.
+///
+/// 400 when the password is too weak.
 #[utoipa::path(
     tag = "users",
     params(("id" = i64, Path, description = "User id")),
     request_body = PasswordReset,
     responses(
         (status = 204, description = "Password set"),
-        (status = 400, description = "Too weak", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, AdminOnly, NotFound)>,
     )
 )]
 #[post("/users/{id}/password")]
@@ -265,7 +259,7 @@ async fn reset_password(
     tag = "api-clients",
     responses(
         (status = 200, description = "All clients", body = Vec<ApiClient>),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        Problems<AdminOnly>,
     )
 )]
 #[get("/api-clients")]
@@ -286,8 +280,7 @@ async fn list_api_clients(
     request_body = NewApiClient,
     responses(
         (status = 201, description = "Created; store the token now", body = ApiClientCreated),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, AdminOnly)>,
     )
 )]
 #[post("/api-clients")]
@@ -314,8 +307,7 @@ async fn create_api_client(
     params(("id" = i64, Path, description = "Client id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such client", body = Problem, content_type = "application/problem+json"),
+        Problems<(AdminOnly, NotFound)>,
     )
 )]
 #[delete("/api-clients/{id}")]

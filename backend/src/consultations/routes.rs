@@ -6,7 +6,6 @@ use shared::consultation::{
     CaseInput, CaseQuery, CaseSummary, ConclusionInput, ConsultationCancelInput, ConsultationCase,
     ConsultationSession, OutcomeInput, ScheduleInput, SessionInput, SessionQuery, SessionsCreated,
 };
-use shared::error::Problem;
 use shared::page::Page;
 use shared::validation::field_messages;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -16,6 +15,9 @@ use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned, request_lang};
+use crate::openapi::problems::{
+    BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
+};
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -40,8 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(SessionQuery),
     responses(
         (status = 200, description = "A page of sessions", body = Page<ConsultationSession>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden)>,
     )
 )]
 #[get("/consultation-sessions")]
@@ -66,9 +67,7 @@ async fn list_sessions(
     request_body = SessionInput,
     responses(
         (status = 201, description = "Created: the session, or every session of the series", body = SessionsCreated),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, KeyReused)>,
     )
 )]
 #[post("/consultation-sessions")]
@@ -101,8 +100,7 @@ async fn create_sessions(
     params(("id" = i64, Path, description = "Session id")),
     responses(
         (status = 200, description = "The session; ETag carries the version", body = ConsultationSession),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/consultation-sessions/{id}")]
@@ -120,6 +118,8 @@ async fn get_session(
 }
 
 /// Edit one scheduled session (its host). Needs `If-Match`.
+///
+/// 409 when the session is held or cancelled.
 #[utoipa::path(
     tag = "consultations",
     params(
@@ -129,12 +129,7 @@ async fn get_session(
     request_body = SessionInput,
     responses(
         (status = 200, description = "Updated", body = ConsultationSession),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Held or cancelled", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale, IfMatchMissing)>,
     )
 )]
 #[put("/consultation-sessions/{id}")]
@@ -158,6 +153,8 @@ async fn update_session(
 
 /// Cancel a scheduled session, with a reason (its host). Its cases wait for another
 /// session again.
+///
+/// 409 when the session is held or cancelled already.
 #[utoipa::path(
     tag = "consultations",
     params(
@@ -167,11 +164,7 @@ async fn update_session(
     request_body = ConsultationCancelInput,
     responses(
         (status = 200, description = "Cancelled", body = ConsultationSession),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Held or cancelled already", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale)>,
     )
 )]
 #[post("/consultation-sessions/{id}/cancel")]
@@ -197,8 +190,7 @@ async fn cancel_session(
     params(CaseQuery),
     responses(
         (status = 200, description = "A page of cases", body = Page<CaseSummary>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden)>,
     )
 )]
 #[get("/consultation-cases")]
@@ -223,9 +215,7 @@ async fn list_cases(
     request_body = CaseInput,
     responses(
         (status = 201, description = "Requested", body = ConsultationCase),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, KeyReused)>,
     )
 )]
 #[post("/consultation-cases")]
@@ -257,8 +247,7 @@ async fn create_case(
     params(("id" = i64, Path, description = "Case id")),
     responses(
         (status = 200, description = "The case; ETag carries the version", body = ConsultationCase),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/consultation-cases/{id}")]
@@ -305,11 +294,7 @@ macro_rules! case_step {
             request_body = $body,
             responses(
                 (status = 200, description = $ok, body = ConsultationCase),
-                (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+                Problems<(Invalid, Forbidden, NotFound, Conflict, Stale)>,
             )
         )]
         #[post($path)]

@@ -3,7 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
-use shared::error::Problem;
 use shared::page::Page;
 use shared::plan::{
     Activity, ActivityFeedbackInput, ActivityProgressInput, DiffQuery, Evaluation,
@@ -19,6 +18,9 @@ use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned};
+use crate::openapi::problems::{
+    BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
+};
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -62,7 +64,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(PlanQuery),
     responses(
         (status = 200, description = "A page of plans", body = Page<PlanSummary>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
+        Problems<BadQuery>,
     )
 )]
 #[get("/plans")]
@@ -87,9 +89,7 @@ async fn list_plans(
     request_body = PlanInput,
     responses(
         (status = 201, description = "Created", body = Plan),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, KeyReused)>,
     )
 )]
 #[post("/plans")]
@@ -118,7 +118,7 @@ async fn create_plan(
     params(("id" = i64, Path, description = "Plan version id")),
     responses(
         (status = 200, description = "The plan; ETag carries the version", body = Plan),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<NotFound>,
     )
 )]
 #[get("/plans/{id}")]
@@ -137,6 +137,8 @@ async fn get_plan(
 
 /// Rewrite a draft (its authors). An approved plan changes only through `revise`.
 /// Needs `If-Match`.
+///
+/// 409 when the plan is not a draft.
 #[utoipa::path(
     tag = "plans",
     params(
@@ -146,12 +148,7 @@ async fn get_plan(
     request_body = PlanInput,
     responses(
         (status = 200, description = "Updated", body = Plan),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale, IfMatchMissing)>,
     )
 )]
 #[put("/plans/{id}")]
@@ -196,10 +193,7 @@ macro_rules! plan_step {
             ),
             responses(
                 (status = 200, description = $ok, body = Plan),
-                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+                Problems<(Forbidden, NotFound, Conflict, Stale)>,
             )
         )]
         #[post($path)]
@@ -248,6 +242,8 @@ plan_step!(
 );
 
 /// Return a submitted plan to its authors with a reason (whoever approves it).
+///
+/// 409 when the plan is not submitted.
 #[utoipa::path(
     tag = "plans",
     params(
@@ -257,11 +253,7 @@ plan_step!(
     request_body = PlanReasonInput,
     responses(
         (status = 200, description = "Returned to draft", body = Plan),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not submitted", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale)>,
     )
 )]
 #[post("/plans/{id}/reject")]
@@ -286,16 +278,15 @@ async fn reject_plan(
 
 /// Start a new version of an approved or active plan: a draft copy the authors edit and
 /// submit; the old version stays readable and in force until the new one is approved.
+///
+/// 409 when the plan is not approved, or a newer version is already open.
 #[utoipa::path(
     tag = "plans",
     params(("id" = i64, Path, description = "Plan version id")),
     request_body = PlanReasonInput,
     responses(
         (status = 201, description = "The new draft version", body = Plan),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not approved, or a newer version is already open", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict)>,
     )
 )]
 #[post("/plans/{id}/revise")]
@@ -323,7 +314,7 @@ async fn revise_plan(
     params(("id" = i64, Path, description = "Plan version id")),
     responses(
         (status = 200, description = "The versions", body = Vec<PlanSummary>),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<NotFound>,
     )
 )]
 #[get("/plans/{id}/versions")]
@@ -342,13 +333,14 @@ async fn plan_versions(
 
 /// What this version changed against another of the same plan (default: the one it
 /// revises), section by section.
+///
+/// 400 when there is nothing to compare with.
 #[utoipa::path(
     tag = "plans",
     params(("id" = i64, Path, description = "Plan version id"), DiffQuery),
     responses(
         (status = 200, description = "The changes", body = PlanDiff),
-        (status = 400, description = "Nothing to compare with", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, NotFound)>,
     )
 )]
 #[get("/plans/{id}/diff")]
@@ -393,7 +385,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
     params(("id" = i64, Path, description = "Plan version id")),
     responses(
         (status = 200, description = "The document", body = String, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<NotFound>,
     )
 )]
 #[get("/plans/{id}/document.docx")]
@@ -414,13 +406,14 @@ async fn plan_document(
 
 /// Every indicator of the plan per facility for a period: target, actual (computed from
 /// the data, entered by the station, or as locked at approval), attainment, light.
+///
+/// 400 on a bad period or facility.
 #[utoipa::path(
     tag = "plans",
     params(("id" = i64, Path, description = "Plan version id"), PeriodQuery),
     responses(
         (status = 200, description = "The board", body = IndicatorBoard),
-        (status = 400, description = "Bad period or facility", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, NotFound)>,
     )
 )]
 #[get("/plans/{id}/indicator-board")]
@@ -440,16 +433,15 @@ async fn indicator_board(
 
 /// Report your station's values of the entered indicators for a period. Refused (409)
 /// once the centre has approved the period; every report is kept in the history.
+///
+/// 409 when the period is approved and locked, or the plan is not in force.
 #[utoipa::path(
     tag = "plans",
     params(("id" = i64, Path, description = "Plan version id")),
     request_body = ValuesInput,
     responses(
         (status = 200, description = "Recorded; the station's board", body = IndicatorBoard),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Approved and locked, or the plan is not in force", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict)>,
     )
 )]
 #[post("/plans/{id}/indicator-values")]
@@ -473,9 +465,7 @@ async fn enter_values(
     params(("id" = i64, Path, description = "Plan version id"), ValueHistoryQuery),
     responses(
         (status = 200, description = "The history", body = Vec<ValueEntry>),
-        (status = 400, description = "Bad query", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden, NotFound)>,
     )
 )]
 #[get("/plans/{id}/indicator-values/history")]
@@ -496,18 +486,17 @@ async fn value_history(
 macro_rules! values_decision {
     ($name:ident, $path:literal, $approve:expr, $ok:literal, $doc:literal) => {
         #[doc = $doc]
+        #[doc = ""]
+        #[doc = "409 when it is already so, or the plan is not in force."]
         #[utoipa::path(
-            tag = "plans",
-            params(("id" = i64, Path, description = "Plan version id")),
-            request_body = PeriodApprovalInput,
-            responses(
-                (status = 200, description = $ok, body = IndicatorBoard),
-                (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Already so, or the plan is not in force", body = Problem, content_type = "application/problem+json"),
-            )
-        )]
+                                    tag = "plans",
+                                    params(("id" = i64, Path, description = "Plan version id")),
+                                    request_body = PeriodApprovalInput,
+                                    responses(
+                                        (status = 200, description = $ok, body = IndicatorBoard),
+                                        Problems<(Invalid, Forbidden, NotFound, Conflict)>,
+                                    )
+                                )]
         #[post($path)]
         async fn $name(
             state: web::Data<AppState>,
@@ -549,7 +538,7 @@ values_decision!(
     params(("id" = i64, Path, description = "Plan version id")),
     responses(
         (status = 200, description = "The evaluations", body = Vec<Evaluation>),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<NotFound>,
     )
 )]
 #[get("/plans/{id}/evaluations")]
@@ -568,16 +557,15 @@ async fn list_evaluations(
 
 /// Generate a mid-year (first half) or year-end evaluation from the data, as a draft
 /// the planning office then edits.
+///
+/// 409 when the plan is not approved.
 #[utoipa::path(
     tag = "plans",
     params(("id" = i64, Path, description = "Plan version id")),
     request_body = EvaluationCreate,
     responses(
         (status = 201, description = "Generated", body = Evaluation),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The plan is not approved", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict)>,
     )
 )]
 #[post("/plans/{id}/evaluations")]
@@ -605,7 +593,7 @@ async fn create_evaluation(
     params(("id" = i64, Path, description = "Evaluation id")),
     responses(
         (status = 200, description = "The evaluation; ETag carries the version", body = Evaluation),
-        (status = 404, description = "No such evaluation", body = Problem, content_type = "application/problem+json"),
+        Problems<NotFound>,
     )
 )]
 #[get("/evaluations/{id}")]
@@ -623,6 +611,8 @@ async fn get_evaluation(
 }
 
 /// Edit a draft evaluation's summary, narratives and adjustments. Needs `If-Match`.
+///
+/// 409 once the evaluation is approved.
 #[utoipa::path(
     tag = "plans",
     params(
@@ -632,12 +622,7 @@ async fn get_evaluation(
     request_body = EvaluationUpdate,
     responses(
         (status = 200, description = "Updated", body = Evaluation),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such evaluation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Approved already", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale, IfMatchMissing)>,
     )
 )]
 #[put("/evaluations/{id}")]
@@ -657,6 +642,8 @@ async fn update_evaluation(
 }
 
 /// Approve an evaluation (whoever approves the plan).
+///
+/// 409 when it is approved already.
 #[utoipa::path(
     tag = "plans",
     params(
@@ -665,10 +652,7 @@ async fn update_evaluation(
     ),
     responses(
         (status = 200, description = "Approved", body = Evaluation),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such evaluation", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Approved already", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound, Conflict, Stale)>,
     )
 )]
 #[post("/evaluations/{id}/approve")]
@@ -694,8 +678,7 @@ async fn approve_evaluation(
     params(("id" = i64, Path, description = "Plan version id"), PeriodQuery),
     responses(
         (status = 200, description = "The report", body = PlanReport),
-        (status = 400, description = "Bad period", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, NotFound)>,
     )
 )]
 #[get("/plans/{id}/report")]
@@ -720,8 +703,7 @@ async fn plan_report(
     params(("id" = i64, Path, description = "Plan version id"), PeriodQuery),
     responses(
         (status = 200, description = "The workbook", body = String, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 400, description = "Bad period", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, NotFound)>,
     )
 )]
 #[get("/plans/{id}/report.xlsx")]
@@ -747,6 +729,8 @@ async fn plan_report_xlsx(
 
 /// Record how far an activity has got (the plan's authors), on an approved or active
 /// plan.
+///
+/// 409 when the plan is not in force.
 #[utoipa::path(
     tag = "plans",
     params(
@@ -756,11 +740,7 @@ async fn plan_report_xlsx(
     request_body = ActivityProgressInput,
     responses(
         (status = 200, description = "Recorded", body = Activity),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The plan is not in force", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale)>,
     )
 )]
 #[post("/plan-activities/{id}/progress")]
@@ -781,16 +761,15 @@ async fn activity_progress(
 
 /// Rate the support an activity brought your station (1–5, with a comment); a new
 /// rating replaces your earlier one.
+///
+/// 409 before the activity has started.
 #[utoipa::path(
     tag = "plans",
     params(("id" = i64, Path, description = "Activity id")),
     request_body = ActivityFeedbackInput,
     responses(
         (status = 200, description = "Recorded", body = Activity),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such activity", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not started yet", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict)>,
     )
 )]
 #[post("/plan-activities/{id}/feedback")]
@@ -814,8 +793,7 @@ async fn activity_feedback(
     params(SupportRequestQuery),
     responses(
         (status = 200, description = "A page of requests", body = Page<SupportRequest>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden)>,
     )
 )]
 #[get("/support-requests")]
@@ -839,9 +817,7 @@ async fn list_support_requests(
     request_body = SupportRequestInput,
     responses(
         (status = 201, description = "Created", body = SupportRequest),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, KeyReused)>,
     )
 )]
 #[post("/support-requests")]
@@ -865,6 +841,8 @@ async fn create_support_request(
 
 /// Accept a request into an activity of one of your plans that serves the station
 /// (the planning office above it).
+///
+/// 409 when the request is answered already.
 #[utoipa::path(
     tag = "plans",
     params(
@@ -874,11 +852,7 @@ async fn create_support_request(
     request_body = SupportAcceptInput,
     responses(
         (status = 200, description = "Accepted", body = SupportRequest),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Answered already", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale)>,
     )
 )]
 #[post("/support-requests/{id}/accept")]
@@ -898,6 +872,8 @@ async fn accept_support_request(
 }
 
 /// Decline a request with a reason (the planning office above the station).
+///
+/// 409 when the request is answered already.
 #[utoipa::path(
     tag = "plans",
     params(
@@ -907,11 +883,7 @@ async fn accept_support_request(
     request_body = PlanReasonInput,
     responses(
         (status = 200, description = "Declined", body = SupportRequest),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such request", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Answered already", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale)>,
     )
 )]
 #[post("/support-requests/{id}/decline")]

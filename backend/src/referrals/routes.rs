@@ -2,7 +2,6 @@
 //! `/follow-ups` and `/referral-rules`.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
-use shared::error::Problem;
 use shared::page::Page;
 use shared::referral::{
     ArriveInput, CancelInput, CompleteInput, DeclineInput, Destination, DestinationQuery, FollowUp,
@@ -17,6 +16,9 @@ use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, etag, ok_versioned, request_lang};
+use crate::openapi::problems::{
+    BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
+};
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -47,8 +49,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(ReferralQuery),
     responses(
         (status = 200, description = "A page of referrals", body = Page<ReferralSummary>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden)>,
     )
 )]
 #[get("/referrals")]
@@ -72,9 +73,7 @@ async fn list_referrals(
     request_body = ReferralInput,
     responses(
         (status = 201, description = "Created as a draft", body = Referral),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, KeyReused)>,
     )
 )]
 #[post("/referrals")]
@@ -106,8 +105,7 @@ async fn create_referral(
     params(("id" = i64, Path, description = "Referral id")),
     responses(
         (status = 200, description = "The referral; ETag carries the version", body = Referral),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/referrals/{id}")]
@@ -125,6 +123,8 @@ async fn get_referral(
 }
 
 /// Edit a draft slip (sender only). Needs `If-Match`.
+///
+/// 409 once the slip is no longer a draft.
 #[utoipa::path(
     tag = "referrals",
     params(
@@ -134,12 +134,7 @@ async fn get_referral(
     request_body = ReferralInput,
     responses(
         (status = 200, description = "Updated", body = Referral),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "No longer a draft", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale, IfMatchMissing)>,
     )
 )]
 #[put("/referrals/{id}")]
@@ -191,11 +186,7 @@ macro_rules! transition {
             request_body = $body,
             responses(
                 (status = 200, description = $ok, body = Referral),
-                (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+                Problems<(Invalid, Forbidden, NotFound, Conflict, Stale)>,
             )
         )]
         #[post($path)]
@@ -281,8 +272,7 @@ transition!(
     params(("id" = i64, Path, description = "Referral id")),
     responses(
         (status = 200, description = "Events", body = Vec<ReferralEvent>),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/referrals/{id}/events")]
@@ -306,8 +296,7 @@ async fn referral_events(
     params(DestinationQuery),
     responses(
         (status = 200, description = "Ranked destinations", body = Vec<Destination>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden)>,
     )
 )]
 #[get("/referral-destinations")]
@@ -331,8 +320,7 @@ async fn referral_destinations(
     params(FollowUpQuery),
     responses(
         (status = 200, description = "A page of follow-ups", body = Page<FollowUp>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden)>,
     )
 )]
 #[get("/follow-ups")]
@@ -350,16 +338,15 @@ async fn list_follow_ups(
 }
 
 /// Record a follow-up visit (the station the patient returned to); `close` ends it.
+///
+/// 409 once the follow-up is closed.
 #[utoipa::path(
     tag = "referrals",
     params(("id" = i64, Path, description = "Follow-up id")),
     request_body = FollowUpVisitInput,
     responses(
         (status = 200, description = "The follow-up with its visits", body = FollowUp),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such follow-up", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already closed", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict)>,
     )
 )]
 #[post("/follow-ups/{id}/visits")]
@@ -378,16 +365,15 @@ async fn add_follow_up_visit(
 }
 
 /// Close a follow-up the patient did not come to, with a reason.
+///
+/// 409 once the follow-up is closed.
 #[utoipa::path(
     tag = "referrals",
     params(("id" = i64, Path, description = "Follow-up id")),
     request_body = FollowUpMissedInput,
     responses(
         (status = 200, description = "The follow-up, closed as missed", body = FollowUp),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such follow-up", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already closed", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict)>,
     )
 )]
 #[post("/follow-ups/{id}/missed")]
@@ -411,7 +397,7 @@ async fn mark_follow_up_missed(
     tag = "referrals",
     responses(
         (status = 200, description = "The rules", body = ReferralRules),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<Forbidden>,
     )
 )]
 #[get("/referral-rules")]
@@ -432,10 +418,7 @@ async fn get_referral_rules(
     request_body = ReferralRules,
     responses(
         (status = 200, description = "Stored", body = ReferralRules),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, Stale, IfMatchMissing)>,
     )
 )]
 #[put("/referral-rules")]

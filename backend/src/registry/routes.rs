@@ -1,7 +1,6 @@
 //! `/facilities`, `/support-links`, `/departments`, `/staff`.
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
-use shared::error::Problem;
 use shared::page::Page;
 use shared::registry::{
     Department, DepartmentInput, DepartmentQuery, Facility, FacilityInput, FacilityQuery, Leave,
@@ -14,6 +13,10 @@ use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned};
+use crate::openapi::problems::{
+    BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
+    TakenOrKeyReused,
+};
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -42,8 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(FacilityQuery),
     responses(
         (status = 200, description = "A page of facilities", body = Page<Facility>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden)>,
     )
 )]
 #[get("/facilities")]
@@ -61,15 +63,15 @@ async fn list_facilities(
 }
 
 /// Register a facility (admins). Accepts `Idempotency-Key`.
+///
+/// 409 when the code is taken, or the key was reused with another body.
 #[utoipa::path(
     tag = "facilities",
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
     request_body = FacilityInput,
     responses(
         (status = 201, description = "Created", body = Facility),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Code taken, or key reused with another body", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, TakenOrKeyReused)>,
     )
 )]
 #[post("/facilities")]
@@ -97,8 +99,7 @@ async fn create_facility(
     params(("id" = i64, Path, description = "Facility id")),
     responses(
         (status = 200, description = "The facility; ETag carries its version", body = Facility),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such facility", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/facilities/{id}")]
@@ -116,6 +117,8 @@ async fn get_facility(
 }
 
 /// Replace a facility (admins). Needs `If-Match`.
+///
+/// 409 when the code is taken.
 #[utoipa::path(
     tag = "facilities",
     params(
@@ -125,12 +128,7 @@ async fn get_facility(
     request_body = FacilityInput,
     responses(
         (status = 200, description = "Updated", body = Facility),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such facility", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Code taken", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale, IfMatchMissing)>,
     )
 )]
 #[put("/facilities/{id}")]
@@ -155,8 +153,7 @@ async fn update_facility(
     params(SupportLinkQuery),
     responses(
         (status = 200, description = "Matching links", body = Vec<SupportLink>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden)>,
     )
 )]
 #[get("/support-links")]
@@ -174,15 +171,15 @@ async fn list_support_links(
 }
 
 /// Link a supporting facility to a supported one (admins). Accepts `Idempotency-Key`.
+///
+/// 409 when the link exists, or the key was reused with another body.
 #[utoipa::path(
     tag = "support-links",
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
     request_body = SupportLinkInput,
     responses(
         (status = 201, description = "Created", body = SupportLink),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Link exists, or key reused", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, TakenOrKeyReused)>,
     )
 )]
 #[post("/support-links")]
@@ -210,8 +207,7 @@ async fn create_support_link(
     params(("id" = i64, Path, description = "Link id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such link", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[delete("/support-links/{id}")]
@@ -234,8 +230,7 @@ async fn delete_support_link(
     params(DepartmentQuery),
     responses(
         (status = 200, description = "A page of departments", body = Page<Department>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden)>,
     )
 )]
 #[get("/departments")]
@@ -253,15 +248,15 @@ async fn list_departments(
 }
 
 /// Create a department. Accepts `Idempotency-Key`.
+///
+/// 409 when the code is taken in this facility, or the key was reused with another body.
 #[utoipa::path(
     tag = "departments",
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
     request_body = DepartmentInput,
     responses(
         (status = 201, description = "Created", body = Department),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Code taken in this facility, or key reused", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, TakenOrKeyReused)>,
     )
 )]
 #[post("/departments")]
@@ -289,8 +284,7 @@ async fn create_department(
     params(("id" = i64, Path, description = "Department id")),
     responses(
         (status = 200, description = "The department; ETag carries its version", body = Department),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such department", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/departments/{id}")]
@@ -308,6 +302,8 @@ async fn get_department(
 }
 
 /// Replace a department. Needs `If-Match`.
+///
+/// 409 when the code is taken in this facility.
 #[utoipa::path(
     tag = "departments",
     params(
@@ -317,12 +313,7 @@ async fn get_department(
     request_body = DepartmentInput,
     responses(
         (status = 200, description = "Updated", body = Department),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such department", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Code taken", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale, IfMatchMissing)>,
     )
 )]
 #[put("/departments/{id}")]
@@ -347,8 +338,7 @@ async fn update_department(
     params(StaffQuery),
     responses(
         (status = 200, description = "A page of staff", body = Page<Staff>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "That facility's staff is not visible to you", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden)>,
     )
 )]
 #[get("/staff")]
@@ -372,9 +362,7 @@ async fn list_staff(
     request_body = StaffInput,
     responses(
         (status = 201, description = "Created", body = Staff),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, KeyReused)>,
     )
 )]
 #[post("/staff")]
@@ -402,8 +390,7 @@ async fn create_staff(
     params(("id" = i64, Path, description = "Staff id")),
     responses(
         (status = 200, description = "The member of staff; ETag carries the version", body = Staff),
-        (status = 403, description = "Not visible to you", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such member of staff", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/staff/{id}")]
@@ -430,11 +417,7 @@ async fn get_staff(
     request_body = StaffInput,
     responses(
         (status = 200, description = "Updated", body = Staff),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such member of staff", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Stale, IfMatchMissing)>,
     )
 )]
 #[put("/staff/{id}")]
@@ -454,6 +437,8 @@ async fn update_staff(
 }
 
 /// Record a leave period. Accepts `Idempotency-Key`.
+///
+/// 400 when the dates are invalid or overlap another leave.
 #[utoipa::path(
     tag = "staff",
     params(
@@ -463,10 +448,7 @@ async fn update_staff(
     request_body = LeaveInput,
     responses(
         (status = 201, description = "Recorded", body = Leave),
-        (status = 400, description = "Invalid or overlapping dates", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such member of staff", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, KeyReused)>,
     )
 )]
 #[post("/staff/{id}/leaves")]
@@ -498,8 +480,7 @@ async fn add_leave(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such leave", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[delete("/staff/{id}/leaves/{leave_id}")]

@@ -3,7 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
-use shared::error::Problem;
 use shared::page::Page;
 use shared::rotation::{
     AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, CheckResult, DemandInput,
@@ -19,6 +18,10 @@ use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned, request_lang};
+use crate::openapi::problems::{
+    BadQuery, BreaksRules, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound,
+    Problems, Stale,
+};
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -59,8 +62,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     params(RotationPlanQuery),
     responses(
         (status = 200, description = "A page of plans", body = Page<RotationPlan>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden)>,
     )
 )]
 #[get("/rotation-plans")]
@@ -85,9 +87,7 @@ async fn list_plans(
     request_body = RotationPlanInput,
     responses(
         (status = 201, description = "Created", body = RotationPlan),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, KeyReused)>,
     )
 )]
 #[post("/rotation-plans")]
@@ -115,8 +115,7 @@ async fn create_plan(
     params(("id" = i64, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The plan; ETag carries the version", body = RotationPlan),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/rotation-plans/{id}")]
@@ -143,11 +142,7 @@ async fn get_plan(
     request_body = RotationPlanInput,
     responses(
         (status = 200, description = "Updated", body = RotationPlan),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Stale, IfMatchMissing)>,
     )
 )]
 #[put("/rotation-plans/{id}")]
@@ -176,9 +171,7 @@ async fn update_plan(
     ),
     responses(
         (status = 200, description = "Published", body = RotationPlan),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound, Stale)>,
     )
 )]
 #[post("/rotation-plans/{id}/publish")]
@@ -203,8 +196,7 @@ async fn publish_plan(
     params(("id" = i64, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The roster", body = Roster),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/rotation-plans/{id}/roster")]
@@ -224,16 +216,15 @@ async fn plan_roster(
 /// Start the generator on the plan's open demands. It runs in the background; follow
 /// it with `GET /rotation-generations/{id}`. Published and confirmed assignments are
 /// kept unless `replan_published` is set.
+///
+/// 409 while a run is already going on.
 #[utoipa::path(
     tag = "rotations",
     params(("id" = i64, Path, description = "Plan id")),
     request_body = GenerateInput,
     responses(
         (status = 202, description = "Started", body = Generation),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A run is already going on", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict)>,
     )
 )]
 #[post("/rotation-plans/{id}/generate")]
@@ -253,13 +244,14 @@ async fn generate(
 }
 
 /// The plan's latest generator run.
+///
+/// 404 when there is no such plan or no run yet.
 #[utoipa::path(
     tag = "rotations",
     params(("id" = i64, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The latest run", body = Generation),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan or no run yet", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/rotation-plans/{id}/generation")]
@@ -278,8 +270,7 @@ async fn latest_generation(
     params(("id" = i64, Path, description = "Run id")),
     responses(
         (status = 200, description = "The run", body = Generation),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such run", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/rotation-generations/{id}")]
@@ -293,14 +284,14 @@ async fn get_generation(
 }
 
 /// Stop a running generator; nothing it found is saved.
+///
+/// 409 when the run is not running.
 #[utoipa::path(
     tag = "rotations",
     params(("id" = i64, Path, description = "Run id")),
     responses(
         (status = 200, description = "Cancellation requested", body = Generation),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such run", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not running", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound, Conflict)>,
     )
 )]
 #[post("/rotation-generations/{id}/cancel")]
@@ -319,9 +310,7 @@ async fn cancel_generation(
     params(DemandQuery),
     responses(
         (status = 200, description = "A page of demands", body = Page<RotationDemand>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden, NotFound)>,
     )
 )]
 #[get("/rotation-demands")]
@@ -345,10 +334,7 @@ async fn list_demands(
     request_body = DemandInput,
     responses(
         (status = 201, description = "Created", body = RotationDemand),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, KeyReused)>,
     )
 )]
 #[post("/rotation-demands")]
@@ -376,8 +362,7 @@ async fn create_demand(
     params(("id" = i64, Path, description = "Demand id")),
     responses(
         (status = 200, description = "The demand", body = RotationDemand),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such demand", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/rotation-demands/{id}")]
@@ -404,11 +389,7 @@ async fn get_demand(
     request_body = DemandInput,
     responses(
         (status = 200, description = "Updated", body = RotationDemand),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such demand", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Stale, IfMatchMissing)>,
     )
 )]
 #[put("/rotation-demands/{id}")]
@@ -429,14 +410,14 @@ async fn update_demand(
 
 /// The rotation calendar: assignments you may see (proposals only for planning), by
 /// plan, station, person (`mine=true` for your own) and dates.
+///
+/// 404 when there is no such plan or person.
 #[utoipa::path(
     tag = "rotations",
     params(AssignmentQuery),
     responses(
         (status = 200, description = "A page of assignments", body = Page<RotationAssignment>),
-        (status = 400, description = "Bad filter", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan or person", body = Problem, content_type = "application/problem+json"),
+        Problems<(BadQuery, Forbidden, NotFound)>,
     )
 )]
 #[get("/rotation-assignments")]
@@ -461,11 +442,7 @@ async fn list_assignments(
     request_body = AssignmentInput,
     responses(
         (status = 201, description = "Created", body = RotationAssignment),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Key reused with another body", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Breaks rotation rules", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, KeyReused, BreaksRules)>,
     )
 )]
 #[post("/rotation-assignments")]
@@ -495,9 +472,7 @@ async fn create_assignment(
     request_body = AssignmentInput,
     responses(
         (status = 200, description = "Broken rules (empty: fine)", body = CheckResult),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound)>,
     )
 )]
 #[post("/rotation-assignments/check")]
@@ -528,8 +503,7 @@ struct CheckQuery {
     params(("id" = i64, Path, description = "Assignment id")),
     responses(
         (status = 200, description = "The assignment; ETag carries the version", body = RotationAssignment),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/rotation-assignments/{id}")]
@@ -548,6 +522,8 @@ async fn get_assignment(
 
 /// Change who, where or when (planning; proposed or published). Needs `If-Match`;
 /// refused with `rotation_rules_broken` when it breaks a rule.
+///
+/// 409 when the assignment is not editable in its status.
 #[utoipa::path(
     tag = "rotations",
     params(
@@ -557,13 +533,7 @@ async fn get_assignment(
     request_body = AssignmentInput,
     responses(
         (status = 200, description = "Updated", body = RotationAssignment),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not editable in its status", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Breaks rotation rules", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale, BreaksRules, IfMatchMissing)>,
     )
 )]
 #[put("/rotation-assignments/{id}")]
@@ -618,12 +588,7 @@ macro_rules! assignment_step {
             request_body = $body,
             responses(
                 (status = 200, description = $ok, body = RotationAssignment),
-                (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-                (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Not possible from the current status", body = Problem, content_type = "application/problem+json"),
-                (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-                (status = 422, description = "The new person breaks rotation rules (swap)", body = Problem, content_type = "application/problem+json"),
+                Problems<(Invalid, Forbidden, NotFound, Conflict, Stale, BreaksRules)>,
             )
         )]
         #[post($path)]
@@ -687,16 +652,15 @@ assignment_step!(
 );
 
 /// The station's rating of a visit that took place (1–5, with a comment).
+///
+/// 409 before the visit is done.
 #[utoipa::path(
     tag = "rotations",
     params(("id" = i64, Path, description = "Assignment id")),
     request_body = FeedbackInput,
     responses(
         (status = 200, description = "Feedback stored", body = RotationAssignment),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such assignment", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not done yet", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound, Conflict)>,
     )
 )]
 #[post("/rotation-assignments/{id}/feedback")]
@@ -720,8 +684,7 @@ async fn assignment_feedback(
     params(("id" = i64, Path, description = "Staff id")),
     responses(
         (status = 200, description = "Preferences", body = RotationPreferences),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
+        Problems<(Forbidden, NotFound)>,
     )
 )]
 #[get("/staff/{id}/rotation-preferences")]
@@ -745,9 +708,7 @@ async fn get_preferences(
     request_body = RotationPreferences,
     responses(
         (status = 200, description = "Stored", body = RotationPreferences),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such person", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden, NotFound)>,
     )
 )]
 #[put("/staff/{id}/rotation-preferences")]
@@ -772,8 +733,7 @@ async fn set_preferences(
     request_body = FeedInput,
     responses(
         (status = 201, description = "The address", body = CalendarFeed),
-        (status = 400, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"),
+        Problems<(Invalid, Forbidden)>,
     )
 )]
 #[post("/calendar-feeds")]
@@ -792,13 +752,15 @@ async fn create_feed(
 
 /// The iCalendar (RFC 5545) feed behind a secret address; no sign-in, the secret is
 /// the key.
+///
+/// 404 when the address is unknown or has been replaced.
 #[utoipa::path(
     tag = "rotations",
     security(()),
     params(("secret" = String, Path, description = "The feed's secret")),
     responses(
         (status = 200, description = "The calendar", body = String, content_type = "text/calendar"),
-        (status = 404, description = "Unknown or replaced address", body = Problem, content_type = "application/problem+json"),
+        Problems<NotFound>,
     )
 )]
 #[get("/calendar-feeds/{secret}/calendar.ics")]
