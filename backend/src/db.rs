@@ -17,6 +17,7 @@ use parking_lot::FairMutex;
 
 use crate::error::ApiError;
 
+pub mod settings;
 mod text;
 
 pub use text::{DbEnum, escape_like, parse_stored};

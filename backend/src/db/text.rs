@@ -3,13 +3,13 @@
 
 use std::str::FromStr;
 
+use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
 use crate::error::ApiError;
-use diesel::backend::Backend;
 
 /// A `labelled_enum!` value in a TEXT column, stored as its wire code (`as_str()`).
 ///
@@ -22,12 +22,6 @@ use diesel::backend::Backend;
 #[diesel(sql_type = Text)]
 #[serde(transparent)]
 pub struct DbEnum<T>(pub T);
-
-impl<T> From<T> for DbEnum<T> {
-    fn from(value: T) -> Self {
-        DbEnum(value)
-    }
-}
 
 // For every backend, not only `MultiBackend`: an insert through `AnyConn` is written by
 // the engine's own backend.
@@ -71,4 +65,46 @@ pub fn escape_like(text: &str) -> String {
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::ResponseError;
+    use diesel::prelude::*;
+    use diesel::result::Error as DieselError;
+    use shared::referral::ReferralStatus;
+
+    use super::*;
+    use crate::db::{AnyConn, Db};
+
+    /// Reads `text` back as a stored referral status.
+    fn read(conn: &mut AnyConn, text: &'static str) -> QueryResult<DbEnum<ReferralStatus>> {
+        diesel::select(text.into_sql::<Text>()).get_result(conn)
+    }
+
+    #[test]
+    fn a_stored_code_reads_back_and_unknown_text_is_a_500_not_a_panic() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::connect(&dir.path().join("text.sqlite3").to_string_lossy())?;
+        let mut conn = db.conn().map_err(|error| anyhow::anyhow!("{error:?}"))?;
+        let written: DbEnum<ReferralStatus> =
+            diesel::select(DbEnum(ReferralStatus::Sent).into_sql::<Text>())
+                .get_result(&mut *conn)?;
+        assert_eq!(written, DbEnum(ReferralStatus::Sent));
+        assert_eq!(read(&mut conn, "sent")?, DbEnum(ReferralStatus::Sent));
+
+        let error = read(&mut conn, "teleported").err();
+        assert!(
+            matches!(error, Some(DieselError::DeserializationError(_))),
+            "{error:?}"
+        );
+        let api = ApiError::from(error.unwrap_or(DieselError::NotFound));
+        assert_eq!(api.status_code().as_u16(), 500);
+        Ok(())
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(escape_like(" 50%_a\\b "), "50\\%\\_a\\\\b");
+    }
 }

@@ -10,9 +10,7 @@ use shared::referral::{
 };
 
 use crate::db::{AnyConn, DbEnum, escape_like};
-use crate::schema::{
-    app_settings, follow_up_visits, follow_ups, referral_events, referrals, slip_counters,
-};
+use crate::schema::{follow_up_visits, follow_ups, referral_events, referrals, slip_counters};
 
 /// A `referrals` row. Patient, clinical summary, the rest of the slip (`details`) and
 /// the discharge are JSON.
@@ -505,54 +503,4 @@ pub fn open_follow_up_counts(
         )
         .select((follow_ups::referral_id, follow_ups::back_referral_id))
         .load(conn)
-}
-
-/// A setting's JSON value and version.
-pub fn setting(conn: &mut AnyConn, key: &str) -> QueryResult<Option<(String, i64)>> {
-    app_settings::table
-        .find(key)
-        .select((app_settings::value, app_settings::version))
-        .first(conn)
-        .optional()
-}
-
-/// Stores a setting at `version` (0: not stored yet); 0 rows when it changed meanwhile.
-pub fn store_setting(
-    conn: &mut AnyConn,
-    key: &str,
-    value: &str,
-    version: i64,
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
-    if version == 0 {
-        // Someone else storing it first is a stale write, like a version mismatch.
-        let inserted = conn.transaction(|conn| {
-            diesel::insert_into(app_settings::table)
-                .values((
-                    app_settings::key.eq(key),
-                    app_settings::value.eq(value),
-                    app_settings::version.eq(1_i64),
-                    app_settings::updated_at.eq(at),
-                ))
-                .execute(conn)
-        });
-        match inserted {
-            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(0),
-            other => other,
-        }
-    } else {
-        diesel::update(
-            app_settings::table.filter(
-                app_settings::key
-                    .eq(key)
-                    .and(app_settings::version.eq(version)),
-            ),
-        )
-        .set((
-            app_settings::value.eq(value),
-            app_settings::version.eq(version + 1),
-            app_settings::updated_at.eq(at),
-        ))
-        .execute(conn)
-    }
 }

@@ -40,7 +40,7 @@ fn not_found() -> ApiError {
 
 /// The referral rules: the stored setting, or the built-in defaults.
 pub fn rules(conn: &mut AnyConn) -> Result<(ReferralRules, i64), ApiError> {
-    match repo::setting(conn, RULES_KEY)? {
+    match crate::db::settings::find(conn, RULES_KEY)? {
         Some((value, version)) => Ok((from_json(&value, "referral rules")?, version)),
         None => Ok((ReferralRules::default(), 0)),
     }
@@ -59,7 +59,7 @@ pub fn store_rules(
         if current != version {
             return Err(ApiError::precondition_failed());
         }
-        if repo::store_setting(conn, RULES_KEY, &json_text(input)?, version, now())? == 0 {
+        if crate::db::settings::store(conn, RULES_KEY, &json_text(input)?, version, now())? == 0 {
             return Err(ApiError::precondition_failed());
         }
         audit::record(
