@@ -3,14 +3,15 @@
 //!
 //! Each side is reduced to diesel's names (`BigInt`, `Nullable` as a flag) so that the
 //! three can be compared exactly; a type a mapping does not know stays as the engine
-//! wrote it and so shows up as a difference.
+//! wrote it and so shows up as a difference. Last, what a row the code cannot read does
+//! to a request.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use diesel::sql_types::{Bool, Integer, Text};
 use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl, SqliteConnection};
 
-use crate::support::{fresh_pg_database, pg_admin_url};
+use crate::support::{TestApp, assert_problem, fresh_pg_database, pg_admin_url};
 
 /// A column as diesel sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -418,4 +419,18 @@ fn both_dialects_migrate_to_the_same_columns_keys_and_indexes() {
         ("PostgreSQL", &postgres_schema(&admin)),
         true,
     );
+}
+
+/// A code in an enum column that the code does not know (a downgrade, a hand edit) fails
+/// the read: the request gets a 500 problem that does not echo the stored text, and the
+/// server goes on answering.
+#[actix_web::test]
+async fn unknown_text_in_an_enum_column_is_a_500_problem_not_a_panic() {
+    let app = TestApp::spawn().await;
+    let admin = app.token("admin").await;
+    app.sql("UPDATE facilities SET kind = 'spaceport' WHERE id = (SELECT MIN(id) FROM facilities)")
+        .await;
+    let body = assert_problem(app.get("/api/v1/facilities", &admin).await, 500, "internal").await;
+    assert!(!body.to_string().contains("spaceport"), "{body}");
+    app.get_json("/api/v1/staff", &admin).await;
 }
