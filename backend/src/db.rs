@@ -17,6 +17,11 @@ use parking_lot::FairMutex;
 
 use crate::error::ApiError;
 
+pub mod settings;
+mod text;
+
+pub use text::{DbEnum, escape_like, parse_stored};
+
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 

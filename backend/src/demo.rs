@@ -17,7 +17,7 @@ use shared::registry::{
 use crate::audit::{self, Entry};
 use crate::auth::password;
 use crate::auth::repo::{self as auth_repo, NewUserRow};
-use crate::db::{AnyConn, Db, now, write_tx};
+use crate::db::{AnyConn, Db, DbEnum, now, write_tx};
 use crate::error::ApiError;
 use crate::registry::repo::{self, DepartmentChanges, FacilityChanges, StaffChanges};
 
@@ -893,7 +893,7 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
                 username,
                 password_hash: &hash,
                 full_name,
-                role: role.as_str(),
+                role: DbEnum(*role),
                 facility_id: codes[facility],
                 staff_id: staff_name.and_then(|name| staff_ids.get(name).copied()),
                 active: true,

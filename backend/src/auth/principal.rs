@@ -177,7 +177,7 @@ impl FromRequest for Principal {
                                 .ok_or_else(|| {
                                     ApiError::unauthorized("Tài khoản không còn hiệu lực")
                                 })?;
-                            let role = user.role()?;
+                            let role = user.role();
                             (
                                 Actor::User {
                                     id: user.id,

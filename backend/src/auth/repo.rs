@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use shared::auth::{ApiScope, Role};
 
 use super::principal::{Actor, FacilityScope};
-use crate::db::{AnyConn, utc};
+use crate::db::{AnyConn, DbEnum, utc};
 use crate::error::ApiError;
 use crate::schema::{api_clients, facilities, refresh_tokens, support_links, users};
 
@@ -19,7 +19,7 @@ pub struct UserRow {
     pub username: String,
     pub password_hash: String,
     pub full_name: String,
-    pub role: String,
+    pub role: DbEnum<Role>,
     pub facility_id: i64,
     pub staff_id: Option<i64>,
     pub active: bool,
@@ -32,17 +32,15 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    /// The role, refusing a value the code does not know.
-    pub fn role(&self) -> Result<Role, ApiError> {
-        self.role
-            .parse()
-            .map_err(|_| ApiError::internal(format!("unknown role {:?}", self.role)))
+    /// The role.
+    pub fn role(&self) -> Role {
+        self.role.0
     }
 
     /// The API view (never the password hash).
     pub fn into_api(self) -> Result<shared::registry::User, ApiError> {
         Ok(shared::registry::User {
-            role: self.role()?,
+            role: self.role(),
             id: self.id,
             username: self.username,
             full_name: self.full_name,
@@ -63,7 +61,7 @@ pub struct NewUserRow<'a> {
     pub username: &'a str,
     pub password_hash: &'a str,
     pub full_name: &'a str,
-    pub role: &'a str,
+    pub role: DbEnum<Role>,
     pub facility_id: i64,
     pub staff_id: Option<i64>,
     pub active: bool,
@@ -113,10 +111,10 @@ pub fn list_users(
         query = query.filter(users::facility_id.eq(facility_id));
     }
     if let Some(role) = role {
-        query = query.filter(users::role.eq(role.as_str()));
+        query = query.filter(users::role.eq(DbEnum(role)));
     }
     if let Some(q) = q {
-        let pattern = format!("%{}%", crate::registry::repo::escape_like(q));
+        let pattern = format!("%{}%", crate::db::escape_like(q));
         query = query.filter(
             users::username
                 .like(pattern.clone())
@@ -146,7 +144,7 @@ pub fn update_user(
     diesel::update(users::table.filter(users::id.eq(id).and(users::version.eq(version))))
         .set((
             users::full_name.eq(full_name),
-            users::role.eq(role.as_str()),
+            users::role.eq(DbEnum(role)),
             users::facility_id.eq(facility_id),
             users::staff_id.eq(staff_id),
             users::active.eq(active),

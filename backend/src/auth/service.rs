@@ -11,7 +11,7 @@ use super::repo::{self, NewUserRow, UserRow};
 use super::{Action, Principal, authorize, password, tokens};
 use crate::audit::{self, Entry};
 use crate::config::Settings;
-use crate::db::{AnyConn, now, write_tx};
+use crate::db::{AnyConn, DbEnum, now, write_tx};
 use crate::error::ApiError;
 use crate::http::{page_of, parse_cursor};
 use crate::registry::repo as registry_repo;
@@ -52,7 +52,7 @@ impl TokenIssuer {
         let issued = at.and_utc().timestamp();
         let access_token = self.keys.sign(&Claims {
             sub: user.id.to_string(),
-            role: user.role.clone(),
+            role: user.role().to_string(),
             fac: user.facility_id,
             iat: issued,
             exp: issued + self.access_ttl,
@@ -218,7 +218,7 @@ pub fn me(conn: &mut AnyConn, by: &Principal) -> Result<Me, ApiError> {
     let user = repo::find_user(conn, user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
     let facility = registry_repo::facility_ref(conn, user.facility_id)?;
     Ok(Me {
-        role: user.role()?,
+        role: user.role(),
         id: user.id,
         username: user.username,
         full_name: user.full_name,
@@ -295,7 +295,7 @@ pub fn create_user(conn: &mut AnyConn, by: &Principal, input: &NewUser) -> Resul
                 username: &username,
                 password_hash: &hash,
                 full_name: input.full_name.trim(),
-                role: input.role.as_str(),
+                role: DbEnum(input.role),
                 facility_id: input.facility_id,
                 staff_id: input.staff_id,
                 active: true,

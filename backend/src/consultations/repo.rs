@@ -2,9 +2,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use shared::consultation::{CaseStatus, SessionStatus};
+use shared::consultation::{CaseStatus, Conclusion, ConsultationMode, SessionStatus};
+use shared::referral::Urgency;
 
-use crate::db::AnyConn;
+use crate::db::{AnyConn, DbEnum};
 use crate::schema::{consultation_cases, consultation_sessions, staff, support_links};
 
 /// A `consultation_sessions` row. `participants` is a JSON list of staff ids.
@@ -16,14 +17,14 @@ pub struct SessionRow {
     pub host_facility_id: i64,
     pub title: String,
     pub specialty: Option<String>,
-    pub mode: String,
+    pub mode: DbEnum<ConsultationMode>,
     pub meeting_url: Option<String>,
     pub location_facility_id: Option<i64>,
     pub starts_at: NaiveDateTime,
     pub duration_minutes: i32,
     pub participants: String,
     pub note: Option<String>,
-    pub status: String,
+    pub status: DbEnum<SessionStatus>,
     pub status_reason: Option<String>,
     pub version: i64,
     pub created_by: String,
@@ -37,7 +38,7 @@ pub struct SessionRow {
 pub struct SessionChanges {
     pub title: String,
     pub specialty: Option<String>,
-    pub mode: String,
+    pub mode: DbEnum<ConsultationMode>,
     pub meeting_url: Option<String>,
     pub location_facility_id: Option<i64>,
     pub starts_at: NaiveDateTime,
@@ -54,7 +55,7 @@ pub struct SessionChanges {
 pub struct NewSession {
     pub series_id: Option<String>,
     pub host_facility_id: i64,
-    pub status: String,
+    pub status: DbEnum<SessionStatus>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
 }
@@ -100,7 +101,7 @@ pub fn update_session(
             consultation_sessions::id
                 .eq(id)
                 .and(consultation_sessions::version.eq(version))
-                .and(consultation_sessions::status.eq(SessionStatus::Scheduled.as_str())),
+                .and(consultation_sessions::status.eq(DbEnum(SessionStatus::Scheduled))),
         ),
     )
     .set(changes)
@@ -124,7 +125,7 @@ pub fn set_session_status(
         ),
     )
     .set((
-        consultation_sessions::status.eq(status.as_str()),
+        consultation_sessions::status.eq(DbEnum(status)),
         consultation_sessions::status_reason.eq(reason),
         consultation_sessions::version.eq(version + 1),
         consultation_sessions::updated_at.eq(at),
@@ -141,7 +142,7 @@ pub struct SessionFilter {
     pub from: Option<NaiveDateTime>,
     /// Starting before.
     pub before: Option<NaiveDateTime>,
-    pub status: Option<String>,
+    pub status: Option<SessionStatus>,
     /// In (start, id) order: after this position.
     pub after: Option<(NaiveDateTime, i64)>,
 }
@@ -169,8 +170,8 @@ pub fn list_sessions(
     if let Some(before) = filter.before {
         query = query.filter(s::starts_at.lt(before));
     }
-    if let Some(status) = &filter.status {
-        query = query.filter(s::status.eq(status.clone()));
+    if let Some(status) = filter.status {
+        query = query.filter(s::status.eq(DbEnum(status)));
     }
     if let Some((at, id)) = filter.after {
         query = query.filter(
@@ -268,10 +269,10 @@ pub struct CaseRow {
     pub summary: String,
     pub question: String,
     pub specialty: Option<String>,
-    pub urgency: String,
-    pub status: String,
+    pub urgency: DbEnum<Urgency>,
+    pub status: DbEnum<CaseStatus>,
     pub status_reason: Option<String>,
-    pub conclusion: Option<String>,
+    pub conclusion: Option<DbEnum<Conclusion>>,
     pub conclusion_note: Option<String>,
     pub concluded_by: Option<String>,
     pub concluded_at: Option<NaiveDateTime>,
@@ -294,8 +295,8 @@ pub struct NewCase {
     pub summary: String,
     pub question: String,
     pub specialty: Option<String>,
-    pub urgency: String,
-    pub status: String,
+    pub urgency: DbEnum<Urgency>,
+    pub status: DbEnum<CaseStatus>,
     pub version: i64,
     pub created_by: String,
     pub created_at: NaiveDateTime,
@@ -307,9 +308,9 @@ pub struct NewCase {
 #[diesel(table_name = consultation_cases)]
 pub struct CaseChange {
     pub session_id: Option<Option<i64>>,
-    pub status: Option<String>,
+    pub status: Option<DbEnum<CaseStatus>>,
     pub status_reason: Option<String>,
-    pub conclusion: Option<String>,
+    pub conclusion: Option<DbEnum<Conclusion>>,
     pub conclusion_note: Option<String>,
     pub concluded_by: Option<String>,
     pub concluded_at: Option<NaiveDateTime>,
@@ -361,7 +362,7 @@ pub fn scheduled_in(conn: &mut AnyConn, session_id: i64) -> QueryResult<Vec<Case
         .filter(
             consultation_cases::session_id
                 .eq(session_id)
-                .and(consultation_cases::status.eq(CaseStatus::Scheduled.as_str())),
+                .and(consultation_cases::status.eq(DbEnum(CaseStatus::Scheduled))),
         )
         .order(consultation_cases::id)
         .select(CaseRow::as_select())
@@ -374,7 +375,7 @@ pub fn sessions_of_cases(conn: &mut AnyConn, session_ids: &[i64]) -> QueryResult
         .filter(
             consultation_cases::session_id
                 .eq_any(session_ids)
-                .and(consultation_cases::status.ne(CaseStatus::Cancelled.as_str())),
+                .and(consultation_cases::status.ne(DbEnum(CaseStatus::Cancelled))),
         )
         .select(consultation_cases::session_id.assume_not_null())
         .load(conn)
@@ -389,8 +390,8 @@ pub struct CaseFilter {
     pub consulting_facility_id: Option<i64>,
     /// Either side is this facility.
     pub facility_id: Option<i64>,
-    pub status: Option<String>,
-    pub conclusion: Option<String>,
+    pub status: Option<CaseStatus>,
+    pub conclusion: Option<Conclusion>,
     pub session_id: Option<i64>,
     /// Newest first: ids below the cursor.
     pub before_id: Option<i64>,
@@ -424,11 +425,11 @@ pub fn list_cases(
                 .or(c::consulting_facility_id.eq(id)),
         );
     }
-    if let Some(status) = &filter.status {
-        query = query.filter(c::status.eq(status.clone()));
+    if let Some(status) = filter.status {
+        query = query.filter(c::status.eq(DbEnum(status)));
     }
-    if let Some(conclusion) = &filter.conclusion {
-        query = query.filter(c::conclusion.eq(conclusion.clone()));
+    if let Some(conclusion) = filter.conclusion {
+        query = query.filter(c::conclusion.eq(DbEnum(conclusion)));
     }
     if let Some(session_id) = filter.session_id {
         query = query.filter(c::session_id.eq(session_id));

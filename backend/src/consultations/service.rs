@@ -28,10 +28,10 @@ use super::repo::{
 use crate::audit::{self, Entry};
 use crate::auth::policy::{allowed, consultation_side};
 use crate::auth::{Action, Actor, FacilityScope, Principal, authorize};
-use crate::db::{AnyConn, from_json, now, utc, write_tx};
+use crate::db::{AnyConn, DbEnum, from_json, now, utc, write_tx};
 use crate::error::ApiError;
 use crate::http::{page_of, parse_cursor};
-use crate::registry::repo::{self as registry_repo, parse};
+use crate::registry::repo as registry_repo;
 
 fn session_not_found() -> ApiError {
     ApiError::not_found("Không tìm thấy buổi hội chẩn")
@@ -111,7 +111,7 @@ fn session_changes(
     Ok(SessionChanges {
         title: input.title.trim().to_string(),
         specialty: input.specialty.clone(),
-        mode: input.mode.as_str().to_string(),
+        mode: DbEnum(input.mode),
         meeting_url: trimmed(&input.meeting_url),
         location_facility_id: input.location_facility_id,
         starts_at: starts_at.naive_utc(),
@@ -198,7 +198,7 @@ pub fn create_sessions(
             let new = NewSession {
                 series_id: series_id.clone(),
                 host_facility_id: input.host_facility_id,
-                status: SessionStatus::Scheduled.as_str().to_string(),
+                status: DbEnum(SessionStatus::Scheduled),
                 created_by: by.label(),
                 created_at: at,
             };
@@ -244,7 +244,7 @@ fn session_for_update(
             facility_id: row.host_facility_id,
         },
     )?;
-    let status: SessionStatus = parse(&row.status, "session status")?;
+    let status = row.status.0;
     if !status.is_open() {
         return Err(ApiError::new(
             shared::error::ErrorCode::InvalidTransition,
@@ -329,7 +329,7 @@ pub fn cancel_session(
         for case in repo::scheduled_in(conn, id)? {
             let change = CaseChange {
                 session_id: Some(None),
-                status: Some(CaseStatus::Requested.as_str().to_string()),
+                status: Some(DbEnum(CaseStatus::Requested)),
                 version: Some(case.version + 1),
                 updated_at: Some(at),
                 ..CaseChange::default()
@@ -403,7 +403,7 @@ pub fn list_sessions(
         facilities,
         from: query.from.and_then(vn_midnight),
         before: query.to.and_then(|d| d.succ_opt()).and_then(vn_midnight),
-        status: query.status.map(|s| s.as_str().to_string()),
+        status: query.status,
         after: parse_session_cursor(query.cursor.as_deref())?,
     };
     let limit = clamp_limit(query.limit);
@@ -469,7 +469,7 @@ fn session_views(
     }
     rows.into_iter()
         .map(|row| {
-            let status: SessionStatus = parse(&row.status, "session status")?;
+            let status = row.status.0;
             let starts_at = utc(row.starts_at);
             let participants = participants_of
                 .remove(&row.id)
@@ -490,7 +490,7 @@ fn session_views(
                 host_facility: facility(&refs, row.host_facility_id)?,
                 title: row.title,
                 specialty: row.specialty,
-                mode: parse(&row.mode, "session mode")?,
+                mode: row.mode.0,
                 meeting_url: row.meeting_url,
                 location_facility: row
                     .location_facility_id
@@ -541,10 +541,6 @@ fn visible_case(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<CaseRow, 
     Ok(row)
 }
 
-fn status_of(row: &CaseRow) -> Result<CaseStatus, ApiError> {
-    parse(&row.status, "case status")
-}
-
 fn audit_case(
     conn: &mut AnyConn,
     by: &Principal,
@@ -587,8 +583,8 @@ pub fn create_case(
                 summary: input.summary.trim().to_string(),
                 question: input.question.trim().to_string(),
                 specialty: input.specialty.clone(),
-                urgency: input.urgency.as_str().to_string(),
-                status: CaseStatus::Requested.as_str().to_string(),
+                urgency: DbEnum(input.urgency),
+                status: DbEnum(CaseStatus::Requested),
                 version: 1,
                 created_by: by.label(),
                 created_at: at,
@@ -647,8 +643,8 @@ pub fn list_cases(
     )?;
     let mut filter = CaseFilter {
         within: visible_facilities(by),
-        status: query.status.map(|s| s.as_str().to_string()),
-        conclusion: query.conclusion.map(|c| c.as_str().to_string()),
+        status: query.status,
+        conclusion: query.conclusion,
         session_id: query.session_id,
         before_id: parse_cursor(query.cursor.as_deref())?,
         ..CaseFilter::default()
@@ -690,7 +686,7 @@ pub fn list_cases(
             }
             Ok(CaseSummary {
                 id: row.id,
-                status: status_of(row)?,
+                status: row.status.0,
                 requesting_facility: facility(&refs, row.requesting_facility_id)?,
                 consulting_facility: facility(&refs, row.consulting_facility_id)?,
                 session_id: row.session_id,
@@ -701,12 +697,8 @@ pub fn list_cases(
                 patient_initials: patient.initials(),
                 patient_name: visible.then_some(patient.full_name),
                 specialty: row.specialty.clone(),
-                urgency: parse(&row.urgency, "urgency")?,
-                conclusion: row
-                    .conclusion
-                    .as_deref()
-                    .map(|c| parse(c, "conclusion"))
-                    .transpose()?,
+                urgency: row.urgency.0,
+                conclusion: row.conclusion.map(|conclusion| conclusion.0),
                 referral_id: row.referral_id,
                 created_at: utc(row.created_at),
             })
@@ -764,7 +756,7 @@ pub fn step(
 ) -> Result<ConsultationCase, ApiError> {
     write_tx(conn, |conn| {
         let before = visible_case(conn, by, id)?;
-        let status = status_of(&before)?;
+        let status = before.status.0;
         let action = step.action();
         let side = consultation_side(
             by,
@@ -778,7 +770,7 @@ pub fn step(
         }
         let at = now();
         let mut change = CaseChange {
-            status: Some(next.as_str().to_string()),
+            status: Some(DbEnum(next)),
             version: Some(before.version + 1),
             updated_at: Some(at),
             ..CaseChange::default()
@@ -794,7 +786,7 @@ pub fn step(
                         "Buổi hội chẩn này không do cơ sở hội chẩn tổ chức",
                     ));
                 }
-                if session.status == SessionStatus::Cancelled.as_str() {
+                if session.status.0 == SessionStatus::Cancelled {
                     return Err(ApiError::new(
                         shared::error::ErrorCode::InvalidTransition,
                         "Buổi hội chẩn này đã bị hủy",
@@ -804,7 +796,7 @@ pub fn step(
                 changes["session_id"] = json!([before.session_id, session.id]);
             }
             CaseStep::Conclude(input) => {
-                change.conclusion = Some(input.conclusion.as_str().to_string());
+                change.conclusion = Some(DbEnum(input.conclusion));
                 change.conclusion_note = Some(input.note.trim().to_string());
                 change.concluded_by = Some(by.label());
                 change.concluded_at = Some(at);
@@ -845,7 +837,7 @@ fn mark_held(
     let Some(session) = repo::find_session(conn, session_id)? else {
         return Ok(());
     };
-    if session.status != SessionStatus::Scheduled.as_str() {
+    if session.status.0 != SessionStatus::Scheduled {
         return Ok(());
     }
     if repo::set_session_status(
@@ -892,7 +884,7 @@ fn open_referral(
     let level = |conn: &mut AnyConn, id| -> Result<_, ApiError> {
         Ok(registry_repo::find_facility_row(conn, id)?
             .and_then(|f| f.level)
-            .and_then(|l| l.parse().ok()))
+            .map(|level| level.0))
     };
     let direction = Direction::between(
         level(conn, case.requesting_facility_id)?,
@@ -903,7 +895,7 @@ fn open_referral(
     let slip = ReferralInput {
         to_facility_id: destination,
         direction,
-        urgency: parse(&case.urgency, "urgency")?,
+        urgency: case.urgency.0,
         reason: ReferralReason::BeyondCapability,
         reason_text: Some(format!(
             "{} (hội chẩn số {}): {advice}",
@@ -940,7 +932,7 @@ fn case_view(
     by: &Principal,
     row: &CaseRow,
 ) -> Result<ConsultationCase, ApiError> {
-    let status = status_of(row)?;
+    let status = row.status.0;
     let visible = sees_patient(by, row);
     let side = consultation_side(by, row.requesting_facility_id, row.consulting_facility_id);
     let refs = registry_repo::facility_refs(
@@ -954,9 +946,9 @@ fn case_view(
                     id: session.id,
                     title: session.title,
                     starts_at: utc(session.starts_at),
-                    mode: parse(&session.mode, "session mode")?,
+                    mode: session.mode.0,
                     meeting_url: session.meeting_url,
-                    status: parse(&session.status, "session status")?,
+                    status: session.status.0,
                 })
             })
             .transpose()?,
@@ -968,18 +960,14 @@ fn case_view(
                 Ok::<_, ApiError>(CaseReferral {
                     id: referral.id,
                     slip_number: referral.slip_number,
-                    status: parse(&referral.status, "referral status")?,
+                    status: referral.status.0,
                 })
             })
             .transpose()?,
         None => None,
     };
     let patient: Patient = from_json(&row.patient, "patient")?;
-    let conclusion: Option<Conclusion> = row
-        .conclusion
-        .as_deref()
-        .map(|c| parse(c, "conclusion"))
-        .transpose()?;
+    let conclusion = row.conclusion.map(|conclusion| conclusion.0);
     let clinical = |text: &Option<String>| text.clone().filter(|_| visible);
     Ok(ConsultationCase {
         id: row.id,
@@ -992,7 +980,7 @@ fn case_view(
         summary: visible.then(|| row.summary.clone()),
         question: visible.then(|| row.question.clone()),
         specialty: row.specialty.clone(),
-        urgency: parse(&row.urgency, "urgency")?,
+        urgency: row.urgency.0,
         conclusion,
         conclusion_note: clinical(&row.conclusion_note),
         concluded_by: row.concluded_by.clone(),

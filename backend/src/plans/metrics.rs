@@ -12,7 +12,7 @@ use shared::consultation::Conclusion;
 use shared::referral::{Direction, FollowUpStatus};
 use shared::rotation::{AssignmentStatus, Span, Weekdays};
 
-use crate::db::AnyConn;
+use crate::db::{AnyConn, DbEnum};
 use crate::schema::{consultation_cases, follow_ups, referrals, rotation_assignments};
 
 /// What happened at one facility in the range.
@@ -76,28 +76,29 @@ pub fn figures(
         .map(|id| (*id, Figures::default()))
         .collect();
 
-    let assignments: Vec<(i64, NaiveDate, NaiveDate, i32, String)> = rotation_assignments::table
-        .filter(
-            rotation_assignments::station_id
-                .eq_any(facility_ids)
-                .and(rotation_assignments::start_date.le(to))
-                .and(rotation_assignments::end_date.ge(from))
-                .and(rotation_assignments::status.eq_any([
-                    AssignmentStatus::Done.as_str(),
-                    AssignmentStatus::Absent.as_str(),
-                ])),
-        )
-        .select((
-            rotation_assignments::station_id,
-            rotation_assignments::start_date,
-            rotation_assignments::end_date,
-            rotation_assignments::weekdays,
-            rotation_assignments::status,
-        ))
-        .load(conn)?;
+    let assignments: Vec<(i64, NaiveDate, NaiveDate, i32, DbEnum<AssignmentStatus>)> =
+        rotation_assignments::table
+            .filter(
+                rotation_assignments::station_id
+                    .eq_any(facility_ids)
+                    .and(rotation_assignments::start_date.le(to))
+                    .and(rotation_assignments::end_date.ge(from))
+                    .and(rotation_assignments::status.eq_any([
+                        DbEnum(AssignmentStatus::Done),
+                        DbEnum(AssignmentStatus::Absent),
+                    ])),
+            )
+            .select((
+                rotation_assignments::station_id,
+                rotation_assignments::start_date,
+                rotation_assignments::end_date,
+                rotation_assignments::weekdays,
+                rotation_assignments::status,
+            ))
+            .load(conn)?;
     for (station, first, last, weekdays, status) in assignments {
         let figures = out.entry(station).or_default();
-        if status == AssignmentStatus::Done.as_str() {
+        if status.0 == AssignmentStatus::Done {
             let span = Span::new(
                 first.max(from),
                 last.min(to),
@@ -122,7 +123,7 @@ pub fn figures(
             .into_boxed();
         if avoided_only {
             query =
-                query.filter(consultation_cases::conclusion.eq(Conclusion::ManageLocally.as_str()));
+                query.filter(consultation_cases::conclusion.eq(DbEnum(Conclusion::ManageLocally)));
         }
         query.load(conn).map(counts)
     };
@@ -133,7 +134,7 @@ pub fn figures(
         .filter(
             referrals::from_facility_id
                 .eq_any(facility_ids)
-                .and(referrals::direction.eq(Direction::Up.as_str()))
+                .and(referrals::direction.eq(DbEnum(Direction::Up)))
                 .and(referrals::sent_at.ge(start))
                 .and(referrals::sent_at.lt(end)),
         )
@@ -145,7 +146,7 @@ pub fn figures(
         .filter(
             referrals::to_facility_id
                 .eq_any(facility_ids)
-                .and(referrals::direction.eq(Direction::Down.as_str()))
+                .and(referrals::direction.eq(DbEnum(Direction::Down)))
                 .and(referrals::sent_at.ge(start))
                 .and(referrals::sent_at.lt(end)),
         )
@@ -154,7 +155,12 @@ pub fn figures(
         .load(conn)
         .map(counts)?;
 
-    let due: Vec<(i64, NaiveDate, String, Option<NaiveDateTime>)> = follow_ups::table
+    let due: Vec<(
+        i64,
+        NaiveDate,
+        DbEnum<FollowUpStatus>,
+        Option<NaiveDateTime>,
+    )> = follow_ups::table
         .filter(
             follow_ups::facility_id
                 .eq_any(facility_ids)
@@ -171,8 +177,8 @@ pub fn figures(
     for (facility, due_on, status, closed_at) in due {
         let figures = out.entry(facility).or_default();
         figures.follow_ups_due += 1;
-        let on_time = status == FollowUpStatus::Done.as_str()
-            && closed_at.is_some_and(|at| vn_day(at) <= due_on);
+        let on_time =
+            status.0 == FollowUpStatus::Done && closed_at.is_some_and(|at| vn_day(at) <= due_on);
         if on_time {
             figures.follow_ups_on_time += 1;
         }

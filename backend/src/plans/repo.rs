@@ -3,8 +3,12 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use shared::plan::{
+    ActivityKind, ActivityStatus, Direction, EvaluationKind, EvaluationStatus, IndicatorKind,
+    IndicatorMetric, IndicatorSource, PlanStatus, SupportRequestStatus, SupportUrgency,
+};
 
-use crate::db::AnyConn;
+use crate::db::{AnyConn, DbEnum};
 use crate::schema::{
     activity_feedback, evaluations, indicator_values, plan_activities, plan_indicators, plans,
     support_requests, value_approvals,
@@ -29,7 +33,7 @@ pub struct PlanRow {
     pub phases: String,
     pub supported_facility_ids: String,
     pub document: String,
-    pub status: String,
+    pub status: DbEnum<PlanStatus>,
     pub status_reason: Option<String>,
     pub submitted_at: Option<NaiveDateTime>,
     pub approved_at: Option<NaiveDateTime>,
@@ -64,7 +68,7 @@ pub struct NewPlan {
     pub series_id: String,
     pub version_number: i32,
     pub previous_version_id: Option<i64>,
-    pub status: String,
+    pub status: DbEnum<PlanStatus>,
     pub status_reason: Option<String>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
@@ -99,13 +103,13 @@ pub fn series(conn: &mut AnyConn, series_id: &str) -> QueryResult<Vec<PlanRow>> 
 /// Plans newest first after a cursor id; the service filters what the caller may see.
 pub fn list_plans(
     conn: &mut AnyConn,
-    status: Option<&str>,
+    status: Option<PlanStatus>,
     include_superseded: bool,
     before: Option<i64>,
 ) -> QueryResult<Vec<PlanRow>> {
     let mut query = plans::table.select(PlanRow::as_select()).into_boxed();
     if let Some(status) = status {
-        query = query.filter(plans::status.eq(status.to_string()));
+        query = query.filter(plans::status.eq(DbEnum(status)));
     }
     if !include_superseded {
         query = query.filter(plans::superseded_by_id.is_null());
@@ -132,7 +136,7 @@ pub fn update_plan(
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = plans, treat_none_as_null = false)]
 pub struct PlanStep {
-    pub status: String,
+    pub status: DbEnum<PlanStatus>,
     pub status_reason: Option<Option<String>>,
     pub submitted_at: Option<Option<NaiveDateTime>>,
     pub approved_at: Option<Option<NaiveDateTime>>,
@@ -159,14 +163,14 @@ pub struct ActivityRow {
     pub group_title: String,
     pub position: i32,
     pub title: String,
-    pub kind: String,
+    pub kind: DbEnum<ActivityKind>,
     pub responsible_department_id: Option<i64>,
     pub responsible_unit: String,
     pub facility_ids: String,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub description: String,
-    pub status: String,
+    pub status: DbEnum<ActivityStatus>,
     pub progress_note: Option<String>,
     pub delivered_on: Option<NaiveDate>,
     pub version: i64,
@@ -182,14 +186,14 @@ pub struct NewActivity {
     pub group_title: String,
     pub position: i32,
     pub title: String,
-    pub kind: String,
+    pub kind: DbEnum<ActivityKind>,
     pub responsible_department_id: Option<i64>,
     pub responsible_unit: String,
     pub facility_ids: String,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub description: String,
-    pub status: String,
+    pub status: DbEnum<ActivityStatus>,
     pub progress_note: Option<String>,
     pub delivered_on: Option<NaiveDate>,
     pub updated_at: NaiveDateTime,
@@ -259,7 +263,7 @@ pub fn set_activity_progress(
     conn: &mut AnyConn,
     id: i64,
     version: i64,
-    status: &str,
+    status: ActivityStatus,
     note: Option<&str>,
     delivered_on: Option<NaiveDate>,
     at: NaiveDateTime,
@@ -272,7 +276,7 @@ pub fn set_activity_progress(
         ),
     )
     .set((
-        plan_activities::status.eq(status),
+        plan_activities::status.eq(DbEnum(status)),
         plan_activities::progress_note.eq(note),
         plan_activities::delivered_on.eq(delivered_on),
         plan_activities::version.eq(version + 1),
@@ -338,10 +342,10 @@ pub struct IndicatorRow {
     pub code: String,
     pub name: String,
     pub unit: String,
-    pub kind: String,
-    pub direction: String,
-    pub source: String,
-    pub metric: Option<String>,
+    pub kind: DbEnum<IndicatorKind>,
+    pub direction: DbEnum<Direction>,
+    pub source: DbEnum<IndicatorSource>,
+    pub metric: Option<DbEnum<IndicatorMetric>>,
     pub basis_code: Option<String>,
     pub threshold: Option<f64>,
     pub targets: String,
@@ -356,10 +360,10 @@ pub struct NewIndicator {
     pub code: String,
     pub name: String,
     pub unit: String,
-    pub kind: String,
-    pub direction: String,
-    pub source: String,
-    pub metric: Option<String>,
+    pub kind: DbEnum<IndicatorKind>,
+    pub direction: DbEnum<Direction>,
+    pub source: DbEnum<IndicatorSource>,
+    pub metric: Option<DbEnum<IndicatorMetric>>,
     pub basis_code: Option<String>,
     pub threshold: Option<f64>,
     pub targets: String,
@@ -479,9 +483,9 @@ pub fn insert_approval(conn: &mut AnyConn, row: &ApprovalRow) -> QueryResult<()>
 pub struct EvaluationRow {
     pub id: i64,
     pub plan_id: i64,
-    pub kind: String,
+    pub kind: DbEnum<EvaluationKind>,
     pub period: String,
-    pub status: String,
+    pub status: DbEnum<EvaluationStatus>,
     pub summary: String,
     pub rows: String,
     pub created_by: String,
@@ -497,9 +501,9 @@ pub struct EvaluationRow {
 #[diesel(table_name = evaluations)]
 pub struct NewEvaluation {
     pub plan_id: i64,
-    pub kind: String,
+    pub kind: DbEnum<EvaluationKind>,
     pub period: String,
-    pub status: String,
+    pub status: DbEnum<EvaluationStatus>,
     pub summary: String,
     pub rows: String,
     pub created_by: String,
@@ -566,7 +570,7 @@ pub fn approve_evaluation(
         evaluations::table.filter(evaluations::id.eq(id).and(evaluations::version.eq(version))),
     )
     .set((
-        evaluations::status.eq(shared::plan::EvaluationStatus::Approved.as_str()),
+        evaluations::status.eq(DbEnum(EvaluationStatus::Approved)),
         evaluations::approved_by.eq(by),
         evaluations::approved_at.eq(at),
         evaluations::version.eq(version + 1),
@@ -583,9 +587,9 @@ pub struct SupportRow {
     pub station_id: i64,
     pub topic: String,
     pub specialty: Option<String>,
-    pub urgency: String,
+    pub urgency: DbEnum<SupportUrgency>,
     pub details: String,
-    pub status: String,
+    pub status: DbEnum<SupportRequestStatus>,
     pub activity_id: Option<i64>,
     pub decline_reason: Option<String>,
     pub created_by: String,
@@ -602,9 +606,9 @@ pub struct NewSupport {
     pub station_id: i64,
     pub topic: String,
     pub specialty: Option<String>,
-    pub urgency: String,
+    pub urgency: DbEnum<SupportUrgency>,
     pub details: String,
-    pub status: String,
+    pub status: DbEnum<SupportRequestStatus>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
 }
@@ -630,7 +634,7 @@ pub fn find_support(conn: &mut AnyConn, id: i64) -> QueryResult<Option<SupportRo
 pub fn list_support(
     conn: &mut AnyConn,
     stations: Option<&[i64]>,
-    status: Option<&str>,
+    status: Option<SupportRequestStatus>,
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<SupportRow>> {
@@ -641,7 +645,7 @@ pub fn list_support(
         query = query.filter(support_requests::station_id.eq_any(stations.to_vec()));
     }
     if let Some(status) = status {
-        query = query.filter(support_requests::status.eq(status.to_string()));
+        query = query.filter(support_requests::status.eq(DbEnum(status)));
     }
     if let Some(before) = before {
         query = query.filter(support_requests::id.lt(before));
@@ -658,7 +662,7 @@ pub fn answer_support(
     conn: &mut AnyConn,
     id: i64,
     version: i64,
-    status: &str,
+    status: SupportRequestStatus,
     activity_id: Option<i64>,
     reason: Option<&str>,
     by: &str,
@@ -672,7 +676,7 @@ pub fn answer_support(
         ),
     )
     .set((
-        support_requests::status.eq(status),
+        support_requests::status.eq(DbEnum(status)),
         support_requests::activity_id.eq(activity_id),
         support_requests::decline_reason.eq(reason),
         support_requests::answered_by.eq(by),

@@ -12,14 +12,13 @@ use serde_json::json;
 use shared::error::ErrorCode;
 use shared::page::{Page, clamp_limit};
 use shared::plan::{
-    self, Activity, ActivityFeedback, ActivityFeedbackInput, ActivityGroup, ActivityKind,
-    ActivityProgressInput, ActivityRef, ActivityStatus, BoardRow, EvaluationCreate,
-    EvaluationStatus, EvaluationUpdate, Indicator, IndicatorBoard, IndicatorKind, IndicatorMetric,
-    IndicatorSource, Period, PeriodApproval, PeriodApprovalInput, PeriodQuery, Plan, PlanAction,
-    PlanDiff, PlanError, PlanInput, PlanPhase, PlanQuery, PlanReport, PlanSide, PlanStatus,
-    PlanSummary, ReportActivity, StationFigures, SupportAcceptInput, SupportRequest,
-    SupportRequestInput, SupportRequestQuery, SupportRequestStatus, SupportUrgency, TargetInput,
-    TrafficLight, ValueEntry, ValueHistoryQuery, ValuesInput,
+    self, Activity, ActivityFeedback, ActivityFeedbackInput, ActivityGroup, ActivityProgressInput,
+    ActivityRef, ActivityStatus, BoardRow, EvaluationCreate, EvaluationStatus, EvaluationUpdate,
+    Indicator, IndicatorBoard, IndicatorKind, IndicatorMetric, IndicatorSource, Period,
+    PeriodApproval, PeriodApprovalInput, PeriodQuery, Plan, PlanAction, PlanDiff, PlanError,
+    PlanInput, PlanPhase, PlanQuery, PlanReport, PlanSide, PlanStatus, PlanSummary, ReportActivity,
+    StationFigures, SupportAcceptInput, SupportRequest, SupportRequestInput, SupportRequestQuery,
+    SupportRequestStatus, TargetInput, TrafficLight, ValueEntry, ValueHistoryQuery, ValuesInput,
 };
 use shared::registry::FacilityRef;
 use shared::{Labelled, Lang};
@@ -32,10 +31,10 @@ use super::repo::{
 use crate::audit;
 use crate::auth::policy::allowed;
 use crate::auth::{Action, Principal, authorize};
-use crate::db::{AnyConn, from_json, json_text, now, utc, write_tx};
+use crate::db::{AnyConn, DbEnum, from_json, json_text, now, parse_stored, utc, write_tx};
 use crate::error::ApiError;
 use crate::http::{page_of, parse_cursor};
-use crate::registry::repo::{self as registry_repo, parse};
+use crate::registry::repo as registry_repo;
 
 fn plan_not_found() -> ApiError {
     ApiError::not_found("Không tìm thấy kế hoạch")
@@ -75,7 +74,7 @@ fn load(conn: &mut AnyConn, id: i64) -> Result<Loaded, ApiError> {
 
 fn loaded(row: PlanRow) -> Result<Loaded, ApiError> {
     Ok(Loaded {
-        status: parse(&row.status, "plan status")?,
+        status: row.status.0,
         phases: from_json(&row.phases, "plan phases")?,
         supported: from_json(&row.supported_facility_ids, "supported facilities")?,
         row,
@@ -167,7 +166,7 @@ fn summary(row: &PlanRow, refs: &HashMap<i64, FacilityRef>) -> Result<PlanSummar
         network: row.network,
         start_date: row.start_date,
         end_date: row.end_date,
-        status: parse(&row.status, "plan status")?,
+        status: row.status.0,
         superseded_by_id: row.superseded_by_id,
         updated_at: utc(row.updated_at),
     })
@@ -188,7 +187,7 @@ fn activity_view(
     Ok(Activity {
         id: row.id,
         title: row.title.clone(),
-        kind: parse(&row.kind, "activity kind")?,
+        kind: row.kind.0,
         responsible_department_id: row.responsible_department_id,
         responsible_unit: row.responsible_unit.clone(),
         facilities: facility_ids
@@ -198,7 +197,7 @@ fn activity_view(
         start_date: row.start_date,
         end_date: row.end_date,
         description: row.description.clone(),
-        status: parse(&row.status, "activity status")?,
+        status: row.status.0,
         progress_note: row.progress_note.clone(),
         delivered_on: row.delivered_on,
         feedback: feedback
@@ -222,14 +221,10 @@ fn indicator_view(row: &IndicatorRow) -> Result<Indicator, ApiError> {
         code: row.code.clone(),
         name: row.name.clone(),
         unit: row.unit.clone(),
-        kind: parse(&row.kind, "indicator kind")?,
-        direction: parse(&row.direction, "indicator direction")?,
-        source: parse(&row.source, "indicator source")?,
-        metric: row
-            .metric
-            .as_deref()
-            .map(|m| parse(m, "indicator metric"))
-            .transpose()?,
+        kind: row.kind.0,
+        direction: row.direction.0,
+        source: row.source.0,
+        metric: row.metric.map(|metric| metric.0),
         basis_code: row.basis_code.clone(),
         threshold: row.threshold,
         targets: from_json(&row.targets, "indicator targets")?,
@@ -380,17 +375,14 @@ fn activity_rows(
                 group_title: group.title.trim().to_string(),
                 position: i32::try_from(a).unwrap_or(i32::MAX),
                 title: activity.title.trim().to_string(),
-                kind: activity.kind.as_str().to_string(),
+                kind: DbEnum(activity.kind),
                 responsible_department_id: activity.responsible_department_id,
                 responsible_unit: activity.responsible_unit.trim().to_string(),
                 facility_ids: json_text(&activity.facility_ids)?,
                 start_date: activity.start_date,
                 end_date: activity.end_date,
                 description: activity.description.trim().to_string(),
-                status: earlier.map_or_else(
-                    || ActivityStatus::Planned.as_str().to_string(),
-                    |row| row.status.clone(),
-                ),
+                status: earlier.map_or(DbEnum(ActivityStatus::Planned), |row| row.status),
                 progress_note: earlier.and_then(|row| row.progress_note.clone()),
                 delivered_on: earlier.and_then(|row| row.delivered_on),
                 updated_at: at,
@@ -412,10 +404,10 @@ fn indicator_rows(plan_id: i64, input: &PlanInput) -> Result<Vec<NewIndicator>, 
                 code: indicator.code.trim().to_string(),
                 name: indicator.name.trim().to_string(),
                 unit: indicator.unit.trim().to_string(),
-                kind: indicator.kind.as_str().to_string(),
-                direction: indicator.direction.as_str().to_string(),
-                source: indicator.source.as_str().to_string(),
-                metric: indicator.metric.map(|m| m.as_str().to_string()),
+                kind: DbEnum(indicator.kind),
+                direction: DbEnum(indicator.direction),
+                source: DbEnum(indicator.source),
+                metric: indicator.metric.map(DbEnum),
                 basis_code: indicator.basis_code.clone(),
                 threshold: indicator.threshold,
                 targets: json_text(&indicator.targets)?,
@@ -443,7 +435,7 @@ pub fn create_plan(
             series_id: uuid::Uuid::new_v4().to_string(),
             version_number: 1,
             previous_version_id: None,
-            status: PlanStatus::Draft.as_str().to_string(),
+            status: DbEnum(PlanStatus::Draft),
             status_reason: None,
             created_by: by.label(),
             created_at: now(),
@@ -491,12 +483,7 @@ pub fn list_plans(
     )?;
     let limit = clamp_limit(query.limit);
     let before = parse_cursor(query.cursor.as_deref())?;
-    let rows = repo::list_plans(
-        conn,
-        query.status.map(|s| s.as_str()),
-        query.include_superseded,
-        before,
-    )?;
+    let rows = repo::list_plans(conn, query.status, query.include_superseded, before)?;
     let mut visible = Vec::new();
     for row in rows {
         let supported: Vec<i64> = from_json(&row.supported_facility_ids, "supported facilities")?;
@@ -590,7 +577,7 @@ pub fn step(
         }
         let at = now();
         let mut step = PlanStep {
-            status: next.as_str().to_string(),
+            status: DbEnum(next),
             status_reason: None,
             submitted_at: None,
             approved_at: None,
@@ -649,7 +636,7 @@ fn supersede(
     }
     let at = now();
     let step = PlanStep {
-        status: PlanStatus::Closed.as_str().to_string(),
+        status: DbEnum(PlanStatus::Closed),
         status_reason: Some(Some(format!(
             "Được thay thế bởi phiên bản {} đã phê duyệt",
             newer.version_number
@@ -707,7 +694,7 @@ pub fn revise(conn: &mut AnyConn, by: &Principal, id: i64, reason: &str) -> Resu
                 .unwrap_or(version_number)
                 + 1,
             previous_version_id: Some(id),
-            status: PlanStatus::Draft.as_str().to_string(),
+            status: DbEnum(PlanStatus::Draft),
             status_reason: Some(reason.trim().to_string()),
             created_by: by.label(),
             created_at: now(),
@@ -850,7 +837,7 @@ pub fn activity_progress(
             conn,
             id,
             activity.version,
-            input.status.as_str(),
+            input.status,
             note,
             delivered_on,
             now(),
@@ -865,7 +852,7 @@ pub fn activity_progress(
             id,
             "progress",
             plan.row.issuing_facility_id,
-            json!({ "status": [activity.status, input.status.as_str()], "note": note, "delivered_on": delivered_on }),
+            json!({ "status": [activity.status.0.as_str(), input.status.as_str()], "note": note, "delivered_on": delivered_on }),
         )?;
         activity_out(conn, id)
     })
@@ -894,7 +881,7 @@ pub fn activity_feedback(
                 "Hoạt động này không dành cho cơ sở của bạn",
             ));
         }
-        let status: ActivityStatus = parse(&activity.status, "activity status")?;
+        let status = activity.status.0;
         if !matches!(status, ActivityStatus::InProgress | ActivityStatus::Done) {
             return Err(invalid_transition(format!(
                 "Chỉ đánh giá hoạt động đang hoặc đã triển khai (hiện: “{}”)",
@@ -1420,13 +1407,13 @@ fn evaluation_view(
     plan: &Loaded,
     row: repo::EvaluationRow,
 ) -> Result<shared::plan::Evaluation, ApiError> {
-    let status: EvaluationStatus = parse(&row.status, "evaluation status")?;
-    let period: Period = parse(&row.period, "evaluation period")?;
+    let status = row.status.0;
+    let period: Period = parse_stored(&row.period, "evaluation period")?;
     let draft = status == EvaluationStatus::Draft;
     Ok(shared::plan::Evaluation {
         id: row.id,
         plan_id: row.plan_id,
-        kind: parse(&row.kind, "evaluation kind")?,
+        kind: row.kind.0,
         period: row.period.clone(),
         period_label: period.label(Lang::Vi),
         status,
@@ -1525,9 +1512,9 @@ pub fn create_evaluation(
         let at = now();
         let new = NewEvaluation {
             plan_id: id,
-            kind: input.kind.as_str().to_string(),
+            kind: DbEnum(input.kind),
             period: key,
-            status: EvaluationStatus::Draft.as_str().to_string(),
+            status: DbEnum(EvaluationStatus::Draft),
             summary: String::new(),
             rows: json_text(&rows)?,
             created_by: by.label(),
@@ -1588,7 +1575,7 @@ pub fn update_evaluation(
                 facility_id: plan.row.issuing_facility_id,
             },
         )?;
-        if row.status != EvaluationStatus::Draft.as_str() {
+        if row.status.0 != EvaluationStatus::Draft {
             return Err(invalid_transition(
                 "Bản đánh giá đã được phê duyệt, không sửa được",
             ));
@@ -1652,7 +1639,7 @@ pub fn approve_evaluation(
                 network: plan.row.network,
             },
         )?;
-        if row.status != EvaluationStatus::Draft.as_str() {
+        if row.status.0 != EvaluationStatus::Draft {
             return Err(invalid_transition("Bản đánh giá đã được phê duyệt"));
         }
         if version.is_some_and(|v| v != row.version) {
@@ -1701,7 +1688,7 @@ pub fn report(
         .iter()
         .filter(|a| a.start_date <= to && a.end_date >= from)
     {
-        let status: ActivityStatus = parse(&activity.status, "activity status")?;
+        let status = activity.status.0;
         let served: Vec<i64> = from_json(&activity.facility_ids, "activity facilities")?;
         if status == ActivityStatus::Done
             && activity.delivered_on.is_some_and(|d| d >= from && d <= to)
@@ -1718,7 +1705,7 @@ pub fn report(
         report_activities.push(ReportActivity {
             group: activity.group_title.clone(),
             title: activity.title.clone(),
-            kind: parse::<ActivityKind>(&activity.kind, "activity kind")?,
+            kind: activity.kind.0,
             responsible_unit: activity.responsible_unit.clone(),
             facilities: served
                 .iter()
@@ -1782,9 +1769,9 @@ fn support_view(conn: &mut AnyConn, row: SupportRow) -> Result<SupportRequest, A
         station,
         topic: row.topic,
         specialty: row.specialty,
-        urgency: parse::<SupportUrgency>(&row.urgency, "support urgency")?,
+        urgency: row.urgency.0,
         details: row.details,
-        status: parse(&row.status, "support status")?,
+        status: row.status.0,
         activity,
         decline_reason: row.decline_reason,
         created_by: row.created_by,
@@ -1812,9 +1799,9 @@ pub fn create_support(
             station_id: input.station_id,
             topic: input.topic.trim().to_string(),
             specialty: input.specialty.clone(),
-            urgency: input.urgency.as_str().to_string(),
+            urgency: DbEnum(input.urgency),
             details: input.details.trim().to_string(),
-            status: SupportRequestStatus::Open.as_str().to_string(),
+            status: DbEnum(SupportRequestStatus::Open),
             created_by: by.label(),
             created_at: now(),
         };
@@ -1856,7 +1843,7 @@ pub fn list_support(
     let rows = repo::list_support(
         conn,
         stations.as_deref(),
-        query.status.map(|s| s.as_str()),
+        query.status,
         parse_cursor(query.cursor.as_deref())?,
         limit + 1,
     )?;
@@ -1893,7 +1880,7 @@ pub fn answer_support(
                 station_id: row.station_id,
             },
         )?;
-        if row.status != SupportRequestStatus::Open.as_str() {
+        if row.status.0 != SupportRequestStatus::Open {
             return Err(invalid_transition("Đề xuất này đã được xử lý"));
         }
         if version.is_some_and(|v| v != row.version) {
@@ -1932,7 +1919,7 @@ pub fn answer_support(
             conn,
             id,
             row.version,
-            status.as_str(),
+            status,
             activity_id,
             reason,
             &by.label(),

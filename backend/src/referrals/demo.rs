@@ -21,7 +21,7 @@ pub(crate) fn principal(conn: &mut AnyConn, username: &str) -> Result<Principal,
     let actor = Actor::User {
         id: user.id,
         username: user.username.clone(),
-        role: user.role()?,
+        role: user.role(),
     };
     let scope = auth_repo::facility_scope(conn, &actor, user.facility_id)?;
     Ok(Principal {

@@ -3,13 +3,14 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use shared::referral::{FollowUpStatus, ReferralStatus};
-
-use crate::db::AnyConn;
-use crate::registry::repo::escape_like;
-use crate::schema::{
-    app_settings, follow_up_visits, follow_ups, referral_events, referrals, slip_counters,
+use shared::auth::Role;
+use shared::referral::{
+    Direction, FollowUpStatus, Outcome, ReferralEventKind, ReferralLinkKind, ReferralReason,
+    ReferralStatus, Urgency,
 };
+
+use crate::db::{AnyConn, DbEnum, escape_like};
+use crate::schema::{follow_up_visits, follow_ups, referral_events, referrals, slip_counters};
 
 /// A `referrals` row. Patient, clinical summary, the rest of the slip (`details`) and
 /// the discharge are JSON.
@@ -20,12 +21,12 @@ pub struct ReferralRow {
     pub slip_number: String,
     pub slip_year: i32,
     pub slip_seq: i64,
-    pub status: String,
+    pub status: DbEnum<ReferralStatus>,
     pub from_facility_id: i64,
     pub to_facility_id: i64,
-    pub direction: String,
-    pub urgency: String,
-    pub reason: String,
+    pub direction: DbEnum<Direction>,
+    pub urgency: DbEnum<Urgency>,
+    pub reason: DbEnum<ReferralReason>,
     pub reason_text: Option<String>,
     pub patient_name: String,
     pub patient: String,
@@ -43,10 +44,10 @@ pub struct ReferralRow {
     pub arrived_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
     pub status_reason: Option<String>,
-    pub outcome: Option<String>,
+    pub outcome: Option<DbEnum<Outcome>>,
     pub discharge: Option<String>,
     pub origin_id: Option<i64>,
-    pub origin_kind: Option<String>,
+    pub origin_kind: Option<DbEnum<ReferralLinkKind>>,
     pub version: i64,
 }
 
@@ -55,9 +56,9 @@ pub struct ReferralRow {
 #[diesel(table_name = referrals, treat_none_as_null = true)]
 pub struct SlipChanges {
     pub to_facility_id: i64,
-    pub direction: String,
-    pub urgency: String,
-    pub reason: String,
+    pub direction: DbEnum<Direction>,
+    pub urgency: DbEnum<Urgency>,
+    pub reason: DbEnum<ReferralReason>,
     pub reason_text: Option<String>,
     pub patient_name: String,
     pub patient: String,
@@ -74,7 +75,7 @@ pub struct NewReferral {
     pub slip_number: String,
     pub slip_year: i32,
     pub slip_seq: i64,
-    pub status: String,
+    pub status: DbEnum<ReferralStatus>,
     pub from_facility_id: i64,
     pub created_by: String,
     pub created_at: NaiveDateTime,
@@ -84,14 +85,14 @@ pub struct NewReferral {
     pub valid_until: Option<NaiveDate>,
     pub long_validity: bool,
     pub origin_id: Option<i64>,
-    pub origin_kind: Option<String>,
+    pub origin_kind: Option<DbEnum<ReferralLinkKind>>,
 }
 
 /// A transition's changes; `None` leaves a column as it is.
 #[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = referrals)]
 pub struct StatusChange {
-    pub status: Option<String>,
+    pub status: Option<DbEnum<ReferralStatus>>,
     pub version: Option<i64>,
     pub updated_at: Option<NaiveDateTime>,
     pub sent_at: Option<NaiveDateTime>,
@@ -103,7 +104,7 @@ pub struct StatusChange {
     pub arrived_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
     pub status_reason: Option<String>,
-    pub outcome: Option<String>,
+    pub outcome: Option<DbEnum<Outcome>>,
     pub discharge: Option<String>,
 }
 
@@ -178,7 +179,7 @@ pub fn update_slip(
             referrals::id
                 .eq(id)
                 .and(referrals::version.eq(version))
-                .and(referrals::status.eq(ReferralStatus::Draft.as_str())),
+                .and(referrals::status.eq(DbEnum(ReferralStatus::Draft))),
         ),
     )
     .set(slip)
@@ -217,9 +218,9 @@ pub struct ListFilter {
     pub to_facility_id: Option<i64>,
     /// Either side is this facility.
     pub facility_id: Option<i64>,
-    pub direction: Option<String>,
-    pub status: Option<String>,
-    pub urgency: Option<String>,
+    pub direction: Option<Direction>,
+    pub status: Option<ReferralStatus>,
+    pub urgency: Option<Urgency>,
     /// Sent, unanswered and past the answer time at this instant.
     pub overdue_at: Option<NaiveDateTime>,
     pub created_from: Option<NaiveDateTime>,
@@ -260,19 +261,19 @@ pub fn list(conn: &mut AnyConn, filter: &ListFilter, limit: i64) -> QueryResult<
                 .or(referrals::to_facility_id.eq(id)),
         );
     }
-    if let Some(direction) = &filter.direction {
-        query = query.filter(referrals::direction.eq(direction.clone()));
+    if let Some(direction) = filter.direction {
+        query = query.filter(referrals::direction.eq(DbEnum(direction)));
     }
-    if let Some(status) = &filter.status {
-        query = query.filter(referrals::status.eq(status.clone()));
+    if let Some(status) = filter.status {
+        query = query.filter(referrals::status.eq(DbEnum(status)));
     }
-    if let Some(urgency) = &filter.urgency {
-        query = query.filter(referrals::urgency.eq(urgency.clone()));
+    if let Some(urgency) = filter.urgency {
+        query = query.filter(referrals::urgency.eq(DbEnum(urgency)));
     }
     if let Some(at) = filter.overdue_at {
         query = query.filter(
             referrals::status
-                .eq(ReferralStatus::Sent.as_str())
+                .eq(DbEnum(ReferralStatus::Sent))
                 .and(referrals::answer_due_at.lt(at)),
         );
     }
@@ -300,7 +301,7 @@ pub fn list(conn: &mut AnyConn, filter: &ListFilter, limit: i64) -> QueryResult<
     if let Some(sender) = filter.drafts_only_of {
         query = query.filter(
             referrals::status
-                .ne(ReferralStatus::Draft.as_str())
+                .ne(DbEnum(ReferralStatus::Draft))
                 .or(referrals::from_facility_id.eq(sender)),
         );
     }
@@ -317,12 +318,12 @@ pub struct EventRow {
     #[diesel(skip_insertion)]
     pub id: i64,
     pub referral_id: i64,
-    pub kind: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub kind: DbEnum<ReferralEventKind>,
+    pub from_status: Option<DbEnum<ReferralStatus>>,
+    pub to_status: DbEnum<ReferralStatus>,
     pub actor: String,
     pub actor_user_id: Option<i64>,
-    pub actor_role: Option<String>,
+    pub actor_role: Option<DbEnum<Role>>,
     pub facility_id: i64,
     pub at: NaiveDateTime,
     pub note: Option<String>,
@@ -355,7 +356,7 @@ pub struct FollowUpRow {
     pub facility_id: i64,
     pub due_on: NaiveDate,
     pub instructions: String,
-    pub status: String,
+    pub status: DbEnum<FollowUpStatus>,
     pub status_reason: Option<String>,
     pub closed_at: Option<NaiveDateTime>,
     pub version: i64,
@@ -396,7 +397,7 @@ pub fn follow_ups_of(conn: &mut AnyConn, referral_id: i64) -> QueryResult<Vec<Fo
 pub struct FollowUpFilter {
     /// Only these facilities' follow-ups (`None`: every facility).
     pub facilities: Option<Vec<i64>>,
-    pub status: Option<String>,
+    pub status: Option<FollowUpStatus>,
     /// Open and due before this day.
     pub overdue_on: Option<NaiveDate>,
     pub due_from: Option<NaiveDate>,
@@ -416,13 +417,13 @@ pub fn list_follow_ups(
     if let Some(facilities) = &filter.facilities {
         query = query.filter(follow_ups::facility_id.eq_any(facilities.clone()));
     }
-    if let Some(status) = &filter.status {
-        query = query.filter(follow_ups::status.eq(status.clone()));
+    if let Some(status) = filter.status {
+        query = query.filter(follow_ups::status.eq(DbEnum(status)));
     }
     if let Some(day) = filter.overdue_on {
         query = query.filter(
             follow_ups::status
-                .eq(FollowUpStatus::Open.as_str())
+                .eq(DbEnum(FollowUpStatus::Open))
                 .and(follow_ups::due_on.lt(day)),
         );
     }
@@ -451,7 +452,7 @@ pub fn set_follow_up_status(
         follow_ups::table.filter(follow_ups::id.eq(id).and(follow_ups::version.eq(version))),
     )
     .set((
-        follow_ups::status.eq(status.as_str()),
+        follow_ups::status.eq(DbEnum(status)),
         follow_ups::status_reason.eq(reason),
         follow_ups::closed_at.eq(closed_at),
         follow_ups::version.eq(version + 1),
@@ -494,7 +495,7 @@ pub fn open_follow_up_counts(
     referral_ids: &[i64],
 ) -> QueryResult<Vec<(i64, Option<i64>)>> {
     follow_ups::table
-        .filter(follow_ups::status.eq(FollowUpStatus::Open.as_str()))
+        .filter(follow_ups::status.eq(DbEnum(FollowUpStatus::Open)))
         .filter(
             follow_ups::referral_id
                 .eq_any(referral_ids)
@@ -502,54 +503,4 @@ pub fn open_follow_up_counts(
         )
         .select((follow_ups::referral_id, follow_ups::back_referral_id))
         .load(conn)
-}
-
-/// A setting's JSON value and version.
-pub fn setting(conn: &mut AnyConn, key: &str) -> QueryResult<Option<(String, i64)>> {
-    app_settings::table
-        .find(key)
-        .select((app_settings::value, app_settings::version))
-        .first(conn)
-        .optional()
-}
-
-/// Stores a setting at `version` (0: not stored yet); 0 rows when it changed meanwhile.
-pub fn store_setting(
-    conn: &mut AnyConn,
-    key: &str,
-    value: &str,
-    version: i64,
-    at: NaiveDateTime,
-) -> QueryResult<usize> {
-    if version == 0 {
-        // Someone else storing it first is a stale write, like a version mismatch.
-        let inserted = conn.transaction(|conn| {
-            diesel::insert_into(app_settings::table)
-                .values((
-                    app_settings::key.eq(key),
-                    app_settings::value.eq(value),
-                    app_settings::version.eq(1_i64),
-                    app_settings::updated_at.eq(at),
-                ))
-                .execute(conn)
-        });
-        match inserted {
-            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(0),
-            other => other,
-        }
-    } else {
-        diesel::update(
-            app_settings::table.filter(
-                app_settings::key
-                    .eq(key)
-                    .and(app_settings::version.eq(version)),
-            ),
-        )
-        .set((
-            app_settings::value.eq(value),
-            app_settings::version.eq(version + 1),
-            app_settings::updated_at.eq(at),
-        ))
-        .execute(conn)
-    }
 }

@@ -26,10 +26,10 @@ use super::repo::{
 use crate::audit::{self, Entry};
 use crate::auth::policy::{allowed, referral_side};
 use crate::auth::{Action, Actor, FacilityScope, Principal, authorize};
-use crate::db::{AnyConn, from_json, json_text, now, utc, write_tx};
+use crate::db::{AnyConn, DbEnum, from_json, json_text, now, utc, write_tx};
 use crate::error::ApiError;
 use crate::http::{page_of, parse_cursor};
-use crate::registry::repo::{self as registry_repo, parse};
+use crate::registry::repo as registry_repo;
 
 /// The key of the rules in `app_settings`.
 const RULES_KEY: &str = "referral_rules";
@@ -40,7 +40,7 @@ fn not_found() -> ApiError {
 
 /// The referral rules: the stored setting, or the built-in defaults.
 pub fn rules(conn: &mut AnyConn) -> Result<(ReferralRules, i64), ApiError> {
-    match repo::setting(conn, RULES_KEY)? {
+    match crate::db::settings::find(conn, RULES_KEY)? {
         Some((value, version)) => Ok((from_json(&value, "referral rules")?, version)),
         None => Ok((ReferralRules::default(), 0)),
     }
@@ -59,7 +59,7 @@ pub fn store_rules(
         if current != version {
             return Err(ApiError::precondition_failed());
         }
-        if repo::store_setting(conn, RULES_KEY, &json_text(input)?, version, now())? == 0 {
+        if crate::db::settings::store(conn, RULES_KEY, &json_text(input)?, version, now())? == 0 {
             return Err(ApiError::precondition_failed());
         }
         audit::record(
@@ -101,9 +101,9 @@ fn slip_changes(
 ) -> Result<SlipChanges, ApiError> {
     Ok(SlipChanges {
         to_facility_id: input.to_facility_id,
-        direction: input.direction.as_str().to_string(),
-        urgency: input.urgency.as_str().to_string(),
-        reason: input.reason.as_str().to_string(),
+        direction: DbEnum(input.direction),
+        urgency: DbEnum(input.urgency),
+        reason: DbEnum(input.reason),
         reason_text: input.reason_text.clone(),
         patient_name: input.patient.full_name.trim().to_string(),
         patient: json_text(&input.patient)?,
@@ -124,9 +124,9 @@ fn stored_input(row: &ReferralRow) -> Result<ReferralInput, ApiError> {
     let details: SlipDetails = from_json(&row.details, "slip details")?;
     Ok(ReferralInput {
         to_facility_id: row.to_facility_id,
-        direction: parse(&row.direction, "direction")?,
-        urgency: parse(&row.urgency, "urgency")?,
-        reason: parse(&row.reason, "reason")?,
+        direction: row.direction.0,
+        urgency: row.urgency.0,
+        reason: row.reason.0,
         reason_text: row.reason_text.clone(),
         patient: from_json(&row.patient, "patient")?,
         clinical: from_json(&row.clinical, "clinical summary")?,
@@ -135,10 +135,6 @@ fn stored_input(row: &ReferralRow) -> Result<ReferralInput, ApiError> {
         physician: details.physician,
         attachments: details.attachments,
     })
-}
-
-fn status_of(row: &ReferralRow) -> Result<ReferralStatus, ApiError> {
-    parse(&row.status, "referral status")
 }
 
 fn read_action(row: &ReferralRow) -> Action {
@@ -163,7 +159,7 @@ fn sees_patient(by: &Principal, row: &ReferralRow) -> bool {
 fn visible_row(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<ReferralRow, ApiError> {
     let row = repo::find(conn, id)?.ok_or_else(not_found)?;
     authorize(by, read_action(&row))?;
-    if row.status == ReferralStatus::Draft.as_str() && !sees_drafts_of(by, row.from_facility_id) {
+    if row.status.0 == ReferralStatus::Draft && !sees_drafts_of(by, row.from_facility_id) {
         return Err(not_found());
     }
     Ok(row)
@@ -196,12 +192,12 @@ fn record_event(
         &EventRow {
             id: 0,
             referral_id,
-            kind: event.kind.as_str().to_string(),
-            from_status: event.from_status.map(|s| s.as_str().to_string()),
-            to_status: event.to_status.as_str().to_string(),
+            kind: DbEnum(event.kind),
+            from_status: event.from_status.map(DbEnum),
+            to_status: DbEnum(event.to_status),
             actor: by.label(),
             actor_user_id: by.user_id(),
-            actor_role: by.role().map(|r| r.as_str().to_string()),
+            actor_role: by.role().map(DbEnum),
             facility_id: by.facility_id,
             at,
             note: event.note,
@@ -270,7 +266,7 @@ fn insert_referral(
         slip_number: format_slip_number(&issuer.code, year, seq),
         slip_year: year,
         slip_seq: seq,
-        status: status.as_str().to_string(),
+        status: DbEnum(status),
         from_facility_id,
         created_by: by.label(),
         created_at: at,
@@ -280,7 +276,7 @@ fn insert_referral(
         valid_until: None,
         long_validity: false,
         origin_id: origin.map(|(id, _)| id),
-        origin_kind: origin.map(|(_, kind)| kind.as_str().to_string()),
+        origin_kind: origin.map(|(_, kind)| DbEnum(kind)),
     };
     if let Some((rules, input)) = sent {
         let signed = sending(rules, input, at);
@@ -394,7 +390,7 @@ pub fn insert_synthetic(
         slip_number: format_slip_number(&issuer.code, year, seq),
         slip_year: year,
         slip_seq: seq,
-        status: status.as_str().to_string(),
+        status: DbEnum(status),
         from_facility_id,
         created_by: crate::audit::SYSTEM.to_string(),
         created_at: at,
@@ -412,9 +408,9 @@ pub fn insert_synthetic(
         &EventRow {
             id: 0,
             referral_id: id,
-            kind: ReferralEventKind::Create.as_str().to_string(),
+            kind: DbEnum(ReferralEventKind::Create),
             from_status: None,
-            to_status: status.as_str().to_string(),
+            to_status: DbEnum(status),
             actor: crate::audit::SYSTEM.to_string(),
             actor_user_id: None,
             actor_role: None,
@@ -452,7 +448,7 @@ pub fn update(
         if !side.may_act || side.party != Party::Sender {
             return Err(ApiError::forbidden());
         }
-        if !referral::may_edit(status_of(&before)?, side) {
+        if !referral::may_edit(before.status.0, side) {
             return Err(ApiError::new(
                 shared::error::ErrorCode::InvalidTransition,
                 "Chỉ sửa được phiếu chuyển đang là bản nháp",
@@ -543,7 +539,7 @@ pub fn transition(
 ) -> Result<Referral, ApiError> {
     write_tx(conn, |conn| {
         let before = visible_row(conn, by, id)?;
-        let status = status_of(&before)?;
+        let status = before.status.0;
         let action = step.action();
         let side = referral_side(by, before.from_facility_id, before.to_facility_id);
         let next = referral::transition(status, action, side)
@@ -554,7 +550,7 @@ pub fn transition(
         let at = now();
         let (rules, _) = rules(conn)?;
         let mut change = StatusChange {
-            status: Some(next.as_str().to_string()),
+            status: Some(DbEnum(next)),
             version: Some(before.version + 1),
             updated_at: Some(at),
             ..StatusChange::default()
@@ -608,7 +604,7 @@ pub fn transition(
             }
             Step::Complete(input) => {
                 change.closed_at = Some(at);
-                change.outcome = Some(input.outcome.as_str().to_string());
+                change.outcome = Some(DbEnum(input.outcome));
                 change.discharge = Some(json_text(&Discharge {
                     summary: input.discharge_summary.trim().to_string(),
                     diagnoses: input.discharge_diagnoses.clone(),
@@ -727,7 +723,7 @@ fn return_to_referrer(
                 facility_id: completed.from_facility_id,
                 due_on: follow_up.due_on,
                 instructions: follow_up.instructions.trim().to_string(),
-                status: FollowUpStatus::Open.as_str().to_string(),
+                status: DbEnum(FollowUpStatus::Open),
                 status_reason: None,
                 closed_at: None,
                 version: 1,
@@ -799,7 +795,7 @@ fn direction_between(
     let level = |conn: &mut AnyConn, id| -> Result<_, ApiError> {
         Ok(registry_repo::find_facility_row(conn, id)?
             .and_then(|f| f.level)
-            .and_then(|l| l.parse().ok()))
+            .map(|level| level.0))
     };
     let (from, to) = (level(conn, from)?, level(conn, to)?);
     Ok(Direction::between(from, to))
@@ -814,7 +810,7 @@ fn link(
         id: row.id,
         slip_number: row.slip_number.clone(),
         kind,
-        status: status_of(row)?,
+        status: row.status.0,
         from_facility: facility(refs, row.from_facility_id)?,
         to_facility: facility(refs, row.to_facility_id)?,
     })
@@ -850,7 +846,7 @@ fn follow_up_views(
     }
     rows.into_iter()
         .map(|row| {
-            let status: FollowUpStatus = parse(&row.status, "follow-up status")?;
+            let status = row.status.0;
             let (name, visible) = patients.get(&row.referral_id).cloned().unwrap_or_default();
             Ok(FollowUp {
                 id: row.id,
@@ -879,7 +875,7 @@ fn view(
     rules: &ReferralRules,
     at: NaiveDateTime,
 ) -> Result<Referral, ApiError> {
-    let status = status_of(row)?;
+    let status = row.status.0;
     let visible = sees_patient(by, row);
     let side = referral_side(by, row.from_facility_id, row.to_facility_id);
     let origin = row
@@ -901,10 +897,7 @@ fn view(
         Some(first) => {
             let kind = row
                 .origin_kind
-                .as_deref()
-                .map(|k| parse(k, "link kind"))
-                .transpose()?
-                .unwrap_or(ReferralLinkKind::Onward);
+                .map_or(ReferralLinkKind::Onward, |kind| kind.0);
             Some(link(first, kind, &refs)?)
         }
         None => None,
@@ -914,10 +907,7 @@ fn view(
         .map(|next| {
             let kind = next
                 .origin_kind
-                .as_deref()
-                .map(|k| parse(k, "link kind"))
-                .transpose()?
-                .unwrap_or(ReferralLinkKind::Onward);
+                .map_or(ReferralLinkKind::Onward, |kind| kind.0);
             link(next, kind, &refs)
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
@@ -966,11 +956,7 @@ fn view(
         expired: referral::slip_expired(status, row.valid_until, today),
         answer_due: row.answer_due_at.map(utc),
         overdue: rules.is_overdue(status, urgency, row.sent_at.map(utc), utc(at)),
-        outcome: row
-            .outcome
-            .as_deref()
-            .map(|o| parse(o, "outcome"))
-            .transpose()?,
+        outcome: row.outcome.map(|outcome| outcome.0),
         discharge_summary: discharge.as_ref().map(|d| d.summary.clone()),
         discharge_diagnoses: discharge.map(|d| d.diagnoses).unwrap_or_default(),
         origin: origin_link,
@@ -998,19 +984,11 @@ pub fn events(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Vec<Referra
             Ok(ReferralEvent {
                 id: event.id,
                 referral_id: event.referral_id,
-                kind: parse(&event.kind, "event kind")?,
-                from_status: event
-                    .from_status
-                    .as_deref()
-                    .map(|s| parse(s, "status"))
-                    .transpose()?,
-                to_status: parse(&event.to_status, "status")?,
+                kind: event.kind.0,
+                from_status: event.from_status.map(|status| status.0),
+                to_status: event.to_status.0,
                 actor: event.actor,
-                actor_role: event
-                    .actor_role
-                    .as_deref()
-                    .map(|r| parse(r, "role"))
-                    .transpose()?,
+                actor_role: event.actor_role.map(|role| role.0),
                 facility: facility(&refs, event.facility_id)?,
                 at: utc(event.at),
                 note: event.note,
@@ -1029,9 +1007,9 @@ pub fn list(
     let own = by.facility_id;
     let mut filter = ListFilter {
         within: by.scope.ids(),
-        direction: query.direction.map(|d| d.as_str().to_string()),
-        status: query.status.map(|s| s.as_str().to_string()),
-        urgency: query.urgency.map(|u| u.as_str().to_string()),
+        direction: query.direction,
+        status: query.status,
+        urgency: query.urgency,
         before_id: parse_cursor(query.cursor.as_deref())?,
         drafts_only_of: (!matches!(by.scope, FacilityScope::All)).then_some(own),
         ..ListFilter::default()
@@ -1114,8 +1092,8 @@ pub fn list(
     let summaries = rows
         .iter()
         .map(|row| {
-            let status = status_of(row)?;
-            let urgency: Urgency = parse(&row.urgency, "urgency")?;
+            let status = row.status.0;
+            let urgency = row.urgency.0;
             let visible = sees_patient(by, row);
             let main_diagnosis = if visible {
                 from_json::<ClinicalSummary>(&row.clinical, "clinical summary")?
@@ -1134,9 +1112,9 @@ pub fn list(
                 status,
                 from_facility: facility(&refs, row.from_facility_id)?,
                 to_facility: facility(&refs, row.to_facility_id)?,
-                direction: parse(&row.direction, "direction")?,
+                direction: row.direction.0,
                 urgency,
-                reason: parse(&row.reason, "reason")?,
+                reason: row.reason.0,
                 patient_name: visible.then(|| row.patient_name.clone()),
                 patient_initials: referral::patient_initials(&row.patient_name),
                 main_diagnosis,
@@ -1146,11 +1124,7 @@ pub fn list(
                 overdue: rules.is_overdue(status, urgency, row.sent_at.map(utc), utc(at)),
                 valid_until: row.valid_until,
                 expired: referral::slip_expired(status, row.valid_until, today),
-                outcome: row
-                    .outcome
-                    .as_deref()
-                    .map(|o| parse(o, "outcome"))
-                    .transpose()?,
+                outcome: row.outcome.map(|outcome| outcome.0),
                 open_follow_ups: open.get(&row.id).copied().unwrap_or(0),
             })
         })
@@ -1223,7 +1197,7 @@ pub fn list_follow_ups(
     let today = vn_date(utc(at));
     let filter = FollowUpFilter {
         facilities,
-        status: query.status.map(|s| s.as_str().to_string()),
+        status: query.status,
         overdue_on: (query.overdue == Some(true)).then_some(today),
         due_from: query.due_from,
         due_to: query.due_to,
@@ -1258,7 +1232,7 @@ fn follow_up_for_update(
             facility_id: row.facility_id,
         },
     )?;
-    if row.status != FollowUpStatus::Open.as_str() {
+    if row.status.0 != FollowUpStatus::Open {
         return Err(ApiError::new(
             shared::error::ErrorCode::InvalidTransition,
             "Lịch theo dõi này đã kết thúc",

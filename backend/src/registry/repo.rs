@@ -5,29 +5,16 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use shared::registry::{
-    Capability, Department, DepartmentQuery, Facility, FacilityKind, FacilityQuery, FacilityRef,
-    Leave, Staff, StaffQuery, SupportLink,
+    Capability, CapabilityKind, Department, DepartmentKind, DepartmentQuery, Facility,
+    FacilityKind, FacilityQuery, FacilityRef, Leave, LeaveKind, Profession, RotationExemption,
+    Staff, StaffQuery, SupportLink, TechnicalLevel,
 };
 
-use crate::db::{AnyConn, utc};
+use crate::db::{AnyConn, DbEnum, escape_like, utc};
 use crate::error::ApiError;
 use crate::schema::{
     departments, facilities, facility_capabilities, staff, staff_leaves, support_links,
 };
-
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
-pub fn escape_like(text: &str) -> String {
-    text.trim()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-pub fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, ApiError> {
-    value
-        .parse()
-        .map_err(|_| ApiError::internal(format!("stored {what} {value:?} is not known")))
-}
 
 /// A `facilities` row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -36,8 +23,8 @@ pub struct FacilityRow {
     pub id: i64,
     pub code: String,
     pub name: String,
-    pub kind: String,
-    pub level: Option<String>,
+    pub kind: DbEnum<FacilityKind>,
+    pub level: Option<DbEnum<TechnicalLevel>>,
     pub supervising_id: Option<i64>,
     pub province: String,
     pub ward: Option<String>,
@@ -57,8 +44,8 @@ pub struct FacilityRow {
 pub struct FacilityChanges<'a> {
     pub code: &'a str,
     pub name: &'a str,
-    pub kind: &'a str,
-    pub level: Option<&'a str>,
+    pub kind: DbEnum<FacilityKind>,
+    pub level: Option<DbEnum<TechnicalLevel>>,
     pub supervising_id: Option<i64>,
     pub province: &'a str,
     pub ward: Option<&'a str>,
@@ -87,8 +74,8 @@ impl<'a> FacilityChanges<'a> {
         FacilityChanges {
             code: input.code.trim(),
             name: input.name.trim(),
-            kind: input.kind.as_str(),
-            level: input.level.map(|level| level.as_str()),
+            kind: DbEnum(input.kind),
+            level: input.level.map(DbEnum),
             supervising_id: input.supervising_id,
             province: input.province.trim(),
             ward: text(&input.ward),
@@ -148,7 +135,7 @@ pub fn replace_capabilities(
         diesel::insert_into(facility_capabilities::table)
             .values((
                 facility_capabilities::facility_id.eq(facility_id),
-                facility_capabilities::kind.eq(capability.kind.as_str()),
+                facility_capabilities::kind.eq(DbEnum(capability.kind)),
                 facility_capabilities::code.eq(capability.code.trim()),
                 facility_capabilities::name.eq(capability.name.trim()),
             ))
@@ -176,14 +163,14 @@ pub fn facility_ref(conn: &mut AnyConn, id: i64) -> Result<FacilityRef, ApiError
             facilities::name,
             facilities::kind,
         ))
-        .first::<(i64, String, String, String)>(conn)
+        .first::<(i64, String, String, DbEnum<FacilityKind>)>(conn)
         .optional()?
         .ok_or_else(|| ApiError::not_found("Không tìm thấy cơ sở"))?;
     Ok(FacilityRef {
         id,
         code,
         name,
-        kind: parse(&kind, "facility kind")?,
+        kind: kind.0,
     })
 }
 
@@ -199,20 +186,21 @@ pub fn facility_refs(
             facilities::name,
             facilities::kind,
         ))
-        .load::<(i64, String, String, String)>(conn)?;
-    rows.into_iter()
+        .load::<(i64, String, String, DbEnum<FacilityKind>)>(conn)?;
+    Ok(rows
+        .into_iter()
         .map(|(id, code, name, kind)| {
-            Ok((
+            (
                 id,
                 FacilityRef {
                     id,
                     code,
                     name,
-                    kind: parse::<FacilityKind>(&kind, "facility kind")?,
+                    kind: kind.0,
                 },
-            ))
+            )
         })
-        .collect()
+        .collect())
 }
 
 /// Loads facilities with their capabilities and support links, in the given order.
@@ -234,13 +222,13 @@ pub fn hydrate_facilities(
             facility_capabilities::code,
             facility_capabilities::name,
         ))
-        .load::<(i64, String, String, String)>(conn)?
+        .load::<(i64, DbEnum<CapabilityKind>, String, String)>(conn)?
     {
         capabilities
             .entry(facility_id)
             .or_default()
             .push(Capability {
-                kind: parse(&kind, "capability kind")?,
+                kind: kind.0,
                 code,
                 name,
             });
@@ -271,12 +259,8 @@ pub fn hydrate_facilities(
                 .filter_map(|(supporter, _)| refs.get(supporter).cloned())
                 .collect();
             Ok(Facility {
-                kind: parse(&row.kind, "facility kind")?,
-                level: row
-                    .level
-                    .as_deref()
-                    .map(|level| parse(level, "technical level"))
-                    .transpose()?,
+                kind: row.kind.0,
+                level: row.level.map(|level| level.0),
                 capabilities: capabilities.remove(&row.id).unwrap_or_default(),
                 supports,
                 supported_by,
@@ -318,10 +302,10 @@ pub fn list_facilities(
         .select(FacilityRow::as_select())
         .into_boxed();
     if let Some(kind) = query.kind {
-        rows = rows.filter(facilities::kind.eq(kind.as_str()));
+        rows = rows.filter(facilities::kind.eq(DbEnum(kind)));
     }
     if let Some(level) = query.level {
-        rows = rows.filter(facilities::level.eq(level.as_str()));
+        rows = rows.filter(facilities::level.eq(DbEnum(level)));
     }
     if let Some(province) = &query.province {
         rows = rows.filter(facilities::province.eq(province.clone()));
@@ -454,7 +438,7 @@ pub struct DepartmentRow {
     pub facility_id: i64,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: DbEnum<DepartmentKind>,
     pub min_on_site: String,
     pub active: bool,
     pub version: i64,
@@ -469,7 +453,7 @@ pub struct DepartmentChanges<'a> {
     pub facility_id: i64,
     pub code: &'a str,
     pub name: &'a str,
-    pub kind: &'a str,
+    pub kind: DbEnum<DepartmentKind>,
     pub min_on_site: String,
     pub active: bool,
     pub version: i64,
@@ -487,7 +471,7 @@ impl<'a> DepartmentChanges<'a> {
             facility_id: input.facility_id,
             code: input.code.trim(),
             name: input.name.trim(),
-            kind: input.kind.as_str(),
+            kind: DbEnum(input.kind),
             min_on_site: serde_json::to_string(&input.min_on_site).unwrap_or_else(|_| "{}".into()),
             active: input.active,
             version,
@@ -516,7 +500,7 @@ fn hydrate_departments(
     rows.into_iter()
         .map(|row| {
             Ok(Department {
-                kind: parse(&row.kind, "department kind")?,
+                kind: row.kind.0,
                 min_on_site: serde_json::from_str::<BTreeMap<_, _>>(&row.min_on_site)
                     .map_err(ApiError::internal)?,
                 staff_count: counts.get(&row.id).copied().unwrap_or(0),
@@ -560,7 +544,7 @@ pub fn list_departments(
         rows = rows.filter(departments::facility_id.eq(facility));
     }
     if let Some(kind) = query.kind {
-        rows = rows.filter(departments::kind.eq(kind.as_str()));
+        rows = rows.filter(departments::kind.eq(DbEnum(kind)));
     }
     if let Some(after) = after {
         rows = rows.filter(departments::id.gt(after));
@@ -620,14 +604,14 @@ pub struct StaffRow {
     pub department_id: Option<i64>,
     pub code: Option<String>,
     pub full_name: String,
-    pub profession: String,
+    pub profession: DbEnum<Profession>,
     pub title: Option<String>,
     pub licence_number: Option<String>,
     pub licence_valid_from: Option<NaiveDate>,
     pub licence_valid_until: Option<NaiveDate>,
     pub specialties: String,
     pub monthly_rotation_day_limit: i32,
-    pub rotation_exemption: Option<String>,
+    pub rotation_exemption: Option<DbEnum<RotationExemption>>,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub active: bool,
@@ -644,14 +628,14 @@ pub struct StaffChanges<'a> {
     pub department_id: Option<i64>,
     pub code: Option<&'a str>,
     pub full_name: &'a str,
-    pub profession: &'a str,
+    pub profession: DbEnum<Profession>,
     pub title: Option<&'a str>,
     pub licence_number: Option<&'a str>,
     pub licence_valid_from: Option<NaiveDate>,
     pub licence_valid_until: Option<NaiveDate>,
     pub specialties: String,
     pub monthly_rotation_day_limit: i32,
-    pub rotation_exemption: Option<&'a str>,
+    pub rotation_exemption: Option<DbEnum<RotationExemption>>,
     pub phone: Option<&'a str>,
     pub email: Option<&'a str>,
     pub active: bool,
@@ -677,14 +661,14 @@ impl<'a> StaffChanges<'a> {
             department_id: input.department_id,
             code: text(&input.code),
             full_name: input.full_name.trim(),
-            profession: input.profession.as_str(),
+            profession: DbEnum(input.profession),
             title: text(&input.title),
             licence_number: text(&input.licence_number),
             licence_valid_from: input.licence_valid_from,
             licence_valid_until: input.licence_valid_until,
             specialties: serde_json::to_string(&input.specialties).unwrap_or_else(|_| "[]".into()),
             monthly_rotation_day_limit: input.monthly_rotation_day_limit,
-            rotation_exemption: input.rotation_exemption.map(|reason| reason.as_str()),
+            rotation_exemption: input.rotation_exemption.map(DbEnum),
             phone: text(&input.phone),
             email: text(&input.email),
             active: input.active,
@@ -698,23 +682,30 @@ fn leave_from_row(
     (id, staff_id, kind, start_date, end_date, note): (
         i64,
         i64,
-        String,
+        DbEnum<LeaveKind>,
         NaiveDate,
         NaiveDate,
         Option<String>,
     ),
-) -> Result<Leave, ApiError> {
-    Ok(Leave {
+) -> Leave {
+    Leave {
         id,
         staff_id,
-        kind: parse(&kind, "leave kind")?,
+        kind: kind.0,
         start_date,
         end_date,
         note,
-    })
+    }
 }
 
-type LeaveTuple = (i64, i64, String, NaiveDate, NaiveDate, Option<String>);
+type LeaveTuple = (
+    i64,
+    i64,
+    DbEnum<LeaveKind>,
+    NaiveDate,
+    NaiveDate,
+    Option<String>,
+);
 
 const LEAVE_COLUMNS: (
     staff_leaves::id,
@@ -745,19 +736,15 @@ fn hydrate_staff(conn: &mut AnyConn, rows: Vec<StaffRow>) -> Result<Vec<Staff>, 
         .select(LEAVE_COLUMNS)
         .load::<LeaveTuple>(conn)?
     {
-        let leave = leave_from_row(row)?;
+        let leave = leave_from_row(row);
         leaves.entry(leave.staff_id).or_default().push(leave);
     }
     rows.into_iter()
         .map(|row| {
             Ok(Staff {
-                profession: parse(&row.profession, "profession")?,
+                profession: row.profession.0,
                 specialties: serde_json::from_str(&row.specialties).map_err(ApiError::internal)?,
-                rotation_exemption: row
-                    .rotation_exemption
-                    .as_deref()
-                    .map(|reason| parse(reason, "rotation exemption"))
-                    .transpose()?,
+                rotation_exemption: row.rotation_exemption.map(|reason| reason.0),
                 leaves: leaves.remove(&row.id).unwrap_or_default(),
                 id: row.id,
                 facility_id: row.facility_id,
@@ -821,7 +808,7 @@ pub fn list_staff(
         rows = rows.filter(staff::department_id.eq(department));
     }
     if let Some(profession) = query.profession {
-        rows = rows.filter(staff::profession.eq(profession.as_str()));
+        rows = rows.filter(staff::profession.eq(DbEnum(profession)));
     }
     if let Some(specialty) = query.specialty.as_deref().filter(|s| !s.is_empty()) {
         // Specialties are a JSON array of codes: match the quoted code.
@@ -911,7 +898,7 @@ pub fn insert_leave(
     diesel::insert_into(staff_leaves::table)
         .values((
             staff_leaves::staff_id.eq(staff_id),
-            staff_leaves::kind.eq(input.kind.as_str()),
+            staff_leaves::kind.eq(DbEnum(input.kind)),
             staff_leaves::start_date.eq(input.start_date),
             staff_leaves::end_date.eq(input.end_date),
             staff_leaves::note.eq(input.note.as_deref()),
@@ -923,13 +910,12 @@ pub fn insert_leave(
 
 /// One leave period.
 pub fn find_leave(conn: &mut AnyConn, id: i64) -> Result<Option<Leave>, ApiError> {
-    staff_leaves::table
+    Ok(staff_leaves::table
         .find(id)
         .select(LEAVE_COLUMNS)
         .first::<LeaveTuple>(conn)
         .optional()?
-        .map(leave_from_row)
-        .transpose()
+        .map(leave_from_row))
 }
 
 /// Deletes a leave period.

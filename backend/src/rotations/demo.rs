@@ -12,7 +12,7 @@ use shared::rotation::{AssignmentStatus, DemandPattern, Feedback, RuleSettings, 
 use super::generator;
 use super::repo::{self, AssignmentChange, AssignmentFilter, DemandChanges, PlanChanges};
 use crate::audit::{self, Entry};
-use crate::db::{AnyConn, now, utc};
+use crate::db::{AnyConn, DbEnum, now, utc};
 use crate::error::ApiError;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -165,10 +165,10 @@ pub fn load(
                 at,
                 &DemandChanges {
                     station_id: *station,
-                    profession: profession.as_str().into(),
+                    profession: DbEnum(*profession),
                     specialty: specialty.map(Into::into),
                     count: *count,
-                    pattern: pattern.as_str().into(),
+                    pattern: DbEnum(*pattern),
                     start_date: start,
                     end_date: end,
                     weekdays: i32::from(Weekdays::of(weekdays).0),
@@ -252,7 +252,7 @@ fn publish_with_history(
             (AssignmentStatus::Published, None)
         };
         let change = AssignmentChange {
-            status: Some(status.as_str().into()),
+            status: Some(DbEnum(status)),
             feedback: feedback
                 .map(|f| serde_json::to_string(&f))
                 .transpose()

@@ -26,9 +26,9 @@ use super::service::{self, roster_of};
 use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::{Action, Principal, authorize};
-use crate::db::{AnyConn, Db, now, utc, write_tx};
+use crate::db::{AnyConn, Db, DbEnum, now, utc, write_tx};
 use crate::error::ApiError;
-use crate::registry::repo::{self as registry_repo, parse};
+use crate::registry::repo as registry_repo;
 
 /// Runs in progress, by run id: their progress (0–100) and cancel flag.
 #[derive(Default)]
@@ -76,7 +76,7 @@ fn view(row: GenerationRow, live: Option<&Running>) -> Result<Generation, ApiErr
     Ok(Generation {
         id: row.id,
         plan_id: row.plan_id,
-        status: parse(&row.status, "generation status")?,
+        status: row.status.0,
         progress: live
             .map(|r| r.progress.load(Ordering::Relaxed) as i32)
             .unwrap_or(row.progress),
@@ -161,7 +161,7 @@ pub async fn start(
                 }
             };
             let finished = db.conn().and_then(|mut conn| {
-                repo::finish_generation(&mut conn, id, status.as_str(), result, error, now())
+                repo::finish_generation(&mut conn, id, status, result, error, now())
                     .map_err(ApiError::from)
             });
             if let Err(error) = finished {
@@ -371,7 +371,7 @@ fn units(demand: &DemandRow, plan: &PlanRow, min_months: u32) -> Vec<Vec<NaiveDa
         Weekdays(u8::try_from(demand.weekdays).unwrap_or(0)),
     );
     let days: Vec<NaiveDate> = span.days().collect();
-    if demand.pattern == DemandPattern::Continuous.as_str() {
+    if demand.pattern.0 == DemandPattern::Continuous {
         // Blocks of `min_months` calendar months; a short tail joins the last block.
         let mut blocks: Vec<Vec<NaiveDate>> = Vec::new();
         let mut block_start = start;
@@ -539,9 +539,9 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
     let mut used_existing: HashMap<i64, bool> = HashMap::new();
     for (d, demand) in inputs.demands.iter().enumerate() {
         let need = Need {
-            profession: demand.profession.parse().unwrap_or(Profession::Doctor),
+            profession: demand.profession.0,
             specialty: demand.specialty.clone(),
-            continuous: demand.pattern == DemandPattern::Continuous.as_str(),
+            continuous: demand.pattern.0 == DemandPattern::Continuous,
         };
         let station = inputs.coordinates.get(&demand.station_id).copied();
         let distance = match (home, station) {
@@ -609,17 +609,15 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
                     existing: None,
                 };
                 if let Some(a) = existing
-                    && let (Some(person), Ok(status)) = (
-                        index_of.get(&a.staff_id),
-                        a.status.parse::<AssignmentStatus>(),
-                    )
+                    && let Some(person) = index_of.get(&a.staff_id)
                 {
+                    let status = a.status.0;
                     used_existing.insert(a.id, true);
                     meta.existing = Some((a.id, status));
                     // A planner's own proposal stays; the generator's earlier ones are
                     // its starting point.
                     let keep = match status {
-                        AssignmentStatus::Proposed => a.source == AssignmentSource::Manual.as_str(),
+                        AssignmentStatus::Proposed => a.source.0 == AssignmentSource::Manual,
                         AssignmentStatus::Published | AssignmentStatus::Confirmed => {
                             !replan_published
                         }
@@ -648,14 +646,7 @@ fn build(inputs: &Inputs, replan_published: bool) -> Model {
         .assignments
         .iter()
         .filter(|a| !used_existing.contains_key(&a.id) && !replaced_by_this_run(a))
-        .map(|a| {
-            (
-                a.staff_id,
-                a.station_id,
-                a.span(),
-                a.status.parse().ok().map(|s| (a.id, s)),
-            )
-        });
+        .map(|a| (a.staff_id, a.station_id, a.span(), Some((a.id, a.status.0))));
     let other_plans = inputs
         .roster
         .bookings
@@ -789,7 +780,7 @@ pub fn generate_now(
     repo::finish_generation(
         conn,
         id,
-        GenerationStatus::Done.as_str(),
+        GenerationStatus::Done,
         serde_json::to_string(&result).ok(),
         None,
         now(),
@@ -847,7 +838,7 @@ fn write(
     for ((d, staff_id), mut units) in runs {
         units.sort_by_key(|(u, _)| *u);
         let demand = &inputs.demands[d];
-        let continuous = demand.pattern == DemandPattern::Continuous.as_str();
+        let continuous = demand.pattern.0 == DemandPattern::Continuous;
         let mut current: Option<(usize, NaiveDate, NaiveDate)> = None;
         for (unit, days) in units {
             let (Some(first), Some(last)) = (days.first().copied(), days.last().copied()) else {
@@ -897,7 +888,7 @@ fn write(
         for (id, changed) in &changed_rows {
             if *changed {
                 let change = repo::AssignmentChange {
-                    status: Some(AssignmentStatus::Cancelled.as_str().to_string()),
+                    status: Some(DbEnum(AssignmentStatus::Cancelled)),
                     updated_at: Some(at),
                     ..repo::AssignmentChange::default()
                 };
@@ -921,8 +912,8 @@ fn write(
                     start_date: *start,
                     end_date: *end,
                     weekdays: demand.weekdays,
-                    status: AssignmentStatus::Proposed.as_str().to_string(),
-                    source: AssignmentSource::Generated.as_str().to_string(),
+                    status: DbEnum(AssignmentStatus::Proposed),
+                    source: DbEnum(AssignmentSource::Generated),
                     swaps: "[]".to_string(),
                     created_by: by.label(),
                     version: 1,
@@ -995,11 +986,7 @@ fn score(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) -> ScoreBre
             .or_default()
             .push(load.get(&s.id).copied().unwrap_or(0));
     }
-    let needed: Vec<Profession> = inputs
-        .demands
-        .iter()
-        .filter_map(|d| d.profession.parse().ok())
-        .collect();
+    let needed: Vec<Profession> = inputs.demands.iter().map(|d| d.profession.0).collect();
     ScoreBreakdown {
         unfilled_days,
         load_sum_of_squares: load.values().map(|l| l * l).sum(),
@@ -1036,13 +1023,11 @@ fn explain(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) -> Vec<Un
         if open.is_empty() {
             continue;
         }
-        let Ok(profession) = demand.profession.parse::<Profession>() else {
-            continue;
-        };
+        let profession = demand.profession.0;
         let need = Need {
             profession,
             specialty: demand.specialty.clone(),
-            continuous: demand.pattern == DemandPattern::Continuous.as_str(),
+            continuous: demand.pattern.0 == DemandPattern::Continuous,
         };
         // Each person of the profession is excluded for the first reason found.
         let mut reasons: BTreeMap<RotationRule, Vec<String>> = BTreeMap::new();
@@ -1152,8 +1137,7 @@ fn explain(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) -> Vec<Un
 
 /// Whether a run replaces this assignment: the generator's own earlier proposals go.
 fn replaced_by_this_run(a: &AssignmentRow) -> bool {
-    a.status == AssignmentStatus::Proposed.as_str()
-        && a.source == AssignmentSource::Generated.as_str()
+    a.status.0 == AssignmentStatus::Proposed && a.source.0 == AssignmentSource::Generated
 }
 
 /// Whether a rule is about who may do the work at all (rather than about the calendar).

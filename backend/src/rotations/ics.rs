@@ -4,6 +4,7 @@
 
 use chrono::{Duration, Weekday};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+use shared::consultation::SessionStatus;
 use shared::rotation::AssignmentStatus;
 
 use shared::Labelled;
@@ -77,7 +78,7 @@ pub fn render(content: &FeedContent) -> String {
             .starts(starts)
             .ends(ends)
             .timestamp(session.updated_at.and_utc())
-            .status(if session.status == "cancelled" {
+            .status(if session.status.0 == SessionStatus::Cancelled {
                 EventStatus::Cancelled
             } else {
                 EventStatus::Confirmed

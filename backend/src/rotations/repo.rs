@@ -3,8 +3,12 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use shared::registry::Profession;
+use shared::rotation::{
+    AssignmentSource, AssignmentStatus, DemandPattern, FeedSubject, GenerationStatus,
+};
 
-use crate::db::AnyConn;
+use crate::db::{AnyConn, DbEnum};
 use crate::schema::{
     calendar_feeds, rotation_assignments, rotation_demands, rotation_generations, rotation_plans,
     rotation_preferences,
@@ -125,7 +129,10 @@ pub fn mark_published(conn: &mut AnyConn, id: i64, at: NaiveDateTime) -> QueryRe
 }
 
 /// Number of assignments per status of a plan.
-pub fn status_counts(conn: &mut AnyConn, plan_id: i64) -> QueryResult<Vec<(String, i64)>> {
+pub fn status_counts(
+    conn: &mut AnyConn,
+    plan_id: i64,
+) -> QueryResult<Vec<(DbEnum<AssignmentStatus>, i64)>> {
     rotation_assignments::table
         .filter(rotation_assignments::plan_id.eq(plan_id))
         .group_by(rotation_assignments::status)
@@ -149,10 +156,10 @@ pub struct DemandRow {
     pub id: i64,
     pub plan_id: i64,
     pub station_id: i64,
-    pub profession: String,
+    pub profession: DbEnum<Profession>,
     pub specialty: Option<String>,
     pub count: i32,
-    pub pattern: String,
+    pub pattern: DbEnum<DemandPattern>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub weekdays: i32,
@@ -179,10 +186,10 @@ impl DemandRow {
 #[diesel(table_name = rotation_demands, treat_none_as_null = true)]
 pub struct DemandChanges {
     pub station_id: i64,
-    pub profession: String,
+    pub profession: DbEnum<Profession>,
     pub specialty: Option<String>,
     pub count: i32,
-    pub pattern: String,
+    pub pattern: DbEnum<DemandPattern>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub weekdays: i32,
@@ -275,8 +282,8 @@ pub struct AssignmentRow {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub weekdays: i32,
-    pub status: String,
-    pub source: String,
+    pub status: DbEnum<AssignmentStatus>,
+    pub source: DbEnum<AssignmentSource>,
     pub swaps: String,
     pub feedback: Option<String>,
     pub attendance_note: Option<String>,
@@ -308,8 +315,8 @@ pub struct NewAssignment {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub weekdays: i32,
-    pub status: String,
-    pub source: String,
+    pub status: DbEnum<AssignmentStatus>,
+    pub source: DbEnum<AssignmentSource>,
     pub swaps: String,
     pub created_by: String,
     pub version: i64,
@@ -327,7 +334,7 @@ pub struct AssignmentChange {
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub weekdays: Option<i32>,
-    pub status: Option<String>,
+    pub status: Option<DbEnum<AssignmentStatus>>,
     pub swaps: Option<String>,
     pub feedback: Option<String>,
     pub attendance_note: Option<String>,
@@ -386,7 +393,7 @@ pub struct AssignmentFilter {
     pub within: Option<Vec<i64>>,
     pub station_id: Option<i64>,
     pub staff_ids: Option<Vec<i64>>,
-    pub status: Option<String>,
+    pub status: Option<AssignmentStatus>,
     /// Only those that book the person (not absent or cancelled).
     pub booking_only: bool,
     /// Proposals only of plans of these facilities (`None`: all proposals).
@@ -427,16 +434,19 @@ pub fn list_assignments(
     if let Some(ids) = &filter.staff_ids {
         query = query.filter(rotation_assignments::staff_id.eq_any(ids.clone()));
     }
-    if let Some(status) = &filter.status {
-        query = query.filter(rotation_assignments::status.eq(status.clone()));
+    if let Some(status) = filter.status {
+        query = query.filter(rotation_assignments::status.eq(DbEnum(status)));
     }
     if filter.booking_only {
-        query = query.filter(rotation_assignments::status.ne_all(vec!["absent", "cancelled"]));
+        query = query.filter(rotation_assignments::status.ne_all([
+            DbEnum(AssignmentStatus::Absent),
+            DbEnum(AssignmentStatus::Cancelled),
+        ]));
     }
     if let Some(facilities) = &filter.proposals_of_facilities {
         query = query.filter(
             rotation_assignments::status
-                .ne("proposed")
+                .ne(DbEnum(AssignmentStatus::Proposed))
                 .or(rotation_assignments::plan_id.eq_any(
                     rotation_plans::table
                         .filter(rotation_plans::facility_id.eq_any(facilities.clone()))
@@ -492,7 +502,7 @@ pub fn replace_preferences(conn: &mut AnyConn, staff_id: i64, stations: &[i64]) 
 pub struct GenerationRow {
     pub id: i64,
     pub plan_id: i64,
-    pub status: String,
+    pub status: DbEnum<GenerationStatus>,
     pub progress: i32,
     pub seed: i64,
     pub replan_published: bool,
@@ -515,7 +525,7 @@ pub fn insert_generation(
     diesel::insert_into(rotation_generations::table)
         .values((
             rotation_generations::plan_id.eq(plan_id),
-            rotation_generations::status.eq("running"),
+            rotation_generations::status.eq(DbEnum(GenerationStatus::Running)),
             rotation_generations::progress.eq(0),
             rotation_generations::seed.eq(seed),
             rotation_generations::replan_published.eq(replan_published),
@@ -549,14 +559,14 @@ pub fn latest_generation(conn: &mut AnyConn, plan_id: i64) -> QueryResult<Option
 pub fn finish_generation(
     conn: &mut AnyConn,
     id: i64,
-    status: &str,
+    status: GenerationStatus,
     result: Option<String>,
     error: Option<String>,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(rotation_generations::table.find(id))
         .set((
-            rotation_generations::status.eq(status),
+            rotation_generations::status.eq(DbEnum(status)),
             rotation_generations::progress.eq(100),
             rotation_generations::result.eq(result),
             rotation_generations::error.eq(error),
@@ -567,19 +577,22 @@ pub fn finish_generation(
 
 /// Runs still marked running (after a restart they never finish: they are failed).
 pub fn fail_unfinished_generations(conn: &mut AnyConn, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(rotation_generations::table.filter(rotation_generations::status.eq("running")))
-        .set((
-            rotation_generations::status.eq("failed"),
-            rotation_generations::error.eq("Máy chủ khởi động lại trong khi xếp lịch"),
-            rotation_generations::finished_at.eq(at),
-        ))
-        .execute(conn)
+    diesel::update(
+        rotation_generations::table
+            .filter(rotation_generations::status.eq(DbEnum(GenerationStatus::Running))),
+    )
+    .set((
+        rotation_generations::status.eq(DbEnum(GenerationStatus::Failed)),
+        rotation_generations::error.eq("Máy chủ khởi động lại trong khi xếp lịch"),
+        rotation_generations::finished_at.eq(at),
+    ))
+    .execute(conn)
 }
 
 /// Stores a new feed secret for a subject, revoking the earlier ones.
 pub fn replace_feed(
     conn: &mut AnyConn,
-    subject: &str,
+    subject: FeedSubject,
     subject_id: i64,
     token_hash: &str,
     created_by: &str,
@@ -588,7 +601,7 @@ pub fn replace_feed(
     diesel::update(
         calendar_feeds::table.filter(
             calendar_feeds::subject
-                .eq(subject)
+                .eq(DbEnum(subject))
                 .and(calendar_feeds::subject_id.eq(subject_id))
                 .and(calendar_feeds::revoked_at.is_null()),
         ),
@@ -597,7 +610,7 @@ pub fn replace_feed(
     .execute(conn)?;
     diesel::insert_into(calendar_feeds::table)
         .values((
-            calendar_feeds::subject.eq(subject),
+            calendar_feeds::subject.eq(DbEnum(subject)),
             calendar_feeds::subject_id.eq(subject_id),
             calendar_feeds::token_hash.eq(token_hash),
             calendar_feeds::created_by.eq(created_by),
@@ -608,7 +621,10 @@ pub fn replace_feed(
 }
 
 /// The subject of a live feed secret.
-pub fn feed_subject(conn: &mut AnyConn, token_hash: &str) -> QueryResult<Option<(String, i64)>> {
+pub fn feed_subject(
+    conn: &mut AnyConn,
+    token_hash: &str,
+) -> QueryResult<Option<(DbEnum<FeedSubject>, i64)>> {
     calendar_feeds::table
         .filter(
             calendar_feeds::token_hash

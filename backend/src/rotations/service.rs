@@ -24,11 +24,11 @@ use super::repo::{
 };
 use crate::audit::{self, Entry};
 use crate::auth::{Action, Principal, authorize, tokens};
-use crate::db::{AnyConn, from_json, json_text, now, utc, write_tx};
+use crate::db::{AnyConn, DbEnum, from_json, json_text, now, utc, write_tx};
 use crate::error::ApiError;
 use crate::http::{page_of, parse_cursor};
 use crate::idempotency;
-use crate::registry::repo::{self as registry_repo, parse};
+use crate::registry::repo as registry_repo;
 use crate::schema::{staff, users};
 use diesel::prelude::*;
 
@@ -71,13 +71,11 @@ fn plan_view(conn: &mut AnyConn, row: PlanRow) -> Result<RotationPlan, ApiError>
     let facility = registry_repo::facility_ref(conn, row.facility_id)?;
     let assignment_counts = repo::status_counts(conn, row.id)?
         .into_iter()
-        .map(|(status, count)| {
-            Ok(StatusCount {
-                status: parse(&status, "assignment status")?,
-                count,
-            })
+        .map(|(status, count)| StatusCount {
+            status: status.0,
+            count,
         })
-        .collect::<Result<_, ApiError>>()?;
+        .collect();
     Ok(RotationPlan {
         id: row.id,
         settings: plan_settings(&row)?,
@@ -278,14 +276,14 @@ pub fn publish_plan(
             conn,
             &AssignmentFilter {
                 plan_ids: Some(vec![id]),
-                status: Some(AssignmentStatus::Proposed.as_str().to_string()),
+                status: Some(AssignmentStatus::Proposed),
                 ..AssignmentFilter::default()
             },
             None,
         )?;
         for assignment in &proposed {
             let change = AssignmentChange {
-                status: Some(AssignmentStatus::Published.as_str().to_string()),
+                status: Some(DbEnum(AssignmentStatus::Published)),
                 version: Some(assignment.version + 1),
                 updated_at: Some(at),
                 ..AssignmentChange::default()
@@ -415,10 +413,10 @@ fn demand_view(
         id: row.id,
         plan_id: row.plan_id,
         station,
-        profession: parse(&row.profession, "profession")?,
+        profession: row.profession.0,
         specialty: row.specialty,
         count: row.count,
-        pattern: parse(&row.pattern, "demand pattern")?,
+        pattern: row.pattern.0,
         start_date: row.start_date,
         end_date: row.end_date,
         weekdays: span.weekdays,
@@ -509,10 +507,10 @@ pub fn get_demand(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Rotatio
 fn demand_changes(input: &DemandInput, version: i64, at: NaiveDateTime) -> DemandChanges {
     DemandChanges {
         station_id: input.station_id,
-        profession: input.profession.as_str().to_string(),
+        profession: DbEnum(input.profession),
         specialty: input.specialty.clone().filter(|s| !s.trim().is_empty()),
         count: input.count,
-        pattern: input.pattern.as_str().to_string(),
+        pattern: DbEnum(input.pattern),
         start_date: input.start_date,
         end_date: input.end_date,
         weekdays: i32::from(input.weekdays.0),
@@ -701,7 +699,7 @@ fn assignment_views(
     rows.into_iter()
         .map(|row| {
             let staff = person(row.staff_id)?;
-            let status: AssignmentStatus = parse(&row.status, "assignment status")?;
+            let status = row.status.0;
             let department = departments.get(&row.staff_id).copied().flatten();
             let side = side_of(by, own, (staff.facility_id, department), &row);
             let span = row.span();
@@ -731,7 +729,7 @@ fn assignment_views(
                 weekdays: span.weekdays,
                 day_count: i64::from(span.day_count()),
                 status,
-                source: parse(&row.source, "assignment source")?,
+                source: row.source.0,
                 swaps,
                 feedback: row
                     .feedback
@@ -760,7 +758,7 @@ struct StoredSwap {
 
 /// Short references to staff, by id.
 pub fn staff_refs(conn: &mut AnyConn, ids: &[i64]) -> Result<HashMap<i64, StaffRef>, ApiError> {
-    staff::table
+    Ok(staff::table
         .filter(staff::id.eq_any(ids))
         .select((
             staff::id,
@@ -768,20 +766,20 @@ pub fn staff_refs(conn: &mut AnyConn, ids: &[i64]) -> Result<HashMap<i64, StaffR
             staff::profession,
             staff::facility_id,
         ))
-        .load::<(i64, String, String, i64)>(conn)?
+        .load::<(i64, String, DbEnum<Profession>, i64)>(conn)?
         .into_iter()
         .map(|(id, full_name, profession, facility_id)| {
-            Ok((
+            (
                 id,
                 StaffRef {
                     id,
                     full_name,
-                    profession: parse::<Profession>(&profession, "profession")?,
+                    profession: profession.0,
                     facility_id,
                 },
-            ))
+            )
         })
-        .collect()
+        .collect())
 }
 
 /// The calendar: assignments the principal may see, by id.
@@ -795,7 +793,7 @@ pub fn list_assignments(
     let mut filter = AssignmentFilter {
         within: by.scope.ids(),
         station_id: query.station_id,
-        status: query.status.map(|s| s.as_str().to_string()),
+        status: query.status,
         from: query.from,
         to: query.to,
         after_id: parse_cursor(query.cursor.as_deref())?,
@@ -877,7 +875,7 @@ fn visible_assignment(
             },
         )?;
     }
-    if row.status == AssignmentStatus::Proposed.as_str()
+    if row.status.0 == AssignmentStatus::Proposed
         && !crate::auth::policy::allowed(
             by,
             Action::PlanRotations {
@@ -945,18 +943,18 @@ fn proposal_of(
                 ));
             }
             Need {
-                profession: parse(&demand.profession, "profession")?,
+                profession: demand.profession.0,
                 specialty: demand.specialty,
-                continuous: demand.pattern == DemandPattern::Continuous.as_str(),
+                continuous: demand.pattern.0 == DemandPattern::Continuous,
             }
         }
         None => {
             let profession = staff::table
                 .find(input.staff_id)
                 .select(staff::profession)
-                .first::<String>(conn)?;
+                .first::<DbEnum<Profession>>(conn)?;
             Need {
-                profession: parse(&profession, "profession")?,
+                profession: profession.0,
                 specialty: None,
                 continuous: false,
             }
@@ -1029,8 +1027,8 @@ pub fn create_assignment(
                 start_date: input.start_date,
                 end_date: input.end_date,
                 weekdays: i32::from(input.weekdays.0),
-                status: AssignmentStatus::Proposed.as_str().to_string(),
-                source: AssignmentSource::Manual.as_str().to_string(),
+                status: DbEnum(AssignmentStatus::Proposed),
+                source: DbEnum(AssignmentSource::Manual),
                 swaps: "[]".to_string(),
                 created_by: by.label(),
                 version: 1,
@@ -1070,7 +1068,7 @@ pub fn update_assignment(
             ));
         }
         let side = acting_side(conn, by, &row)?;
-        let status: AssignmentStatus = parse(&row.status, "assignment status")?;
+        let status = row.status.0;
         transition(status, AssignmentAction::Edit, side).map_err(|e| transition_error(e, lang))?;
         let proposal = proposal_of(conn, &plan, input, Some(id))?;
         refuse_breaches(check(&roster_of(conn, &plan)?, &proposal, lang))?;
@@ -1172,17 +1170,17 @@ pub fn step(
             return Err(ApiError::precondition_failed());
         }
         let side = acting_side(conn, by, &row)?;
-        let status: AssignmentStatus = parse(&row.status, "assignment status")?;
+        let status = row.status.0;
         let target =
             transition(status, step.action(), side).map_err(|e| transition_error(e, lang))?;
         let at = now();
         let mut change = AssignmentChange {
-            status: Some(target.as_str().to_string()),
+            status: Some(DbEnum(target)),
             version: Some(row.version + 1),
             updated_at: Some(at),
             ..AssignmentChange::default()
         };
-        let mut details = json!({ "status": [row.status, target.as_str()] });
+        let mut details = json!({ "status": [status.as_str(), target.as_str()] });
         match step {
             Step::Attend(note) | Step::MarkAbsent(note) => {
                 change.attendance_note = note.note.clone();
@@ -1216,7 +1214,7 @@ pub fn step(
                 change.staff_id = Some(swap.staff_id);
                 change.swaps = Some(json_text(&swaps)?);
                 details = json!({
-                    "status": [row.status, target.as_str()],
+                    "status": [status.as_str(), target.as_str()],
                     "staff_id": [row.staff_id, swap.staff_id],
                     "reason": swap.reason,
                 });
@@ -1251,7 +1249,7 @@ pub fn give_feedback(
         if acting_side(conn, by, &row)? != AssignmentSide::Station {
             return Err(ApiError::forbidden());
         }
-        if row.status != AssignmentStatus::Done.as_str() {
+        if row.status.0 != AssignmentStatus::Done {
             return Err(ApiError::new(
                 shared::error::ErrorCode::InvalidTransition,
                 "Chỉ đánh giá được sau khi đã xác nhận có mặt",
@@ -1394,7 +1392,7 @@ pub fn create_feed(
     write_tx(conn, |conn| {
         repo::replace_feed(
             conn,
-            input.subject.as_str(),
+            input.subject,
             input.subject_id,
             &tokens::sha256_hex(secret.as_bytes()),
             &by.label(),
@@ -1451,7 +1449,7 @@ pub fn feed_content(conn: &mut AnyConn, secret: &str) -> Result<FeedContent, Api
     let not_found = || ApiError::not_found("Không tìm thấy lịch");
     let (subject, subject_id) =
         repo::feed_subject(conn, &tokens::sha256_hex(secret.as_bytes()))?.ok_or_else(not_found)?;
-    let subject: FeedSubject = parse(&subject, "feed subject")?;
+    let subject = subject.0;
     let today = shared::referral::vn_date(utc(now()));
     let from = today - chrono::Duration::days(366);
     let to = today + chrono::Duration::days(400);
@@ -1476,7 +1474,7 @@ pub fn feed_content(conn: &mut AnyConn, secret: &str) -> Result<FeedContent, Api
     };
     let rows: Vec<AssignmentRow> = repo::list_assignments(conn, &filter, None)?
         .into_iter()
-        .filter(|r| r.status != AssignmentStatus::Proposed.as_str())
+        .filter(|r| r.status.0 != AssignmentStatus::Proposed)
         .collect();
     let people = staff_refs(conn, &rows.iter().map(|r| r.staff_id).collect::<Vec<_>>())?;
     let stations =
@@ -1495,7 +1493,7 @@ pub fn feed_content(conn: &mut AnyConn, secret: &str) -> Result<FeedContent, Api
                     .map(|s| s.name.clone())
                     .unwrap_or_default(),
                 span: row.span(),
-                status: parse(&row.status, "assignment status")?,
+                status: row.status.0,
                 updated_at: row.updated_at,
             })
         })

@@ -16,5 +16,6 @@ mod plans;
 mod referrals;
 mod registry;
 mod rotations;
+mod schema;
 mod support;
 mod system;
