@@ -2,7 +2,7 @@
 //! their own labels in `shared` (`Labelled::label`); this file holds the rest, as
 //! Vietnamese/English pairs, so a translation is reviewed in one place.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use shared::Lang;
 
 /// A piece of interface text.

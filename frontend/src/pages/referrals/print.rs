@@ -4,7 +4,7 @@
 //! only the toolbar above it follows the language switch. The print rules in
 //! `style.css` drop the app's frame and the toolbar.
 
-use chrono::{Datelike, NaiveDate, Timelike, Utc};
+use chrono::{Timelike, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::referral::{Patient, Referral, ReferralReason, ReferralStatus};
