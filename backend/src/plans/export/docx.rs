@@ -43,7 +43,6 @@ const HEADER_LEFT_WIDTH: usize = 4_700;
 const INDENT: i32 = CM;
 /// Space after a body paragraph: 6 pt.
 const SPACE_AFTER: u32 = 120;
-/// Space after a body paragraph: 6 pt.
 
 /// Widths of the indicator table's columns (code, name, unit, source), the body's only
 /// table; they add up to the text's width.
