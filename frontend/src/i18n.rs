@@ -2,9 +2,8 @@
 //! their own labels in `shared` (`Labelled::label`); this file holds the rest, as
 //! Vietnamese/English pairs, so a translation is reviewed in one place.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use shared::Lang;
-use shared::referral::slip::VN_UTC_OFFSET_HOURS;
 
 /// A piece of interface text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1516,17 +1515,9 @@ pub fn format_date(lang: Lang, date: NaiveDate) -> String {
     }
 }
 
-/// Wall-clock time in Vietnam (UTC+7, no daylight saving) at an instant: what people at
-/// the facilities read on their clocks, whatever the browser's time zone.
-pub fn vn_local(at: DateTime<Utc>) -> NaiveDateTime {
-    let utc = at.naive_utc();
-    utc.checked_add_signed(chrono::TimeDelta::hours(VN_UTC_OFFSET_HOURS))
-        .unwrap_or(utc)
-}
-
-/// An instant as Vietnam's wall-clock date and time.
+/// An instant as Vietnam's wall-clock date and time, whatever the browser's time zone.
 pub fn format_datetime(lang: Lang, at: DateTime<Utc>) -> String {
-    let local = vn_local(at);
+    let local = shared::time::to_vietnam(at);
     match lang {
         Lang::Vi => local.format("%H:%M %d/%m/%Y").to_string(),
         Lang::En => local.format("%-d %b %Y, %H:%M").to_string(),

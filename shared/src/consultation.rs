@@ -30,8 +30,9 @@ use validator::{Validate, ValidationError, ValidationErrors};
 
 use crate::auth::Role;
 use crate::error::ErrorCode;
-use crate::referral::{Patient, ReferralStatus, Urgency, vn_date};
+use crate::referral::{Patient, ReferralStatus, Urgency};
 use crate::registry::FacilityRef;
+use crate::time::vietnam_date;
 use crate::validation;
 use crate::{Labelled, Lang};
 
@@ -337,7 +338,7 @@ pub fn may_see_patient(party: CaseParty, is_admin: bool) -> bool {
 /// so a week later in UTC is the same wall-clock time ("every Thursday 14:00").
 pub fn weekly_starts(first: DateTime<Utc>, until: NaiveDate) -> Vec<DateTime<Utc>> {
     std::iter::successors(Some(first), |at| at.checked_add_signed(TimeDelta::weeks(1)))
-        .take_while(|at| vn_date(*at) <= until)
+        .take_while(|at| vietnam_date(*at) <= until)
         .take(MAX_SERIES_SESSIONS + 1)
         .collect()
 }
@@ -381,7 +382,7 @@ fn session_rules(input: &SessionInput) -> Result<(), ValidationError> {
         _ => {}
     }
     if let Some(until) = input.repeat_weekly_until {
-        if until < vn_date(input.starts_at) {
+        if until < vietnam_date(input.starts_at) {
             return Err(validation::date_order_error("repeat_weekly_until"));
         }
         if weekly_starts(input.starts_at, until).len() > MAX_SERIES_SESSIONS {
@@ -1114,20 +1115,20 @@ mod tests {
         assert!(
             starts
                 .iter()
-                .all(|at| vn_date(*at).weekday() == chrono::Weekday::Thu)
+                .all(|at| vietnam_date(*at).weekday() == chrono::Weekday::Thu)
         );
         assert!(
             starts
                 .iter()
                 .all(|at| at.format("%H:%M").to_string() == "07:00")
         );
-        assert_eq!(vn_date(starts[11]), d(2026, 3, 26));
+        assert_eq!(vietnam_date(starts[11]), d(2026, 3, 26));
         // The last day counts in Vietnam: 14:00 on the 26th is still the 26th.
         assert_eq!(weekly_starts(first, d(2026, 3, 26)).len(), 12);
         assert_eq!(weekly_starts(first, d(2026, 3, 25)).len(), 11);
         // 23:30 on a Thursday in Vietnam is 16:30 UTC: still Thursday, still weekly.
         let late = utc("2026-01-08T16:30:00Z");
-        assert_eq!(vn_date(late).weekday(), chrono::Weekday::Thu);
+        assert_eq!(vietnam_date(late).weekday(), chrono::Weekday::Thu);
         assert_eq!(weekly_starts(late, d(2026, 1, 15)).len(), 2);
         // Until before the start: nothing.
         assert!(weekly_starts(first, d(2026, 1, 7)).is_empty());

@@ -20,6 +20,7 @@ pub mod plan;
 pub mod referral;
 pub mod registry;
 pub mod rotation;
+pub mod time;
 pub mod validation;
 
 pub use i18n::{Labelled, Lang};

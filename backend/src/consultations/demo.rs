@@ -10,7 +10,8 @@ use shared::consultation::{
     CaseInput, Conclusion, ConclusionInput, ConsultationCancelInput, ConsultationMode,
     OutcomeInput, ScheduleInput, SessionInput,
 };
-use shared::referral::{Patient, Sex, Urgency, vn_date};
+use shared::referral::{Patient, Sex, Urgency};
+use shared::time::vietnam_date;
 
 use super::service::{self, CaseStep};
 use crate::auth::Principal;
@@ -249,7 +250,7 @@ pub fn load(conn: &mut AnyConn) -> Result<usize, ApiError> {
         weekly
             .sessions
             .iter()
-            .find(|s| Some(vn_date(s.starts_at)) == wanted)
+            .find(|s| Some(vietnam_date(s.starts_at)) == wanted)
             .map(|s| s.id)
             .ok_or_else(|| ApiError::internal(format!("no demo session on {day:?}")))
     };
@@ -266,7 +267,7 @@ pub fn load(conn: &mut AnyConn) -> Result<usize, ApiError> {
 
     // In person at the An Phú station on the next working day, for a patient best seen
     // there: the calendar of the current week has something to show.
-    let today = vn_date(utc(now()));
+    let today = vietnam_date(utc(now()));
     let visit_day = next_working_day(today);
     let visit = service::create_sessions(
         conn,

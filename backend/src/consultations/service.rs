@@ -15,7 +15,7 @@ use shared::consultation::{
 };
 use shared::page::{Page, clamp_limit};
 use shared::referral::{
-    self, ClinicalSummary, Direction, Patient, ReferralInput, ReferralReason, Transport,
+    ClinicalSummary, Direction, Patient, ReferralInput, ReferralReason, Transport,
 };
 use shared::registry::FacilityRef;
 use shared::validation::field_messages;
@@ -48,9 +48,8 @@ fn facility(refs: &HashMap<i64, FacilityRef>, id: i64) -> Result<FacilityRef, Ap
 }
 
 /// Midnight of a Vietnamese calendar day, as a stored UTC timestamp.
-fn vn_midnight(day: NaiveDate) -> Option<NaiveDateTime> {
-    day.and_hms_opt(0, 0, 0)
-        .map(|t| t - TimeDelta::hours(referral::slip::VN_UTC_OFFSET_HOURS))
+fn vn_midnight(day: NaiveDate) -> NaiveDateTime {
+    shared::time::start_of_vietnam_day(day).naive_utc()
 }
 
 /// An existing, active facility for `field` (400 otherwise).
@@ -401,8 +400,8 @@ pub fn list_sessions(
     };
     let filter = SessionFilter {
         facilities,
-        from: query.from.and_then(vn_midnight),
-        before: query.to.and_then(|d| d.succ_opt()).and_then(vn_midnight),
+        from: query.from.map(vn_midnight),
+        before: query.to.and_then(|d| d.succ_opt()).map(vn_midnight),
         status: query.status,
         after: parse_session_cursor(query.cursor.as_deref())?,
     };

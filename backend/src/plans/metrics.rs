@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use shared::consultation::Conclusion;
@@ -48,13 +48,12 @@ impl Figures {
 
 /// Midnight starting a Vietnamese calendar day, as a stored UTC timestamp.
 fn vn_start(day: NaiveDate) -> NaiveDateTime {
-    day.and_time(chrono::NaiveTime::MIN)
-        - TimeDelta::hours(shared::referral::slip::VN_UTC_OFFSET_HOURS)
+    shared::time::start_of_vietnam_day(day).naive_utc()
 }
 
 /// The Vietnamese calendar day of a stored UTC timestamp.
 fn vn_day(at: NaiveDateTime) -> NaiveDate {
-    (at + TimeDelta::hours(shared::referral::slip::VN_UTC_OFFSET_HOURS)).date()
+    shared::time::vietnam_date(at.and_utc())
 }
 
 /// Counts per facility of a grouped query.

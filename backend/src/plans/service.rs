@@ -824,7 +824,7 @@ pub fn activity_progress(
             ActivityStatus::Done => Some(
                 input
                     .delivered_on
-                    .unwrap_or_else(|| crate::db::now().date()),
+                    .unwrap_or_else(|| shared::time::vietnam_date(crate::db::now().and_utc())),
             ),
             _ => None,
         };
@@ -928,7 +928,7 @@ fn plan_period(plan: &Loaded, text: Option<&str>) -> Result<Period, ApiError> {
             )
         })?,
         None => {
-            let today = now().date();
+            let today = shared::time::vietnam_date(now().and_utc());
             Period::quarter_of(today.clamp(plan.row.start_date, plan.row.end_date))
         }
     };

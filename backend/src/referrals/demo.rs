@@ -6,8 +6,9 @@ use shared::Lang;
 use shared::referral::{
     ArriveInput, CancelInput, ClinicalSummary, CompleteInput, DeclineInput, Diagnosis, Direction,
     FollowUpInput, Outcome, Patient, RedirectInput, ReferralInput, ReferralReason, Sex, Signatory,
-    TransitionNote, Transport, TransportMeans, Urgency, vn_date,
+    TransitionNote, Transport, TransportMeans, Urgency,
 };
+use shared::time::vietnam_date;
 
 use super::service::{self, Step};
 use crate::auth::{Actor, Principal, repo as auth_repo};
@@ -287,7 +288,7 @@ pub fn load(conn: &mut AnyConn) -> Result<usize, ApiError> {
         ("tram.thuanan", "Lê Hoàng Phong"),
     ];
     let doctor = principal(conn, "bacsi")?;
-    let today = vn_date(utc(now()));
+    let today = vietnam_date(utc(now()));
     let mut count = 0;
     let mut create = |conn: &mut AnyConn, station: usize, case: usize, to: i64| {
         let (username, signer) = stations[station];

@@ -13,9 +13,10 @@ use shared::referral::{
     FollowUpStatus, FollowUpVisit, FollowUpVisitInput, Outcome, Party, RedirectInput, Referral,
     ReferralAction, ReferralEvent, ReferralEventKind, ReferralInput, ReferralLink,
     ReferralLinkKind, ReferralQuery, ReferralReason, ReferralRules, ReferralStatus,
-    ReferralSummary, Signatory, TransitionNote, Transport, Urgency, format_slip_number, vn_date,
+    ReferralSummary, Signatory, TransitionNote, Transport, Urgency, format_slip_number,
 };
 use shared::registry::{FacilityQuery, FacilityRef};
+use shared::time::{start_of_vietnam_day, vietnam_date};
 use shared::validation::field_messages;
 use shared::{Labelled, Lang};
 
@@ -260,7 +261,7 @@ fn insert_referral(
         sent,
     } = issue;
     let issuer = registry_repo::facility_ref(conn, from_facility_id)?;
-    let year = vn_date(utc(at)).year();
+    let year = vietnam_date(utc(at)).year();
     let seq = repo::next_slip_seq(conn, from_facility_id, year)?;
     let mut new = NewReferral {
         slip_number: format_slip_number(&issuer.code, year, seq),
@@ -293,7 +294,7 @@ fn insert_referral(
 /// The columns sending sets: the slip is signed today and valid for 10 working days
 /// (or a year for long-validity diagnoses); the answer is due by urgency.
 fn sending(rules: &ReferralRules, input: &ReferralInput, at: NaiveDateTime) -> StatusChange {
-    let signed_on = vn_date(utc(at));
+    let signed_on = vietnam_date(utc(at));
     StatusChange {
         sent_at: Some(at),
         answer_due_at: Some(rules.answer_due(utc(at), input.urgency).naive_utc()),
@@ -382,7 +383,7 @@ pub fn insert_synthetic(
     at: NaiveDateTime,
 ) -> Result<i64, ApiError> {
     let issuer = registry_repo::facility_ref(conn, from_facility_id)?;
-    let year = vn_date(utc(at)).year();
+    let year = vietnam_date(utc(at)).year();
     let seq = repo::next_slip_seq(conn, from_facility_id, year)?;
     let sent = status != ReferralStatus::Draft;
     let signed = sending(rules, input, at);
@@ -911,7 +912,7 @@ fn view(
             link(next, kind, &refs)
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    let today = vn_date(utc(at));
+    let today = vietnam_date(utc(at));
     let patients = HashMap::from([(row.id, (row.patient_name.clone(), visible))]);
     // Follow-ups hang off the original referral; on a back-referral they are shown too.
     let patients = follow_ups
@@ -1051,16 +1052,10 @@ pub fn list(
             "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu",
         ));
     }
-    // Dates are Vietnamese calendar days.
-    let vn_midnight = |day: chrono::NaiveDate| {
-        day.and_hms_opt(0, 0, 0)
-            .map(|t| t - TimeDelta::hours(shared::referral::slip::VN_UTC_OFFSET_HOURS))
-    };
-    filter.created_from = query.date_from.and_then(vn_midnight);
-    filter.created_before = query
-        .date_to
-        .and_then(|d| d.succ_opt())
-        .and_then(vn_midnight);
+    // Dates are Vietnamese calendar days; rows store UTC.
+    let vn_midnight = |day| start_of_vietnam_day(day).naive_utc();
+    filter.created_from = query.date_from.map(vn_midnight);
+    filter.created_before = query.date_to.and_then(|d| d.succ_opt()).map(vn_midnight);
     if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         if text.chars().count() > 100 {
             return Err(ApiError::field("q", "Từ khóa tìm kiếm quá dài"));
@@ -1087,7 +1082,7 @@ pub fn list(
             *open.entry(back_id).or_default() += 1;
         }
     }
-    let today = vn_date(utc(at));
+    let today = vietnam_date(utc(at));
     let mut named = Vec::new();
     let summaries = rows
         .iter()
@@ -1194,7 +1189,7 @@ pub fn list_follow_ups(
         return Err(ApiError::forbidden());
     }
     let at = now();
-    let today = vn_date(utc(at));
+    let today = vietnam_date(utc(at));
     let filter = FollowUpFilter {
         facilities,
         status: query.status,
@@ -1255,7 +1250,7 @@ fn follow_up_view(
         referral.id,
         (referral.patient_name.clone(), sees_patient(by, referral)),
     )]);
-    let today = vn_date(utc(now()));
+    let today = vietnam_date(utc(now()));
     follow_up_views(conn, vec![row], &patients, &refs, today)?
         .pop()
         .ok_or_else(|| ApiError::internal("follow-up vanished"))
@@ -1271,7 +1266,7 @@ pub fn add_visit(
     write_tx(conn, |conn| {
         let (row, referral) = follow_up_for_update(conn, by, id)?;
         let at = now();
-        if input.visited_on > vn_date(utc(at)) {
+        if input.visited_on > vietnam_date(utc(at)) {
             return Err(ApiError::field(
                 "visited_on",
                 "Ngày khám theo dõi không thể ở tương lai",

@@ -1450,7 +1450,7 @@ pub fn feed_content(conn: &mut AnyConn, secret: &str) -> Result<FeedContent, Api
     let (subject, subject_id) =
         repo::feed_subject(conn, &tokens::sha256_hex(secret.as_bytes()))?.ok_or_else(not_found)?;
     let subject = subject.0;
-    let today = shared::referral::vn_date(utc(now()));
+    let today = shared::time::vietnam_date(utc(now()));
     let from = today - chrono::Duration::days(366);
     let to = today + chrono::Duration::days(400);
     let mut filter = AssignmentFilter {

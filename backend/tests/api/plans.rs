@@ -1146,3 +1146,35 @@ async fn the_demo_plan_has_its_sections_and_a_revision_waiting_for_the_director(
         "{sections:?}"
     );
 }
+
+/// Every version of the demo plans, as the Word file the API serves, holds paragraph by
+/// paragraph the text the SPA's print view renders: both lay out
+/// `shared::plan::document`.
+#[actix_web::test]
+async fn the_demo_plans_word_files_say_what_their_print_view_shows() {
+    let app = TestApp::spawn().await;
+    let department = app.token("soyte").await;
+    for code in ["KH-HTCM-2026", "KH-YTCS-2021-2030"] {
+        let versions = versions_of(&app, &department, code).await;
+        assert!(!versions.is_empty(), "{code} missing");
+        for version in versions {
+            let id = version["id"].as_i64().unwrap();
+            let plan: shared::plan::Plan = serde_json::from_value(
+                app.get_json(&format!("/api/v1/plans/{id}"), &department)
+                    .await,
+            )
+            .unwrap();
+            let response = app
+                .get(&format!("/api/v1/plans/{id}/document.docx"), &department)
+                .await;
+            assert_eq!(response.status(), 200);
+            let bytes = response.bytes().await.unwrap();
+            let word = tuyen::plans::export::document_paragraphs(&bytes).unwrap();
+            let view = shared::plan::DocumentLayout::of(&plan).paragraphs();
+            for (index, (word, view)) in word.iter().zip(&view).enumerate() {
+                assert_eq!(word, view, "{code} #{id}, paragraph {index}");
+            }
+            assert_eq!(word.len(), view.len(), "{code} #{id}");
+        }
+    }
+}

@@ -8,14 +8,18 @@
 //!   ([`TrafficLight`]) and shares of facilities meeting a condition.
 //! - [`period`]: `2026`, `2026-H1`, `2026-Q3`, `P1` and their dates.
 //! - [`diff`]: what a new version changed.
+//! - [`document`]: the plan's document, sentence by sentence, for the Word export and
+//!   the print view.
 //! - [`types`]: the request and response types.
 
 pub mod diff;
+pub mod document;
 pub mod indicator;
 pub mod period;
 pub mod state;
 pub mod types;
 
+pub use document::{DocumentBlock, DocumentLayout};
 pub use indicator::{Direction, IndicatorKind, TrafficLight, attainment, share_percent};
 pub use period::{Period, PlanPhase};
 pub use state::{PlanAction, PlanError, PlanSide, PlanStatus, allowed_actions, transition};

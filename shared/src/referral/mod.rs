@@ -27,7 +27,7 @@ pub use rules::ReferralRules;
 pub use slip::{
     SAMPLE_HOLIDAYS_2026, SAMPLE_LONG_VALIDITY_CODES, SlipNumber, format_slip_number,
     has_long_validity, is_expired, is_working_day, parse_slip_number, slip_expired,
-    slip_valid_until, vn_date,
+    slip_valid_until,
 };
 pub use state::{
     Party, ReferralAction, ReferralStatus, Side, TransitionError, allowed_actions, may_edit,

@@ -19,15 +19,12 @@
 //! [`crate::referral::ReferralRules`]); [`SAMPLE_HOLIDAYS_2026`] and
 //! [`SAMPLE_LONG_VALIDITY_CODES`] seed them.
 
-use chrono::{Datelike, NaiveDate, TimeDelta, Utc, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::state::ReferralStatus;
 
 /// Working days a slip is valid for, counting the day of signing when it is a working day.
 pub const SLIP_WORKING_DAYS: u32 = 10;
-
-/// Vietnam's offset from UTC, in hours (no daylight saving time).
-pub const VN_UTC_OFFSET_HOURS: i64 = 7;
 
 const fn ymd(year: i32, month: u32, day: u32) -> NaiveDate {
     match NaiveDate::from_ymd_opt(year, month, day) {
@@ -193,15 +190,6 @@ pub fn slip_expired(
     today: NaiveDate,
 ) -> bool {
     status.before_arrival() && valid_until.is_some_and(|until| is_expired(until, today))
-}
-
-/// The calendar date in Vietnam (UTC+7) at an instant: the day a slip is signed on, the
-/// year of its number, and "today" for expiry.
-pub fn vn_date(at: chrono::DateTime<Utc>) -> NaiveDate {
-    let utc = at.naive_utc();
-    utc.checked_add_signed(TimeDelta::hours(VN_UTC_OFFSET_HOURS))
-        .unwrap_or(utc)
-        .date()
 }
 
 /// A slip number: issuing facility code, year, and a sequence number that the server
@@ -433,18 +421,6 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted, SAMPLE_HOLIDAYS_2026);
         assert_eq!(d(2026, 4, 26).weekday(), Weekday::Sun);
-    }
-
-    #[test]
-    fn vietnam_date_is_utc_plus_seven() {
-        let at = |text: &str| {
-            chrono::DateTime::parse_from_rfc3339(text)
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_default()
-        };
-        assert_eq!(vn_date(at("2026-03-01T16:59:59Z")), d(2026, 3, 1));
-        assert_eq!(vn_date(at("2026-03-01T17:00:00Z")), d(2026, 3, 2));
-        assert_eq!(vn_date(at("2025-12-31T18:00:00Z")), d(2026, 1, 1));
     }
 
     #[test]

@@ -10,15 +10,15 @@ use shared::Lang;
 use shared::consultation::{
     ConsultationCancelInput, ConsultationMode, ConsultationSession, SessionQuery, SessionStatus,
 };
-use shared::referral::vn_date;
 use shared::registry::specialty_label;
+use shared::time::{to_vietnam, vietnam_date};
 use validator::Validate;
 
 use super::{ConsultationTabs, ModeBadge, SessionStatusBadge, Tab};
 use crate::api::{self, use_api};
 use crate::components::{Loading, ProblemView, loaded};
 use crate::contexts::use_lang;
-use crate::i18n::{Key, format_date, t, vn_local};
+use crate::i18n::{Key, format_date, t};
 use crate::pages::query::parse_param;
 
 /// The Monday of the week holding `day`.
@@ -50,7 +50,7 @@ pub fn CalendarPage() -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
     let params = use_query_map();
-    let today = vn_date(Utc::now());
+    let today = vietnam_date(Utc::now());
     let monday = Memo::new(move |_| {
         let day = params.with(|params| parse_param::<NaiveDate>(params, "week"));
         monday_of(day.unwrap_or(today))
@@ -123,7 +123,7 @@ fn Week(
         .filter_map(|day| {
             let on_day: Vec<ConsultationSession> = sessions
                 .iter()
-                .filter(|session| vn_date(session.starts_at) == day)
+                .filter(|session| vietnam_date(session.starts_at) == day)
                 .cloned()
                 .collect();
             (!on_day.is_empty()).then(|| {
@@ -155,8 +155,8 @@ fn SessionCard(session: ConsultationSession, changed: Callback<()>) -> impl Into
     let lang = use_lang();
     let time = format!(
         "{} – {}",
-        vn_local(session.starts_at).format("%H:%M"),
-        vn_local(session.ends_at).format("%H:%M")
+        to_vietnam(session.starts_at).format("%H:%M"),
+        to_vietnam(session.ends_at).format("%H:%M")
     );
     let cancelled = session.status == SessionStatus::Cancelled;
     let link = session

@@ -12,8 +12,8 @@ use shared::consultation::{
     CaseAction, Conclusion, ConclusionInput, ConsultationCancelInput, ConsultationCase,
     ConsultationMode, OutcomeInput, ScheduleInput, SessionQuery, SessionStatus,
 };
-use shared::referral::vn_date;
 use shared::registry::specialty_label;
+use shared::time::vietnam_date;
 use shared::validation::field_messages;
 use shared::{Labelled, Lang};
 use validator::Validate;
@@ -326,7 +326,7 @@ fn StepDialog(
 
     let fields = match action {
         CaseAction::Schedule => {
-            let today = vn_date(Utc::now());
+            let today = vietnam_date(Utc::now());
             let sessions = LocalResource::new(move || {
                 let query = SessionQuery {
                     facility_id: Some(consulting),

@@ -10,9 +10,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared::consultation::{ConsultationMode, SessionInput};
-use shared::referral::slip::VN_UTC_OFFSET_HOURS;
-use shared::referral::vn_date;
 use shared::registry::{FacilityQuery, Profession, StaffQuery};
+use shared::time::{from_vietnam, vietnam_date};
 use shared::validation::field_messages;
 use validator::Validate;
 
@@ -68,12 +67,7 @@ fn optional(text: &str) -> Option<String> {
 fn vn_instant(date: &str, time: &str) -> Option<DateTime<Utc>> {
     let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
     let time = NaiveTime::parse_from_str(time.trim(), "%H:%M").ok()?;
-    let local = NaiveDateTime::new(date, time);
-    Some(
-        local
-            .checked_sub_signed(TimeDelta::hours(VN_UTC_OFFSET_HOURS))?
-            .and_utc(),
-    )
+    Some(from_vietnam(NaiveDateTime::new(date, time)))
 }
 
 /// The request body the form describes for `host`, and what could not be read.
@@ -184,7 +178,7 @@ fn SessionFormView() -> impl IntoView {
         if let Some(Ok(created)) = save.value().get()
             && let Some(first) = created.sessions.first()
         {
-            let day = vn_date(first.starts_at);
+            let day = vietnam_date(first.starts_at);
             let monday = day
                 - TimeDelta::days(i64::from(
                     chrono::Datelike::weekday(&day).num_days_from_monday(),

@@ -41,7 +41,7 @@ use shared::Labelled;
 use shared::Lang;
 use shared::auth::{Me, Role};
 use shared::plan::{Period, Plan, PlanPhase, PlanStatus, TrafficLight};
-use shared::referral::vn_date;
+use shared::time::vietnam_date;
 
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date};
@@ -235,7 +235,7 @@ fn parse_date(value: &str) -> Option<NaiveDate> {
 
 /// Today in Vietnam.
 fn today() -> NaiveDate {
-    vn_date(Utc::now())
+    vietnam_date(Utc::now())
 }
 
 /// The periods a plan reports on: for each of its years the quarters, the halves and

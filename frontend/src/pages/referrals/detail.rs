@@ -10,8 +10,8 @@ use shared::Labelled;
 use shared::referral::{
     ArriveInput, CancelInput, CompleteInput, DeclineInput, Diagnosis, FollowUp, FollowUpInput,
     Outcome, RedirectInput, Referral, ReferralAction, ReferralEvent, ReferralLink, TransitionNote,
-    vn_date,
 };
+use shared::time::{from_vietnam, to_vietnam, vietnam_date};
 use shared::validation::field_messages;
 use validator::{Validate, ValidationErrors};
 
@@ -25,7 +25,7 @@ use crate::api::referrals::Transition;
 use crate::api::{self, ApiError, use_api};
 use crate::components::{Loading, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
-use crate::i18n::{Key, format_date, format_datetime, t, vn_local};
+use crate::i18n::{Key, format_date, format_datetime, t};
 
 /// `/referrals/:id`.
 #[component]
@@ -250,17 +250,14 @@ const DISCHARGE_COLUMNS: &[Column] = &[
 
 /// A follow-up row due two weeks from today.
 fn new_follow_up() -> Vec<String> {
-    let due = vn_date(Utc::now()) + TimeDelta::days(14);
+    let due = vietnam_date(Utc::now()) + TimeDelta::days(14);
     vec![due.to_string(), String::new()]
 }
 
 /// A `datetime-local` value read as Vietnam's wall-clock time.
 fn parse_vn_datetime(value: &str) -> Option<chrono::DateTime<Utc>> {
     let local = NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M").ok()?;
-    let utc = local.checked_sub_signed(TimeDelta::hours(
-        shared::referral::slip::VN_UTC_OFFSET_HOURS,
-    ))?;
-    Some(utc.and_utc())
+    Some(from_vietnam(local))
 }
 
 /// Whether the dialog of `action` shows the messages of field `path` next to an input.
@@ -710,7 +707,7 @@ fn ReferralBody(referral: Referral) -> impl IntoView {
     let lang = use_lang();
     let patient = referral.patient.clone().map(|patient| {
         let sex = patient.sex;
-        let today = vn_date(Utc::now());
+        let today = vietnam_date(Utc::now());
         let age = patient.age_on(today);
         let born = match (patient.birth_date, patient.birth_year) {
             (Some(date), _) => Some(date.to_string()),
@@ -1119,7 +1116,7 @@ fn Timeline(events: Vec<ReferralEvent>) -> impl IntoView {
                     let kind = event.kind;
                     let role = event.actor_role;
                     let at = event.at;
-                    let local = vn_local(at);
+                    let local = to_vietnam(at);
                     view! {
                         <li class=format!("timeline-event event-{}", kind.as_str())>
                             <time datetime=local.format("%Y-%m-%dT%H:%M").to_string()>

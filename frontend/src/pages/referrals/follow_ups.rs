@@ -9,9 +9,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::referral::{
-    FollowUp, FollowUpMissedInput, FollowUpQuery, FollowUpStatus, FollowUpVisitInput, vn_date,
+    FollowUp, FollowUpMissedInput, FollowUpQuery, FollowUpStatus, FollowUpVisitInput,
 };
 use shared::registry::FacilityKind;
+use shared::time::vietnam_date;
 use shared::validation::field_messages;
 use validator::Validate;
 
@@ -342,7 +343,7 @@ fn VisitForm(
 ) -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
-    let visited_on = RwSignal::new(vn_date(Utc::now()).to_string());
+    let visited_on = RwSignal::new(vietnam_date(Utc::now()).to_string());
     let notes = RwSignal::new(String::new());
     let close = RwSignal::new(false);
     let tried = RwSignal::new(false);

@@ -16,9 +16,10 @@ use leptos_router::hooks::use_navigate;
 use shared::Labelled;
 use shared::referral::{
     ClinicalSummary, Diagnosis, Direction, Patient, PriorTreatment, Referral, ReferralInput,
-    ReferralReason, Sex, Signatory, TransitionNote, Transport, TransportMeans, Urgency, vn_date,
+    ReferralReason, Sex, Signatory, TransitionNote, Transport, TransportMeans, Urgency,
 };
 use shared::registry::TechnicalLevel;
+use shared::time::vietnam_date;
 use shared::validation::field_messages;
 use wasm_bindgen::JsCast;
 
@@ -836,7 +837,7 @@ fn SlipFormView(initial: Option<Referral>) -> impl IntoView {
     // The validity the slip would have if sent today, from the configured rules.
     let validity = move || {
         let rules = rules.get()?.ok()?;
-        let today = vn_date(Utc::now());
+        let today = vietnam_date(Utc::now());
         let diagnoses = input.with(|(input, _)| input.clinical.diagnoses.clone());
         let until = rules.valid_until(today, &diagnoses);
         let long = rules.long_validity(&diagnoses);

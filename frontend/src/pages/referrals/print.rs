@@ -4,17 +4,18 @@
 //! only the toolbar above it follows the language switch. The print rules in
 //! `style.css` drop the app's frame and the toolbar.
 
-use chrono::{Datelike, NaiveDate, Timelike, Utc};
+use chrono::{Timelike, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use shared::referral::{Patient, Referral, ReferralReason, ReferralStatus, vn_date};
+use shared::referral::{Patient, Referral, ReferralReason, ReferralStatus};
+use shared::time::{administrative_date, to_vietnam, vietnam_date};
 use shared::{Labelled, Lang};
 
 use super::{InvalidReferralId, referral_href, use_referral_id};
 use crate::api::{self, use_api};
 use crate::components::{Loading, loaded};
 use crate::contexts::use_lang;
-use crate::i18n::{Key, vn_local};
+use crate::i18n::Key;
 
 /// `/referrals/:id/print`.
 #[component]
@@ -33,16 +34,6 @@ fn print_page() {
     {
         leptos::logging::warn!("could not open the print dialog: {error:?}");
     }
-}
-
-/// "ngày 05 tháng 03 năm 2026".
-fn long_date(date: NaiveDate) -> String {
-    format!(
-        "ngày {:02} tháng {:02} năm {}",
-        date.day(),
-        date.month(),
-        date.year()
-    )
 }
 
 /// Where the slip is signed ("Phường An Phú") and the names above the facility's: its
@@ -137,7 +128,9 @@ fn Line(number: u8, label: &'static str, children: Children) -> impl IntoView {
 fn Slip(referral: Referral, patient: Patient, issuer: Issuer) -> impl IntoView {
     let clinical = referral.clinical.clone().unwrap_or_default();
     let draft = referral.status == ReferralStatus::Draft;
-    let signed_on = referral.signed_on.unwrap_or_else(|| vn_date(Utc::now()));
+    let signed_on = referral
+        .signed_on
+        .unwrap_or_else(|| vietnam_date(Utc::now()));
     let birth = match (patient.birth_date, patient.birth_year) {
         (Some(date), _) => Some(("Ngày sinh", date.format("%d/%m/%Y").to_string())),
         (None, Some(year)) => Some(("Năm sinh", year.to_string())),
@@ -170,12 +163,12 @@ fn Slip(referral: Referral, patient: Patient, issuer: Issuer) -> impl IntoView {
         .collect::<Vec<_>>()
         .join("; ");
     let sent_at = referral.sent_at.map(|at| {
-        let local = vn_local(at);
+        let local = to_vietnam(at);
         format!(
             "{:02} giờ {:02} phút, {}",
             local.hour(),
             local.minute(),
-            long_date(local.date())
+            administrative_date(local.date())
         )
     });
     let escort = [
@@ -306,13 +299,13 @@ fn Slip(referral: Referral, patient: Patient, issuer: Issuer) -> impl IntoView {
             <p class="slip-validity">
                 "Giấy chuyển tuyến có giá trị đến "
                 {match referral.valid_until {
-                    Some(until) => view! { <strong>{long_date(until)}</strong> }.into_any(),
+                    Some(until) => view! { <strong>{administrative_date(until)}</strong> }.into_any(),
                     None => view! { "ngày " <span class="slip-blank short"></span> " tháng " <span class="slip-blank short"></span> " năm " <span class="slip-blank short"></span> }.into_any(),
                 }}
                 {referral.long_validity.then_some(" (có giá trị 01 năm kể từ ngày ký)")}
             </p>
             <p class="slip-date">
-                {place.unwrap_or_else(|| "……………".to_string())} ", " {long_date(signed_on)}
+                {place.unwrap_or_else(|| "……………".to_string())} ", " {administrative_date(signed_on)}
             </p>
             <div class="slip-signatures">
                 <div class="slip-signature">

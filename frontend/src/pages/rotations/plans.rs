@@ -135,7 +135,7 @@ fn PlanTable(plans: Vec<RotationPlan>) -> impl IntoView {
 
 /// The next calendar quarter from today: a sensible default period.
 fn next_quarter() -> (String, String) {
-    let today = chrono::Utc::now().date_naive();
+    let today = shared::time::vietnam_date(chrono::Utc::now());
     let quarter_start_month = (today.month0() / 3 + 1) * 3 + 1;
     let (year, month) = if quarter_start_month > 12 {
         (today.year() + 1, 1)
