@@ -3,10 +3,12 @@
 //! with the audit record. Concluding `refer` opens a referral draft at the station
 //! through the referrals service.
 
+use shared::message::{Message, Record};
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use serde_json::json;
+use shared::Lang;
 use shared::consultation::{
     self, CaseAction, CaseBox, CaseInput, CaseQuery, CaseReferral, CaseStatus, CaseSummary,
     Conclusion, ConclusionInput, ConsultationCancelInput, ConsultationCase, ConsultationSession,
@@ -18,8 +20,6 @@ use shared::referral::{
     self, ClinicalSummary, Direction, Patient, ReferralInput, ReferralReason, Transport,
 };
 use shared::registry::FacilityRef;
-use shared::validation::field_messages;
-use shared::{Labelled, Lang};
 
 use super::repo::{
     self, CaseChange, CaseFilter, CaseRow, NewCase, NewSession, SessionChanges, SessionFilter,
@@ -34,11 +34,11 @@ use crate::http::{page_of, parse_cursor};
 use crate::registry::repo::{self as registry_repo, parse};
 
 fn session_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy buổi hội chẩn")
+    ApiError::not_found(Record::ConsultationSession)
 }
 
 fn case_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy yêu cầu hội chẩn")
+    ApiError::not_found(Record::ConsultationCase)
 }
 
 fn facility(refs: &HashMap<i64, FacilityRef>, id: i64) -> Result<FacilityRef, ApiError> {
@@ -57,8 +57,8 @@ fn vn_midnight(day: NaiveDate) -> Option<NaiveDateTime> {
 fn check_facility(conn: &mut AnyConn, field: &str, id: i64) -> Result<(), ApiError> {
     match registry_repo::find_facility_row(conn, id)? {
         Some(facility) if facility.active => Ok(()),
-        Some(_) => Err(ApiError::field(field, "Cơ sở này đã ngừng hoạt động")),
-        None => Err(ApiError::field(field, "Không tìm thấy cơ sở")),
+        Some(_) => Err(ApiError::field(field, Message::FacilityInactive)),
+        None => Err(ApiError::field(field, Record::Facility)),
     }
 }
 
@@ -81,7 +81,7 @@ fn check_participants(conn: &mut AnyConn, ids: &[i64]) -> Result<(), ApiError> {
     } else {
         Err(ApiError::field(
             "participants",
-            format!("Không tìm thấy nhân sự: {}", unknown.join(", ")),
+            Message::UnknownStaff(unknown.join(", ")),
         ))
     }
 }
@@ -188,7 +188,7 @@ pub fn create_sessions(
             if starts.is_empty() {
                 return Err(ApiError::field(
                     "repeat_weekly_until",
-                    "Không có buổi nào trong khoảng thời gian này",
+                    Message::NoSessionsInRange,
                 ));
             }
             let series_id = input
@@ -248,10 +248,7 @@ fn session_for_update(
     if !status.is_open() {
         return Err(ApiError::new(
             shared::error::ErrorCode::InvalidTransition,
-            format!(
-                "Buổi hội chẩn đang ở trạng thái “{}”, không thay đổi được",
-                status.label(Lang::Vi)
-            ),
+            Message::SessionClosed(status),
         ));
     }
     if version.is_some_and(|v| v != row.version) {
@@ -273,7 +270,7 @@ pub fn update_session(
         if input.host_facility_id != before.host_facility_id {
             return Err(ApiError::field(
                 "host_facility_id",
-                "Không đổi được cơ sở tổ chức của buổi hội chẩn",
+                Message::HostFacilityFixed,
             ));
         }
         check_session_input(conn, input)?;
@@ -377,7 +374,7 @@ fn parse_session_cursor(cursor: Option<&str>) -> Result<Option<(NaiveDateTime, i
             Some((at.naive_utc(), id.parse().ok()?))
         })
         .map(Some)
-        .ok_or_else(|| ApiError::field("cursor", "Con trỏ phân trang không hợp lệ"))
+        .ok_or_else(|| ApiError::field("cursor", Message::InvalidCursor))
 }
 
 /// Sessions in start order, with filters (see [`SessionQuery`]).
@@ -390,10 +387,7 @@ pub fn list_sessions(
     if let (Some(from), Some(to)) = (query.from, query.to)
         && to < from
     {
-        return Err(ApiError::field(
-            "to",
-            "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu",
-        ));
+        return Err(ApiError::field("to", Message::EndBeforeStart));
     }
     let facilities = match query.facility_id {
         Some(id) => Some(vec![id]),
@@ -772,7 +766,7 @@ pub fn step(
             before.consulting_facility_id,
         );
         let next = consultation::transition(status, action, side)
-            .map_err(|e| ApiError::new(e.code(), e.message(lang)))?;
+            .map_err(|e| ApiError::new(e.code(), Message::Verbatim(e.message(lang))))?;
         if expected_version.is_some_and(|v| v != before.version) {
             return Err(ApiError::precondition_failed());
         }
@@ -787,17 +781,14 @@ pub fn step(
         match step {
             CaseStep::Schedule(input) => {
                 let session = repo::find_session(conn, input.session_id)?
-                    .ok_or_else(|| ApiError::field("session_id", "Không tìm thấy buổi hội chẩn"))?;
+                    .ok_or_else(|| ApiError::field("session_id", Record::ConsultationSession))?;
                 if session.host_facility_id != before.consulting_facility_id {
-                    return Err(ApiError::field(
-                        "session_id",
-                        "Buổi hội chẩn này không do cơ sở hội chẩn tổ chức",
-                    ));
+                    return Err(ApiError::field("session_id", Message::SessionOfOtherHost));
                 }
                 if session.status == SessionStatus::Cancelled.as_str() {
                     return Err(ApiError::new(
                         shared::error::ErrorCode::InvalidTransition,
-                        "Buổi hội chẩn này đã bị hủy",
+                        Message::SessionCancelled,
                     ));
                 }
                 change.session_id = Some(Some(session.id));
@@ -810,7 +801,7 @@ pub fn step(
                 change.concluded_at = Some(at);
                 changes["conclusion"] = json!(input.conclusion);
                 if input.conclusion.opens_referral() {
-                    let referral_id = open_referral(conn, by, &before, input, lang)?;
+                    let referral_id = open_referral(conn, by, &before, input)?;
                     change.referral_id = Some(referral_id);
                     changes["referral_id"] = json!(referral_id);
                 }
@@ -877,7 +868,6 @@ fn open_referral(
     by: &Principal,
     case: &CaseRow,
     input: &ConclusionInput,
-    lang: Lang,
 ) -> Result<i64, ApiError> {
     let destination = input
         .refer_to_facility_id
@@ -885,7 +875,7 @@ fn open_referral(
     if destination == case.requesting_facility_id {
         return Err(ApiError::field(
             "refer_to_facility_id",
-            "Nơi chuyển đến phải khác cơ sở đề nghị hội chẩn",
+            Message::ReferToRequester,
         ));
     }
     check_facility(conn, "refer_to_facility_id", destination)?;
@@ -905,11 +895,13 @@ fn open_referral(
         direction,
         urgency: parse(&case.urgency, "urgency")?,
         reason: ReferralReason::BeyondCapability,
-        reason_text: Some(format!(
-            "{} (hội chẩn số {}): {advice}",
-            Conclusion::Refer.label(Lang::Vi),
-            case.id
-        )),
+        reason_text: Some(
+            Message::ConsultationReferralReason {
+                case_id: case.id,
+                advice: advice.clone(),
+            }
+            .text(Lang::Vi),
+        ),
         patient: from_json(&case.patient, "patient")?,
         clinical: ClinicalSummary {
             signs: case.summary.clone(),
@@ -922,8 +914,8 @@ fn open_referral(
         attachments: Vec::new(),
     };
     slip.validate_draft(case.requesting_facility_id)
-        .map_err(|errors| ApiError::validation(field_messages(&errors, lang)))?;
-    let note = Some(format!("Theo kết luận hội chẩn số {}", case.id));
+        .map_err(|errors| ApiError::invalid(&errors))?;
+    let note = Some(Message::FromConsultation(case.id).text(Lang::Vi));
     let row = crate::referrals::service::create_draft_at(
         conn,
         by,

@@ -5,10 +5,12 @@
 //! from the data on every read), evaluations, the periodic report and support requests.
 //! Every change is audited in its transaction.
 
+use shared::message::{Message, Record};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde_json::json;
+use shared::Lang;
 use shared::error::ErrorCode;
 use shared::page::{Page, clamp_limit};
 use shared::plan::{
@@ -22,7 +24,6 @@ use shared::plan::{
     TrafficLight, ValueEntry, ValueHistoryQuery, ValuesInput,
 };
 use shared::registry::FacilityRef;
-use shared::{Labelled, Lang};
 
 use super::metrics::{self, Figures};
 use super::repo::{
@@ -38,22 +39,22 @@ use crate::http::{page_of, parse_cursor};
 use crate::registry::repo::{self as registry_repo, parse};
 
 fn plan_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy kế hoạch")
+    ApiError::not_found(Record::Plan)
 }
 
 fn activity_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy hoạt động")
+    ApiError::not_found(Record::PlanActivity)
 }
 
 fn evaluation_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy bản đánh giá")
+    ApiError::not_found(Record::Evaluation)
 }
 
 fn support_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy đề xuất hỗ trợ")
+    ApiError::not_found(Record::SupportRequest)
 }
 
-fn invalid_transition(detail: impl Into<String>) -> ApiError {
+fn invalid_transition(detail: impl Into<Message>) -> ApiError {
     ApiError::new(ErrorCode::InvalidTransition, detail)
 }
 
@@ -150,7 +151,9 @@ fn check(by: &Principal, plan: &Loaded, action: PlanAction) -> Result<PlanStatus
     }
     match refusal {
         Some(error @ PlanError::WrongStatus(..)) => {
-            Err(invalid_transition(error.message(Lang::Vi)))
+            Err(invalid_transition(Message::localised(|lang| {
+                error.message(lang)
+            })))
         }
         _ => Err(ApiError::forbidden()),
     }
@@ -313,7 +316,7 @@ fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), ApiError> {
         _ => {
             return Err(ApiError::field(
                 "issuing_facility_id",
-                "Không tìm thấy cơ sở ban hành",
+                Record::IssuingFacility,
             ));
         }
     }
@@ -327,7 +330,7 @@ fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), ApiError> {
     if !unknown.is_empty() {
         return Err(ApiError::field(
             "supported_facility_ids",
-            format!("Không tìm thấy cơ sở: {}", unknown.join(", ")),
+            Message::UnknownFacilities(unknown.join(", ")),
         ));
     }
     for (g, group) in input.activity_groups.iter().enumerate() {
@@ -338,7 +341,7 @@ fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), ApiError> {
             {
                 return Err(ApiError::field(
                     &format!("activity_groups[{g}].activities[{a}].responsible_department_id"),
-                    "Khoa/phòng không thuộc cơ sở ban hành",
+                    Message::DepartmentOutsideIssuer,
                 ));
             }
         }
@@ -531,10 +534,7 @@ pub fn update_plan(
         let plan = readable(conn, by, id)?;
         check(by, &plan, PlanAction::Edit)?;
         if input.issuing_facility_id != plan.row.issuing_facility_id {
-            return Err(ApiError::field(
-                "issuing_facility_id",
-                "Không đổi được cơ sở ban hành của kế hoạch",
-            ));
+            return Err(ApiError::field("issuing_facility_id", Message::IssuerFixed));
         }
         if plan.row.version != version {
             return Err(ApiError::precondition_failed());
@@ -650,10 +650,9 @@ fn supersede(
     let at = now();
     let step = PlanStep {
         status: PlanStatus::Closed.as_str().to_string(),
-        status_reason: Some(Some(format!(
-            "Được thay thế bởi phiên bản {} đã phê duyệt",
-            newer.version_number
-        ))),
+        status_reason: Some(Some(
+            Message::SupersededBy(newer.version_number).text(Lang::Vi),
+        )),
         submitted_at: None,
         approved_at: None,
         approved_by: None,
@@ -687,9 +686,8 @@ pub fn revise(conn: &mut AnyConn, by: &Principal, id: i64, reason: &str) -> Resu
             .iter()
             .find(|v| v.version_number > plan.row.version_number && v.superseded_by_id.is_none())
         {
-            return Err(ApiError::conflict(format!(
-                "Đã có phiên bản {} đang soạn thảo hoặc chờ duyệt",
-                open.version_number
+            return Err(ApiError::conflict(Message::OpenVersionExists(
+                open.version_number,
             )));
         }
         let (series_id, version_number, issuing_facility_id) = (
@@ -750,17 +748,14 @@ pub fn diff(
     against: Option<i64>,
 ) -> Result<PlanDiff, ApiError> {
     let newer = readable(conn, by, id)?;
-    let other_id = against.or(newer.row.previous_version_id).ok_or_else(|| {
-        ApiError::field(
-            "against",
-            "Đây là phiên bản đầu tiên, không có gì để so sánh",
-        )
-    })?;
+    let other_id = against
+        .or(newer.row.previous_version_id)
+        .ok_or_else(|| ApiError::field("against", Message::FirstVersion))?;
     let older = readable(conn, by, other_id)?;
     if older.row.series_id != newer.row.series_id {
         return Err(ApiError::field(
             "against",
-            "Hai phiên bản không cùng một kế hoạch",
+            Message::VersionsOfDifferentPlans,
         ));
     }
     let (older, newer) = if older.row.version_number <= newer.row.version_number {
@@ -825,9 +820,8 @@ pub fn activity_progress(
             },
         )?;
         if !matches!(plan.status, PlanStatus::Approved | PlanStatus::Active) {
-            return Err(invalid_transition(format!(
-                "Chỉ ghi nhận tiến độ khi kế hoạch đã phê duyệt hoặc đang thực hiện (hiện: “{}”)",
-                plan.status.label(Lang::Vi)
+            return Err(invalid_transition(Message::ProgressNeedsApprovedPlan(
+                plan.status,
             )));
         }
         if version.is_some_and(|v| v != activity.version) {
@@ -891,15 +885,12 @@ pub fn activity_feedback(
         if !served.contains(&input.facility_id) {
             return Err(ApiError::field(
                 "facility_id",
-                "Hoạt động này không dành cho cơ sở của bạn",
+                Message::ActivityNotForYourFacility,
             ));
         }
         let status: ActivityStatus = parse(&activity.status, "activity status")?;
         if !matches!(status, ActivityStatus::InProgress | ActivityStatus::Done) {
-            return Err(invalid_transition(format!(
-                "Chỉ đánh giá hoạt động đang hoặc đã triển khai (hiện: “{}”)",
-                status.label(Lang::Vi)
-            )));
+            return Err(invalid_transition(Message::ActivityNotStarted(status)));
         }
         let row = FeedbackRow {
             id: 0,
@@ -934,12 +925,9 @@ pub fn activity_feedback(
 
 fn plan_period(plan: &Loaded, text: Option<&str>) -> Result<Period, ApiError> {
     let period = match text {
-        Some(text) => text.parse::<Period>().map_err(|_| {
-            ApiError::field(
-                "period",
-                "Kỳ không hợp lệ (ví dụ 2026, 2026-H1, 2026-Q3, P1)",
-            )
-        })?,
+        Some(text) => text
+            .parse::<Period>()
+            .map_err(|_| ApiError::field("period", Message::InvalidPeriod))?,
         None => {
             let today = now().date();
             Period::quarter_of(today.clamp(plan.row.start_date, plan.row.end_date))
@@ -947,18 +935,15 @@ fn plan_period(plan: &Loaded, text: Option<&str>) -> Result<Period, ApiError> {
     };
     match period.span(&plan.phases) {
         Some((from, to)) if from <= plan.row.end_date && to >= plan.row.start_date => Ok(period),
-        Some(_) => Err(ApiError::field(
-            "period",
-            "Kỳ nằm ngoài thời gian của kế hoạch",
-        )),
-        None => Err(ApiError::field("period", "Kế hoạch không có giai đoạn này")),
+        Some(_) => Err(ApiError::field("period", Message::PeriodOutsidePlan)),
+        None => Err(ApiError::field("period", Message::NoSuchPhase)),
     }
 }
 
 fn span(plan: &Loaded, period: Period) -> Result<(NaiveDate, NaiveDate), ApiError> {
     period
         .span(&plan.phases)
-        .ok_or_else(|| ApiError::field("period", "Kế hoạch không có giai đoạn này"))
+        .ok_or_else(|| ApiError::field("period", Message::NoSuchPhase))
 }
 
 /// The target of an indicator for a facility (or the network) in a period: the
@@ -1193,7 +1178,7 @@ pub fn board(
     if let Some(facility_id) = query.facility_id
         && !plan.supported.contains(&facility_id)
     {
-        return Err(ApiError::field("facility_id", "Cơ sở không thuộc kế hoạch"));
+        return Err(ApiError::field("facility_id", Message::FacilityNotInPlan));
     }
     board_of(conn, &plan, period, query.facility_id)
 }
@@ -1203,9 +1188,8 @@ fn values_open(plan: &Loaded) -> Result<(), ApiError> {
     if matches!(plan.status, PlanStatus::Approved | PlanStatus::Active) {
         Ok(())
     } else {
-        Err(invalid_transition(format!(
-            "Chỉ báo cáo số liệu khi kế hoạch đã phê duyệt hoặc đang thực hiện (hiện: “{}”)",
-            plan.status.label(Lang::Vi)
+        Err(invalid_transition(Message::FiguresNeedApprovedPlan(
+            plan.status,
         )))
     }
 }
@@ -1227,16 +1211,13 @@ pub fn enter_values(
             },
         )?;
         if !plan.supported.contains(&input.facility_id) {
-            return Err(ApiError::field("facility_id", "Cơ sở không thuộc kế hoạch"));
+            return Err(ApiError::field("facility_id", Message::FacilityNotInPlan));
         }
         values_open(&plan)?;
         let period = plan_period(&plan, Some(&input.period))?;
         let data = board_data(conn, &plan, period)?;
         if data.approved(input.facility_id) {
-            return Err(ApiError::conflict(format!(
-                "Số liệu {} đã được duyệt và khóa; đề nghị Trung tâm hủy duyệt trước khi sửa",
-                period.label(Lang::Vi).to_lowercase()
-            )));
+            return Err(ApiError::conflict(Message::FiguresLocked(period)));
         }
         for (i, value) in input.values.iter().enumerate() {
             let indicator = data
@@ -1245,13 +1226,10 @@ pub fn enter_values(
                 .find(|x| x.code == value.indicator_code);
             let field = format!("values[{i}].indicator_code");
             let Some(indicator) = indicator else {
-                return Err(ApiError::field(&field, "Kế hoạch không có chỉ tiêu này"));
+                return Err(ApiError::field(&field, Message::NoSuchIndicator));
             };
             if indicator.source == IndicatorSource::Computed {
-                return Err(ApiError::field(
-                    &field,
-                    "Chỉ tiêu này được tính tự động từ dữ liệu hệ thống, không nhập tay",
-                ));
+                return Err(ApiError::field(&field, Message::ComputedIndicator));
             }
             let valid = match indicator.kind {
                 IndicatorKind::YesNo => value.value == 0.0 || value.value == 1.0,
@@ -1262,8 +1240,8 @@ pub fn enter_values(
                 return Err(ApiError::field(
                     &format!("values[{i}].value"),
                     match indicator.kind {
-                        IndicatorKind::YesNo => "Chỉ nhận 1 (có) hoặc 0 (không)",
-                        _ => "Tỷ lệ phần trăm từ 0 đến 100",
+                        IndicatorKind::YesNo => Message::YesNoValue,
+                        _ => Message::PercentValue,
                     },
                 ));
             }
@@ -1353,7 +1331,7 @@ pub fn decide_values(
             },
         )?;
         if !plan.supported.contains(&input.facility_id) {
-            return Err(ApiError::field("facility_id", "Cơ sở không thuộc kế hoạch"));
+            return Err(ApiError::field("facility_id", Message::FacilityNotInPlan));
         }
         values_open(&plan)?;
         let reason = input
@@ -1362,15 +1340,15 @@ pub fn decide_values(
             .map(str::trim)
             .filter(|r| !r.is_empty());
         if !approve && reason.is_none() {
-            return Err(ApiError::field("reason", "Cần nêu lý do hủy duyệt"));
+            return Err(ApiError::field("reason", Message::WithdrawalReasonRequired));
         }
         let period = plan_period(&plan, Some(&input.period))?;
         let data = board_data(conn, &plan, period)?;
         if data.approved(input.facility_id) == approve {
             return Err(invalid_transition(if approve {
-                "Số liệu kỳ này đã được duyệt"
+                Message::FiguresAlreadyApproved
             } else {
-                "Số liệu kỳ này chưa được duyệt"
+                Message::FiguresNotApproved
             }));
         }
         let snapshot = if approve {
@@ -1458,12 +1436,12 @@ fn evaluation_view(
 /// A first assessment in words of a line, edited by the planners afterwards.
 fn narrative(row: &BoardRow) -> String {
     match (row.target, row.actual, row.attainment, row.light) {
-        (None, _, _, _) => "Chưa giao chỉ tiêu cho kỳ này.".to_string(),
-        (Some(_), None, _, _) => "Chưa có số liệu.".to_string(),
+        (None, _, _, _) => Message::NoTarget.text(Lang::Vi),
+        (Some(_), None, _, _) => Message::NoFigures.text(Lang::Vi),
         (Some(_), Some(_), Some(percent), Some(light)) => {
-            format!("{}: đạt {percent}% chỉ tiêu.", light.label(Lang::Vi))
+            Message::Attained(light, percent).text(Lang::Vi)
         }
-        _ => "Không tính được mức đạt.".to_string(),
+        _ => Message::NoAttainment.text(Lang::Vi),
     }
 }
 
@@ -1496,15 +1474,12 @@ pub fn create_evaluation(
             },
         )?;
         if plan.status == PlanStatus::Draft || plan.status == PlanStatus::Submitted {
-            return Err(invalid_transition(
-                "Chỉ đánh giá kế hoạch đã được phê duyệt",
-            ));
+            return Err(invalid_transition(Message::EvaluateApprovedOnly));
         }
         let period = input.kind.period(input.year);
         let key = period.to_string();
-        let period = plan_period(&plan, Some(&key)).map_err(|_| {
-            ApiError::field("year", "Năm đánh giá nằm ngoài thời gian của kế hoạch")
-        })?;
+        let period = plan_period(&plan, Some(&key))
+            .map_err(|_| ApiError::field("year", Message::EvaluationYearOutsidePlan))?;
         let board = board_of(conn, &plan, period, None)?;
         let rows: Vec<shared::plan::EvaluationRow> = board
             .rows
@@ -1589,9 +1564,7 @@ pub fn update_evaluation(
             },
         )?;
         if row.status != EvaluationStatus::Draft.as_str() {
-            return Err(invalid_transition(
-                "Bản đánh giá đã được phê duyệt, không sửa được",
-            ));
+            return Err(invalid_transition(Message::EvaluationReadOnly));
         }
         if row.version != version {
             return Err(ApiError::precondition_failed());
@@ -1605,7 +1578,7 @@ pub fn update_evaluation(
             let Some(line) = line else {
                 return Err(ApiError::field(
                     &format!("rows[{i}]"),
-                    "Bản đánh giá không có dòng này",
+                    Message::NoSuchEvaluationRow,
                 ));
             };
             line.narrative = edit.narrative.trim().to_string();
@@ -1653,7 +1626,7 @@ pub fn approve_evaluation(
             },
         )?;
         if row.status != EvaluationStatus::Draft.as_str() {
-            return Err(invalid_transition("Bản đánh giá đã được phê duyệt"));
+            return Err(invalid_transition(Message::EvaluationApproved));
         }
         if version.is_some_and(|v| v != row.version) {
             return Err(ApiError::precondition_failed());
@@ -1894,7 +1867,7 @@ pub fn answer_support(
             },
         )?;
         if row.status != SupportRequestStatus::Open.as_str() {
-            return Err(invalid_transition("Đề xuất này đã được xử lý"));
+            return Err(invalid_transition(Message::SupportRequestHandled));
         }
         if version.is_some_and(|v| v != row.version) {
             return Err(ApiError::precondition_failed());
@@ -1902,7 +1875,7 @@ pub fn answer_support(
         let activity_id = match accept {
             Some(input) => {
                 let (activity, plan) = activity_plan(conn, by, input.activity_id)
-                    .map_err(|_| ApiError::field("activity_id", "Không tìm thấy hoạt động"))?;
+                    .map_err(|_| ApiError::field("activity_id", Record::PlanActivity))?;
                 authorize(
                     by,
                     Action::WritePlans {
@@ -1913,11 +1886,11 @@ pub fn answer_support(
                 if !served.contains(&row.station_id) {
                     return Err(ApiError::field(
                         "activity_id",
-                        "Hoạt động này không dành cho trạm đề xuất",
+                        Message::ActivityNotForStation,
                     ));
                 }
                 if matches!(plan.status, PlanStatus::Closed) {
-                    return Err(ApiError::field("activity_id", "Kế hoạch này đã kết thúc"));
+                    return Err(ApiError::field("activity_id", Message::PlanClosed));
                 }
                 Some(activity.id)
             }

@@ -1,6 +1,7 @@
 //! Referral use cases: who may do what (policy + the shared state machine), in one
 //! transaction with the timeline event and the audit record.
 
+use shared::message::{Message, Record};
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
@@ -16,7 +17,6 @@ use shared::referral::{
     ReferralSummary, Signatory, TransitionNote, Transport, Urgency, format_slip_number, vn_date,
 };
 use shared::registry::{FacilityQuery, FacilityRef};
-use shared::validation::field_messages;
 use shared::{Labelled, Lang};
 
 use super::repo::{
@@ -35,7 +35,7 @@ use crate::registry::repo::{self as registry_repo, parse};
 const RULES_KEY: &str = "referral_rules";
 
 fn not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy phiếu chuyển")
+    ApiError::not_found(Record::Referral)
 }
 
 /// The referral rules: the stored setting, or the built-in defaults.
@@ -311,8 +311,8 @@ fn sending(rules: &ReferralRules, input: &ReferralInput, at: NaiveDateTime) -> S
 fn check_destination(conn: &mut AnyConn, field: &str, to_facility_id: i64) -> Result<(), ApiError> {
     match registry_repo::find_facility_row(conn, to_facility_id)? {
         Some(facility) if facility.active => Ok(()),
-        Some(_) => Err(ApiError::field(field, "Cơ sở này đã ngừng hoạt động")),
-        None => Err(ApiError::field(field, "Không tìm thấy cơ sở tiếp nhận")),
+        Some(_) => Err(ApiError::field(field, Message::FacilityInactive)),
+        None => Err(ApiError::field(field, Record::ReceivingFacility)),
     }
 }
 
@@ -455,7 +455,7 @@ pub fn update(
         if !referral::may_edit(status_of(&before)?, side) {
             return Err(ApiError::new(
                 shared::error::ErrorCode::InvalidTransition,
-                "Chỉ sửa được phiếu chuyển đang là bản nháp",
+                Message::OnlyDraftEditable,
             ));
         }
         if before.version != version {
@@ -547,7 +547,7 @@ pub fn transition(
         let action = step.action();
         let side = referral_side(by, before.from_facility_id, before.to_facility_id);
         let next = referral::transition(status, action, side)
-            .map_err(|e| ApiError::new(e.code(), e.message(lang)))?;
+            .map_err(|e| ApiError::new(e.code(), Message::Verbatim(e.message(lang))))?;
         if expected_version.is_some_and(|v| v != before.version) {
             return Err(ApiError::precondition_failed());
         }
@@ -563,7 +563,7 @@ pub fn transition(
             Step::Send(_) => {
                 let slip = stored_input(&before)?;
                 slip.validate_send(before.from_facility_id)
-                    .map_err(|errors| ApiError::validation(field_messages(&errors, lang)))?;
+                    .map_err(|errors| ApiError::invalid(&errors))?;
                 let signed = sending(&rules, &slip, at);
                 change = StatusChange {
                     status: change.status,
@@ -588,7 +588,7 @@ pub fn transition(
                 {
                     return Err(ApiError::field(
                         "to_facility_id",
-                        "Chọn một cơ sở khác nơi chuyển đi và nơi đang nhận",
+                        Message::RedirectToSameFacility,
                     ));
                 }
                 check_destination(conn, "to_facility_id", input.to_facility_id)?;
@@ -599,10 +599,7 @@ pub fn transition(
             Step::Arrive(input) => {
                 let arrived = input.arrived_at.map_or(at, |t| t.naive_utc());
                 if arrived > at + TimeDelta::minutes(5) {
-                    return Err(ApiError::field(
-                        "arrived_at",
-                        "Thời điểm đến không thể ở tương lai",
-                    ));
+                    return Err(ApiError::field("arrived_at", Message::ArrivalInFuture));
                 }
                 change.arrived_at = Some(arrived);
             }
@@ -1068,10 +1065,7 @@ pub fn list(
     if let (Some(from), Some(to)) = (query.date_from, query.date_to)
         && to < from
     {
-        return Err(ApiError::field(
-            "date_to",
-            "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu",
-        ));
+        return Err(ApiError::field("date_to", Message::EndBeforeStart));
     }
     // Dates are Vietnamese calendar days.
     let vn_midnight = |day: chrono::NaiveDate| {
@@ -1085,7 +1079,7 @@ pub fn list(
         .and_then(vn_midnight);
     if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         if text.chars().count() > 100 {
-            return Err(ApiError::field("q", "Từ khóa tìm kiếm quá dài"));
+            return Err(ApiError::field("q", Message::SearchTextTooLong));
         }
         filter.text = Some(text.to_string());
         // Names are searched only where the principal's facility is a party.
@@ -1186,7 +1180,7 @@ pub fn destinations(
     authorize(by, Action::ReadRegistry)?;
     let origin_id = query.from_facility.unwrap_or(by.facility_id);
     let origin = registry_repo::find_facility(conn, origin_id)?
-        .ok_or_else(|| ApiError::field("from_facility", "Không tìm thấy cơ sở"))?;
+        .ok_or_else(|| ApiError::field("from_facility", Record::Facility))?;
     let candidates = registry_repo::list_facilities(conn, &FacilityQuery::default(), None, 10_000)?;
     Ok(referral::rank_destinations(
         &origin,
@@ -1250,8 +1244,8 @@ fn follow_up_for_update(
     by: &Principal,
     id: i64,
 ) -> Result<(FollowUpRow, ReferralRow), ApiError> {
-    let row = repo::find_follow_up(conn, id)?
-        .ok_or_else(|| ApiError::not_found("Không tìm thấy lịch theo dõi"))?;
+    let row =
+        repo::find_follow_up(conn, id)?.ok_or_else(|| ApiError::not_found(Record::FollowUp))?;
     authorize(
         by,
         Action::ManageFollowUps {
@@ -1261,7 +1255,7 @@ fn follow_up_for_update(
     if row.status != FollowUpStatus::Open.as_str() {
         return Err(ApiError::new(
             shared::error::ErrorCode::InvalidTransition,
-            "Lịch theo dõi này đã kết thúc",
+            Message::FollowUpClosed,
         ));
     }
     let referral = repo::find(conn, row.referral_id)?.ok_or_else(not_found)?;
@@ -1274,8 +1268,8 @@ fn follow_up_view(
     id: i64,
     referral: &ReferralRow,
 ) -> Result<FollowUp, ApiError> {
-    let row = repo::find_follow_up(conn, id)?
-        .ok_or_else(|| ApiError::not_found("Không tìm thấy lịch theo dõi"))?;
+    let row =
+        repo::find_follow_up(conn, id)?.ok_or_else(|| ApiError::not_found(Record::FollowUp))?;
     let refs = registry_repo::facility_refs(conn, &[row.facility_id])?;
     let patients = HashMap::from([(
         referral.id,
@@ -1298,10 +1292,7 @@ pub fn add_visit(
         let (row, referral) = follow_up_for_update(conn, by, id)?;
         let at = now();
         if input.visited_on > vn_date(utc(at)) {
-            return Err(ApiError::field(
-                "visited_on",
-                "Ngày khám theo dõi không thể ở tương lai",
-            ));
+            return Err(ApiError::field("visited_on", Message::VisitInFuture));
         }
         repo::insert_visit(
             conn,

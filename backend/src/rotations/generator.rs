@@ -3,6 +3,7 @@
 //! preferences, explains what it could not fill, and writes the proposals. Runs on its
 //! own thread (never on the server's workers), reports progress and can be cancelled.
 
+use shared::message::{Message, Record};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -69,7 +70,7 @@ impl Generations {
 }
 
 fn not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy lượt xếp lịch")
+    ApiError::not_found(Record::Generation)
 }
 
 fn view(row: GenerationRow, live: Option<&Running>) -> Result<Generation, ApiError> {
@@ -111,7 +112,7 @@ pub async fn start(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let plan = repo::find_plan(conn, plan_id)?
-                    .ok_or_else(|| ApiError::not_found("Không tìm thấy lịch luân phiên"))?;
+                    .ok_or_else(|| ApiError::not_found(Record::RotationPlan))?;
                 authorize(
                     &starter,
                     Action::PlanRotations {
@@ -120,9 +121,7 @@ pub async fn start(
                 )?;
                 // After authorization: whoever may not plan learns nothing about runs.
                 if registry.plan_busy(plan_id) {
-                    return Err(ApiError::conflict(
-                        "Lịch này đang được xếp, hãy đợi hoặc dừng lượt đang chạy",
-                    ));
+                    return Err(ApiError::conflict(Message::ScheduleBusy));
                 }
                 let id = repo::insert_generation(
                     conn,
@@ -222,7 +221,7 @@ pub async fn cancel(state: &AppState, by: Principal, id: i64) -> Result<Generati
     let Some(live) = state.generations.get(id) else {
         return Err(ApiError::new(
             shared::error::ErrorCode::InvalidTransition,
-            "Lượt xếp lịch này không còn chạy",
+            Message::GenerationNotRunning,
         ));
     };
     live.cancel.store(true, Ordering::Relaxed);

@@ -1,6 +1,7 @@
 //! Rotation use cases: plans, demands and assignments with the shared rules checked on
 //! every write, the assignment state machine, feedback, preferences and calendar feeds.
 
+use shared::message::{Message, Record};
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
@@ -33,15 +34,15 @@ use crate::schema::{staff, users};
 use diesel::prelude::*;
 
 fn plan_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy lịch luân phiên")
+    ApiError::not_found(Record::RotationPlan)
 }
 
 fn demand_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy nhu cầu luân phiên")
+    ApiError::not_found(Record::Demand)
 }
 
 fn assignment_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy phân công")
+    ApiError::not_found(Record::Assignment)
 }
 
 fn weekdays_of(stored: i32) -> Weekdays {
@@ -231,10 +232,7 @@ pub fn update_plan(
     write_tx(conn, |conn| {
         let row = plannable(conn, by, id)?;
         if row.facility_id != input.facility_id {
-            return Err(ApiError::field(
-                "facility_id",
-                "Không đổi được đơn vị lập lịch",
-            ));
+            return Err(ApiError::field("facility_id", Message::PlanningUnitFixed));
         }
         let changes = plan_changes(input, version + 1, now())?;
         if repo::update_plan(conn, id, version, &changes)? == 0 {
@@ -528,16 +526,12 @@ fn check_demand(conn: &mut AnyConn, plan: &PlanRow, input: &DemandInput) -> Resu
     if input.start_date < plan.start_date || input.end_date > plan.end_date {
         return Err(ApiError::field(
             "start_date",
-            format!(
-                "Thời gian phải nằm trong kỳ của lịch ({} – {})",
-                plan.start_date.format("%d/%m/%Y"),
-                plan.end_date.format("%d/%m/%Y")
-            ),
+            Message::OutsideSchedule(plan.start_date, plan.end_date),
         ));
     }
     match registry_repo::find_facility_row(conn, input.station_id)? {
         Some(facility) if facility.active => Ok(()),
-        _ => Err(ApiError::field("station_id", "Không tìm thấy trạm y tế")),
+        _ => Err(ApiError::field("station_id", Record::Station)),
     }
 }
 
@@ -580,10 +574,7 @@ pub fn update_demand(
         let row = repo::find_demand(conn, id)?.ok_or_else(demand_not_found)?;
         let plan = plannable(conn, by, row.plan_id)?;
         if input.plan_id != row.plan_id {
-            return Err(ApiError::field(
-                "plan_id",
-                "Không chuyển được sang lịch khác",
-            ));
+            return Err(ApiError::field("plan_id", Message::MovedToOtherSchedule));
         }
         check_demand(conn, &plan, input)?;
         if repo::update_demand(
@@ -822,7 +813,7 @@ pub fn list_assignments(
     }
     if let Some(id) = query.staff_id {
         let facility = registry_repo::staff_facility(conn, id)?
-            .ok_or_else(|| ApiError::not_found("Không tìm thấy nhân viên"))?;
+            .ok_or_else(|| ApiError::not_found(Record::Employee))?;
         authorize(
             by,
             Action::ReadRotations {
@@ -914,34 +905,26 @@ fn proposal_of(
     if input.start_date < plan.start_date || input.end_date > plan.end_date {
         return Err(ApiError::field(
             "start_date",
-            "Thời gian phải nằm trong kỳ của lịch luân phiên",
+            Message::OutsideRotationPeriod,
         ));
     }
     if span.day_count() == 0 {
-        return Err(ApiError::field(
-            "weekdays",
-            "Không có ngày nào trong khoảng đã chọn",
-        ));
+        return Err(ApiError::field("weekdays", Message::NoDaysInRange));
     }
     let staff_facility = registry_repo::staff_facility(conn, input.staff_id)?
-        .ok_or_else(|| ApiError::field("staff_id", "Không tìm thấy nhân viên"))?;
+        .ok_or_else(|| ApiError::field("staff_id", Record::Employee))?;
     if staff_facility != plan.facility_id {
-        return Err(ApiError::field(
-            "staff_id",
-            "Nhân viên không thuộc đơn vị lập lịch luân phiên",
-        ));
+        return Err(ApiError::field("staff_id", Message::EmployeeOutsideUnit));
     }
     let need = match input.demand_id {
         Some(demand_id) => {
             let demand = repo::find_demand(conn, demand_id)?
                 .filter(|d| d.plan_id == plan.id)
-                .ok_or_else(|| {
-                    ApiError::field("demand_id", "Không tìm thấy nhu cầu trong lịch này")
-                })?;
+                .ok_or_else(|| ApiError::field("demand_id", Message::DemandNotInSchedule))?;
             if demand.station_id != input.station_id {
                 return Err(ApiError::field(
                     "station_id",
-                    "Trạm khác với trạm của nhu cầu",
+                    Message::StationDiffersFromDemand,
                 ));
             }
             Need {
@@ -963,7 +946,7 @@ fn proposal_of(
         }
     };
     if registry_repo::find_facility_row(conn, input.station_id)?.is_none() {
-        return Err(ApiError::field("station_id", "Không tìm thấy trạm y tế"));
+        return Err(ApiError::field("station_id", Record::Station));
     }
     Ok(Proposal {
         assignment_id,
@@ -979,12 +962,13 @@ fn refuse_breaches(breaches: Vec<Breach>) -> Result<(), ApiError> {
     if breaches.is_empty() {
         return Ok(());
     }
-    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut errors: BTreeMap<String, Vec<Message>> = BTreeMap::new();
     for breach in breaches {
+        // The rule checks wrote the sentence in the request's language already.
         errors
             .entry(breach.rule.as_str().to_string())
             .or_default()
-            .push(breach.message);
+            .push(Message::Verbatim(breach.message));
     }
     Err(ApiError::rotation_rules_broken(errors))
 }
@@ -1064,14 +1048,11 @@ pub fn update_assignment(
     write_tx(conn, |conn| {
         let (row, plan) = visible_assignment(conn, by, id)?;
         if input.plan_id != row.plan_id {
-            return Err(ApiError::field(
-                "plan_id",
-                "Không chuyển được sang lịch khác",
-            ));
+            return Err(ApiError::field("plan_id", Message::MovedToOtherSchedule));
         }
         let side = acting_side(conn, by, &row)?;
         let status: AssignmentStatus = parse(&row.status, "assignment status")?;
-        transition(status, AssignmentAction::Edit, side).map_err(|e| transition_error(e, lang))?;
+        transition(status, AssignmentAction::Edit, side).map_err(transition_error)?;
         let proposal = proposal_of(conn, &plan, input, Some(id))?;
         refuse_breaches(check(&roster_of(conn, &plan)?, &proposal, lang))?;
         let change = AssignmentChange {
@@ -1120,12 +1101,12 @@ fn acting_side(
     Ok(side_of(by, own, (facility, department), row))
 }
 
-fn transition_error(error: shared::rotation::AssignmentError, lang: Lang) -> ApiError {
+fn transition_error(error: shared::rotation::AssignmentError) -> ApiError {
     match error {
         shared::rotation::AssignmentError::WrongSide(_) => ApiError::forbidden(),
         shared::rotation::AssignmentError::WrongStatus(..) => ApiError::new(
             shared::error::ErrorCode::InvalidTransition,
-            error.message(lang),
+            Message::localised(|lang| error.message(lang)),
         ),
     }
 }
@@ -1173,8 +1154,7 @@ pub fn step(
         }
         let side = acting_side(conn, by, &row)?;
         let status: AssignmentStatus = parse(&row.status, "assignment status")?;
-        let target =
-            transition(status, step.action(), side).map_err(|e| transition_error(e, lang))?;
+        let target = transition(status, step.action(), side).map_err(transition_error)?;
         let at = now();
         let mut change = AssignmentChange {
             status: Some(target.as_str().to_string()),
@@ -1198,10 +1178,7 @@ pub fn step(
                     weekdays: weekdays_of(row.weekdays),
                 };
                 if swap.staff_id == row.staff_id {
-                    return Err(ApiError::field(
-                        "staff_id",
-                        "Người thay phải khác người hiện tại",
-                    ));
+                    return Err(ApiError::field("staff_id", Message::SameSubstitute));
                 }
                 let proposal = proposal_of(conn, &plan, &input, Some(id))?;
                 refuse_breaches(check(&roster_of(conn, &plan)?, &proposal, lang))?;
@@ -1254,7 +1231,7 @@ pub fn give_feedback(
         if row.status != AssignmentStatus::Done.as_str() {
             return Err(ApiError::new(
                 shared::error::ErrorCode::InvalidTransition,
-                "Chỉ đánh giá được sau khi đã xác nhận có mặt",
+                Message::FeedbackBeforeAttendance,
             ));
         }
         let feedback = Feedback {
@@ -1293,7 +1270,7 @@ fn may_state_preferences(
     staff_id: i64,
 ) -> Result<(), ApiError> {
     let facility = registry_repo::staff_facility(conn, staff_id)?
-        .ok_or_else(|| ApiError::not_found("Không tìm thấy nhân viên"))?;
+        .ok_or_else(|| ApiError::not_found(Record::Employee))?;
     if own_staff_id(conn, by)? == Some(staff_id) {
         return Ok(());
     }
@@ -1336,7 +1313,7 @@ pub fn set_preferences(
         if let Some(missing) = stations.iter().find(|id| !known.contains_key(id)) {
             return Err(ApiError::field(
                 "preferred_station_ids",
-                format!("Không tìm thấy trạm {missing}"),
+                Message::UnknownStation(*missing),
             ));
         }
         let before = preferences(conn, by, staff_id)?;
@@ -1368,7 +1345,7 @@ pub fn create_feed(
     match input.subject {
         FeedSubject::Staff => {
             let facility = registry_repo::staff_facility(conn, input.subject_id)?
-                .ok_or_else(|| ApiError::field("subject_id", "Không tìm thấy nhân viên"))?;
+                .ok_or_else(|| ApiError::field("subject_id", Record::Employee))?;
             if own_staff_id(conn, by)? != Some(input.subject_id) {
                 authorize(
                     by,
@@ -1380,7 +1357,7 @@ pub fn create_feed(
         }
         FeedSubject::Station => {
             registry_repo::find_facility_row(conn, input.subject_id)?
-                .ok_or_else(|| ApiError::field("subject_id", "Không tìm thấy trạm y tế"))?;
+                .ok_or_else(|| ApiError::field("subject_id", Record::Station))?;
             authorize(
                 by,
                 Action::ReadRotations {
@@ -1448,7 +1425,7 @@ pub struct RotationAssignmentLite {
 
 /// The content of the feed behind a secret, or 404.
 pub fn feed_content(conn: &mut AnyConn, secret: &str) -> Result<FeedContent, ApiError> {
-    let not_found = || ApiError::not_found("Không tìm thấy lịch");
+    let not_found = || ApiError::not_found(Record::Calendar);
     let (subject, subject_id) =
         repo::feed_subject(conn, &tokens::sha256_hex(secret.as_bytes()))?.ok_or_else(not_found)?;
     let subject: FeedSubject = parse(&subject, "feed subject")?;
@@ -1466,12 +1443,12 @@ pub fn feed_content(conn: &mut AnyConn, secret: &str) -> Result<FeedContent, Api
             filter.staff_ids = Some(vec![subject_id]);
             let refs = staff_refs(conn, &[subject_id])?;
             let person = refs.get(&subject_id).ok_or_else(not_found)?;
-            format!("Lịch luân phiên – {}", person.full_name)
+            Message::CalendarName(person.full_name.clone()).text(Lang::Vi)
         }
         FeedSubject::Station => {
             filter.station_id = Some(subject_id);
             let station = registry_repo::facility_ref(conn, subject_id)?;
-            format!("Lịch luân phiên – {}", station.name)
+            Message::CalendarName(station.name.clone()).text(Lang::Vi)
         }
     };
     let rows: Vec<AssignmentRow> = repo::list_assignments(conn, &filter, None)?
