@@ -1,0 +1,476 @@
+//! Writing plans: create, edit, step through the state machine, new versions.
+
+use super::*;
+
+/// Checks what the derive cannot: facilities and departments exist and belong.
+pub(super) fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), ApiError> {
+    match registry_repo::find_facility_row(conn, input.issuing_facility_id)? {
+        Some(row) if row.active => {}
+        _ => {
+            return Err(ApiError::field(
+                "issuing_facility_id",
+                Record::IssuingFacility,
+            ));
+        }
+    }
+    let refs = registry_repo::facility_refs(conn, &input.supported_facility_ids)?;
+    let unknown: Vec<String> = input
+        .supported_facility_ids
+        .iter()
+        .filter(|id| !refs.contains_key(id))
+        .map(i64::to_string)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(ApiError::field(
+            "supported_facility_ids",
+            Message::UnknownFacilities(unknown.join(", ")),
+        ));
+    }
+    for (g, group) in input.activity_groups.iter().enumerate() {
+        for (a, activity) in group.activities.iter().enumerate() {
+            if let Some(department) = activity.responsible_department_id
+                && registry_repo::department_facility(conn, department)?
+                    != Some(input.issuing_facility_id)
+            {
+                return Err(ApiError::field(
+                    &format!("activity_groups[{g}].activities[{a}].responsible_department_id"),
+                    Message::DepartmentOutsideIssuer,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn changes(input: &PlanInput, version: i64) -> Result<PlanChanges, ApiError> {
+    Ok(PlanChanges {
+        code: input.code.trim().to_string(),
+        title: input.title.trim().to_string(),
+        issuing_facility_id: input.issuing_facility_id,
+        network: input.network,
+        start_date: input.start_date,
+        end_date: input.end_date,
+        phases: json_text(&input.phases)?,
+        supported_facility_ids: json_text(&input.supported_facility_ids)?,
+        document: json_text(&input.document)?,
+        version,
+        updated_at: now(),
+    })
+}
+
+/// The activity rows of an input; `progress` keeps the progress of a revised plan's
+/// activities by group and title.
+pub(super) fn activity_rows(
+    plan_id: i64,
+    input: &PlanInput,
+    progress: &HashMap<(String, String), ActivityRow>,
+) -> Result<Vec<NewActivity>, ApiError> {
+    let at = now();
+    let mut rows = Vec::new();
+    for (g, group) in input.activity_groups.iter().enumerate() {
+        for (a, activity) in group.activities.iter().enumerate() {
+            let earlier = progress.get(&(group.title.clone(), activity.title.clone()));
+            rows.push(NewActivity {
+                plan_id,
+                group_position: i32::try_from(g).unwrap_or(i32::MAX),
+                group_title: group.title.trim().to_string(),
+                position: i32::try_from(a).unwrap_or(i32::MAX),
+                title: activity.title.trim().to_string(),
+                kind: activity.kind.as_str().to_string(),
+                responsible_department_id: activity.responsible_department_id,
+                responsible_unit: activity.responsible_unit.trim().to_string(),
+                facility_ids: json_text(&activity.facility_ids)?,
+                start_date: activity.start_date,
+                end_date: activity.end_date,
+                description: activity.description.trim().to_string(),
+                status: earlier.map_or_else(
+                    || ActivityStatus::Planned.as_str().to_string(),
+                    |row| row.status.clone(),
+                ),
+                progress_note: earlier.and_then(|row| row.progress_note.clone()),
+                delivered_on: earlier.and_then(|row| row.delivered_on),
+                updated_at: at,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+pub(super) fn indicator_rows(
+    plan_id: i64,
+    input: &PlanInput,
+) -> Result<Vec<NewIndicator>, ApiError> {
+    input
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, indicator)| {
+            Ok(NewIndicator {
+                plan_id,
+                position: i32::try_from(i).unwrap_or(i32::MAX),
+                code: indicator.code.trim().to_string(),
+                name: indicator.name.trim().to_string(),
+                unit: indicator.unit.trim().to_string(),
+                kind: indicator.kind.as_str().to_string(),
+                direction: indicator.direction.as_str().to_string(),
+                source: indicator.source.as_str().to_string(),
+                metric: indicator.metric.map(|m| m.as_str().to_string()),
+                basis_code: indicator.basis_code.clone(),
+                threshold: indicator.threshold,
+                targets: json_text(&indicator.targets)?,
+            })
+        })
+        .collect()
+}
+
+/// Creates a draft plan (version 1). Accepts an idempotency key.
+pub fn create_plan(
+    conn: &mut AnyConn,
+    by: &Principal,
+    key: Option<&str>,
+    input: &PlanInput,
+) -> Result<Plan, ApiError> {
+    authorize(
+        by,
+        Action::WritePlans {
+            facility_id: input.issuing_facility_id,
+        },
+    )?;
+    crate::idempotency::once(conn, by, key, "POST /plans", input, |conn| {
+        check_input(conn, input)?;
+        let new = NewPlan {
+            series_id: uuid::Uuid::new_v4().to_string(),
+            version_number: 1,
+            previous_version_id: None,
+            status: PlanStatus::Draft.as_str().to_string(),
+            status_reason: None,
+            created_by: by.label(),
+            created_at: now(),
+        };
+        let id = repo::insert_plan(conn, &new, &changes(input, 1)?)?;
+        repo::replace_children(
+            conn,
+            id,
+            &activity_rows(id, input, &HashMap::new())?,
+            &indicator_rows(id, input)?,
+        )?;
+        audit::change(
+            conn,
+            by,
+            "plan",
+            id,
+            "create",
+            input.issuing_facility_id,
+            audit::snapshot(input),
+        )?;
+        let plan = load(conn, id)?;
+        view(conn, by, plan)
+    })
+}
+
+/// One plan version.
+pub fn get_plan(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Plan, ApiError> {
+    let plan = readable(conn, by, id)?;
+    view(conn, by, plan)
+}
+
+/// The plans the principal may read, newest first.
+pub fn list_plans(
+    conn: &mut AnyConn,
+    by: &Principal,
+    query: &PlanQuery,
+) -> Result<Page<PlanSummary>, ApiError> {
+    // Whoever may read no plan at all (an integration client) is told so, not shown an
+    // empty list.
+    authorize(
+        by,
+        Action::ReadPlan {
+            facility_id: by.facility_id,
+        },
+    )?;
+    let limit = clamp_limit(query.limit);
+    let before = parse_cursor(query.cursor.as_deref())?;
+    let rows = repo::list_plans(
+        conn,
+        query.status.map(|s| s.as_str()),
+        query.include_superseded,
+        before,
+    )?;
+    let mut visible = Vec::new();
+    for row in rows {
+        let supported: Vec<i64> = from_json(&row.supported_facility_ids, "supported facilities")?;
+        let concerns = query
+            .facility_id
+            .is_none_or(|id| row.issuing_facility_id == id || supported.contains(&id));
+        if concerns && may_read(by, &row, &supported) {
+            visible.push(row);
+            if visible.len() > usize::try_from(limit).unwrap_or(0) {
+                break;
+            }
+        }
+    }
+    let ids: Vec<i64> = visible.iter().map(|row| row.issuing_facility_id).collect();
+    let refs = registry_repo::facility_refs(conn, &ids)?;
+    let items = visible
+        .iter()
+        .map(|row| summary(row, &refs))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(page_of(items, limit, |plan| plan.id))
+}
+
+/// Replaces a draft's text, activities and indicators (its author, `If-Match`).
+pub fn update_plan(
+    conn: &mut AnyConn,
+    by: &Principal,
+    id: i64,
+    version: i64,
+    input: &PlanInput,
+) -> Result<Plan, ApiError> {
+    write_tx(conn, |conn| {
+        let plan = readable(conn, by, id)?;
+        check(by, &plan, PlanAction::Edit)?;
+        if input.issuing_facility_id != plan.row.issuing_facility_id {
+            return Err(ApiError::field("issuing_facility_id", Message::IssuerFixed));
+        }
+        if plan.row.version != version {
+            return Err(ApiError::precondition_failed());
+        }
+        check_input(conn, input)?;
+        let issuing_facility_id = plan.row.issuing_facility_id;
+        let before = view(conn, by, plan)?.to_input();
+        if repo::update_plan(conn, id, version, &changes(input, version + 1)?)? == 0 {
+            return Err(ApiError::precondition_failed());
+        }
+        let earlier = progress_by_title(repo::activities(conn, id)?);
+        repo::replace_children(
+            conn,
+            id,
+            &activity_rows(id, input, &earlier)?,
+            &indicator_rows(id, input)?,
+        )?;
+        audit::change(
+            conn,
+            by,
+            "plan",
+            id,
+            "update",
+            issuing_facility_id,
+            audit::diff(&before, input),
+        )?;
+        let plan = load(conn, id)?;
+        view(conn, by, plan)
+    })
+}
+
+pub(super) fn progress_by_title(rows: Vec<ActivityRow>) -> HashMap<(String, String), ActivityRow> {
+    rows.into_iter()
+        .map(|row| ((row.group_title.clone(), row.title.clone()), row))
+        .collect()
+}
+
+/// Submit, approve, reject (with a reason), activate or close a plan. Approving a new
+/// version closes the version it revises, which stays readable with a link forward.
+pub fn step(
+    conn: &mut AnyConn,
+    by: &Principal,
+    id: i64,
+    version: Option<i64>,
+    action: PlanAction,
+    reason: Option<&str>,
+) -> Result<Plan, ApiError> {
+    write_tx(conn, |conn| {
+        let plan = readable(conn, by, id)?;
+        let next = check(by, &plan, action)?;
+        if version.is_some_and(|v| v != plan.row.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let at = now();
+        let mut step = PlanStep {
+            status: next.as_str().to_string(),
+            status_reason: None,
+            submitted_at: None,
+            approved_at: None,
+            approved_by: None,
+            superseded_by_id: None,
+            version: plan.row.version + 1,
+            updated_at: at,
+        };
+        match action {
+            PlanAction::Submit => {
+                step.submitted_at = Some(Some(at));
+                step.status_reason = Some(None);
+            }
+            PlanAction::Reject => {
+                step.status_reason = Some(reason.map(str::to_string));
+            }
+            PlanAction::Approve => {
+                step.approved_at = Some(Some(at));
+                step.approved_by = Some(Some(by.label()));
+                step.status_reason = Some(None);
+            }
+            _ => {}
+        }
+        if repo::step_plan(conn, id, plan.row.version, &step)? == 0 {
+            return Err(ApiError::precondition_failed());
+        }
+        audit::change(
+            conn,
+            by,
+            "plan",
+            id,
+            action.as_str(),
+            plan.row.issuing_facility_id,
+            json!({ "status": [plan.status.as_str(), next.as_str()], "reason": reason }),
+        )?;
+        if action == PlanAction::Approve
+            && let Some(previous) = plan.row.previous_version_id
+        {
+            supersede(conn, by, previous, &plan.row)?;
+        }
+        let plan = load(conn, id)?;
+        view(conn, by, plan)
+    })
+}
+
+/// Closes the version a newly approved one replaces.
+pub(super) fn supersede(
+    conn: &mut AnyConn,
+    by: &Principal,
+    previous: i64,
+    newer: &PlanRow,
+) -> Result<(), ApiError> {
+    let old = load(conn, previous)?;
+    if !matches!(old.status, PlanStatus::Approved | PlanStatus::Active) {
+        return Ok(());
+    }
+    let at = now();
+    let step = PlanStep {
+        status: PlanStatus::Closed.as_str().to_string(),
+        status_reason: Some(Some(
+            Message::SupersededBy(newer.version_number).text(Lang::Vi),
+        )),
+        submitted_at: None,
+        approved_at: None,
+        approved_by: None,
+        superseded_by_id: Some(Some(newer.id)),
+        version: old.row.version + 1,
+        updated_at: at,
+    };
+    if repo::step_plan(conn, previous, old.row.version, &step)? == 0 {
+        return Err(ApiError::precondition_failed());
+    }
+    audit::change(
+        conn,
+        by,
+        "plan",
+        previous,
+        "supersede",
+        old.row.issuing_facility_id,
+        json!({ "status": [old.status.as_str(), "closed"], "superseded_by_id": newer.id }),
+    )?;
+    Ok(())
+}
+
+/// Starts a new version of an approved or active plan as a draft copy; the old version
+/// stays as it is until the new one is approved.
+pub fn revise(conn: &mut AnyConn, by: &Principal, id: i64, reason: &str) -> Result<Plan, ApiError> {
+    write_tx(conn, |conn| {
+        let plan = readable(conn, by, id)?;
+        check(by, &plan, PlanAction::Revise)?;
+        let versions = repo::series(conn, &plan.row.series_id)?;
+        if let Some(open) = versions
+            .iter()
+            .find(|v| v.version_number > plan.row.version_number && v.superseded_by_id.is_none())
+        {
+            return Err(ApiError::conflict(Message::OpenVersionExists(
+                open.version_number,
+            )));
+        }
+        let (series_id, version_number, issuing_facility_id) = (
+            plan.row.series_id.clone(),
+            plan.row.version_number,
+            plan.row.issuing_facility_id,
+        );
+        let input = view(conn, by, plan)?.to_input();
+        let new = NewPlan {
+            series_id,
+            version_number: versions
+                .iter()
+                .map(|v| v.version_number)
+                .max()
+                .unwrap_or(version_number)
+                + 1,
+            previous_version_id: Some(id),
+            status: PlanStatus::Draft.as_str().to_string(),
+            status_reason: Some(reason.trim().to_string()),
+            created_by: by.label(),
+            created_at: now(),
+        };
+        let new_id = repo::insert_plan(conn, &new, &changes(&input, 1)?)?;
+        let earlier = progress_by_title(repo::activities(conn, id)?);
+        repo::replace_children(
+            conn,
+            new_id,
+            &activity_rows(new_id, &input, &earlier)?,
+            &indicator_rows(new_id, &input)?,
+        )?;
+        audit::change(
+            conn,
+            by,
+            "plan",
+            new_id,
+            "revise",
+            issuing_facility_id,
+            json!({ "revises": id, "version_number": new.version_number, "reason": reason }),
+        )?;
+        let plan = load(conn, new_id)?;
+        view(conn, by, plan)
+    })
+}
+
+/// Every version of the plan, oldest first.
+pub fn versions(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Vec<PlanSummary>, ApiError> {
+    let plan = readable(conn, by, id)?;
+    let rows = repo::series(conn, &plan.row.series_id)?;
+    let refs = registry_repo::facility_refs(conn, &[plan.row.issuing_facility_id])?;
+    rows.iter().map(|row| summary(row, &refs)).collect()
+}
+
+/// What version `id` changed against `against` (default: the version it revises).
+pub fn diff(
+    conn: &mut AnyConn,
+    by: &Principal,
+    id: i64,
+    against: Option<i64>,
+) -> Result<PlanDiff, ApiError> {
+    let newer = readable(conn, by, id)?;
+    let other_id = against
+        .or(newer.row.previous_version_id)
+        .ok_or_else(|| ApiError::field("against", Message::FirstVersion))?;
+    let older = readable(conn, by, other_id)?;
+    if older.row.series_id != newer.row.series_id {
+        return Err(ApiError::field(
+            "against",
+            Message::VersionsOfDifferentPlans,
+        ));
+    }
+    let (older, newer) = if older.row.version_number <= newer.row.version_number {
+        (older, newer)
+    } else {
+        (newer, older)
+    };
+    let issuer = registry_repo::facility_refs(conn, &[older.row.issuing_facility_id])?;
+    let (from, to) = (summary(&older.row, &issuer)?, summary(&newer.row, &issuer)?);
+    let old_plan = view(conn, by, older)?;
+    let new_plan = view(conn, by, newer)?;
+    // Activities and targets name only supported facilities, which the views carry.
+    let names: HashMap<i64, String> = old_plan
+        .supported_facilities
+        .iter()
+        .chain(&new_plan.supported_facilities)
+        .map(|f| (f.id, f.name.clone()))
+        .collect();
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
+    let changes = plan::diff::diff(&old_plan.to_input(), &new_plan.to_input(), &name);
+    Ok(PlanDiff { from, to, changes })
+}

@@ -1,0 +1,332 @@
+//! Steps through the state machine, with redirect, return and continuation.
+
+use super::*;
+
+/// The body of a transition.
+#[derive(Debug, Clone)]
+pub enum Step {
+    Send(TransitionNote),
+    Accept(TransitionNote),
+    Decline(DeclineInput),
+    Redirect(RedirectInput),
+    Arrive(ArriveInput),
+    Complete(CompleteInput),
+    Cancel(CancelInput),
+}
+
+impl Step {
+    fn action(&self) -> ReferralAction {
+        match self {
+            Step::Send(_) => ReferralAction::Send,
+            Step::Accept(_) => ReferralAction::Accept,
+            Step::Decline(_) => ReferralAction::Decline,
+            Step::Redirect(_) => ReferralAction::Redirect,
+            Step::Arrive(_) => ReferralAction::Arrive,
+            Step::Complete(_) => ReferralAction::Complete,
+            Step::Cancel(_) => ReferralAction::Cancel,
+        }
+    }
+
+    fn note(&self) -> Option<String> {
+        match self {
+            Step::Send(n) | Step::Accept(n) => n.note.clone(),
+            Step::Arrive(a) => a.note.clone(),
+            Step::Decline(DeclineInput { reason })
+            | Step::Redirect(RedirectInput { reason, .. })
+            | Step::Cancel(CancelInput { reason }) => Some(reason.trim().to_string()),
+            Step::Complete(c) => Some(c.outcome.label(Lang::Vi).to_string()),
+        }
+    }
+}
+
+/// Takes a step of the state machine on a referral: checks role, facility and status
+/// (shared rules), the version when given, then applies the step's effects.
+pub fn transition(
+    conn: &mut AnyConn,
+    by: &Principal,
+    id: i64,
+    expected_version: Option<i64>,
+    step: &Step,
+    lang: Lang,
+) -> Result<Referral, ApiError> {
+    write_tx(conn, |conn| {
+        let before = visible_row(conn, by, id)?;
+        let status = status_of(&before)?;
+        let action = step.action();
+        let side = referral_side(by, before.from_facility_id, before.to_facility_id);
+        let next = referral::transition(status, action, side)
+            .map_err(|e| ApiError::new(e.code(), Message::Verbatim(e.message(lang))))?;
+        if expected_version.is_some_and(|v| v != before.version) {
+            return Err(ApiError::precondition_failed());
+        }
+        let at = now();
+        let (rules, _) = rules(conn)?;
+        let mut change = StatusChange {
+            status: Some(next.as_str().to_string()),
+            version: Some(before.version + 1),
+            updated_at: Some(at),
+            ..StatusChange::default()
+        };
+        match step {
+            Step::Send(_) => {
+                let slip = stored_input(&before)?;
+                slip.validate_send(before.from_facility_id)
+                    .map_err(|errors| ApiError::invalid(&errors))?;
+                let signed = sending(&rules, &slip, at);
+                change = StatusChange {
+                    status: change.status,
+                    version: change.version,
+                    updated_at: change.updated_at,
+                    ..signed
+                };
+            }
+            Step::Accept(_) => change.answered_at = Some(at),
+            Step::Decline(input) => {
+                change.answered_at = Some(at);
+                change.closed_at = Some(at);
+                change.status_reason = Some(input.reason.trim().to_string());
+            }
+            Step::Cancel(input) => {
+                change.closed_at = Some(at);
+                change.status_reason = Some(input.reason.trim().to_string());
+            }
+            Step::Redirect(input) => {
+                if input.to_facility_id == before.to_facility_id
+                    || input.to_facility_id == before.from_facility_id
+                {
+                    return Err(ApiError::field(
+                        "to_facility_id",
+                        Message::RedirectToSameFacility,
+                    ));
+                }
+                check_destination(conn, "to_facility_id", input.to_facility_id)?;
+                change.answered_at = Some(at);
+                change.closed_at = Some(at);
+                change.status_reason = Some(input.reason.trim().to_string());
+            }
+            Step::Arrive(input) => {
+                let arrived = input.arrived_at.map_or(at, |t| t.naive_utc());
+                if arrived > at + TimeDelta::minutes(5) {
+                    return Err(ApiError::field("arrived_at", Message::ArrivalInFuture));
+                }
+                change.arrived_at = Some(arrived);
+            }
+            Step::Complete(input) => {
+                change.closed_at = Some(at);
+                change.outcome = Some(input.outcome.as_str().to_string());
+                change.discharge = Some(json_text(&Discharge {
+                    summary: input.discharge_summary.trim().to_string(),
+                    diagnoses: input.discharge_diagnoses.clone(),
+                })?);
+            }
+        }
+        if repo::update_status(conn, id, before.version, &change)? == 0 {
+            return Err(ApiError::precondition_failed());
+        }
+        let after = repo::find(conn, id)?.ok_or_else(not_found)?;
+        record_event(
+            conn,
+            by,
+            id,
+            at,
+            Happened {
+                kind: action.into(),
+                from_status: Some(status),
+                to_status: next,
+                note: step.note(),
+            },
+        )?;
+        audit_referral(
+            conn,
+            by,
+            &after,
+            action.as_str(),
+            transition_changes(&before, &after),
+        )?;
+        match step {
+            Step::Redirect(input) => {
+                redirect_onward(conn, by, &after, input, &rules, at)?;
+            }
+            Step::Complete(input) if input.outcome == Outcome::ReturnedToReferrer => {
+                return_to_referrer(conn, by, &after, input, &rules, at)?;
+            }
+            _ => {}
+        }
+        view(conn, by, &after, &rules, at)
+    })
+}
+
+/// The onward referral a redirect creates: from the redirecting facility to the new
+/// destination, already sent, linked to the first.
+pub(super) fn redirect_onward(
+    conn: &mut AnyConn,
+    by: &Principal,
+    first: &ReferralRow,
+    input: &RedirectInput,
+    rules: &ReferralRules,
+    at: NaiveDateTime,
+) -> Result<ReferralRow, ApiError> {
+    let mut slip = stored_input(first)?;
+    slip.to_facility_id = input.to_facility_id;
+    slip.direction = direction_between(conn, first.to_facility_id, input.to_facility_id)?
+        .unwrap_or(slip.direction);
+    slip.reason_text = Some(input.reason.trim().to_string());
+    continue_as(conn, by, first, slip, ReferralLinkKind::Redirect, rules, at)
+}
+
+/// A completion that returns the patient to the referrer: a back-referral (sent down to
+/// the original facility) and the follow-up tasks the station will work through.
+pub(super) fn return_to_referrer(
+    conn: &mut AnyConn,
+    by: &Principal,
+    completed: &ReferralRow,
+    input: &CompleteInput,
+    rules: &ReferralRules,
+    at: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let original = stored_input(completed)?;
+    let instructions: Vec<String> = input
+        .follow_ups
+        .iter()
+        .map(|f| format!("{}: {}", f.due_on.format("%d/%m/%Y"), f.instructions.trim()))
+        .collect();
+    let slip = ReferralInput {
+        to_facility_id: completed.from_facility_id,
+        direction: Direction::Down,
+        urgency: Urgency::Routine,
+        reason: ReferralReason::MeetsTransferRules,
+        reason_text: Some(Outcome::ReturnedToReferrer.label(Lang::Vi).to_string()),
+        patient: original.patient.clone(),
+        clinical: ClinicalSummary {
+            signs: input.discharge_summary.trim().to_string(),
+            diagnoses: if input.discharge_diagnoses.is_empty() {
+                original.clinical.diagnoses.clone()
+            } else {
+                input.discharge_diagnoses.clone()
+            },
+            condition_at_transfer: input.discharge_summary.trim().to_string(),
+            treatment_direction: Some(instructions.join("\n")),
+            ..ClinicalSummary::default()
+        },
+        transport: Transport::default(),
+        signed_by: None,
+        physician: None,
+        attachments: Vec::new(),
+    };
+    let back = continue_as(
+        conn,
+        by,
+        completed,
+        slip,
+        ReferralLinkKind::BackReferral,
+        rules,
+        at,
+    )?;
+    for follow_up in &input.follow_ups {
+        repo::insert_follow_up(
+            conn,
+            &FollowUpRow {
+                id: 0,
+                referral_id: completed.id,
+                back_referral_id: Some(back.id),
+                facility_id: completed.from_facility_id,
+                due_on: follow_up.due_on,
+                instructions: follow_up.instructions.trim().to_string(),
+                status: FollowUpStatus::Open.as_str().to_string(),
+                status_reason: None,
+                closed_at: None,
+                version: 1,
+                created_at: at,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Inserts a sent referral issued by the facility now holding `first`'s patient.
+pub(super) fn continue_as(
+    conn: &mut AnyConn,
+    by: &Principal,
+    first: &ReferralRow,
+    slip: ReferralInput,
+    kind: ReferralLinkKind,
+    rules: &ReferralRules,
+    at: NaiveDateTime,
+) -> Result<ReferralRow, ApiError> {
+    let changes = slip_changes(&slip, 1, at)?;
+    let issue = Issue {
+        from_facility_id: first.to_facility_id,
+        status: ReferralStatus::Sent,
+        origin: Some((first.id, kind)),
+        sent: Some((rules, &slip)),
+    };
+    let row = insert_referral(conn, by, issue, &changes, at)?;
+    let note = Some(format!("{} {}", kind.label(Lang::Vi), first.slip_number));
+    record_event(
+        conn,
+        by,
+        row.id,
+        at,
+        Happened {
+            kind: ReferralEventKind::Create,
+            from_status: None,
+            to_status: ReferralStatus::Draft,
+            note: note.clone(),
+        },
+    )?;
+    record_event(
+        conn,
+        by,
+        row.id,
+        at,
+        Happened {
+            kind: ReferralEventKind::Send,
+            from_status: Some(ReferralStatus::Draft),
+            to_status: ReferralStatus::Sent,
+            note,
+        },
+    )?;
+    audit_referral(
+        conn,
+        by,
+        &row,
+        "create",
+        json!({ "slip_number": row.slip_number, "origin_id": first.id, "kind": kind.as_str() }),
+    )?;
+    Ok(row)
+}
+
+pub(super) fn direction_between(
+    conn: &mut AnyConn,
+    from: i64,
+    to: i64,
+) -> Result<Option<Direction>, ApiError> {
+    let level = |conn: &mut AnyConn, id| -> Result<_, ApiError> {
+        Ok(registry_repo::find_facility_row(conn, id)?
+            .and_then(|f| f.level)
+            .and_then(|l| l.parse().ok()))
+    };
+    let (from, to) = (level(conn, from)?, level(conn, to)?);
+    Ok(Direction::between(from, to))
+}
+
+pub(super) fn link(
+    row: &ReferralRow,
+    kind: ReferralLinkKind,
+    refs: &HashMap<i64, FacilityRef>,
+) -> Result<ReferralLink, ApiError> {
+    Ok(ReferralLink {
+        id: row.id,
+        slip_number: row.slip_number.clone(),
+        kind,
+        status: status_of(row)?,
+        from_facility: facility(refs, row.from_facility_id)?,
+        to_facility: facility(refs, row.to_facility_id)?,
+    })
+}
+
+pub(super) fn facility(refs: &HashMap<i64, FacilityRef>, id: i64) -> Result<FacilityRef, ApiError> {
+    refs.get(&id)
+        .cloned()
+        .ok_or_else(|| ApiError::internal(format!("facility {id} missing")))
+}
