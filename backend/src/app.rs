@@ -112,7 +112,7 @@ fn finish_problem<B>(
 }
 
 async fn api_not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found("Không có tài nguyên API này"))
+    Err(ApiError::not_found(shared::message::Record::ApiResource))
 }
 
 /// A running server bound to a port.

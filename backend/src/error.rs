@@ -8,20 +8,27 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use shared::error::{ErrorCode, Problem};
+use shared::message::{Message, Record};
+use shared::validation::field_messages;
 use shared::{Labelled, Lang};
+use validator::ValidationErrors;
 
-/// A failed request: a stable code, an optional explanation and field errors.
+/// Field path → the messages about that field.
+pub type FieldMessages = BTreeMap<String, Vec<Message>>;
+
+/// A failed request: a stable code, an optional explanation and field errors. The texts
+/// stay [`Message`]s until the answer is written, so they follow the request's language.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     code: ErrorCode,
-    detail: Option<String>,
-    errors: Option<BTreeMap<String, Vec<String>>>,
+    detail: Option<Message>,
+    errors: Option<FieldMessages>,
     retry_after: Option<u64>,
 }
 
 impl ApiError {
     /// An error with a code and an explanation.
-    pub fn new(code: ErrorCode, detail: impl Into<String>) -> ApiError {
+    pub fn new(code: ErrorCode, detail: impl Into<Message>) -> ApiError {
         ApiError {
             code,
             detail: Some(detail.into()),
@@ -40,21 +47,44 @@ impl ApiError {
     }
 
     /// 400: malformed request.
-    pub fn bad_request(detail: impl Into<String>) -> ApiError {
+    pub fn bad_request(detail: impl Into<Message>) -> ApiError {
         ApiError::new(ErrorCode::BadRequest, detail)
     }
 
     /// 400: field-level validation failures.
-    pub fn validation(errors: BTreeMap<String, Vec<String>>) -> ApiError {
+    pub fn validation(errors: FieldMessages) -> ApiError {
         ApiError {
             errors: Some(errors),
             ..ApiError::bare(ErrorCode::ValidationFailed)
         }
     }
 
+    /// 400: the shared `validator` rules refused the input; their messages are kept in
+    /// both languages.
+    pub fn invalid(errors: &ValidationErrors) -> ApiError {
+        let vi = field_messages(errors, Lang::Vi);
+        let mut en = field_messages(errors, Lang::En);
+        let errors = vi
+            .into_iter()
+            .map(|(field, vi)| {
+                let en = en.remove(&field).unwrap_or_default();
+                let messages = vi
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, vi)| {
+                        let en = en.get(i).cloned().unwrap_or_else(|| vi.clone());
+                        Message::Localised { vi, en }
+                    })
+                    .collect();
+                (field, messages)
+            })
+            .collect();
+        ApiError::validation(errors)
+    }
+
     /// 422: an assignment breaks rotation rules; `errors` maps each rule code to its
     /// messages.
-    pub fn rotation_rules_broken(errors: BTreeMap<String, Vec<String>>) -> ApiError {
+    pub fn rotation_rules_broken(errors: FieldMessages) -> ApiError {
         ApiError {
             errors: Some(errors),
             ..ApiError::bare(ErrorCode::RotationRulesBroken)
@@ -62,12 +92,12 @@ impl ApiError {
     }
 
     /// 400: one field is wrong.
-    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
+    pub fn field(field: &str, message: impl Into<Message>) -> ApiError {
         ApiError::validation(BTreeMap::from([(field.to_string(), vec![message.into()])]))
     }
 
     /// 401: no or bad credentials.
-    pub fn unauthorized(detail: impl Into<String>) -> ApiError {
+    pub fn unauthorized(detail: impl Into<Message>) -> ApiError {
         ApiError::new(ErrorCode::Unauthorized, detail)
     }
 
@@ -87,12 +117,12 @@ impl ApiError {
     }
 
     /// 404: the named thing does not exist (or is not visible).
-    pub fn not_found(what: impl Into<String>) -> ApiError {
+    pub fn not_found(what: impl Into<Message>) -> ApiError {
         ApiError::new(ErrorCode::NotFound, what)
     }
 
     /// 409: conflicts with existing data.
-    pub fn conflict(detail: impl Into<String>) -> ApiError {
+    pub fn conflict(detail: impl Into<Message>) -> ApiError {
         ApiError::new(ErrorCode::Conflict, detail)
     }
 
@@ -102,7 +132,7 @@ impl ApiError {
     }
 
     /// 422: refers to a record that does not exist.
-    pub fn invalid_reference(detail: impl Into<String>) -> ApiError {
+    pub fn invalid_reference(detail: impl Into<Message>) -> ApiError {
         ApiError::new(ErrorCode::InvalidReference, detail)
     }
 
@@ -141,15 +171,23 @@ impl ApiError {
         self.code
     }
 
-    /// The problem document this error is answered with, titled in `lang`.
+    /// The problem document this error is answered with, every text in `lang`.
     pub fn problem(&self, lang: Lang, request_id: Option<String>) -> Problem {
         Problem {
             type_uri: self.code.type_uri(),
             title: self.code.label(lang).to_string(),
             status: self.code.status(),
-            detail: self.detail.clone(),
+            detail: self.detail.as_ref().map(|detail| detail.text(lang)),
             code: self.code,
-            errors: self.errors.clone(),
+            errors: self.errors.as_ref().map(|errors| {
+                errors
+                    .iter()
+                    .map(|(field, messages)| {
+                        let texts = messages.iter().map(|m| m.text(lang)).collect();
+                        (field.clone(), texts)
+                    })
+                    .collect()
+            }),
             request_id,
         }
     }
@@ -174,7 +212,7 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.detail {
-            Some(detail) => write!(f, "{}: {detail}", self.code),
+            Some(detail) => write!(f, "{}: {}", self.code, detail.text(Lang::Vi)),
             None => write!(f, "{}", self.code),
         }
     }
@@ -193,17 +231,17 @@ impl ResponseError for ApiError {
 impl From<DieselError> for ApiError {
     fn from(error: DieselError) -> ApiError {
         match error {
-            DieselError::NotFound => ApiError::not_found("Không tìm thấy bản ghi"),
+            DieselError::NotFound => ApiError::not_found(Record::Record),
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 tracing::debug!(message = info.message(), "unique violation");
-                ApiError::conflict("Bản ghi với giá trị này đã tồn tại")
+                ApiError::conflict(Message::RecordExists)
             }
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
                 tracing::debug!(message = info.message(), "foreign key violation");
-                ApiError::invalid_reference("Tham chiếu tới bản ghi không tồn tại")
+                ApiError::invalid_reference(Message::MissingReference)
             }
             DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
-                ApiError::conflict("Xung đột khi ghi đồng thời, hãy thử lại")
+                ApiError::conflict(Message::ConcurrentWrite)
             }
             // SQLite's write lock stayed taken longer than a writer waits for it.
             DieselError::DatabaseError(_, info)
@@ -227,32 +265,92 @@ pub mod extractors {
 
     use super::ApiError;
     use shared::error::ErrorCode;
+    use shared::message::Message;
 
     /// Error handler for `web::JsonConfig`.
     pub fn json(error: JsonPayloadError, _req: &HttpRequest) -> Error {
         let api = match &error {
             JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-                ApiError::new(ErrorCode::PayloadTooLarge, error.to_string())
+                ApiError::new(
+                    ErrorCode::PayloadTooLarge,
+                    Message::Verbatim(error.to_string()),
+                )
             }
             JsonPayloadError::ContentType => ApiError::new(
                 ErrorCode::UnsupportedMediaType,
-                "Cần Content-Type: application/json",
+                Message::JsonContentTypeRequired,
             ),
             JsonPayloadError::Deserialize(inner) => {
-                ApiError::bad_request(format!("JSON không hợp lệ: {inner}"))
+                ApiError::bad_request(Message::InvalidJson(inner.to_string()))
             }
-            other => ApiError::bad_request(format!("Không đọc được dữ liệu gửi lên: {other}")),
+            other => ApiError::bad_request(Message::UnreadableBody(other.to_string())),
         };
         api.into()
     }
 
     /// Error handler for `web::QueryConfig`.
     pub fn query(error: QueryPayloadError, _req: &HttpRequest) -> Error {
-        ApiError::bad_request(format!("Tham số truy vấn không hợp lệ: {error}")).into()
+        ApiError::bad_request(Message::InvalidQuery(error.to_string())).into()
     }
 
     /// Error handler for `web::PathConfig`.
     pub fn path(error: PathError, _req: &HttpRequest) -> Error {
-        ApiError::bad_request(format!("Đường dẫn không hợp lệ: {error}")).into()
+        ApiError::bad_request(Message::InvalidPath(error.to_string())).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use validator::Validate;
+
+    /// Every code, raised with a message, answers in both languages: a title and a
+    /// detail in each, different from each other.
+    #[test]
+    fn every_code_is_titled_and_explained_in_both_languages() {
+        for code in ErrorCode::all() {
+            let error = ApiError::new(*code, Record::Record);
+            let (vi, en) = (error.problem(Lang::Vi, None), error.problem(Lang::En, None));
+            assert!(!vi.title.is_empty() && !en.title.is_empty(), "{code}");
+            assert_ne!(vi.title, en.title, "{code}");
+            assert_eq!(vi.title, code.label(Lang::Vi));
+            assert_eq!(en.title, code.label(Lang::En));
+            assert_eq!(vi.detail.as_deref(), Some("Không tìm thấy bản ghi"));
+            assert_eq!(en.detail.as_deref(), Some("Record not found"));
+            assert_eq!((vi.code, vi.status), (*code, code.status()));
+        }
+    }
+
+    #[test]
+    fn field_messages_follow_the_language() {
+        let error = ApiError::field("facility_id", Message::NoSuch(Record::Facility));
+        let field = |lang| {
+            error
+                .problem(lang, None)
+                .field_errors("facility_id")
+                .to_vec()
+        };
+        assert_eq!(field(Lang::Vi), ["Không tìm thấy cơ sở này"]);
+        assert_eq!(field(Lang::En), ["No such facility"]);
+    }
+
+    #[derive(Validate)]
+    struct Named {
+        #[validate(length(min = 1, max = 5))]
+        name: String,
+    }
+
+    #[test]
+    fn validator_messages_are_kept_in_both_languages() {
+        let Err(errors) = (Named {
+            name: String::new(),
+        })
+        .validate() else {
+            panic!("an empty name must be refused");
+        };
+        let error = ApiError::invalid(&errors);
+        let field = |lang| error.problem(lang, None).field_errors("name").to_vec();
+        assert_eq!(field(Lang::Vi), ["Bắt buộc nhập, tối đa 5 ký tự"]);
+        assert_eq!(field(Lang::En), ["Required, at most 5 characters"]);
     }
 }

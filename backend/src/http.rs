@@ -10,7 +10,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Lang;
-use shared::validation::field_messages;
+use shared::message::Message;
 use validator::Validate;
 
 use crate::error::ApiError;
@@ -23,15 +23,13 @@ pub const MAX_QUERY_BYTES: usize = 2048;
 /// (actix would otherwise replace them silently and search for something else).
 pub fn check_query_string(query: &str) -> Result<(), ApiError> {
     if query.len() > MAX_QUERY_BYTES {
-        return Err(ApiError::bad_request(format!(
-            "Tham số truy vấn quá dài (tối đa {MAX_QUERY_BYTES} byte)"
+        return Err(ApiError::bad_request(Message::QueryTooLong(
+            MAX_QUERY_BYTES,
         )));
     }
     let decoded: Vec<u8> = percent_encoding::percent_decode_str(query).collect();
     if std::str::from_utf8(&decoded).is_err() {
-        return Err(ApiError::bad_request(
-            "Tham số truy vấn không phải văn bản UTF-8 hợp lệ",
-        ));
+        return Err(ApiError::bad_request(Message::QueryNotUtf8));
     }
     Ok(())
 }
@@ -58,13 +56,12 @@ where
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let lang = request_lang(req);
         let json = web::Json::<T>::from_request(req, payload);
         Box::pin(async move {
             let value = json.await?.into_inner();
             value
                 .validate()
-                .map_err(|errors| ApiError::validation(field_messages(&errors, lang)))?;
+                .map_err(|errors| ApiError::invalid(&errors))?;
             Ok(ValidJson(value))
         })
     }
@@ -94,9 +91,7 @@ impl FromRequest for IfMatch {
                 .map(|text| text.trim().trim_start_matches("W/").trim_matches('"'))
                 .and_then(|text| text.parse::<i64>().ok())
                 .map(|version| IfMatch(Some(version)))
-                .ok_or_else(|| {
-                    ApiError::bad_request("If-Match phải là ETag nhận được, ví dụ \"3\"")
-                }),
+                .ok_or_else(|| ApiError::bad_request(Message::InvalidIfMatch)),
         };
         ready(parsed)
     }
@@ -139,9 +134,7 @@ impl FromRequest for IdempotencyKey {
                 Ok(text) if (1..=200).contains(&text.len()) => {
                     Ok(IdempotencyKey(Some(text.to_string())))
                 }
-                _ => Err(ApiError::bad_request(
-                    "Idempotency-Key phải gồm 1–200 ký tự ASCII",
-                )),
+                _ => Err(ApiError::bad_request(Message::InvalidIdempotencyKey)),
             },
         };
         ready(parsed)
@@ -153,7 +146,7 @@ pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
     cursor
         .map(|text| {
             text.parse::<i64>()
-                .map_err(|_| ApiError::field("cursor", "Con trỏ phân trang không hợp lệ"))
+                .map_err(|_| ApiError::field("cursor", Message::InvalidCursor))
         })
         .transpose()
 }

@@ -107,6 +107,7 @@ mod tests {
             assert!((400..600).contains(&code.status()), "{code}");
             assert!(!code.label(Lang::Vi).is_empty());
             assert!(!code.label(Lang::En).is_empty());
+            assert_ne!(code.label(Lang::Vi), code.label(Lang::En), "{code}");
             assert_eq!(code.type_uri(), format!("urn:tuyen:problem:{code}"));
         }
     }

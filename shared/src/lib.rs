@@ -1,5 +1,5 @@
 //! Tuyến's shared vocabulary: domain enums with Vietnamese/English labels, the API's
-//! request and response types, error codes, validation messages and the pure rules that
+//! request and response types, error codes, the messages problems carry, validation messages and the pure rules that
 //! both the backend and the single-page app apply.
 //!
 //! This crate stays client-safe: no database or web-server types, so it compiles to
@@ -15,6 +15,7 @@ pub mod auth;
 pub mod consultation;
 pub mod error;
 pub mod i18n;
+pub mod message;
 pub mod page;
 pub mod plan;
 pub mod referral;

@@ -4,6 +4,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, deco
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
+use shared::message::Message;
 
 /// What an access token says. Only `sub` is trusted for identity; role and facility are
 /// re-read from the database on every request, so a change takes effect at once.
@@ -53,10 +54,8 @@ impl Keys {
             .map(|data| data.claims)
             .map_err(|error| {
                 ApiError::unauthorized(match error.kind() {
-                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                        "Phiên đăng nhập đã hết hạn"
-                    }
-                    _ => "Mã truy cập không hợp lệ",
+                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => Message::SessionExpired,
+                    _ => Message::InvalidAccessToken,
                 })
             })
     }

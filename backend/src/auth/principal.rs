@@ -12,6 +12,7 @@ use shared::auth::{ApiScope, Role};
 use super::{repo, tokens};
 use crate::app::AppState;
 use crate::error::ApiError;
+use shared::message::Message;
 
 /// Who is acting.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,19 +130,17 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthorized("Cần đăng nhập (Authorization: Bearer …)"))?;
+        .ok_or_else(|| ApiError::unauthorized(Message::SignInRequired))?;
     let text = value
         .to_str()
-        .map_err(|_| ApiError::unauthorized("Header Authorization không hợp lệ"))?;
+        .map_err(|_| ApiError::unauthorized(Message::InvalidAuthorizationHeader))?;
     match text.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
         {
             Ok(token.trim().to_string())
         }
-        _ => Err(ApiError::unauthorized(
-            "Cần dạng Authorization: Bearer <token>",
-        )),
+        _ => Err(ApiError::unauthorized(Message::BearerRequired)),
     }
 }
 
@@ -164,7 +163,7 @@ impl FromRequest for Principal {
                     claims
                         .sub
                         .parse::<i64>()
-                        .map_err(|_| ApiError::unauthorized("Mã truy cập không hợp lệ"))?,
+                        .map_err(|_| ApiError::unauthorized(Message::InvalidAccessToken))?,
                 )
             };
             state
@@ -175,7 +174,7 @@ impl FromRequest for Principal {
                             let user = repo::find_user(conn, id)?
                                 .filter(|user| user.active)
                                 .ok_or_else(|| {
-                                    ApiError::unauthorized("Tài khoản không còn hiệu lực")
+                                    ApiError::unauthorized(Message::AccountNoLongerActive)
                                 })?;
                             let role = user.role();
                             (
@@ -192,7 +191,7 @@ impl FromRequest for Principal {
                                 conn,
                                 &tokens::sha256_hex(token.as_bytes()),
                             )?
-                            .ok_or_else(|| ApiError::unauthorized("API token không hợp lệ"))?;
+                            .ok_or_else(|| ApiError::unauthorized(Message::InvalidApiToken))?;
                             repo::touch_client(conn, client.id)?;
                             (
                                 Actor::Client {

@@ -15,6 +15,7 @@ use crate::db::{AnyConn, DbEnum, now, write_tx};
 use crate::error::ApiError;
 use crate::http::{page_of, parse_cursor};
 use crate::registry::repo as registry_repo;
+use shared::message::{Message, Record};
 
 /// Failed sign-ins before an account is locked.
 pub const MAX_FAILED_LOGINS: i32 = 5;
@@ -178,8 +179,7 @@ pub fn refresh(
     write_tx(
         conn,
         |conn| -> Result<Result<TokenPair, ApiError>, ApiError> {
-            let invalid =
-                || ApiError::unauthorized("Phiên làm mới không hợp lệ, hãy đăng nhập lại");
+            let invalid = || ApiError::unauthorized(Message::InvalidRefreshToken);
             let Some(token) = repo::find_refresh_token(conn, &hash)? else {
                 return Ok(Err(invalid()));
             };
@@ -214,8 +214,9 @@ pub fn logout(conn: &mut AnyConn, refresh_token: &str) -> Result<(), ApiError> {
 pub fn me(conn: &mut AnyConn, by: &Principal) -> Result<Me, ApiError> {
     let user_id = by
         .user_id()
-        .ok_or_else(|| ApiError::not_found("Tài khoản tích hợp không có hồ sơ người dùng"))?;
-    let user = repo::find_user(conn, user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
+        .ok_or_else(|| ApiError::not_found(Message::ClientHasNoProfile))?;
+    let user =
+        repo::find_user(conn, user_id)?.ok_or_else(|| ApiError::not_found(Record::Account))?;
     let facility = registry_repo::facility_ref(conn, user.facility_id)?;
     Ok(Me {
         role: user.role(),
@@ -254,7 +255,7 @@ pub fn list_users(
 pub fn get_user(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<User, ApiError> {
     authorize(by, Action::ManageUsers)?;
     repo::find_user(conn, id)?
-        .ok_or_else(|| ApiError::not_found("Không tìm thấy tài khoản"))?
+        .ok_or_else(|| ApiError::not_found(Record::Account))?
         .into_api()
 }
 
@@ -265,12 +266,9 @@ fn check_staff_belongs(
 ) -> Result<(), ApiError> {
     if let Some(staff_id) = staff_id {
         let staff_facility = registry_repo::staff_facility(conn, staff_id)?
-            .ok_or_else(|| ApiError::field("staff_id", "Không tìm thấy nhân sự này"))?;
+            .ok_or_else(|| ApiError::field("staff_id", Message::NoSuch(Record::Staff)))?;
         if staff_facility != facility_id {
-            return Err(ApiError::field(
-                "staff_id",
-                "Nhân sự phải thuộc cùng cơ sở với tài khoản",
-            ));
+            return Err(ApiError::field("staff_id", Message::StaffOfOtherFacility));
         }
     }
     Ok(())
@@ -283,10 +281,10 @@ pub fn create_user(conn: &mut AnyConn, by: &Principal, input: &NewUser) -> Resul
     let username = input.username.trim().to_lowercase();
     write_tx(conn, |conn| {
         registry_repo::facility_ref(conn, input.facility_id)
-            .map_err(|_| ApiError::field("facility_id", "Không tìm thấy cơ sở này"))?;
+            .map_err(|_| ApiError::field("facility_id", Message::NoSuch(Record::Facility)))?;
         check_staff_belongs(conn, input.staff_id, input.facility_id)?;
         if repo::find_user_by_username(conn, &username)?.is_some() {
-            return Err(ApiError::field("username", "Tên đăng nhập đã được dùng"));
+            return Err(ApiError::field("username", Message::UsernameTaken));
         }
         let at = now();
         let id = repo::insert_user(
@@ -334,18 +332,16 @@ pub fn update_user(
     authorize(by, Action::ManageUsers)?;
     write_tx(conn, |conn| {
         let before = repo::find_user(conn, id)?
-            .ok_or_else(|| ApiError::not_found("Không tìm thấy tài khoản"))?
+            .ok_or_else(|| ApiError::not_found(Record::Account))?
             .into_api()?;
         if before.version != version {
             return Err(ApiError::precondition_failed());
         }
         registry_repo::facility_ref(conn, input.facility_id)
-            .map_err(|_| ApiError::field("facility_id", "Không tìm thấy cơ sở này"))?;
+            .map_err(|_| ApiError::field("facility_id", Message::NoSuch(Record::Facility)))?;
         check_staff_belongs(conn, input.staff_id, input.facility_id)?;
         if by.user_id() == Some(id) && (!input.active || input.role != before.role) {
-            return Err(ApiError::conflict(
-                "Không thể tự khóa hoặc đổi vai trò của chính mình",
-            ));
+            return Err(ApiError::conflict(Message::CannotChangeOwnAccess));
         }
         let changed = repo::update_user(
             conn,
@@ -389,8 +385,8 @@ pub fn reset_password(
     authorize(by, Action::ManageUsers)?;
     let hash = password::hash(&input.password)?;
     write_tx(conn, |conn| {
-        let user = repo::find_user(conn, id)?
-            .ok_or_else(|| ApiError::not_found("Không tìm thấy tài khoản"))?;
+        let user =
+            repo::find_user(conn, id)?.ok_or_else(|| ApiError::not_found(Record::Account))?;
         repo::set_password(conn, id, &hash, now())?;
         audit::record(
             conn,
@@ -429,7 +425,7 @@ pub fn create_client(
     scopes.dedup();
     write_tx(conn, |conn| {
         registry_repo::facility_ref(conn, input.facility_id)
-            .map_err(|_| ApiError::field("facility_id", "Không tìm thấy cơ sở này"))?;
+            .map_err(|_| ApiError::field("facility_id", Message::NoSuch(Record::Facility)))?;
         let id = repo::insert_client(
             conn,
             &repo::NewClientRow {
@@ -464,8 +460,8 @@ pub fn create_client(
 pub fn revoke_client(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<(), ApiError> {
     authorize(by, Action::ManageApiClients)?;
     write_tx(conn, |conn| {
-        let client = repo::find_client(conn, id)?
-            .ok_or_else(|| ApiError::not_found("Không tìm thấy ứng dụng tích hợp"))?;
+        let client =
+            repo::find_client(conn, id)?.ok_or_else(|| ApiError::not_found(Record::ApiClient))?;
         if repo::revoke_client(conn, id, now())? > 0 {
             audit::record(
                 conn,

@@ -7,7 +7,6 @@ use shared::consultation::{
     ConsultationSession, OutcomeInput, ScheduleInput, SessionInput, SessionQuery, SessionsCreated,
 };
 use shared::page::Page;
-use shared::validation::field_messages;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::service::{self, CaseStep};
@@ -134,7 +133,6 @@ async fn get_session(
 )]
 #[put("/consultation-sessions/{id}")]
 async fn update_session(
-    req: HttpRequest,
     state: web::Data<AppState>,
     by: Principal,
     id: web::Path<i64>,
@@ -143,7 +141,7 @@ async fn update_session(
 ) -> Result<HttpResponse, ApiError> {
     let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
     body.validate_edit()
-        .map_err(|errors| ApiError::validation(field_messages(&errors, request_lang(&req))))?;
+        .map_err(|errors| ApiError::invalid(&errors))?;
     let session = state
         .db
         .run(move |conn| service::update_session(conn, &by, id, version, &body))
@@ -220,7 +218,6 @@ async fn list_cases(
 )]
 #[post("/consultation-cases")]
 async fn create_case(
-    req: HttpRequest,
     state: web::Data<AppState>,
     by: Principal,
     key: IdempotencyKey,
@@ -228,7 +225,7 @@ async fn create_case(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     body.validate_from(by.facility_id)
-        .map_err(|errors| ApiError::validation(field_messages(&errors, request_lang(&req))))?;
+        .map_err(|errors| ApiError::invalid(&errors))?;
     let case = state
         .db
         .run(move |conn| service::create_case(conn, &by, key.0.as_deref(), &body))

@@ -8,7 +8,6 @@ use shared::referral::{
     FollowUpMissedInput, FollowUpQuery, FollowUpVisitInput, RedirectInput, Referral, ReferralEvent,
     ReferralInput, ReferralQuery, ReferralRules, ReferralSummary, TransitionNote,
 };
-use shared::validation::field_messages;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::service::{self, Step};
@@ -78,7 +77,6 @@ async fn list_referrals(
 )]
 #[post("/referrals")]
 async fn create_referral(
-    req: HttpRequest,
     state: web::Data<AppState>,
     by: Principal,
     key: IdempotencyKey,
@@ -86,7 +84,7 @@ async fn create_referral(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     body.validate_draft(by.facility_id)
-        .map_err(|errors| ApiError::validation(field_messages(&errors, request_lang(&req))))?;
+        .map_err(|errors| ApiError::invalid(&errors))?;
     let referral = state
         .db
         .run(move |conn| service::create(conn, &by, key.0.as_deref(), &body))
@@ -139,7 +137,6 @@ async fn get_referral(
 )]
 #[put("/referrals/{id}")]
 async fn update_referral(
-    req: HttpRequest,
     state: web::Data<AppState>,
     by: Principal,
     id: web::Path<i64>,
@@ -148,7 +145,7 @@ async fn update_referral(
 ) -> Result<HttpResponse, ApiError> {
     let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
     body.validate_draft(by.facility_id)
-        .map_err(|errors| ApiError::validation(field_messages(&errors, request_lang(&req))))?;
+        .map_err(|errors| ApiError::invalid(&errors))?;
     let referral = state
         .db
         .run(move |conn| service::update(conn, &by, id, version, &body))

@@ -165,7 +165,7 @@ pub fn facility_ref(conn: &mut AnyConn, id: i64) -> Result<FacilityRef, ApiError
         ))
         .first::<(i64, String, String, DbEnum<FacilityKind>)>(conn)
         .optional()?
-        .ok_or_else(|| ApiError::not_found("Không tìm thấy cơ sở"))?;
+        .ok_or_else(|| ApiError::not_found(shared::message::Record::Facility))?;
     Ok(FacilityRef {
         id,
         code,

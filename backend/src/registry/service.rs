@@ -14,17 +14,18 @@ use crate::db::{AnyConn, now, write_tx};
 use crate::error::ApiError;
 use crate::http::{page_of, parse_cursor};
 use crate::idempotency;
+use shared::message::{Message, Record};
 
 fn facility_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy cơ sở y tế")
+    ApiError::not_found(Record::HealthFacility)
 }
 
 fn staff_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy nhân sự")
+    ApiError::not_found(Record::Staff)
 }
 
 fn department_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy khoa/phòng")
+    ApiError::not_found(Record::Department)
 }
 
 /// Lists facilities (everyone signed in: the registry is the network's shared map).
@@ -53,13 +54,10 @@ fn check_facility_refs(
 ) -> Result<(), ApiError> {
     if let Some(supervising) = input.supervising_id {
         if Some(supervising) == id {
-            return Err(ApiError::field(
-                "supervising_id",
-                "Cơ sở không thể tự giám sát chính mình",
-            ));
+            return Err(ApiError::field("supervising_id", Message::SupervisesItself));
         }
         repo::find_facility_row(conn, supervising)?
-            .ok_or_else(|| ApiError::field("supervising_id", "Không tìm thấy cơ sở giám sát"))?;
+            .ok_or_else(|| ApiError::field("supervising_id", Record::SupervisingFacility))?;
     }
     Ok(())
 }
@@ -153,7 +151,7 @@ pub fn create_support_link(
             ("supported_id", input.supported_id),
         ] {
             repo::find_facility_row(conn, id)?
-                .ok_or_else(|| ApiError::field(field, "Không tìm thấy cơ sở này"))?;
+                .ok_or_else(|| ApiError::field(field, Message::NoSuch(Record::Facility)))?;
         }
         if !repo::list_support_links(
             conn,
@@ -163,7 +161,7 @@ pub fn create_support_link(
         )?
         .is_empty()
         {
-            return Err(ApiError::conflict("Liên kết hỗ trợ này đã tồn tại"));
+            return Err(ApiError::conflict(Message::SupportLinkExists));
         }
         let id = repo::insert_support_link(conn, input, now())?;
         let link = repo::list_support_links(conn, None, None, Some(id))?
@@ -190,7 +188,7 @@ pub fn delete_support_link(conn: &mut AnyConn, by: &Principal, id: i64) -> Resul
     write_tx(conn, |conn| {
         let link = repo::list_support_links(conn, None, None, Some(id))?
             .pop()
-            .ok_or_else(|| ApiError::not_found("Không tìm thấy liên kết hỗ trợ"))?;
+            .ok_or_else(|| ApiError::not_found(Record::SupportLink))?;
         repo::delete_support_link(conn, id)?;
         audit::record(
             conn,
@@ -243,7 +241,7 @@ pub fn create_department(
     )?;
     idempotency::once(conn, by, key, "POST /departments", input, |conn| {
         repo::find_facility_row(conn, input.facility_id)?
-            .ok_or_else(|| ApiError::field("facility_id", "Không tìm thấy cơ sở này"))?;
+            .ok_or_else(|| ApiError::field("facility_id", Message::NoSuch(Record::Facility)))?;
         let at = now();
         let id = repo::insert_department(conn, &DepartmentChanges::from_input(input, 1, at), at)?;
         let department = repo::find_department(conn, id)?.ok_or_else(department_not_found)?;
@@ -282,10 +280,7 @@ pub fn update_department(
             return Err(ApiError::precondition_failed());
         }
         if input.facility_id != before.facility_id {
-            return Err(ApiError::field(
-                "facility_id",
-                "Không thể chuyển khoa/phòng sang cơ sở khác",
-            ));
+            return Err(ApiError::field("facility_id", Message::DepartmentMoved));
         }
         let changes = DepartmentChanges::from_input(input, version + 1, now());
         if repo::update_department(conn, id, version, &changes)? == 0 {
@@ -359,14 +354,14 @@ pub fn get_staff(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Staff, A
 
 fn check_staff_refs(conn: &mut AnyConn, input: &StaffInput) -> Result<(), ApiError> {
     repo::find_facility_row(conn, input.facility_id)?
-        .ok_or_else(|| ApiError::field("facility_id", "Không tìm thấy cơ sở này"))?;
+        .ok_or_else(|| ApiError::field("facility_id", Message::NoSuch(Record::Facility)))?;
     if let Some(department) = input.department_id {
         let facility = repo::department_facility(conn, department)?
-            .ok_or_else(|| ApiError::field("department_id", "Không tìm thấy khoa/phòng"))?;
+            .ok_or_else(|| ApiError::field("department_id", Record::Department))?;
         if facility != input.facility_id {
             return Err(ApiError::field(
                 "department_id",
-                "Khoa/phòng phải thuộc cùng cơ sở với nhân sự",
+                Message::DepartmentOfOtherFacility,
             ));
         }
     }
@@ -467,10 +462,7 @@ pub fn add_leave(
             .iter()
             .any(|leave| leave.start_date <= input.end_date && input.start_date <= leave.end_date)
         {
-            return Err(ApiError::field(
-                "start_date",
-                "Trùng với một đợt nghỉ đã có của nhân sự này",
-            ));
+            return Err(ApiError::field("start_date", Message::LeaveOverlaps));
         }
         let at = now();
         let id = repo::insert_leave(conn, staff_id, input, at)?;
@@ -509,7 +501,7 @@ pub fn delete_leave(
         )?;
         let leave = repo::find_leave(conn, leave_id)?
             .filter(|leave| leave.staff_id == staff_id)
-            .ok_or_else(|| ApiError::not_found("Không tìm thấy đợt nghỉ"))?;
+            .ok_or_else(|| ApiError::not_found(Record::Leave))?;
         repo::delete_leave(conn, leave_id)?;
         repo::bump_staff_version(conn, staff_id, now())?;
         audit::record(

@@ -11,6 +11,7 @@ mod auth;
 mod consultations;
 mod contract;
 mod hostile;
+mod languages;
 mod matrix;
 mod plans;
 mod referrals;

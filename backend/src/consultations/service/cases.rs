@@ -253,7 +253,7 @@ pub fn step(
             before.consulting_facility_id,
         );
         let next = consultation::transition(status, action, side)
-            .map_err(|e| ApiError::new(e.code(), e.message(lang)))?;
+            .map_err(|e| ApiError::new(e.code(), Message::Verbatim(e.message(lang))))?;
         if expected_version.is_some_and(|v| v != before.version) {
             return Err(ApiError::precondition_failed());
         }
@@ -268,17 +268,14 @@ pub fn step(
         match step {
             CaseStep::Schedule(input) => {
                 let session = repo::find_session(conn, input.session_id)?
-                    .ok_or_else(|| ApiError::field("session_id", "Không tìm thấy buổi hội chẩn"))?;
+                    .ok_or_else(|| ApiError::field("session_id", Record::ConsultationSession))?;
                 if session.host_facility_id != before.consulting_facility_id {
-                    return Err(ApiError::field(
-                        "session_id",
-                        "Buổi hội chẩn này không do cơ sở hội chẩn tổ chức",
-                    ));
+                    return Err(ApiError::field("session_id", Message::SessionOfOtherHost));
                 }
                 if session.status.0 == SessionStatus::Cancelled {
                     return Err(ApiError::new(
                         shared::error::ErrorCode::InvalidTransition,
-                        "Buổi hội chẩn này đã bị hủy",
+                        Message::SessionCancelled,
                     ));
                 }
                 change.session_id = Some(Some(session.id));
@@ -291,7 +288,7 @@ pub fn step(
                 change.concluded_at = Some(at);
                 changes["conclusion"] = json!(input.conclusion);
                 if input.conclusion.opens_referral() {
-                    let referral_id = open_referral(conn, by, &before, input, lang)?;
+                    let referral_id = open_referral(conn, by, &before, input)?;
                     change.referral_id = Some(referral_id);
                     changes["referral_id"] = json!(referral_id);
                 }
@@ -358,7 +355,6 @@ pub(super) fn open_referral(
     by: &Principal,
     case: &CaseRow,
     input: &ConclusionInput,
-    lang: Lang,
 ) -> Result<i64, ApiError> {
     let destination = input
         .refer_to_facility_id
@@ -366,7 +362,7 @@ pub(super) fn open_referral(
     if destination == case.requesting_facility_id {
         return Err(ApiError::field(
             "refer_to_facility_id",
-            "Nơi chuyển đến phải khác cơ sở đề nghị hội chẩn",
+            Message::ReferToRequester,
         ));
     }
     check_facility(conn, "refer_to_facility_id", destination)?;
@@ -386,11 +382,13 @@ pub(super) fn open_referral(
         direction,
         urgency: case.urgency.0,
         reason: ReferralReason::BeyondCapability,
-        reason_text: Some(format!(
-            "{} (hội chẩn số {}): {advice}",
-            Conclusion::Refer.label(Lang::Vi),
-            case.id
-        )),
+        reason_text: Some(
+            Message::ConsultationReferralReason {
+                case_id: case.id,
+                advice: advice.clone(),
+            }
+            .text(Lang::Vi),
+        ),
         patient: from_json(&case.patient, "patient")?,
         clinical: ClinicalSummary {
             signs: case.summary.clone(),
@@ -403,8 +401,8 @@ pub(super) fn open_referral(
         attachments: Vec::new(),
     };
     slip.validate_draft(case.requesting_facility_id)
-        .map_err(|errors| ApiError::validation(field_messages(&errors, lang)))?;
-    let note = Some(format!("Theo kết luận hội chẩn số {}", case.id));
+        .map_err(|errors| ApiError::invalid(&errors))?;
+    let note = Some(Message::FromConsultation(case.id).text(Lang::Vi));
     let row = crate::referrals::service::create_draft_at(
         conn,
         by,

@@ -7,19 +7,19 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use serde_json::json;
+use shared::Lang;
 use shared::consultation::{
     self, CaseAction, CaseBox, CaseInput, CaseQuery, CaseReferral, CaseStatus, CaseSummary,
     Conclusion, ConclusionInput, ConsultationCancelInput, ConsultationCase, ConsultationSession,
     OutcomeInput, Participant, ScheduleInput, SessionInput, SessionQuery, SessionRef,
     SessionStatus, SessionsCreated,
 };
+use shared::message::{Message, Record};
 use shared::page::{Page, clamp_limit};
 use shared::referral::{
     ClinicalSummary, Direction, Patient, ReferralInput, ReferralReason, Transport,
 };
 use shared::registry::FacilityRef;
-use shared::validation::field_messages;
-use shared::{Labelled, Lang};
 
 use super::repo::{
     self, CaseChange, CaseFilter, CaseRow, NewCase, NewSession, SessionChanges, SessionFilter,
@@ -39,11 +39,11 @@ pub use cases::*;
 pub use sessions::*;
 
 fn session_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy buổi hội chẩn")
+    ApiError::not_found(Record::ConsultationSession)
 }
 
 fn case_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy yêu cầu hội chẩn")
+    ApiError::not_found(Record::ConsultationCase)
 }
 
 fn facility(refs: &HashMap<i64, FacilityRef>, id: i64) -> Result<FacilityRef, ApiError> {
@@ -61,7 +61,7 @@ fn vn_midnight(day: NaiveDate) -> NaiveDateTime {
 fn check_facility(conn: &mut AnyConn, field: &str, id: i64) -> Result<(), ApiError> {
     match registry_repo::find_facility_row(conn, id)? {
         Some(facility) if facility.active => Ok(()),
-        Some(_) => Err(ApiError::field(field, "Cơ sở này đã ngừng hoạt động")),
-        None => Err(ApiError::field(field, "Không tìm thấy cơ sở")),
+        Some(_) => Err(ApiError::field(field, Message::FacilityInactive)),
+        None => Err(ApiError::field(field, Record::Facility)),
     }
 }

@@ -18,7 +18,7 @@ pub(super) fn check_participants(conn: &mut AnyConn, ids: &[i64]) -> Result<(), 
     } else {
         Err(ApiError::field(
             "participants",
-            format!("Không tìm thấy nhân sự: {}", unknown.join(", ")),
+            Message::UnknownStaff(unknown.join(", ")),
         ))
     }
 }
@@ -128,7 +128,7 @@ pub fn create_sessions(
             if starts.is_empty() {
                 return Err(ApiError::field(
                     "repeat_weekly_until",
-                    "Không có buổi nào trong khoảng thời gian này",
+                    Message::NoSessionsInRange,
                 ));
             }
             let series_id = input
@@ -188,10 +188,7 @@ pub(super) fn session_for_update(
     if !status.is_open() {
         return Err(ApiError::new(
             shared::error::ErrorCode::InvalidTransition,
-            format!(
-                "Buổi hội chẩn đang ở trạng thái “{}”, không thay đổi được",
-                status.label(Lang::Vi)
-            ),
+            Message::SessionClosed(status),
         ));
     }
     if version.is_some_and(|v| v != row.version) {
@@ -213,7 +210,7 @@ pub fn update_session(
         if input.host_facility_id != before.host_facility_id {
             return Err(ApiError::field(
                 "host_facility_id",
-                "Không đổi được cơ sở tổ chức của buổi hội chẩn",
+                Message::HostFacilityFixed,
             ));
         }
         check_session_input(conn, input)?;
@@ -322,7 +319,7 @@ pub(super) fn parse_session_cursor(
             Some((at.naive_utc(), id.parse().ok()?))
         })
         .map(Some)
-        .ok_or_else(|| ApiError::field("cursor", "Con trỏ phân trang không hợp lệ"))
+        .ok_or_else(|| ApiError::field("cursor", Message::InvalidCursor))
 }
 
 /// Sessions in start order, with filters (see [`SessionQuery`]).
@@ -335,10 +332,7 @@ pub fn list_sessions(
     if let (Some(from), Some(to)) = (query.from, query.to)
         && to < from
     {
-        return Err(ApiError::field(
-            "to",
-            "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu",
-        ));
+        return Err(ApiError::field("to", Message::EndBeforeStart));
     }
     let facilities = match query.facility_id {
         Some(id) => Some(vec![id]),

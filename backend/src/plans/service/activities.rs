@@ -40,9 +40,8 @@ pub fn activity_progress(
             },
         )?;
         if !matches!(plan.status, PlanStatus::Approved | PlanStatus::Active) {
-            return Err(invalid_transition(format!(
-                "Chỉ ghi nhận tiến độ khi kế hoạch đã phê duyệt hoặc đang thực hiện (hiện: “{}”)",
-                plan.status.label(Lang::Vi)
+            return Err(invalid_transition(Message::ProgressNeedsApprovedPlan(
+                plan.status,
             )));
         }
         if version.is_some_and(|v| v != activity.version) {
@@ -106,15 +105,12 @@ pub fn activity_feedback(
         if !served.contains(&input.facility_id) {
             return Err(ApiError::field(
                 "facility_id",
-                "Hoạt động này không dành cho cơ sở của bạn",
+                Message::ActivityNotForYourFacility,
             ));
         }
         let status = activity.status.0;
         if !matches!(status, ActivityStatus::InProgress | ActivityStatus::Done) {
-            return Err(invalid_transition(format!(
-                "Chỉ đánh giá hoạt động đang hoặc đã triển khai (hiện: “{}”)",
-                status.label(Lang::Vi)
-            )));
+            return Err(invalid_transition(Message::ActivityNotStarted(status)));
         }
         let row = FeedbackRow {
             id: 0,

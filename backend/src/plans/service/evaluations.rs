@@ -45,12 +45,12 @@ pub(super) fn evaluation_view(
 /// A first assessment in words of a line, edited by the planners afterwards.
 pub(super) fn narrative(row: &BoardRow) -> String {
     match (row.target, row.actual, row.attainment, row.light) {
-        (None, _, _, _) => "Chưa giao chỉ tiêu cho kỳ này.".to_string(),
-        (Some(_), None, _, _) => "Chưa có số liệu.".to_string(),
+        (None, _, _, _) => Message::NoTarget.text(Lang::Vi),
+        (Some(_), None, _, _) => Message::NoFigures.text(Lang::Vi),
         (Some(_), Some(_), Some(percent), Some(light)) => {
-            format!("{}: đạt {percent}% chỉ tiêu.", light.label(Lang::Vi))
+            Message::Attained(light, percent).text(Lang::Vi)
         }
-        _ => "Không tính được mức đạt.".to_string(),
+        _ => Message::NoAttainment.text(Lang::Vi),
     }
 }
 
@@ -83,15 +83,12 @@ pub fn create_evaluation(
             },
         )?;
         if plan.status == PlanStatus::Draft || plan.status == PlanStatus::Submitted {
-            return Err(invalid_transition(
-                "Chỉ đánh giá kế hoạch đã được phê duyệt",
-            ));
+            return Err(invalid_transition(Message::EvaluateApprovedOnly));
         }
         let period = input.kind.period(input.year);
         let key = period.to_string();
-        let period = plan_period(&plan, Some(&key)).map_err(|_| {
-            ApiError::field("year", "Năm đánh giá nằm ngoài thời gian của kế hoạch")
-        })?;
+        let period = plan_period(&plan, Some(&key))
+            .map_err(|_| ApiError::field("year", Message::EvaluationYearOutsidePlan))?;
         let board = board_of(conn, &plan, period, None)?;
         let rows: Vec<shared::plan::EvaluationRow> = board
             .rows
@@ -176,9 +173,7 @@ pub fn update_evaluation(
             },
         )?;
         if row.status.0 != EvaluationStatus::Draft {
-            return Err(invalid_transition(
-                "Bản đánh giá đã được phê duyệt, không sửa được",
-            ));
+            return Err(invalid_transition(Message::EvaluationReadOnly));
         }
         if row.version != version {
             return Err(ApiError::precondition_failed());
@@ -192,7 +187,7 @@ pub fn update_evaluation(
             let Some(line) = line else {
                 return Err(ApiError::field(
                     &format!("rows[{i}]"),
-                    "Bản đánh giá không có dòng này",
+                    Message::NoSuchEvaluationRow,
                 ));
             };
             line.narrative = edit.narrative.trim().to_string();
@@ -240,7 +235,7 @@ pub fn approve_evaluation(
             },
         )?;
         if row.status.0 != EvaluationStatus::Draft {
-            return Err(invalid_transition("Bản đánh giá đã được phê duyệt"));
+            return Err(invalid_transition(Message::EvaluationApproved));
         }
         if version.is_some_and(|v| v != row.version) {
             return Err(ApiError::precondition_failed());

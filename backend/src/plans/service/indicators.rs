@@ -4,12 +4,9 @@ use super::*;
 
 pub(super) fn plan_period(plan: &Loaded, text: Option<&str>) -> Result<Period, ApiError> {
     let period = match text {
-        Some(text) => text.parse::<Period>().map_err(|_| {
-            ApiError::field(
-                "period",
-                "Kỳ không hợp lệ (ví dụ 2026, 2026-H1, 2026-Q3, P1)",
-            )
-        })?,
+        Some(text) => text
+            .parse::<Period>()
+            .map_err(|_| ApiError::field("period", Message::InvalidPeriod))?,
         None => {
             let today = shared::time::vietnam_date(now().and_utc());
             Period::quarter_of(today.clamp(plan.row.start_date, plan.row.end_date))
@@ -17,18 +14,15 @@ pub(super) fn plan_period(plan: &Loaded, text: Option<&str>) -> Result<Period, A
     };
     match period.span(&plan.phases) {
         Some((from, to)) if from <= plan.row.end_date && to >= plan.row.start_date => Ok(period),
-        Some(_) => Err(ApiError::field(
-            "period",
-            "Kỳ nằm ngoài thời gian của kế hoạch",
-        )),
-        None => Err(ApiError::field("period", "Kế hoạch không có giai đoạn này")),
+        Some(_) => Err(ApiError::field("period", Message::PeriodOutsidePlan)),
+        None => Err(ApiError::field("period", Message::NoSuchPhase)),
     }
 }
 
 pub(super) fn span(plan: &Loaded, period: Period) -> Result<(NaiveDate, NaiveDate), ApiError> {
     period
         .span(&plan.phases)
-        .ok_or_else(|| ApiError::field("period", "Kế hoạch không có giai đoạn này"))
+        .ok_or_else(|| ApiError::field("period", Message::NoSuchPhase))
 }
 
 /// The target of an indicator for a facility (or the network) in a period: the
@@ -271,7 +265,7 @@ pub fn board(
     if let Some(facility_id) = query.facility_id
         && !plan.supported.contains(&facility_id)
     {
-        return Err(ApiError::field("facility_id", "Cơ sở không thuộc kế hoạch"));
+        return Err(ApiError::field("facility_id", Message::FacilityNotInPlan));
     }
     board_of(conn, &plan, period, query.facility_id)
 }
@@ -281,9 +275,8 @@ pub(super) fn values_open(plan: &Loaded) -> Result<(), ApiError> {
     if matches!(plan.status, PlanStatus::Approved | PlanStatus::Active) {
         Ok(())
     } else {
-        Err(invalid_transition(format!(
-            "Chỉ báo cáo số liệu khi kế hoạch đã phê duyệt hoặc đang thực hiện (hiện: “{}”)",
-            plan.status.label(Lang::Vi)
+        Err(invalid_transition(Message::FiguresNeedApprovedPlan(
+            plan.status,
         )))
     }
 }
@@ -305,16 +298,13 @@ pub fn enter_values(
             },
         )?;
         if !plan.supported.contains(&input.facility_id) {
-            return Err(ApiError::field("facility_id", "Cơ sở không thuộc kế hoạch"));
+            return Err(ApiError::field("facility_id", Message::FacilityNotInPlan));
         }
         values_open(&plan)?;
         let period = plan_period(&plan, Some(&input.period))?;
         let data = board_data(conn, &plan, period)?;
         if data.approved(input.facility_id) {
-            return Err(ApiError::conflict(format!(
-                "Số liệu {} đã được duyệt và khóa; đề nghị Trung tâm hủy duyệt trước khi sửa",
-                period.label(Lang::Vi).to_lowercase()
-            )));
+            return Err(ApiError::conflict(Message::FiguresLocked(period)));
         }
         for (i, value) in input.values.iter().enumerate() {
             let indicator = data
@@ -323,13 +313,10 @@ pub fn enter_values(
                 .find(|x| x.code == value.indicator_code);
             let field = format!("values[{i}].indicator_code");
             let Some(indicator) = indicator else {
-                return Err(ApiError::field(&field, "Kế hoạch không có chỉ tiêu này"));
+                return Err(ApiError::field(&field, Message::NoSuchIndicator));
             };
             if indicator.source == IndicatorSource::Computed {
-                return Err(ApiError::field(
-                    &field,
-                    "Chỉ tiêu này được tính tự động từ dữ liệu hệ thống, không nhập tay",
-                ));
+                return Err(ApiError::field(&field, Message::ComputedIndicator));
             }
             let valid = match indicator.kind {
                 IndicatorKind::YesNo => value.value == 0.0 || value.value == 1.0,
@@ -340,8 +327,8 @@ pub fn enter_values(
                 return Err(ApiError::field(
                     &format!("values[{i}].value"),
                     match indicator.kind {
-                        IndicatorKind::YesNo => "Chỉ nhận 1 (có) hoặc 0 (không)",
-                        _ => "Tỷ lệ phần trăm từ 0 đến 100",
+                        IndicatorKind::YesNo => Message::YesNoValue,
+                        _ => Message::PercentValue,
                     },
                 ));
             }
@@ -431,7 +418,7 @@ pub fn decide_values(
             },
         )?;
         if !plan.supported.contains(&input.facility_id) {
-            return Err(ApiError::field("facility_id", "Cơ sở không thuộc kế hoạch"));
+            return Err(ApiError::field("facility_id", Message::FacilityNotInPlan));
         }
         values_open(&plan)?;
         let reason = input
@@ -440,15 +427,15 @@ pub fn decide_values(
             .map(str::trim)
             .filter(|r| !r.is_empty());
         if !approve && reason.is_none() {
-            return Err(ApiError::field("reason", "Cần nêu lý do hủy duyệt"));
+            return Err(ApiError::field("reason", Message::WithdrawalReasonRequired));
         }
         let period = plan_period(&plan, Some(&input.period))?;
         let data = board_data(conn, &plan, period)?;
         if data.approved(input.facility_id) == approve {
             return Err(invalid_transition(if approve {
-                "Số liệu kỳ này đã được duyệt"
+                Message::FiguresAlreadyApproved
             } else {
-                "Số liệu kỳ này chưa được duyệt"
+                Message::FiguresNotApproved
             }));
         }
         let snapshot = if approve {

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde_json::json;
+use shared::Lang;
 use shared::error::ErrorCode;
+use shared::message::{Message, Record};
 use shared::page::{Page, clamp_limit};
 use shared::plan::{
     self, Activity, ActivityFeedback, ActivityFeedbackInput, ActivityGroup, ActivityProgressInput,
@@ -21,7 +23,6 @@ use shared::plan::{
     SupportRequestStatus, TargetInput, TrafficLight, ValueEntry, ValueHistoryQuery, ValuesInput,
 };
 use shared::registry::FacilityRef;
-use shared::{Labelled, Lang};
 
 use super::metrics::{self, Figures};
 use super::repo::{
@@ -52,22 +53,22 @@ pub use support::*;
 pub use writing::*;
 
 fn plan_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy kế hoạch")
+    ApiError::not_found(Record::Plan)
 }
 
 fn activity_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy hoạt động")
+    ApiError::not_found(Record::PlanActivity)
 }
 
 fn evaluation_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy bản đánh giá")
+    ApiError::not_found(Record::Evaluation)
 }
 
 fn support_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy đề xuất hỗ trợ")
+    ApiError::not_found(Record::SupportRequest)
 }
 
-fn invalid_transition(detail: impl Into<String>) -> ApiError {
+fn invalid_transition(detail: impl Into<Message>) -> ApiError {
     ApiError::new(ErrorCode::InvalidTransition, detail)
 }
 

@@ -96,7 +96,9 @@ pub(super) fn check(
     }
     match refusal {
         Some(error @ PlanError::WrongStatus(..)) => {
-            Err(invalid_transition(error.message(Lang::Vi)))
+            Err(invalid_transition(Message::localised(|lang| {
+                error.message(lang)
+            })))
         }
         _ => Err(ApiError::forbidden()),
     }

@@ -132,7 +132,7 @@ pub fn answer_support(
             },
         )?;
         if row.status.0 != SupportRequestStatus::Open {
-            return Err(invalid_transition("Đề xuất này đã được xử lý"));
+            return Err(invalid_transition(Message::SupportRequestHandled));
         }
         if version.is_some_and(|v| v != row.version) {
             return Err(ApiError::precondition_failed());
@@ -140,7 +140,7 @@ pub fn answer_support(
         let activity_id = match accept {
             Some(input) => {
                 let (activity, plan) = activity_plan(conn, by, input.activity_id)
-                    .map_err(|_| ApiError::field("activity_id", "Không tìm thấy hoạt động"))?;
+                    .map_err(|_| ApiError::field("activity_id", Record::PlanActivity))?;
                 authorize(
                     by,
                     Action::WritePlans {
@@ -151,11 +151,11 @@ pub fn answer_support(
                 if !served.contains(&row.station_id) {
                     return Err(ApiError::field(
                         "activity_id",
-                        "Hoạt động này không dành cho trạm đề xuất",
+                        Message::ActivityNotForStation,
                     ));
                 }
                 if matches!(plan.status, PlanStatus::Closed) {
-                    return Err(ApiError::field("activity_id", "Kế hoạch này đã kết thúc"));
+                    return Err(ApiError::field("activity_id", Message::PlanClosed));
                 }
                 Some(activity.id)
             }

@@ -9,7 +9,7 @@ pub(super) fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), A
         _ => {
             return Err(ApiError::field(
                 "issuing_facility_id",
-                "Không tìm thấy cơ sở ban hành",
+                Record::IssuingFacility,
             ));
         }
     }
@@ -23,7 +23,7 @@ pub(super) fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), A
     if !unknown.is_empty() {
         return Err(ApiError::field(
             "supported_facility_ids",
-            format!("Không tìm thấy cơ sở: {}", unknown.join(", ")),
+            Message::UnknownFacilities(unknown.join(", ")),
         ));
     }
     for (g, group) in input.activity_groups.iter().enumerate() {
@@ -34,7 +34,7 @@ pub(super) fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), A
             {
                 return Err(ApiError::field(
                     &format!("activity_groups[{g}].activities[{a}].responsible_department_id"),
-                    "Khoa/phòng không thuộc cơ sở ban hành",
+                    Message::DepartmentOutsideIssuer,
                 ));
             }
         }
@@ -222,10 +222,7 @@ pub fn update_plan(
         let plan = readable(conn, by, id)?;
         check(by, &plan, PlanAction::Edit)?;
         if input.issuing_facility_id != plan.row.issuing_facility_id {
-            return Err(ApiError::field(
-                "issuing_facility_id",
-                "Không đổi được cơ sở ban hành của kế hoạch",
-            ));
+            return Err(ApiError::field("issuing_facility_id", Message::IssuerFixed));
         }
         if plan.row.version != version {
             return Err(ApiError::precondition_failed());
@@ -341,10 +338,9 @@ pub(super) fn supersede(
     let at = now();
     let step = PlanStep {
         status: DbEnum(PlanStatus::Closed),
-        status_reason: Some(Some(format!(
-            "Được thay thế bởi phiên bản {} đã phê duyệt",
-            newer.version_number
-        ))),
+        status_reason: Some(Some(
+            Message::SupersededBy(newer.version_number).text(Lang::Vi),
+        )),
         submitted_at: None,
         approved_at: None,
         approved_by: None,
@@ -378,9 +374,8 @@ pub fn revise(conn: &mut AnyConn, by: &Principal, id: i64, reason: &str) -> Resu
             .iter()
             .find(|v| v.version_number > plan.row.version_number && v.superseded_by_id.is_none())
         {
-            return Err(ApiError::conflict(format!(
-                "Đã có phiên bản {} đang soạn thảo hoặc chờ duyệt",
-                open.version_number
+            return Err(ApiError::conflict(Message::OpenVersionExists(
+                open.version_number,
             )));
         }
         let (series_id, version_number, issuing_facility_id) = (
@@ -441,17 +436,14 @@ pub fn diff(
     against: Option<i64>,
 ) -> Result<PlanDiff, ApiError> {
     let newer = readable(conn, by, id)?;
-    let other_id = against.or(newer.row.previous_version_id).ok_or_else(|| {
-        ApiError::field(
-            "against",
-            "Đây là phiên bản đầu tiên, không có gì để so sánh",
-        )
-    })?;
+    let other_id = against
+        .or(newer.row.previous_version_id)
+        .ok_or_else(|| ApiError::field("against", Message::FirstVersion))?;
     let older = readable(conn, by, other_id)?;
     if older.row.series_id != newer.row.series_id {
         return Err(ApiError::field(
             "against",
-            "Hai phiên bản không cùng một kế hoạch",
+            Message::VersionsOfDifferentPlans,
         ));
     }
     let (older, newer) = if older.row.version_number <= newer.row.version_number {

@@ -56,8 +56,8 @@ pub(super) fn follow_up_for_update(
     by: &Principal,
     id: i64,
 ) -> Result<(FollowUpRow, ReferralRow), ApiError> {
-    let row = repo::find_follow_up(conn, id)?
-        .ok_or_else(|| ApiError::not_found("Không tìm thấy lịch theo dõi"))?;
+    let row =
+        repo::find_follow_up(conn, id)?.ok_or_else(|| ApiError::not_found(Record::FollowUp))?;
     authorize(
         by,
         Action::ManageFollowUps {
@@ -67,7 +67,7 @@ pub(super) fn follow_up_for_update(
     if row.status.0 != FollowUpStatus::Open {
         return Err(ApiError::new(
             shared::error::ErrorCode::InvalidTransition,
-            "Lịch theo dõi này đã kết thúc",
+            Message::FollowUpClosed,
         ));
     }
     let referral = repo::find(conn, row.referral_id)?.ok_or_else(not_found)?;
@@ -80,8 +80,8 @@ pub(super) fn follow_up_view(
     id: i64,
     referral: &ReferralRow,
 ) -> Result<FollowUp, ApiError> {
-    let row = repo::find_follow_up(conn, id)?
-        .ok_or_else(|| ApiError::not_found("Không tìm thấy lịch theo dõi"))?;
+    let row =
+        repo::find_follow_up(conn, id)?.ok_or_else(|| ApiError::not_found(Record::FollowUp))?;
     let refs = registry_repo::facility_refs(conn, &[row.facility_id])?;
     let patients = HashMap::from([(
         referral.id,
@@ -104,10 +104,7 @@ pub fn add_visit(
         let (row, referral) = follow_up_for_update(conn, by, id)?;
         let at = now();
         if input.visited_on > vietnam_date(utc(at)) {
-            return Err(ApiError::field(
-                "visited_on",
-                "Ngày khám theo dõi không thể ở tương lai",
-            ));
+            return Err(ApiError::field("visited_on", Message::VisitInFuture));
         }
         repo::insert_visit(
             conn,

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{Datelike, NaiveDateTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use shared::message::{Message, Record};
 use shared::page::{Page, clamp_limit};
 use shared::referral::{
     self, ArriveInput, CancelInput, ClinicalSummary, CompleteInput, DeclineInput, Destination,
@@ -17,7 +18,6 @@ use shared::referral::{
 };
 use shared::registry::{FacilityQuery, FacilityRef};
 use shared::time::{start_of_vietnam_day, vietnam_date};
-use shared::validation::field_messages;
 use shared::{Labelled, Lang};
 
 use super::repo::{
@@ -47,7 +47,7 @@ pub use writing::*;
 const RULES_KEY: &str = "referral_rules";
 
 fn not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy phiếu chuyển")
+    ApiError::not_found(Record::Referral)
 }
 
 /// The part of the slip stored as one JSON document (`referrals.details`).
@@ -280,7 +280,7 @@ fn sending(rules: &ReferralRules, input: &ReferralInput, at: NaiveDateTime) -> S
 fn check_destination(conn: &mut AnyConn, field: &str, to_facility_id: i64) -> Result<(), ApiError> {
     match registry_repo::find_facility_row(conn, to_facility_id)? {
         Some(facility) if facility.active => Ok(()),
-        Some(_) => Err(ApiError::field(field, "Cơ sở này đã ngừng hoạt động")),
-        None => Err(ApiError::field(field, "Không tìm thấy cơ sở tiếp nhận")),
+        Some(_) => Err(ApiError::field(field, Message::FacilityInactive)),
+        None => Err(ApiError::field(field, Record::ReceivingFacility)),
     }
 }

@@ -226,10 +226,7 @@ pub fn list(
     if let (Some(from), Some(to)) = (query.date_from, query.date_to)
         && to < from
     {
-        return Err(ApiError::field(
-            "date_to",
-            "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu",
-        ));
+        return Err(ApiError::field("date_to", Message::EndBeforeStart));
     }
     // Dates are Vietnamese calendar days; rows store UTC.
     let vn_midnight = |day| start_of_vietnam_day(day).naive_utc();
@@ -237,7 +234,7 @@ pub fn list(
     filter.created_before = query.date_to.and_then(|d| d.succ_opt()).map(vn_midnight);
     if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         if text.chars().count() > 100 {
-            return Err(ApiError::field("q", "Từ khóa tìm kiếm quá dài"));
+            return Err(ApiError::field("q", Message::SearchTextTooLong));
         }
         filter.text = Some(text.to_string());
         // Names are searched only where the principal's facility is a party.
@@ -334,7 +331,7 @@ pub fn destinations(
     authorize(by, Action::ReadRegistry)?;
     let origin_id = query.from_facility.unwrap_or(by.facility_id);
     let origin = registry_repo::find_facility(conn, origin_id)?
-        .ok_or_else(|| ApiError::field("from_facility", "Không tìm thấy cơ sở"))?;
+        .ok_or_else(|| ApiError::field("from_facility", Record::Facility))?;
     let candidates = registry_repo::list_facilities(conn, &FacilityQuery::default(), None, 10_000)?;
     Ok(referral::rank_destinations(
         &origin,

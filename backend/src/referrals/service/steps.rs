@@ -55,7 +55,7 @@ pub fn transition(
         let action = step.action();
         let side = referral_side(by, before.from_facility_id, before.to_facility_id);
         let next = referral::transition(status, action, side)
-            .map_err(|e| ApiError::new(e.code(), e.message(lang)))?;
+            .map_err(|e| ApiError::new(e.code(), Message::Verbatim(e.message(lang))))?;
         if expected_version.is_some_and(|v| v != before.version) {
             return Err(ApiError::precondition_failed());
         }
@@ -71,7 +71,7 @@ pub fn transition(
             Step::Send(_) => {
                 let slip = stored_input(&before)?;
                 slip.validate_send(before.from_facility_id)
-                    .map_err(|errors| ApiError::validation(field_messages(&errors, lang)))?;
+                    .map_err(|errors| ApiError::invalid(&errors))?;
                 let signed = sending(&rules, &slip, at);
                 change = StatusChange {
                     status: change.status,
@@ -96,7 +96,7 @@ pub fn transition(
                 {
                     return Err(ApiError::field(
                         "to_facility_id",
-                        "Chọn một cơ sở khác nơi chuyển đi và nơi đang nhận",
+                        Message::RedirectToSameFacility,
                     ));
                 }
                 check_destination(conn, "to_facility_id", input.to_facility_id)?;
@@ -107,10 +107,7 @@ pub fn transition(
             Step::Arrive(input) => {
                 let arrived = input.arrived_at.map_or(at, |t| t.naive_utc());
                 if arrived > at + TimeDelta::minutes(5) {
-                    return Err(ApiError::field(
-                        "arrived_at",
-                        "Thời điểm đến không thể ở tương lai",
-                    ));
+                    return Err(ApiError::field("arrived_at", Message::ArrivalInFuture));
                 }
                 change.arrived_at = Some(arrived);
             }

@@ -141,7 +141,7 @@ pub fn update(
         if !referral::may_edit(before.status.0, side) {
             return Err(ApiError::new(
                 shared::error::ErrorCode::InvalidTransition,
-                "Chỉ sửa được phiếu chuyển đang là bản nháp",
+                Message::OnlyDraftEditable,
             ));
         }
         if before.version != version {

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
+use shared::message::{Message, Record};
 use shared::registry::Profession;
 use shared::rotation::solver::{self, Blocker, Candidate, Options, Problem};
 use shared::rotation::{
@@ -72,7 +73,7 @@ impl Generations {
 }
 
 fn not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy lượt xếp lịch")
+    ApiError::not_found(Record::Generation)
 }
 
 fn view(row: GenerationRow, live: Option<&Running>) -> Result<Generation, ApiError> {
@@ -114,7 +115,7 @@ pub async fn start(
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let plan = repo::find_plan(conn, plan_id)?
-                    .ok_or_else(|| ApiError::not_found("Không tìm thấy lịch luân phiên"))?;
+                    .ok_or_else(|| ApiError::not_found(Record::RotationPlan))?;
                 authorize(
                     &starter,
                     Action::PlanRotations {
@@ -123,9 +124,7 @@ pub async fn start(
                 )?;
                 // After authorization: whoever may not plan learns nothing about runs.
                 if registry.plan_busy(plan_id) {
-                    return Err(ApiError::conflict(
-                        "Lịch này đang được xếp, hãy đợi hoặc dừng lượt đang chạy",
-                    ));
+                    return Err(ApiError::conflict(Message::ScheduleBusy));
                 }
                 let id = repo::insert_generation(
                     conn,
@@ -225,7 +224,7 @@ pub async fn cancel(state: &AppState, by: Principal, id: i64) -> Result<Generati
     let Some(live) = state.generations.get(id) else {
         return Err(ApiError::new(
             shared::error::ErrorCode::InvalidTransition,
-            "Lượt xếp lịch này không còn chạy",
+            Message::GenerationNotRunning,
         ));
     };
     live.cancel.store(true, Ordering::Relaxed);

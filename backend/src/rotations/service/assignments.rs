@@ -214,7 +214,7 @@ pub fn list_assignments(
     }
     if let Some(id) = query.staff_id {
         let facility = registry_repo::staff_facility(conn, id)?
-            .ok_or_else(|| ApiError::not_found("Không tìm thấy nhân viên"))?;
+            .ok_or_else(|| ApiError::not_found(Record::Employee))?;
         authorize(
             by,
             Action::ReadRotations {
@@ -306,34 +306,26 @@ pub(super) fn proposal_of(
     if input.start_date < plan.start_date || input.end_date > plan.end_date {
         return Err(ApiError::field(
             "start_date",
-            "Thời gian phải nằm trong kỳ của lịch luân phiên",
+            Message::OutsideRotationPeriod,
         ));
     }
     if span.day_count() == 0 {
-        return Err(ApiError::field(
-            "weekdays",
-            "Không có ngày nào trong khoảng đã chọn",
-        ));
+        return Err(ApiError::field("weekdays", Message::NoDaysInRange));
     }
     let staff_facility = registry_repo::staff_facility(conn, input.staff_id)?
-        .ok_or_else(|| ApiError::field("staff_id", "Không tìm thấy nhân viên"))?;
+        .ok_or_else(|| ApiError::field("staff_id", Record::Employee))?;
     if staff_facility != plan.facility_id {
-        return Err(ApiError::field(
-            "staff_id",
-            "Nhân viên không thuộc đơn vị lập lịch luân phiên",
-        ));
+        return Err(ApiError::field("staff_id", Message::EmployeeOutsideUnit));
     }
     let need = match input.demand_id {
         Some(demand_id) => {
             let demand = repo::find_demand(conn, demand_id)?
                 .filter(|d| d.plan_id == plan.id)
-                .ok_or_else(|| {
-                    ApiError::field("demand_id", "Không tìm thấy nhu cầu trong lịch này")
-                })?;
+                .ok_or_else(|| ApiError::field("demand_id", Message::DemandNotInSchedule))?;
             if demand.station_id != input.station_id {
                 return Err(ApiError::field(
                     "station_id",
-                    "Trạm khác với trạm của nhu cầu",
+                    Message::StationDiffersFromDemand,
                 ));
             }
             Need {
@@ -355,7 +347,7 @@ pub(super) fn proposal_of(
         }
     };
     if registry_repo::find_facility_row(conn, input.station_id)?.is_none() {
-        return Err(ApiError::field("station_id", "Không tìm thấy trạm y tế"));
+        return Err(ApiError::field("station_id", Record::Station));
     }
     Ok(Proposal {
         assignment_id,
@@ -371,12 +363,13 @@ pub(super) fn refuse_breaches(breaches: Vec<Breach>) -> Result<(), ApiError> {
     if breaches.is_empty() {
         return Ok(());
     }
-    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut errors: BTreeMap<String, Vec<Message>> = BTreeMap::new();
     for breach in breaches {
+        // The rule checks wrote the sentence in the request's language already.
         errors
             .entry(breach.rule.as_str().to_string())
             .or_default()
-            .push(breach.message);
+            .push(Message::Verbatim(breach.message));
     }
     Err(ApiError::rotation_rules_broken(errors))
 }
@@ -456,14 +449,11 @@ pub fn update_assignment(
     write_tx(conn, |conn| {
         let (row, plan) = visible_assignment(conn, by, id)?;
         if input.plan_id != row.plan_id {
-            return Err(ApiError::field(
-                "plan_id",
-                "Không chuyển được sang lịch khác",
-            ));
+            return Err(ApiError::field("plan_id", Message::MovedToOtherSchedule));
         }
         let side = acting_side(conn, by, &row)?;
         let status = row.status.0;
-        transition(status, AssignmentAction::Edit, side).map_err(|e| transition_error(e, lang))?;
+        transition(status, AssignmentAction::Edit, side).map_err(transition_error)?;
         let proposal = proposal_of(conn, &plan, input, Some(id))?;
         refuse_breaches(check(&roster_of(conn, &plan)?, &proposal, lang))?;
         let change = AssignmentChange {
@@ -512,12 +502,12 @@ pub(super) fn acting_side(
     Ok(side_of(by, own, (facility, department), row))
 }
 
-pub(super) fn transition_error(error: shared::rotation::AssignmentError, lang: Lang) -> ApiError {
+pub(super) fn transition_error(error: shared::rotation::AssignmentError) -> ApiError {
     match error {
         shared::rotation::AssignmentError::WrongSide(_) => ApiError::forbidden(),
         shared::rotation::AssignmentError::WrongStatus(..) => ApiError::new(
             shared::error::ErrorCode::InvalidTransition,
-            error.message(lang),
+            Message::localised(|lang| error.message(lang)),
         ),
     }
 }
@@ -565,8 +555,7 @@ pub fn step(
         }
         let side = acting_side(conn, by, &row)?;
         let status = row.status.0;
-        let target =
-            transition(status, step.action(), side).map_err(|e| transition_error(e, lang))?;
+        let target = transition(status, step.action(), side).map_err(transition_error)?;
         let at = now();
         let mut change = AssignmentChange {
             status: Some(DbEnum(target)),
@@ -590,10 +579,7 @@ pub fn step(
                     weekdays: weekdays_of(row.weekdays),
                 };
                 if swap.staff_id == row.staff_id {
-                    return Err(ApiError::field(
-                        "staff_id",
-                        "Người thay phải khác người hiện tại",
-                    ));
+                    return Err(ApiError::field("staff_id", Message::SameSubstitute));
                 }
                 let proposal = proposal_of(conn, &plan, &input, Some(id))?;
                 refuse_breaches(check(&roster_of(conn, &plan)?, &proposal, lang))?;
@@ -646,7 +632,7 @@ pub fn give_feedback(
         if row.status.0 != AssignmentStatus::Done {
             return Err(ApiError::new(
                 shared::error::ErrorCode::InvalidTransition,
-                "Chỉ đánh giá được sau khi đã xác nhận có mặt",
+                Message::FeedbackBeforeAttendance,
             ));
         }
         let feedback = Feedback {

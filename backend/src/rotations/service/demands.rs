@@ -137,16 +137,12 @@ pub(super) fn check_demand(
     if input.start_date < plan.start_date || input.end_date > plan.end_date {
         return Err(ApiError::field(
             "start_date",
-            format!(
-                "Thời gian phải nằm trong kỳ của lịch ({} – {})",
-                plan.start_date.format("%d/%m/%Y"),
-                plan.end_date.format("%d/%m/%Y")
-            ),
+            Message::OutsideSchedule(plan.start_date, plan.end_date),
         ));
     }
     match registry_repo::find_facility_row(conn, input.station_id)? {
         Some(facility) if facility.active => Ok(()),
-        _ => Err(ApiError::field("station_id", "Không tìm thấy trạm y tế")),
+        _ => Err(ApiError::field("station_id", Record::Station)),
     }
 }
 
@@ -189,10 +185,7 @@ pub fn update_demand(
         let row = repo::find_demand(conn, id)?.ok_or_else(demand_not_found)?;
         let plan = plannable(conn, by, row.plan_id)?;
         if input.plan_id != row.plan_id {
-            return Err(ApiError::field(
-                "plan_id",
-                "Không chuyển được sang lịch khác",
-            ));
+            return Err(ApiError::field("plan_id", Message::MovedToOtherSchedule));
         }
         check_demand(conn, &plan, input)?;
         if repo::update_demand(

@@ -13,7 +13,7 @@ pub fn create_feed(
     match input.subject {
         FeedSubject::Staff => {
             let facility = registry_repo::staff_facility(conn, input.subject_id)?
-                .ok_or_else(|| ApiError::field("subject_id", "Không tìm thấy nhân viên"))?;
+                .ok_or_else(|| ApiError::field("subject_id", Record::Employee))?;
             if own_staff_id(conn, by)? != Some(input.subject_id) {
                 authorize(
                     by,
@@ -25,7 +25,7 @@ pub fn create_feed(
         }
         FeedSubject::Station => {
             registry_repo::find_facility_row(conn, input.subject_id)?
-                .ok_or_else(|| ApiError::field("subject_id", "Không tìm thấy trạm y tế"))?;
+                .ok_or_else(|| ApiError::field("subject_id", Record::Station))?;
             authorize(
                 by,
                 Action::ReadRotations {
@@ -93,7 +93,7 @@ pub struct RotationAssignmentLite {
 
 /// The content of the feed behind a secret, or 404.
 pub fn feed_content(conn: &mut AnyConn, secret: &str) -> Result<FeedContent, ApiError> {
-    let not_found = || ApiError::not_found("Không tìm thấy lịch");
+    let not_found = || ApiError::not_found(Record::Calendar);
     let (subject, subject_id) =
         repo::feed_subject(conn, &tokens::sha256_hex(secret.as_bytes()))?.ok_or_else(not_found)?;
     let subject = subject.0;
@@ -111,12 +111,12 @@ pub fn feed_content(conn: &mut AnyConn, secret: &str) -> Result<FeedContent, Api
             filter.staff_ids = Some(vec![subject_id]);
             let refs = staff_refs(conn, &[subject_id])?;
             let person = refs.get(&subject_id).ok_or_else(not_found)?;
-            format!("Lịch luân phiên – {}", person.full_name)
+            Message::CalendarName(person.full_name.clone()).text(Lang::Vi)
         }
         FeedSubject::Station => {
             filter.station_id = Some(subject_id);
             let station = registry_repo::facility_ref(conn, subject_id)?;
-            format!("Lịch luân phiên – {}", station.name)
+            Message::CalendarName(station.name.clone()).text(Lang::Vi)
         }
     };
     let rows: Vec<AssignmentRow> = repo::list_assignments(conn, &filter, None)?

@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use serde_json::json;
 use shared::Lang;
+use shared::message::{Message, Record};
 use shared::page::{Page, clamp_limit};
 use shared::registry::{DepartmentQuery, FacilityRef, Profession, StaffQuery};
 use shared::rotation::{
@@ -46,15 +47,15 @@ pub use preferences::*;
 pub use roster::*;
 
 fn plan_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy lịch luân phiên")
+    ApiError::not_found(Record::RotationPlan)
 }
 
 fn demand_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy nhu cầu luân phiên")
+    ApiError::not_found(Record::Demand)
 }
 
 fn assignment_not_found() -> ApiError {
-    ApiError::not_found("Không tìm thấy phân công")
+    ApiError::not_found(Record::Assignment)
 }
 
 fn weekdays_of(stored: i32) -> Weekdays {

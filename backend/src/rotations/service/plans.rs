@@ -168,10 +168,7 @@ pub fn update_plan(
     write_tx(conn, |conn| {
         let row = plannable(conn, by, id)?;
         if row.facility_id != input.facility_id {
-            return Err(ApiError::field(
-                "facility_id",
-                "Không đổi được đơn vị lập lịch",
-            ));
+            return Err(ApiError::field("facility_id", Message::PlanningUnitFixed));
         }
         let changes = plan_changes(input, version + 1, now())?;
         if repo::update_plan(conn, id, version, &changes)? == 0 {

@@ -8,7 +8,7 @@ pub(super) fn may_state_preferences(
     staff_id: i64,
 ) -> Result<(), ApiError> {
     let facility = registry_repo::staff_facility(conn, staff_id)?
-        .ok_or_else(|| ApiError::not_found("Không tìm thấy nhân viên"))?;
+        .ok_or_else(|| ApiError::not_found(Record::Employee))?;
     if own_staff_id(conn, by)? == Some(staff_id) {
         return Ok(());
     }
@@ -51,7 +51,7 @@ pub fn set_preferences(
         if let Some(missing) = stations.iter().find(|id| !known.contains_key(id)) {
             return Err(ApiError::field(
                 "preferred_station_ids",
-                format!("Không tìm thấy trạm {missing}"),
+                Message::UnknownStation(*missing),
             ));
         }
         let before = preferences(conn, by, staff_id)?;

@@ -1,0 +1,215 @@
+//! Every problem speaks the language the request asked for: its `title`, its `detail`
+//! and its field messages, in Vietnamese by default and in English on `Accept-Language: en`.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use shared::error::ErrorCode;
+use shared::{Labelled, Lang};
+
+use crate::support::{TestApp, assert_problem};
+
+/// One request, sent once per language.
+struct Ask<'a> {
+    method: Method,
+    path: String,
+    token: Option<&'a str>,
+    body: Option<Value>,
+    headers: Vec<(&'a str, String)>,
+}
+
+impl<'a> Ask<'a> {
+    fn new(method: Method, path: impl Into<String>, token: Option<&'a str>) -> Ask<'a> {
+        Ask {
+            method,
+            path: path.into(),
+            token,
+            body: None,
+            headers: Vec::new(),
+        }
+    }
+
+    fn body(mut self, body: Value) -> Ask<'a> {
+        self.body = Some(body);
+        self
+    }
+
+    fn header(mut self, name: &'a str, value: impl Into<String>) -> Ask<'a> {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The problem in Vietnamese (no header: the default) and in English, after checking
+    /// that both carry `code` and are titled with its label in their language.
+    async fn both(&self, app: &TestApp, code: ErrorCode) -> (Value, Value) {
+        let mut answers = Vec::new();
+        for language in [None, Some("en-US,en;q=0.9")] {
+            let mut headers: Vec<(&str, &str)> = self
+                .headers
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            if let Some(language) = language {
+                headers.push(("Accept-Language", language));
+            }
+            let response = app
+                .call(
+                    self.method.clone(),
+                    &self.path,
+                    self.token,
+                    self.body.as_ref(),
+                    &headers,
+                )
+                .await;
+            answers.push(assert_problem(response, code.status(), code.as_str()).await);
+        }
+        let en = answers.pop().unwrap();
+        let vi = answers.pop().unwrap();
+        assert_eq!(vi["title"], code.label(Lang::Vi), "{code}: {vi}");
+        assert_eq!(en["title"], code.label(Lang::En), "{code}: {en}");
+        assert_ne!(vi["title"], en["title"], "{code}");
+        (vi, en)
+    }
+}
+
+#[actix_web::test]
+async fn problems_follow_accept_language_in_title_detail_and_field_messages() {
+    let app = TestApp::spawn().await;
+    let admin = app.token("admin").await;
+    let planner = app.token("kehoach").await;
+    let station = app.facility_id(&admin, "74-TYT-ANPHU").await;
+    let me = app.get_json("/api/v1/me", &admin).await;
+    let admin_id = me["id"].as_i64().unwrap();
+    let own = app
+        .get_json(&format!("/api/v1/users/{admin_id}"), &admin)
+        .await;
+    let own_path = format!("/api/v1/users/{admin_id}");
+    let own_version = format!("\"{}\"", own["version"]);
+    let demote = json!({
+        "full_name": own["full_name"], "role": "clinician", "facility_id": own["facility_id"],
+        "staff_id": own["staff_id"], "active": true,
+    });
+    let new_user = |username: &str, password: &str| {
+        json!({ "username": username, "full_name": "Lê Thị Hoa", "role": "clinician",
+                "facility_id": station, "password": password })
+    };
+
+    // A problem with a detail: the detail is translated too.
+    let cases: Vec<(ErrorCode, Ask, &str, &str)> = vec![
+        (
+            ErrorCode::NotFound,
+            Ask::new(Method::GET, "/api/v1/no-such-resource", Some(&admin)),
+            "Không có tài nguyên API này",
+            "No such API resource",
+        ),
+        (
+            ErrorCode::NotFound,
+            Ask::new(Method::GET, "/api/v1/users/999999", Some(&admin)),
+            "Không tìm thấy tài khoản",
+            "Account not found",
+        ),
+        (
+            ErrorCode::Unauthorized,
+            Ask::new(Method::GET, "/api/v1/me", None),
+            "Cần đăng nhập (Authorization: Bearer …)",
+            "Sign in first (Authorization: Bearer …)",
+        ),
+        (
+            ErrorCode::Unauthorized,
+            Ask::new(Method::GET, "/api/v1/me", Some("not-a-token")),
+            "Mã truy cập không hợp lệ",
+            "Invalid access token",
+        ),
+        (
+            ErrorCode::BadRequest,
+            Ask::new(Method::PUT, own_path.clone(), Some(&admin))
+                .body(demote.clone())
+                .header("If-Match", "seven"),
+            "If-Match phải là ETag nhận được, ví dụ \"3\"",
+            "If-Match must be an ETag you received, e.g. \"3\"",
+        ),
+        (
+            ErrorCode::Conflict,
+            Ask::new(Method::PUT, own_path.clone(), Some(&admin))
+                .body(demote.clone())
+                .header("If-Match", own_version.clone()),
+            "Không thể tự khóa hoặc đổi vai trò của chính mình",
+            "You cannot disable your own account or change your own role",
+        ),
+    ];
+    for (code, ask, vi_detail, en_detail) in cases {
+        let (vi, en) = ask.both(&app, code).await;
+        assert_eq!(vi["detail"], vi_detail, "{vi}");
+        assert_eq!(en["detail"], en_detail, "{en}");
+    }
+
+    // Problems without a detail still change their title.
+    for (code, ask) in [
+        (
+            ErrorCode::Forbidden,
+            Ask::new(Method::GET, "/api/v1/users", Some(&planner)),
+        ),
+        (
+            ErrorCode::InvalidCredentials,
+            Ask::new(Method::POST, "/api/v1/auth/login", None)
+                .body(json!({ "username": "admin", "password": "not-the-password-1" })),
+        ),
+        (
+            ErrorCode::PreconditionRequired,
+            Ask::new(Method::PUT, own_path.clone(), Some(&admin)).body(demote.clone()),
+        ),
+        (
+            ErrorCode::PreconditionFailed,
+            Ask::new(Method::PUT, own_path.clone(), Some(&admin))
+                .body(demote.clone())
+                .header("If-Match", "\"999\""),
+        ),
+    ] {
+        ask.both(&app, code).await;
+    }
+
+    // A parser's report stays as it is, inside a translated sentence.
+    let (vi, en) = Ask::new(Method::POST, "/api/v1/users", Some(&admin))
+        .body(json!("not an object"))
+        .both(&app, ErrorCode::BadRequest)
+        .await;
+    assert!(
+        vi["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("JSON không hợp lệ: "),
+        "{vi}"
+    );
+    assert!(
+        en["detail"].as_str().unwrap().starts_with("Invalid JSON: "),
+        "{en}"
+    );
+
+    // Field messages: from the shared validators, and from a service's own check.
+    let (vi, en) = Ask::new(Method::POST, "/api/v1/users", Some(&admin))
+        .body(new_user("yta.anphu", "short"))
+        .both(&app, ErrorCode::ValidationFailed)
+        .await;
+    assert_eq!(
+        vi["errors"]["password"][0],
+        "Mật khẩu tối thiểu 10 ký tự, có cả chữ và số"
+    );
+    assert_eq!(
+        en["errors"]["password"][0],
+        "Password: at least 10 characters with letters and digits"
+    );
+    let (vi, en) = Ask::new(Method::POST, "/api/v1/users", Some(&admin))
+        .body(new_user("admin", "anphu2026abc"))
+        .both(&app, ErrorCode::ValidationFailed)
+        .await;
+    assert_eq!(vi["errors"]["username"][0], "Tên đăng nhập đã được dùng");
+    assert_eq!(en["errors"]["username"][0], "This username is taken");
+    let (vi, en) = Ask::new(Method::POST, "/api/v1/users", Some(&admin))
+        .body(
+            json!({ "username": "yta.moi", "full_name": "Lê Thị Hoa", "role": "clinician",
+                      "facility_id": 999_999, "password": "anphu2026abc" }),
+        )
+        .both(&app, ErrorCode::ValidationFailed)
+        .await;
+    assert_eq!(vi["errors"]["facility_id"][0], "Không tìm thấy cơ sở này");
+    assert_eq!(en["errors"]["facility_id"][0], "No such facility");
+}
