@@ -21,5 +21,6 @@ pub mod referral;
 pub mod registry;
 pub mod rotation;
 pub mod validation;
+pub mod workflow;
 
 pub use i18n::{Labelled, Lang};

@@ -95,7 +95,7 @@ pub(super) fn check(
         }
     }
     match refusal {
-        Some(error @ PlanError::WrongStatus(..)) => {
+        Some(error @ PlanError::NotFromStatus { .. }) => {
             Err(invalid_transition(error.message(Lang::Vi)))
         }
         _ => Err(ApiError::forbidden()),
