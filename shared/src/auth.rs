@@ -32,6 +32,34 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// Something a signed-in person may start at their own facility, not tied to a
+    /// record (`GET /me` lists them; a record's own steps come with the record). The SPA
+    /// shows its buttons from these, the server decides with the same policy.
+    pub enum Capability {
+        /// Issue referral slips, record follow-up visits.
+        CreateReferral = "create_referral", "Tạo phiếu chuyển tuyến", "Create referrals";
+        /// Ask another facility for a consultation about a patient.
+        RequestConsultation = "request_consultation", "Đề nghị hội chẩn", "Request consultations";
+        /// Create, edit and cancel the consultation sessions the facility holds.
+        ManageConsultationSessions = "manage_consultation_sessions", "Lập lịch hội chẩn", "Schedule consultation sessions";
+        /// Write rotation plans, demands and assignments; generate, publish, swap.
+        PlanRotations = "plan_rotations", "Lập lịch luân phiên", "Plan rotations";
+        /// Record the attendance of the people rotated to one's station.
+        ReceiveRotations = "receive_rotations", "Tiếp nhận nhân lực luân phiên", "Receive rotated staff";
+        /// Write, submit, start, close and revise plans; evaluations and progress.
+        WritePlans = "write_plans", "Lập kế hoạch", "Write plans";
+        /// Report the facility's indicator values.
+        EnterIndicatorValues = "enter_indicator_values", "Báo cáo số liệu chỉ tiêu", "Report indicator values";
+        /// Approve (lock) the values reported under the facility's plans.
+        ApproveIndicatorValues = "approve_indicator_values", "Duyệt số liệu chỉ tiêu", "Approve indicator values";
+        /// Ask for support, or rate the support received.
+        RequestSupport = "request_support", "Đề xuất hỗ trợ", "Request support";
+        /// Accept or decline the support requests of the stations below.
+        HandleSupportRequests = "handle_support_requests", "Xử lý đề xuất hỗ trợ", "Handle support requests";
+    }
+}
+
 /// Credentials for `POST /auth/login`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -85,6 +113,16 @@ pub struct Me {
     pub facility: FacilityRef,
     /// Linked staff record, if the user is a member of staff.
     pub staff_id: Option<i64>,
+    /// What the user may start at their facility now (records carry their own steps).
+    #[serde(default)]
+    pub capabilities: Vec<Capability>,
+}
+
+impl Me {
+    /// Whether the user may start this at their facility.
+    pub fn can(&self, capability: Capability) -> bool {
+        self.capabilities.contains(&capability)
+    }
 }
 
 /// An integration client as listed to admins (its token is never shown again).

@@ -23,5 +23,6 @@ pub mod registry;
 pub mod rotation;
 pub mod time;
 pub mod validation;
+pub mod workflow;
 
 pub use i18n::{Labelled, Lang};

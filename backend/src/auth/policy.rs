@@ -1,9 +1,10 @@
 //! The whole role × facility authorization matrix, in one place. Services call
 //! [`authorize`] before touching data; nothing else decides who may do what.
 
-use shared::auth::{ApiScope, Role};
+use shared::auth::{ApiScope, Capability, Role};
 use shared::consultation::{self, CaseParty, CaseSide};
 use shared::referral::{self, Party, Side};
+use shared::rotation::AssignmentSide;
 
 use super::principal::{Actor, Principal};
 use crate::error::ApiError;
@@ -243,7 +244,7 @@ fn user_allowed(role: Role, principal: &Principal, action: Action) -> bool {
             matches!(role, Planner | Director | HealthDepartment) && own(facility_id)
         }
         Action::HandleSupportRequests { station_id } => {
-            matches!(role, Planner | Director)
+            handles_support_requests(role)
                 && !own(station_id)
                 && principal.scope.contains(station_id)
         }
@@ -317,6 +318,52 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
                     || station_id.is_some_and(|id| principal.scope.contains(id)))
         }
     }
+}
+
+/// What the principal may start at its own facility, not tied to a record (`GET /me`):
+/// each one is the answer of [`allowed`] for the action it starts, so the buttons the SPA
+/// shows and the refusals the server gives come from the same rule.
+pub fn capabilities(principal: &Principal) -> Vec<Capability> {
+    let facility_id = principal.facility_id;
+    Capability::all()
+        .iter()
+        .copied()
+        .filter(|capability| match capability {
+            Capability::CreateReferral => allowed(principal, Action::CreateReferral),
+            Capability::RequestConsultation => allowed(principal, Action::RequestConsultation),
+            Capability::ManageConsultationSessions => allowed(
+                principal,
+                Action::ManageConsultationSessions { facility_id },
+            ),
+            Capability::PlanRotations => allowed(principal, Action::PlanRotations { facility_id }),
+            // The assignment table's `station` side: who records attendance there.
+            Capability::ReceiveRotations => match &principal.actor {
+                Actor::User { role, .. } => {
+                    AssignmentSide::of(*role, false, true, false) == AssignmentSide::Station
+                }
+                Actor::Client { .. } => false,
+            },
+            Capability::WritePlans => allowed(principal, Action::WritePlans { facility_id }),
+            Capability::EnterIndicatorValues => {
+                allowed(principal, Action::EnterIndicatorValues { facility_id })
+            }
+            Capability::ApproveIndicatorValues => {
+                allowed(principal, Action::ApproveIndicatorValues { facility_id })
+            }
+            Capability::RequestSupport => {
+                allowed(principal, Action::RequestSupport { facility_id })
+            }
+            Capability::HandleSupportRequests => match &principal.actor {
+                Actor::User { role, .. } => handles_support_requests(*role),
+                Actor::Client { .. } => false,
+            },
+        })
+        .collect()
+}
+
+/// Whether the role answers the support requests of the stations below its facility.
+fn handles_support_requests(role: Role) -> bool {
+    matches!(role, Role::Planner | Role::Director)
 }
 
 /// How the principal stands to a referral, for the shared state machine: the party of

@@ -8,7 +8,7 @@ use shared::registry::{NewUser, PasswordReset, User, UserQuery, UserUpdate};
 
 use super::jwt::{Claims, Keys};
 use super::repo::{self, NewUserRow, UserRow};
-use super::{Action, Principal, authorize, password, tokens};
+use super::{Action, Principal, authorize, password, policy, tokens};
 use crate::audit::{self, Entry};
 use crate::config::Settings;
 use crate::db::{AnyConn, DbEnum, now, write_tx};
@@ -225,6 +225,7 @@ pub fn me(conn: &mut AnyConn, by: &Principal) -> Result<Me, ApiError> {
         full_name: user.full_name,
         facility,
         staff_id: user.staff_id,
+        capabilities: policy::capabilities(by),
     })
 }
 

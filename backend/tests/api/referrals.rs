@@ -914,3 +914,109 @@ async fn a_draft_stays_with_its_sender_until_sent() {
     let seen = app.get_json(&path, &p.centre).await;
     assert_eq!(seen["patient"]["full_name"], "Kiều Thị Nháp");
 }
+
+/// A valid body for each step, so that only the state machine and the policy answer.
+fn step_body(action: &str, redirect_to: i64) -> Value {
+    match action {
+        "decline" | "cancel" => json!({"reason": "Không còn phù hợp"}),
+        "redirect" => json!({"to_facility_id": redirect_to, "reason": "Quá tải"}),
+        "complete" => json!({"outcome": "discharged", "discharge_summary": "Ổn định"}),
+        _ => json!({}),
+    }
+}
+
+#[actix_web::test]
+async fn the_listed_actions_are_exactly_the_steps_the_server_takes() {
+    const ALL: [&str; 7] = [
+        "send", "accept", "decline", "redirect", "arrive", "complete", "cancel",
+    ];
+    let app = TestApp::spawn().await;
+    let p = parties(&app).await;
+    let planner = app.token("kehoach").await;
+    let elsewhere = app.facility_id(&p.station, CHILDREN_HOSPITAL).await;
+    let draft = create(&app, &p.station, &slip(p.to_centre, "Võ Văn Tâm")).await;
+    let id = draft["id"].clone();
+    // Walk the main path; at each status every reader's listed actions are taken or
+    // refused exactly as listed (refusals change nothing, so each is tried).
+    for (taker, step) in [
+        (&p.station, "send"),
+        (&p.centre, "accept"),
+        (&p.centre, "arrive"),
+    ] {
+        for reader in [&p.station, &p.centre, &planner] {
+            let response = app.get(&format!("/api/v1/referrals/{id}"), reader).await;
+            if response.status() != 200 {
+                // A draft stays with its sender: nothing to list, nothing to take.
+                continue;
+            }
+            let referral: Value = response.json().await.unwrap();
+            let listed = actions(&referral);
+            for action in ALL.iter().filter(|a| !listed.contains(a)) {
+                let status = act(&app, reader, &id, action, &step_body(action, elsewhere))
+                    .await
+                    .status()
+                    .as_u16();
+                assert!(
+                    status == 403 || status == 409,
+                    "{action} not listed but answered {status}"
+                );
+            }
+            assert!(
+                reader != taker || listed.contains(&step),
+                "{step} not listed for the one who takes it: {listed:?}"
+            );
+        }
+        act_ok(&app, taker, &id, step, &step_body(step, elsewhere)).await;
+    }
+}
+
+#[actix_web::test]
+async fn me_lists_what_the_policy_lets_each_person_start() {
+    let app = TestApp::spawn().await;
+    let p = parties(&app).await;
+    let planner = app.token("kehoach").await;
+    let capabilities = |me: &Value| -> BTreeSet<String> {
+        me["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect()
+    };
+    let station = capabilities(&app.get_json("/api/v1/me", &p.station).await);
+    for capability in [
+        "create_referral",
+        "request_consultation",
+        "receive_rotations",
+        "enter_indicator_values",
+        "request_support",
+    ] {
+        assert!(station.contains(capability), "station head: {capability}");
+    }
+    assert!(!station.contains("plan_rotations") && !station.contains("write_plans"));
+    let office = capabilities(&app.get_json("/api/v1/me", &planner).await);
+    for capability in [
+        "plan_rotations",
+        "write_plans",
+        "approve_indicator_values",
+        "handle_support_requests",
+        "manage_consultation_sessions",
+    ] {
+        assert!(office.contains(capability), "planner: {capability}");
+    }
+    assert!(!office.contains("create_referral"));
+    // What is listed is taken; what is not is refused.
+    let hospital = app.facility_id(&p.station, CHILDREN_HOSPITAL).await;
+    create(&app, &p.station, &slip(hospital, "Đỗ Thị Hạnh")).await;
+    assert_problem(
+        app.post(
+            "/api/v1/referrals",
+            &planner,
+            &slip(hospital, "Đỗ Thị Hạnh"),
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
+}

@@ -28,7 +28,8 @@ pub mod state;
 pub mod types;
 
 pub use state::{
-    CaseAction, CaseParty, CaseSide, CaseStatus, CaseTransitionError, allowed_actions,
-    may_see_patient, role_handles_consultations, role_schedules_consultations, transition,
+    CaseAction, CaseParty, CaseSide, CaseStatus, CaseTransitionError, ConsultationCases,
+    allowed_actions, may_see_patient, role_handles_consultations, role_schedules_consultations,
+    transition,
 };
 pub use types::*;

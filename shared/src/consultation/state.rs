@@ -1,8 +1,7 @@
 //! The consultation case state machine, as a pure function of (status, action, who acts).
 
 use crate::auth::Role;
-use crate::error::ErrorCode;
-use crate::{Labelled, Lang};
+use crate::workflow::{Actor, Messages, Refusal, Rule, Workflow};
 
 labelled_enum! {
     /// Where a case request stands (`closed`: the station has reported the outcome).
@@ -37,27 +36,60 @@ labelled_enum! {
     }
 }
 
-impl CaseAction {
-    /// The party whose facility takes this step.
-    pub fn performed_by(self) -> CaseParty {
-        match self {
-            CaseAction::Schedule | CaseAction::Conclude => CaseParty::Consultant,
-            CaseAction::RecordOutcome | CaseAction::Cancel => CaseParty::Requester,
-        }
-    }
+/// The consultation case workflow (the table in the module documentation of
+/// [`crate::consultation`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ConsultationCases;
 
-    /// The status this step leads to from `from`, or `None` when nobody may take it.
-    pub fn target(self, from: CaseStatus) -> Option<CaseStatus> {
+impl Workflow for ConsultationCases {
+    type Status = CaseStatus;
+    type Action = CaseAction;
+    type Party = CaseParty;
+
+    const RULES: &'static [Rule<CaseStatus, CaseAction, CaseParty>] = {
         use CaseAction as A;
+        use CaseParty::{Consultant, Requester};
         use CaseStatus as S;
-        match (from, self) {
-            (S::Requested | S::Scheduled, A::Schedule) => Some(S::Scheduled),
-            (S::Requested | S::Scheduled, A::Conclude) => Some(S::Concluded),
-            (S::Requested | S::Scheduled, A::Cancel) => Some(S::Cancelled),
-            (S::Concluded, A::RecordOutcome) => Some(S::Closed),
-            _ => None,
-        }
-    }
+        &[
+            // Scheduling a scheduled case moves it to another session.
+            Rule {
+                action: A::Schedule,
+                by: &[Consultant],
+                moves: &[(S::Requested, S::Scheduled), (S::Scheduled, S::Scheduled)],
+            },
+            // A case may be concluded without a session: answered remotely, in writing.
+            Rule {
+                action: A::Conclude,
+                by: &[Consultant],
+                moves: &[(S::Requested, S::Concluded), (S::Scheduled, S::Concluded)],
+            },
+            Rule {
+                action: A::RecordOutcome,
+                by: &[Requester],
+                moves: &[(S::Concluded, S::Closed)],
+            },
+            Rule {
+                action: A::Cancel,
+                by: &[Requester],
+                moves: &[(S::Requested, S::Cancelled), (S::Scheduled, S::Cancelled)],
+            },
+        ]
+    };
+
+    const MESSAGES: Messages = Messages {
+        not_permitted: [
+            "Vai trò của bạn không được “{action_lower}”",
+            "Your role may not {verb} a consultation case",
+        ],
+        not_from_status: [
+            "Không thể “{action}” khi yêu cầu hội chẩn đang ở trạng thái “{status}”",
+            "Cannot {verb} a consultation case in status “{status}”",
+        ],
+        wrong_party: [
+            "Chỉ {party} mới được “{action}”",
+            "Only the {party} may {verb}",
+        ],
+    };
 }
 
 labelled_enum! {
@@ -135,115 +167,31 @@ impl CaseSide {
     }
 }
 
+impl Actor<ConsultationCases> for CaseSide {
+    fn party(&self) -> CaseParty {
+        self.party
+    }
+
+    fn may(&self, action: CaseAction) -> bool {
+        CaseSide::may(*self, action)
+    }
+}
+
 /// Why a step on a case is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaseTransitionError {
-    /// The actor's role does not take this step (403).
-    NotPermitted {
-        /// Attempted action.
-        action: CaseAction,
-    },
-    /// Nobody may take this step from this status (409 `invalid_transition`).
-    NotFromStatus {
-        /// Current status.
-        status: CaseStatus,
-        /// Attempted action.
-        action: CaseAction,
-    },
-    /// The step is possible now, but only for the other facility (403).
-    WrongParty {
-        /// Attempted action.
-        action: CaseAction,
-        /// The party that may take it.
-        required: CaseParty,
-    },
-}
+pub type CaseTransitionError = Refusal<ConsultationCases>;
 
-impl CaseTransitionError {
-    /// The API error code this refusal is answered with.
-    pub fn code(&self) -> ErrorCode {
-        match self {
-            CaseTransitionError::NotPermitted { .. } | CaseTransitionError::WrongParty { .. } => {
-                ErrorCode::Forbidden
-            }
-            CaseTransitionError::NotFromStatus { .. } => ErrorCode::InvalidTransition,
-        }
-    }
-
-    /// A sentence for the problem's `detail`, in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (CaseTransitionError::NotPermitted { action }, Lang::Vi) => format!(
-                "Vai trò của bạn không được “{}”",
-                action.label(lang).to_lowercase()
-            ),
-            (CaseTransitionError::NotPermitted { action }, Lang::En) => {
-                format!("Your role may not {} a consultation case", action.as_str())
-            }
-            (CaseTransitionError::NotFromStatus { status, action }, Lang::Vi) => format!(
-                "Không thể “{}” khi yêu cầu hội chẩn đang ở trạng thái “{}”",
-                action.label(lang),
-                status.label(lang)
-            ),
-            (CaseTransitionError::NotFromStatus { status, action }, Lang::En) => format!(
-                "Cannot {} a consultation case in status “{}”",
-                action.as_str(),
-                status.label(lang)
-            ),
-            (CaseTransitionError::WrongParty { action, required }, Lang::Vi) => format!(
-                "Chỉ {} mới được “{}”",
-                required.label(lang).to_lowercase(),
-                action.label(lang)
-            ),
-            (CaseTransitionError::WrongParty { action, required }, Lang::En) => format!(
-                "Only the {} may {}",
-                required.label(lang).to_lowercase(),
-                action.as_str()
-            ),
-        }
-    }
-}
-
-impl std::fmt::Display for CaseTransitionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(Lang::En))
-    }
-}
-
-impl std::error::Error for CaseTransitionError {}
-
-/// The status after `side` takes `action` on a case in `status`.
-///
-/// Checks, in order: the actor's role takes this step at all
-/// ([`CaseTransitionError::NotPermitted`]), the step is possible from this status for
-/// anyone ([`CaseTransitionError::NotFromStatus`]), and the actor's facility is the
-/// party that takes it ([`CaseTransitionError::WrongParty`]).
+/// The status after `side` takes `action` on a case in `status` ([`Workflow::check`]).
 pub fn transition(
     status: CaseStatus,
     action: CaseAction,
     side: CaseSide,
 ) -> Result<CaseStatus, CaseTransitionError> {
-    if !side.may(action) {
-        return Err(CaseTransitionError::NotPermitted { action });
-    }
-    let next = action
-        .target(status)
-        .ok_or(CaseTransitionError::NotFromStatus { status, action })?;
-    let required = action.performed_by();
-    if side.party == required {
-        Ok(next)
-    } else {
-        Err(CaseTransitionError::WrongParty { action, required })
-    }
+    ConsultationCases::check(status, action, &side)
 }
 
 /// The steps `side` may take on a case in `status`, in declaration order: the buttons.
 pub fn allowed_actions(status: CaseStatus, side: CaseSide) -> Vec<CaseAction> {
-    CaseAction::all()
-        .iter()
-        .copied()
-        .filter(|action| transition(status, *action, side).is_ok())
-        .collect()
+    ConsultationCases::allowed(status, &side)
 }
 
 /// Whether someone sees the patient and the clinical text of a case: anyone of the
@@ -256,45 +204,11 @@ pub fn may_see_patient(party: CaseParty, is_admin: bool) -> bool {
 mod tests {
     use super::*;
     use crate::consultation::{Conclusion, ConsultationMode, SessionStatus};
+    use crate::error::ErrorCode;
+    use crate::workflow::assert_follows_table;
+    use crate::{Labelled, Lang};
     use CaseAction as A;
     use CaseStatus as S;
-
-    /// Every permitted step, written out by hand from the issue: (from, action, the
-    /// party that takes it, to). Anything not listed is refused.
-    const PERMITTED: &[(S, A, CaseParty, S)] = &[
-        (
-            S::Requested,
-            A::Schedule,
-            CaseParty::Consultant,
-            S::Scheduled,
-        ),
-        (
-            S::Requested,
-            A::Conclude,
-            CaseParty::Consultant,
-            S::Concluded,
-        ),
-        (S::Requested, A::Cancel, CaseParty::Requester, S::Cancelled),
-        (
-            S::Scheduled,
-            A::Schedule,
-            CaseParty::Consultant,
-            S::Scheduled,
-        ),
-        (
-            S::Scheduled,
-            A::Conclude,
-            CaseParty::Consultant,
-            S::Concluded,
-        ),
-        (S::Scheduled, A::Cancel, CaseParty::Requester, S::Cancelled),
-        (
-            S::Concluded,
-            A::RecordOutcome,
-            CaseParty::Requester,
-            S::Closed,
-        ),
-    ];
 
     /// Roles that handle patients, written out by hand.
     const CLINICAL: &[Role] = &[
@@ -324,81 +238,25 @@ mod tests {
         out
     }
 
-    fn expected(
-        status: S,
-        action: A,
-        party: CaseParty,
-        role: Option<Role>,
-    ) -> Result<S, CaseTransitionError> {
-        if !role_takes(role, action) {
-            return Err(CaseTransitionError::NotPermitted { action });
-        }
-        let rows: Vec<_> = PERMITTED
-            .iter()
-            .filter(|(from, act, _, _)| *from == status && *act == action)
-            .collect();
-        match rows.as_slice() {
-            [] => Err(CaseTransitionError::NotFromStatus { status, action }),
-            [(_, _, by, to)] if *by == party => Ok(*to),
-            [(_, _, by, _)] => Err(CaseTransitionError::WrongParty {
-                action,
-                required: *by,
-            }),
-            _ => panic!("the table lists ({status}, {action}) twice"),
-        }
-    }
-
     #[test]
-    fn every_status_action_actor_and_party_matches_the_table() {
-        let mut checked = 0;
-        let mut permitted = 0;
-        for status in S::all() {
-            for action in A::all() {
-                for party in CaseParty::all() {
-                    for (who, side, role) in actors(*party) {
-                        let want = expected(*status, *action, *party, role);
-                        let got = transition(*status, *action, side);
-                        assert_eq!(got, want, "{status} {action} by {who} ({party})");
-                        checked += 1;
-                        permitted += usize::from(got.is_ok());
-                    }
-                }
-            }
-        }
-        // 5 statuses × 4 actions × 3 parties × (8 roles + a client).
-        assert_eq!(checked, 5 * 4 * 3 * 9);
-        // Scheduling rows for the 4 clinical roles and the planner; the others for the
-        // 4 clinical roles.
-        let scheduling = PERMITTED.iter().filter(|row| row.1 == A::Schedule).count();
-        assert_eq!(
-            permitted,
-            scheduling * 5 + (PERMITTED.len() - scheduling) * 4
-        );
-    }
-
-    #[test]
-    fn allowed_actions_are_exactly_the_permitted_rows() {
-        for status in S::all() {
-            for party in CaseParty::all() {
-                for (who, side, role) in actors(*party) {
-                    let want: Vec<A> = A::all()
-                        .iter()
-                        .copied()
-                        .filter(|action| {
-                            role_takes(role, *action)
-                                && PERMITTED
-                                    .iter()
-                                    .any(|(f, a, by, _)| f == status && a == action && by == party)
-                        })
-                        .collect();
+    fn every_status_action_actor_and_party_follows_the_table() {
+        let mut every = Vec::new();
+        for party in CaseParty::all() {
+            for (who, side, role) in actors(*party) {
+                for action in A::all() {
                     assert_eq!(
-                        allowed_actions(*status, side),
-                        want,
-                        "{status} for {who} ({party})"
+                        side.may(*action),
+                        role_takes(role, *action),
+                        "{who} {action}"
                     );
                 }
+                every.push((format!("{who} ({party})"), side));
             }
         }
+        let permitted = assert_follows_table::<ConsultationCases, _>(&every);
+        // 7 (status, action) moves: the 2 scheduling ones for the 4 clinical roles and the
+        // planner, the 5 others for the 4 clinical roles.
+        assert_eq!(permitted, 2 * 5 + 5 * 4);
     }
 
     #[test]
@@ -452,7 +310,7 @@ mod tests {
             wrong,
             CaseTransitionError::WrongParty {
                 action: A::Conclude,
-                required: CaseParty::Consultant
+                required: Some(CaseParty::Consultant)
             }
         );
         assert_eq!(wrong.code(), ErrorCode::Forbidden);

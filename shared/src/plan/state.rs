@@ -2,7 +2,7 @@
 //! sends it back to `draft` with a reason; an approved or active plan changes only through
 //! a new version (`revise`), which starts as a draft while the old one stays readable.
 
-use crate::Lang;
+use crate::workflow::{Actor, Messages, Refusal, Rule, Workflow};
 
 labelled_enum! {
     /// Status of a plan.
@@ -28,51 +28,98 @@ labelled_enum! {
     }
 }
 
-/// How an actor stands to a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlanSide {
-    /// Planning at the issuing facility: writes, submits, starts, closes, revises.
-    Author,
-    /// Who approves: the issuing facility's director, or the health department for a
-    /// network plan.
-    Approver,
-    /// Anyone else who may read it.
-    Reader,
+labelled_enum! {
+    /// How an actor stands to a plan.
+    pub enum PlanSide {
+        /// Planning at the issuing facility: writes, submits, starts, closes, revises.
+        Author = "author", "Bên lập kế hoạch", "Author";
+        /// Who approves: the issuing facility's director, or the health department for a
+        /// network plan.
+        Approver = "approver", "Bên phê duyệt", "Approver";
+        /// Anyone else who may read it.
+        Reader = "reader", "Người xem", "Reader";
+    }
+}
+
+/// The plan workflow. `revise` keeps the old version's status while the new version
+/// starts as a draft.
+#[derive(Debug, Clone, Copy)]
+pub struct Plans;
+
+impl Workflow for Plans {
+    type Status = PlanStatus;
+    type Action = PlanAction;
+    type Party = PlanSide;
+
+    const RULES: &'static [Rule<PlanStatus, PlanAction, PlanSide>] = {
+        use PlanAction as A;
+        use PlanSide::{Approver, Author};
+        use PlanStatus as S;
+        &[
+            Rule {
+                action: A::Edit,
+                by: &[Author],
+                moves: &[(S::Draft, S::Draft)],
+            },
+            Rule {
+                action: A::Submit,
+                by: &[Author],
+                moves: &[(S::Draft, S::Submitted)],
+            },
+            Rule {
+                action: A::Approve,
+                by: &[Approver],
+                moves: &[(S::Submitted, S::Approved)],
+            },
+            Rule {
+                action: A::Reject,
+                by: &[Approver],
+                moves: &[(S::Submitted, S::Draft)],
+            },
+            Rule {
+                action: A::Activate,
+                by: &[Author],
+                moves: &[(S::Approved, S::Active)],
+            },
+            Rule {
+                action: A::Close,
+                by: &[Author],
+                moves: &[(S::Active, S::Closed)],
+            },
+            // An approved or active plan changes only through a new version.
+            Rule {
+                action: A::Revise,
+                by: &[Author],
+                moves: &[(S::Approved, S::Approved), (S::Active, S::Active)],
+            },
+        ]
+    };
+
+    const MESSAGES: Messages = Messages {
+        // Every role reads; the side decides.
+        not_permitted: [
+            "Bạn không có quyền “{action}” kế hoạch này",
+            "You may not “{action}” this plan",
+        ],
+        not_from_status: [
+            "Không thể “{action}” kế hoạch đang ở trạng thái “{status}”",
+            "Cannot “{action}” a plan that is “{status}”",
+        ],
+        wrong_party: [
+            "Bạn không có quyền “{action}” kế hoạch này",
+            "You may not “{action}” this plan",
+        ],
+    };
+}
+
+impl Actor<Plans> for PlanSide {
+    fn party(&self) -> PlanSide {
+        *self
+    }
 }
 
 /// Why an action cannot be taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlanError {
-    /// Not in this status.
-    WrongStatus(PlanStatus, PlanAction),
-    /// Not from this side.
-    WrongSide(PlanAction),
-}
-
-impl PlanError {
-    /// A sentence for the user.
-    pub fn message(&self, lang: Lang) -> String {
-        use crate::Labelled;
-        match (self, lang) {
-            (PlanError::WrongStatus(status, action), Lang::Vi) => format!(
-                "Không thể “{}” kế hoạch đang ở trạng thái “{}”",
-                action.label(lang),
-                status.label(lang)
-            ),
-            (PlanError::WrongStatus(status, action), Lang::En) => format!(
-                "Cannot “{}” a plan that is “{}”",
-                action.label(lang),
-                status.label(lang)
-            ),
-            (PlanError::WrongSide(action), Lang::Vi) => {
-                format!("Bạn không có quyền “{}” kế hoạch này", action.label(lang))
-            }
-            (PlanError::WrongSide(action), Lang::En) => {
-                format!("You may not “{}” this plan", action.label(lang))
-            }
-        }
-    }
-}
+pub type PlanError = Refusal<Plans>;
 
 /// The status after the action (for `revise`: the status of the old version, which
 /// stays as it is while the new version starts as a draft), or why it cannot happen.
@@ -81,77 +128,31 @@ pub fn transition(
     action: PlanAction,
     side: PlanSide,
 ) -> Result<PlanStatus, PlanError> {
-    use PlanAction as A;
-    use PlanStatus as S;
-    let target = match (action, status) {
-        (A::Edit, S::Draft) => S::Draft,
-        (A::Submit, S::Draft) => S::Submitted,
-        (A::Approve, S::Submitted) => S::Approved,
-        (A::Reject, S::Submitted) => S::Draft,
-        (A::Activate, S::Approved) => S::Active,
-        (A::Close, S::Active) => S::Closed,
-        (A::Revise, S::Approved | S::Active) => status,
-        _ => return Err(PlanError::WrongStatus(status, action)),
-    };
-    let permitted = match action {
-        A::Approve | A::Reject => side == PlanSide::Approver,
-        A::Edit | A::Submit | A::Activate | A::Close | A::Revise => side == PlanSide::Author,
-    };
-    if permitted {
-        Ok(target)
-    } else {
-        Err(PlanError::WrongSide(action))
-    }
+    Plans::check(status, action, &side)
 }
 
 /// The actions open to the side in the status, in display order.
 pub fn allowed_actions(status: PlanStatus, side: PlanSide) -> Vec<PlanAction> {
-    PlanAction::all()
-        .iter()
-        .copied()
-        .filter(|action| transition(status, *action, side).is_ok())
-        .collect()
+    Plans::allowed(status, &side)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Lang;
+    use crate::workflow::assert_follows_table;
     use PlanAction as A;
     use PlanSide as D;
     use PlanStatus as S;
 
-    /// Every permitted (status, action, side) and where it leads.
-    const PERMITTED: &[(S, A, D, S)] = &[
-        (S::Draft, A::Edit, D::Author, S::Draft),
-        (S::Draft, A::Submit, D::Author, S::Submitted),
-        (S::Submitted, A::Approve, D::Approver, S::Approved),
-        (S::Submitted, A::Reject, D::Approver, S::Draft),
-        (S::Approved, A::Activate, D::Author, S::Active),
-        (S::Approved, A::Revise, D::Author, S::Approved),
-        (S::Active, A::Close, D::Author, S::Closed),
-        (S::Active, A::Revise, D::Author, S::Active),
-    ];
-
     #[test]
     fn the_workflow_is_exactly_the_table() {
-        let mut checked = 0;
-        for status in S::all() {
-            for action in A::all() {
-                for side in [D::Author, D::Approver, D::Reader] {
-                    let expected = PERMITTED
-                        .iter()
-                        .find(|(s, a, d, _)| s == status && a == action && *d == side)
-                        .map(|(_, _, _, to)| *to);
-                    assert_eq!(
-                        transition(*status, *action, side).ok(),
-                        expected,
-                        "{status:?} {action:?} {side:?}"
-                    );
-                    checked += 1;
-                }
-            }
-        }
-        assert_eq!(checked, 5 * 7 * 3);
+        let sides: Vec<_> = D::all()
+            .iter()
+            .map(|side| (side.to_string(), *side))
+            .collect();
+        // 8 (status, action) moves, each for one side.
+        assert_eq!(assert_follows_table::<Plans, _>(&sides), 8);
     }
 
     #[test]
@@ -165,7 +166,11 @@ mod tests {
         );
         assert!(allowed_actions(S::Closed, D::Author).is_empty());
         assert_eq!(
-            PlanError::WrongSide(A::Approve).message(Lang::Vi),
+            PlanError::WrongParty {
+                action: A::Approve,
+                required: Some(D::Approver)
+            }
+            .message(Lang::Vi),
             "Bạn không có quyền “Phê duyệt” kế hoạch này"
         );
     }

@@ -30,8 +30,8 @@ pub use slip::{
     slip_valid_until,
 };
 pub use state::{
-    Party, ReferralAction, ReferralStatus, Side, TransitionError, allowed_actions, may_edit,
-    may_see_patient, role_handles_referrals, transition,
+    Party, ReferralAction, ReferralStatus, Referrals, Side, TransitionError, allowed_actions,
+    may_edit, may_see_patient, role_handles_referrals, transition,
 };
 pub use timeliness::{ResponseWindows, answer_due, follow_up_overdue, is_overdue};
 pub use types::*;

@@ -19,8 +19,7 @@
 //!   clients holding the `referrals_write` scope act at all; everybody else only reads.
 
 use crate::auth::{ApiScope, Role};
-use crate::error::ErrorCode;
-use crate::{Labelled, Lang};
+use crate::workflow::{Actor, Messages, Refusal, Rule, Workflow};
 
 labelled_enum! {
     /// Where a referral stands.
@@ -68,35 +67,77 @@ labelled_enum! {
     }
 }
 
-impl ReferralAction {
-    /// The party whose facility performs this action.
-    pub fn performed_by(self) -> Party {
-        match self {
-            ReferralAction::Send | ReferralAction::Cancel => Party::Sender,
-            ReferralAction::Accept
-            | ReferralAction::Decline
-            | ReferralAction::Redirect
-            | ReferralAction::Arrive
-            | ReferralAction::Complete => Party::Receiver,
-        }
-    }
+/// The referral workflow: the table of issue 3 and DESIGN.md.
+#[derive(Debug, Clone, Copy)]
+pub struct Referrals;
 
-    /// The status this action leads to from `from`, or `None` when nobody may take it
-    /// there.
-    pub fn target(self, from: ReferralStatus) -> Option<ReferralStatus> {
+impl Workflow for Referrals {
+    type Status = ReferralStatus;
+    type Action = ReferralAction;
+    type Party = Party;
+
+    const RULES: &'static [Rule<ReferralStatus, ReferralAction, Party>] = {
+        use Party::{Receiver, Sender};
         use ReferralAction as A;
         use ReferralStatus as S;
-        match (from, self) {
-            (S::Draft, A::Send) => Some(S::Sent),
-            (S::Sent, A::Accept) => Some(S::Accepted),
-            (S::Sent, A::Decline) => Some(S::Declined),
-            (S::Sent | S::Accepted, A::Redirect) => Some(S::Redirected),
-            (S::Accepted, A::Arrive) => Some(S::Arrived),
-            (S::Arrived, A::Complete) => Some(S::Completed),
-            (S::Draft | S::Sent | S::Accepted, A::Cancel) => Some(S::Cancelled),
-            _ => None,
-        }
-    }
+        &[
+            Rule {
+                action: A::Send,
+                by: &[Sender],
+                moves: &[(S::Draft, S::Sent)],
+            },
+            Rule {
+                action: A::Accept,
+                by: &[Receiver],
+                moves: &[(S::Sent, S::Accepted)],
+            },
+            Rule {
+                action: A::Decline,
+                by: &[Receiver],
+                moves: &[(S::Sent, S::Declined)],
+            },
+            Rule {
+                action: A::Redirect,
+                by: &[Receiver],
+                moves: &[(S::Sent, S::Redirected), (S::Accepted, S::Redirected)],
+            },
+            Rule {
+                action: A::Arrive,
+                by: &[Receiver],
+                moves: &[(S::Accepted, S::Arrived)],
+            },
+            Rule {
+                action: A::Complete,
+                by: &[Receiver],
+                moves: &[(S::Arrived, S::Completed)],
+            },
+            // The sender may cancel until the patient has arrived.
+            Rule {
+                action: A::Cancel,
+                by: &[Sender],
+                moves: &[
+                    (S::Draft, S::Cancelled),
+                    (S::Sent, S::Cancelled),
+                    (S::Accepted, S::Cancelled),
+                ],
+            },
+        ]
+    };
+
+    const MESSAGES: Messages = Messages {
+        not_permitted: [
+            "Vai trò của bạn không được xử lý chuyển tuyến",
+            "Your role does not handle referrals",
+        ],
+        not_from_status: [
+            "Không thể “{action}” khi phiếu đang ở trạng thái “{status}”",
+            "Cannot {verb} a referral in status “{status}”",
+        ],
+        wrong_party: [
+            "Chỉ {party} mới được “{action}”",
+            "Only the {party} may {verb}",
+        ],
+    };
 }
 
 labelled_enum! {
@@ -167,111 +208,32 @@ impl Side {
     }
 }
 
+impl Actor<Referrals> for Side {
+    fn party(&self) -> Party {
+        self.party
+    }
+
+    fn may(&self, _action: ReferralAction) -> bool {
+        self.may_act
+    }
+}
+
 /// Why a transition is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TransitionError {
-    /// The actor's role or scopes do not handle referrals (403).
-    NotPermitted,
-    /// Nobody may take this action from this status (409 `invalid_transition`).
-    NotFromStatus {
-        /// Current status.
-        status: ReferralStatus,
-        /// Attempted action.
-        action: ReferralAction,
-    },
-    /// The action is possible now, but only for the other facility (403).
-    WrongParty {
-        /// Attempted action.
-        action: ReferralAction,
-        /// The party that may take it.
-        required: Party,
-    },
-}
+pub type TransitionError = Refusal<Referrals>;
 
-impl TransitionError {
-    /// The API error code this refusal is answered with.
-    pub fn code(&self) -> ErrorCode {
-        match self {
-            TransitionError::NotPermitted | TransitionError::WrongParty { .. } => {
-                ErrorCode::Forbidden
-            }
-            TransitionError::NotFromStatus { .. } => ErrorCode::InvalidTransition,
-        }
-    }
-
-    /// A sentence for the problem's `detail`, in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (TransitionError::NotPermitted, Lang::Vi) => {
-                "Vai trò của bạn không được xử lý chuyển tuyến".to_string()
-            }
-            (TransitionError::NotPermitted, Lang::En) => {
-                "Your role does not handle referrals".to_string()
-            }
-            (TransitionError::NotFromStatus { status, action }, Lang::Vi) => format!(
-                "Không thể “{}” khi phiếu đang ở trạng thái “{}”",
-                action.label(lang),
-                status.label(lang)
-            ),
-            (TransitionError::NotFromStatus { status, action }, Lang::En) => format!(
-                "Cannot {} a referral in status “{}”",
-                action.as_str(),
-                status.label(lang)
-            ),
-            (TransitionError::WrongParty { action, required }, Lang::Vi) => format!(
-                "Chỉ {} mới được “{}”",
-                required.label(lang).to_lowercase(),
-                action.label(lang)
-            ),
-            (TransitionError::WrongParty { action, required }, Lang::En) => format!(
-                "Only the {} may {}",
-                required.label(lang).to_lowercase(),
-                action.as_str()
-            ),
-        }
-    }
-}
-
-impl std::fmt::Display for TransitionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(Lang::En))
-    }
-}
-
-impl std::error::Error for TransitionError {}
-
-/// The status after `side` takes `action` on a referral in `status`.
-///
-/// Checks, in order: the actor may handle referrals at all ([`TransitionError::NotPermitted`]),
-/// the action is possible from this status for anyone ([`TransitionError::NotFromStatus`]),
-/// and the actor's facility is the party that takes it ([`TransitionError::WrongParty`]).
+/// The status after `side` takes `action` on a referral in `status` ([`Workflow::check`]).
 pub fn transition(
     status: ReferralStatus,
     action: ReferralAction,
     side: Side,
 ) -> Result<ReferralStatus, TransitionError> {
-    if !side.may_act {
-        return Err(TransitionError::NotPermitted);
-    }
-    let next = action
-        .target(status)
-        .ok_or(TransitionError::NotFromStatus { status, action })?;
-    let required = action.performed_by();
-    if side.party == required {
-        Ok(next)
-    } else {
-        Err(TransitionError::WrongParty { action, required })
-    }
+    Referrals::check(status, action, &side)
 }
 
 /// The actions `side` may take on a referral in `status`, in declaration order: the
 /// buttons the SPA shows.
 pub fn allowed_actions(status: ReferralStatus, side: Side) -> Vec<ReferralAction> {
-    ReferralAction::all()
-        .iter()
-        .copied()
-        .filter(|action| transition(status, *action, side).is_ok())
-        .collect()
+    Referrals::allowed(status, &side)
 }
 
 /// Whether `side` may edit the slip (`PUT /referrals/{id}`): only the sender, only
@@ -290,23 +252,11 @@ pub fn may_see_patient(party: Party, is_admin: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Lang;
+    use crate::error::ErrorCode;
+    use crate::workflow::assert_follows_table;
     use ReferralAction as A;
     use ReferralStatus as S;
-
-    /// Every permitted transition, written out by hand from issue 3 and DESIGN.md:
-    /// (from, action, the party that takes it, to). Anything not listed is refused.
-    const PERMITTED: &[(S, A, Party, S)] = &[
-        (S::Draft, A::Send, Party::Sender, S::Sent),
-        (S::Draft, A::Cancel, Party::Sender, S::Cancelled),
-        (S::Sent, A::Accept, Party::Receiver, S::Accepted),
-        (S::Sent, A::Decline, Party::Receiver, S::Declined),
-        (S::Sent, A::Redirect, Party::Receiver, S::Redirected),
-        (S::Sent, A::Cancel, Party::Sender, S::Cancelled),
-        (S::Accepted, A::Redirect, Party::Receiver, S::Redirected),
-        (S::Accepted, A::Arrive, Party::Receiver, S::Arrived),
-        (S::Accepted, A::Cancel, Party::Sender, S::Cancelled),
-        (S::Arrived, A::Complete, Party::Receiver, S::Completed),
-    ];
 
     /// The roles that act on referrals, written out by hand.
     const HANDLING_ROLES: &[Role] = &[
@@ -341,70 +291,18 @@ mod tests {
         out
     }
 
-    fn expected(status: S, action: A, party: Party, acts: bool) -> Result<S, TransitionError> {
-        if !acts {
-            return Err(TransitionError::NotPermitted);
-        }
-        let rows: Vec<_> = PERMITTED
-            .iter()
-            .filter(|(from, act, _, _)| *from == status && *act == action)
-            .collect();
-        match rows.as_slice() {
-            [] => Err(TransitionError::NotFromStatus { status, action }),
-            [(_, _, by, to)] if *by == party => Ok(*to),
-            [(_, _, by, _)] => Err(TransitionError::WrongParty {
-                action,
-                required: *by,
-            }),
-            _ => panic!("the table lists ({status}, {action}) twice"),
-        }
-    }
-
     #[test]
-    fn every_status_action_actor_and_party_matches_the_table() {
-        let mut checked = 0;
-        let mut permitted = 0;
-        for status in S::all() {
-            for action in A::all() {
-                for party in Party::all() {
-                    for (who, side, acts) in actors(*party) {
-                        let want = expected(*status, *action, *party, acts);
-                        let got = transition(*status, *action, side);
-                        assert_eq!(got, want, "{status} {action} by {who} ({party})");
-                        checked += 1;
-                        permitted += usize::from(got.is_ok());
-                    }
-                }
+    fn every_status_action_actor_and_party_follows_the_table() {
+        let mut every = Vec::new();
+        for party in Party::all() {
+            for (who, side, acts) in actors(*party) {
+                assert_eq!(side.may_act, acts, "{who} acts on referrals");
+                every.push((format!("{who} ({party})"), side));
             }
         }
-        // 8 statuses × 7 actions × 3 parties × (8 roles + 2 clients).
-        assert_eq!(checked, 8 * 7 * 3 * 10);
-        // Each of the 10 rows, for the 4 handling roles and the writing client.
-        assert_eq!(permitted, PERMITTED.len() * 5);
-    }
-
-    #[test]
-    fn allowed_actions_are_exactly_the_permitted_rows() {
-        for status in S::all() {
-            for party in Party::all() {
-                for (who, side, acts) in actors(*party) {
-                    let want: Vec<A> = A::all()
-                        .iter()
-                        .copied()
-                        .filter(|action| {
-                            acts && PERMITTED
-                                .iter()
-                                .any(|(f, a, by, _)| f == status && a == action && by == party)
-                        })
-                        .collect();
-                    assert_eq!(
-                        allowed_actions(*status, side),
-                        want,
-                        "{status} for {who} ({party})"
-                    );
-                }
-            }
-        }
+        let permitted = assert_follows_table::<Referrals, _>(&every);
+        // 10 (status, action) moves, each for the 4 handling roles and the writing client.
+        assert_eq!(permitted, 10 * 5);
     }
 
     #[test]
@@ -435,7 +333,7 @@ mod tests {
         let department = Side::user(Role::HealthDepartment, Party::Neither);
         assert_eq!(
             transition(S::Sent, A::Accept, department),
-            Err(TransitionError::NotPermitted)
+            Err(TransitionError::NotPermitted { action: A::Accept })
         );
     }
 
@@ -447,10 +345,10 @@ mod tests {
             wrong,
             Some(TransitionError::WrongParty {
                 action: A::Accept,
-                required: Party::Receiver
+                required: Some(Party::Receiver)
             })
         );
-        let wrong = wrong.unwrap_or(TransitionError::NotPermitted);
+        let wrong = wrong.unwrap_or(TransitionError::NotPermitted { action: A::Send });
         assert_eq!(wrong.code(), ErrorCode::Forbidden);
         assert_eq!(
             wrong.message(Lang::Vi),
@@ -461,7 +359,7 @@ mod tests {
             "Only the receiving facility may accept"
         );
         let late = transition(S::Arrived, A::Cancel, station).err();
-        let late = late.unwrap_or(TransitionError::NotPermitted);
+        let late = late.unwrap_or(TransitionError::NotPermitted { action: A::Send });
         assert_eq!(late.code(), ErrorCode::InvalidTransition);
         assert_eq!(
             late.message(Lang::Vi),
@@ -471,7 +369,10 @@ mod tests {
             late.to_string(),
             "Cannot cancel a referral in status “Patient arrived”"
         );
-        assert_eq!(TransitionError::NotPermitted.code(), ErrorCode::Forbidden);
+        assert_eq!(
+            TransitionError::NotPermitted { action: A::Send }.code(),
+            ErrorCode::Forbidden
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub use rules::{
     RuleSettings, StaffFacts, check, personal_breaches,
 };
 pub use state::{
-    AssignmentAction, AssignmentError, AssignmentSide, AssignmentStatus, allowed_actions,
-    transition,
+    AssignmentAction, AssignmentError, AssignmentSide, AssignmentStatus, Assignments,
+    allowed_actions, transition,
 };
 pub use types::*;

@@ -1,10 +1,8 @@
 //! The life of an assignment: `proposed → published → confirmed → done`, or `absent`,
 //! `cancelled`; and who may move it.
 
-use serde::{Deserialize, Serialize};
-
-use crate::Lang;
 use crate::auth::Role;
+use crate::workflow::{Actor, Messages, Refusal, Rule, Workflow};
 
 labelled_enum! {
     /// Status of a rotation assignment.
@@ -44,19 +42,20 @@ labelled_enum! {
     }
 }
 
-/// The sides of an assignment an actor may stand on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AssignmentSide {
-    /// Planning at the sending facility (planner, nursing head, director).
-    Planner,
-    /// The head of the person's department at the sending facility.
-    Department,
-    /// The person assigned.
-    Assignee,
-    /// The station receiving the person.
-    Station,
-    /// Anyone else (health department, admin reads, other facilities).
-    Other,
+labelled_enum! {
+    /// The sides of an assignment an actor may stand on.
+    pub enum AssignmentSide {
+        /// Planning at the sending facility (planner, nursing head, director).
+        Planner = "planner", "Bộ phận lập lịch", "Planning office";
+        /// The head of the person's department at the sending facility.
+        Department = "department", "Trưởng khoa", "Department head";
+        /// The person assigned.
+        Assignee = "assignee", "Người được phân công", "Assignee";
+        /// The station receiving the person.
+        Station = "station", "Trạm tiếp nhận", "Receiving station";
+        /// Anyone else (health department, admin reads, other facilities).
+        Other = "other", "Người khác", "Someone else";
+    }
 }
 
 impl AssignmentSide {
@@ -73,39 +72,92 @@ impl AssignmentSide {
     }
 }
 
-/// Why an action cannot be taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AssignmentError {
-    /// Not in this status.
-    WrongStatus(AssignmentStatus, AssignmentAction),
-    /// Not from this side.
-    WrongSide(AssignmentAction),
+/// The assignment workflow.
+#[derive(Debug, Clone, Copy)]
+pub struct Assignments;
+
+impl Workflow for Assignments {
+    type Status = AssignmentStatus;
+    type Action = AssignmentAction;
+    type Party = AssignmentSide;
+
+    const RULES: &'static [Rule<AssignmentStatus, AssignmentAction, AssignmentSide>] = {
+        use AssignmentAction as A;
+        use AssignmentSide::{Assignee, Department, Planner, Station};
+        use AssignmentStatus as St;
+        &[
+            Rule {
+                action: A::Publish,
+                by: &[Planner],
+                moves: &[(St::Proposed, St::Published)],
+            },
+            Rule {
+                action: A::Confirm,
+                by: &[Planner, Department, Assignee],
+                moves: &[(St::Published, St::Confirmed)],
+            },
+            Rule {
+                action: A::Attend,
+                by: &[Station],
+                moves: &[(St::Published, St::Done), (St::Confirmed, St::Done)],
+            },
+            Rule {
+                action: A::MarkAbsent,
+                by: &[Station],
+                moves: &[(St::Published, St::Absent), (St::Confirmed, St::Absent)],
+            },
+            Rule {
+                action: A::Cancel,
+                by: &[Planner],
+                moves: &[
+                    (St::Proposed, St::Cancelled),
+                    (St::Published, St::Cancelled),
+                    (St::Confirmed, St::Cancelled),
+                ],
+            },
+            // The new person of a confirmed assignment has to confirm again.
+            Rule {
+                action: A::Swap,
+                by: &[Planner],
+                moves: &[
+                    (St::Proposed, St::Proposed),
+                    (St::Published, St::Published),
+                    (St::Confirmed, St::Published),
+                ],
+            },
+            Rule {
+                action: A::Edit,
+                by: &[Planner],
+                moves: &[(St::Proposed, St::Proposed), (St::Published, St::Published)],
+            },
+        ]
+    };
+
+    const MESSAGES: Messages = Messages {
+        // Every role reads; the side decides.
+        not_permitted: [
+            "Bạn không có quyền “{action}” phân công này",
+            "You may not “{action}” this assignment",
+        ],
+        not_from_status: [
+            "Không thể “{action}” khi phân công đang ở trạng thái “{status}”",
+            "Cannot “{action}” an assignment that is “{status}”",
+        ],
+        wrong_party: [
+            "Bạn không có quyền “{action}” phân công này",
+            "You may not “{action}” this assignment",
+        ],
+    };
 }
 
-impl AssignmentError {
-    /// A sentence for the user.
-    pub fn message(&self, lang: Lang) -> String {
-        use crate::Labelled;
-        match (self, lang) {
-            (AssignmentError::WrongStatus(status, action), Lang::Vi) => format!(
-                "Không thể “{}” khi phân công đang ở trạng thái “{}”",
-                action.label(lang),
-                status.label(lang)
-            ),
-            (AssignmentError::WrongStatus(status, action), Lang::En) => format!(
-                "Cannot “{}” an assignment that is “{}”",
-                action.label(lang),
-                status.label(lang)
-            ),
-            (AssignmentError::WrongSide(action), Lang::Vi) => {
-                format!("Bạn không có quyền “{}” phân công này", action.label(lang))
-            }
-            (AssignmentError::WrongSide(action), Lang::En) => {
-                format!("You may not “{}” this assignment", action.label(lang))
-            }
-        }
+impl Actor<Assignments> for AssignmentSide {
+    fn party(&self) -> AssignmentSide {
+        *self
     }
 }
+
+/// Why an action cannot be taken.
+pub type AssignmentError = Refusal<Assignments>;
 
 /// The status after the action, or why it cannot happen.
 pub fn transition(
@@ -113,91 +165,31 @@ pub fn transition(
     action: AssignmentAction,
     side: AssignmentSide,
 ) -> Result<AssignmentStatus, AssignmentError> {
-    use AssignmentAction as A;
-    use AssignmentSide as S;
-    use AssignmentStatus as St;
-    let target = match (action, status) {
-        (A::Publish, St::Proposed) => St::Published,
-        (A::Confirm, St::Published) => St::Confirmed,
-        (A::Attend, St::Published | St::Confirmed) => St::Done,
-        (A::MarkAbsent, St::Published | St::Confirmed) => St::Absent,
-        (A::Cancel, St::Proposed | St::Published | St::Confirmed) => St::Cancelled,
-        (A::Swap, St::Proposed) => St::Proposed,
-        // The new person of a confirmed assignment has to confirm again.
-        (A::Swap, St::Published | St::Confirmed) => St::Published,
-        (A::Edit, St::Proposed | St::Published) => status,
-        _ => return Err(AssignmentError::WrongStatus(status, action)),
-    };
-    let permitted = match action {
-        A::Publish | A::Cancel | A::Swap | A::Edit => side == S::Planner,
-        A::Confirm => matches!(side, S::Planner | S::Department | S::Assignee),
-        A::Attend | A::MarkAbsent => side == S::Station,
-    };
-    if permitted {
-        Ok(target)
-    } else {
-        Err(AssignmentError::WrongSide(action))
-    }
+    Assignments::check(status, action, &side)
 }
 
 /// The actions open to the side in the status, in display order.
 pub fn allowed_actions(status: AssignmentStatus, side: AssignmentSide) -> Vec<AssignmentAction> {
-    AssignmentAction::all()
-        .iter()
-        .copied()
-        .filter(|action| transition(status, *action, side).is_ok())
-        .collect()
+    Assignments::allowed(status, &side)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Lang;
+    use crate::workflow::assert_follows_table;
     use AssignmentAction as A;
     use AssignmentSide as S;
     use AssignmentStatus as St;
 
-    /// Every permitted (status, action, side) and where it leads; everything else is
-    /// refused.
-    const PERMITTED: &[(St, A, S, St)] = &[
-        (St::Proposed, A::Publish, S::Planner, St::Published),
-        (St::Proposed, A::Cancel, S::Planner, St::Cancelled),
-        (St::Proposed, A::Swap, S::Planner, St::Proposed),
-        (St::Proposed, A::Edit, S::Planner, St::Proposed),
-        (St::Published, A::Confirm, S::Planner, St::Confirmed),
-        (St::Published, A::Confirm, S::Department, St::Confirmed),
-        (St::Published, A::Confirm, S::Assignee, St::Confirmed),
-        (St::Published, A::Attend, S::Station, St::Done),
-        (St::Published, A::MarkAbsent, S::Station, St::Absent),
-        (St::Published, A::Cancel, S::Planner, St::Cancelled),
-        (St::Published, A::Swap, S::Planner, St::Published),
-        (St::Published, A::Edit, S::Planner, St::Published),
-        (St::Confirmed, A::Attend, S::Station, St::Done),
-        (St::Confirmed, A::MarkAbsent, S::Station, St::Absent),
-        (St::Confirmed, A::Cancel, S::Planner, St::Cancelled),
-        (St::Confirmed, A::Swap, S::Planner, St::Published),
-    ];
-
     #[test]
     fn the_state_machine_is_exactly_the_table() {
-        let sides = [S::Planner, S::Department, S::Assignee, S::Station, S::Other];
-        let mut checked = 0;
-        for status in St::all() {
-            for action in A::all() {
-                for side in sides {
-                    let expected = PERMITTED
-                        .iter()
-                        .find(|(s, a, d, _)| s == status && a == action && *d == side)
-                        .map(|(_, _, _, to)| *to);
-                    assert_eq!(
-                        transition(*status, *action, side).ok(),
-                        expected,
-                        "{status:?} {action:?} {side:?}"
-                    );
-                    checked += 1;
-                }
-            }
-        }
-        assert_eq!(checked, 6 * 7 * 5);
+        let sides: Vec<_> = S::all()
+            .iter()
+            .map(|side| (side.to_string(), *side))
+            .collect();
+        // 14 (status, action) moves; confirming is open to three sides.
+        assert_eq!(assert_follows_table::<Assignments, _>(&sides), 16);
     }
 
     #[test]
@@ -237,7 +229,11 @@ mod tests {
         );
         assert!(transition(St::Published, A::Confirm, S::Station).is_err());
         assert_eq!(
-            AssignmentError::WrongStatus(St::Done, A::Cancel).message(Lang::Vi),
+            AssignmentError::NotFromStatus {
+                status: St::Done,
+                action: A::Cancel
+            }
+            .message(Lang::Vi),
             "Không thể “Hủy” khi phân công đang ở trạng thái “Đã thực hiện”"
         );
     }

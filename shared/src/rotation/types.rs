@@ -75,6 +75,10 @@ pub struct RotationPlan {
     pub demand_count: i64,
     /// Number of assignments per status.
     pub assignment_counts: Vec<StatusCount>,
+    /// Whether the reader plans this plan's rotations: writes its demands and
+    /// assignments, generates, publishes (the server's policy, for the buttons).
+    #[serde(default)]
+    pub may_plan: bool,
     /// Version for `If-Match`.
     pub version: i64,
     /// Created at.

@@ -95,7 +95,7 @@ pub(super) fn check(
         }
     }
     match refusal {
-        Some(error @ PlanError::WrongStatus(..)) => {
+        Some(error @ PlanError::NotFromStatus { .. }) => {
             Err(invalid_transition(Message::localised(|lang| {
                 error.message(lang)
             })))

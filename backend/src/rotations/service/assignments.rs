@@ -504,8 +504,9 @@ pub(super) fn acting_side(
 
 pub(super) fn transition_error(error: shared::rotation::AssignmentError) -> ApiError {
     match error {
-        shared::rotation::AssignmentError::WrongSide(_) => ApiError::forbidden(),
-        shared::rotation::AssignmentError::WrongStatus(..) => ApiError::new(
+        shared::rotation::AssignmentError::NotPermitted { .. }
+        | shared::rotation::AssignmentError::WrongParty { .. } => ApiError::forbidden(),
+        shared::rotation::AssignmentError::NotFromStatus { .. } => ApiError::new(
             shared::error::ErrorCode::InvalidTransition,
             Message::localised(|lang| error.message(lang)),
         ),

@@ -24,7 +24,7 @@ use super::repo::{
     NewAssignment, PlanChanges, PlanRow,
 };
 use crate::audit::{self, Entry};
-use crate::auth::{Action, Principal, authorize, tokens};
+use crate::auth::{Action, Principal, authorize, policy, tokens};
 use crate::db::{AnyConn, DbEnum, from_json, json_text, now, utc, write_tx};
 use crate::error::ApiError;
 use crate::http::{page_of, parse_cursor};

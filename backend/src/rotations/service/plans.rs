@@ -6,7 +6,11 @@ pub(super) fn plan_settings(row: &PlanRow) -> Result<RuleSettings, ApiError> {
     from_json(&row.settings, "rotation settings")
 }
 
-pub(super) fn plan_view(conn: &mut AnyConn, row: PlanRow) -> Result<RotationPlan, ApiError> {
+pub(super) fn plan_view(
+    conn: &mut AnyConn,
+    by: &Principal,
+    row: PlanRow,
+) -> Result<RotationPlan, ApiError> {
     let facility = registry_repo::facility_ref(conn, row.facility_id)?;
     let assignment_counts = repo::status_counts(conn, row.id)?
         .into_iter()
@@ -16,6 +20,12 @@ pub(super) fn plan_view(conn: &mut AnyConn, row: PlanRow) -> Result<RotationPlan
         })
         .collect();
     Ok(RotationPlan {
+        may_plan: policy::allowed(
+            by,
+            Action::PlanRotations {
+                facility_id: row.facility_id,
+            },
+        ),
         id: row.id,
         settings: plan_settings(&row)?,
         demand_count: repo::demand_count(conn, row.id)?,
@@ -94,7 +104,7 @@ pub fn list_plans(
         items: page
             .items
             .into_iter()
-            .map(|row| plan_view(conn, row))
+            .map(|row| plan_view(conn, by, row))
             .collect::<Result<_, _>>()?,
         next_cursor: page.next_cursor,
     })
@@ -103,7 +113,7 @@ pub fn list_plans(
 /// One plan.
 pub fn get_plan(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<RotationPlan, ApiError> {
     let row = visible_plan(conn, by, id)?;
-    plan_view(conn, row)
+    plan_view(conn, by, row)
 }
 
 pub(super) fn plan_changes(
@@ -153,7 +163,7 @@ pub fn create_plan(
             audit::snapshot(input),
         )?;
         let row = repo::find_plan(conn, id)?.ok_or_else(plan_not_found)?;
-        plan_view(conn, row)
+        plan_view(conn, by, row)
     })
 }
 
@@ -191,7 +201,7 @@ pub fn update_plan(
             audit::diff(&before, input),
         )?;
         let row = repo::find_plan(conn, id)?.ok_or_else(plan_not_found)?;
-        plan_view(conn, row)
+        plan_view(conn, by, row)
     })
 }
 
@@ -239,6 +249,6 @@ pub fn publish_plan(
             json!({ "published_assignments": proposed.len() }),
         )?;
         let row = repo::find_plan(conn, id)?.ok_or_else(plan_not_found)?;
-        plan_view(conn, row)
+        plan_view(conn, by, row)
     })
 }

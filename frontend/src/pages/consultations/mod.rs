@@ -21,7 +21,7 @@ pub use session_form::NewSessionPage;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::Labelled;
-use shared::auth::Role;
+use shared::auth::Capability;
 use shared::consultation::{CaseBox, CaseStatus, ConsultationMode, SessionStatus};
 
 use crate::contexts::{use_lang, use_session};
@@ -49,7 +49,7 @@ fn may_request() -> impl Fn() -> bool + Copy {
     move || {
         session
             .me()
-            .is_some_and(|me| shared::consultation::role_handles_consultations(me.role))
+            .is_some_and(|me| me.can(Capability::RequestConsultation))
     }
 }
 
@@ -57,12 +57,9 @@ fn may_request() -> impl Fn() -> bool + Copy {
 fn may_plan() -> impl Fn() -> bool + Copy {
     let session = use_session();
     move || {
-        session.me().is_some_and(|me| {
-            matches!(
-                me.role,
-                Role::Admin | Role::Director | Role::Planner | Role::DepartmentHead
-            )
-        })
+        session
+            .me()
+            .is_some_and(|me| me.can(Capability::ManageConsultationSessions))
     }
 }
 

@@ -39,7 +39,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::Labelled;
 use shared::Lang;
-use shared::auth::{Me, Role};
+use shared::auth::{Capability, Me};
 use shared::plan::{Period, Plan, PlanPhase, PlanStatus, TrafficLight};
 use shared::time::vietnam_date;
 
@@ -67,13 +67,13 @@ fn evaluation_href(id: i64) -> String {
     format!("/evaluations/{id}")
 }
 
-// Who may do what mirrors the server's policy (`backend/src/auth/policy.rs`); the
-// server decides, these only choose the buttons to show.
+// Who may do what comes from the server's policy (`GET /me`'s capabilities, a plan's
+// `allowed_actions`); these only choose the buttons to show.
 
 /// Whether `me` writes plans: the planning office of a facility, or the Department of
 /// Health for network plans.
 fn writes_plans(me: &Me) -> bool {
-    matches!(me.role, Role::Planner | Role::HealthDepartment)
+    me.can(Capability::WritePlans)
 }
 
 /// Whether the signed-in person writes plans (tracked).
@@ -90,15 +90,13 @@ fn writes_plans_of(me: &Me, issuing_facility_id: i64) -> bool {
 
 /// Whether `me` approves (locks) the values reported under the issuing facility's plans.
 fn approves_values_of(me: &Me, issuing_facility_id: i64) -> bool {
-    matches!(
-        me.role,
-        Role::Planner | Role::Director | Role::HealthDepartment
-    ) && me.facility.id == issuing_facility_id
+    me.can(Capability::ApproveIndicatorValues) && me.facility.id == issuing_facility_id
 }
 
 /// The facility `me` reports for and rates support as (a station's head or director).
 fn own_station(me: &Me) -> Option<i64> {
-    matches!(me.role, Role::StationHead | Role::Director).then_some(me.facility.id)
+    me.can(Capability::EnterIndicatorValues)
+        .then_some(me.facility.id)
 }
 
 /// The station `me` reports for among the plan's supported facilities, if any.
@@ -112,7 +110,7 @@ fn reporting_station(me: &Me, plan: &Plan) -> Option<i64> {
 
 /// Whether `me` answers the support requests of the stations below.
 fn answers_support_requests(me: &Me) -> bool {
-    matches!(me.role, Role::Planner | Role::Director)
+    me.can(Capability::HandleSupportRequests)
 }
 
 /// The plan id in the address (`/plans/:id…`), `None` when it is not a number.

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use shared::Labelled;
-use shared::auth::Role;
+use shared::auth::Capability;
 use shared::plan::{
     PlanQuery, PlanReasonInput, PlanStatus, SupportAcceptInput, SupportRequest,
     SupportRequestInput, SupportRequestQuery, SupportRequestStatus, SupportUrgency,
@@ -77,7 +77,7 @@ pub fn SupportRequestsPage() -> impl IntoView {
     // (the station the reader heads, whether the reader answers requests).
     let reader = Memo::new(move |_| {
         session.me().map(|me| {
-            let station = (me.role == Role::StationHead).then_some(me.facility.id);
+            let station = me.can(Capability::RequestSupport).then_some(me.facility.id);
             let answers = answers_support_requests(&me);
             (station, answers, me.facility.id)
         })

@@ -26,7 +26,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::Labelled;
-use shared::referral::{ReferralBox, ReferralStatus, Urgency, role_handles_referrals};
+use shared::auth::Capability;
+use shared::referral::{ReferralBox, ReferralStatus, Urgency};
 
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
@@ -53,7 +54,7 @@ fn may_handle_referrals() -> impl Fn() -> bool + Copy {
     move || {
         session
             .me()
-            .is_some_and(|me| role_handles_referrals(me.role))
+            .is_some_and(|me| me.can(Capability::CreateReferral))
     }
 }
 

@@ -27,7 +27,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use shared::auth::{Me, Role};
+use shared::auth::Capability;
 use shared::rotation::{AssignmentStatus, Weekdays};
 use shared::{Labelled, Lang};
 
@@ -42,25 +42,24 @@ fn plan_href(id: i64) -> String {
     format!("{BASE}/{id}")
 }
 
-/// Whether `me` may plan the rotations of the facility (the server's `PlanRotations`).
-fn may_plan(me: &Me, facility_id: i64) -> bool {
-    match me.role {
-        Role::Admin => true,
-        Role::Director | Role::Planner | Role::NursingHead => me.facility.id == facility_id,
-        _ => false,
-    }
-}
-
 /// Whether the signed-in person plans rotations at their own facility (tracked).
 fn plans_rotations() -> impl Fn() -> bool + Copy {
     let session = use_session();
-    move || session.me().is_some_and(|me| may_plan(&me, me.facility.id))
+    move || {
+        session
+            .me()
+            .is_some_and(|me| me.can(Capability::PlanRotations))
+    }
 }
 
-/// Whether the signed-in person heads a station (tracked).
+/// Whether the signed-in person receives rotated staff at a station (tracked).
 fn heads_station() -> impl Fn() -> bool + Copy {
     let session = use_session();
-    move || session.me().is_some_and(|me| me.role == Role::StationHead)
+    move || {
+        session
+            .me()
+            .is_some_and(|me| me.can(Capability::ReceiveRotations))
+    }
 }
 
 /// Which of the module's pages is shown, for the tabs.

@@ -13,7 +13,7 @@ use super::demands::{DemandForm, DemandTable};
 use super::editor::{AssignmentEditor, Editing};
 use super::generation::GenerationPanel;
 use super::grid::CalendarGrid;
-use super::{BASE, InvalidPlanId, format_period, may_plan, use_plan_id};
+use super::{BASE, InvalidPlanId, format_period, use_plan_id};
 use crate::api::{self, ApiError, use_api};
 use crate::components::{Loading, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
@@ -48,7 +48,7 @@ fn PlanView(id: i64) -> impl IntoView {
     // then on its way out, and re-rendering its sections would await disposed resources.
     let planner = Memo::new(
         move |previous: Option<&bool>| match (session.me(), plan.get()) {
-            (Some(me), Some(Ok(plan))) => may_plan(&me, plan.facility.id),
+            (Some(_), Some(Ok(plan))) => plan.may_plan,
             _ => previous.copied().unwrap_or(false),
         },
     );

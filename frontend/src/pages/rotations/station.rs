@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use shared::Labelled;
-use shared::auth::Role;
+use shared::auth::Capability;
 use shared::rotation::{AssignmentQuery, AssignmentStatus, FeedSubject, RotationAssignment};
 
 use super::actions::{AssignmentActions, FeedbackForm, FeedbackView};
@@ -23,7 +23,7 @@ pub fn StationRotationsPage() -> impl IntoView {
     let station = Memo::new(move |_| {
         session
             .me()
-            .filter(|me| me.role == Role::StationHead)
+            .filter(|me| me.can(Capability::ReceiveRotations))
             .map(|me| me.facility.id)
     });
     view! {
