@@ -8,7 +8,6 @@
 
 mod destinations;
 mod detail;
-mod fields;
 mod follow_ups;
 mod form;
 mod list;
@@ -16,7 +15,6 @@ mod print;
 
 pub use detail::ReferralDetailPage;
 // The labelled input serves the consultation forms too.
-pub(crate) use fields::{FieldMessages, InputKind, TextField, messages_at};
 pub use follow_ups::FollowUpsPage;
 pub use form::{EditReferralPage, NewReferralPage};
 pub use list::ReferralListPage;
