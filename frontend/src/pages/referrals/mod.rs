@@ -26,8 +26,25 @@ use leptos_router::hooks::use_params_map;
 use shared::Labelled;
 use shared::referral::{ReferralBox, ReferralStatus, Urgency, role_handles_referrals};
 
+use crate::components::form::{Column, InputKind};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
+
+/// Columns of diagnosis rows (the slip's, and the diagnoses at discharge).
+const DIAGNOSIS_COLUMNS: &[Column] = &[
+    Column {
+        label: Key::DiagnosisCode,
+        field: "code",
+        kind: InputKind::Text,
+        upper: true,
+    },
+    Column {
+        label: Key::DiagnosisName,
+        field: "name",
+        kind: InputKind::Text,
+        upper: false,
+    },
+];
 
 /// Where the referral pages live.
 const BASE: &str = "/referrals";

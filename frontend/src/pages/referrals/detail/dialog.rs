@@ -6,9 +6,7 @@ use leptos_router::components::A;
 use shared::Labelled;
 use shared::referral::{Outcome, Referral, ReferralAction};
 
-use super::inputs::{
-    DISCHARGE_COLUMNS, DialogInputs, FOLLOW_UP_COLUMNS, body_problems, dialog_field, new_follow_up,
-};
+use super::inputs::{DialogInputs, FOLLOW_UP_COLUMNS, body_problems, dialog_field, new_follow_up};
 use crate::api::referrals::Transition;
 use crate::api::{self, use_api};
 use crate::components::form::{
@@ -18,7 +16,7 @@ use crate::components::{ActionDialog, FieldErrors, ProblemView};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
 use crate::pages::referrals::destinations::{DestinationPicker, Picked};
-use crate::pages::referrals::referral_href;
+use crate::pages::referrals::{DIAGNOSIS_COLUMNS, referral_href};
 
 /// A callback that stores typed text in `signal`.
 fn set(signal: RwSignal<String>) -> Callback<String> {
@@ -226,7 +224,7 @@ fn CompleteFields(inputs: DialogInputs, shown: Signal<FieldMessages>) -> impl In
             <span class="field-label">{move || lang.t(Key::DischargeDiagnoses)}</span>
             <RowsEditor
                 rows=inputs.discharge
-                columns=DISCHARGE_COLUMNS
+                columns=DIAGNOSIS_COLUMNS
                 path="discharge_diagnoses"
                 messages=shown
                 add_label=Key::AddDiagnosis

@@ -29,22 +29,6 @@ pub(super) const FOLLOW_UP_COLUMNS: &[Column] = &[
     },
 ];
 
-/// Columns of the diagnoses at discharge.
-pub(super) const DISCHARGE_COLUMNS: &[Column] = &[
-    Column {
-        label: Key::DiagnosisCode,
-        field: "code",
-        kind: InputKind::Text,
-        upper: true,
-    },
-    Column {
-        label: Key::DiagnosisName,
-        field: "name",
-        kind: InputKind::Text,
-        upper: false,
-    },
-];
-
 /// A follow-up row due two weeks from today.
 pub(super) fn new_follow_up() -> Vec<String> {
     let due = vn_date(Utc::now()) + TimeDelta::days(14);

@@ -4,10 +4,11 @@ use leptos::prelude::*;
 use shared::referral::{Direction, Sex, TransportMeans, Urgency};
 
 use super::binder::{Binder, ReasonChoice, SlipSelect, SlipText};
-use super::slip::{DIAGNOSIS_COLUMNS, PRIOR_COLUMNS};
+use super::slip::PRIOR_COLUMNS;
 use crate::components::form::{InputKind, Row, RowsEditor, field_id};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
+use crate::pages::referrals::DIAGNOSIS_COLUMNS;
 use crate::pages::referrals::destinations::{DestinationPicker, Picked};
 
 /// "Nơi chuyển đến": the destination chosen and the picker that suggests one.

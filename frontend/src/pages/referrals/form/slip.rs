@@ -9,22 +9,6 @@ use shared::referral::{
 use crate::components::form::{Column, InputKind, Row, rows_from};
 use crate::i18n::Key;
 
-/// Columns of the diagnosis rows.
-pub(super) const DIAGNOSIS_COLUMNS: &[Column] = &[
-    Column {
-        label: Key::DiagnosisCode,
-        field: "code",
-        kind: InputKind::Text,
-        upper: true,
-    },
-    Column {
-        label: Key::DiagnosisName,
-        field: "name",
-        kind: InputKind::Text,
-        upper: false,
-    },
-];
-
 /// Columns of the earlier stays ("Đã được khám bệnh, điều trị tại").
 pub(super) const PRIOR_COLUMNS: &[Column] = &[
     Column {
