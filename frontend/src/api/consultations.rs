@@ -1,8 +1,5 @@
 //! The consultation calendar (sessions) and case requests with their steps.
 
-use reqwest::Method;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use shared::consultation::{
     CaseAction, CaseInput, CaseQuery, CaseSummary, ConclusionInput, ConsultationCancelInput,
     ConsultationCase, ConsultationSession, OutcomeInput, ScheduleInput, SessionInput, SessionQuery,
@@ -10,36 +7,7 @@ use shared::consultation::{
 };
 use shared::page::Page;
 
-use super::{Api, ApiError, Auth, decode};
-
-/// `If-Match` value for a record at `version`.
-fn if_match(version: i64) -> String {
-    format!("\"{version}\"")
-}
-
-/// `POST` a JSON body, with `If-Match` when a version is given and an
-/// `Idempotency-Key` when a key is.
-async fn post_json<B: Serialize, T: DeserializeOwned>(
-    api: Api,
-    path: &str,
-    body: &B,
-    version: Option<i64>,
-    idempotency_key: Option<&str>,
-) -> Result<T, ApiError> {
-    let response = api
-        .execute(Method::POST, path, Auth::Session, |request| {
-            let mut request = request.json(body);
-            if let Some(version) = version {
-                request = request.header("If-Match", if_match(version));
-            }
-            if let Some(key) = idempotency_key {
-                request = request.header("Idempotency-Key", key);
-            }
-            request
-        })
-        .await?;
-    decode(response).await
-}
+use super::{Api, ApiError, Write};
 
 /// `GET /consultation-sessions`: the calendar, in start order.
 pub async fn sessions(
@@ -57,12 +25,9 @@ pub async fn create_sessions(
     input: &SessionInput,
     idempotency_key: &str,
 ) -> Result<SessionsCreated, ApiError> {
-    post_json(
-        api,
+    api.post_json(
         "/consultation-sessions",
-        input,
-        None,
-        Some(idempotency_key),
+        Write::json(input).idempotency_key(idempotency_key),
     )
     .await
 }
@@ -74,12 +39,9 @@ pub async fn cancel_session(
     version: i64,
     input: &ConsultationCancelInput,
 ) -> Result<ConsultationSession, ApiError> {
-    post_json(
-        api,
+    api.post_json(
         &format!("/consultation-sessions/{id}/cancel"),
-        input,
-        Some(version),
-        None,
+        Write::json(input).if_match(version),
     )
     .await
 }
@@ -102,12 +64,9 @@ pub async fn create_case(
     input: &CaseInput,
     idempotency_key: &str,
 ) -> Result<ConsultationCase, ApiError> {
-    post_json(
-        api,
+    api.post_json(
         "/consultation-cases",
-        input,
-        None,
-        Some(idempotency_key),
+        Write::json(input).idempotency_key(idempotency_key),
     )
     .await
 }
@@ -147,9 +106,21 @@ pub async fn step(
     let path = format!("/consultation-cases/{id}/{}", step.action().as_str());
     let version = Some(version);
     match step {
-        Step::Schedule(body) => post_json(api, &path, body, version, None).await,
-        Step::Conclude(body) => post_json(api, &path, body, version, None).await,
-        Step::Outcome(body) => post_json(api, &path, body, version, None).await,
-        Step::Cancel(body) => post_json(api, &path, body, version, None).await,
+        Step::Schedule(body) => {
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
+        }
+        Step::Conclude(body) => {
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
+        }
+        Step::Outcome(body) => {
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
+        }
+        Step::Cancel(body) => {
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod plans;
 pub mod referrals;
 pub mod registry;
 pub mod rotations;
+mod write;
 
 use std::fmt;
 
@@ -24,6 +25,8 @@ use serde::de::DeserializeOwned;
 use shared::error::Problem;
 
 use crate::contexts::{LangContext, Session};
+pub(crate) use write::Write;
+pub use write::{IdempotencyKeys, new_idempotency_key};
 
 /// Path prefix of every endpoint.
 const BASE_PATH: &str = "/api/v1";
@@ -63,6 +66,20 @@ impl ApiError {
             ApiError::Problem(problem) => Some(problem.status),
             ApiError::Http { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// The same error without the field messages a form already shows next to its
+    /// fields (`inline(path)`), so they do not show twice.
+    pub fn without_fields(self, inline: impl Fn(&str) -> bool) -> ApiError {
+        match self {
+            ApiError::Problem(mut problem) => {
+                if let Some(errors) = problem.errors.as_mut() {
+                    errors.retain(|path, _| !inline(path));
+                }
+                ApiError::Problem(problem)
+            }
+            other => other,
         }
     }
 

@@ -5,8 +5,6 @@
 
 use reqwest::Method;
 use reqwest::header::CONTENT_DISPOSITION;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use shared::page::Page;
 use shared::plan::{
     Activity, ActivityFeedbackInput, ActivityProgressInput, DiffQuery, Evaluation,
@@ -16,42 +14,7 @@ use shared::plan::{
     ValueHistoryQuery, ValuesInput,
 };
 
-use super::{Api, ApiError, Auth, decode};
-
-/// `If-Match` value for a record at `version` (the server's `ETag` is the quoted version).
-fn if_match(version: i64) -> String {
-    format!("\"{version}\"")
-}
-
-/// Sends a JSON body (or none) with the session's token, an optional `If-Match` and an
-/// optional `Idempotency-Key`, and decodes the answer.
-async fn send_json<B: Serialize, T: DeserializeOwned>(
-    api: Api,
-    method: Method,
-    path: &str,
-    body: Option<&B>,
-    version: Option<i64>,
-    idempotency_key: Option<&str>,
-) -> Result<T, ApiError> {
-    let response = api
-        .execute(method, path, Auth::Session, |mut request| {
-            if let Some(body) = body {
-                request = request.json(body);
-            }
-            if let Some(version) = version {
-                request = request.header("If-Match", if_match(version));
-            }
-            if let Some(key) = idempotency_key {
-                request = request.header("Idempotency-Key", key);
-            }
-            request
-        })
-        .await?;
-    decode(response).await
-}
-
-/// No body: the workflow steps that take none.
-const NO_BODY: Option<&()> = None;
+use super::{Api, ApiError, Auth, Write};
 
 /// `GET /plans`.
 pub async fn list(api: Api, query: &PlanQuery) -> Result<Page<PlanSummary>, ApiError> {
@@ -67,26 +30,18 @@ pub async fn get(api: Api, id: i64) -> Result<Plan, ApiError> {
 /// `POST /plans`: a new draft. The same key with the same body gives back the plan a
 /// lost answer already created.
 pub async fn create(api: Api, input: &PlanInput, idempotency_key: &str) -> Result<Plan, ApiError> {
-    send_json(
-        api,
-        Method::POST,
+    api.post_json(
         "/plans",
-        Some(input),
-        None,
-        Some(idempotency_key),
+        Write::json(input).idempotency_key(idempotency_key),
     )
     .await
 }
 
 /// `PUT /plans/{id}`: replaces a draft read at `version`.
 pub async fn update(api: Api, id: i64, version: i64, input: &PlanInput) -> Result<Plan, ApiError> {
-    send_json(
-        api,
-        Method::PUT,
+    api.put_json(
         &format!("/plans/{id}"),
-        Some(input),
-        Some(version),
-        None,
+        Write::json(input).if_match(version),
     )
     .await
 }
@@ -129,10 +84,11 @@ pub async fn step(api: Api, id: i64, version: i64, step: &Step) -> Result<Plan, 
     let version = Some(version);
     match step {
         Step::Submit | Step::Approve | Step::Activate | Step::Close => {
-            send_json(api, Method::POST, &path, NO_BODY, version, None).await
+            api.post_json(&path, Write::empty().if_match(version)).await
         }
         Step::Reject(body) | Step::Revise(body) => {
-            send_json(api, Method::POST, &path, Some(body), version, None).await
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
         }
     }
 }
@@ -168,15 +124,8 @@ pub async fn submit_values(
     id: i64,
     input: &ValuesInput,
 ) -> Result<IndicatorBoard, ApiError> {
-    send_json(
-        api,
-        Method::POST,
-        &format!("/plans/{id}/indicator-values"),
-        Some(input),
-        None,
-        None,
-    )
-    .await
+    api.post_json(&format!("/plans/{id}/indicator-values"), Write::json(input))
+        .await
 }
 
 /// `GET /plans/{id}/indicator-values/history`: every value reported, newest last.
@@ -213,13 +162,9 @@ pub async fn approve_values(
         Approval::Approve => "approve",
         Approval::Unapprove => "unapprove",
     };
-    send_json(
-        api,
-        Method::POST,
+    api.post_json(
         &format!("/plans/{id}/indicator-values/{segment}"),
-        Some(input),
-        None,
-        None,
+        Write::json(input),
     )
     .await
 }
@@ -236,15 +181,8 @@ pub async fn create_evaluation(
     plan_id: i64,
     input: &EvaluationCreate,
 ) -> Result<Evaluation, ApiError> {
-    send_json(
-        api,
-        Method::POST,
-        &format!("/plans/{plan_id}/evaluations"),
-        Some(input),
-        None,
-        None,
-    )
-    .await
+    api.post_json(&format!("/plans/{plan_id}/evaluations"), Write::json(input))
+        .await
 }
 
 /// `GET /evaluations/{id}`.
@@ -260,26 +198,18 @@ pub async fn update_evaluation(
     version: i64,
     input: &EvaluationUpdate,
 ) -> Result<Evaluation, ApiError> {
-    send_json(
-        api,
-        Method::PUT,
+    api.put_json(
         &format!("/evaluations/{id}"),
-        Some(input),
-        Some(version),
-        None,
+        Write::json(input).if_match(version),
     )
     .await
 }
 
 /// `POST /evaluations/{id}/approve`, on the evaluation read at `version`.
 pub async fn approve_evaluation(api: Api, id: i64, version: i64) -> Result<Evaluation, ApiError> {
-    send_json(
-        api,
-        Method::POST,
+    api.post_json(
         &format!("/evaluations/{id}/approve"),
-        NO_BODY,
-        Some(version),
-        None,
+        Write::empty().if_match(version),
     )
     .await
 }
@@ -303,13 +233,9 @@ pub async fn activity_progress(
     version: i64,
     input: &ActivityProgressInput,
 ) -> Result<Activity, ApiError> {
-    send_json(
-        api,
-        Method::POST,
+    api.post_json(
         &format!("/plan-activities/{id}/progress"),
-        Some(input),
-        Some(version),
-        None,
+        Write::json(input).if_match(version),
     )
     .await
 }
@@ -320,13 +246,9 @@ pub async fn activity_feedback(
     id: i64,
     input: &ActivityFeedbackInput,
 ) -> Result<Activity, ApiError> {
-    send_json(
-        api,
-        Method::POST,
+    api.post_json(
         &format!("/plan-activities/{id}/feedback"),
-        Some(input),
-        None,
-        None,
+        Write::json(input),
     )
     .await
 }
@@ -346,13 +268,9 @@ pub async fn create_support_request(
     input: &SupportRequestInput,
     idempotency_key: &str,
 ) -> Result<SupportRequest, ApiError> {
-    send_json(
-        api,
-        Method::POST,
+    api.post_json(
         "/support-requests",
-        Some(input),
-        None,
-        Some(idempotency_key),
+        Write::json(input).idempotency_key(idempotency_key),
     )
     .await
 }
@@ -377,11 +295,13 @@ pub async fn answer_support_request(
     match answer {
         Answer::Accept(body) => {
             let path = format!("/support-requests/{id}/accept");
-            send_json(api, Method::POST, &path, Some(body), version, None).await
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
         }
         Answer::Decline(body) => {
             let path = format!("/support-requests/{id}/decline");
-            send_json(api, Method::POST, &path, Some(body), version, None).await
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
         }
     }
 }

@@ -1,8 +1,5 @@
 //! Referrals, their timeline, routing suggestions and the follow-ups at the station.
 
-use reqwest::Method;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use shared::page::Page;
 use shared::referral::{
     ArriveInput, CancelInput, CompleteInput, DeclineInput, Destination, DestinationQuery, FollowUp,
@@ -11,31 +8,7 @@ use shared::referral::{
     TransitionNote,
 };
 
-use super::{Api, ApiError, Auth, decode};
-
-/// `If-Match` value for a record at `version` (the server's `ETag` is the quoted version).
-fn if_match(version: i64) -> String {
-    format!("\"{version}\"")
-}
-
-/// `POST` a JSON body with the session's token and an optional `If-Match`.
-async fn post_json<B: Serialize, T: DeserializeOwned>(
-    api: Api,
-    path: &str,
-    body: &B,
-    version: Option<i64>,
-) -> Result<T, ApiError> {
-    let response = api
-        .execute(Method::POST, path, Auth::Session, |request| {
-            let request = request.json(body);
-            match version {
-                Some(version) => request.header("If-Match", if_match(version)),
-                None => request,
-            }
-        })
-        .await?;
-    decode(response).await
-}
+use super::{Api, ApiError, Write};
 
 /// `GET /referrals`: one page of the inbox or outbox, newest first.
 pub async fn list(api: Api, query: &ReferralQuery) -> Result<Page<ReferralSummary>, ApiError> {
@@ -56,14 +29,11 @@ pub async fn create(
     input: &ReferralInput,
     idempotency_key: &str,
 ) -> Result<Referral, ApiError> {
-    let response = api
-        .execute(Method::POST, "/referrals", Auth::Session, |request| {
-            request
-                .json(input)
-                .header("Idempotency-Key", idempotency_key)
-        })
-        .await?;
-    decode(response).await
+    api.post_json(
+        "/referrals",
+        Write::json(input).idempotency_key(idempotency_key),
+    )
+    .await
 }
 
 /// `PUT /referrals/{id}`: replaces a draft read at `version`.
@@ -73,15 +43,11 @@ pub async fn update(
     version: i64,
     input: &ReferralInput,
 ) -> Result<Referral, ApiError> {
-    let response = api
-        .execute(
-            Method::PUT,
-            &format!("/referrals/{id}"),
-            Auth::Session,
-            |request| request.json(input).header("If-Match", if_match(version)),
-        )
-        .await?;
-    decode(response).await
+    api.put_json(
+        &format!("/referrals/{id}"),
+        Write::json(input).if_match(version),
+    )
+    .await
 }
 
 /// The body of one transition, as its endpoint takes it.
@@ -129,13 +95,29 @@ pub async fn transition(
     let version = Some(version);
     match transition {
         Transition::Send(body) | Transition::Accept(body) => {
-            post_json(api, &path, body, version).await
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
         }
-        Transition::Decline(body) => post_json(api, &path, body, version).await,
-        Transition::Redirect(body) => post_json(api, &path, body, version).await,
-        Transition::Arrive(body) => post_json(api, &path, body, version).await,
-        Transition::Complete(body) => post_json(api, &path, body, version).await,
-        Transition::Cancel(body) => post_json(api, &path, body, version).await,
+        Transition::Decline(body) => {
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
+        }
+        Transition::Redirect(body) => {
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
+        }
+        Transition::Arrive(body) => {
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
+        }
+        Transition::Complete(body) => {
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
+        }
+        Transition::Cancel(body) => {
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
+        }
     }
 }
 
@@ -171,7 +153,8 @@ pub async fn record_visit(
     id: i64,
     input: &FollowUpVisitInput,
 ) -> Result<FollowUp, ApiError> {
-    post_json(api, &format!("/follow-ups/{id}/visits"), input, None).await
+    api.post_json(&format!("/follow-ups/{id}/visits"), Write::json(input))
+        .await
 }
 
 /// `POST /follow-ups/{id}/missed`: the patient did not come.
@@ -180,5 +163,6 @@ pub async fn mark_missed(
     id: i64,
     input: &FollowUpMissedInput,
 ) -> Result<FollowUp, ApiError> {
-    post_json(api, &format!("/follow-ups/{id}/missed"), input, None).await
+    api.post_json(&format!("/follow-ups/{id}/missed"), Write::json(input))
+        .await
 }

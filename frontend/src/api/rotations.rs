@@ -1,8 +1,5 @@
 //! Rotation plans, their demands and assignments, the generator and calendar feeds.
 
-use reqwest::Method;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use shared::page::{MAX_LIMIT, Page};
 use shared::rotation::{
     AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, DemandInput, DemandQuery,
@@ -10,40 +7,10 @@ use shared::rotation::{
     RotationDemand, RotationPlan, RotationPlanInput, RotationPlanQuery, SwapInput,
 };
 
-use super::{Api, ApiError, Auth, decode};
+use super::{Api, ApiError, Write};
 
 /// The most pages a "whole list" read follows: 10 × 200 records is far beyond one plan.
 const MAX_PAGES: usize = 10;
-
-/// `If-Match` value for a record at `version` (the server's `ETag` is the quoted version).
-fn if_match(version: i64) -> String {
-    format!("\"{version}\"")
-}
-
-/// Sends a JSON body with the session's token, an optional `If-Match` and an optional
-/// `Idempotency-Key`, and decodes the answer.
-async fn send_json<B: Serialize, T: DeserializeOwned>(
-    api: Api,
-    method: Method,
-    path: &str,
-    body: &B,
-    version: Option<i64>,
-    idempotency_key: Option<&str>,
-) -> Result<T, ApiError> {
-    let response = api
-        .execute(method, path, Auth::Session, |request| {
-            let mut request = request.json(body);
-            if let Some(version) = version {
-                request = request.header("If-Match", if_match(version));
-            }
-            if let Some(key) = idempotency_key {
-                request = request.header("Idempotency-Key", key);
-            }
-            request
-        })
-        .await?;
-    decode(response).await
-}
 
 /// Every record of a list, following `next_cursor` (at most [`MAX_PAGES`] pages).
 async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, ApiError>
@@ -82,28 +49,20 @@ pub async fn create_plan(
     input: &RotationPlanInput,
     idempotency_key: &str,
 ) -> Result<RotationPlan, ApiError> {
-    send_json(
-        api,
-        Method::POST,
+    api.post_json(
         "/rotation-plans",
-        input,
-        None,
-        Some(idempotency_key),
+        Write::json(input).idempotency_key(idempotency_key),
     )
     .await
 }
 
 /// `POST /rotation-plans/{id}/publish`: every proposed assignment becomes published.
 pub async fn publish(api: Api, id: i64, version: i64) -> Result<RotationPlan, ApiError> {
-    let response = api
-        .execute(
-            Method::POST,
-            &format!("/rotation-plans/{id}/publish"),
-            Auth::Session,
-            |request| request.header("If-Match", if_match(version)),
-        )
-        .await?;
-    decode(response).await
+    api.post_json(
+        &format!("/rotation-plans/{id}/publish"),
+        Write::empty().if_match(version),
+    )
+    .await
 }
 
 /// `GET /rotation-plans/{id}/roster`: what the rules look at (planning only).
@@ -120,13 +79,9 @@ pub async fn generate(
     plan_id: i64,
     input: &GenerateInput,
 ) -> Result<Generation, ApiError> {
-    send_json(
-        api,
-        Method::POST,
+    api.post_json(
         &format!("/rotation-plans/{plan_id}/generate"),
-        input,
-        None,
-        None,
+        Write::json(input),
     )
     .await
 }
@@ -154,15 +109,11 @@ pub async fn generation(api: Api, id: i64) -> Result<Generation, ApiError> {
 
 /// `POST /rotation-generations/{id}/cancel`.
 pub async fn cancel_generation(api: Api, id: i64) -> Result<Generation, ApiError> {
-    let response = api
-        .execute(
-            Method::POST,
-            &format!("/rotation-generations/{id}/cancel"),
-            Auth::Session,
-            |request| request,
-        )
-        .await?;
-    decode(response).await
+    api.post_json(
+        &format!("/rotation-generations/{id}/cancel"),
+        Write::empty(),
+    )
+    .await
 }
 
 /// Every demand of a plan.
@@ -190,13 +141,9 @@ pub async fn create_demand(
     input: &DemandInput,
     idempotency_key: &str,
 ) -> Result<RotationDemand, ApiError> {
-    send_json(
-        api,
-        Method::POST,
+    api.post_json(
         "/rotation-demands",
-        input,
-        None,
-        Some(idempotency_key),
+        Write::json(input).idempotency_key(idempotency_key),
     )
     .await
 }
@@ -228,13 +175,9 @@ pub async fn create_assignment(
     input: &AssignmentInput,
     idempotency_key: &str,
 ) -> Result<RotationAssignment, ApiError> {
-    send_json(
-        api,
-        Method::POST,
+    api.post_json(
         "/rotation-assignments",
-        input,
-        None,
-        Some(idempotency_key),
+        Write::json(input).idempotency_key(idempotency_key),
     )
     .await
 }
@@ -246,13 +189,9 @@ pub async fn update_assignment(
     version: i64,
     input: &AssignmentInput,
 ) -> Result<RotationAssignment, ApiError> {
-    send_json(
-        api,
-        Method::PUT,
+    api.put_json(
         &format!("/rotation-assignments/{id}"),
-        input,
-        Some(version),
-        None,
+        Write::json(input).if_match(version),
     )
     .await
 }
@@ -295,9 +234,13 @@ pub async fn step(
     let version = Some(version);
     match step {
         Step::Confirm(body) | Step::Attend(body) | Step::MarkAbsent(body) | Step::Cancel(body) => {
-            send_json(api, Method::POST, &path, body, version, None).await
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
         }
-        Step::Swap(body) => send_json(api, Method::POST, &path, body, version, None).await,
+        Step::Swap(body) => {
+            api.post_json(&path, Write::json(body).if_match(version))
+                .await
+        }
     }
 }
 
@@ -307,18 +250,14 @@ pub async fn feedback(
     id: i64,
     input: &FeedbackInput,
 ) -> Result<RotationAssignment, ApiError> {
-    send_json(
-        api,
-        Method::POST,
+    api.post_json(
         &format!("/rotation-assignments/{id}/feedback"),
-        input,
-        None,
-        None,
+        Write::json(input),
     )
     .await
 }
 
 /// `POST /calendar-feeds`: a new secret subscription address (earlier ones stop working).
 pub async fn create_feed(api: Api, input: &FeedInput) -> Result<CalendarFeed, ApiError> {
-    send_json(api, Method::POST, "/calendar-feeds", input, None, None).await
+    api.post_json("/calendar-feeds", Write::json(input)).await
 }

@@ -1,11 +1,15 @@
 //! Pieces of interface used by several pages.
 
+pub mod dialog;
 pub mod error;
 pub mod field_errors;
+pub mod filters;
+pub mod form;
 pub mod layout;
 pub mod list;
 pub mod loading;
 
+pub use dialog::{ActionBar, ActionDialog};
 pub use error::{ProblemView, loaded};
 pub use field_errors::FieldErrors;
 pub use layout::{LangSwitch, Shell};

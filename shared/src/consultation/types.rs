@@ -7,8 +7,8 @@ use validator::{Validate, ValidationError, ValidationErrors};
 
 use super::{CaseAction, CaseStatus};
 use crate::referral::{Patient, ReferralStatus, Urgency};
-use crate::time::vietnam_date;
 use crate::registry::FacilityRef;
+use crate::time::vietnam_date;
 use crate::validation;
 
 /// The most sessions one weekly series may create.

@@ -294,7 +294,7 @@ fn CancelSession(id: i64, version: i64, changed: Callback<()>) -> impl IntoView 
                 {move || lang.t(Key::CancelSession)}
             </button>
             <Show when=move || open.get()>
-                <crate::pages::referrals::TextField
+                <crate::components::form::TextField
                     id=format!("cancel-session-{id}")
                     label=Key::ReasonRequired
                     value=reason

@@ -8,23 +8,23 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use shared::Labelled;
 use shared::consultation::{
     CaseAction, Conclusion, ConclusionInput, ConsultationCancelInput, ConsultationCase,
     ConsultationMode, OutcomeInput, ScheduleInput, SessionQuery, SessionStatus,
 };
 use shared::registry::specialty_label;
 use shared::time::vietnam_date;
-use shared::validation::field_messages;
-use shared::{Labelled, Lang};
+
 use validator::Validate;
 
 use super::{BASE, CaseStatusBadge, Fact, ModeBadge, SessionStatusBadge};
 use crate::api::consultations::Step;
-use crate::api::{self, ApiError, use_api};
-use crate::components::{FieldErrors, Loading, ProblemView, loaded};
+use crate::api::{self, use_api};
+use crate::components::form::{CheckedSend, FieldMessages, InputKind, TextField, rule_messages};
+use crate::components::{ActionBar, ActionDialog, FieldErrors, Loading, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date, format_datetime, t};
-use crate::pages::referrals::{FieldMessages, InputKind, TextField, messages_at};
 
 /// `/consultations/cases/:id`.
 #[component]
@@ -68,7 +68,7 @@ fn CaseDetail(id: i64) -> impl IntoView {
                         move |case| {
                             view! {
                                 <CaseHeader case=case.clone() />
-                                <ActionBar case=case.clone() open changed />
+                                <CaseActions case=case.clone() open changed />
                                 <CaseBody case />
                             }
                         },
@@ -152,67 +152,25 @@ fn CaseHeader(case: ConsultationCase) -> impl IntoView {
 
 /// The buttons of `allowed_actions`, and the dialog of the one pressed.
 #[component]
-fn ActionBar(
+fn CaseActions(
     case: ConsultationCase,
     open: RwSignal<Option<CaseAction>>,
     changed: Callback<()>,
 ) -> impl IntoView {
-    let lang = use_lang();
-    let actions = case.allowed_actions.clone();
-    if actions.is_empty() {
-        return view! {
-            <div class="actions-bar">
-                <p class="muted" id="no-actions">{move || lang.t(Key::NoActions)}</p>
-            </div>
-        }
-        .into_any();
-    }
-    let buttons = actions
-        .iter()
-        .map(|action| {
-            let action = *action;
-            let class = match action {
-                CaseAction::Cancel => "button danger",
-                CaseAction::Schedule => "button secondary",
-                _ => "button primary",
-            };
-            view! {
-                <button
-                    type="button"
-                    class=class
-                    id=format!("action-{}", action.as_str())
-                    data-action=action.as_str()
-                    aria-expanded=move || (open.get() == Some(action)).to_string()
-                    on:click=move |_| {
-                        open.update(|open| {
-                            *open = if *open == Some(action) { None } else { Some(action) }
-                        })
-                    }
-                >
-                    {move || action.label(lang.get())}
-                </button>
-            }
-        })
-        .collect_view();
-    let dialog = move || {
-        open.get()
-            .filter(|action| actions.contains(action))
-            .map(|action| view! { <StepDialog action case=case.clone() open changed /> })
+    let class = |action: CaseAction| match action {
+        CaseAction::Cancel => "button danger",
+        CaseAction::Schedule => "button secondary",
+        _ => "button primary",
     };
     view! {
-        <div class="actions-bar" role="group" aria-label=move || lang.t(Key::Actions)>
-            {buttons}
-        </div>
-        {dialog}
+        <ActionBar
+            actions=case.allowed_actions.clone()
+            open
+            code=CaseAction::as_str
+            class
+            dialog=move |action| view! { <StepDialog action case=case.clone() open changed /> }
+        />
     }
-    .into_any()
-}
-
-fn rule_messages(result: Result<(), validator::ValidationErrors>, lang: Lang) -> FieldMessages {
-    result
-        .err()
-        .map(|errors| field_messages(&errors, lang))
-        .unwrap_or_default()
 }
 
 /// The dialog of one step: what its endpoint needs, checked with its shared rules.
@@ -233,7 +191,6 @@ fn StepDialog(
     let session_id = RwSignal::new(String::new());
     let conclusion = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
-    let tried = RwSignal::new(false);
 
     // The body this dialog describes, and what in it cannot even be read.
     let body = move || -> (Step, FieldMessages) {
@@ -287,41 +244,13 @@ fn StepDialog(
         messages.extend(unreadable);
         messages
     });
-    let run = Action::new_local(move |step: &Step| {
-        let step = step.clone();
-        async move { api::consultations::step(api, id, version, &step).await }
-    });
-    let pending = run.pending();
-    let failure = move || run.value().get().and_then(Result::err);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = run.value().get() {
-            changed.run(());
-        }
-    });
-    let shown = Signal::derive(move || {
-        let mut shown = if tried.get() {
-            problems.get()
-        } else {
-            FieldMessages::new()
-        };
-        if let Some(errors) = failure()
-            .as_ref()
-            .and_then(ApiError::problem)
-            .and_then(|problem| problem.errors.clone())
-        {
-            for (path, list) in errors {
-                shown.entry(path).or_default().extend(list);
-            }
-        }
-        shown
-    });
-    let messages = move |path: &'static str| messages_at(shown, move || path.to_string());
-    let confirm = move |_| {
-        tried.set(true);
-        if problems.with_untracked(|problems| problems.is_empty()) {
-            run.dispatch_local(body().0);
-        }
-    };
+    let form = CheckedSend::new(problems, move |step: Step| async move {
+        api::consultations::step(api, id, version, &step).await
+    })
+    .on_success(changed);
+    let pending = form.pending();
+    let messages = move |path: &'static str| form.messages(path);
+    let on_confirm = Callback::new(move |()| form.submit(|| body().0));
     let set_text = Callback::new(move |value: String| text.set(value));
 
     let fields = match action {
@@ -463,41 +392,27 @@ fn StepDialog(
         .into_any(),
     };
 
+    let problem = move || {
+        form.failure().map(|error| {
+            view! {
+                <ProblemView
+                    error
+                    inline_fields=&["session_id", "conclusion", "note", "outcome", "reason"]
+                />
+            }
+        })
+    };
     view! {
-        <div
-            class="dialog"
-            role="dialog"
-            aria-labelledby="dialog-title"
-            id=format!("dialog-{}", action.as_str())
+        <ActionDialog
+            code=action.as_str()
+            title=Signal::derive(move || action.label(lang.get()).to_string())
+            pending
+            on_confirm
+            on_close=Callback::new(move |()| open.set(None))
+            problem=problem
         >
-            <h2 id="dialog-title">{move || action.label(lang.get())}</h2>
             {fields}
-            {move || {
-                failure()
-                    .map(|error| {
-                        view! {
-                            <ProblemView
-                                error
-                                inline_fields=&["session_id", "conclusion", "note", "outcome", "reason"]
-                            />
-                        }
-                    })
-            }}
-            <div class="dialog-actions">
-                <button
-                    type="button"
-                    class="button primary"
-                    id=format!("confirm-{}", action.as_str())
-                    disabled=move || pending.get()
-                    on:click=confirm
-                >
-                    {move || lang.t(Key::Confirm)}
-                </button>
-                <button type="button" class="button secondary" on:click=move |_| open.set(None)>
-                    {move || lang.t(Key::Close)}
-                </button>
-            </div>
-        </div>
+        </ActionDialog>
     }
 }
 

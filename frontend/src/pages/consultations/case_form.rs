@@ -14,14 +14,16 @@ use shared::consultation::CaseInput;
 use shared::referral::{Patient, Sex, Urgency};
 use shared::validation::field_messages;
 
-use super::{BASE, case_href, may_request, new_idempotency_key};
-use crate::api::{self, use_api};
+use super::{BASE, case_href, may_request};
+use crate::api::{self, IdempotencyKeys, use_api};
+use crate::components::form::{
+    FieldMessages, InputKind, TextField, merge_messages, messages_at, server_messages,
+};
 use crate::components::{
     FieldErrors, Loading, ProblemView, enum_options, loaded, specialty_options,
 };
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, t};
-use crate::pages::referrals::{FieldMessages, InputKind, TextField, messages_at};
 
 /// The request's fields as typed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -162,14 +164,10 @@ fn RequestFormView() -> impl IntoView {
     });
 
     // One key per body: a retry after a lost answer finds the request already made.
-    let idempotency = StoredValue::new(None::<(String, CaseInput)>);
+    let idempotency = IdempotencyKeys::<CaseInput>::new();
     let save = Action::new_local(move |body: &CaseInput| {
         let body = body.clone();
-        let key = idempotency.with_value(|last| match last {
-            Some((key, last_body)) if *last_body == body => key.clone(),
-            _ => new_idempotency_key(),
-        });
-        idempotency.set_value(Some((key.clone(), body.clone())));
+        let key = idempotency.for_body(&body);
         async move { api::consultations::create_case(api, &body, &key).await }
     });
     let failure = move || save.value().get().and_then(Result::err);
@@ -181,15 +179,7 @@ fn RequestFormView() -> impl IntoView {
                 .map(|(path, list)| (path.clone(), list.clone()))
                 .collect()
         });
-        if let Some(errors) = failure()
-            .as_ref()
-            .and_then(|error| error.problem())
-            .and_then(|problem| problem.errors.clone())
-        {
-            for (path, list) in errors {
-                shown.entry(path).or_default().extend(list);
-            }
-        }
+        merge_messages(&mut shown, &server_messages(failure().as_ref()));
         shown
     });
     Effect::new(move |_| {

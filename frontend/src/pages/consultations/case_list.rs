@@ -1,10 +1,8 @@
 //! `/consultations/cases`: the requests a facility received (inbox) or sent (outbox),
 //! filtered by status and conclusion, newest first, a page at a time.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::consultation::{CaseBox, CaseQuery, CaseStatus, CaseSummary, Conclusion};
@@ -12,51 +10,64 @@ use shared::registry::specialty_label;
 
 use super::{CaseStatusBadge, ConsultationTabs, Tab, case_href};
 use crate::api::{self, use_api};
-use crate::components::{Loading, NoResults, Pager, enum_options, loaded};
+use crate::components::NoResults;
+use crate::components::filters::{
+    EnumFilter, FilterActions, FilterForm, PagedList, UrlQuery, apply_filters, use_url_query,
+};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime};
 use crate::pages::query::{href_with, parse_param, text_param};
 
 const PATH: &str = "/consultations/cases";
 
-fn query_from(params: &ParamsMap) -> CaseQuery {
-    CaseQuery {
-        mailbox: Some(parse_param(params, "box").unwrap_or(CaseBox::Inbox)),
-        status: parse_param(params, "status"),
-        conclusion: parse_param(params, "conclusion"),
-        session_id: parse_param(params, "session_id"),
-        facility_id: parse_param(params, "facility_id"),
-        limit: None,
-        cursor: text_param(params, "cursor"),
+impl UrlQuery for CaseQuery {
+    fn from_params(params: &ParamsMap) -> Self {
+        CaseQuery {
+            mailbox: Some(parse_param(params, "box").unwrap_or(CaseBox::Inbox)),
+            status: parse_param(params, "status"),
+            conclusion: parse_param(params, "conclusion"),
+            session_id: parse_param(params, "session_id"),
+            facility_id: parse_param(params, "facility_id"),
+            limit: None,
+            cursor: text_param(params, "cursor"),
+        }
     }
-}
 
-fn href(query: &CaseQuery) -> String {
-    href_with(
-        PATH,
-        &[
-            ("box", query.mailbox.map(|b| b.as_str().to_string())),
-            ("status", query.status.map(|s| s.as_str().to_string())),
-            (
-                "conclusion",
-                query.conclusion.map(|c| c.as_str().to_string()),
-            ),
-            ("session_id", query.session_id.map(|id| id.to_string())),
-            ("facility_id", query.facility_id.map(|id| id.to_string())),
-            ("cursor", query.cursor.clone()),
-        ],
-    )
+    fn href(&self) -> String {
+        let query = self;
+        href_with(
+            PATH,
+            &[
+                ("box", query.mailbox.map(|b| b.as_str().to_string())),
+                ("status", query.status.map(|s| s.as_str().to_string())),
+                (
+                    "conclusion",
+                    query.conclusion.map(|c| c.as_str().to_string()),
+                ),
+                ("session_id", query.session_id.map(|id| id.to_string())),
+                ("facility_id", query.facility_id.map(|id| id.to_string())),
+                ("cursor", query.cursor.clone()),
+            ],
+        )
+    }
+
+    fn cursor(&self) -> Option<&String> {
+        self.cursor.as_ref()
+    }
+
+    fn at(&self, cursor: Option<String>) -> Self {
+        CaseQuery {
+            cursor,
+            ..self.clone()
+        }
+    }
 }
 
 /// The inbox or the outbox of case requests, with its filters.
 #[component]
 pub fn CaseListPage() -> impl IntoView {
     let api = use_api();
-    let lang = use_lang();
-    let params = use_query_map();
-    let navigate = use_navigate();
-
-    let query = Memo::new(move |_| params.with(query_from));
+    let query = use_url_query::<CaseQuery>();
     let mailbox = Memo::new(move |_| query.with(|q| q.mailbox.unwrap_or(CaseBox::Inbox)));
     let status = RwSignal::new(String::new());
     let conclusion = RwSignal::new(String::new());
@@ -79,16 +90,12 @@ pub fn CaseListPage() -> impl IntoView {
         let query = query.get();
         async move { api::consultations::cases(api, &query).await }
     });
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        let wanted = CaseQuery {
-            mailbox: Some(mailbox.get_untracked()),
-            status: status.get_untracked().parse().ok(),
-            conclusion: conclusion.get_untracked().parse().ok(),
-            ..CaseQuery::default()
-        };
-        navigate(&href(&wanted), Default::default());
-    };
+    let on_apply = apply_filters(move || CaseQuery {
+        mailbox: Some(mailbox.get_untracked()),
+        status: status.get_untracked().parse().ok(),
+        conclusion: conclusion.get_untracked().parse().ok(),
+        ..CaseQuery::default()
+    });
     let tabs = move || {
         let current = match mailbox.get() {
             CaseBox::Inbox => Tab::Inbox,
@@ -97,71 +104,38 @@ pub fn CaseListPage() -> impl IntoView {
         view! { <ConsultationTabs current /> }
     };
     let clear = move || {
-        href(&CaseQuery {
+        CaseQuery {
             mailbox: Some(mailbox.get()),
             ..CaseQuery::default()
-        })
+        }
+        .href()
     };
 
     view! {
         <section class="page consultations">
             {tabs}
-            <form
-                class="filters"
-                role="search"
-                aria-label=move || lang.t(Key::Filters)
-                on:submit=on_submit
-            >
-                <div class="field">
-                    <label for="filter-status">{move || lang.t(Key::Status)}</label>
-                    <select id="filter-status" on:change=move |event| status.set(event_target_value(&event))>
-                        <option value="" prop:selected=move || status.with(String::is_empty)>
-                            {move || lang.t(Key::Any)}
-                        </option>
-                        {enum_options(CaseStatus::all(), CaseStatus::as_str, status.into(), lang)}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-conclusion">{move || lang.t(Key::ConclusionLabel)}</label>
-                    <select
-                        id="filter-conclusion"
-                        on:change=move |event| conclusion.set(event_target_value(&event))
-                    >
-                        <option value="" prop:selected=move || conclusion.with(String::is_empty)>
-                            {move || lang.t(Key::Any)}
-                        </option>
-                        {enum_options(Conclusion::all(), Conclusion::as_str, conclusion.into(), lang)}
-                    </select>
-                </div>
-                <div class="filter-actions">
-                    <button type="submit" class="button primary">
-                        {move || lang.t(Key::Apply)}
-                    </button>
-                    <A href=clear>{move || lang.t(Key::ClearFilters)}</A>
-                </div>
-            </form>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    loaded(
-                        cases.await,
-                        |page| {
-                            let current = query.get_untracked();
-                            let first = current
-                                .cursor
-                                .is_some()
-                                .then(|| href(&CaseQuery { cursor: None, ..current.clone() }));
-                            let next = page
-                                .next_cursor
-                                .map(|cursor| href(&CaseQuery { cursor: Some(cursor), ..current }));
-                            let mailbox = mailbox.get_untracked();
-                            view! {
-                                <CaseTable items=page.items mailbox />
-                                <Pager first next />
-                            }
-                        },
-                    )
-                })}
-            </Transition>
+            <FilterForm on_apply>
+                <EnumFilter
+                    id="filter-status"
+                    label=Key::Status
+                    values=CaseStatus::all()
+                    code=CaseStatus::as_str
+                    field=status
+                />
+                <EnumFilter
+                    id="filter-conclusion"
+                    label=Key::ConclusionLabel
+                    values=Conclusion::all()
+                    code=Conclusion::as_str
+                    field=conclusion
+                />
+                <FilterActions clear=Signal::derive(clear) />
+            </FilterForm>
+            <PagedList
+                query
+                page=cases
+                show=move |items| view! { <CaseTable items mailbox=mailbox.get_untracked() /> }
+            />
         </section>
     }
 }

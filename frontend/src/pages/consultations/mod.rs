@@ -63,14 +63,6 @@ fn may_plan() -> impl Fn() -> bool + Copy {
     }
 }
 
-/// A fresh `Idempotency-Key`: time and randomness, unique enough for one person's
-/// retries.
-fn new_idempotency_key() -> String {
-    let random = (js_sys::Math::random() * 1e15) as u64;
-    let now = js_sys::Date::now() as u64;
-    format!("spa-{now:x}-{random:x}")
-}
-
 /// The module's heading, its tabs, and the buttons of what the reader may start.
 #[component]
 fn ConsultationTabs(current: Tab) -> impl IntoView {

@@ -15,14 +15,16 @@ use shared::time::{from_vietnam, vietnam_date};
 use shared::validation::field_messages;
 use validator::Validate;
 
-use super::{BASE, may_plan, new_idempotency_key};
-use crate::api::{self, use_api};
+use super::{BASE, may_plan};
+use crate::api::{self, new_idempotency_key, use_api};
+use crate::components::form::{
+    FieldMessages, InputKind, TextField, merge_messages, messages_at, server_messages,
+};
 use crate::components::{
     FieldErrors, Loading, ProblemView, enum_options, loaded, specialty_options,
 };
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, t};
-use crate::pages::referrals::{FieldMessages, InputKind, TextField, messages_at};
 
 /// The form's fields as typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,15 +165,7 @@ fn SessionFormView() -> impl IntoView {
                 .map(|(path, list)| (path.clone(), list.clone()))
                 .collect()
         });
-        if let Some(errors) = failure()
-            .as_ref()
-            .and_then(|error| error.problem())
-            .and_then(|problem| problem.errors.clone())
-        {
-            for (path, list) in errors {
-                shown.entry(path).or_default().extend(list);
-            }
-        }
+        merge_messages(&mut shown, &server_messages(failure().as_ref()));
         shown
     });
     Effect::new(move |_| {

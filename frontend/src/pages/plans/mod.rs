@@ -262,14 +262,6 @@ fn default_period(start: NaiveDate, end: NaiveDate) -> Period {
     Period::quarter_of(day)
 }
 
-/// A fresh `Idempotency-Key`: time and randomness, unique enough for one person's
-/// retries.
-fn new_idempotency_key() -> String {
-    let random = (js_sys::Math::random() * 1e15) as u64;
-    let now = js_sys::Date::now() as u64;
-    format!("spa-{now:x}-{random:x}")
-}
-
 /// Which of the module's lists a page shows, for the tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ModuleTab {

@@ -2,10 +2,8 @@
 //! details) and follow their requests; planning accepts a request into an activity of a
 //! plan, or declines it with a reason.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::auth::Capability;
@@ -17,12 +15,12 @@ use shared::registry::specialty_label;
 use shared::validation::field_messages;
 use validator::Validate;
 
-use super::{
-    ModuleTab, PlansHeader, SUPPORT_REQUESTS, answers_support_requests, new_idempotency_key,
-    plan_page_href,
-};
+use super::{ModuleTab, PlansHeader, SUPPORT_REQUESTS, answers_support_requests, plan_page_href};
 use crate::api::plans::Answer;
-use crate::api::{self, ApiError, use_api};
+use crate::api::{self, ApiError, IdempotencyKeys, use_api};
+use crate::components::filters::{
+    EnumFilter, FilterActions, FilterForm, UrlQuery, apply_filters, pager_links, use_url_query,
+};
 use crate::components::{
     FieldErrors, Loading, NoResults, Pager, ProblemView, enum_options, loaded, specialty_options,
 };
@@ -30,35 +28,46 @@ use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime};
 use crate::pages::query::{href_with, parse_param, text_param};
 
-fn query_from(params: &ParamsMap) -> SupportRequestQuery {
-    SupportRequestQuery {
-        station_id: parse_param(params, "station_id"),
-        status: parse_param(params, "status"),
-        limit: None,
-        cursor: text_param(params, "cursor"),
+impl UrlQuery for SupportRequestQuery {
+    fn from_params(params: &ParamsMap) -> Self {
+        SupportRequestQuery {
+            station_id: parse_param(params, "station_id"),
+            status: parse_param(params, "status"),
+            limit: None,
+            cursor: text_param(params, "cursor"),
+        }
     }
-}
 
-fn href(query: &SupportRequestQuery) -> String {
-    href_with(
-        SUPPORT_REQUESTS,
-        &[
-            ("station_id", query.station_id.map(|id| id.to_string())),
-            ("status", query.status.map(|s| s.as_str().to_string())),
-            ("cursor", query.cursor.clone()),
-        ],
-    )
+    fn href(&self) -> String {
+        let query = self;
+        href_with(
+            SUPPORT_REQUESTS,
+            &[
+                ("station_id", query.station_id.map(|id| id.to_string())),
+                ("status", query.status.map(|s| s.as_str().to_string())),
+                ("cursor", query.cursor.clone()),
+            ],
+        )
+    }
+
+    fn cursor(&self) -> Option<&String> {
+        self.cursor.as_ref()
+    }
+
+    fn at(&self, cursor: Option<String>) -> Self {
+        SupportRequestQuery {
+            cursor,
+            ..self.clone()
+        }
+    }
 }
 
 /// `/support-requests`.
 #[component]
 pub fn SupportRequestsPage() -> impl IntoView {
     let api = use_api();
-    let lang = use_lang();
     let session = use_session();
-    let params = use_query_map();
-    let navigate = use_navigate();
-    let query = Memo::new(move |_| params.with(query_from));
+    let query = use_url_query::<SupportRequestQuery>();
     let status = RwSignal::new(String::new());
     Effect::new(move |_| {
         status.set(
@@ -82,15 +91,11 @@ pub fn SupportRequestsPage() -> impl IntoView {
             (station, answers, me.facility.id)
         })
     });
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        let wanted = SupportRequestQuery {
-            status: status.get_untracked().parse().ok(),
-            station_id: query.with_untracked(|query| query.station_id),
-            ..SupportRequestQuery::default()
-        };
-        navigate(&href(&wanted), Default::default());
-    };
+    let on_apply = apply_filters(move || SupportRequestQuery {
+        status: status.get_untracked().parse().ok(),
+        station_id: query.with_untracked(|query| query.station_id),
+        ..SupportRequestQuery::default()
+    });
 
     view! {
         <section class="page support-requests">
@@ -101,36 +106,16 @@ pub fn SupportRequestsPage() -> impl IntoView {
                     .and_then(|(station, _, _)| station)
                     .map(|station| view! { <NewSupportRequest station on_created=reload /> })
             }}
-            <form
-                class="filters"
-                role="search"
-                aria-label=move || lang.t(Key::Filters)
-                on:submit=on_submit
-            >
-                <div class="field">
-                    <label for="support-filter-status">{move || lang.t(Key::Status)}</label>
-                    <select
-                        id="support-filter-status"
-                        on:change=move |event| status.set(event_target_value(&event))
-                    >
-                        <option value="" prop:selected=move || status.with(String::is_empty)>
-                            {move || lang.t(Key::Any)}
-                        </option>
-                        {enum_options(
-                            SupportRequestStatus::all(),
-                            SupportRequestStatus::as_str,
-                            status.into(),
-                            lang,
-                        )}
-                    </select>
-                </div>
-                <div class="filter-actions">
-                    <button type="submit" class="button primary" id="support-filter-apply">
-                        {move || lang.t(Key::Apply)}
-                    </button>
-                    <A href=SUPPORT_REQUESTS>{move || lang.t(Key::ClearFilters)}</A>
-                </div>
-            </form>
+            <FilterForm on_apply>
+                <EnumFilter
+                    id="support-filter-status"
+                    label=Key::Status
+                    values=SupportRequestStatus::all()
+                    code=SupportRequestStatus::as_str
+                    field=status
+                />
+                <FilterActions clear=SUPPORT_REQUESTS.to_string() apply_id="support-filter-apply" />
+            </FilterForm>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || {
                     let (answers, facility) = reader
@@ -140,14 +125,8 @@ pub fn SupportRequestsPage() -> impl IntoView {
                     loaded(
                         requests.await,
                         move |page| {
-                            let current = query.get_untracked();
-                            let first = current
-                                .cursor
-                                .is_some()
-                                .then(|| href(&SupportRequestQuery { cursor: None, ..current.clone() }));
-                            let next = page
-                                .next_cursor
-                                .map(|cursor| href(&SupportRequestQuery { cursor: Some(cursor), ..current }));
+                            let (first, next) =
+                                query.with_untracked(|query| pager_links(query, page.next_cursor));
                             view! {
                                 <RequestTable requests=page.items answers facility on_changed=reload />
                                 <Pager first next />
@@ -197,14 +176,10 @@ fn NewSupportRequest(station: i64, on_created: Callback<()>) -> impl IntoView {
         })
     };
     // One key per body: a retry after a lost answer does not ask twice.
-    let idempotency = StoredValue::new(None::<(String, SupportRequestInput)>);
+    let idempotency = IdempotencyKeys::<SupportRequestInput>::new();
     let create = Action::new_local(move |body: &SupportRequestInput| {
         let body = body.clone();
-        let key = idempotency.with_value(|last| match last {
-            Some((key, last_body)) if *last_body == body => key.clone(),
-            _ => new_idempotency_key(),
-        });
-        idempotency.set_value(Some((key.clone(), body.clone())));
+        let key = idempotency.for_body(&body);
         async move { api::plans::create_support_request(api, &body, &key).await }
     });
     let pending = create.pending();

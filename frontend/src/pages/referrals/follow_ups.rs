@@ -16,9 +16,11 @@ use shared::time::vietnam_date;
 use shared::validation::field_messages;
 use validator::Validate;
 
-use super::fields::{FieldMessages, InputKind, TextField, messages_at};
 use super::{FlagBadges, ReferralTabs, Tab, may_handle_referrals, referral_href};
 use crate::api::{self, ApiError, use_api};
+use crate::components::form::{
+    FieldMessages, InputKind, TextField, merge_messages, messages_at, server_messages,
+};
 use crate::components::{Loading, NoResults, Pager, ProblemView, enum_options, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date, format_datetime, t};
@@ -493,16 +495,9 @@ where
         } else {
             FieldMessages::new()
         };
-        let server = value.with(|value| {
-            value
-                .as_ref()
-                .and_then(|result| result.as_ref().err())
-                .and_then(ApiError::problem)
-                .and_then(|problem| problem.errors.clone())
-        });
-        for (path, list) in server.unwrap_or_default() {
-            shown.entry(path).or_default().extend(list);
-        }
+        let server = value
+            .with(|value| server_messages(value.as_ref().and_then(|result| result.as_ref().err())));
+        merge_messages(&mut shown, &server);
         shown
     })
 }
@@ -517,13 +512,7 @@ where
             value
                 .as_ref()
                 .and_then(|result| result.as_ref().err().cloned())
-                .map(|error| match error {
-                    ApiError::Problem(mut problem) => {
-                        problem.errors = None;
-                        ApiError::Problem(problem)
-                    }
-                    other => other,
-                })
+                .map(|error| error.without_fields(|_| true))
         })
     })
 }

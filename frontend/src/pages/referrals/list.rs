@@ -1,10 +1,8 @@
 //! `/referrals`: the facility's inbox (referred to us) or outbox (referred by us),
 //! filtered, newest first, a page at a time.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::referral::{
@@ -13,48 +11,66 @@ use shared::referral::{
 
 use super::{FlagBadges, ReferralTabs, StatusBadge, Tab, UrgencyBadge, referral_href};
 use crate::api::{self, use_api};
-use crate::components::{Loading, NoResults, Pager, enum_options, loaded};
+use crate::components::NoResults;
+use crate::components::filters::{
+    CheckFilter, EnumFilter, FilterActions, FilterForm, InputFilter, PagedList, SearchFilter,
+    UrlQuery, apply_filters, bind, use_filter_draft, use_url_query,
+};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_date, format_datetime};
 use crate::pages::query::{href_with, non_blank, parse_param, text_param};
 
 const PATH: &str = "/referrals";
 
-fn query_from(params: &ParamsMap) -> ReferralQuery {
-    ReferralQuery {
-        mailbox: Some(parse_param(params, "box").unwrap_or(ReferralBox::Inbox)),
-        direction: parse_param(params, "direction"),
-        status: parse_param(params, "status"),
-        urgency: parse_param(params, "urgency"),
-        overdue: parse_param::<bool>(params, "overdue").filter(|overdue| *overdue),
-        facility_id: parse_param(params, "facility_id"),
-        date_from: parse_param(params, "date_from"),
-        date_to: parse_param(params, "date_to"),
-        q: text_param(params, "q"),
-        limit: None,
-        cursor: text_param(params, "cursor"),
+impl UrlQuery for ReferralQuery {
+    fn from_params(params: &ParamsMap) -> Self {
+        ReferralQuery {
+            mailbox: Some(parse_param(params, "box").unwrap_or(ReferralBox::Inbox)),
+            direction: parse_param(params, "direction"),
+            status: parse_param(params, "status"),
+            urgency: parse_param(params, "urgency"),
+            overdue: parse_param::<bool>(params, "overdue").filter(|overdue| *overdue),
+            facility_id: parse_param(params, "facility_id"),
+            date_from: parse_param(params, "date_from"),
+            date_to: parse_param(params, "date_to"),
+            q: text_param(params, "q"),
+            limit: None,
+            cursor: text_param(params, "cursor"),
+        }
     }
-}
 
-fn href(query: &ReferralQuery) -> String {
-    href_with(
-        PATH,
-        &[
-            (
-                "box",
-                query.mailbox.map(|mailbox| mailbox.as_str().to_string()),
-            ),
-            ("q", query.q.clone()),
-            ("status", query.status.map(|s| s.as_str().to_string())),
-            ("urgency", query.urgency.map(|u| u.as_str().to_string())),
-            ("direction", query.direction.map(|d| d.as_str().to_string())),
-            ("overdue", query.overdue.map(|o| o.to_string())),
-            ("facility_id", query.facility_id.map(|id| id.to_string())),
-            ("date_from", query.date_from.map(|d| d.to_string())),
-            ("date_to", query.date_to.map(|d| d.to_string())),
-            ("cursor", query.cursor.clone()),
-        ],
-    )
+    fn href(&self) -> String {
+        let query = self;
+        href_with(
+            PATH,
+            &[
+                (
+                    "box",
+                    query.mailbox.map(|mailbox| mailbox.as_str().to_string()),
+                ),
+                ("q", query.q.clone()),
+                ("status", query.status.map(|s| s.as_str().to_string())),
+                ("urgency", query.urgency.map(|u| u.as_str().to_string())),
+                ("direction", query.direction.map(|d| d.as_str().to_string())),
+                ("overdue", query.overdue.map(|o| o.to_string())),
+                ("facility_id", query.facility_id.map(|id| id.to_string())),
+                ("date_from", query.date_from.map(|d| d.to_string())),
+                ("date_to", query.date_to.map(|d| d.to_string())),
+                ("cursor", query.cursor.clone()),
+            ],
+        )
+    }
+
+    fn cursor(&self) -> Option<&String> {
+        self.cursor.as_ref()
+    }
+
+    fn at(&self, cursor: Option<String>) -> Self {
+        ReferralQuery {
+            cursor,
+            ..self.clone()
+        }
+    }
 }
 
 /// The filter form's fields as typed, before they are applied.
@@ -105,37 +121,21 @@ impl Draft {
 #[component]
 pub fn ReferralListPage() -> impl IntoView {
     let api = use_api();
-    let lang = use_lang();
-    let params = use_query_map();
-    let navigate = use_navigate();
-
-    let query = Memo::new(move |_| params.with(query_from));
+    let query = use_url_query::<ReferralQuery>();
     let mailbox = Memo::new(move |_| query.with(|q| q.mailbox.unwrap_or(ReferralBox::Inbox)));
-    let draft = RwSignal::new(Draft::default());
-    // The form follows the URL (a link, the back button, "clear filters").
-    Effect::new(move |_| draft.set(Draft::from_query(&query.get())));
-
+    let draft = use_filter_draft(query, Draft::from_query);
     let referrals = LocalResource::new(move || {
         let query = query.get();
         async move { api::referrals::list(api, &query).await }
     });
-
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        let wanted = draft.with_untracked(|draft| draft.to_query(&query.get_untracked()));
-        navigate(&href(&wanted), Default::default());
-    };
-
-    let field =
-        move |read: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| read(d).clone()));
-    let status = field(|d| &d.status);
-    let urgency = field(|d| &d.urgency);
-    let direction = field(|d| &d.direction);
+    let on_apply =
+        apply_filters(move || draft.with_untracked(|draft| draft.to_query(&query.get_untracked())));
     let clear = move || {
-        href(&ReferralQuery {
+        ReferralQuery {
             mailbox: Some(mailbox.get()),
             ..Default::default()
-        })
+        }
+        .href()
     };
 
     // The tabs are rendered again when the box changes, marking the current one.
@@ -150,122 +150,53 @@ pub fn ReferralListPage() -> impl IntoView {
     view! {
         <section class="page">
             {tabs}
-            <form
-                class="filters"
-                role="search"
-                aria-label=move || lang.t(Key::Filters)
-                on:submit=on_submit
-            >
-                <div class="field grow">
-                    <label for="filter-q">{move || lang.t(Key::Search)}</label>
-                    <input
-                        id="filter-q"
-                        type="search"
-                        placeholder=move || lang.t(Key::ReferralSearchHint)
-                        prop:value=move || draft.with(|d| d.q.clone())
-                        on:input=move |event| draft.update(|d| d.q = event_target_value(&event))
-                    />
-                </div>
-                <div class="field">
-                    <label for="filter-status">{move || lang.t(Key::Status)}</label>
-                    <select
-                        id="filter-status"
-                        on:change=move |event| draft.update(|d| d.status = event_target_value(&event))
-                    >
-                        <option value="" prop:selected=move || status.with(String::is_empty)>
-                            {move || lang.t(Key::Any)}
-                        </option>
-                        {enum_options(ReferralStatus::all(), ReferralStatus::as_str, status, lang)}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-urgency">{move || lang.t(Key::Urgency)}</label>
-                    <select
-                        id="filter-urgency"
-                        on:change=move |event| {
-                            draft.update(|d| d.urgency = event_target_value(&event))
-                        }
-                    >
-                        <option value="" prop:selected=move || urgency.with(String::is_empty)>
-                            {move || lang.t(Key::Any)}
-                        </option>
-                        {enum_options(Urgency::all(), Urgency::as_str, urgency, lang)}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-direction">{move || lang.t(Key::Direction)}</label>
-                    <select
-                        id="filter-direction"
-                        on:change=move |event| {
-                            draft.update(|d| d.direction = event_target_value(&event))
-                        }
-                    >
-                        <option value="" prop:selected=move || direction.with(String::is_empty)>
-                            {move || lang.t(Key::Any)}
-                        </option>
-                        {enum_options(Direction::all(), Direction::as_str, direction, lang)}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-date-from">{move || lang.t(Key::DateFrom)}</label>
-                    <input
-                        id="filter-date-from"
-                        type="date"
-                        prop:value=move || draft.with(|d| d.date_from.clone())
-                        on:input=move |event| {
-                            draft.update(|d| d.date_from = event_target_value(&event))
-                        }
-                    />
-                </div>
-                <div class="field">
-                    <label for="filter-date-to">{move || lang.t(Key::DateTo)}</label>
-                    <input
-                        id="filter-date-to"
-                        type="date"
-                        prop:value=move || draft.with(|d| d.date_to.clone())
-                        on:input=move |event| draft.update(|d| d.date_to = event_target_value(&event))
-                    />
-                </div>
-                <div class="field checkbox">
-                    <input
-                        id="filter-overdue"
-                        type="checkbox"
-                        prop:checked=move || draft.with(|d| d.overdue)
-                        on:change=move |event| {
-                            draft.update(|d| d.overdue = event_target_checked(&event))
-                        }
-                    />
-                    <label for="filter-overdue">{move || lang.t(Key::OverdueOnly)}</label>
-                </div>
-                <div class="filter-actions">
-                    <button type="submit" class="button primary">
-                        {move || lang.t(Key::Apply)}
-                    </button>
-                    <A href=clear>{move || lang.t(Key::ClearFilters)}</A>
-                </div>
-            </form>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    loaded(
-                        referrals.await,
-                        |page| {
-                            let current = query.get_untracked();
-                            let first = current
-                                .cursor
-                                .is_some()
-                                .then(|| href(&ReferralQuery { cursor: None, ..current.clone() }));
-                            let next = page
-                                .next_cursor
-                                .map(|cursor| href(&ReferralQuery { cursor: Some(cursor), ..current }));
-                            let mailbox = mailbox.get_untracked();
-                            view! {
-                                <ReferralTable items=page.items mailbox />
-                                <Pager first next />
-                            }
-                        },
-                    )
-                })}
-            </Transition>
+            <FilterForm on_apply>
+                <SearchFilter placeholder=Key::ReferralSearchHint field=bind(draft, |d| &d.q, |d| &mut d.q) />
+                <EnumFilter
+                    id="filter-status"
+                    label=Key::Status
+                    values=ReferralStatus::all()
+                    code=ReferralStatus::as_str
+                    field=bind(draft, |d| &d.status, |d| &mut d.status)
+                />
+                <EnumFilter
+                    id="filter-urgency"
+                    label=Key::Urgency
+                    values=Urgency::all()
+                    code=Urgency::as_str
+                    field=bind(draft, |d| &d.urgency, |d| &mut d.urgency)
+                />
+                <EnumFilter
+                    id="filter-direction"
+                    label=Key::Direction
+                    values=Direction::all()
+                    code=Direction::as_str
+                    field=bind(draft, |d| &d.direction, |d| &mut d.direction)
+                />
+                <InputFilter
+                    id="filter-date-from"
+                    label=Key::DateFrom
+                    kind="date"
+                    field=bind(draft, |d| &d.date_from, |d| &mut d.date_from)
+                />
+                <InputFilter
+                    id="filter-date-to"
+                    label=Key::DateTo
+                    kind="date"
+                    field=bind(draft, |d| &d.date_to, |d| &mut d.date_to)
+                />
+                <CheckFilter
+                    id="filter-overdue"
+                    label=Key::OverdueOnly
+                    field=bind(draft, |d| &d.overdue, |d| &mut d.overdue)
+                />
+                <FilterActions clear=Signal::derive(clear) />
+            </FilterForm>
+            <PagedList
+                query
+                page=referrals
+                show=move |items| view! { <ReferralTable items mailbox=mailbox.get_untracked() /> }
+            />
         </section>
     }
 }

@@ -8,7 +8,6 @@
 
 mod destinations;
 mod detail;
-mod fields;
 mod follow_ups;
 mod form;
 mod list;
@@ -16,7 +15,6 @@ mod print;
 
 pub use detail::ReferralDetailPage;
 // The labelled input serves the consultation forms too.
-pub(crate) use fields::{FieldMessages, InputKind, TextField, messages_at};
 pub use follow_ups::FollowUpsPage;
 pub use form::{EditReferralPage, NewReferralPage};
 pub use list::ReferralListPage;
@@ -29,8 +27,25 @@ use shared::Labelled;
 use shared::auth::Capability;
 use shared::referral::{ReferralBox, ReferralStatus, Urgency};
 
+use crate::components::form::{Column, InputKind};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
+
+/// Columns of diagnosis rows (the slip's, and the diagnoses at discharge).
+const DIAGNOSIS_COLUMNS: &[Column] = &[
+    Column {
+        label: Key::DiagnosisCode,
+        field: "code",
+        kind: InputKind::Text,
+        upper: true,
+    },
+    Column {
+        label: Key::DiagnosisName,
+        field: "name",
+        kind: InputKind::Text,
+        upper: false,
+    },
+];
 
 /// Where the referral pages live.
 const BASE: &str = "/referrals";

@@ -1,55 +1,67 @@
 //! `/registry/facilities`: the facilities of the network, filtered.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::registry::{Facility, FacilityKind, FacilityQuery, TechnicalLevel};
 
-use super::{
-    NoResults, Pager, RegistryTabs, StatusBadge, enum_options, href_with, non_blank, parse_param,
-    specialty_options, text_param,
-};
+use super::{NoResults, RegistryTabs, StatusBadge, href_with, non_blank, parse_param, text_param};
 use crate::api::{self, use_api};
-use crate::components::{Loading, loaded};
+use crate::components::filters::{
+    CheckFilter, EnumFilter, FilterActions, FilterForm, InputFilter, PagedList, SearchFilter,
+    SpecialtyFilter, UrlQuery, apply_filters, bind, use_filter_draft, use_url_query,
+};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
 
 const PATH: &str = "/registry/facilities";
 
-fn query_from(params: &ParamsMap) -> FacilityQuery {
-    FacilityQuery {
-        kind: parse_param(params, "kind"),
-        level: parse_param(params, "level"),
-        province: text_param(params, "province"),
-        supervising_id: parse_param(params, "supervising_id"),
-        supported_by: parse_param(params, "supported_by"),
-        capability: text_param(params, "capability"),
-        q: text_param(params, "q"),
-        limit: None,
-        cursor: text_param(params, "cursor"),
+impl UrlQuery for FacilityQuery {
+    fn from_params(params: &ParamsMap) -> Self {
+        FacilityQuery {
+            kind: parse_param(params, "kind"),
+            level: parse_param(params, "level"),
+            province: text_param(params, "province"),
+            supervising_id: parse_param(params, "supervising_id"),
+            supported_by: parse_param(params, "supported_by"),
+            capability: text_param(params, "capability"),
+            q: text_param(params, "q"),
+            limit: None,
+            cursor: text_param(params, "cursor"),
+        }
     }
-}
 
-fn href(query: &FacilityQuery) -> String {
-    href_with(
-        PATH,
-        &[
-            ("q", query.q.clone()),
-            ("kind", query.kind.map(|kind| kind.as_str().to_string())),
-            ("level", query.level.map(|level| level.as_str().to_string())),
-            ("province", query.province.clone()),
-            ("capability", query.capability.clone()),
-            (
-                "supervising_id",
-                query.supervising_id.map(|id| id.to_string()),
-            ),
-            ("supported_by", query.supported_by.map(|id| id.to_string())),
-            ("cursor", query.cursor.clone()),
-        ],
-    )
+    fn href(&self) -> String {
+        let query = self;
+        href_with(
+            PATH,
+            &[
+                ("q", query.q.clone()),
+                ("kind", query.kind.map(|kind| kind.as_str().to_string())),
+                ("level", query.level.map(|level| level.as_str().to_string())),
+                ("province", query.province.clone()),
+                ("capability", query.capability.clone()),
+                (
+                    "supervising_id",
+                    query.supervising_id.map(|id| id.to_string()),
+                ),
+                ("supported_by", query.supported_by.map(|id| id.to_string())),
+                ("cursor", query.cursor.clone()),
+            ],
+        )
+    }
+
+    fn cursor(&self) -> Option<&String> {
+        self.cursor.as_ref()
+    }
+
+    fn at(&self, cursor: Option<String>) -> Self {
+        FacilityQuery {
+            cursor,
+            ..self.clone()
+        }
+    }
 }
 
 /// The filter form's fields as typed, before they are applied.
@@ -106,145 +118,57 @@ impl Draft {
 #[component]
 pub fn FacilitiesPage() -> impl IntoView {
     let api = use_api();
-    let lang = use_lang();
     let session = use_session();
-    let params = use_query_map();
-    let navigate = use_navigate();
-
-    let query = Memo::new(move |_| params.with(query_from));
+    let query = use_url_query::<FacilityQuery>();
     let my_facility = move || session.me().map(|me| me.facility.id);
-    let draft = RwSignal::new(Draft::default());
-    // The form follows the URL (a link, the back button, "clear filters").
-    Effect::new(move |_| {
-        let query = query.get();
-        draft.set(Draft::from_query(&query, untrack(my_facility)));
+    let draft = use_filter_draft(query, move |query| {
+        Draft::from_query(query, untrack(my_facility))
     });
-
     let facilities = LocalResource::new(move || {
         let query = query.get();
         async move { api::registry::facilities(api, &query).await }
     });
-
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        let wanted =
-            draft.with_untracked(|draft| draft.to_query(&query.get_untracked(), my_facility()));
-        navigate(&href(&wanted), Default::default());
-    };
-
-    let field =
-        move |read: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| read(d).clone()));
-    let kind = field(|d| &d.kind);
-    let level = field(|d| &d.level);
-    let capability = field(|d| &d.capability);
+    let on_apply = apply_filters(move || {
+        draft.with_untracked(|draft| draft.to_query(&query.get_untracked(), my_facility()))
+    });
 
     view! {
         <section class="page">
             <RegistryTabs />
-            <form
-                class="filters"
-                role="search"
-                aria-label=move || lang.t(Key::Filters)
-                on:submit=on_submit
-            >
-                <div class="field grow">
-                    <label for="filter-q">{move || lang.t(Key::Search)}</label>
-                    <input
-                        id="filter-q"
-                        type="search"
-                        placeholder=move || lang.t(Key::FacilitySearchHint)
-                        prop:value=move || draft.with(|d| d.q.clone())
-                        on:input=move |event| draft.update(|d| d.q = event_target_value(&event))
-                    />
-                </div>
-                <div class="field">
-                    <label for="filter-kind">{move || lang.t(Key::Kind)}</label>
-                    <select
-                        id="filter-kind"
-                        on:change=move |event| draft.update(|d| d.kind = event_target_value(&event))
-                    >
-                        <option value="" prop:selected=move || kind.with(String::is_empty)>
-                            {move || lang.t(Key::Any)}
-                        </option>
-                        {enum_options(FacilityKind::all(), FacilityKind::as_str, kind, lang)}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-level">{move || lang.t(Key::Level)}</label>
-                    <select
-                        id="filter-level"
-                        on:change=move |event| draft.update(|d| d.level = event_target_value(&event))
-                    >
-                        <option value="" prop:selected=move || level.with(String::is_empty)>
-                            {move || lang.t(Key::Any)}
-                        </option>
-                        {enum_options(TechnicalLevel::all(), TechnicalLevel::as_str, level, lang)}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-province">{move || lang.t(Key::Province)}</label>
-                    <input
-                        id="filter-province"
-                        type="text"
-                        prop:value=move || draft.with(|d| d.province.clone())
-                        on:input=move |event| {
-                            draft.update(|d| d.province = event_target_value(&event))
-                        }
-                    />
-                </div>
-                <div class="field">
-                    <label for="filter-capability">{move || lang.t(Key::Specialty)}</label>
-                    <select
-                        id="filter-capability"
-                        on:change=move |event| {
-                            draft.update(|d| d.capability = event_target_value(&event))
-                        }
-                    >
-                        <option value="" prop:selected=move || capability.with(String::is_empty)>
-                            {move || lang.t(Key::Any)}
-                        </option>
-                        {specialty_options(capability, lang)}
-                    </select>
-                </div>
-                <div class="field checkbox">
-                    <input
-                        id="filter-mine"
-                        type="checkbox"
-                        prop:checked=move || draft.with(|d| d.supported_by_mine)
-                        on:change=move |event| {
-                            draft.update(|d| d.supported_by_mine = event_target_checked(&event))
-                        }
-                    />
-                    <label for="filter-mine">{move || lang.t(Key::SupportedByMine)}</label>
-                </div>
-                <div class="filter-actions">
-                    <button type="submit" class="button primary">
-                        {move || lang.t(Key::Apply)}
-                    </button>
-                    <A href=PATH>{move || lang.t(Key::ClearFilters)}</A>
-                </div>
-            </form>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    loaded(
-                        facilities.await,
-                        |page| {
-                            let current = query.get_untracked();
-                            let first = current
-                                .cursor
-                                .is_some()
-                                .then(|| href(&FacilityQuery { cursor: None, ..current.clone() }));
-                            let next = page
-                                .next_cursor
-                                .map(|cursor| href(&FacilityQuery { cursor: Some(cursor), ..current }));
-                            view! {
-                                <FacilityTable items=page.items />
-                                <Pager first next />
-                            }
-                        },
-                    )
-                })}
-            </Transition>
+            <FilterForm on_apply>
+                <SearchFilter placeholder=Key::FacilitySearchHint field=bind(draft, |d| &d.q, |d| &mut d.q) />
+                <EnumFilter
+                    id="filter-kind"
+                    label=Key::Kind
+                    values=FacilityKind::all()
+                    code=FacilityKind::as_str
+                    field=bind(draft, |d| &d.kind, |d| &mut d.kind)
+                />
+                <EnumFilter
+                    id="filter-level"
+                    label=Key::Level
+                    values=TechnicalLevel::all()
+                    code=TechnicalLevel::as_str
+                    field=bind(draft, |d| &d.level, |d| &mut d.level)
+                />
+                <InputFilter
+                    id="filter-province"
+                    label=Key::Province
+                    field=bind(draft, |d| &d.province, |d| &mut d.province)
+                />
+                <SpecialtyFilter
+                    id="filter-capability"
+                    label=Key::Specialty
+                    field=bind(draft, |d| &d.capability, |d| &mut d.capability)
+                />
+                <CheckFilter
+                    id="filter-mine"
+                    label=Key::SupportedByMine
+                    field=bind(draft, |d| &d.supported_by_mine, |d| &mut d.supported_by_mine)
+                />
+                <FilterActions clear=PATH.to_string() />
+            </FilterForm>
+            <PagedList query page=facilities show=|items| view! { <FacilityTable items /> } />
         </section>
     }
 }

@@ -12,7 +12,7 @@ pub use staff::StaffPage;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::list::{NoResults, Pager, enum_options, specialty_options};
+use crate::components::list::{NoResults, Pager};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 use crate::pages::query::{href_with, non_blank, parse_param, text_param};

@@ -3,62 +3,74 @@
 
 use std::collections::BTreeMap;
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::registry::{DepartmentQuery, FacilityQuery, Profession, Staff, StaffQuery};
 
-use super::{
-    NoResults, Pager, RegistryTabs, enum_options, href_with, non_blank, parse_param,
-    specialty_options, text_param,
-};
+use super::{NoResults, Pager, RegistryTabs, href_with, non_blank, parse_param, text_param};
 use crate::api::{self, use_api};
+use crate::components::filters::{
+    EnumFilter, FilterActions, FilterForm, SearchFilter, SpecialtyFilter, UrlQuery, apply_filters,
+    bind, pager_links, use_filter_draft, use_url_query,
+};
 use crate::components::{Loading, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_date};
 
 const PATH: &str = "/registry/staff";
 
-fn query_from(params: &ParamsMap) -> StaffQuery {
-    StaffQuery {
-        facility_id: parse_param(params, "facility_id"),
-        department_id: parse_param(params, "department_id"),
-        profession: parse_param(params, "profession"),
-        specialty: text_param(params, "specialty"),
-        licence_valid_on: parse_param(params, "licence_valid_on"),
-        active: parse_param(params, "active"),
-        q: text_param(params, "q"),
-        limit: None,
-        cursor: text_param(params, "cursor"),
+impl UrlQuery for StaffQuery {
+    fn from_params(params: &ParamsMap) -> Self {
+        StaffQuery {
+            facility_id: parse_param(params, "facility_id"),
+            department_id: parse_param(params, "department_id"),
+            profession: parse_param(params, "profession"),
+            specialty: text_param(params, "specialty"),
+            licence_valid_on: parse_param(params, "licence_valid_on"),
+            active: parse_param(params, "active"),
+            q: text_param(params, "q"),
+            limit: None,
+            cursor: text_param(params, "cursor"),
+        }
     }
-}
 
-fn href(query: &StaffQuery) -> String {
-    href_with(
-        PATH,
-        &[
-            ("q", query.q.clone()),
-            ("facility_id", query.facility_id.map(|id| id.to_string())),
-            (
-                "department_id",
-                query.department_id.map(|id| id.to_string()),
-            ),
-            (
-                "profession",
-                query.profession.map(|p| p.as_str().to_string()),
-            ),
-            ("specialty", query.specialty.clone()),
-            (
-                "licence_valid_on",
-                query.licence_valid_on.map(|d| d.to_string()),
-            ),
-            ("active", query.active.map(|active| active.to_string())),
-            ("cursor", query.cursor.clone()),
-        ],
-    )
+    fn href(&self) -> String {
+        let query = self;
+        href_with(
+            PATH,
+            &[
+                ("q", query.q.clone()),
+                ("facility_id", query.facility_id.map(|id| id.to_string())),
+                (
+                    "department_id",
+                    query.department_id.map(|id| id.to_string()),
+                ),
+                (
+                    "profession",
+                    query.profession.map(|p| p.as_str().to_string()),
+                ),
+                ("specialty", query.specialty.clone()),
+                (
+                    "licence_valid_on",
+                    query.licence_valid_on.map(|d| d.to_string()),
+                ),
+                ("active", query.active.map(|active| active.to_string())),
+                ("cursor", query.cursor.clone()),
+            ],
+        )
+    }
+
+    fn cursor(&self) -> Option<&String> {
+        self.cursor.as_ref()
+    }
+
+    fn at(&self, cursor: Option<String>) -> Self {
+        StaffQuery {
+            cursor,
+            ..self.clone()
+        }
+    }
 }
 
 /// The filter form's fields as typed, before they are applied.
@@ -118,13 +130,9 @@ impl Draft {
 pub fn StaffPage() -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
-    let params = use_query_map();
-    let navigate = use_navigate();
-
-    let query = Memo::new(move |_| params.with(query_from));
+    let query = use_url_query::<StaffQuery>();
     let facility_id = Memo::new(move |_| query.with(|query| query.facility_id));
-    let draft = RwSignal::new(Draft::default());
-    Effect::new(move |_| draft.set(Draft::from_query(&query.get())));
+    let draft = use_filter_draft(query, Draft::from_query);
 
     let staff = LocalResource::new(move || {
         let query = query.get();
@@ -158,18 +166,13 @@ pub fn StaffPage() -> impl IntoView {
         }
     });
 
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        let wanted = draft.with_untracked(|draft| draft.to_query(&query.get_untracked()));
-        navigate(&href(&wanted), Default::default());
-    };
+    let on_apply =
+        apply_filters(move || draft.with_untracked(|draft| draft.to_query(&query.get_untracked())));
 
     let field =
         move |read: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| read(d).clone()));
     let facility = field(|d| &d.facility_id);
     let department = field(|d| &d.department_id);
-    let profession = field(|d| &d.profession);
-    let specialty = field(|d| &d.specialty);
     let active = field(|d| &d.active);
 
     let facility_select = move || {
@@ -257,55 +260,25 @@ pub fn StaffPage() -> impl IntoView {
     view! {
         <section class="page">
             <RegistryTabs />
-            <form
-                class="filters"
-                role="search"
-                aria-label=move || lang.t(Key::Filters)
-                on:submit=on_submit
-            >
-                <div class="field grow">
-                    <label for="filter-q">{move || lang.t(Key::Search)}</label>
-                    <input
-                        id="filter-q"
-                        type="search"
-                        placeholder=move || lang.t(Key::StaffSearchHint)
-                        prop:value=move || draft.with(|d| d.q.clone())
-                        on:input=move |event| draft.update(|d| d.q = event_target_value(&event))
-                    />
-                </div>
+            <FilterForm on_apply>
+                <SearchFilter placeholder=Key::StaffSearchHint field=bind(draft, |d| &d.q, |d| &mut d.q) />
                 <div class="field">
                     <label for="filter-facility">{move || lang.t(Key::Facility)}</label>
                     <Transition fallback=|| view! { <Loading /> }>{facility_select}</Transition>
                 </div>
                 <Transition fallback=|| ()>{department_select}</Transition>
-                <div class="field">
-                    <label for="filter-profession">{move || lang.t(Key::Profession)}</label>
-                    <select
-                        id="filter-profession"
-                        on:change=move |event| {
-                            draft.update(|d| d.profession = event_target_value(&event))
-                        }
-                    >
-                        <option value="" prop:selected=move || profession.with(String::is_empty)>
-                            {move || lang.t(Key::Any)}
-                        </option>
-                        {enum_options(Profession::all(), Profession::as_str, profession, lang)}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-specialty">{move || lang.t(Key::ScopeOfPractice)}</label>
-                    <select
-                        id="filter-specialty"
-                        on:change=move |event| {
-                            draft.update(|d| d.specialty = event_target_value(&event))
-                        }
-                    >
-                        <option value="" prop:selected=move || specialty.with(String::is_empty)>
-                            {move || lang.t(Key::Any)}
-                        </option>
-                        {specialty_options(specialty, lang)}
-                    </select>
-                </div>
+                <EnumFilter
+                    id="filter-profession"
+                    label=Key::Profession
+                    values=Profession::all()
+                    code=Profession::as_str
+                    field=bind(draft, |d| &d.profession, |d| &mut d.profession)
+                />
+                <SpecialtyFilter
+                    id="filter-specialty"
+                    label=Key::ScopeOfPractice
+                    field=bind(draft, |d| &d.specialty, |d| &mut d.specialty)
+                />
                 <div class="field">
                     <label for="filter-active">{move || lang.t(Key::Status)}</label>
                     <select
@@ -323,13 +296,8 @@ pub fn StaffPage() -> impl IntoView {
                         </option>
                     </select>
                 </div>
-                <div class="filter-actions">
-                    <button type="submit" class="button primary">
-                        {move || lang.t(Key::Apply)}
-                    </button>
-                    <A href=PATH>{move || lang.t(Key::ClearFilters)}</A>
-                </div>
-            </form>
+                <FilterActions clear=PATH.to_string() />
+            </FilterForm>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     let page = staff.await;
@@ -350,14 +318,8 @@ pub fn StaffPage() -> impl IntoView {
                     loaded(
                         page,
                         |page| {
-                            let current = query.get_untracked();
-                            let first = current
-                                .cursor
-                                .is_some()
-                                .then(|| href(&StaffQuery { cursor: None, ..current.clone() }));
-                            let next = page
-                                .next_cursor
-                                .map(|cursor| href(&StaffQuery { cursor: Some(cursor), ..current }));
+                            let (first, next) =
+                                query.with_untracked(|query| pager_links(query, page.next_cursor));
                             view! {
                                 <StaffTable items=page.items facility_names department_names />
                                 <Pager first next />

@@ -10,11 +10,9 @@ use shared::rotation::{DemandInput, DemandPattern, RotationDemand, RotationPlan,
 use shared::validation::field_messages;
 use validator::Validate;
 
-use super::{
-    FieldMessages, FormState, InputField, WeekdayPicker, format_period, new_idempotency_key,
-    parse_date,
-};
-use crate::api::{self, use_api};
+use super::{FieldMessages, FormState, InputField, WeekdayPicker, format_period, parse_date};
+use crate::api::{self, new_idempotency_key, use_api};
+use crate::components::form::InputKind;
 use crate::components::{FieldErrors, NoResults, ProblemView, enum_options, specialty_options};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, t};
@@ -257,7 +255,7 @@ pub(super) fn DemandForm(
                     </select>
                     <FieldErrors id="demand-specialty-errors" messages=form.shown("specialty") />
                 </div>
-                <InputField id="demand-count" label=Key::HowMany value=count form path="count" kind="number" required=true />
+                <InputField id="demand-count" label=Key::HowMany value=count form path="count" kind=InputKind::Number required=true />
                 <div class="field">
                     <label for="demand-pattern">{move || lang.t(Key::Pattern)}</label>
                     <select
@@ -275,8 +273,8 @@ pub(super) fn DemandForm(
                     </select>
                 </div>
                 <span></span>
-                <InputField id="demand-start" label=Key::FromDate value=start form path="start_date" kind="date" required=true />
-                <InputField id="demand-end" label=Key::ToDate value=end form path="end_date" kind="date" required=true />
+                <InputField id="demand-start" label=Key::FromDate value=start form path="start_date" kind=InputKind::Date required=true />
+                <InputField id="demand-end" label=Key::ToDate value=end form path="end_date" kind=InputKind::Date required=true />
                 <span></span>
                 <div class="span-3">
                     <WeekdayPicker id="demand-weekdays" value=weekdays messages=form.shown("weekdays") />

@@ -20,9 +20,10 @@ use super::actions::AssignmentActions;
 use super::grid::Gap;
 use super::{
     AssignmentStatusBadge, FieldMessages, FormState, InputField, WeekdayPicker, format_period,
-    new_idempotency_key, parse_date,
+    parse_date,
 };
-use crate::api::{self, ApiError, use_api};
+use crate::api::{self, ApiError, new_idempotency_key, use_api};
+use crate::components::form::InputKind;
 use crate::components::{FieldErrors, ProblemView};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, t};
@@ -630,7 +631,7 @@ pub(super) fn AssignmentEditor(
                         value=fields.start
                         form
                         path="start_date"
-                        kind="date"
+                        kind=InputKind::Date
                         required=true
                     />
                     <InputField
@@ -639,7 +640,7 @@ pub(super) fn AssignmentEditor(
                         value=fields.end
                         form
                         path="end_date"
-                        kind="date"
+                        kind=InputKind::Date
                         required=true
                     />
                     <div class="span-3">

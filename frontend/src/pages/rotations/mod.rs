@@ -31,6 +31,7 @@ use shared::auth::Capability;
 use shared::rotation::{AssignmentStatus, Weekdays};
 use shared::{Labelled, Lang};
 
+use crate::components::form::{InputKind, TextField};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date};
 
@@ -141,14 +142,6 @@ fn InvalidPlanId() -> impl IntoView {
             <A href=BASE>{move || lang.t(Key::BackToRotationPlans)}</A>
         </section>
     }
-}
-
-/// A fresh `Idempotency-Key`: time and randomness, unique enough for one person's
-/// retries.
-fn new_idempotency_key() -> String {
-    let random = (js_sys::Math::random() * 1e15) as u64;
-    let now = js_sys::Date::now() as u64;
-    format!("spa-{now:x}-{random:x}")
 }
 
 /// A calendar date typed in a date input.
@@ -265,34 +258,18 @@ fn InputField(
     form: FormState,
     /// The field's path in the messages.
     path: &'static str,
-    /// HTML input type.
-    #[prop(default = "text")]
-    kind: &'static str,
+    /// Kind of input.
+    #[prop(optional)]
+    kind: InputKind,
     /// Marks the field as required.
     #[prop(optional)]
     required: bool,
 ) -> impl IntoView {
-    let lang = use_lang();
-    let errors_id = format!("{id}-errors");
-    let messages = form.shown(path);
+    let on_input = Callback::new(move |text: String| {
+        value.set(text);
+        form.edit(path);
+    });
     view! {
-        <div class="field">
-            <label for=id>
-                {move || lang.t(label)}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-            </label>
-            <input
-                id=id
-                type=kind
-                aria-describedby=errors_id.clone()
-                aria-invalid=move || (!messages.with(Vec::is_empty)).to_string()
-                prop:value=move || value.get()
-                on:input=move |event| {
-                    value.set(event_target_value(&event));
-                    form.edit(path);
-                }
-            />
-            <crate::components::FieldErrors id=errors_id messages />
-        </div>
+        <TextField id label value on_input messages=form.shown(path) kind required />
     }
 }

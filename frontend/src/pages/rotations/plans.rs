@@ -12,10 +12,11 @@ use shared::validation::field_messages;
 use validator::Validate;
 
 use super::{
-    FieldMessages, FormState, InputField, RotationTabs, Tab, format_period, new_idempotency_key,
-    parse_date, plan_href, plans_rotations,
+    FieldMessages, FormState, InputField, RotationTabs, Tab, format_period, parse_date, plan_href,
+    plans_rotations,
 };
-use crate::api::{self, ApiError, use_api};
+use crate::api::{self, ApiError, new_idempotency_key, use_api};
+use crate::components::form::InputKind;
 use crate::components::{Loading, NoResults, Pager, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime, t};
@@ -261,7 +262,7 @@ fn PlanCreateForm() -> impl IntoView {
                     value=start
                     form
                     path="start_date"
-                    kind="date"
+                    kind=InputKind::Date
                     required=true
                 />
                 <InputField
@@ -270,7 +271,7 @@ fn PlanCreateForm() -> impl IntoView {
                     value=end
                     form
                     path="end_date"
-                    kind="date"
+                    kind=InputKind::Date
                     required=true
                 />
                 <span></span>
@@ -280,7 +281,7 @@ fn PlanCreateForm() -> impl IntoView {
                     value=max_away
                     form
                     path="settings.max_away_percent"
-                    kind="number"
+                    kind=InputKind::Number
                 />
                 <InputField
                     id="plan-min-months"
@@ -288,7 +289,7 @@ fn PlanCreateForm() -> impl IntoView {
                     value=min_months
                     form
                     path="settings.min_posting_months"
-                    kind="number"
+                    kind=InputKind::Number
                 />
             </div>
             {move || failure().map(|error: ApiError| view! { <ProblemView error /> })}

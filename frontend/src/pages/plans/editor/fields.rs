@@ -14,15 +14,7 @@ use crate::i18n::Key;
 /// The element id of the input for a field path: `document.legal_bases[1].number` →
 /// `plan-document-legal_bases-1-number`.
 pub(super) fn field_id(path: &str) -> String {
-    let mut id = String::from("plan-");
-    for c in path.chars() {
-        match c {
-            '.' | '[' => id.push('-'),
-            ']' => {}
-            c => id.push(c),
-        }
-    }
-    id
+    crate::components::form::prefixed_field_id("plan-", path)
 }
 
 /// The editor's messages and when they show.

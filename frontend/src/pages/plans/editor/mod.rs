@@ -23,7 +23,6 @@ use shared::plan::{Plan, PlanAction, PlanInput, PlanPhase};
 use shared::registry::FacilityRef;
 use shared::validation::field_messages;
 use validator::Validate;
-use wasm_bindgen::JsCast;
 
 use self::activities::ActivityGroupsEditor;
 use self::draft::{FieldMessages, PlanDraft};
@@ -35,10 +34,10 @@ use self::text::{
     ResponsibilitiesSection, RoadmapSection,
 };
 use super::{
-    BASE, InvalidPlanId, new_idempotency_key, parse_date, plan_href, plan_periods, today,
-    use_id_param, writes_plans,
+    BASE, InvalidPlanId, parse_date, plan_href, plan_periods, today, use_id_param, writes_plans,
 };
-use crate::api::{self, ApiError, use_api};
+use crate::api::{self, IdempotencyKeys, use_api};
+use crate::components::form::{first_in_order, focus_first, form_position};
 use crate::components::{Loading, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
@@ -141,23 +140,9 @@ const FORM_ORDER: &[&str] = &[
     "indicators",
 ];
 
-/// Where a field path comes in [`FORM_ORDER`]; unknown paths come last.
-fn form_position(path: &str) -> usize {
-    FORM_ORDER
-        .iter()
-        .position(|field| {
-            path.strip_prefix(field)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-        })
-        .unwrap_or(FORM_ORDER.len())
-}
-
 /// Moves the keyboard focus to the input of `path`, or to the nearest enclosing thing
 /// that has an id for it (a row list, a section).
 fn focus_field(path: &str) {
-    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
-        return;
-    };
     // `indicators[0].targets[1].value`, then `indicators[0].targets[1]`, … `indicators`.
     let mut candidates = vec![path.to_string()];
     let mut rest = path;
@@ -165,18 +150,7 @@ fn focus_field(path: &str) {
         rest = &rest[..cut];
         candidates.push(rest.to_string());
     }
-    for candidate in candidates {
-        let id = field_id(&candidate);
-        if let Some(element) = document.get_element_by_id(&id)
-            && let Ok(element) = element.dyn_into::<web_sys::HtmlElement>()
-        {
-            if let Err(error) = element.focus() {
-                leptos::logging::warn!("could not focus {id}: {error:?}");
-            }
-            element.scroll_into_view();
-            return;
-        }
-    }
+    focus_first(candidates.iter().map(|path| field_id(path)));
 }
 
 /// The periods the plan's dates and phases allow, as options of a select (tracked).
@@ -216,7 +190,7 @@ fn period_choices(draft: PlanDraft) -> Choices {
 
 /// Fields of a problem the editor shows next to their inputs: every part of the body.
 fn shown_inline(path: &str) -> bool {
-    form_position(path) < FORM_ORDER.len()
+    form_position(FORM_ORDER, path) < FORM_ORDER.len()
 }
 
 /// The editor, empty (a new plan of `issuing`) or filled from a draft.
@@ -256,18 +230,14 @@ fn PlanEditor(
 
     // One key per body: a retry of the same plan after a lost answer finds the plan the
     // first attempt created; a changed plan is a new request.
-    let idempotency = StoredValue::new(None::<(String, PlanInput)>);
+    let idempotency = IdempotencyKeys::<PlanInput>::new();
     let save = Action::new_local(move |body: &PlanInput| {
         let body = body.clone();
         async move {
             match editing {
                 Some((id, version)) => api::plans::update(api, id, version, &body).await,
                 None => {
-                    let key = idempotency.with_value(|last| match last {
-                        Some((key, last_body)) if *last_body == body => key.clone(),
-                        _ => new_idempotency_key(),
-                    });
-                    idempotency.set_value(Some((key.clone(), body.clone())));
+                    let key = idempotency.for_body(&body);
                     api::plans::create(api, &body, &key).await
                 }
             }
@@ -298,12 +268,7 @@ fn PlanEditor(
         event.prevent_default();
         form.tried.set(true);
         form.server.set(FieldMessages::new());
-        let first = client.with_untracked(|messages| {
-            messages
-                .keys()
-                .min_by_key(|path| form_position(path))
-                .cloned()
-        });
+        let first = client.with_untracked(|messages| first_in_order(FORM_ORDER, messages).cloned());
         match first {
             Some(path) => focus_field(&path),
             None => {
@@ -375,15 +340,7 @@ fn PlanEditor(
                     failure()
                         .filter(|error| error.status() != Some(412))
                         .map(|error| {
-                            let error = match error {
-                                ApiError::Problem(mut problem) => {
-                                    if let Some(errors) = problem.errors.as_mut() {
-                                        errors.retain(|path, _| !shown_inline(path));
-                                    }
-                                    ApiError::Problem(problem)
-                                }
-                                other => other,
-                            };
+                            let error = error.without_fields(shown_inline);
                             view! { <ProblemView error /> }
                         })
                 }}

@@ -1,153 +1,16 @@
-//! Form pieces the referral pages share: a labelled input with its messages, and an
-//! editor for rows of inputs (diagnoses, earlier stays, follow-ups). The labelled input
-//! serves the consultation forms too.
-
-use std::collections::BTreeMap;
+//! An editor for rows of inputs (diagnoses, earlier stays, follow-ups), with the
+//! messages of each cell under it.
 
 use leptos::prelude::*;
 
+use super::{FieldMessages, InputKind, field_id, messages_at};
 use crate::components::FieldErrors;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
-/// Messages per dotted field path (`clinical.diagnoses[0].code`), as shown.
-pub(crate) type FieldMessages = BTreeMap<String, Vec<String>>;
-
-/// The element id of the input for a field path: `patient.full_name` →
-/// `f-patient-full_name`, `clinical.diagnoses[1].code` → `f-clinical-diagnoses-1-code`.
-pub(crate) fn field_id(path: &str) -> String {
-    let mut id = String::from("f-");
-    for c in path.chars() {
-        match c {
-            '.' | '[' => id.push('-'),
-            ']' => {}
-            c => id.push(c),
-        }
-    }
-    id
-}
-
-/// The messages for one path out of a map of them (tracked).
-pub(crate) fn messages_at(
-    messages: Signal<FieldMessages>,
-    path: impl Fn() -> String + Send + Sync + 'static,
-) -> Signal<Vec<String>> {
-    Signal::derive(move || {
-        let path = path();
-        messages.with(|messages| messages.get(&path).cloned().unwrap_or_default())
-    })
-}
-
-/// What kind of input a field is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum InputKind {
-    /// One line of text.
-    #[default]
-    Text,
-    /// Several lines.
-    Multiline,
-    /// A calendar day (`YYYY-MM-DD`).
-    Date,
-    /// A day and a time of day.
-    DateTime,
-    /// A whole number.
-    Number,
-}
-
-impl InputKind {
-    fn html_type(self) -> &'static str {
-        match self {
-            InputKind::Text | InputKind::Multiline => "text",
-            InputKind::Date => "date",
-            InputKind::DateTime => "datetime-local",
-            InputKind::Number => "number",
-        }
-    }
-}
-
-/// A labelled input and the messages about it.
-#[component]
-pub(crate) fn TextField(
-    /// Element id of the input.
-    #[prop(into)]
-    id: String,
-    /// Its label.
-    label: Key,
-    /// The current text.
-    #[prop(into)]
-    value: Signal<String>,
-    /// Called with the new text on every keystroke.
-    on_input: Callback<String>,
-    /// Messages to show under it.
-    #[prop(into)]
-    messages: Signal<Vec<String>>,
-    /// Kind of input.
-    #[prop(optional)]
-    kind: InputKind,
-    /// A short explanation under the label.
-    #[prop(optional_no_strip)]
-    hint: Option<Key>,
-    /// Called when the input loses focus.
-    #[prop(optional)]
-    on_blur: Option<Callback<()>>,
-    /// Marks the field as needed (to send).
-    #[prop(optional)]
-    required: bool,
-    /// Extra class on the field wrapper (`wide`, `narrow`).
-    #[prop(optional)]
-    class: &'static str,
-) -> impl IntoView {
-    let lang = use_lang();
-    let errors_id = format!("{id}-errors");
-    let invalid = move || (!messages.with(Vec::is_empty)).to_string();
-    let input_event = move |event| on_input.run(event_target_value(&event));
-    let blur = move |_| {
-        if let Some(on_blur) = on_blur {
-            on_blur.run(());
-        }
-    };
-    let control = match kind {
-        InputKind::Multiline => view! {
-            <textarea
-                id=id.clone()
-                rows="3"
-                aria-describedby=errors_id.clone()
-                aria-invalid=invalid
-                prop:value=move || value.get()
-                on:input=input_event
-                on:blur=blur
-            ></textarea>
-        }
-        .into_any(),
-        kind => view! {
-            <input
-                id=id.clone()
-                type=kind.html_type()
-                aria-describedby=errors_id.clone()
-                aria-invalid=invalid
-                prop:value=move || value.get()
-                on:input=input_event
-                on:blur=blur
-            />
-        }
-        .into_any(),
-    };
-    view! {
-        <div class=format!("field {class}")>
-            <label for=id>
-                {move || lang.t(label)}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-            </label>
-            {hint.map(|hint| view! { <span class="field-hint">{move || lang.t(hint)}</span> })}
-            {control}
-            <FieldErrors id=errors_id messages />
-        </div>
-    }
-}
-
 /// One column of a [`RowsEditor`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Column {
+pub struct Column {
     /// Header.
     pub label: Key,
     /// Field name inside a row, as in the error paths (`code` in `diagnoses[0].code`).
@@ -161,7 +24,7 @@ pub(super) struct Column {
 /// One row being edited: a stable key (so inputs keep focus while others change) and
 /// one text per column.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Row {
+pub struct Row {
     /// Stable identity within its editor.
     pub key: u64,
     /// One value per column.
@@ -176,7 +39,7 @@ impl Row {
 }
 
 /// Rows made from existing values, keyed from 1.
-pub(super) fn rows_from(values: impl IntoIterator<Item = Vec<String>>) -> Vec<Row> {
+pub fn rows_from(values: impl IntoIterator<Item = Vec<String>>) -> Vec<Row> {
     values
         .into_iter()
         .zip(1..)
@@ -186,7 +49,7 @@ pub(super) fn rows_from(values: impl IntoIterator<Item = Vec<String>>) -> Vec<Ro
 
 /// A table of rows to add, edit and remove, with the messages of each cell under it.
 #[component]
-pub(super) fn RowsEditor(
+pub fn RowsEditor(
     /// The rows.
     rows: RwSignal<Vec<Row>>,
     /// The columns.

@@ -1,0 +1,120 @@
+//! The dialog of one workflow action: a heading, the fields the action's endpoint
+//! needs, what the server refused last time, and "confirm" / "close".
+
+use leptos::prelude::*;
+use shared::Labelled;
+
+use crate::contexts::use_lang;
+use crate::i18n::Key;
+
+/// The frame of an action's dialog; the fields are its children. Its element ids
+/// (`dialog-{code}`, `confirm-{code}`, `dialog-title`) are what the browser tests use.
+#[component]
+pub fn ActionDialog(
+    /// The action's code, as in its endpoint (`accept`, `schedule`).
+    code: &'static str,
+    /// The heading: the action's name (tracked).
+    #[prop(into)]
+    title: Signal<String>,
+    /// Whether the action is under way (the confirm button waits).
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// "Confirm" was pressed.
+    on_confirm: Callback<()>,
+    /// "Close" was pressed.
+    on_close: Callback<()>,
+    /// Shown under the fields: what went wrong the last time (tracked).
+    #[prop(optional, into)]
+    problem: ViewFn,
+    /// The fields.
+    children: Children,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="dialog" role="dialog" aria-labelledby="dialog-title" id=format!("dialog-{code}")>
+            <h2 id="dialog-title">{move || title.get()}</h2>
+            {children()}
+            {move || problem.run()}
+            <div class="dialog-actions">
+                <button
+                    type="button"
+                    class="button primary"
+                    id=format!("confirm-{code}")
+                    disabled=move || pending.get()
+                    on:click=move |_| on_confirm.run(())
+                >
+                    {move || lang.t(Key::Confirm)}
+                </button>
+                <button type="button" class="button secondary" on:click=move |_| on_close.run(())>
+                    {move || lang.t(Key::Close)}
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// The buttons of a record's allowed actions ("no actions" when there are none), each
+/// opening its dialog or closing it again, and the dialog of the one open.
+#[component]
+pub fn ActionBar<A, D, V>(
+    /// The actions the server allows the reader, in order.
+    actions: Vec<A>,
+    /// The action whose dialog is open.
+    open: RwSignal<Option<A>>,
+    /// An action's code (`accept`): the button is `action-{code}`.
+    code: fn(&A) -> &'static str,
+    /// An action's button class (`button primary`, `button danger`).
+    class: fn(A) -> &'static str,
+    /// The dialog of an action.
+    dialog: D,
+) -> impl IntoView
+where
+    A: Labelled + Copy + PartialEq + Send + Sync + 'static,
+    D: Fn(A) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let lang = use_lang();
+    if actions.is_empty() {
+        return view! {
+            <div class="actions-bar">
+                <p class="muted" id="no-actions">{move || lang.t(Key::NoActions)}</p>
+            </div>
+        }
+        .into_any();
+    }
+    let buttons = actions
+        .iter()
+        .map(|action| {
+            let action = *action;
+            let code = code(&action);
+            view! {
+                <button
+                    type="button"
+                    class=class(action)
+                    id=format!("action-{code}")
+                    data-action=code
+                    aria-expanded=move || (open.get() == Some(action)).to_string()
+                    on:click=move |_| {
+                        open.update(|open| {
+                            *open = if *open == Some(action) { None } else { Some(action) }
+                        })
+                    }
+                >
+                    {move || action.label(lang.get())}
+                </button>
+            }
+        })
+        .collect_view();
+    let dialog = move || {
+        open.get()
+            .filter(|action| actions.contains(action))
+            .map(&dialog)
+    };
+    view! {
+        <div class="actions-bar" role="group" aria-label=move || lang.t(Key::Actions)>
+            {buttons}
+        </div>
+        {dialog}
+    }
+    .into_any()
+}

@@ -1,0 +1,95 @@
+//! A form that sends one request body: its local problems show once sending was tried,
+//! the server's field messages for the last attempt show next to the same fields, and
+//! nothing is sent while the shared rules still find a problem.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+
+use super::{FieldMessages, merge_messages, messages_at, server_messages};
+use crate::api::ApiError;
+
+/// The state of such a form (a handle: copy it freely).
+pub struct CheckedSend<B: 'static, T: 'static> {
+    /// Whether sending was tried.
+    pub tried: RwSignal<bool>,
+    /// What the shared rules find wrong with the body as typed (tracked).
+    pub problems: Memo<FieldMessages>,
+    /// The request.
+    pub run: Action<B, Result<T, ApiError>>,
+}
+
+// By hand: a derive would ask `B: Copy, T: Copy`, but only the handles are copied.
+impl<B: 'static, T: 'static> Clone for CheckedSend<B, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<B: 'static, T: 'static> Copy for CheckedSend<B, T> {}
+
+impl<B, T> CheckedSend<B, T>
+where
+    B: Clone + 'static,
+    T: Clone + 'static,
+{
+    /// A form whose body has `problems`, sent by `send`.
+    pub fn new<F, Fut>(problems: Memo<FieldMessages>, send: F) -> Self
+    where
+        F: Fn(B) -> Fut + 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        CheckedSend {
+            tried: RwSignal::new(false),
+            problems,
+            run: Action::new_local(move |body: &B| send(body.clone())),
+        }
+    }
+
+    /// Runs `done` after each successful answer.
+    pub fn on_success(self, done: Callback<()>) -> Self {
+        Effect::new(move |_| {
+            if let Some(Ok(_)) = self.run.value().get() {
+                done.run(());
+            }
+        });
+        self
+    }
+
+    /// Whether the request is under way (tracked).
+    pub fn pending(self) -> Memo<bool> {
+        self.run.pending()
+    }
+
+    /// Why the last attempt failed (tracked).
+    pub fn failure(self) -> Option<ApiError> {
+        self.run.value().get().and_then(Result::err)
+    }
+
+    /// Every message shown now, by field path (tracked).
+    pub fn shown(self) -> Signal<FieldMessages> {
+        Signal::derive(move || {
+            let mut shown = if self.tried.get() {
+                self.problems.get()
+            } else {
+                FieldMessages::new()
+            };
+            merge_messages(&mut shown, &server_messages(self.failure().as_ref()));
+            shown
+        })
+    }
+
+    /// The messages shown for `path` (tracked).
+    pub fn messages(self, path: &'static str) -> Signal<Vec<String>> {
+        messages_at(self.shown(), move || path.to_string())
+    }
+
+    /// "Send" was pressed: the problems show from now on, and the body goes only when
+    /// there are none.
+    pub fn submit(self, body: impl FnOnce() -> B) {
+        self.tried.set(true);
+        if self.problems.with_untracked(FieldMessages::is_empty) {
+            self.run.dispatch_local(body());
+        }
+    }
+}
