@@ -314,12 +314,15 @@ fn with_query(path: &str, query: &str) -> String {
     }
 }
 
+/// The record, input and summary types of a [`Resource`], which holds no value of them.
+type Types<T, I, S> = PhantomData<fn() -> (T, I, S)>;
+
 /// One collection of the API, `/api/v1/<name>`: its records read as `T`, created from
 /// `I`, listed as pages of `S`.
 pub struct Resource<'c, T, I, S = T> {
     client: &'c Client,
     path: String,
-    types: PhantomData<fn(&I) -> (T, S)>,
+    types: Types<T, I, S>,
 }
 
 impl<'c, T, I, S> Resource<'c, T, I, S>
