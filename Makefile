@@ -1,8 +1,9 @@
 # Tuyến — build, run and test.
 #
 #   make run    build the SPA and the server, serve http://127.0.0.1:8080 with demo data
-#   make test   everything CI checks (lint-host, unit/API tests on SQLite and PostgreSQL,
-#               a bounded schemathesis run, e2e over HTTP and in Chromium, crash tests)
+#   make test   everything CI checks (lint, the SPA's wasm lints included; unit/API tests
+#               on SQLite and PostgreSQL, a bounded schemathesis run, e2e over HTTP and
+#               in Chromium, crash tests)
 #
 # Works on a fresh Debian 12 with rustup/cargo, python3, gcc and git: the targets below
 # install what else they need (wasm target, wasm-bindgen-cli, libpq-dev, PostgreSQL,
@@ -115,12 +116,12 @@ openapi: libpq
 
 ## Checks ----------------------------------------------------------------------------
 
+# The host crates' lints, then the SPA's for wasm32 (a second check of its dependencies
+# for that target: a few minutes on a cold machine). `make test` runs both.
 lint: lint-host
 	$(CARGO) clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-# Formatting and the host crates' lints. `make test` runs these; the SPA's wasm lints
-# (a second check of its dependencies for wasm32, minutes on a cold machine) are in
-# `make lint`, while `make test` still compiles the SPA and drives it in the browser.
+# Formatting and the host crates' lints only (shared, backend, e2e): the quick pass.
 lint-host: tools libpq
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy -p shared -p backend -p e2e --all-targets -- -D warnings
@@ -142,13 +143,16 @@ fuzz-api: libpq
 
 # End-to-end: the debug server binary and the built SPA, over HTTP and in headless Chromium
 # (the crash test's PostgreSQL half runs when TUYEN_TEST_PG_URL names a cluster).
+# TUYEN_REQUIRE_E2E: a missing server binary fails the run here instead of skipping the
+# tests, as a plain `cargo test` does.
 e2e: browser libpq spa
 	$(CARGO) build -p backend
-	TUYEN_BIN=$(TARGET_DIR)/debug/tuyen TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e
+	TUYEN_REQUIRE_E2E=1 TUYEN_BIN=$(TARGET_DIR)/debug/tuyen TUYEN_DIST=$(abspath $(DIST)) \
+		$(CARGO) test -p e2e
 
 # The contract with CI (.ci/run). Steps run in this order; any failure fails `make test`.
 test: tools browser postgres-bin libpq
-	$(MAKE) --no-print-directory lint-host
+	$(MAKE) --no-print-directory lint
 	$(CARGO) test -p shared --features openapi,solver
 	env -u TUYEN_TEST_PG_URL $(CARGO) test -p backend
 	@# The server binary the backend's integration tests built: a separate `cargo build`
@@ -161,8 +165,8 @@ test: tools browser postgres-bin libpq
 	trap 'exit 130' INT TERM; \
 	echo "PostgreSQL test cluster: $$url"; \
 	TUYEN_TEST_PG_URL="$$url" TUYEN_REQUIRE_PG=1 $(CARGO) test -p backend; \
-	TUYEN_TEST_PG_URL="$$url" TUYEN_REQUIRE_PG=1 TUYEN_BIN=$(TARGET_DIR)/debug/tuyen \
-		TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e
+	TUYEN_TEST_PG_URL="$$url" TUYEN_REQUIRE_PG=1 TUYEN_REQUIRE_E2E=1 \
+		TUYEN_BIN=$(TARGET_DIR)/debug/tuyen TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e
 
 ## Benchmarks ------------------------------------------------------------------------
 

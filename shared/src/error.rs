@@ -14,7 +14,6 @@ labelled_enum! {
         InvalidCredentials = "invalid_credentials", "Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password";
         Forbidden = "forbidden", "Không có quyền thực hiện thao tác này", "You may not do this";
         NotFound = "not_found", "Không tìm thấy", "Not found";
-        MethodNotAllowed = "method_not_allowed", "Phương thức không được hỗ trợ", "Method not allowed";
         Conflict = "conflict", "Xung đột với dữ liệu hiện có", "Conflicts with existing data";
         IdempotencyConflict = "idempotency_conflict", "Khóa Idempotency-Key đã dùng cho một yêu cầu khác", "Idempotency-Key already used for a different request";
         InvalidReference = "invalid_reference", "Tham chiếu tới bản ghi không tồn tại", "Refers to a record that does not exist";
@@ -40,7 +39,6 @@ impl ErrorCode {
             ErrorCode::Unauthorized | ErrorCode::InvalidCredentials => 401,
             ErrorCode::Forbidden | ErrorCode::AccountDisabled => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict | ErrorCode::IdempotencyConflict | ErrorCode::InvalidTransition => {
                 409
             }

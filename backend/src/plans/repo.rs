@@ -220,14 +220,6 @@ pub fn find_activity(conn: &mut AnyConn, id: i64) -> QueryResult<Option<Activity
         .optional()
 }
 
-/// Several activities.
-pub fn find_activities(conn: &mut AnyConn, ids: &[i64]) -> QueryResult<Vec<ActivityRow>> {
-    plan_activities::table
-        .filter(plan_activities::id.eq_any(ids))
-        .select(ActivityRow::as_select())
-        .load(conn)
-}
-
 /// Replaces a draft's activities and indicators.
 pub fn replace_children(
     conn: &mut AnyConn,

@@ -4,19 +4,29 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
+use shared::audit::AuditEvent;
+use shared::consultation::{
+    CaseInput, CaseStatus, CaseSummary, Conclusion, ConclusionInput, ConsultationCancelInput,
+    ConsultationCase, ConsultationMode, ConsultationSession, OutcomeInput, ScheduleInput,
+    SessionInput, SessionStatus, SessionsCreated,
+};
+use shared::page::Page;
+use shared::referral::{Referral, ReferralStatus, ReferralSummary};
+use shared::registry::Staff;
+use testkit::{Answer, Client};
 
-use crate::support::{TestApp, assert_problem};
+use crate::support::TestApp;
 
 const CENTRE: &str = "74-TTYTTA";
 const AN_PHU: &str = "74-TYT-ANPHU";
 const BINH_HOA: &str = "74-TYT-BINHHOA";
 
 /// A case request about a patient, to `consulting_facility_id`.
-fn request(consulting_facility_id: i64, patient_name: &str) -> Value {
-    json!({
+fn request(consulting_facility_id: i64, patient_name: &str) -> CaseInput {
+    serde_json::from_value(json!({
         "consulting_facility_id": consulting_facility_id,
         "patient": {
             "full_name": patient_name,
@@ -30,12 +40,13 @@ fn request(consulting_facility_id: i64, patient_name: &str) -> Value {
         "question": "Có cần chuyển tuyến để khởi trị insulin không?",
         "specialty": "noi_tiet",
         "urgency": "urgent"
-    })
+    }))
+    .unwrap()
 }
 
 /// A single online session of `host` at `starts_at`.
-fn session(host: i64, starts_at: &str, participants: &[i64]) -> Value {
-    json!({
+fn session(host: i64, starts_at: &str, participants: &[i64]) -> SessionInput {
+    serde_json::from_value(json!({
         "host_facility_id": host,
         "title": "Hội chẩn Nội tiết trực tuyến",
         "specialty": "noi_tiet",
@@ -44,26 +55,59 @@ fn session(host: i64, starts_at: &str, participants: &[i64]) -> Value {
         "starts_at": starts_at,
         "duration_minutes": 60,
         "participants": participants
-    })
+    }))
+    .unwrap()
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn schedule(session_id: i64) -> ScheduleInput {
+    ScheduleInput { session_id }
+}
+
+fn conclusion(conclusion: Conclusion, note: &str) -> ConclusionInput {
+    ConclusionInput {
+        conclusion,
+        note: note.to_string(),
+        refer_to_facility_id: None,
+    }
+}
+
+fn outcome(text: &str) -> OutcomeInput {
+    OutcomeInput {
+        outcome: text.to_string(),
+    }
+}
+
+fn cancel(reason: &str) -> ConsultationCancelInput {
+    ConsultationCancelInput {
+        reason: reason.to_string(),
+    }
 }
 
 struct Parties {
     /// Station head of An Phú (requests).
-    station: String,
+    station: Client,
     /// Centre clinician (concludes).
-    doctor: String,
+    doctor: Client,
     /// Centre planner (holds sessions, schedules).
-    planner: String,
+    planner: Client,
     centre: i64,
     an_phu: i64,
 }
 
 async fn parties(app: &TestApp) -> Parties {
-    let station = app.token("tram.anphu").await;
-    let doctor = app.token("bacsi").await;
-    let planner = app.token("kehoach").await;
-    let centre = app.facility_id(&station, CENTRE).await;
-    let an_phu = app.facility_id(&station, AN_PHU).await;
+    let station = app.user("tram.anphu").await;
+    let doctor = app.user("bacsi").await;
+    let planner = app.user("kehoach").await;
+    let centre = station.facility_id(CENTRE).await;
+    let an_phu = station.facility_id(AN_PHU).await;
     Parties {
         station,
         doctor,
@@ -73,217 +117,169 @@ async fn parties(app: &TestApp) -> Parties {
     }
 }
 
-async fn created(response: reqwest::Response) -> Value {
-    let status = response.status();
-    let body = response.text().await.unwrap_or_default();
-    assert_eq!(status, 201, "{body}");
-    serde_json::from_str(&body).unwrap()
+async fn ask(user: &Client, body: &CaseInput) -> ConsultationCase {
+    user.consultation_cases().create(body).await.created()
 }
 
-async fn ask(app: &TestApp, token: &str, body: &Value) -> Value {
-    created(app.post("/api/v1/consultation-cases", token, body).await).await
-}
-
-async fn hold(app: &TestApp, token: &str, body: &Value) -> Value {
-    let answer = created(app.post("/api/v1/consultation-sessions", token, body).await).await;
-    answer["sessions"][0].clone()
+async fn hold(user: &Client, body: &SessionInput) -> ConsultationSession {
+    let created: SessionsCreated = user.consultation_sessions().create_as(body).await.created();
+    created.sessions[0].clone()
 }
 
 async fn act(
-    app: &TestApp,
-    token: &str,
-    id: &Value,
+    user: &Client,
+    id: i64,
     step: &str,
-    body: &Value,
-) -> reqwest::Response {
-    app.post(
-        &format!("/api/v1/consultation-cases/{id}/{step}"),
-        token,
-        body,
-    )
-    .await
+    body: &(impl serde::Serialize + ?Sized),
+) -> Answer<ConsultationCase> {
+    user.consultation_cases().step(id, step, body, None).await
 }
 
-async fn act_ok(app: &TestApp, token: &str, id: &Value, step: &str, body: &Value) -> Value {
-    let response = act(app, token, id, step, body).await;
-    let status = response.status();
-    let text = response.text().await.unwrap_or_default();
-    assert_eq!(status, 200, "{step}: {text}");
-    serde_json::from_str(&text).unwrap()
+async fn act_ok(
+    user: &Client,
+    id: i64,
+    step: &str,
+    body: &(impl serde::Serialize + ?Sized),
+) -> ConsultationCase {
+    let answer = act(user, id, step, body).await;
+    assert_eq!(answer.code(), 200, "{step}: {}", answer.text);
+    answer.body()
 }
 
-fn actions(case: &Value) -> Vec<&str> {
-    case["allowed_actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_str().unwrap())
-        .collect()
+fn actions(case: &ConsultationCase) -> Vec<&'static str> {
+    case.allowed_actions.iter().map(|a| a.as_str()).collect()
 }
 
-async fn staff_ids(app: &TestApp, token: &str, facility_id: i64, count: usize) -> Vec<i64> {
-    let page = app
-        .get_json(
-            &format!("/api/v1/staff?facility_id={facility_id}&profession=doctor"),
-            token,
-        )
-        .await;
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .take(count)
-        .map(|s| s["id"].as_i64().unwrap())
-        .collect()
+async fn staff_ids(user: &Client, facility_id: i64, count: usize) -> Vec<i64> {
+    let page: Page<Staff> = user
+        .staff()
+        .list(&format!("facility_id={facility_id}&profession=doctor"))
+        .await
+        .ok();
+    page.items.iter().take(count).map(|s| s.id).collect()
+}
+
+async fn sessions(user: &Client, query: &str) -> Page<ConsultationSession> {
+    user.consultation_sessions().list(query).await.ok()
+}
+
+async fn cases(user: &Client, query: &str) -> Page<CaseSummary> {
+    user.consultation_cases().list(query).await.ok()
+}
+
+/// The audit trail of consultation cases for `query` (`entity_id=7&action=...`).
+async fn case_audit(admin: &Client, query: &str) -> Answer<Page<AuditEvent>> {
+    admin
+        .audit_events(&format!("entity=consultation_case&{query}"))
+        .await
 }
 
 #[actix_web::test]
 async fn a_case_goes_from_request_to_a_referral_draft_and_back_with_the_outcome() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let doctors = staff_ids(&app, &p.planner, p.centre, 2).await;
+    let doctors = staff_ids(&p.planner, p.centre, 2).await;
     let meeting = hold(
-        &app,
         &p.planner,
         &session(p.centre, "2030-01-03T07:00:00Z", &doctors),
     )
     .await;
-    assert_eq!(meeting["status"], "scheduled");
-    assert_eq!(meeting["mode"], "online");
-    assert_eq!(meeting["participants"].as_array().unwrap().len(), 2);
-    assert_eq!(meeting["ends_at"], "2030-01-03T08:00:00Z");
+    assert_eq!(meeting.status, SessionStatus::Scheduled);
+    assert_eq!(meeting.mode, ConsultationMode::Online);
+    assert_eq!(meeting.participants.len(), 2);
+    assert_eq!(meeting.ends_at, at("2030-01-03T08:00:00Z"));
 
-    let case = ask(&app, &p.station, &request(p.centre, "Phan Thị Nguyệt")).await;
-    assert_eq!(case["status"], "requested");
-    assert_eq!(case["requesting_facility"]["code"], AN_PHU);
+    let case = ask(&p.station, &request(p.centre, "Phan Thị Nguyệt")).await;
+    assert_eq!(case.status, CaseStatus::Requested);
+    assert_eq!(case.requesting_facility.code, AN_PHU);
     assert_eq!(actions(&case), vec!["cancel"]);
-    let id = &case["id"];
+    let id = case.id;
 
     // The centre sees the request with its patient and may schedule and conclude.
-    let seen = app
-        .get_json(&format!("/api/v1/consultation-cases/{id}"), &p.doctor)
-        .await;
-    assert_eq!(seen["patient"]["full_name"], "Phan Thị Nguyệt");
+    let seen = p.doctor.consultation_cases().get(id).await.ok();
+    assert_eq!(seen.patient.as_ref().unwrap().full_name, "Phan Thị Nguyệt");
     assert_eq!(actions(&seen), vec!["schedule", "conclude"]);
     // The planning office puts it on the calendar.
-    let scheduled = act_ok(
-        &app,
-        &p.planner,
-        id,
-        "schedule",
-        &json!({"session_id": meeting["id"]}),
-    )
-    .await;
-    assert_eq!(scheduled["status"], "scheduled");
-    assert_eq!(scheduled["session"]["id"], meeting["id"]);
+    let scheduled = act_ok(&p.planner, id, "schedule", &schedule(meeting.id)).await;
+    assert_eq!(scheduled.status, CaseStatus::Scheduled);
+    let on = scheduled.session.unwrap();
+    assert_eq!(on.id, meeting.id);
     assert_eq!(
-        scheduled["session"]["meeting_url"],
-        "https://meet.example.vn/noi-tiet"
+        on.meeting_url.as_deref(),
+        Some("https://meet.example.vn/noi-tiet")
     );
-    let counted = app
-        .get_json(
-            &format!("/api/v1/consultation-sessions/{}", meeting["id"]),
-            &p.station,
-        )
-        .await;
-    assert_eq!(counted["case_count"], 1);
+    let counted = p.station.consultation_sessions().get(meeting.id).await.ok();
+    assert_eq!(counted.case_count, 1);
 
     // The consultants conclude: refer. A draft referral waits at the station.
     let advice = "Khởi trị insulin nền tại Khoa Nội tiết, chuyển khám trong tuần";
     let concluded = act_ok(
-        &app,
         &p.doctor,
         id,
         "conclude",
-        &json!({"conclusion": "refer", "note": advice}),
+        &conclusion(Conclusion::Refer, advice),
     )
     .await;
-    assert_eq!(concluded["status"], "concluded");
-    assert_eq!(concluded["conclusion"], "refer");
-    assert_eq!(concluded["referral_avoided"], false);
-    assert_eq!(concluded["concluded_by"], "bacsi");
-    assert_eq!(concluded["referral"]["status"], "draft");
-    let referral_id = concluded["referral"]["id"].as_i64().unwrap();
+    assert_eq!(concluded.status, CaseStatus::Concluded);
+    assert_eq!(concluded.conclusion, Some(Conclusion::Refer));
+    assert!(!concluded.referral_avoided);
+    assert_eq!(concluded.concluded_by.as_deref(), Some("bacsi"));
+    let opened = concluded.referral.unwrap();
+    assert_eq!(opened.status, ReferralStatus::Draft);
+    let referral_id = opened.id;
 
-    let draft = app
-        .get_json(&format!("/api/v1/referrals/{referral_id}"), &p.station)
-        .await;
-    assert_eq!(draft["status"], "draft");
-    assert_eq!(draft["from_facility"]["code"], AN_PHU);
-    assert_eq!(draft["to_facility"]["code"], CENTRE);
-    assert_eq!(draft["direction"], "up");
-    assert_eq!(draft["urgency"], "urgent");
-    assert_eq!(draft["patient"]["full_name"], "Phan Thị Nguyệt");
-    assert_eq!(draft["patient"]["citizen_id"], "074162009988");
-    assert_eq!(draft["patient"]["insurance_number"], "HT3747429999888");
-    assert_eq!(draft["patient"]["birth_date"], "1962-03-09");
+    let draft: Referral = p.station.referrals().get(referral_id).await.ok();
+    assert_eq!(draft.status, ReferralStatus::Draft);
+    assert_eq!(draft.from_facility.code, AN_PHU);
+    assert_eq!(draft.to_facility.code, CENTRE);
+    assert_eq!(draft.direction.as_str(), "up");
+    assert_eq!(draft.urgency.as_str(), "urgent");
+    let patient = draft.patient.as_ref().unwrap();
+    assert_eq!(patient.full_name, "Phan Thị Nguyệt");
+    assert_eq!(patient.citizen_id.as_deref(), Some("074162009988"));
+    assert_eq!(patient.insurance_number.as_deref(), Some("HT3747429999888"));
+    assert_eq!(patient.birth_date, Some(day("1962-03-09")));
+    let clinical = draft.clinical.as_ref().unwrap();
     assert_eq!(
-        draft["clinical"]["signs"],
+        clinical.signs,
         "Đái tháo đường típ 2, đường huyết đói 12 mmol/L dù dùng Metformin 2 g/ngày"
     );
-    assert_eq!(draft["clinical"]["treatment_direction"], advice);
-    assert_eq!(
-        draft["editable"], true,
-        "the station completes and sends it"
-    );
-    let outbox = app
-        .get_json("/api/v1/referrals?box=outbox&status=draft", &p.station)
-        .await;
-    assert!(
-        outbox["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["id"] == referral_id)
-    );
+    assert_eq!(clinical.treatment_direction.as_deref(), Some(advice));
+    assert!(draft.editable, "the station completes and sends it");
+    let outbox: Page<ReferralSummary> = p
+        .station
+        .referrals()
+        .list("box=outbox&status=draft")
+        .await
+        .ok();
+    assert!(outbox.items.iter().any(|r| r.id == referral_id));
     // The session where the case was concluded has been held.
-    let held = app
-        .get_json(
-            &format!("/api/v1/consultation-sessions/{}", meeting["id"]),
-            &p.planner,
-        )
-        .await;
-    assert_eq!(held["status"], "held");
-    assert_eq!(held["editable"], false);
+    let held = p.planner.consultation_sessions().get(meeting.id).await.ok();
+    assert_eq!(held.status, SessionStatus::Held);
+    assert!(!held.editable);
 
     // The station reports back; the consultants read it.
-    let station_view = app
-        .get_json(&format!("/api/v1/consultation-cases/{id}"), &p.station)
-        .await;
+    let station_view = p.station.consultation_cases().get(id).await.ok();
     assert_eq!(actions(&station_view), vec!["outcome"]);
-    assert_eq!(station_view["referral"]["id"], referral_id);
-    let closed = act_ok(
-        &app,
-        &p.station,
-        id,
-        "outcome",
-        &json!({"outcome": "Đã chuyển lên Trung tâm, khởi trị insulin, đường huyết 7 mmol/L"}),
-    )
-    .await;
-    assert_eq!(closed["status"], "closed");
+    assert_eq!(station_view.referral.unwrap().id, referral_id);
+    let reported = "Đã chuyển lên Trung tâm, khởi trị insulin, đường huyết 7 mmol/L";
+    let closed = act_ok(&p.station, id, "outcome", &outcome(reported)).await;
+    assert_eq!(closed.status, CaseStatus::Closed);
     assert!(actions(&closed).is_empty());
-    let feedback = app
-        .get_json(&format!("/api/v1/consultation-cases/{id}"), &p.doctor)
-        .await;
-    assert_eq!(
-        feedback["outcome"],
-        "Đã chuyển lên Trung tâm, khởi trị insulin, đường huyết 7 mmol/L"
-    );
-    assert!(feedback["outcome_at"].is_string());
+    let feedback = p.doctor.consultation_cases().get(id).await.ok();
+    assert_eq!(feedback.outcome.as_deref(), Some(reported));
+    assert!(feedback.outcome_at.is_some());
 
     // Every step is in the audit trail.
-    let admin = app.token("admin").await;
-    let audit = app
-        .get_json(
-            &format!("/api/v1/audit-events?entity=consultation_case&entity_id={id}"),
-            &admin,
-        )
-        .await;
-    let trail: Vec<(&str, &str)> = audit["items"]
-        .as_array()
-        .unwrap()
+    let admin = app.user("admin").await;
+    let audit = case_audit(&admin, &format!("entity_id={id}")).await;
+    // The trail never copies the patient.
+    let text = audit.text.clone();
+    let audit = audit.ok();
+    let trail: Vec<(&str, &str)> = audit
+        .items
         .iter()
-        .map(|e| (e["action"].as_str().unwrap(), e["actor"].as_str().unwrap()))
+        .map(|e| (e.action.as_str(), e.actor.as_str()))
         .collect();
     assert_eq!(
         trail,
@@ -297,8 +293,6 @@ async fn a_case_goes_from_request_to_a_referral_draft_and_back_with_the_outcome(
             ("read_patient", "bacsi"),
         ]
     );
-    // The trail never copies the patient.
-    let text = serde_json::to_string(&audit).unwrap();
     assert!(!text.contains("Phan Thị Nguyệt") && !text.contains("074162009988"));
 }
 
@@ -306,429 +300,289 @@ async fn a_case_goes_from_request_to_a_referral_draft_and_back_with_the_outcome(
 async fn managing_locally_counts_as_a_referral_avoided() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let case = ask(&app, &p.station, &request(p.centre, "Lâm Văn Tài")).await;
-    let id = &case["id"];
+    let case = ask(&p.station, &request(p.centre, "Lâm Văn Tài")).await;
+    let id = case.id;
     // Answered in writing, without a session.
     let concluded = act_ok(
-        &app,
         &p.doctor,
         id,
         "conclude",
-        &json!({"conclusion": "manage_locally", "note": "Tăng Metformin, hẹn kiểm tra sau 4 tuần"}),
+        &conclusion(
+            Conclusion::ManageLocally,
+            "Tăng Metformin, hẹn kiểm tra sau 4 tuần",
+        ),
     )
     .await;
-    assert_eq!(concluded["conclusion"], "manage_locally");
-    assert_eq!(concluded["referral_avoided"], true);
-    assert!(concluded["referral"].is_null());
-    assert!(concluded["session"].is_null());
-    let listed = app
-        .get_json(
-            "/api/v1/consultation-cases?box=outbox&conclusion=manage_locally",
-            &p.station,
-        )
-        .await;
-    let mine = listed["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == *id)
-        .unwrap();
-    assert_eq!(mine["patient_name"], "Lâm Văn Tài");
-    assert!(mine["referral_id"].is_null());
+    assert_eq!(concluded.conclusion, Some(Conclusion::ManageLocally));
+    assert!(concluded.referral_avoided);
+    assert!(concluded.referral.is_none());
+    assert!(concluded.session.is_none());
+    let listed = cases(&p.station, "box=outbox&conclusion=manage_locally").await;
+    let mine = listed.items.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(mine.patient_name.as_deref(), Some("Lâm Văn Tài"));
+    assert!(mine.referral_id.is_none());
     let closed = act_ok(
-        &app,
         &p.station,
         id,
         "outcome",
-        &json!({"outcome": "Đường huyết ổn định tại trạm"}),
+        &outcome("Đường huyết ổn định tại trạm"),
     )
     .await;
-    assert_eq!(closed["status"], "closed");
-    assert_eq!(closed["referral_avoided"], true);
+    assert_eq!(closed.status, CaseStatus::Closed);
+    assert!(closed.referral_avoided);
 }
 
 #[actix_web::test]
 async fn only_the_right_side_and_role_take_each_step_in_order() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let case = ask(&app, &p.station, &request(p.centre, "Trịnh Văn Năm")).await;
-    let id = &case["id"];
-    let conclude = json!({"conclusion": "more_tests", "note": "Làm HbA1c, creatinin"});
+    let case = ask(&p.station, &request(p.centre, "Trịnh Văn Năm")).await;
+    let id = case.id;
+    let conclude = conclusion(Conclusion::MoreTests, "Làm HbA1c, creatinin");
 
     // The station cannot conclude its own request; the planner cannot conclude at all.
-    assert_problem(
-        act(&app, &p.station, id, "conclude", &conclude).await,
-        403,
-        "forbidden",
-    )
-    .await;
-    assert_problem(
-        act(&app, &p.planner, id, "conclude", &conclude).await,
-        403,
-        "forbidden",
-    )
-    .await;
+    act(&p.station, id, "conclude", &conclude)
+        .await
+        .assert_problem(403, "forbidden");
+    act(&p.planner, id, "conclude", &conclude)
+        .await
+        .assert_problem(403, "forbidden");
     // Nor may the centre withdraw the station's request.
-    assert_problem(
-        act(
-            &app,
-            &p.doctor,
-            id,
-            "cancel",
-            &json!({"reason": "Không phù hợp"}),
-        )
-        .await,
-        403,
-        "forbidden",
-    )
-    .await;
+    act(&p.doctor, id, "cancel", &cancel("Không phù hợp"))
+        .await
+        .assert_problem(403, "forbidden");
     // No outcome before a conclusion.
-    assert_problem(
-        act(&app, &p.station, id, "outcome", &json!({"outcome": "Ổn"})).await,
-        409,
-        "invalid_transition",
-    )
-    .await;
+    act(&p.station, id, "outcome", &outcome("Ổn"))
+        .await
+        .assert_problem(409, "invalid_transition");
     // Only a session of the consulting facility, and not a cancelled one.
-    let hospital = app.facility_id(&p.station, "74-BVDKBD").await;
-    let admin = app.token("admin").await;
-    let elsewhere = hold(
-        &app,
-        &admin,
-        &session(hospital, "2030-02-07T07:00:00Z", &[]),
-    )
-    .await;
-    let problem = assert_problem(
-        act(
-            &app,
-            &p.planner,
-            id,
-            "schedule",
-            &json!({"session_id": elsewhere["id"]}),
-        )
-        .await,
-        400,
-        "validation_failed",
-    )
-    .await;
+    let hospital = p.station.facility_id("74-BVDKBD").await;
+    let admin = app.user("admin").await;
+    let elsewhere = hold(&admin, &session(hospital, "2030-02-07T07:00:00Z", &[])).await;
+    let problem = act(&p.planner, id, "schedule", &schedule(elsewhere.id))
+        .await
+        .assert_problem(400, "validation_failed");
     assert!(problem["errors"]["session_id"].is_array(), "{problem}");
-    let called_off = hold(
-        &app,
-        &p.planner,
-        &session(p.centre, "2030-02-07T07:00:00Z", &[]),
-    )
-    .await;
-    let cancelled = app
-        .post(
-            &format!("/api/v1/consultation-sessions/{}/cancel", called_off["id"]),
-            &p.planner,
-            &json!({"reason": "Trùng lịch giao ban"}),
+    let called_off = hold(&p.planner, &session(p.centre, "2030-02-07T07:00:00Z", &[])).await;
+    let cancelled = p
+        .planner
+        .consultation_sessions()
+        .step(
+            called_off.id,
+            "cancel",
+            &cancel("Trùng lịch giao ban"),
+            None,
         )
         .await;
-    assert_eq!(cancelled.status(), 200);
-    assert_problem(
-        act(
-            &app,
-            &p.planner,
-            id,
-            "schedule",
-            &json!({"session_id": called_off["id"]}),
-        )
-        .await,
-        409,
-        "invalid_transition",
-    )
-    .await;
+    assert_eq!(cancelled.code(), 200);
+    act(&p.planner, id, "schedule", &schedule(called_off.id))
+        .await
+        .assert_problem(409, "invalid_transition");
 
-    act_ok(&app, &p.doctor, id, "conclude", &conclude).await;
+    act_ok(&p.doctor, id, "conclude", &conclude).await;
     // Concluded once; too late to withdraw or schedule.
-    assert_problem(
-        act(&app, &p.doctor, id, "conclude", &conclude).await,
-        409,
-        "invalid_transition",
-    )
-    .await;
-    assert_problem(
-        act(&app, &p.station, id, "cancel", &json!({"reason": "Đổi ý"})).await,
-        409,
-        "invalid_transition",
-    )
-    .await;
+    act(&p.doctor, id, "conclude", &conclude)
+        .await
+        .assert_problem(409, "invalid_transition");
+    act(&p.station, id, "cancel", &cancel("Đổi ý"))
+        .await
+        .assert_problem(409, "invalid_transition");
     // Reporting the outcome is the station's.
-    assert_problem(
-        act(&app, &p.doctor, id, "outcome", &json!({"outcome": "Ổn"})).await,
-        403,
-        "forbidden",
-    )
-    .await;
+    act(&p.doctor, id, "outcome", &outcome("Ổn"))
+        .await
+        .assert_problem(403, "forbidden");
     // Bodies are validated, in the asked language.
-    let response = app
-        .call(
+    let request_en = p
+        .station
+        .request(
             Method::POST,
-            &format!("/api/v1/consultation-cases/{id}/outcome"),
-            Some(&p.station),
-            Some(&json!({"outcome": "  "})),
-            &[("Accept-Language", "en")],
+            &format!("{}/outcome", p.station.consultation_cases().item_path(id)),
         )
-        .await;
-    let problem = assert_problem(response, 400, "validation_failed").await;
+        .header("Accept-Language", "en")
+        .json(&outcome("  "));
+    let problem = p
+        .station
+        .send::<Value>(request_en)
+        .await
+        .assert_problem(400, "validation_failed");
     assert_eq!(problem["errors"]["outcome"][0], "Must not be blank");
     // Unknown cases are 404.
-    assert_problem(
-        app.get("/api/v1/consultation-cases/999999", &p.station)
-            .await,
-        404,
-        "not_found",
-    )
-    .await;
+    p.station
+        .consultation_cases()
+        .get(999999)
+        .await
+        .assert_problem(404, "not_found");
     // A station cannot ask itself, nor a role without patients ask at all.
-    let problem = assert_problem(
-        app.post(
-            "/api/v1/consultation-cases",
-            &p.station,
-            &request(p.an_phu, "A"),
-        )
-        .await,
-        400,
-        "validation_failed",
-    )
-    .await;
+    let problem = p
+        .station
+        .consultation_cases()
+        .create(&request(p.an_phu, "A"))
+        .await
+        .assert_problem(400, "validation_failed");
     assert_eq!(
         problem["errors"]["consulting_facility_id"][0],
         "Cơ sở hội chẩn phải khác cơ sở đề nghị"
     );
-    assert_problem(
-        app.post(
-            "/api/v1/consultation-cases",
-            &p.planner,
-            &request(p.an_phu, "B"),
-        )
-        .await,
-        403,
-        "forbidden",
-    )
-    .await;
+    p.planner
+        .consultation_cases()
+        .create(&request(p.an_phu, "B"))
+        .await
+        .assert_problem(403, "forbidden");
 }
 
 #[actix_web::test]
 async fn the_patient_stays_with_the_two_facilities_and_reads_are_audited() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let case = ask(&app, &p.station, &request(p.centre, "Quan Thị Bích")).await;
-    let id = &case["id"];
-    let path = format!("/api/v1/consultation-cases/{id}");
+    let case = ask(&p.station, &request(p.centre, "Quan Thị Bích")).await;
+    let id = case.id;
 
     // Another station does not see the case at all.
-    let other = app.token("tram.binhhoa").await;
-    assert_problem(app.get(&path, &other).await, 403, "forbidden").await;
-    let theirs = app.get_json("/api/v1/consultation-cases", &other).await;
-    assert!(
-        theirs["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["id"] != *id)
-    );
-    let binh_hoa = app.facility_id(&other, BINH_HOA).await;
+    let other = app.user("tram.binhhoa").await;
+    other
+        .consultation_cases()
+        .get(id)
+        .await
+        .assert_problem(403, "forbidden");
+    let theirs = cases(&other, "").await;
+    assert!(theirs.items.iter().all(|c| c.id != id));
+    let binh_hoa = other.facility_id(BINH_HOA).await;
     assert_ne!(binh_hoa, p.an_phu);
 
     // The Department of Health sees that it exists, never who or what.
-    let department = app.token("soyte").await;
-    let seen = app.get_json(&path, &department).await;
-    assert!(seen["patient"].is_null() && seen["summary"].is_null() && seen["question"].is_null());
-    assert_eq!(seen["patient_initials"], "Q.T.B.");
+    let department = app.user("soyte").await;
+    let seen = department.consultation_cases().get(id).await.ok();
+    assert!(seen.patient.is_none() && seen.summary.is_none() && seen.question.is_none());
+    assert_eq!(seen.patient_initials, "Q.T.B.");
     assert!(actions(&seen).is_empty());
-    let list = app
-        .get_json("/api/v1/consultation-cases", &department)
-        .await;
-    let listed = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == *id)
-        .unwrap();
-    assert!(listed["patient_name"].is_null());
-    let text = serde_json::to_string(&list).unwrap();
+    let list = department.consultation_cases().list("").await;
+    let text = list.text.clone();
+    let list = list.ok();
+    let listed = list.items.iter().find(|c| c.id == id).unwrap();
+    assert!(listed.patient_name.is_none());
     assert!(!text.contains("Quan Thị Bích") && !text.contains("074162009988"));
     // After a conclusion, the advice stays with the two facilities too.
     act_ok(
-        &app,
         &p.doctor,
         id,
         "conclude",
-        &json!({"conclusion": "more_tests", "note": "Làm HbA1c"}),
+        &conclusion(Conclusion::MoreTests, "Làm HbA1c"),
     )
     .await;
-    let seen = app.get_json(&path, &department).await;
-    assert_eq!(seen["conclusion"], "more_tests");
-    assert!(seen["conclusion_note"].is_null());
+    let seen = department.consultation_cases().get(id).await.ok();
+    assert_eq!(seen.conclusion, Some(Conclusion::MoreTests));
+    assert!(seen.conclusion_note.is_none());
 
     // Reads of the patient by the two facilities are audited, the department's are not.
-    let admin = app.token("admin").await;
-    let audit = app
-        .get_json(
-            &format!(
-                "/api/v1/audit-events?entity=consultation_case&entity_id={id}&action=read_patient"
-            ),
-            &admin,
-        )
-        .await;
-    assert!(audit["items"].as_array().unwrap().is_empty());
-    app.get_json(&path, &p.doctor).await;
-    app.get_json(&path, &p.station).await;
-    let audit = app
-        .get_json(
-            &format!(
-                "/api/v1/audit-events?entity=consultation_case&entity_id={id}&action=read_patient"
-            ),
-            &admin,
-        )
-        .await;
-    let readers: Vec<&str> = audit["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["actor"].as_str().unwrap())
-        .collect();
+    let admin = app.user("admin").await;
+    let reads = format!("entity_id={id}&action=read_patient");
+    let audit = case_audit(&admin, &reads).await.ok();
+    assert!(audit.items.is_empty());
+    p.doctor.consultation_cases().get(id).await.ok();
+    p.station.consultation_cases().get(id).await.ok();
+    let audit = case_audit(&admin, &reads).await.ok();
+    let readers: Vec<&str> = audit.items.iter().map(|e| e.actor.as_str()).collect();
     assert_eq!(readers, vec!["bacsi", "tram.anphu"]);
     // A list with names is audited as one read.
-    app.get_json("/api/v1/consultation-cases?box=outbox", &p.station)
-        .await;
-    let lists = app
-        .get_json(
-            "/api/v1/audit-events?entity=consultation_case&entity_id=list&action=read_patient",
-            &admin,
-        )
-        .await;
-    assert!(!lists["items"].as_array().unwrap().is_empty());
+    cases(&p.station, "box=outbox").await;
+    let lists = case_audit(&admin, "entity_id=list&action=read_patient")
+        .await
+        .ok();
+    assert!(!lists.items.is_empty());
 }
 
 #[actix_web::test]
 async fn a_weekly_series_makes_one_session_a_week_on_the_same_weekday_and_time() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let doctors = staff_ids(&app, &p.planner, p.centre, 3).await;
+    let doctors = staff_ids(&p.planner, p.centre, 3).await;
     let mut body = session(p.centre, "2030-01-03T07:00:00Z", &doctors);
-    body["repeat_weekly_until"] = json!("2030-03-28");
-    let series = created(
-        app.post("/api/v1/consultation-sessions", &p.planner, &body)
-            .await,
-    )
-    .await;
-    let sessions = series["sessions"].as_array().unwrap();
+    body.repeat_weekly_until = Some(day("2030-03-28"));
+    let series: SessionsCreated = p
+        .planner
+        .consultation_sessions()
+        .create_as(&body)
+        .await
+        .created();
+    let made = &series.sessions;
     // Thursdays from 3 January to 28 March 2030.
-    assert_eq!(sessions.len(), 13);
-    let series_id = series["series_id"].as_str().unwrap();
-    for session in sessions {
-        assert_eq!(session["series_id"], series_id);
-        let at: DateTime<Utc> = session["starts_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(made.len(), 13);
+    let series_id = series.series_id.as_deref().unwrap();
+    for session in made {
+        assert_eq!(session.series_id.as_deref(), Some(series_id));
+        let at = session.starts_at;
         assert_eq!(at.weekday(), chrono::Weekday::Thu, "{at}");
         assert_eq!(at.format("%H:%M").to_string(), "07:00", "14:00 in Vietnam");
     }
-    let days: Vec<&str> = sessions
+    let days: Vec<String> = made
         .iter()
-        .map(|s| &s["starts_at"].as_str().unwrap()[..10])
+        .map(|s| s.starts_at.format("%Y-%m-%d").to_string())
         .collect();
-    assert_eq!(days.first(), Some(&"2030-01-03"));
-    assert_eq!(days.last(), Some(&"2030-03-28"));
+    assert_eq!(days.first().map(String::as_str), Some("2030-01-03"));
+    assert_eq!(days.last().map(String::as_str), Some("2030-03-28"));
     assert_eq!(days.iter().collect::<BTreeSet<_>>().len(), 13);
 
     // The calendar pages through them in time order.
     let mut seen = Vec::new();
-    let mut path = format!(
-        "/api/v1/consultation-sessions?facility_id={}&from=2030-01-01&to=2030-03-31&limit=5",
+    let first_page = format!(
+        "facility_id={}&from=2030-01-01&to=2030-03-31&limit=5",
         p.centre
     );
+    let mut query = first_page.clone();
     loop {
-        let page = app.get_json(&path, &p.station).await;
-        for item in page["items"].as_array().unwrap() {
-            seen.push(item["starts_at"].as_str().unwrap().to_string());
-        }
-        match page["next_cursor"].as_str() {
-            Some(cursor) => {
-                path = format!(
-                    "/api/v1/consultation-sessions?facility_id={}&from=2030-01-01&to=2030-03-31&limit=5&cursor={cursor}",
-                    p.centre
-                )
-            }
+        let page = sessions(&p.station, &query).await;
+        seen.extend(page.items.iter().map(|item| item.starts_at));
+        match page.next_cursor {
+            Some(cursor) => query = format!("{first_page}&cursor={cursor}"),
             None => break,
         }
     }
     assert_eq!(seen.len(), 13);
     assert!(seen.windows(2).all(|pair| pair[0] < pair[1]));
     // A station's default calendar shows the sessions of the centre supporting it.
-    let mine = app
-        .get_json(
-            "/api/v1/consultation-sessions?from=2030-01-01&to=2030-01-31",
-            &p.station,
-        )
-        .await;
-    assert_eq!(mine["items"].as_array().unwrap().len(), 5);
-    assert_eq!(mine["items"][0]["editable"], false);
+    let mine = sessions(&p.station, "from=2030-01-01&to=2030-01-31").await;
+    assert_eq!(mine.items.len(), 5);
+    assert!(!mine.items[0].editable);
     // A day range in Vietnam's calendar: 3 January only.
-    let one_day = app
-        .get_json(
-            &format!(
-                "/api/v1/consultation-sessions?facility_id={}&from=2030-01-03&to=2030-01-03",
-                p.centre
-            ),
-            &p.station,
-        )
-        .await;
-    assert_eq!(one_day["items"].as_array().unwrap().len(), 1);
-
-    // At most 60 sessions a series.
-    body["repeat_weekly_until"] = json!("2032-01-01");
-    let problem = assert_problem(
-        app.post("/api/v1/consultation-sessions", &p.planner, &body)
-            .await,
-        400,
-        "validation_failed",
+    let one_day = sessions(
+        &p.station,
+        &format!("facility_id={}&from=2030-01-03&to=2030-01-03", p.centre),
     )
     .await;
+    assert_eq!(one_day.items.len(), 1);
+
+    // At most 60 sessions a series.
+    let sessions_of = |user: &Client, body: &SessionInput| {
+        let (user, body) = (user.clone(), body.clone());
+        async move { user.consultation_sessions().create_as::<Value>(&body).await }
+    };
+    body.repeat_weekly_until = Some(day("2032-01-01"));
+    let problem = sessions_of(&p.planner, &body)
+        .await
+        .assert_problem(400, "validation_failed");
     assert_eq!(
         problem["errors"]["repeat_weekly_until"][0],
         "Một chuỗi tối đa 60 buổi"
     );
     // Only the host's planning side creates its sessions.
-    body["repeat_weekly_until"] = json!(null);
-    assert_problem(
-        app.post("/api/v1/consultation-sessions", &p.station, &body)
-            .await,
-        403,
-        "forbidden",
-    )
-    .await;
-    assert_problem(
-        app.post(
-            "/api/v1/consultation-sessions",
-            &p.planner,
-            &session(p.an_phu, "2030-01-03T07:00:00Z", &[]),
-        )
-        .await,
-        403,
-        "forbidden",
-    )
-    .await;
+    body.repeat_weekly_until = None;
+    sessions_of(&p.station, &body)
+        .await
+        .assert_problem(403, "forbidden");
+    sessions_of(&p.planner, &session(p.an_phu, "2030-01-03T07:00:00Z", &[]))
+        .await
+        .assert_problem(403, "forbidden");
     // An online session needs its link, an in-person one its place; participants exist.
     let mut bad = session(p.centre, "2030-01-03T07:00:00Z", &[999_999]);
-    bad["meeting_url"] = json!(null);
-    let problem = assert_problem(
-        app.post("/api/v1/consultation-sessions", &p.planner, &bad)
-            .await,
-        400,
-        "validation_failed",
-    )
-    .await;
+    bad.meeting_url = None;
+    let problem = sessions_of(&p.planner, &bad)
+        .await
+        .assert_problem(400, "validation_failed");
     assert!(problem["errors"]["meeting_url"].is_array(), "{problem}");
     let unknown = session(p.centre, "2030-01-03T07:00:00Z", &[999_999]);
-    let problem = assert_problem(
-        app.post("/api/v1/consultation-sessions", &p.planner, &unknown)
-            .await,
-        400,
-        "validation_failed",
-    )
-    .await;
+    let problem = sessions_of(&p.planner, &unknown)
+        .await
+        .assert_problem(400, "validation_failed");
     assert!(problem["errors"]["participants"].is_array(), "{problem}");
 }
 
@@ -736,108 +590,74 @@ async fn a_weekly_series_makes_one_session_a_week_on_the_same_weekday_and_time()
 async fn session_edits_need_the_current_version_and_cancelling_frees_its_cases() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let response = app
-        .post(
-            "/api/v1/consultation-sessions",
-            &p.planner,
-            &session(p.centre, "2030-04-04T07:00:00Z", &[]),
-        )
+    let calendar = p.planner.consultation_sessions();
+    let response = calendar
+        .create_as::<SessionsCreated>(&session(p.centre, "2030-04-04T07:00:00Z", &[]))
         .await;
-    assert_eq!(response.status(), 201);
-    let etag = response.headers()["etag"].to_str().unwrap().to_string();
-    let first: Value = response.json().await.unwrap();
-    let path = format!(
-        "/api/v1/consultation-sessions/{}",
-        first["sessions"][0]["id"]
-    );
+    let etag = response.etag().unwrap().to_string();
+    let first = response.created();
+    let session_id = first.sessions[0].id;
 
     let mut moved = session(p.centre, "2030-04-04T08:00:00Z", &[]);
-    moved["mode"] = json!("in_person");
-    moved["location_facility_id"] = json!(p.an_phu);
-    let put = |etag: Option<&str>, body: &Value| {
-        let (etag, body) = (etag.map(str::to_string), body.clone());
-        let (app, token, path) = (&app, &p.planner, &path);
-        async move {
-            let headers: Vec<(&str, &str)> = match &etag {
-                Some(tag) => vec![("If-Match", tag.as_str())],
-                None => Vec::new(),
-            };
-            app.call(Method::PUT, path, Some(token), Some(&body), &headers)
-                .await
-        }
-    };
-    let updated = put(Some(&etag), &moved).await;
-    assert_eq!(updated.status(), 200);
-    let updated: Value = updated.json().await.unwrap();
-    assert_eq!(updated["location_facility"]["code"], AN_PHU);
-    assert_eq!(updated["starts_at"], "2030-04-04T08:00:00Z");
-    assert_problem(put(Some(&etag), &moved).await, 412, "precondition_failed").await;
-    assert_problem(put(None, &moved).await, 428, "precondition_required").await;
+    moved.mode = ConsultationMode::InPerson;
+    moved.location_facility_id = Some(p.an_phu);
+    let updated = calendar.update(session_id, &moved, Some(&etag)).await;
+    assert_eq!(updated.code(), 200);
+    let updated = updated.body();
+    assert_eq!(updated.location_facility.unwrap().code, AN_PHU);
+    assert_eq!(updated.starts_at, at("2030-04-04T08:00:00Z"));
+    calendar
+        .update(session_id, &moved, Some(&etag))
+        .await
+        .assert_problem(412, "precondition_failed");
+    calendar
+        .update(session_id, &moved, None)
+        .await
+        .assert_problem(428, "precondition_required");
     // Only the host edits.
-    let station_put = app
-        .call(
-            Method::PUT,
-            &path,
-            Some(&p.station),
-            Some(&moved),
-            &[("If-Match", "\"2\"")],
-        )
-        .await;
-    assert_problem(station_put, 403, "forbidden").await;
+    p.station
+        .consultation_sessions()
+        .update(session_id, &moved, Some("\"2\""))
+        .await
+        .assert_problem(403, "forbidden");
     // An edit changes one session; it never makes a series.
     let mut series = moved.clone();
-    series["repeat_weekly_until"] = json!("2030-05-01");
-    assert_problem(put(Some("\"2\""), &series).await, 400, "validation_failed").await;
+    series.repeat_weekly_until = Some(day("2030-05-01"));
+    calendar
+        .update(session_id, &series, Some("\"2\""))
+        .await
+        .assert_problem(400, "validation_failed");
 
     // Cancelling returns its cases to the queue; a cancelled session stays as it is.
-    let case = ask(&app, &p.station, &request(p.centre, "Vương Thị Ngà")).await;
-    act_ok(
-        &app,
-        &p.planner,
-        &case["id"],
-        "schedule",
-        &json!({"session_id": first["sessions"][0]["id"]}),
-    )
-    .await;
-    let stale_cancel = app
-        .call(
-            Method::POST,
-            &format!("{path}/cancel"),
-            Some(&p.planner),
-            Some(&json!({"reason": "Trùng lịch"})),
-            &[("If-Match", "\"1\"")],
-        )
+    let case = ask(&p.station, &request(p.centre, "Vương Thị Ngà")).await;
+    act_ok(&p.planner, case.id, "schedule", &schedule(session_id)).await;
+    calendar
+        .step(session_id, "cancel", &cancel("Trùng lịch"), Some("\"1\""))
+        .await
+        .assert_problem(412, "precondition_failed");
+    let cancelled = calendar
+        .step(session_id, "cancel", &cancel("Trùng lịch giao ban"), None)
         .await;
-    assert_problem(stale_cancel, 412, "precondition_failed").await;
-    let cancelled = app
-        .post(
-            &format!("{path}/cancel"),
-            &p.planner,
-            &json!({"reason": "Trùng lịch giao ban"}),
-        )
-        .await;
-    assert_eq!(cancelled.status(), 200);
-    let cancelled: Value = cancelled.json().await.unwrap();
-    assert_eq!(cancelled["status"], "cancelled");
-    assert_eq!(cancelled["status_reason"], "Trùng lịch giao ban");
-    let back = app
-        .get_json(
-            &format!("/api/v1/consultation-cases/{}", case["id"]),
-            &p.station,
-        )
-        .await;
-    assert_eq!(back["status"], "requested");
-    assert!(back["session"].is_null());
-    let version = cancelled["version"].to_string();
-    let tag = format!("\"{version}\"");
-    assert_problem(put(Some(&tag), &moved).await, 409, "invalid_transition").await;
-    assert_problem(
-        app.get("/api/v1/consultation-sessions/999999", &p.station)
-            .await,
-        404,
-        "not_found",
-    )
-    .await;
+    assert_eq!(cancelled.code(), 200);
+    let cancelled = cancelled.body();
+    assert_eq!(cancelled.status, SessionStatus::Cancelled);
+    assert_eq!(
+        cancelled.status_reason.as_deref(),
+        Some("Trùng lịch giao ban")
+    );
+    let back = p.station.consultation_cases().get(case.id).await.ok();
+    assert_eq!(back.status, CaseStatus::Requested);
+    assert!(back.session.is_none());
+    let tag = format!("\"{}\"", cancelled.version);
+    calendar
+        .update(session_id, &moved, Some(&tag))
+        .await
+        .assert_problem(409, "invalid_transition");
+    p.station
+        .consultation_sessions()
+        .get(999999)
+        .await
+        .assert_problem(404, "not_found");
 }
 
 #[actix_web::test]
@@ -845,157 +665,129 @@ async fn a_retried_create_with_the_same_key_makes_one_case_and_one_series() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
     let body = request(p.centre, "Tôn Thất Bảo");
-    let key = [("Idempotency-Key", "tram-anphu-hoichan-42")];
-    let send = |body: Value| {
-        let (app, token, key) = (&app, &p.station, &key);
-        async move {
-            app.call(
-                Method::POST,
-                "/api/v1/consultation-cases",
-                Some(token),
-                Some(&body),
-                key,
-            )
-            .await
-        }
+    let send = |body: &CaseInput| {
+        let request = p
+            .station
+            .request(Method::POST, p.station.consultation_cases().path())
+            .header("Idempotency-Key", "tram-anphu-hoichan-42")
+            .json(body);
+        p.station.send::<ConsultationCase>(request)
     };
-    let first = created(send(body.clone()).await).await;
-    let second = created(send(body.clone()).await).await;
-    assert_eq!(first["id"], second["id"]);
-    let outbox = app
-        .get_json(
-            "/api/v1/consultation-cases?box=outbox&limit=200",
-            &p.station,
-        )
-        .await;
-    let named = outbox["items"]
-        .as_array()
-        .unwrap()
+    let first = send(&body).await.created();
+    let second = send(&body).await.created();
+    assert_eq!(first.id, second.id);
+    let outbox = cases(&p.station, "box=outbox&limit=200").await;
+    let named = outbox
+        .items
         .iter()
-        .filter(|c| c["patient_name"] == "Tôn Thất Bảo")
+        .filter(|c| c.patient_name.as_deref() == Some("Tôn Thất Bảo"))
         .count();
     assert_eq!(named, 1);
-    assert_problem(
-        send(request(p.centre, "Người Khác")).await,
-        409,
-        "idempotency_conflict",
-    )
-    .await;
+    send(&request(p.centre, "Người Khác"))
+        .await
+        .assert_problem(409, "idempotency_conflict");
 
     let mut series = session(p.centre, "2030-06-06T07:00:00Z", &[]);
-    series["repeat_weekly_until"] = json!("2030-06-27");
-    let key = [("Idempotency-Key", "kehoach-lich-thang-6")];
+    series.repeat_weekly_until = Some(day("2030-06-27"));
     let make = || {
-        app.call(
-            Method::POST,
-            "/api/v1/consultation-sessions",
-            Some(&p.planner),
-            Some(&series),
-            &key,
-        )
+        let request = p
+            .planner
+            .request(Method::POST, p.planner.consultation_sessions().path())
+            .header("Idempotency-Key", "kehoach-lich-thang-6")
+            .json(&series);
+        p.planner.send::<SessionsCreated>(request)
     };
-    let first = created(make().await).await;
-    let again = created(make().await).await;
-    assert_eq!(first["series_id"], again["series_id"]);
-    let june = app
-        .get_json(
-            &format!(
-                "/api/v1/consultation-sessions?facility_id={}&from=2030-06-01&to=2030-06-30",
-                p.centre
-            ),
-            &p.planner,
-        )
-        .await;
-    assert_eq!(june["items"].as_array().unwrap().len(), 4);
+    let first = make().await.created();
+    let again = make().await.created();
+    assert_eq!(first.series_id, again.series_id);
+    let june = sessions(
+        &p.planner,
+        &format!("facility_id={}&from=2030-06-01&to=2030-06-30", p.centre),
+    )
+    .await;
+    assert_eq!(june.items.len(), 4);
 }
 
 #[actix_web::test]
 async fn the_demo_has_a_weekly_series_and_cases_in_every_status() {
     let app = TestApp::spawn().await;
-    let admin = app.token("admin").await;
-    let centre = app.facility_id(&admin, CENTRE).await;
-    let quarter = app
-        .get_json(
-            &format!(
-                "/api/v1/consultation-sessions?facility_id={centre}&from=2026-01-01&to=2026-03-31"
-            ),
-            &admin,
-        )
-        .await;
-    let sessions = quarter["items"].as_array().unwrap();
-    assert_eq!(sessions.len(), 12, "Thursdays 8 January to 26 March 2026");
-    assert!(sessions.iter().all(|s| s["mode"] == "online"));
-    assert!(sessions.iter().all(|s| s["meeting_url"].is_string()));
+    let admin = app.user("admin").await;
+    let centre = admin.facility_id(CENTRE).await;
+    let quarter = sessions(
+        &admin,
+        &format!("facility_id={centre}&from=2026-01-01&to=2026-03-31"),
+    )
+    .await;
+    let sessions_of_quarter = &quarter.items;
+    assert_eq!(
+        sessions_of_quarter.len(),
+        12,
+        "Thursdays 8 January to 26 March 2026"
+    );
     assert!(
-        sessions
+        sessions_of_quarter
             .iter()
-            .all(|s| !s["participants"].as_array().unwrap().is_empty())
+            .all(|s| s.mode == ConsultationMode::Online)
+    );
+    assert!(sessions_of_quarter.iter().all(|s| s.meeting_url.is_some()));
+    assert!(
+        sessions_of_quarter
+            .iter()
+            .all(|s| !s.participants.is_empty())
     );
     assert_eq!(
-        sessions
+        sessions_of_quarter
             .iter()
-            .filter(|s| s["status"] == "cancelled")
+            .filter(|s| s.status == SessionStatus::Cancelled)
             .count(),
         1
     );
-    let cases = app
-        .get_json("/api/v1/consultation-cases?limit=200", &admin)
-        .await;
-    let cases = cases["items"].as_array().unwrap();
-    let statuses: BTreeSet<&str> = cases
-        .iter()
-        .map(|c| c["status"].as_str().unwrap())
-        .collect();
+    let all = cases(&admin, "limit=200").await;
+    let statuses: BTreeSet<&str> = all.items.iter().map(|c| c.status.as_str()).collect();
     assert_eq!(
         statuses,
         BTreeSet::from(["requested", "scheduled", "concluded", "closed", "cancelled"])
     );
-    let conclusions: BTreeSet<&str> = cases
+    let conclusions: BTreeSet<&str> = all
+        .items
         .iter()
-        .filter_map(|c| c["conclusion"].as_str())
+        .filter_map(|c| c.conclusion.map(|c| c.as_str()))
         .collect();
     assert_eq!(
         conclusions,
         BTreeSet::from(["manage_locally", "refer", "more_tests"])
     );
-    let referred = cases.iter().find(|c| c["conclusion"] == "refer").unwrap();
-    let referral_id = referred["referral_id"].as_i64().unwrap();
-    let station = app.token("tram.binhhoa").await;
-    let draft = app
-        .get_json(&format!("/api/v1/referrals/{referral_id}"), &station)
-        .await;
-    assert_eq!(draft["status"], "draft");
+    let referred = all
+        .items
+        .iter()
+        .find(|c| c.conclusion == Some(Conclusion::Refer))
+        .unwrap();
+    let referral_id = referred.referral_id.unwrap();
+    let station = app.user("tram.binhhoa").await;
+    let draft = station.referrals().get(referral_id).await.ok();
+    assert_eq!(draft.status, ReferralStatus::Draft);
     // The in-person session at a station is on the station's calendar.
-    let visits = app
-        .get_json(
-            "/api/v1/consultation-sessions?status=scheduled",
-            &app.token("tram.anphu").await,
-        )
-        .await;
-    assert!(
-        visits["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|s| s["mode"] == "in_person" && s["location_facility"]["code"] == AN_PHU)
-    );
+    let visits = sessions(&app.user("tram.anphu").await, "status=scheduled").await;
+    assert!(visits.items.iter().any(|s| {
+        s.mode == ConsultationMode::InPerson
+            && s.location_facility.as_ref().map(|f| f.code.as_str()) == Some(AN_PHU)
+    }));
 }
 
 #[actix_web::test]
 async fn the_calendar_feed_finds_sessions_by_place_and_by_participant() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let doctors = staff_ids(&app, &p.planner, p.centre, 3).await;
+    let doctors = staff_ids(&p.planner, p.centre, 3).await;
     // One participant alone, two in a list, all three: matches are on whole ids.
     let with = |ids: &[i64]| session(p.centre, "2031-01-09T07:00:00Z", ids);
-    hold(&app, &p.planner, &with(&doctors[..1])).await;
-    hold(&app, &p.planner, &with(&doctors[1..3])).await;
+    hold(&p.planner, &with(&doctors[..1])).await;
+    hold(&p.planner, &with(&doctors[1..3])).await;
     let mut at_station = session(p.centre, "2031-01-10T01:00:00Z", &[]);
-    at_station["mode"] = json!("in_person");
-    at_station["location_facility_id"] = json!(p.an_phu);
-    hold(&app, &p.planner, &at_station).await;
+    at_station.mode = ConsultationMode::InPerson;
+    at_station.location_facility_id = Some(p.an_phu);
+    hold(&p.planner, &at_station).await;
     hold(
-        &app,
         &p.planner,
         &session(p.centre, "2031-02-20T07:00:00Z", &doctors),
     )

@@ -777,7 +777,10 @@ async fn setup(app: &TestApp) -> (Api<'_>, Fixtures) {
         demand_body,
         generation,
         visit: id(&published[0]),
-        visit_body: crate::rotations::input_of(&published[0]),
+        visit_body: serde_json::to_value(crate::rotations::input_of(
+            &serde_json::from_value(published[0].clone()).unwrap(),
+        ))
+        .unwrap(),
         visit_of_phuc: id(&published[1]),
         visit_to_attend: id(&confirmed[0]),
         visit_to_miss: id(&confirmed[1]),

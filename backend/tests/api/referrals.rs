@@ -2,10 +2,20 @@
 
 use std::collections::BTreeSet;
 
-use reqwest::Method;
+use chrono::NaiveDate;
 use serde_json::{Value, json};
+use shared::audit::AuditEvent;
+use shared::auth::{ApiClientCreated, ApiScope, NewApiClient};
+use shared::page::Page;
+use shared::referral::{
+    CancelInput, CompleteInput, DeclineInput, Destination, Diagnosis, FollowUp, FollowUpInput,
+    FollowUpMissedInput, FollowUpStatus, FollowUpVisitInput, Outcome, RedirectInput, Referral,
+    ReferralEvent, ReferralEventKind, ReferralInput, ReferralLinkKind, ReferralStatus,
+    ReferralSummary, TransitionNote, Urgency,
+};
+use testkit::{Answer, Client, no_body};
 
-use crate::support::{TestApp, assert_problem};
+use crate::support::TestApp;
 
 const AN_PHU: &str = "74-TYT-ANPHU";
 const CENTRE: &str = "74-TTYTTA";
@@ -43,16 +53,21 @@ pub(crate) fn slip(to_facility_id: i64, patient_name: &str) -> Value {
     })
 }
 
+/// The same slip, typed.
+pub(crate) fn slip_input(to_facility_id: i64, patient_name: &str) -> ReferralInput {
+    serde_json::from_value(slip(to_facility_id, patient_name)).unwrap()
+}
+
 struct Parties {
-    station: String,
-    centre: String,
+    station: Client,
+    centre: Client,
     to_centre: i64,
 }
 
 async fn parties(app: &TestApp) -> Parties {
-    let station = app.token("tram.anphu").await;
-    let centre = app.token("bacsi").await;
-    let to_centre = app.facility_id(&station, CENTRE).await;
+    let station = app.user("tram.anphu").await;
+    let centre = app.user("bacsi").await;
+    let to_centre = station.facility_id(CENTRE).await;
     Parties {
         station,
         centre,
@@ -60,46 +75,62 @@ async fn parties(app: &TestApp) -> Parties {
     }
 }
 
-async fn create(app: &TestApp, token: &str, body: &Value) -> Value {
-    let response = app.post("/api/v1/referrals", token, body).await;
-    assert_eq!(
-        response.status(),
-        201,
-        "{}",
-        response.text().await.unwrap_or_default()
-    );
-    response.json().await.unwrap()
+async fn create(user: &Client, body: &ReferralInput) -> Referral {
+    user.referrals().create(body).await.created()
 }
 
+/// One step of the referral's state machine, as `user`.
 async fn act(
-    app: &TestApp,
-    token: &str,
-    id: &Value,
+    user: &Client,
+    id: i64,
     action: &str,
-    body: &Value,
-) -> reqwest::Response {
-    app.post(&format!("/api/v1/referrals/{id}/{action}"), token, body)
-        .await
+    body: &(impl serde::Serialize + ?Sized),
+) -> Answer<Referral> {
+    user.referrals().step(id, action, body, None).await
 }
 
-async fn act_ok(app: &TestApp, token: &str, id: &Value, action: &str, body: &Value) -> Value {
-    let response = act(app, token, id, action, body).await;
-    assert_eq!(
-        response.status(),
-        200,
-        "{action}: {}",
-        response.text().await.unwrap_or_default()
-    );
-    response.json().await.unwrap()
+async fn act_ok(
+    user: &Client,
+    id: i64,
+    action: &str,
+    body: &(impl serde::Serialize + ?Sized),
+) -> Referral {
+    let answer = act(user, id, action, body).await;
+    assert_eq!(answer.code(), 200, "{action}: {}", answer.text);
+    answer.body()
 }
 
-fn actions(referral: &Value) -> Vec<&str> {
-    referral["allowed_actions"]
-        .as_array()
-        .unwrap()
+fn actions(referral: &Referral) -> Vec<&'static str> {
+    referral
+        .allowed_actions
         .iter()
-        .map(|a| a.as_str().unwrap())
+        .map(|a| a.as_str())
         .collect()
+}
+
+fn note(text: &str) -> TransitionNote {
+    TransitionNote {
+        note: Some(text.to_string()),
+    }
+}
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn diagnosis(code: &str, name: &str) -> Diagnosis {
+    Diagnosis {
+        code: code.to_string(),
+        name: name.to_string(),
+    }
+}
+
+async fn events(user: &Client, id: i64) -> Vec<ReferralEvent> {
+    user.referrals().sub(id, "events").await.ok()
+}
+
+async fn list(user: &Client, query: &str) -> Page<ReferralSummary> {
+    user.referrals().list(query).await.ok()
 }
 
 #[actix_web::test]
@@ -107,233 +138,198 @@ async fn a_referral_goes_round_the_closed_loop_with_follow_up_at_the_station() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
 
-    let draft = create(&app, &p.station, &slip(p.to_centre, "Trần Văn Tư")).await;
-    assert_eq!(draft["status"], "draft");
-    assert!(
-        draft["slip_number"]
-            .as_str()
-            .unwrap()
-            .starts_with("74-TYT-ANPHU/")
-    );
+    let draft = create(&p.station, &slip_input(p.to_centre, "Trần Văn Tư")).await;
+    assert_eq!(draft.status, ReferralStatus::Draft);
+    assert!(draft.slip_number.starts_with("74-TYT-ANPHU/"));
     assert_eq!(actions(&draft), vec!["send", "cancel"]);
-    assert_eq!(draft["editable"], true);
-    let id = &draft["id"];
+    assert!(draft.editable);
+    let id = draft.id;
 
-    let sent = act_ok(&app, &p.station, id, "send", &json!({})).await;
-    assert_eq!(sent["status"], "sent");
-    assert!(sent["valid_until"].is_string() && sent["answer_due"].is_string());
-    assert_eq!(sent["overdue"], false);
+    let sent = act_ok(&p.station, id, "send", &no_body()).await;
+    assert_eq!(sent.status, ReferralStatus::Sent);
+    assert!(sent.valid_until.is_some() && sent.answer_due.is_some());
+    assert!(!sent.overdue);
     assert_eq!(actions(&sent), vec!["cancel"]);
 
     // The receiving centre sees the patient and may answer.
-    let seen = app
-        .get_json(&format!("/api/v1/referrals/{id}"), &p.centre)
-        .await;
-    assert_eq!(seen["patient"]["full_name"], "Trần Văn Tư");
+    let seen = p.centre.referrals().get(id).await.ok();
+    assert_eq!(seen.patient.as_ref().unwrap().full_name, "Trần Văn Tư");
     assert_eq!(actions(&seen), vec!["accept", "decline", "redirect"]);
 
-    act_ok(
-        &app,
-        &p.centre,
-        id,
-        "accept",
-        &json!({"note": "Chuyển khoa Nội"}),
-    )
-    .await;
-    act_ok(&app, &p.centre, id, "arrive", &json!({})).await;
+    act_ok(&p.centre, id, "accept", &note("Chuyển khoa Nội")).await;
+    act_ok(&p.centre, id, "arrive", &no_body()).await;
     let done = act_ok(
-        &app,
         &p.centre,
         id,
         "complete",
-        &json!({
-            "outcome": "returned_to_referrer",
-            "discharge_summary": "Ổn định, tiếp tục điều trị suy tim tại trạm",
-            "discharge_diagnoses": [{"code": "I50.0", "name": "Suy tim sung huyết"}],
-            "follow_ups": [
-                {"due_on": "2030-01-05", "instructions": "Đo huyết áp, cân nặng"},
-                {"due_on": "2030-02-05", "instructions": "Tái khám, xét nghiệm điện giải"}
-            ]
-        }),
+        &CompleteInput {
+            outcome: Outcome::ReturnedToReferrer,
+            discharge_summary: "Ổn định, tiếp tục điều trị suy tim tại trạm".to_string(),
+            discharge_diagnoses: vec![diagnosis("I50.0", "Suy tim sung huyết")],
+            follow_ups: vec![
+                FollowUpInput {
+                    due_on: day("2030-01-05"),
+                    instructions: "Đo huyết áp, cân nặng".to_string(),
+                },
+                FollowUpInput {
+                    due_on: day("2030-02-05"),
+                    instructions: "Tái khám, xét nghiệm điện giải".to_string(),
+                },
+            ],
+        },
     )
     .await;
-    assert_eq!(done["status"], "completed");
+    assert_eq!(done.status, ReferralStatus::Completed);
     assert!(actions(&done).is_empty());
 
     // The sender sees the outcome and the back-referral that brings the patient home.
-    let feedback = app
-        .get_json(&format!("/api/v1/referrals/{id}"), &p.station)
-        .await;
-    assert_eq!(feedback["outcome"], "returned_to_referrer");
+    let feedback = p.station.referrals().get(id).await.ok();
+    assert_eq!(feedback.outcome, Some(Outcome::ReturnedToReferrer));
     assert_eq!(
-        feedback["discharge_summary"],
-        "Ổn định, tiếp tục điều trị suy tim tại trạm"
+        feedback.discharge_summary.as_deref(),
+        Some("Ổn định, tiếp tục điều trị suy tim tại trạm")
     );
-    let back = &feedback["successors"][0];
-    assert_eq!(back["kind"], "back_referral");
-    assert_eq!(back["status"], "sent");
-    assert_eq!(back["to_facility"]["code"], AN_PHU);
-    assert_eq!(feedback["follow_ups"].as_array().unwrap().len(), 2);
+    let back = &feedback.successors[0];
+    assert_eq!(back.kind, ReferralLinkKind::BackReferral);
+    assert_eq!(back.status, ReferralStatus::Sent);
+    assert_eq!(back.to_facility.code, AN_PHU);
+    assert_eq!(feedback.follow_ups.len(), 2);
 
-    let inbox = app
-        .get_json("/api/v1/referrals?box=inbox", &p.station)
-        .await;
-    let item = &inbox["items"][0];
-    assert_eq!(item["id"], back["id"]);
-    assert_eq!(item["direction"], "down");
-    assert_eq!(item["patient_name"], "Trần Văn Tư");
+    let inbox = list(&p.station, "box=inbox").await;
+    let item = &inbox.items[0];
+    assert_eq!(item.id, back.id);
+    assert_eq!(item.direction.as_str(), "down");
+    assert_eq!(item.patient_name.as_deref(), Some("Trần Văn Tư"));
 
     // The station works through its follow-ups.
-    let follow_ups = app
-        .get_json("/api/v1/follow-ups?status=open", &p.station)
-        .await;
-    let follow_ups: Vec<&Value> = follow_ups["items"]
-        .as_array()
-        .unwrap()
+    let follow_ups: Page<FollowUp> = p.station.follow_ups().list("status=open").await.ok();
+    let follow_ups: Vec<&FollowUp> = follow_ups
+        .items
         .iter()
-        .filter(|f| f["referral_id"] == *id)
+        .filter(|f| f.referral_id == id)
         .collect();
     assert_eq!(follow_ups.len(), 2);
-    let first = &follow_ups[0]["id"];
-    let visited = app
-        .post(
-            &format!("/api/v1/follow-ups/{first}/visits"),
-            &p.station,
-            &json!({"visited_on": "2026-01-05", "notes": "HA 125/80, không phù", "close": true}),
+    let first = follow_ups[0].id;
+    let visited = p
+        .station
+        .follow_ups()
+        .sub_post::<FollowUp>(
+            first,
+            "visits",
+            &FollowUpVisitInput {
+                visited_on: day("2026-01-05"),
+                notes: "HA 125/80, không phù".to_string(),
+                close: true,
+            },
         )
-        .await;
-    assert_eq!(visited.status(), 200);
-    let visited: Value = visited.json().await.unwrap();
-    assert_eq!(visited["status"], "done");
-    assert_eq!(visited["visits"].as_array().unwrap().len(), 1);
+        .await
+        .ok();
+    assert_eq!(visited.status, FollowUpStatus::Done);
+    assert_eq!(visited.visits.len(), 1);
     // Closed is closed.
-    let again = app
-        .post(
-            &format!("/api/v1/follow-ups/{first}/missed"),
-            &p.station,
-            &json!({"reason": "x"}),
-        )
+    let missed = |reason: &str| FollowUpMissedInput {
+        reason: reason.to_string(),
+    };
+    let again = p
+        .station
+        .follow_ups()
+        .sub_post::<Value>(first, "missed", &missed("x"))
         .await;
-    assert_problem(again, 409, "invalid_transition").await;
+    again.assert_problem(409, "invalid_transition");
     // Only the station records its follow-ups.
-    let other = app
-        .post(
-            &format!("/api/v1/follow-ups/{}/missed", follow_ups[1]["id"]),
-            &p.centre,
-            &json!({"reason": "Không liên lạc được"}),
-        )
+    let other = p
+        .centre
+        .follow_ups()
+        .sub_post::<Value>(follow_ups[1].id, "missed", &missed("Không liên lạc được"))
         .await;
-    assert_problem(other, 403, "forbidden").await;
+    other.assert_problem(403, "forbidden");
 
     // Every step is on the timeline, with who and when.
-    let events = app
-        .get_json(&format!("/api/v1/referrals/{id}/events"), &p.station)
-        .await;
-    let kinds: Vec<&str> = events
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let events = events(&p.station, id).await;
+    let kinds: Vec<ReferralEventKind> = events.iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,
-        vec!["create", "send", "accept", "arrive", "complete"]
+        vec![
+            ReferralEventKind::Create,
+            ReferralEventKind::Send,
+            ReferralEventKind::Accept,
+            ReferralEventKind::Arrive,
+            ReferralEventKind::Complete
+        ]
     );
-    assert_eq!(events[2]["actor"], "bacsi");
-    assert_eq!(events[2]["note"], "Chuyển khoa Nội");
+    assert_eq!(events[2].actor, "bacsi");
+    assert_eq!(events[2].note.as_deref(), Some("Chuyển khoa Nội"));
 }
 
 #[actix_web::test]
 async fn only_the_right_party_and_role_take_each_step() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let draft = create(&app, &p.station, &slip(p.to_centre, "Phạm Thị Lan")).await;
-    let id = &draft["id"];
+    let draft = create(&p.station, &slip_input(p.to_centre, "Phạm Thị Lan")).await;
+    let id = draft.id;
 
     // The receiver does not even see the sender's draft, let alone send it.
-    assert_problem(
-        act(&app, &p.centre, id, "send", &json!({})).await,
-        404,
-        "not_found",
-    )
-    .await;
-    act_ok(&app, &p.station, id, "send", &json!({})).await;
+    act(&p.centre, id, "send", &no_body())
+        .await
+        .assert_problem(404, "not_found");
+    act_ok(&p.station, id, "send", &no_body()).await;
     // The sender cannot accept its own referral.
-    assert_problem(
-        act(&app, &p.station, id, "accept", &json!({})).await,
-        403,
-        "forbidden",
-    )
-    .await;
-    let planner = app.token("kehoach").await;
-    assert_problem(
-        act(&app, &planner, id, "accept", &json!({})).await,
-        403,
-        "forbidden",
-    )
-    .await;
+    act(&p.station, id, "accept", &no_body())
+        .await
+        .assert_problem(403, "forbidden");
+    let planner = app.user("kehoach").await;
+    act(&planner, id, "accept", &no_body())
+        .await
+        .assert_problem(403, "forbidden");
     // Another station does not even see it.
-    let other_station = app.token("tram.binhhoa").await;
-    assert_problem(
-        app.get(&format!("/api/v1/referrals/{id}"), &other_station)
-            .await,
-        403,
-        "forbidden",
-    )
-    .await;
+    let other_station = app.user("tram.binhhoa").await;
+    other_station
+        .referrals()
+        .get(id)
+        .await
+        .assert_problem(403, "forbidden");
     // Steps out of order are conflicts with the state machine.
-    assert_problem(
-        act(
-            &app,
-            &p.centre,
-            id,
-            "complete",
-            &json!({"outcome": "discharged", "discharge_summary": "x"}),
-        )
-        .await,
-        409,
-        "invalid_transition",
+    act(
+        &p.centre,
+        id,
+        "complete",
+        &json!({"outcome": "discharged", "discharge_summary": "x"}),
     )
-    .await;
-    act_ok(&app, &p.centre, id, "accept", &json!({})).await;
-    act_ok(&app, &p.centre, id, "arrive", &json!({})).await;
+    .await
+    .assert_problem(409, "invalid_transition");
+    act_ok(&p.centre, id, "accept", &no_body()).await;
+    act_ok(&p.centre, id, "arrive", &no_body()).await;
     // Too late to cancel once the patient has arrived.
-    assert_problem(
-        act(
-            &app,
-            &p.station,
-            id,
-            "cancel",
-            &json!({"reason": "Gia đình đổi ý"}),
-        )
-        .await,
-        409,
-        "invalid_transition",
-    )
-    .await;
+    let cancel = CancelInput {
+        reason: "Gia đình đổi ý".to_string(),
+    };
+    act(&p.station, id, "cancel", &cancel)
+        .await
+        .assert_problem(409, "invalid_transition");
     // A decline needs a reason (validation), whatever the status.
-    assert_problem(
-        act(&app, &p.centre, id, "decline", &json!({"reason": "  "})).await,
-        400,
-        "validation_failed",
-    )
-    .await;
+    let decline = DeclineInput {
+        reason: "  ".to_string(),
+    };
+    act(&p.centre, id, "decline", &decline)
+        .await
+        .assert_problem(400, "validation_failed");
 }
 
 #[actix_web::test]
 async fn an_incomplete_draft_is_saved_but_not_sent() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let sparse = json!({
+    let sparse: ReferralInput = serde_json::from_value(json!({
         "to_facility_id": p.to_centre,
         "direction": "up",
         "urgency": "emergency",
         "reason": "meets_transfer_rules",
         "patient": {"full_name": "Đỗ Thị Mai", "birth_year": 1990, "sex": "female"}
-    });
-    let draft = create(&app, &p.station, &sparse).await;
-    let refused = act(&app, &p.station, &draft["id"], "send", &json!({})).await;
-    let problem = assert_problem(refused, 400, "validation_failed").await;
+    }))
+    .unwrap();
+    let draft = create(&p.station, &sparse).await;
+    let refused = act(&p.station, draft.id, "send", &no_body()).await;
+    let problem = refused.assert_problem(400, "validation_failed");
     for field in [
         "clinical.diagnoses",
         "clinical.signs",
@@ -342,20 +338,20 @@ async fn an_incomplete_draft_is_saved_but_not_sent() {
     ] {
         assert!(problem["errors"][field].is_array(), "{field}: {problem}");
     }
-    // Bad codes are caught at once, in the asked language.
+    // Bad codes are caught at once, in the asked language (raw: the body is bad input).
     let mut bad = slip(p.to_centre, "Đỗ Thị Mai");
     bad["clinical"]["diagnoses"][0]["code"] = json!("I5");
     bad["patient"]["citizen_id"] = json!("123");
-    let response = app
-        .call(
-            Method::POST,
-            "/api/v1/referrals",
-            Some(&p.station),
-            Some(&bad),
-            &[("Accept-Language", "en")],
-        )
-        .await;
-    let problem = assert_problem(response, 400, "validation_failed").await;
+    let request = p
+        .station
+        .request(reqwest::Method::POST, p.station.referrals().path())
+        .header("Accept-Language", "en")
+        .json(&bad);
+    let problem = p
+        .station
+        .send::<Value>(request)
+        .await
+        .assert_problem(400, "validation_failed");
     assert!(
         problem["errors"]["clinical.diagnoses[0].code"].is_array(),
         "{problem}"
@@ -365,11 +361,13 @@ async fn an_incomplete_draft_is_saved_but_not_sent() {
         "{problem}"
     );
     // A station cannot refer a patient to itself.
-    let own = app.facility_id(&p.station, AN_PHU).await;
-    let response = app
-        .post("/api/v1/referrals", &p.station, &slip(own, "A"))
-        .await;
-    let problem = assert_problem(response, 400, "validation_failed").await;
+    let own = p.station.facility_id(AN_PHU).await;
+    let problem = p
+        .station
+        .referrals()
+        .create(&slip_input(own, "A"))
+        .await
+        .assert_problem(400, "validation_failed");
     assert!(problem["errors"]["to_facility_id"].is_array());
 }
 
@@ -377,88 +375,57 @@ async fn an_incomplete_draft_is_saved_but_not_sent() {
 async fn drafts_are_edited_with_if_match_and_frozen_once_sent() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let response = app
-        .post(
-            "/api/v1/referrals",
-            &p.station,
-            &slip(p.to_centre, "Võ Văn Sáu"),
-        )
+    let referrals = p.station.referrals();
+    let response = referrals
+        .create(&slip_input(p.to_centre, "Võ Văn Sáu"))
         .await;
-    let etag = response.headers()["etag"].to_str().unwrap().to_string();
-    let draft: Value = response.json().await.unwrap();
-    let path = format!("/api/v1/referrals/{}", draft["id"]);
+    let etag = response.etag().unwrap().to_string();
+    let draft = response.created();
 
-    let mut changed = slip(p.to_centre, "Võ Văn Sáu");
-    changed["urgency"] = json!("routine");
-    let put = |etag: Option<String>, body: Value| {
-        let (app, token, path) = (&app, &p.station, &path);
-        async move {
-            let headers: Vec<(&str, &str)> = match &etag {
-                Some(tag) => vec![("If-Match", tag.as_str())],
-                None => Vec::new(),
-            };
-            app.call(Method::PUT, path, Some(token), Some(&body), &headers)
-                .await
-        }
-    };
-    let first = put(Some(etag.clone()), changed.clone()).await;
-    assert_eq!(first.status(), 200);
-    let new_etag = first.headers()["etag"].to_str().unwrap().to_string();
-    assert_problem(
-        put(Some(etag), changed.clone()).await,
-        412,
-        "precondition_failed",
-    )
-    .await;
-    assert_problem(
-        put(None, changed.clone()).await,
-        428,
-        "precondition_required",
-    )
-    .await;
+    let mut changed = slip_input(p.to_centre, "Võ Văn Sáu");
+    changed.urgency = Urgency::Routine;
+    let first = referrals.update(draft.id, &changed, Some(&etag)).await;
+    assert_eq!(first.code(), 200);
+    let new_etag = first.etag().unwrap().to_string();
+    referrals
+        .update(draft.id, &changed, Some(&etag))
+        .await
+        .assert_problem(412, "precondition_failed");
+    referrals
+        .update(draft.id, &changed, None)
+        .await
+        .assert_problem(428, "precondition_required");
 
-    act_ok(&app, &p.station, &draft["id"], "send", &json!({})).await;
-    let stale_after_send = put(Some(new_etag), changed).await;
-    assert_eq!(stale_after_send.status().as_u16() / 100, 4);
-    let sent = app.get_json(&path, &p.station).await;
-    assert_eq!(sent["urgency"], "routine");
-    assert_eq!(sent["editable"], false);
+    act_ok(&p.station, draft.id, "send", &no_body()).await;
+    let stale_after_send = referrals.update(draft.id, &changed, Some(&new_etag)).await;
+    assert_eq!(stale_after_send.code() / 100, 4);
+    let sent = referrals.get(draft.id).await.ok();
+    assert_eq!(sent.urgency, Urgency::Routine);
+    assert!(!sent.editable);
 }
 
 #[actix_web::test]
 async fn a_retried_create_with_the_same_key_makes_one_referral() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let body = slip(p.to_centre, "Lý Thị Bảy");
-    let key = [("Idempotency-Key", "his-7781-attempt")];
-    let send = || {
-        app.call(
-            Method::POST,
-            "/api/v1/referrals",
-            Some(&p.station),
-            Some(&body),
-            &key,
-        )
+    let body = slip_input(p.to_centre, "Lý Thị Bảy");
+    let send = |body: &ReferralInput| {
+        let request = p
+            .station
+            .request(reqwest::Method::POST, p.station.referrals().path())
+            .header("Idempotency-Key", "his-7781-attempt")
+            .json(body);
+        p.station.send::<Referral>(request)
     };
-    let first: Value = send().await.json().await.unwrap();
-    let second: Value = send().await.json().await.unwrap();
-    assert_eq!(first["id"], second["id"]);
-    assert_eq!(first["slip_number"], second["slip_number"]);
-    let outbox = app
-        .get_json("/api/v1/referrals?box=outbox&q=Lý Thị Bảy", &p.station)
-        .await;
-    assert_eq!(outbox["items"].as_array().unwrap().len(), 1);
+    let first = send(&body).await.body();
+    let second = send(&body).await.body();
+    assert_eq!(first.id, second.id);
+    assert_eq!(first.slip_number, second.slip_number);
+    let outbox = list(&p.station, "box=outbox&q=Lý Thị Bảy").await;
+    assert_eq!(outbox.items.len(), 1);
 
-    let other = app
-        .call(
-            Method::POST,
-            "/api/v1/referrals",
-            Some(&p.station),
-            Some(&slip(p.to_centre, "Người Khác")),
-            &key,
-        )
-        .await;
-    assert_problem(other, 409, "idempotency_conflict").await;
+    let other = send(&slip_input(p.to_centre, "Người Khác")).await;
+    other.assert_problem(409, "idempotency_conflict");
 }
 
 #[actix_web::test]
@@ -466,14 +433,9 @@ async fn slip_numbers_are_gap_free_under_concurrent_creates() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
     let creates = (0..12).map(|i| {
-        let body = slip(p.to_centre, &format!("Bệnh nhân {i}"));
-        let (app, token) = (&app, &p.station);
-        async move {
-            let response = app.post("/api/v1/referrals", token, &body).await;
-            assert_eq!(response.status(), 201);
-            let referral: Value = response.json().await.unwrap();
-            referral["slip_number"].as_str().unwrap().to_string()
-        }
+        let body = slip_input(p.to_centre, &format!("Bệnh nhân {i}"));
+        let station = &p.station;
+        async move { create(station, &body).await.slip_number }
     });
     let numbers = futures_util::future::join_all(creates).await;
     let seqs: BTreeSet<u32> = numbers
@@ -487,63 +449,44 @@ async fn slip_numbers_are_gap_free_under_concurrent_creates() {
         (first..first + 12).collect::<BTreeSet<u32>>(),
         "{numbers:?}"
     );
-    let next = create(&app, &p.station, &slip(p.to_centre, "Bệnh nhân cuối")).await;
-    assert!(
-        next["slip_number"]
-            .as_str()
-            .unwrap()
-            .ends_with(&format!("/{:06}", first + 12))
-    );
+    let next = create(&p.station, &slip_input(p.to_centre, "Bệnh nhân cuối")).await;
+    assert!(next.slip_number.ends_with(&format!("/{:06}", first + 12)));
 }
 
 #[actix_web::test]
 async fn patient_identity_stays_with_the_two_facilities_and_reads_are_audited() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let draft = create(&app, &p.station, &slip(p.to_centre, "Hồ Thị Tám")).await;
-    let id = &draft["id"];
-    act_ok(&app, &p.station, id, "send", &json!({})).await;
+    let draft = create(&p.station, &slip_input(p.to_centre, "Hồ Thị Tám")).await;
+    let id = draft.id;
+    act_ok(&p.station, id, "send", &no_body()).await;
 
     // The Department of Health sees the referral, never the patient.
-    let department = app.token("soyte").await;
-    let seen = app
-        .get_json(&format!("/api/v1/referrals/{id}"), &department)
-        .await;
-    assert!(seen["patient"].is_null() && seen["clinical"].is_null());
-    assert_eq!(seen["patient_initials"], "H.T.T.");
+    let department = app.user("soyte").await;
+    let seen = department.referrals().get(id).await.ok();
+    assert!(seen.patient.is_none() && seen.clinical.is_none());
+    assert_eq!(seen.patient_initials, "H.T.T.");
     assert!(actions(&seen).is_empty());
-    let list = app.get_json("/api/v1/referrals", &department).await;
-    let listed = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == *id)
-        .unwrap();
-    assert!(listed["patient_name"].is_null() && listed["main_diagnosis"].is_null());
-    let text = serde_json::to_string(&list).unwrap();
+    let listed = department.referrals().list("").await;
+    let text = listed.text.clone();
+    let listed = listed.ok();
+    let listed = listed.items.iter().find(|r| r.id == id).unwrap();
+    assert!(listed.patient_name.is_none() && listed.main_diagnosis.is_none());
     assert!(!text.contains("Hồ Thị Tám") && !text.contains("074058001234"));
     // Nor can it find the patient by name.
-    let search = app
-        .get_json("/api/v1/referrals?q=Hồ Thị Tám", &department)
-        .await;
-    assert!(search["items"].as_array().unwrap().is_empty());
+    let search = list(&department, "q=Hồ Thị Tám").await;
+    assert!(search.items.is_empty());
 
     // Each read of patient data by a party is in the audit trail.
-    app.get_json(&format!("/api/v1/referrals/{id}"), &p.centre)
-        .await;
-    let admin = app.token("admin").await;
-    let audit = app
-        .get_json(
-            &format!("/api/v1/audit-events?entity=referral&entity_id={id}&action=read_patient"),
-            &admin,
-        )
-        .await;
-    let readers: Vec<&str> = audit["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["actor"].as_str().unwrap())
-        .collect();
+    p.centre.referrals().get(id).await.ok();
+    let admin = app.user("admin").await;
+    let audit: Page<AuditEvent> = admin
+        .audit_events(&format!(
+            "entity=referral&entity_id={id}&action=read_patient"
+        ))
+        .await
+        .ok();
+    let readers: Vec<&str> = audit.items.iter().map(|e| e.actor.as_str()).collect();
     assert_eq!(readers, vec!["bacsi"]);
 }
 
@@ -551,56 +494,46 @@ async fn patient_identity_stays_with_the_two_facilities_and_reads_are_audited() 
 async fn a_redirect_creates_the_onward_referral_linked_to_the_first() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let hospital = app.facility_id(&p.station, CHILDREN_HOSPITAL).await;
-    let draft = create(&app, &p.station, &slip(p.to_centre, "Bé Nguyễn An")).await;
-    let id = &draft["id"];
-    act_ok(&app, &p.station, id, "send", &json!({})).await;
+    let hospital = p.station.facility_id(CHILDREN_HOSPITAL).await;
+    let draft = create(&p.station, &slip_input(p.to_centre, "Bé Nguyễn An")).await;
+    let id = draft.id;
+    act_ok(&p.station, id, "send", &no_body()).await;
     let redirected = act_ok(
-        &app,
         &p.centre,
         id,
         "redirect",
-        &json!({"to_facility_id": hospital, "reason": "Bệnh nhi cần chuyên khoa tim mạch nhi"}),
+        &RedirectInput {
+            to_facility_id: hospital,
+            reason: "Bệnh nhi cần chuyên khoa tim mạch nhi".to_string(),
+        },
     )
     .await;
-    assert_eq!(redirected["status"], "redirected");
-    let onward = &redirected["successors"][0];
-    assert_eq!(onward["kind"], "redirect");
-    assert_eq!(onward["status"], "sent");
-    assert_eq!(onward["to_facility"]["code"], CHILDREN_HOSPITAL);
-    assert!(
-        onward["slip_number"]
-            .as_str()
-            .unwrap()
-            .starts_with("74-TTYTTA/")
-    );
+    assert_eq!(redirected.status, ReferralStatus::Redirected);
+    let onward = &redirected.successors[0];
+    assert_eq!(onward.kind, ReferralLinkKind::Redirect);
+    assert_eq!(onward.status, ReferralStatus::Sent);
+    assert_eq!(onward.to_facility.code, CHILDREN_HOSPITAL);
+    assert!(onward.slip_number.starts_with("74-TTYTTA/"));
 
     // The hospital receives it with the patient, linked back to the first slip.
-    let hospital_user = app.token("bv.nhidong1").await;
-    let received = app
-        .get_json(
-            &format!("/api/v1/referrals/{}", onward["id"]),
-            &hospital_user,
-        )
-        .await;
-    assert_eq!(received["patient"]["full_name"], "Bé Nguyễn An");
-    assert_eq!(received["origin"]["id"], *id);
+    let hospital_user = app.user("bv.nhidong1").await;
+    let received = hospital_user.referrals().get(onward.id).await.ok();
+    assert_eq!(received.patient.as_ref().unwrap().full_name, "Bé Nguyễn An");
+    assert_eq!(received.origin.as_ref().unwrap().id, id);
     assert_eq!(actions(&received), vec!["accept", "decline", "redirect"]);
     // The station that sent the first slip still follows the chain.
-    let first = app
-        .get_json(&format!("/api/v1/referrals/{id}"), &p.station)
-        .await;
-    assert_eq!(first["successors"][0]["id"], onward["id"]);
+    let first = p.station.referrals().get(id).await.ok();
+    assert_eq!(first.successors[0].id, onward.id);
 }
 
 #[actix_web::test]
 async fn overdue_and_expired_referrals_are_flagged_and_filtered_on_both_sides() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let late = create(&app, &p.station, &slip(p.to_centre, "Đặng Văn Chín")).await;
-    let fresh = create(&app, &p.station, &slip(p.to_centre, "Mai Thị Mười")).await;
-    act_ok(&app, &p.station, &late["id"], "send", &json!({})).await;
-    act_ok(&app, &p.station, &fresh["id"], "send", &json!({})).await;
+    let late = create(&p.station, &slip_input(p.to_centre, "Đặng Văn Chín")).await;
+    let fresh = create(&p.station, &slip_input(p.to_centre, "Mai Thị Mười")).await;
+    act_ok(&p.station, late.id, "send", &no_body()).await;
+    act_ok(&p.station, fresh.id, "send", &no_body()).await;
     // Age the first: sent five hours ago (urgent: 4 h to answer), slip ran out yesterday.
     let hours_ago = |h: i64| {
         (chrono::Utc::now() - chrono::TimeDelta::hours(h))
@@ -613,33 +546,24 @@ async fn overdue_and_expired_referrals_are_flagged_and_filtered_on_both_sides() 
         "UPDATE referrals SET sent_at = '{}', answer_due_at = '{}', valid_until = '{yesterday}' WHERE id = {}",
         hours_ago(5),
         hours_ago(1),
-        late["id"]
+        late.id
     ))
     .await;
 
-    for token in [&p.station, &p.centre] {
-        let overdue = app.get_json("/api/v1/referrals?overdue=true", token).await;
-        let ids: Vec<&Value> = overdue["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| &r["id"])
-            .collect();
-        assert_eq!(ids, vec![&late["id"]]);
-        assert_eq!(overdue["items"][0]["overdue"], true);
-        assert_eq!(overdue["items"][0]["expired"], true);
+    for user in [&p.station, &p.centre] {
+        let overdue = list(user, "overdue=true").await;
+        let ids: Vec<i64> = overdue.items.iter().map(|r| r.id).collect();
+        assert_eq!(ids, vec![late.id]);
+        assert!(overdue.items[0].overdue);
+        assert!(overdue.items[0].expired);
     }
-    let detail = app
-        .get_json(&format!("/api/v1/referrals/{}", fresh["id"]), &p.centre)
-        .await;
-    assert_eq!(detail["overdue"], false);
-    assert_eq!(detail["expired"], false);
+    let detail = p.centre.referrals().get(fresh.id).await.ok();
+    assert!(!detail.overdue);
+    assert!(!detail.expired);
     // Answering clears it.
-    act_ok(&app, &p.centre, &late["id"], "accept", &json!({})).await;
-    let overdue = app
-        .get_json("/api/v1/referrals?overdue=true", &p.centre)
-        .await;
-    assert!(overdue["items"].as_array().unwrap().is_empty());
+    act_ok(&p.centre, late.id, "accept", &no_body()).await;
+    let overdue = list(&p.centre, "overdue=true").await;
+    assert!(overdue.items.is_empty());
 }
 
 #[actix_web::test]
@@ -647,130 +571,80 @@ async fn lists_filter_by_box_status_urgency_and_text_and_page_newest_first() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
     let mut ids = Vec::new();
-    for (i, urgency) in ["routine", "urgent", "emergency", "routine", "urgent"]
-        .iter()
-        .enumerate()
+    for (i, urgency) in [
+        Urgency::Routine,
+        Urgency::Urgent,
+        Urgency::Emergency,
+        Urgency::Routine,
+        Urgency::Urgent,
+    ]
+    .into_iter()
+    .enumerate()
     {
-        let mut body = slip(p.to_centre, &format!("Người bệnh số {i}"));
-        body["urgency"] = json!(urgency);
-        ids.push(
-            create(&app, &p.station, &body).await["id"]
-                .as_i64()
-                .unwrap(),
-        );
+        let mut body = slip_input(p.to_centre, &format!("Người bệnh số {i}"));
+        body.urgency = urgency;
+        ids.push(create(&p.station, &body).await.id);
     }
-    act_ok(&app, &p.station, &json!(ids[0]), "send", &json!({})).await;
+    act_ok(&p.station, ids[0], "send", &no_body()).await;
 
-    let outbox = app
-        .get_json("/api/v1/referrals?box=outbox&limit=2", &p.station)
-        .await;
-    let first_page: Vec<i64> = outbox["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_i64().unwrap())
-        .collect();
+    let outbox = list(&p.station, "box=outbox&limit=2").await;
+    let first_page: Vec<i64> = outbox.items.iter().map(|r| r.id).collect();
     assert_eq!(first_page, vec![ids[4], ids[3]]);
-    let next = outbox["next_cursor"].as_str().unwrap();
-    let second = app
-        .get_json(
-            &format!("/api/v1/referrals?box=outbox&limit=2&cursor={next}"),
-            &p.station,
-        )
-        .await;
-    assert_eq!(second["items"][0]["id"], ids[2]);
+    let next = outbox.next_cursor.unwrap();
+    let second = list(&p.station, &format!("box=outbox&limit=2&cursor={next}")).await;
+    assert_eq!(second.items[0].id, ids[2]);
 
     // The demo network has referrals of its own: count only this test's.
-    let ours = |page: &Value| {
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|r| ids.contains(&r["id"].as_i64().unwrap()))
-            .count()
-    };
-    let inbox = app
-        .get_json("/api/v1/referrals?box=inbox&limit=200", &p.station)
-        .await;
+    let ours =
+        |page: &Page<ReferralSummary>| page.items.iter().filter(|r| ids.contains(&r.id)).count();
+    let inbox = list(&p.station, "box=inbox&limit=200").await;
     assert_eq!(ours(&inbox), 0);
-    let centre_inbox = app
-        .get_json("/api/v1/referrals?box=inbox&limit=200", &p.centre)
-        .await;
+    let centre_inbox = list(&p.centre, "box=inbox&limit=200").await;
     // Only the one that was sent: drafts stay with the station.
     assert_eq!(ours(&centre_inbox), 1);
 
-    let sent = app
-        .get_json("/api/v1/referrals?status=sent&limit=200", &p.station)
-        .await;
+    let sent = list(&p.station, "status=sent&limit=200").await;
     assert_eq!(ours(&sent), 1);
-    assert!(
-        sent["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["status"] == "sent")
-    );
-    let urgent = app
-        .get_json("/api/v1/referrals?urgency=urgent&limit=200", &p.station)
-        .await;
+    assert!(sent.items.iter().all(|r| r.status == ReferralStatus::Sent));
+    let urgent = list(&p.station, "urgency=urgent&limit=200").await;
     assert_eq!(ours(&urgent), 2);
-    assert!(
-        urgent["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["urgency"] == "urgent")
-    );
-    let by_name = app.get_json("/api/v1/referrals?q=số 3", &p.station).await;
-    assert_eq!(by_name["items"][0]["id"], ids[3]);
+    assert!(urgent.items.iter().all(|r| r.urgency == Urgency::Urgent));
+    let by_name = list(&p.station, "q=số 3").await;
+    assert_eq!(by_name.items[0].id, ids[3]);
     // The centre finds the sent slip by its number.
-    let sent_one = app.get_json("/api/v1/referrals?q=số 0", &p.station).await;
-    let number = sent_one["items"][0]["slip_number"].as_str().unwrap();
-    let by_number = app
-        .get_json(
-            &format!("/api/v1/referrals?q={}", number.replace('/', "%2F")),
-            &p.centre,
-        )
-        .await;
-    assert_eq!(by_number["items"].as_array().unwrap().len(), 1);
+    let sent_one = list(&p.station, "q=số 0").await;
+    let number = &sent_one.items[0].slip_number;
+    let by_number = list(&p.centre, &format!("q={}", number.replace('/', "%2F"))).await;
+    assert_eq!(by_number.items.len(), 1);
     // SQL-looking text is just text.
-    let odd = app
-        .get_json("/api/v1/referrals?q=%27%20OR%201%3D1%20--", &p.station)
-        .await;
-    assert!(odd["items"].as_array().unwrap().is_empty());
-    assert_problem(
-        app.get("/api/v1/referrals?status=lost", &p.station).await,
-        400,
-        "bad_request",
-    )
-    .await;
+    let odd = list(&p.station, "q=%27%20OR%201%3D1%20--").await;
+    assert!(odd.items.is_empty());
+    p.station
+        .referrals()
+        .list("status=lost")
+        .await
+        .assert_problem(400, "bad_request");
 }
 
 #[actix_web::test]
 async fn destinations_are_ranked_with_reasons() {
     let app = TestApp::spawn().await;
-    let station = app.token("tram.anphu").await;
-    let response = app
-        .get("/api/v1/referral-destinations?specialty=nhi_khoa", &station)
-        .await;
-    assert_eq!(response.status(), 200);
-    let ranked: Vec<Value> = response.json().await.unwrap();
+    let station = app.user("tram.anphu").await;
+    let destinations = |query: &'static str| {
+        let station = &station;
+        async move {
+            station
+                .get::<Vec<Destination>>(&format!("/api/v1/referral-destinations?{query}"))
+                .await
+        }
+    };
+    let ranked = destinations("specialty=nhi_khoa").await.ok();
     assert!(!ranked.is_empty());
-    assert_eq!(ranked[0]["rank"], 1);
-    assert!(
-        ranked
-            .iter()
-            .all(|d| !d["reasons"].as_array().unwrap().is_empty())
-    );
-    let scores: Vec<i64> = ranked
-        .iter()
-        .map(|d| d["score"].as_i64().unwrap())
-        .collect();
+    assert_eq!(ranked[0].rank, 1);
+    assert!(ranked.iter().all(|d| !d.reasons.is_empty()));
+    let scores: Vec<u32> = ranked.iter().map(|d| d.score).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
-    let codes: Vec<&str> = ranked
-        .iter()
-        .map(|d| d["facility"]["code"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = ranked.iter().map(|d| d.facility.code.as_str()).collect();
     assert!(!codes.contains(&AN_PHU), "never the station itself");
     assert!(
         codes.contains(&CENTRE) && codes.contains(&CHILDREN_HOSPITAL),
@@ -778,67 +652,45 @@ async fn destinations_are_ranked_with_reasons() {
     );
 
     // A named technique only one hospital performs puts that hospital first.
-    let ranked: Vec<Value> = app
-        .get(
-            "/api/v1/referral-destinations?specialty=tim_mach&technique=can_thiep_mach_vanh",
-            &station,
-        )
+    let ranked = destinations("specialty=tim_mach&technique=can_thiep_mach_vanh")
         .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(ranked[0]["facility"]["code"], "74-BVDKBD", "{ranked:#?}");
-    assert_eq!(
-        ranked[0]["matched_techniques"],
-        json!(["can_thiep_mach_vanh"])
-    );
+        .body();
+    assert_eq!(ranked[0].facility.code, "74-BVDKBD", "{ranked:#?}");
+    assert_eq!(ranked[0].matched_techniques, vec!["can_thiep_mach_vanh"]);
 }
 
 #[actix_web::test]
 async fn integration_clients_act_for_their_facility_with_referral_scopes() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let admin = app.token("admin").await;
-    let centre_id = p.to_centre;
-    let created: Value = app
-        .post(
-            "/api/v1/api-clients",
-            &admin,
-            &json!({"name": "HIS Trung tâm", "facility_id": centre_id,
-                    "scopes": ["referrals_read", "referrals_write"]}),
-        )
+    let admin = app.user("admin").await;
+    let created: ApiClientCreated = admin
+        .api_clients()
+        .create(&NewApiClient {
+            name: "HIS Trung tâm".to_string(),
+            facility_id: p.to_centre,
+            scopes: vec![ApiScope::ReferralsRead, ApiScope::ReferralsWrite],
+        })
         .await
-        .json()
-        .await
-        .unwrap();
-    let his = created["token"].as_str().unwrap().to_string();
-    let draft = create(&app, &p.station, &slip(p.to_centre, "Châu Văn Mười Một")).await;
-    act_ok(&app, &p.station, &draft["id"], "send", &json!({})).await;
+        .body();
+    let his = app.api.as_user(created.token);
+    let draft = create(&p.station, &slip_input(p.to_centre, "Châu Văn Mười Một")).await;
+    act_ok(&p.station, draft.id, "send", &no_body()).await;
 
-    let inbox = app.get_json("/api/v1/referrals?box=inbox", &his).await;
-    assert_eq!(inbox["items"][0]["id"], draft["id"]);
-    let accepted = act_ok(&app, &his, &draft["id"], "accept", &json!({})).await;
-    assert_eq!(accepted["status"], "accepted");
-    let events = app
-        .get_json(
-            &format!("/api/v1/referrals/{}/events", draft["id"]),
-            &p.station,
-        )
-        .await;
-    assert_eq!(events[2]["actor"], "api:HIS Trung tâm");
+    let inbox = list(&his, "box=inbox").await;
+    assert_eq!(inbox.items[0].id, draft.id);
+    let accepted = act_ok(&his, draft.id, "accept", &no_body()).await;
+    assert_eq!(accepted.status, ReferralStatus::Accepted);
+    let events = events(&p.station, draft.id).await;
+    assert_eq!(events[2].actor, "api:HIS Trung tâm");
 }
 
 #[actix_web::test]
 async fn the_demo_network_has_referrals_in_every_state() {
     let app = TestApp::spawn().await;
-    let admin = app.token("admin").await;
-    let all = app.get_json("/api/v1/referrals?limit=200", &admin).await;
-    let statuses: BTreeSet<&str> = all["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["status"].as_str().unwrap())
-        .collect();
+    let admin = app.user("admin").await;
+    let all = list(&admin, "limit=200").await;
+    let statuses: BTreeSet<&str> = all.items.iter().map(|r| r.status.as_str()).collect();
     assert_eq!(
         statuses,
         BTreeSet::from([
@@ -852,42 +704,36 @@ async fn the_demo_network_has_referrals_in_every_state() {
             "cancelled"
         ])
     );
-    let station = app.token("tram.anphu").await;
-    let follow_ups = app
-        .get_json("/api/v1/follow-ups?overdue=true", &station)
-        .await;
-    assert_eq!(follow_ups["items"].as_array().unwrap().len(), 1);
+    let station = app.user("tram.anphu").await;
+    let follow_ups: Page<FollowUp> = station.follow_ups().list("overdue=true").await.ok();
+    assert_eq!(follow_ups.items.len(), 1);
 }
 
 #[actix_web::test]
 async fn of_two_receivers_accepting_at_once_exactly_one_succeeds() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let head = app.token("truongkhoa").await;
+    let head = app.user("truongkhoa").await;
     for round in 0..5 {
-        let draft = create(&app, &p.station, &slip(p.to_centre, &format!("Ca {round}"))).await;
-        let id = &draft["id"];
-        act_ok(&app, &p.station, id, "send", &json!({})).await;
+        let draft = create(&p.station, &slip_input(p.to_centre, &format!("Ca {round}"))).await;
+        let id = draft.id;
+        act_ok(&p.station, id, "send", &no_body()).await;
         let (a, b) = futures_util::future::join(
-            act(&app, &p.centre, id, "accept", &json!({})),
-            act(&app, &head, id, "accept", &json!({})),
+            act(&p.centre, id, "accept", &no_body()),
+            act(&head, id, "accept", &no_body()),
         )
         .await;
-        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        let mut statuses = [a.code(), b.code()];
         statuses.sort_unstable();
         assert_eq!(statuses[0], 200, "round {round}: {statuses:?}");
         assert!(
             statuses[1] == 409 || statuses[1] == 412,
             "round {round}: {statuses:?}"
         );
-        let events = app
-            .get_json(&format!("/api/v1/referrals/{id}/events"), &p.station)
-            .await;
-        let accepts = events
-            .as_array()
-            .unwrap()
+        let accepts = events(&p.station, id)
+            .await
             .iter()
-            .filter(|e| e["kind"] == "accept")
+            .filter(|e| e.kind == ReferralEventKind::Accept)
             .count();
         assert_eq!(accepts, 1, "round {round}");
     }
@@ -897,22 +743,22 @@ async fn of_two_receivers_accepting_at_once_exactly_one_succeeds() {
 async fn a_draft_stays_with_its_sender_until_sent() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let draft = create(&app, &p.station, &slip(p.to_centre, "Kiều Thị Nháp")).await;
-    let path = format!("/api/v1/referrals/{}", draft["id"]);
-    assert_problem(app.get(&path, &p.centre).await, 404, "not_found").await;
-    let inbox = app
-        .get_json("/api/v1/referrals?box=inbox&limit=200", &p.centre)
-        .await;
+    let draft = create(&p.station, &slip_input(p.to_centre, "Kiều Thị Nháp")).await;
+    p.centre
+        .referrals()
+        .get(draft.id)
+        .await
+        .assert_problem(404, "not_found");
+    let inbox = list(&p.centre, "box=inbox&limit=200").await;
     assert!(
-        inbox["items"]
-            .as_array()
-            .unwrap()
+        inbox
+            .items
             .iter()
-            .all(|r| r["id"] != draft["id"] && r["status"] != "draft")
+            .all(|r| r.id != draft.id && r.status != ReferralStatus::Draft)
     );
-    act_ok(&app, &p.station, &draft["id"], "send", &json!({})).await;
-    let seen = app.get_json(&path, &p.centre).await;
-    assert_eq!(seen["patient"]["full_name"], "Kiều Thị Nháp");
+    act_ok(&p.station, draft.id, "send", &no_body()).await;
+    let seen = p.centre.referrals().get(draft.id).await.ok();
+    assert_eq!(seen.patient.unwrap().full_name, "Kiều Thị Nháp");
 }
 
 /// A valid body for each step, so that only the state machine and the policy answer.

@@ -1,10 +1,12 @@
-//! The test harness.
+//! The test harness: the app on a fresh database, and clients of it. New tests use the
+//! typed client (`app.user("bacsi").await.referrals()...`, see the `testkit` crate); the
+//! `Response`-returning helpers below serve tests that send raw bodies and headers.
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use reqwest::header::{AUTHORIZATION, HeaderMap};
-use reqwest::{Client, Method, Response, StatusCode};
+use reqwest::{Client, Method, Response};
 use serde_json::Value;
 use tempfile::TempDir;
+use testkit::Answer;
 use tuyen::app::Application;
 use tuyen::config::Settings;
 
@@ -13,7 +15,10 @@ pub const PASSWORD: &str = "thuanan2026";
 /// A running app with its own database.
 pub struct TestApp {
     pub base: String,
+    /// A plain HTTP client, for requests no API client would send.
     pub client: Client,
+    /// The typed API client, anonymous; `as_user(token)` or [`TestApp::user`] signs in.
+    pub api: testkit::Client,
     /// The app's database, for tests that must move a record in time.
     pub db: tuyen::db::Db,
     _dir: TempDir,
@@ -54,9 +59,11 @@ impl TestApp {
         let base = format!("http://127.0.0.1:{}", app.port());
         let db = app.state().db.clone();
         actix_web::rt::spawn(app.run());
+        let client = Client::builder().no_proxy().build().expect("client");
         TestApp {
+            api: testkit::Client::with_http(client.clone(), base.clone()),
             base,
-            client: Client::builder().build().expect("client"),
+            client,
             db,
             _dir: dir,
         }
@@ -78,21 +85,21 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The typed client of a demo user, signed in.
+    pub async fn user(&self, username: &str) -> testkit::Client {
+        self.api.sign_in(username, PASSWORD).await
+    }
+
     /// Signs in a demo user and returns the access token.
     pub async fn token(&self, username: &str) -> String {
-        let response = self.login(username, PASSWORD).await;
-        assert_eq!(response.status(), StatusCode::OK, "login {username}");
-        let body: Value = response.json().await.unwrap();
-        body["access_token"].as_str().unwrap().to_string()
+        let user = self.user(username).await;
+        user.token().expect("signed in").to_string()
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Response {
-        self.client
-            .post(self.url("/api/v1/auth/login"))
-            .json(&serde_json::json!({"username": username, "password": password}))
-            .send()
+        let body = serde_json::json!({"username": username, "password": password});
+        self.call(Method::POST, "/api/v1/auth/login", None, Some(&body), &[])
             .await
-            .unwrap()
     }
 
     /// Sends a request as `token` with an optional JSON body and extra headers.
@@ -104,17 +111,14 @@ impl TestApp {
         body: Option<&Value>,
         headers: &[(&str, &str)],
     ) -> Response {
-        let mut map = HeaderMap::new();
-        if let Some(token) = token {
-            map.insert(AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
-        }
+        let client = match token {
+            Some(token) => self.api.as_user(token),
+            None => self.api.anonymous(),
+        };
+        let mut request = client.request(method, path);
         for (name, value) in headers {
-            map.insert(
-                reqwest::header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                value.parse().unwrap(),
-            );
+            request = request.header(*name, *value);
         }
-        let mut request = self.client.request(method, self.url(path)).headers(map);
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -126,9 +130,7 @@ impl TestApp {
     }
 
     pub async fn get_json(&self, path: &str, token: &str) -> Value {
-        let response = self.get(path, token).await;
-        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
-        response.json().await.unwrap()
+        self.api.as_user(token).get(path).await.ok()
     }
 
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
@@ -138,33 +140,13 @@ impl TestApp {
 
     /// The id of a demo facility by code.
     pub async fn facility_id(&self, token: &str, code: &str) -> i64 {
-        let page = self
-            .get_json(&format!("/api/v1/facilities?q={code}"), token)
-            .await;
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["code"] == code)
-            .unwrap_or_else(|| panic!("facility {code}"))["id"]
-            .as_i64()
-            .unwrap()
+        self.api.as_user(token).facility_id(code).await
     }
 }
 
 /// Asserts a problem+json answer with the given status and code; returns the body.
 pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
-    assert_eq!(response.status().as_u16(), status, "status");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    assert_eq!(content_type, "application/problem+json");
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["code"], code, "{body}");
-    assert_eq!(body["status"], status);
-    assert_eq!(body["type"], format!("urn:tuyen:problem:{code}"));
-    body
+    Answer::<Value>::read(response)
+        .await
+        .assert_problem(status, code)
 }

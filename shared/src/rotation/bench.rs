@@ -671,44 +671,4 @@ mod tests {
             Err(BenchError::Json(_))
         ));
     }
-
-    /// Solves the instance in `$ROTATION_INSTANCE` into `$ROTATION_SOLUTION`.
-    #[test]
-    #[ignore = "a command-line helper, not a test"]
-    fn solve_file() {
-        let (Ok(input), Ok(output)) = (
-            std::env::var("ROTATION_INSTANCE"),
-            std::env::var("ROTATION_SOLUTION"),
-        ) else {
-            return;
-        };
-        let started = std::time::Instant::now();
-        let json = std::fs::read_to_string(&input).unwrap_or_default();
-        let var = |name: &str| std::env::var(name).ok().and_then(|t| t.parse().ok());
-        let threads = var("ROTATION_THREADS").map_or(2, |t| t as usize);
-        let seed = var("ROTATION_SEED").unwrap_or(0);
-        let result = match var("ROTATION_EFFORT") {
-            Some(effort) => solve_instance_with(
-                &json,
-                &Options {
-                    seed,
-                    threads,
-                    effort: effort as u32,
-                    ..Options::default()
-                },
-            ),
-            None => solve_instance(&json, seed, threads),
-        };
-        match result {
-            Ok((out, s)) => {
-                let _ = std::fs::write(&output, out);
-                println!(
-                    "{input}: objective {} ({s:?}) in {:.3} s",
-                    s.objective,
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            Err(e) => panic!("{e}"),
-        }
-    }
 }

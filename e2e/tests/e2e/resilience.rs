@@ -329,11 +329,17 @@ async fn acknowledged_writes_survive_a_kill(database_url: Option<String>, engine
 
 #[tokio::test]
 async fn acknowledged_referral_writes_survive_sigkill_on_sqlite() {
+    if !support::server_under_test() {
+        return;
+    }
     acknowledged_writes_survive_a_kill(None, "SQLite").await;
 }
 
 #[tokio::test]
 async fn acknowledged_referral_writes_survive_sigkill_on_postgresql() {
+    if !support::server_under_test() {
+        return;
+    }
     let Some(url) = support::fresh_pg_database() else {
         return;
     };
@@ -362,6 +368,9 @@ fn path_arg(path: &Path) -> &str {
 
 #[tokio::test]
 async fn an_online_backup_restores_into_a_working_server() {
+    if !support::server_under_test() {
+        return;
+    }
     let live = tempfile::tempdir().unwrap();
     let server = Server::start(live.path()).await;
     let http = http_client();

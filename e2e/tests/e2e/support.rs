@@ -2,7 +2,9 @@
 //! an HTTP client for it, and a chromedriver driving headless Chromium.
 //!
 //! Environment:
-//! - `TUYEN_BIN` (required): the server binary, e.g. `target/debug/tuyen`.
+//! - `TUYEN_BIN`: the server binary, e.g. `target/debug/tuyen`. Without it every test
+//!   skips (saying so), unless `TUYEN_REQUIRE_E2E=1` or `CI=true` (as `make test` and CI
+//!   run): then a missing binary fails the run.
 //! - `TUYEN_DIST`: the built SPA (default `<workspace>/dist`).
 //! - `CHROMEDRIVER`, `CHROMIUM`: override `/usr/bin/chromedriver`, `/usr/bin/chromium`.
 
@@ -12,9 +14,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde::de::DeserializeOwned;
-use shared::auth::{LoginRequest, TokenPair};
-
+/// The demo head of the An Phú health station, who refers patients.
+pub const STATION_HEAD: (&str, &str) = ("tram.anphu", "thuanan2026");
+/// A demo clinician of the Thuận An regional centre, who receives them.
+pub const CENTRE_CLINICIAN: (&str, &str) = ("bacsi", "thuanan2026");
+/// The director of the Thuận An centre, who approves its plans.
+pub const DIRECTOR: (&str, &str) = ("giamdoc", "thuanan2026");
 /// The demo planner of the Thuận An regional health centre.
 pub const PLANNER: (&str, &str) = ("kehoach", "thuanan2026");
 /// The demo administrator.
@@ -46,7 +51,28 @@ pub fn free_port() -> u16 {
     listener.local_addr().expect("local address").port()
 }
 
-/// The server binary under test, from `TUYEN_BIN`.
+/// Whether a test can run: true when `TUYEN_BIN` names the server binary. Without it a
+/// plain `cargo test` skips the test with a message, while a run that must not skip
+/// silently (`TUYEN_REQUIRE_E2E=1` or `CI=true`: `make test`, `make e2e`, CI) fails.
+pub fn server_under_test() -> bool {
+    if std::env::var_os("TUYEN_BIN").is_some_and(|p| !p.is_empty()) {
+        return true;
+    }
+    let flag = |name: &str| {
+        std::env::var(name)
+            .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+    };
+    assert!(
+        !flag("TUYEN_REQUIRE_E2E") && !flag("CI"),
+        "TUYEN_BIN is not set, and this run must not skip the end-to-end tests \
+         (TUYEN_REQUIRE_E2E or CI is set): run `make e2e`, or `cargo build -p backend && \
+         make spa && TUYEN_BIN=$PWD/target/debug/tuyen TUYEN_DIST=$PWD/dist cargo test -p e2e`"
+    );
+    eprintln!("skipped: TUYEN_BIN not set — run make e2e");
+    false
+}
+
+/// The server binary under test, from `TUYEN_BIN` (checked by [`server_under_test`]).
 pub fn tuyen_bin() -> PathBuf {
     let Some(path) = std::env::var_os("TUYEN_BIN").filter(|p| !p.is_empty()) else {
         panic!(
@@ -81,16 +107,13 @@ pub fn http_client() -> reqwest::Client {
         .expect("HTTP client")
 }
 
-/// Reads a response body as `T`, failing with the body text when it does not parse.
-pub async fn body_as<T: DeserializeOwned>(res: reqwest::Response) -> T {
-    let status = res.status();
-    let text = res.text().await.expect("response body");
-    serde_json::from_str(&text).unwrap_or_else(|e| {
-        panic!(
-            "expected a {} body, got HTTP {status}: {text} ({e})",
-            std::any::type_name::<T>()
-        )
-    })
+/// The `Content-Type` of a response, or `""`.
+pub fn content_type(res: &reqwest::Response) -> String {
+    res.headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A running `tuyen serve`, killed when dropped.
@@ -195,6 +218,16 @@ impl Server {
         format!("{}{path}", self.base_url)
     }
 
+    /// The typed API client of this server, anonymous, on a fresh [`http_client`].
+    pub fn api(&self) -> testkit::Client {
+        self.api_with(&http_client())
+    }
+
+    /// The typed API client of this server on the connection pool `http`.
+    pub fn api_with(&self, http: &reqwest::Client) -> testkit::Client {
+        testkit::Client::with_http(http.clone(), self.base_url.clone())
+    }
+
     fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_else(|e| format!("(no log: {e})"))
     }
@@ -295,23 +328,8 @@ pub async fn login(
     server: &Server,
     (username, password): (&str, &str),
 ) -> String {
-    let res = http
-        .post(server.url("/api/v1/auth/login"))
-        .json(&LoginRequest {
-            username: username.to_string(),
-            password: password.to_string(),
-        })
-        .send()
-        .await
-        .expect("POST /api/v1/auth/login");
-    assert_eq!(
-        res.status(),
-        reqwest::StatusCode::OK,
-        "login as {username} failed"
-    );
-    let tokens: TokenPair = body_as(res).await;
-    assert!(!tokens.access_token.is_empty(), "empty access_token");
-    tokens.access_token
+    let user = server.api_with(http).sign_in(username, password).await;
+    user.token().unwrap_or_default().to_string()
 }
 
 /// A running chromedriver on a free loopback port, killed when dropped.

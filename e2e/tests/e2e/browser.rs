@@ -1,0 +1,220 @@
+//! The steps the browser flows are made of: a server with the SPA and a headless Chromium
+//! on it, waiting for elements (never sleeping), typing, choosing, clicking, signing in and
+//! out, and keeping a screenshot when a flow fails.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator, elements::Element};
+
+use crate::support::{self, Chromedriver, Server};
+
+/// How long the browser test waits for any one element.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Waits (never sleeps) for an element; the error names what was awaited.
+pub async fn wait_for(
+    browser: &Client,
+    locator: Locator<'_>,
+    what: &str,
+) -> Result<Element, String> {
+    browser
+        .wait()
+        .at_most(UI_TIMEOUT)
+        .for_element(locator)
+        .await
+        .map_err(|e| format!("waiting for {what}: {e}"))
+}
+
+/// A fresh server with the built SPA and a headless Chromium on it.
+pub struct BrowserRun {
+    pub server: Server,
+    pub browser: Client,
+    _driver: Chromedriver,
+    _dirs: [tempfile::TempDir; 2],
+}
+
+impl BrowserRun {
+    pub async fn start() -> BrowserRun {
+        let dir = tempfile::tempdir().unwrap();
+        let dist = support::dist_dir();
+        assert!(
+            dist.join("index.html").is_file(),
+            "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
+            dist.display()
+        );
+        let server = Server::start(dir.path()).await;
+        let driver = Chromedriver::start().await;
+        let profile = tempfile::tempdir().unwrap();
+        let browser = driver.browser(profile.path()).await;
+        BrowserRun {
+            server,
+            browser,
+            _driver: driver,
+            _dirs: [dir, profile],
+        }
+    }
+
+    /// Closes the session either way (so that Chromium exits with it) and fails with
+    /// the flow's error and what the browser showed.
+    pub async fn finish(self, outcome: Result<(), String>) {
+        let evidence = match &outcome {
+            Ok(()) => String::new(),
+            Err(_) => keep_evidence(&self.browser).await,
+        };
+        let _ = self.browser.close().await;
+        if let Err(error) = outcome {
+            panic!("{error}{evidence}");
+        }
+    }
+}
+
+/// Keeps what the browser showed when the flow failed, next to the test binary's temp files.
+async fn keep_evidence(browser: &Client) -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-browser");
+    if std::fs::create_dir_all(&dir).is_err() {
+        return String::new();
+    }
+    if let Ok(png) = browser.screenshot().await {
+        let _ = std::fs::write(dir.join("failure.png"), png);
+    }
+    if let Ok(html) = browser.source().await {
+        let _ = std::fs::write(dir.join("failure.html"), html);
+    }
+    let url = browser
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    format!(" (page {url}; screenshot and HTML in {})", dir.display())
+}
+
+/// Signs in through the form and waits for the signed-in frame.
+pub async fn sign_in_as(
+    browser: &Client,
+    login_url: &str,
+    (username, password): (&str, &str),
+) -> Result<(), String> {
+    let step = |what: String| move |e: fantoccini::error::CmdError| format!("{what}: {e}");
+    browser
+        .goto(login_url)
+        .await
+        .map_err(step(format!("opening {login_url}")))?;
+    wait_for(browser, Locator::Css("input#username"), "the sign-in form")
+        .await?
+        .send_keys(username)
+        .await
+        .map_err(step("typing the username".into()))?;
+    wait_for(
+        browser,
+        Locator::Css("input#password"),
+        "the password field",
+    )
+    .await?
+    .send_keys(password)
+    .await
+    .map_err(step("typing the password".into()))?;
+    wait_for(
+        browser,
+        Locator::Css("button[type=submit]"),
+        "the sign-in button",
+    )
+    .await?
+    .click()
+    .await
+    .map_err(step("clicking sign in".into()))?;
+    wait_for(
+        browser,
+        Locator::Css("#facility-name"),
+        &format!("the signed-in frame of {username}"),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Types `text` into the input with id `id`.
+pub async fn fill(browser: &Client, id: &str, text: &str) -> Result<(), String> {
+    wait_for(browser, Locator::Id(id), &format!("the field #{id}"))
+        .await?
+        .send_keys(text)
+        .await
+        .map_err(|e| format!("typing into #{id}: {e}"))
+}
+
+/// Picks the option `value` of the select with id `id`.
+pub async fn choose(browser: &Client, id: &str, value: &str) -> Result<(), String> {
+    wait_for(browser, Locator::Id(id), &format!("the select #{id}"))
+        .await?
+        .select_by_value(value)
+        .await
+        .map_err(|e| format!("choosing {value} in #{id}: {e}"))
+}
+
+/// Clicks an element once it is there, scrolled to the middle of the window first so
+/// that no sticky bar covers it.
+pub async fn click(browser: &Client, locator: Locator<'_>, what: &str) -> Result<(), String> {
+    let element = wait_for(browser, locator, what).await?;
+    let target = serde_json::to_value(&element).map_err(|e| format!("{what}: {e}"))?;
+    browser
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![target],
+        )
+        .await
+        .map_err(|e| format!("scrolling to {what}: {e}"))?;
+    element
+        .click()
+        .await
+        .map_err(|e| format!("clicking {what}: {e}"))
+}
+
+/// Signs out and waits for the sign-in form.
+pub async fn sign_out(browser: &Client) -> Result<(), String> {
+    click(browser, Locator::Css("#logout"), "#logout").await?;
+    wait_for(
+        browser,
+        Locator::Css("input#username"),
+        "the sign-in form after logout",
+    )
+    .await?;
+    Ok(())
+}
+
+/// The text of an element once it is there.
+pub async fn text_of(browser: &Client, locator: Locator<'_>, what: &str) -> Result<String, String> {
+    wait_for(browser, locator, what)
+        .await?
+        .text()
+        .await
+        .map(|text| text.trim().to_string())
+        .map_err(|e| format!("reading {what}: {e}"))
+}
+
+/// Waits (polling, never a fixed sleep) until no element matches `css`.
+pub async fn wait_until_gone(browser: &Client, css: &str, what: &str) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    loop {
+        let found = browser
+            .find_all(Locator::Css(css))
+            .await
+            .map_err(|e| format!("looking for {what}: {e}"))?;
+        if found.is_empty() {
+            return Ok(());
+        }
+        if started.elapsed() > UI_TIMEOUT {
+            return Err(format!("{what} still shown after {UI_TIMEOUT:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Follows the main navigation's link named `label`.
+pub async fn follow_nav(browser: &Client, label: &str) -> Result<(), String> {
+    click(
+        browser,
+        Locator::XPath(&format!(
+            "//nav[contains(@class,'mainnav')]//a[normalize-space(.)='{label}']"
+        )),
+        &format!("the nav link {label:?}"),
+    )
+    .await
+}

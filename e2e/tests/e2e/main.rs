@@ -1,0 +1,22 @@
+//! End-to-end tests: the real `tuyen` binary (from `TUYEN_BIN`) over HTTP, and the built SPA
+//! (from `TUYEN_DIST`) in headless Chromium through chromedriver. `make test` sets both;
+//! a plain `cargo test` without `TUYEN_BIN` skips them and says so.
+//!
+//! One test binary (linked once) with a module per flow; `support` starts the server and
+//! the browser, `browser` holds the steps every browser flow is made of.
+#![forbid(unsafe_code)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test states what must hold by unwrapping; a failure is a loud, located panic"
+)]
+
+mod browser;
+mod hostile_text;
+mod http;
+mod plan_approval;
+mod referral_round_trip;
+mod resilience;
+mod rotation;
+mod sign_in;
+mod support;
