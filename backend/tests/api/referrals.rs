@@ -778,10 +778,10 @@ async fn the_listed_actions_are_exactly_the_steps_the_server_takes() {
     ];
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let planner = app.token("kehoach").await;
-    let elsewhere = app.facility_id(&p.station, CHILDREN_HOSPITAL).await;
-    let draft = create(&app, &p.station, &slip(p.to_centre, "Võ Văn Tâm")).await;
-    let id = draft["id"].clone();
+    let planner = app.user("kehoach").await;
+    let elsewhere = p.station.facility_id(CHILDREN_HOSPITAL).await;
+    let draft = create(&p.station, &slip_input(p.to_centre, "Võ Văn Tâm")).await;
+    let id = draft.id;
     // Walk the main path; at each status every reader's listed actions are taken or
     // refused exactly as listed (refusals change nothing, so each is tried).
     for (taker, step) in [
@@ -790,29 +790,28 @@ async fn the_listed_actions_are_exactly_the_steps_the_server_takes() {
         (&p.centre, "arrive"),
     ] {
         for reader in [&p.station, &p.centre, &planner] {
-            let response = app.get(&format!("/api/v1/referrals/{id}"), reader).await;
-            if response.status() != 200 {
+            let answer = reader.referrals().get(id).await;
+            if answer.code() != 200 {
                 // A draft stays with its sender: nothing to list, nothing to take.
                 continue;
             }
-            let referral: Value = response.json().await.unwrap();
+            let referral = answer.body();
             let listed = actions(&referral);
             for action in ALL.iter().filter(|a| !listed.contains(a)) {
-                let status = act(&app, reader, &id, action, &step_body(action, elsewhere))
+                let status = act(reader, id, action, &step_body(action, elsewhere))
                     .await
-                    .status()
-                    .as_u16();
+                    .code();
                 assert!(
                     status == 403 || status == 409,
                     "{action} not listed but answered {status}"
                 );
             }
             assert!(
-                reader != taker || listed.contains(&step),
+                !std::ptr::eq(reader, taker) || listed.contains(&step),
                 "{step} not listed for the one who takes it: {listed:?}"
             );
         }
-        act_ok(&app, taker, &id, step, &step_body(step, elsewhere)).await;
+        act_ok(taker, id, step, &step_body(step, elsewhere)).await;
     }
 }
 
@@ -820,16 +819,11 @@ async fn the_listed_actions_are_exactly_the_steps_the_server_takes() {
 async fn me_lists_what_the_policy_lets_each_person_start() {
     let app = TestApp::spawn().await;
     let p = parties(&app).await;
-    let planner = app.token("kehoach").await;
-    let capabilities = |me: &Value| -> BTreeSet<String> {
-        me["capabilities"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap().to_string())
-            .collect()
+    let planner = app.user("kehoach").await;
+    let capabilities = |me: shared::auth::Me| -> BTreeSet<&'static str> {
+        me.capabilities.iter().map(|c| c.as_str()).collect()
     };
-    let station = capabilities(&app.get_json("/api/v1/me", &p.station).await);
+    let station = capabilities(p.station.me().await.ok());
     for capability in [
         "create_referral",
         "request_consultation",
@@ -840,7 +834,7 @@ async fn me_lists_what_the_policy_lets_each_person_start() {
         assert!(station.contains(capability), "station head: {capability}");
     }
     assert!(!station.contains("plan_rotations") && !station.contains("write_plans"));
-    let office = capabilities(&app.get_json("/api/v1/me", &planner).await);
+    let office = capabilities(planner.me().await.ok());
     for capability in [
         "plan_rotations",
         "write_plans",
@@ -852,17 +846,11 @@ async fn me_lists_what_the_policy_lets_each_person_start() {
     }
     assert!(!office.contains("create_referral"));
     // What is listed is taken; what is not is refused.
-    let hospital = app.facility_id(&p.station, CHILDREN_HOSPITAL).await;
-    create(&app, &p.station, &slip(hospital, "Đỗ Thị Hạnh")).await;
-    assert_problem(
-        app.post(
-            "/api/v1/referrals",
-            &planner,
-            &slip(hospital, "Đỗ Thị Hạnh"),
-        )
-        .await,
-        403,
-        "forbidden",
-    )
-    .await;
+    let hospital = p.station.facility_id(CHILDREN_HOSPITAL).await;
+    create(&p.station, &slip_input(hospital, "Đỗ Thị Hạnh")).await;
+    planner
+        .referrals()
+        .create(&slip_input(hospital, "Đỗ Thị Hạnh"))
+        .await
+        .assert_problem(403, "forbidden");
 }
