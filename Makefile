@@ -121,10 +121,10 @@ openapi: libpq
 lint: lint-host
 	$(CARGO) clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-# Formatting and the host crates' lints only (shared, backend, e2e): the quick pass.
+# Formatting and the host crates' lints only (shared, backend, e2e, testkit): the quick pass.
 lint-host: tools libpq
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy -p shared -p backend -p e2e --all-targets -- -D warnings
+	$(CARGO) clippy -p shared -p backend -p e2e -p testkit --all-targets -- -D warnings
 
 # The backend tests again on a throwaway PostgreSQL cluster, removed even when they fail.
 # The test harness creates one database per test from this admin URL.

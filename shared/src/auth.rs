@@ -35,7 +35,10 @@ labelled_enum! {
 labelled_enum! {
     /// Something a signed-in person may start at their own facility, not tied to a
     /// record (`GET /me` lists them; a record's own steps come with the record). The SPA
-    /// shows its buttons from these, the server decides with the same policy.
+    /// shows its buttons from these, the server decides with the same policy. Named
+    /// `UserCapability` in the contract: `Capability` there is a facility's specialty or
+    /// technique.
+    #[cfg_attr(feature = "openapi", schema(as = UserCapability))]
     pub enum Capability {
         /// Issue referral slips, record follow-up visits.
         CreateReferral = "create_referral", "Tạo phiếu chuyển tuyến", "Create referrals";
