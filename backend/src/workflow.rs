@@ -40,8 +40,13 @@ pub trait StepRecord {
     /// The version `If-Match` is compared with.
     fn version(row: &Self::Row) -> i64;
 
-    /// How `by` stands to the record.
-    fn actor(conn: &mut AnyConn, by: &Principal, row: &Self::Row) -> Result<Self::Actor, ApiError>;
+    /// The sides `by` stands on for the record: usually one; several when one person
+    /// holds two parts (a plan's author who also approves it). None is 403.
+    fn sides(
+        conn: &mut AnyConn,
+        by: &Principal,
+        row: &Self::Row,
+    ) -> Result<Vec<Self::Actor>, ApiError>;
 
     /// The problem a refusal is answered with: its code and its localised sentence.
     fn refused(refusal: Refusal<Self::Flow>, lang: Lang) -> ApiError {
@@ -78,9 +83,7 @@ pub fn step<R: StepRecord, T>(
     write_tx(conn, |conn| {
         let before = R::load(conn, by, id)?;
         let from = R::status(&before);
-        let actor = R::actor(conn, by, &before)?;
-        let to =
-            R::Flow::check(from, action, &actor).map_err(|refusal| R::refused(refusal, lang))?;
+        let to = allowed_to::<R>(R::sides(conn, by, &before)?, from, action, lang)?;
         if if_match.is_some_and(|version| version != R::version(&before)) {
             return Err(ApiError::precondition_failed());
         }
@@ -95,6 +98,23 @@ pub fn step<R: StepRecord, T>(
             },
         )
     })
+}
+
+/// Where the first side that may take `action` leads; else the last side's refusal.
+fn allowed_to<R: StepRecord>(
+    sides: Vec<R::Actor>,
+    from: StatusOf<R>,
+    action: ActionOf<R>,
+    lang: Lang,
+) -> Result<StatusOf<R>, ApiError> {
+    let mut refusal = None;
+    for side in sides {
+        match R::Flow::check(from, action, &side) {
+            Ok(to) => return Ok(to),
+            Err(refused) => refusal = Some(refused),
+        }
+    }
+    Err(refusal.map_or_else(ApiError::forbidden, |refused| R::refused(refused, lang)))
 }
 
 /// Declares a workflow's step endpoints: `POST <path>` with an optional JSON body,

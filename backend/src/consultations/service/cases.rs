@@ -256,12 +256,12 @@ impl StepRecord for CaseSteps {
         row.version
     }
 
-    fn actor(_: &mut AnyConn, by: &Principal, row: &CaseRow) -> Result<CaseSide, ApiError> {
-        Ok(consultation_side(
+    fn sides(_: &mut AnyConn, by: &Principal, row: &CaseRow) -> Result<Vec<CaseSide>, ApiError> {
+        Ok(vec![consultation_side(
             by,
             row.requesting_facility_id,
             row.consulting_facility_id,
-        ))
+        )])
     }
 }
 

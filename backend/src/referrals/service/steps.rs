@@ -62,8 +62,12 @@ impl StepRecord for ReferralSteps {
         row.version
     }
 
-    fn actor(_: &mut AnyConn, by: &Principal, row: &ReferralRow) -> Result<Side, ApiError> {
-        Ok(referral_side(by, row.from_facility_id, row.to_facility_id))
+    fn sides(_: &mut AnyConn, by: &Principal, row: &ReferralRow) -> Result<Vec<Side>, ApiError> {
+        Ok(vec![referral_side(
+            by,
+            row.from_facility_id,
+            row.to_facility_id,
+        )])
     }
 }
 

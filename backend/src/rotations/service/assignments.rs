@@ -563,12 +563,12 @@ impl StepRecord for AssignmentSteps {
         row.version
     }
 
-    fn actor(
+    fn sides(
         conn: &mut AnyConn,
         by: &Principal,
         (row, _): &Self::Row,
-    ) -> Result<AssignmentSide, ApiError> {
-        acting_side(conn, by, row)
+    ) -> Result<Vec<AssignmentSide>, ApiError> {
+        Ok(vec![acting_side(conn, by, row)?])
     }
 
     // Who may not act learns only that (403); a wrong status says which.
