@@ -4,7 +4,7 @@
 //! caller may see, ask the shared table whether the caller may take the action from the
 //! row's status ([`shared::workflow::Workflow::check`]), compare `If-Match`, then apply
 //! what is really the workflow's own. [`step`] is that frame; [`StepRecord`] is what a
-//! workflow tells it; [`step_routes!`](crate::workflow::step_routes) declares the
+//! workflow tells it; `step_routes!` declares the
 //! `POST /<records>/{id}/<action>` endpoints with their OpenAPI responses.
 
 use chrono::NaiveDateTime;
