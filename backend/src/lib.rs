@@ -19,3 +19,4 @@ pub mod registry;
 pub mod rotations;
 pub mod schema;
 pub mod system;
+pub mod workflow;

@@ -17,6 +17,7 @@ use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned, req
 use crate::openapi::problems::{
     BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
 };
+use crate::workflow::step_routes;
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -277,69 +278,15 @@ async fn take_step(
     Ok(ok_versioned(case.version, &case))
 }
 
-/// A step endpoint: `POST /consultation-cases/{id}/<step>` with its body, answered with
-/// the updated case.
-macro_rules! case_step {
-    ($name:ident, $path:literal, $body:ty, $variant:ident, $ok:literal, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "consultations",
-            params(
-                ("id" = i64, Path, description = "Case id"),
-                ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-            ),
-            request_body = $body,
-            responses(
-                (status = 200, description = $ok, body = ConsultationCase),
-                Problems<(Invalid, Forbidden, NotFound, Conflict, Stale)>,
-            )
-        )]
-        #[post($path)]
-        async fn $name(
-            req: HttpRequest,
-            state: web::Data<AppState>,
-            by: Principal,
-            id: web::Path<i64>,
-            if_match: IfMatch,
-            body: ValidJson<$body>,
-        ) -> Result<HttpResponse, ApiError> {
-            take_step(&req, state, by, id.into_inner(), if_match, CaseStep::$variant(body.0)).await
-        }
-    };
+step_routes! {
+    tag: "consultations", id: "Case id", answer: ConsultationCase,
+    problems: (Invalid, Forbidden, NotFound, Conflict, Stale), take: take_step;
+    /// Put a case on a session of the consulting facility, or move it to another (consulting facility).
+    schedule_case: "/consultation-cases/{id}/schedule", (input: ScheduleInput) => CaseStep::Schedule(input), "Scheduled";
+    /// Conclude a case (consulting facility): `manage_locally` (a referral avoided), `refer` (opens a referral draft at the requesting facility, pre-filled from the case) or `more_tests`.
+    conclude_case: "/consultation-cases/{id}/conclude", (input: ConclusionInput) => CaseStep::Conclude(input), "Concluded; with `refer`, `referral` is the draft opened at the requesting facility";
+    /// Report what happened to the patient after the conclusion (requesting facility).
+    record_case_outcome: "/consultation-cases/{id}/outcome", (input: OutcomeInput) => CaseStep::Outcome(input), "Outcome recorded; the case is closed";
+    /// Withdraw a request before it is concluded, with a reason (requesting facility).
+    cancel_case: "/consultation-cases/{id}/cancel", (input: ConsultationCancelInput) => CaseStep::Cancel(input), "Cancelled";
 }
-
-case_step!(
-    schedule_case,
-    "/consultation-cases/{id}/schedule",
-    ScheduleInput,
-    Schedule,
-    "Scheduled",
-    "Put a case on a session of the consulting facility, or move it to another (consulting facility)."
-);
-
-case_step!(
-    conclude_case,
-    "/consultation-cases/{id}/conclude",
-    ConclusionInput,
-    Conclude,
-    "Concluded; with `refer`, `referral` is the draft opened at the requesting facility",
-    "Conclude a case (consulting facility): `manage_locally` (a referral avoided), `refer` (opens a referral draft at the requesting facility, pre-filled from the case) or `more_tests`."
-);
-
-case_step!(
-    record_case_outcome,
-    "/consultation-cases/{id}/outcome",
-    OutcomeInput,
-    Outcome,
-    "Outcome recorded; the case is closed",
-    "Report what happened to the patient after the conclusion (requesting facility)."
-);
-
-case_step!(
-    cancel_case,
-    "/consultation-cases/{id}/cancel",
-    ConsultationCancelInput,
-    Cancel,
-    "Cancelled",
-    "Withdraw a request before it is concluded, with a reason (requesting facility)."
-);

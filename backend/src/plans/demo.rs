@@ -10,6 +10,7 @@
 //!   02/KH-UBND (seed 001): two phases, percentage targets over the stations.
 
 use chrono::NaiveDate;
+use shared::Lang;
 use shared::plan::{
     ActivityFeedbackInput, ActivityGroupInput, ActivityInput, ActivityKind, ActivityProgressInput,
     ActivityStatus, BudgetLine, Direction, EvaluationCreate, EvaluationKind, IndicatorInput,
@@ -577,7 +578,7 @@ fn steps(
     let by = principal(conn, username)?;
     let mut plan = plan.clone();
     for action in actions {
-        plan = service::step(conn, &by, plan.id, None, *action, None)?;
+        plan = service::step(conn, &by, plan.id, None, *action, None, Lang::Vi)?;
     }
     Ok(plan)
 }

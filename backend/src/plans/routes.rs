@@ -2,7 +2,7 @@
 //! document), `/plan-activities`, `/evaluations` and `/support-requests`.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use shared::page::Page;
 use shared::plan::{
     Activity, ActivityFeedbackInput, ActivityProgressInput, DiffQuery, Evaluation,
@@ -17,10 +17,11 @@ use super::{export, service};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned};
+use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned, request_lang};
 use crate::openapi::problems::{
     BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
 };
+use crate::workflow::step_routes;
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -168,112 +169,43 @@ async fn update_plan(
 }
 
 async fn step(
+    req: &HttpRequest,
     state: web::Data<AppState>,
     by: Principal,
     id: i64,
     if_match: IfMatch,
-    action: PlanAction,
-    reason: Option<String>,
+    (action, reason): (PlanAction, Option<String>),
 ) -> Result<HttpResponse, ApiError> {
+    let lang = request_lang(req);
     let plan = state
         .db
-        .run(move |conn| service::step(conn, &by, id, if_match.0, action, reason.as_deref()))
+        .run(move |conn| service::step(conn, &by, id, if_match.0, action, reason.as_deref(), lang))
         .await?;
     Ok(ok_versioned(plan.version, &plan))
 }
 
-macro_rules! plan_step {
-    ($name:ident, $path:literal, $action:expr, $ok:literal, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "plans",
-            params(
-                ("id" = i64, Path, description = "Plan version id"),
-                ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-            ),
-            responses(
-                (status = 200, description = $ok, body = Plan),
-                Problems<(Forbidden, NotFound, Conflict, Stale)>,
-            )
-        )]
-        #[post($path)]
-        async fn $name(
-            state: web::Data<AppState>,
-            by: Principal,
-            id: web::Path<i64>,
-            if_match: IfMatch,
-        ) -> Result<HttpResponse, ApiError> {
-            step(state, by, id.into_inner(), if_match, $action, None).await
-        }
-    };
+step_routes! {
+    tag: "plans", id: "Plan version id", answer: Plan,
+    problems: (Forbidden, NotFound, Conflict, Stale), take: step;
+    /// Submit a draft for approval (its authors).
+    submit_plan: "/plans/{id}/submit", () => (PlanAction::Submit, None), "Submitted for approval";
+    #[doc = "Approve a submitted plan: the issuing facility's director, or the Department of \
+             Health for a network plan. Approving a new version closes the one it revises."]
+    approve_plan: "/plans/{id}/approve", () => (PlanAction::Approve, None), "Approved";
+    /// Start carrying out an approved plan (its authors).
+    activate_plan: "/plans/{id}/activate", () => (PlanAction::Activate, None), "Started";
+    /// Close an active plan at its end (its authors).
+    close_plan: "/plans/{id}/close", () => (PlanAction::Close, None), "Closed";
 }
 
-plan_step!(
-    submit_plan,
-    "/plans/{id}/submit",
-    PlanAction::Submit,
-    "Submitted for approval",
-    "Submit a draft for approval (its authors)."
-);
-
-plan_step!(
-    approve_plan,
-    "/plans/{id}/approve",
-    PlanAction::Approve,
-    "Approved",
-    "Approve a submitted plan: the issuing facility's director, or the Department of \
-     Health for a network plan. Approving a new version closes the one it revises."
-);
-
-plan_step!(
-    activate_plan,
-    "/plans/{id}/activate",
-    PlanAction::Activate,
-    "Started",
-    "Start carrying out an approved plan (its authors)."
-);
-
-plan_step!(
-    close_plan,
-    "/plans/{id}/close",
-    PlanAction::Close,
-    "Closed",
-    "Close an active plan at its end (its authors)."
-);
-
-/// Return a submitted plan to its authors with a reason (whoever approves it).
-///
-/// 409 when the plan is not submitted.
-#[utoipa::path(
-    tag = "plans",
-    params(
-        ("id" = i64, Path, description = "Plan version id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-    ),
-    request_body = PlanReasonInput,
-    responses(
-        (status = 200, description = "Returned to draft", body = Plan),
-        Problems<(Invalid, Forbidden, NotFound, Conflict, Stale)>,
-    )
-)]
-#[post("/plans/{id}/reject")]
-async fn reject_plan(
-    state: web::Data<AppState>,
-    by: Principal,
-    id: web::Path<i64>,
-    if_match: IfMatch,
-    body: ValidJson<PlanReasonInput>,
-) -> Result<HttpResponse, ApiError> {
-    let reason = body.0.reason.trim().to_string();
-    step(
-        state,
-        by,
-        id.into_inner(),
-        if_match,
-        PlanAction::Reject,
-        Some(reason),
-    )
-    .await
+step_routes! {
+    tag: "plans", id: "Plan version id", answer: Plan,
+    problems: (Invalid, Forbidden, NotFound, Conflict, Stale), take: step;
+    /// Return a submitted plan to its authors with a reason (whoever approves it).
+    ///
+    /// 409 when the plan is not submitted.
+    reject_plan: "/plans/{id}/reject", (input: PlanReasonInput)
+        => (PlanAction::Reject, Some(input.reason.trim().to_string())), "Returned to draft";
 }
 
 /// Start a new version of an approved or active plan: a draft copy the authors edit and

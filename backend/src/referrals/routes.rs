@@ -18,6 +18,7 @@ use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, etag, ok_versione
 use crate::openapi::problems::{
     BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
 };
+use crate::workflow::step_routes;
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -169,99 +170,24 @@ async fn step(
     Ok(ok_versioned(referral.version, &referral))
 }
 
-/// A transition endpoint: `POST /referrals/{id}/<step>` with its body, answered with
-/// the updated referral. The seven differ only in path, body and documentation.
-macro_rules! transition {
-    ($name:ident, $path:literal, $body:ty, $variant:ident, $ok:literal, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "referrals",
-            params(
-                ("id" = i64, Path, description = "Referral id"),
-                ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-            ),
-            request_body = $body,
-            responses(
-                (status = 200, description = $ok, body = Referral),
-                Problems<(Invalid, Forbidden, NotFound, Conflict, Stale)>,
-            )
-        )]
-        #[post($path)]
-        async fn $name(
-            req: HttpRequest,
-            state: web::Data<AppState>,
-            by: Principal,
-            id: web::Path<i64>,
-            if_match: IfMatch,
-            body: ValidJson<$body>,
-        ) -> Result<HttpResponse, ApiError> {
-            step(&req, state, by, id.into_inner(), if_match, Step::$variant(body.0)).await
-        }
-    };
+step_routes! {
+    tag: "referrals", id: "Referral id", answer: Referral,
+    problems: (Invalid, Forbidden, NotFound, Conflict, Stale), take: step;
+    /// Send a draft slip to the receiving facility (sender). Checks the slip is complete, signs it today and starts the answer clock.
+    send_referral: "/referrals/{id}/send", (input: TransitionNote) => Step::Send(input), "Sent";
+    /// Accept a sent referral (receiver).
+    accept_referral: "/referrals/{id}/accept", (input: TransitionNote) => Step::Accept(input), "Accepted";
+    /// Decline a sent referral with a reason (receiver).
+    decline_referral: "/referrals/{id}/decline", (input: DeclineInput) => Step::Decline(input), "Declined";
+    /// Redirect a referral to another facility (receiver): creates the onward referral, linked to this one.
+    redirect_referral: "/referrals/{id}/redirect", (input: RedirectInput) => Step::Redirect(input), "Redirected; the onward referral is in `successors`";
+    /// Record the patient's arrival (receiver).
+    arrive_referral: "/referrals/{id}/arrive", (input: ArriveInput) => Step::Arrive(input), "Arrival recorded";
+    /// Complete with the outcome and discharge summary (receiver). `returned_to_referrer` creates a back-referral and follow-up tasks at the referring facility.
+    complete_referral: "/referrals/{id}/complete", (input: CompleteInput) => Step::Complete(input), "Completed";
+    /// Cancel before arrival, with a reason (sender).
+    cancel_referral: "/referrals/{id}/cancel", (input: CancelInput) => Step::Cancel(input), "Cancelled";
 }
-
-transition!(
-    send_referral,
-    "/referrals/{id}/send",
-    TransitionNote,
-    Send,
-    "Sent",
-    "Send a draft slip to the receiving facility (sender). Checks the slip is complete, signs it today and starts the answer clock."
-);
-
-transition!(
-    accept_referral,
-    "/referrals/{id}/accept",
-    TransitionNote,
-    Accept,
-    "Accepted",
-    "Accept a sent referral (receiver)."
-);
-
-transition!(
-    decline_referral,
-    "/referrals/{id}/decline",
-    DeclineInput,
-    Decline,
-    "Declined",
-    "Decline a sent referral with a reason (receiver)."
-);
-
-transition!(
-    redirect_referral,
-    "/referrals/{id}/redirect",
-    RedirectInput,
-    Redirect,
-    "Redirected; the onward referral is in `successors`",
-    "Redirect a referral to another facility (receiver): creates the onward referral, linked to this one."
-);
-
-transition!(
-    arrive_referral,
-    "/referrals/{id}/arrive",
-    ArriveInput,
-    Arrive,
-    "Arrival recorded",
-    "Record the patient's arrival (receiver)."
-);
-
-transition!(
-    complete_referral,
-    "/referrals/{id}/complete",
-    CompleteInput,
-    Complete,
-    "Completed",
-    "Complete with the outcome and discharge summary (receiver). `returned_to_referrer` creates a back-referral and follow-up tasks at the referring facility."
-);
-
-transition!(
-    cancel_referral,
-    "/referrals/{id}/cancel",
-    CancelInput,
-    Cancel,
-    "Cancelled",
-    "Cancel before arrival, with a reason (sender)."
-);
 
 /// The referral's timeline: every transition with actor and time, oldest first.
 #[utoipa::path(

@@ -22,6 +22,7 @@ use crate::openapi::problems::{
     BadQuery, BreaksRules, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound,
     Problems, Stale,
 };
+use crate::workflow::step_routes;
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -574,82 +575,20 @@ async fn step(
     Ok(ok_versioned(assignment.version, &assignment))
 }
 
-/// An assignment step: `POST /rotation-assignments/{id}/<step>` with its body,
-/// answered with the updated assignment.
-macro_rules! assignment_step {
-    ($name:ident, $path:literal, $body:ty, |$input:ident| $step:expr, $ok:literal, $doc:literal) => {
-        #[doc = $doc]
-        #[utoipa::path(
-            tag = "rotations",
-            params(
-                ("id" = i64, Path, description = "Assignment id"),
-                ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
-            ),
-            request_body = $body,
-            responses(
-                (status = 200, description = $ok, body = RotationAssignment),
-                Problems<(Invalid, Forbidden, NotFound, Conflict, Stale, BreaksRules)>,
-            )
-        )]
-        #[post($path)]
-        async fn $name(
-            req: HttpRequest,
-            state: web::Data<AppState>,
-            by: Principal,
-            id: web::Path<i64>,
-            if_match: IfMatch,
-            body: ValidJson<$body>,
-        ) -> Result<HttpResponse, ApiError> {
-            let $input = body.0;
-            step(&req, state, by, id.into_inner(), if_match, $step).await
-        }
-    };
+step_routes! {
+    tag: "rotations", id: "Assignment id", answer: RotationAssignment,
+    problems: (Invalid, Forbidden, NotFound, Conflict, Stale, BreaksRules), take: step;
+    /// Confirm a published assignment (the person, their department head or planning).
+    confirm_assignment: "/rotation-assignments/{id}/confirm", (_input: AttendanceInput) => Step::Confirm, "Confirmed";
+    /// Confirm the person came (the receiving station).
+    attend_assignment: "/rotation-assignments/{id}/attend", (input: AttendanceInput) => Step::Attend(input), "Attendance recorded; the assignment is done";
+    /// Record that the person did not come (the receiving station).
+    mark_assignment_absent: "/rotation-assignments/{id}/mark-absent", (input: AttendanceInput) => Step::MarkAbsent(input), "Absence recorded";
+    /// Cancel an assignment that has not taken place (planning).
+    cancel_assignment: "/rotation-assignments/{id}/cancel", (_input: AttendanceInput) => Step::Cancel, "Cancelled";
+    /// Put someone else in (planning), checked against the rotation rules; a confirmed assignment goes back to published for the new person to confirm.
+    swap_assignment: "/rotation-assignments/{id}/swap", (input: SwapInput) => Step::Swap(input), "Swapped; the swap is recorded with both people";
 }
-
-assignment_step!(
-    confirm_assignment,
-    "/rotation-assignments/{id}/confirm",
-    AttendanceInput,
-    |_input| Step::Confirm,
-    "Confirmed",
-    "Confirm a published assignment (the person, their department head or planning)."
-);
-
-assignment_step!(
-    attend_assignment,
-    "/rotation-assignments/{id}/attend",
-    AttendanceInput,
-    |input| Step::Attend(input),
-    "Attendance recorded; the assignment is done",
-    "Confirm the person came (the receiving station)."
-);
-
-assignment_step!(
-    mark_assignment_absent,
-    "/rotation-assignments/{id}/mark-absent",
-    AttendanceInput,
-    |input| Step::MarkAbsent(input),
-    "Absence recorded",
-    "Record that the person did not come (the receiving station)."
-);
-
-assignment_step!(
-    cancel_assignment,
-    "/rotation-assignments/{id}/cancel",
-    AttendanceInput,
-    |_input| Step::Cancel,
-    "Cancelled",
-    "Cancel an assignment that has not taken place (planning)."
-);
-
-assignment_step!(
-    swap_assignment,
-    "/rotation-assignments/{id}/swap",
-    SwapInput,
-    |input| Step::Swap(input),
-    "Swapped; the swap is recorded with both people",
-    "Put someone else in (planning), checked against the rotation rules; a confirmed assignment goes back to published for the new person to confirm."
-);
 
 /// The station's rating of a visit that took place (1–5, with a comment).
 ///

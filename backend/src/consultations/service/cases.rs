@@ -1,6 +1,8 @@
 //! Cases: requests stepped through the shared state machine.
 
 use super::*;
+use crate::workflow::{self, StepRecord, Stepping};
+use shared::consultation::{CaseSide, ConsultationCases};
 
 pub(super) fn read_case_action(row: &CaseRow) -> Action {
     Action::ReadConsultationCase {
@@ -233,8 +235,38 @@ impl CaseStep {
     }
 }
 
-/// Takes a step on a case: checks role, facility and status (shared rules), the version
-/// when given, then applies the step's effects.
+/// A case as the step helper sees it: the row the caller may see, and the caller's side
+/// (requesting or consulting facility).
+pub struct CaseSteps;
+
+impl StepRecord for CaseSteps {
+    type Flow = ConsultationCases;
+    type Row = CaseRow;
+    type Actor = CaseSide;
+
+    fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<CaseRow, ApiError> {
+        visible_case(conn, by, id)
+    }
+
+    fn status(row: &CaseRow) -> CaseStatus {
+        row.status.0
+    }
+
+    fn version(row: &CaseRow) -> i64 {
+        row.version
+    }
+
+    fn sides(_: &mut AnyConn, by: &Principal, row: &CaseRow) -> Result<Vec<CaseSide>, ApiError> {
+        Ok(vec![consultation_side(
+            by,
+            row.requesting_facility_id,
+            row.consulting_facility_id,
+        )])
+    }
+}
+
+/// Takes a step on a case ([`workflow::step`]), then applies the step's own effects:
+/// the session, the conclusion (and the referral it opens), the outcome.
 pub fn step(
     conn: &mut AnyConn,
     by: &Principal,
@@ -243,74 +275,76 @@ pub fn step(
     step: &CaseStep,
     lang: Lang,
 ) -> Result<ConsultationCase, ApiError> {
-    write_tx(conn, |conn| {
-        let before = visible_case(conn, by, id)?;
-        let status = before.status.0;
-        let action = step.action();
-        let side = consultation_side(
-            by,
-            before.requesting_facility_id,
-            before.consulting_facility_id,
-        );
-        let next = consultation::transition(status, action, side)
-            .map_err(|e| ApiError::new(e.code(), Message::Verbatim(e.message(lang))))?;
-        if expected_version.is_some_and(|v| v != before.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        let at = now();
-        let mut change = CaseChange {
-            status: Some(DbEnum(next)),
-            version: Some(before.version + 1),
-            updated_at: Some(at),
-            ..CaseChange::default()
-        };
-        let mut changes = json!({ "status": [before.status, next] });
-        match step {
-            CaseStep::Schedule(input) => {
-                let session = repo::find_session(conn, input.session_id)?
-                    .ok_or_else(|| ApiError::field("session_id", Record::ConsultationSession))?;
-                if session.host_facility_id != before.consulting_facility_id {
-                    return Err(ApiError::field("session_id", Message::SessionOfOtherHost));
+    workflow::step::<CaseSteps, _>(
+        conn,
+        by,
+        id,
+        expected_version,
+        step.action(),
+        lang,
+        |conn, stepping| {
+            let Stepping {
+                before,
+                action,
+                to: next,
+                at,
+                ..
+            } = stepping;
+            let mut change = CaseChange {
+                status: Some(DbEnum(next)),
+                version: Some(before.version + 1),
+                updated_at: Some(at),
+                ..CaseChange::default()
+            };
+            let mut changes = json!({ "status": [before.status, next] });
+            match step {
+                CaseStep::Schedule(input) => {
+                    let session = repo::find_session(conn, input.session_id)?.ok_or_else(|| {
+                        ApiError::field("session_id", Record::ConsultationSession)
+                    })?;
+                    if session.host_facility_id != before.consulting_facility_id {
+                        return Err(ApiError::field("session_id", Message::SessionOfOtherHost));
+                    }
+                    if session.status.0 == SessionStatus::Cancelled {
+                        return Err(ApiError::new(
+                            shared::error::ErrorCode::InvalidTransition,
+                            Message::SessionCancelled,
+                        ));
+                    }
+                    change.session_id = Some(Some(session.id));
+                    changes["session_id"] = json!([before.session_id, session.id]);
                 }
-                if session.status.0 == SessionStatus::Cancelled {
-                    return Err(ApiError::new(
-                        shared::error::ErrorCode::InvalidTransition,
-                        Message::SessionCancelled,
-                    ));
+                CaseStep::Conclude(input) => {
+                    change.conclusion = Some(DbEnum(input.conclusion));
+                    change.conclusion_note = Some(input.note.trim().to_string());
+                    change.concluded_by = Some(by.label());
+                    change.concluded_at = Some(at);
+                    changes["conclusion"] = json!(input.conclusion);
+                    if input.conclusion.opens_referral() {
+                        let referral_id = open_referral(conn, by, &before, input)?;
+                        change.referral_id = Some(referral_id);
+                        changes["referral_id"] = json!(referral_id);
+                    }
+                    if let Some(session_id) = before.session_id {
+                        mark_held(conn, by, session_id, at)?;
+                    }
                 }
-                change.session_id = Some(Some(session.id));
-                changes["session_id"] = json!([before.session_id, session.id]);
-            }
-            CaseStep::Conclude(input) => {
-                change.conclusion = Some(DbEnum(input.conclusion));
-                change.conclusion_note = Some(input.note.trim().to_string());
-                change.concluded_by = Some(by.label());
-                change.concluded_at = Some(at);
-                changes["conclusion"] = json!(input.conclusion);
-                if input.conclusion.opens_referral() {
-                    let referral_id = open_referral(conn, by, &before, input)?;
-                    change.referral_id = Some(referral_id);
-                    changes["referral_id"] = json!(referral_id);
+                CaseStep::Outcome(input) => {
+                    change.outcome = Some(input.outcome.trim().to_string());
+                    change.outcome_at = Some(at);
                 }
-                if let Some(session_id) = before.session_id {
-                    mark_held(conn, by, session_id, at)?;
+                CaseStep::Cancel(input) => {
+                    change.status_reason = Some(input.reason.trim().to_string());
                 }
             }
-            CaseStep::Outcome(input) => {
-                change.outcome = Some(input.outcome.trim().to_string());
-                change.outcome_at = Some(at);
+            if repo::update_case(conn, id, before.version, &change)? == 0 {
+                return Err(ApiError::precondition_failed());
             }
-            CaseStep::Cancel(input) => {
-                change.status_reason = Some(input.reason.trim().to_string());
-            }
-        }
-        if repo::update_case(conn, id, before.version, &change)? == 0 {
-            return Err(ApiError::precondition_failed());
-        }
-        let after = repo::find_case(conn, id)?.ok_or_else(case_not_found)?;
-        audit_case(conn, by, &after, action.as_str(), changes)?;
-        case_view(conn, by, &after)
-    })
+            let after = repo::find_case(conn, id)?.ok_or_else(case_not_found)?;
+            audit_case(conn, by, &after, action.as_str(), changes)?;
+            case_view(conn, by, &after)
+        },
+    )
 }
 
 /// A session where a case was concluded has been held.

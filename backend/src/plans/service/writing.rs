@@ -1,6 +1,9 @@
 //! Writing plans: create, edit, step through the state machine, new versions.
 
 use super::*;
+use crate::workflow::{self, StepRecord, Stepping};
+use shared::Lang;
+use shared::plan::{PlanSide, Plans};
 
 /// Checks what the derive cannot: facilities and departments exist and belong.
 pub(super) fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), ApiError> {
@@ -260,8 +263,45 @@ pub(super) fn progress_by_title(rows: Vec<ActivityRow>) -> HashMap<(String, Stri
         .collect()
 }
 
-/// Submit, approve, reject (with a reason), activate or close a plan. Approving a new
-/// version closes the version it revises, which stays readable with a link forward.
+/// A plan as the step helper sees it: the version the caller may read, and the sides
+/// they take on it (author, approver, or both).
+pub(super) struct PlanSteps;
+
+impl StepRecord for PlanSteps {
+    type Flow = Plans;
+    type Row = Loaded;
+    type Actor = PlanSide;
+
+    fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Loaded, ApiError> {
+        readable(conn, by, id)
+    }
+
+    fn status(plan: &Loaded) -> PlanStatus {
+        plan.status
+    }
+
+    fn version(plan: &Loaded) -> i64 {
+        plan.row.version
+    }
+
+    fn sides(_: &mut AnyConn, by: &Principal, plan: &Loaded) -> Result<Vec<PlanSide>, ApiError> {
+        Ok(sides(by, &plan.row))
+    }
+
+    // Who may not act learns only that (403); a wrong status says which.
+    fn refused(refusal: PlanError, _: Lang) -> ApiError {
+        match refusal {
+            PlanError::NotFromStatus { .. } => {
+                invalid_transition(Message::localised(move |lang| refusal.message(lang)))
+            }
+            _ => ApiError::forbidden(),
+        }
+    }
+}
+
+/// Submit, approve, reject (with a reason), activate or close a plan
+/// ([`workflow::step`]). Approving a new version closes the version it revises, which
+/// stays readable with a link forward.
 pub fn step(
     conn: &mut AnyConn,
     by: &Principal,
@@ -269,14 +309,15 @@ pub fn step(
     version: Option<i64>,
     action: PlanAction,
     reason: Option<&str>,
+    lang: Lang,
 ) -> Result<Plan, ApiError> {
-    write_tx(conn, |conn| {
-        let plan = readable(conn, by, id)?;
-        let next = check(by, &plan, action)?;
-        if version.is_some_and(|v| v != plan.row.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        let at = now();
+    workflow::step::<PlanSteps, _>(conn, by, id, version, action, lang, |conn, stepping| {
+        let Stepping {
+            before: plan,
+            to: next,
+            at,
+            ..
+        } = stepping;
         let mut step = PlanStep {
             status: DbEnum(next),
             status_reason: None,

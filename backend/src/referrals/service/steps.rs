@@ -1,6 +1,8 @@
 //! Steps through the state machine, with redirect, return and continuation.
 
 use super::*;
+use crate::workflow::{self, StepRecord, Stepping};
+use shared::referral::{Referrals, Side};
 
 /// The body of a transition.
 #[derive(Debug, Clone)]
@@ -39,8 +41,38 @@ impl Step {
     }
 }
 
-/// Takes a step of the state machine on a referral: checks role, facility and status
-/// (shared rules), the version when given, then applies the step's effects.
+/// A referral as the step helper sees it: the row the caller may see, and the caller's
+/// side (sender or receiver facility).
+pub struct ReferralSteps;
+
+impl StepRecord for ReferralSteps {
+    type Flow = Referrals;
+    type Row = ReferralRow;
+    type Actor = Side;
+
+    fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<ReferralRow, ApiError> {
+        visible_row(conn, by, id)
+    }
+
+    fn status(row: &ReferralRow) -> ReferralStatus {
+        row.status.0
+    }
+
+    fn version(row: &ReferralRow) -> i64 {
+        row.version
+    }
+
+    fn sides(_: &mut AnyConn, by: &Principal, row: &ReferralRow) -> Result<Vec<Side>, ApiError> {
+        Ok(vec![referral_side(
+            by,
+            row.from_facility_id,
+            row.to_facility_id,
+        )])
+    }
+}
+
+/// Takes a step of the state machine on a referral ([`workflow::step`]), then applies
+/// the step's own effects: signing, answers, redirect and return.
 pub fn transition(
     conn: &mut AnyConn,
     by: &Principal,
@@ -49,111 +81,116 @@ pub fn transition(
     step: &Step,
     lang: Lang,
 ) -> Result<Referral, ApiError> {
-    write_tx(conn, |conn| {
-        let before = visible_row(conn, by, id)?;
-        let status = before.status.0;
-        let action = step.action();
-        let side = referral_side(by, before.from_facility_id, before.to_facility_id);
-        let next = referral::transition(status, action, side)
-            .map_err(|e| ApiError::new(e.code(), Message::Verbatim(e.message(lang))))?;
-        if expected_version.is_some_and(|v| v != before.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        let at = now();
-        let (rules, _) = rules(conn)?;
-        let mut change = StatusChange {
-            status: Some(DbEnum(next)),
-            version: Some(before.version + 1),
-            updated_at: Some(at),
-            ..StatusChange::default()
-        };
-        match step {
-            Step::Send(_) => {
-                let slip = stored_input(&before)?;
-                slip.validate_send(before.from_facility_id)
-                    .map_err(|errors| ApiError::invalid(&errors))?;
-                let signed = sending(&rules, &slip, at);
-                change = StatusChange {
-                    status: change.status,
-                    version: change.version,
-                    updated_at: change.updated_at,
-                    ..signed
-                };
-            }
-            Step::Accept(_) => change.answered_at = Some(at),
-            Step::Decline(input) => {
-                change.answered_at = Some(at);
-                change.closed_at = Some(at);
-                change.status_reason = Some(input.reason.trim().to_string());
-            }
-            Step::Cancel(input) => {
-                change.closed_at = Some(at);
-                change.status_reason = Some(input.reason.trim().to_string());
-            }
-            Step::Redirect(input) => {
-                if input.to_facility_id == before.to_facility_id
-                    || input.to_facility_id == before.from_facility_id
-                {
-                    return Err(ApiError::field(
-                        "to_facility_id",
-                        Message::RedirectToSameFacility,
-                    ));
+    workflow::step::<ReferralSteps, _>(
+        conn,
+        by,
+        id,
+        expected_version,
+        step.action(),
+        lang,
+        |conn, stepping| {
+            let Stepping {
+                before,
+                action,
+                from: status,
+                to: next,
+                at,
+            } = stepping;
+            let (rules, _) = rules(conn)?;
+            let mut change = StatusChange {
+                status: Some(DbEnum(next)),
+                version: Some(before.version + 1),
+                updated_at: Some(at),
+                ..StatusChange::default()
+            };
+            match step {
+                Step::Send(_) => {
+                    let slip = stored_input(&before)?;
+                    slip.validate_send(before.from_facility_id)
+                        .map_err(|errors| ApiError::invalid(&errors))?;
+                    let signed = sending(&rules, &slip, at);
+                    change = StatusChange {
+                        status: change.status,
+                        version: change.version,
+                        updated_at: change.updated_at,
+                        ..signed
+                    };
                 }
-                check_destination(conn, "to_facility_id", input.to_facility_id)?;
-                change.answered_at = Some(at);
-                change.closed_at = Some(at);
-                change.status_reason = Some(input.reason.trim().to_string());
-            }
-            Step::Arrive(input) => {
-                let arrived = input.arrived_at.map_or(at, |t| t.naive_utc());
-                if arrived > at + TimeDelta::minutes(5) {
-                    return Err(ApiError::field("arrived_at", Message::ArrivalInFuture));
+                Step::Accept(_) => change.answered_at = Some(at),
+                Step::Decline(input) => {
+                    change.answered_at = Some(at);
+                    change.closed_at = Some(at);
+                    change.status_reason = Some(input.reason.trim().to_string());
                 }
-                change.arrived_at = Some(arrived);
+                Step::Cancel(input) => {
+                    change.closed_at = Some(at);
+                    change.status_reason = Some(input.reason.trim().to_string());
+                }
+                Step::Redirect(input) => {
+                    if input.to_facility_id == before.to_facility_id
+                        || input.to_facility_id == before.from_facility_id
+                    {
+                        return Err(ApiError::field(
+                            "to_facility_id",
+                            Message::RedirectToSameFacility,
+                        ));
+                    }
+                    check_destination(conn, "to_facility_id", input.to_facility_id)?;
+                    change.answered_at = Some(at);
+                    change.closed_at = Some(at);
+                    change.status_reason = Some(input.reason.trim().to_string());
+                }
+                Step::Arrive(input) => {
+                    let arrived = input.arrived_at.map_or(at, |t| t.naive_utc());
+                    if arrived > at + TimeDelta::minutes(5) {
+                        return Err(ApiError::field("arrived_at", Message::ArrivalInFuture));
+                    }
+                    change.arrived_at = Some(arrived);
+                }
+                Step::Complete(input) => {
+                    change.closed_at = Some(at);
+                    change.outcome = Some(DbEnum(input.outcome));
+                    change.discharge = Some(json_text(&Discharge {
+                        summary: input.discharge_summary.trim().to_string(),
+                        diagnoses: input.discharge_diagnoses.clone(),
+                    })?);
+                }
             }
-            Step::Complete(input) => {
-                change.closed_at = Some(at);
-                change.outcome = Some(DbEnum(input.outcome));
-                change.discharge = Some(json_text(&Discharge {
-                    summary: input.discharge_summary.trim().to_string(),
-                    diagnoses: input.discharge_diagnoses.clone(),
-                })?);
+            if repo::update_status(conn, id, before.version, &change)? == 0 {
+                return Err(ApiError::precondition_failed());
             }
-        }
-        if repo::update_status(conn, id, before.version, &change)? == 0 {
-            return Err(ApiError::precondition_failed());
-        }
-        let after = repo::find(conn, id)?.ok_or_else(not_found)?;
-        record_event(
-            conn,
-            by,
-            id,
-            at,
-            Happened {
-                kind: action.into(),
-                from_status: Some(status),
-                to_status: next,
-                note: step.note(),
-            },
-        )?;
-        audit_referral(
-            conn,
-            by,
-            &after,
-            action.as_str(),
-            transition_changes(&before, &after),
-        )?;
-        match step {
-            Step::Redirect(input) => {
-                redirect_onward(conn, by, &after, input, &rules, at)?;
+            let after = repo::find(conn, id)?.ok_or_else(not_found)?;
+            record_event(
+                conn,
+                by,
+                id,
+                at,
+                Happened {
+                    kind: action.into(),
+                    from_status: Some(status),
+                    to_status: next,
+                    note: step.note(),
+                },
+            )?;
+            audit_referral(
+                conn,
+                by,
+                &after,
+                action.as_str(),
+                transition_changes(&before, &after),
+            )?;
+            match step {
+                Step::Redirect(input) => {
+                    redirect_onward(conn, by, &after, input, &rules, at)?;
+                }
+                Step::Complete(input) if input.outcome == Outcome::ReturnedToReferrer => {
+                    return_to_referrer(conn, by, &after, input, &rules, at)?;
+                }
+                _ => {}
             }
-            Step::Complete(input) if input.outcome == Outcome::ReturnedToReferrer => {
-                return_to_referrer(conn, by, &after, input, &rules, at)?;
-            }
-            _ => {}
-        }
-        view(conn, by, &after, &rules, at)
-    })
+            view(conn, by, &after, &rules, at)
+        },
+    )
 }
 
 /// The onward referral a redirect creates: from the redirecting facility to the new

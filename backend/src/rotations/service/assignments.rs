@@ -1,6 +1,8 @@
 //! Assignments: the shared rules on every write, the state machine, swaps, attendance and feedback.
 
 use super::*;
+use crate::workflow::{self, StepRecord, Stepping};
+use shared::rotation::{AssignmentError, Assignments};
 
 /// The acting user's own staff record and its department.
 #[derive(Debug, Clone, Copy, Default)]
@@ -540,7 +542,43 @@ impl Step {
     }
 }
 
-/// Moves an assignment along its state machine, at the version read when given.
+/// An assignment as the step helper sees it: the row the caller may see with its plan,
+/// and the caller's side (the person, their department, the station, planning).
+pub struct AssignmentSteps;
+
+impl StepRecord for AssignmentSteps {
+    type Flow = Assignments;
+    type Row = (AssignmentRow, PlanRow);
+    type Actor = AssignmentSide;
+
+    fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Self::Row, ApiError> {
+        visible_assignment(conn, by, id)
+    }
+
+    fn status((row, _): &Self::Row) -> AssignmentStatus {
+        row.status.0
+    }
+
+    fn version((row, _): &Self::Row) -> i64 {
+        row.version
+    }
+
+    fn sides(
+        conn: &mut AnyConn,
+        by: &Principal,
+        (row, _): &Self::Row,
+    ) -> Result<Vec<AssignmentSide>, ApiError> {
+        Ok(vec![acting_side(conn, by, row)?])
+    }
+
+    // Who may not act learns only that (403); a wrong status says which.
+    fn refused(refusal: AssignmentError, _: Lang) -> ApiError {
+        transition_error(refusal)
+    }
+}
+
+/// Moves an assignment along its state machine ([`workflow::step`]), then applies the
+/// step's own effects: the attendance note, the swap checked against the rules.
 pub fn step(
     conn: &mut AnyConn,
     by: &Principal,
@@ -549,73 +587,80 @@ pub fn step(
     step: &Step,
     lang: Lang,
 ) -> Result<RotationAssignment, ApiError> {
-    write_tx(conn, |conn| {
-        let (row, plan) = visible_assignment(conn, by, id)?;
-        if version.is_some_and(|v| v != row.version) {
-            return Err(ApiError::precondition_failed());
-        }
-        let side = acting_side(conn, by, &row)?;
-        let status = row.status.0;
-        let target = transition(status, step.action(), side).map_err(transition_error)?;
-        let at = now();
-        let mut change = AssignmentChange {
-            status: Some(DbEnum(target)),
-            version: Some(row.version + 1),
-            updated_at: Some(at),
-            ..AssignmentChange::default()
-        };
-        let mut details = json!({ "status": [status.as_str(), target.as_str()] });
-        match step {
-            Step::Attend(note) | Step::MarkAbsent(note) => {
-                change.attendance_note = note.note.clone();
-            }
-            Step::Swap(swap) => {
-                let input = AssignmentInput {
-                    plan_id: row.plan_id,
-                    demand_id: row.demand_id,
-                    staff_id: swap.staff_id,
-                    station_id: row.station_id,
-                    start_date: row.start_date,
-                    end_date: row.end_date,
-                    weekdays: weekdays_of(row.weekdays),
-                };
-                if swap.staff_id == row.staff_id {
-                    return Err(ApiError::field("staff_id", Message::SameSubstitute));
+    workflow::step::<AssignmentSteps, _>(
+        conn,
+        by,
+        id,
+        version,
+        step.action(),
+        lang,
+        |conn, stepping| {
+            let Stepping {
+                before: (row, plan),
+                action,
+                from: status,
+                to: target,
+                at,
+            } = stepping;
+            let mut change = AssignmentChange {
+                status: Some(DbEnum(target)),
+                version: Some(row.version + 1),
+                updated_at: Some(at),
+                ..AssignmentChange::default()
+            };
+            let mut details = json!({ "status": [status.as_str(), target.as_str()] });
+            match step {
+                Step::Attend(note) | Step::MarkAbsent(note) => {
+                    change.attendance_note = note.note.clone();
                 }
-                let proposal = proposal_of(conn, &plan, &input, Some(id))?;
-                refuse_breaches(check(&roster_of(conn, &plan)?, &proposal, lang))?;
-                let mut swaps: Vec<StoredSwap> = from_json(&row.swaps, "swaps")?;
-                swaps.push(StoredSwap {
-                    from: row.staff_id,
-                    to: swap.staff_id,
-                    reason: swap.reason.trim().to_string(),
-                    by: by.label(),
-                    at,
-                });
-                change.staff_id = Some(swap.staff_id);
-                change.swaps = Some(json_text(&swaps)?);
-                details = json!({
-                    "status": [status.as_str(), target.as_str()],
-                    "staff_id": [row.staff_id, swap.staff_id],
-                    "reason": swap.reason,
-                });
+                Step::Swap(swap) => {
+                    let input = AssignmentInput {
+                        plan_id: row.plan_id,
+                        demand_id: row.demand_id,
+                        staff_id: swap.staff_id,
+                        station_id: row.station_id,
+                        start_date: row.start_date,
+                        end_date: row.end_date,
+                        weekdays: weekdays_of(row.weekdays),
+                    };
+                    if swap.staff_id == row.staff_id {
+                        return Err(ApiError::field("staff_id", Message::SameSubstitute));
+                    }
+                    let proposal = proposal_of(conn, &plan, &input, Some(id))?;
+                    refuse_breaches(check(&roster_of(conn, &plan)?, &proposal, lang))?;
+                    let mut swaps: Vec<StoredSwap> = from_json(&row.swaps, "swaps")?;
+                    swaps.push(StoredSwap {
+                        from: row.staff_id,
+                        to: swap.staff_id,
+                        reason: swap.reason.trim().to_string(),
+                        by: by.label(),
+                        at,
+                    });
+                    change.staff_id = Some(swap.staff_id);
+                    change.swaps = Some(json_text(&swaps)?);
+                    details = json!({
+                        "status": [status.as_str(), target.as_str()],
+                        "staff_id": [row.staff_id, swap.staff_id],
+                        "reason": swap.reason,
+                    });
+                }
+                Step::Confirm | Step::Cancel => {}
             }
-            Step::Confirm | Step::Cancel => {}
-        }
-        if repo::update_assignment(conn, id, row.version, &change)? == 0 {
-            return Err(ApiError::precondition_failed());
-        }
-        audit::change(
-            conn,
-            by,
-            "rotation_assignment",
-            id,
-            step.action().as_str(),
-            plan.facility_id,
-            details,
-        )?;
-        get_assignment(conn, by, id)
-    })
+            if repo::update_assignment(conn, id, row.version, &change)? == 0 {
+                return Err(ApiError::precondition_failed());
+            }
+            audit::change(
+                conn,
+                by,
+                "rotation_assignment",
+                id,
+                action.as_str(),
+                plan.facility_id,
+                details,
+            )?;
+            get_assignment(conn, by, id)
+        },
+    )
 }
 
 /// The station's rating of a visit that took place.

@@ -1,0 +1,172 @@
+//! One way to take a step on a workflow's record, and one way to declare its routes.
+//!
+//! Every workflow step does the same frame in one write transaction: load the row the
+//! caller may see, ask the shared table whether the caller may take the action from the
+//! row's status ([`shared::workflow::Workflow::check`]), compare `If-Match`, then apply
+//! what is really the workflow's own. [`step`] is that frame; [`StepRecord`] is what a
+//! workflow tells it; `step_routes!` declares the
+//! `POST /<records>/{id}/<action>` endpoints with their OpenAPI responses.
+
+use chrono::NaiveDateTime;
+use shared::Lang;
+use shared::message::Message;
+use shared::workflow::{Actor, Refusal, Workflow};
+
+use crate::auth::Principal;
+use crate::db::{AnyConn, now, write_tx};
+use crate::error::ApiError;
+
+/// Status of workflow `R`.
+pub type StatusOf<R> = <<R as StepRecord>::Flow as Workflow>::Status;
+/// Action of workflow `R`.
+pub type ActionOf<R> = <<R as StepRecord>::Flow as Workflow>::Action;
+
+/// A record a workflow steps: how to load it for the caller and how the caller stands to
+/// it.
+pub trait StepRecord {
+    /// The shared table the record follows.
+    type Flow: Workflow;
+    /// The record as loaded for a step (with whatever context its rules need).
+    type Row;
+    /// How the caller stands to the record.
+    type Actor: Actor<Self::Flow>;
+
+    /// The row the caller may see (404 or 403 otherwise).
+    fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Self::Row, ApiError>;
+
+    /// Where the record stands.
+    fn status(row: &Self::Row) -> StatusOf<Self>;
+
+    /// The version `If-Match` is compared with.
+    fn version(row: &Self::Row) -> i64;
+
+    /// The sides `by` stands on for the record: usually one; several when one person
+    /// holds two parts (a plan's author who also approves it). None is 403.
+    fn sides(
+        conn: &mut AnyConn,
+        by: &Principal,
+        row: &Self::Row,
+    ) -> Result<Vec<Self::Actor>, ApiError>;
+
+    /// The problem a refusal is answered with: its code and its localised sentence.
+    fn refused(refusal: Refusal<Self::Flow>, lang: Lang) -> ApiError {
+        ApiError::new(refusal.code(), Message::Verbatim(refusal.message(lang)))
+    }
+}
+
+/// A step the table allows, handed to the workflow's own rules.
+pub struct Stepping<R: StepRecord> {
+    /// The row before the step.
+    pub before: R::Row,
+    /// The action taken.
+    pub action: ActionOf<R>,
+    /// The status before.
+    pub from: StatusOf<R>,
+    /// The status the table leads to.
+    pub to: StatusOf<R>,
+    /// When the step is taken.
+    pub at: NaiveDateTime,
+}
+
+/// Takes `action` on record `id` in one write transaction: load → refusal from the
+/// shared table → `If-Match` (412) → `own_rules`, which write the change, the timeline
+/// and the audit entry and build the answer.
+pub fn step<R: StepRecord, T>(
+    conn: &mut AnyConn,
+    by: &Principal,
+    id: i64,
+    if_match: Option<i64>,
+    action: ActionOf<R>,
+    lang: Lang,
+    own_rules: impl FnOnce(&mut AnyConn, Stepping<R>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    write_tx(conn, |conn| {
+        let before = R::load(conn, by, id)?;
+        let from = R::status(&before);
+        let to = allowed_to::<R>(R::sides(conn, by, &before)?, from, action, lang)?;
+        if if_match.is_some_and(|version| version != R::version(&before)) {
+            return Err(ApiError::precondition_failed());
+        }
+        own_rules(
+            conn,
+            Stepping {
+                before,
+                action,
+                from,
+                to,
+                at: now(),
+            },
+        )
+    })
+}
+
+/// Where the first side that may take `action` leads; else the last side's refusal.
+fn allowed_to<R: StepRecord>(
+    sides: Vec<R::Actor>,
+    from: StatusOf<R>,
+    action: ActionOf<R>,
+    lang: Lang,
+) -> Result<StatusOf<R>, ApiError> {
+    let mut refusal = None;
+    for side in sides {
+        match R::Flow::check(from, action, &side) {
+            Ok(to) => return Ok(to),
+            Err(refused) => refusal = Some(refused),
+        }
+    }
+    Err(refusal.map_or_else(ApiError::forbidden, |refused| R::refused(refused, lang)))
+}
+
+/// Declares a workflow's step endpoints: `POST <path>` with an optional JSON body,
+/// `If-Match` optional, answered with the record and its `ETag`, documented with the
+/// workflow's problems. `take` is the handler body's call:
+/// `take(&req, state, by, id, if_match, step)`.
+///
+/// ```ignore
+/// step_routes! {
+///     tag: "referrals", id: "Referral id", answer: Referral,
+///     problems: (Invalid, Forbidden, NotFound, Conflict, Stale), take: step;
+///     /// Accept a sent referral (receiver).
+///     accept_referral: "/referrals/{id}/accept", (input: TransitionNote) => Step::Accept(input), "Accepted";
+/// }
+/// ```
+macro_rules! step_routes {
+    (
+        tag: $tag:literal, id: $id_doc:literal, answer: $answer:ty,
+        problems: $problems:tt, take: $take:path;
+        $(
+            $(#[$doc:meta])*
+            $name:ident: $path:literal, ($($input:ident: $body:ty)?) => $step:expr, $ok:literal;
+        )+
+    ) => {
+        $(
+            $(#[$doc])*
+            #[utoipa::path(
+                tag = $tag,
+                params(
+                    ("id" = i64, Path, description = $id_doc),
+                    ("If-Match" = Option<String>, Header, description = "ETag of the version read (optional)"),
+                ),
+                $(request_body = $body,)?
+                responses(
+                    (status = 200, description = $ok, body = $answer),
+                    Problems<$problems>,
+                )
+            )]
+            // utoipa finds the method by the attribute's bare name: `post` must be in scope.
+            #[post($path)]
+            async fn $name(
+                req: ::actix_web::HttpRequest,
+                state: ::actix_web::web::Data<$crate::app::AppState>,
+                by: $crate::auth::Principal,
+                id: ::actix_web::web::Path<i64>,
+                if_match: $crate::http::IfMatch,
+                $($input: $crate::http::ValidJson<$body>,)?
+            ) -> Result<::actix_web::HttpResponse, $crate::error::ApiError> {
+                $(let $input = $input.0;)?
+                $take(&req, state, by, id.into_inner(), if_match, $step).await
+            }
+        )+
+    };
+}
+pub(crate) use step_routes;
