@@ -1,0 +1,31 @@
+//! Rotations (luân phiên): quarterly plans, stations' demands, postings and generator runs.
+
+use serde_json::Value;
+use shared::rotation::{
+    AssignmentInput, DemandInput, Generation, RotationAssignment, RotationDemand, RotationPlan,
+    RotationPlanInput,
+};
+
+use crate::{Client, Resource};
+
+impl Client {
+    /// Rotation plans (a quarter of postings), generation and publication.
+    pub fn rotation_plans(&self) -> Resource<'_, RotationPlan, RotationPlanInput> {
+        Resource::new(self, "rotation-plans")
+    }
+
+    /// What stations need from a rotation plan.
+    pub fn rotation_demands(&self) -> Resource<'_, RotationDemand, DemandInput> {
+        Resource::new(self, "rotation-demands")
+    }
+
+    /// Postings of staff to stations.
+    pub fn rotation_assignments(&self) -> Resource<'_, RotationAssignment, AssignmentInput> {
+        Resource::new(self, "rotation-assignments")
+    }
+
+    /// Runs of the rotation generator.
+    pub fn rotation_generations(&self) -> Resource<'_, Generation, Value> {
+        Resource::new(self, "rotation-generations")
+    }
+}
