@@ -1,6 +1,7 @@
 //! Signing in and out, tokens, who one is, user accounts and integration clients.
 
 use reqwest::StatusCode;
+use serde::Serialize;
 use shared::auth::{
     ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, RefreshRequest, TokenPair,
 };
@@ -34,11 +35,12 @@ impl Client {
 
     /// `POST /auth/refresh`: a new token pair for a refresh token.
     pub async fn refresh(&self, refresh_token: &str) -> Answer<TokenPair> {
-        self.post(
-            &format!("{API}/auth/refresh"),
-            &refresh_request(refresh_token),
-        )
-        .await
+        self.refresh_with(&refresh_request(refresh_token)).await
+    }
+
+    /// `POST /auth/refresh` with any body, for tests that send a malformed one.
+    pub async fn refresh_with(&self, body: &(impl Serialize + ?Sized)) -> Answer<TokenPair> {
+        self.post(&format!("{API}/auth/refresh"), body).await
     }
 
     /// `POST /auth/logout`: revokes a refresh token (204, no body).
