@@ -2,7 +2,10 @@
 
 use shared::audit::AuditEvent;
 use shared::page::Page;
-use shared::registry::{Department, DepartmentInput, Facility, FacilityInput, Staff, StaffInput};
+use shared::registry::{
+    Department, DepartmentInput, Facility, FacilityInput, Leave, LeaveInput, Staff, StaffInput,
+    SupportLink, SupportLinkInput,
+};
 
 use crate::client::with_query;
 use crate::{API, Answer, Client, Resource};
@@ -11,6 +14,11 @@ impl Client {
     /// Facilities of the registry.
     pub fn facilities(&self) -> Resource<'_, Facility, FacilityInput> {
         Resource::new(self, "facilities")
+    }
+
+    /// Which facility supports which (`GET` answers a plain array).
+    pub fn support_links(&self) -> Resource<'_, SupportLink, SupportLinkInput> {
+        Resource::new(self, "support-links")
     }
 
     /// Departments of facilities.
@@ -37,5 +45,13 @@ impl Client {
     pub async fn audit_events(&self, query: &str) -> Answer<Page<AuditEvent>> {
         self.get(&with_query(&format!("{API}/audit-events"), query))
             .await
+    }
+}
+
+/// The paths under one member of staff, `/staff/{id}/…`.
+impl Resource<'_, Staff, StaffInput> {
+    /// `POST /staff/{id}/leaves`: a leave of absence.
+    pub async fn add_leave(&self, id: i64, leave: &LeaveInput) -> Answer<Leave> {
+        self.sub_post(id, "leaves", leave).await
     }
 }

@@ -2,11 +2,11 @@
 
 use serde_json::Value;
 use shared::rotation::{
-    AssignmentInput, DemandInput, Generation, RotationAssignment, RotationDemand, RotationPlan,
-    RotationPlanInput,
+    AssignmentInput, CalendarFeed, DemandInput, FeedInput, GenerateInput, Generation,
+    RotationAssignment, RotationDemand, RotationPlan, RotationPlanInput,
 };
 
-use crate::{Client, Resource};
+use crate::{Answer, Client, Resource};
 
 impl Client {
     /// Rotation plans (a quarter of postings), generation and publication.
@@ -27,5 +27,18 @@ impl Client {
     /// Runs of the rotation generator.
     pub fn rotation_generations(&self) -> Resource<'_, Generation, Value> {
         Resource::new(self, "rotation-generations")
+    }
+
+    /// Calendar subscriptions (a person's or a station's visits as iCalendar).
+    pub fn calendar_feeds(&self) -> Resource<'_, CalendarFeed, FeedInput> {
+        Resource::new(self, "calendar-feeds")
+    }
+}
+
+/// The paths under one rotation plan, `/rotation-plans/{id}/…`.
+impl Resource<'_, RotationPlan, RotationPlanInput> {
+    /// `POST /rotation-plans/{id}/generate`: starts the generator (202, the run).
+    pub async fn generate(&self, id: i64, input: &GenerateInput) -> Answer<Generation> {
+        self.sub_post(id, "generate", input).await
     }
 }

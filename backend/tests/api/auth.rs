@@ -190,7 +190,12 @@ async fn api_tokens_are_shown_once_scoped_and_revocable() {
 }
 
 /// A new clinician account at `facility_id`.
-fn new_user(username: &str, full_name: &str, facility_id: i64, password: &str) -> NewUser {
+pub(crate) fn new_user(
+    username: &str,
+    full_name: &str,
+    facility_id: i64,
+    password: &str,
+) -> NewUser {
     NewUser {
         username: username.to_string(),
         password: password.to_string(),

@@ -105,7 +105,7 @@ fn indicator(
 
 /// A small plan over two stations with one computed and one entered indicator, dated
 /// wide enough (phase P1, 2020–2035) that every demo and test record falls inside.
-fn small_plan(centre: i64, stations: &[i64], code: &str) -> PlanInput {
+pub(crate) fn small_plan(centre: i64, stations: &[i64], code: &str) -> PlanInput {
     let target = |mut indicator: IndicatorInput, value: f64| {
         indicator.targets[0].value = value;
         indicator

@@ -11,7 +11,8 @@ use crate::support::TestApp;
 
 const CENTRE: &str = "74-TTYTTA";
 
-fn new_staff(facility_id: i64, name: &str) -> StaffInput {
+/// A nurse of `facility_id` with a licence and a specialty.
+pub(crate) fn new_staff(facility_id: i64, name: &str) -> StaffInput {
     StaffInput {
         facility_id,
         department_id: None,
@@ -28,6 +29,30 @@ fn new_staff(facility_id: i64, name: &str) -> StaffInput {
         phone: None,
         email: None,
         active: true,
+    }
+}
+
+/// A facility with only what is required.
+pub(crate) fn facility_input(
+    code: &str,
+    name: &str,
+    kind: FacilityKind,
+    province: &str,
+) -> FacilityInput {
+    FacilityInput {
+        code: code.to_string(),
+        name: name.to_string(),
+        kind,
+        level: None,
+        supervising_id: None,
+        province: province.to_string(),
+        ward: None,
+        address: None,
+        latitude: None,
+        longitude: None,
+        phone: None,
+        active: true,
+        capabilities: Vec::new(),
     }
 }
 
@@ -355,21 +380,12 @@ async fn facilities_list_filters_by_kind_and_shows_support_links() {
     assert_eq!(centre.supports.len(), 5, "{centre:?}");
 
     // Only admins change the facility list.
-    let station = FacilityInput {
-        code: "74-TYT-MOI".to_string(),
-        name: "Trạm Y tế Mới".to_string(),
-        kind: FacilityKind::HealthStation,
-        level: None,
-        supervising_id: None,
-        province: "Thành phố Hồ Chí Minh".to_string(),
-        ward: None,
-        address: None,
-        latitude: None,
-        longitude: None,
-        phone: None,
-        active: true,
-        capabilities: Vec::new(),
-    };
+    let station = facility_input(
+        "74-TYT-MOI",
+        "Trạm Y tế Mới",
+        FacilityKind::HealthStation,
+        "Thành phố Hồ Chí Minh",
+    );
     planner
         .facilities()
         .create(&station)
