@@ -70,6 +70,14 @@ where
             .await
     }
 
+    /// `POST` the same new record twice with one `Idempotency-Key`, as a client retrying
+    /// after a lost answer would: both answers must be 201. Returns both records.
+    pub async fn create_retried(&self, input: &I, key: &str) -> (T, T) {
+        let first = self.create_with_key(input, key).await.created();
+        let again = self.create_with_key(input, key).await.created();
+        (first, again)
+    }
+
     /// `GET` one record.
     pub async fn get(&self, id: i64) -> Answer<T> {
         self.client.get(&self.item_path(id)).await

@@ -150,11 +150,7 @@ async fn api_tokens_are_shown_once_scoped_and_revocable() {
     let app = TestApp::spawn().await;
     let admin = app.user("admin").await;
     let hospital = admin.facility_id("79-BVNHI1").await;
-    let new_client = NewApiClient {
-        name: "HIS Nhi Đồng 1".to_string(),
-        facility_id: hospital,
-        scopes: vec![ApiScope::RegistryRead],
-    };
+    let new_client = new_api_client("HIS Nhi Đồng 1", hospital, &[ApiScope::RegistryRead]);
     let created = admin.api_clients().create(&new_client).await.created();
     let token = created.token;
     assert!(token.starts_with("tyn_"));
@@ -189,6 +185,15 @@ async fn api_tokens_are_shown_once_scoped_and_revocable() {
         .assert_problem(401, "unauthorized");
 }
 
+/// An integration client of `facility_id` holding `scopes`.
+pub(crate) fn new_api_client(name: &str, facility_id: i64, scopes: &[ApiScope]) -> NewApiClient {
+    NewApiClient {
+        name: name.to_string(),
+        facility_id,
+        scopes: scopes.to_vec(),
+    }
+}
+
 /// A new clinician account at `facility_id`.
 pub(crate) fn new_user(
     username: &str,
@@ -211,11 +216,7 @@ async fn only_admins_create_api_clients_and_users() {
     let app = TestApp::spawn().await;
     let director = app.user("giamdoc").await;
     let centre = director.facility_id("74-TTYTTA").await;
-    let new_client = NewApiClient {
-        name: "x".to_string(),
-        facility_id: centre,
-        scopes: vec![ApiScope::RegistryRead],
-    };
+    let new_client = new_api_client("x", centre, &[ApiScope::RegistryRead]);
     director
         .api_clients()
         .create(&new_client)

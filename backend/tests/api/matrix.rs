@@ -25,7 +25,7 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use shared::auth::{ApiScope, NewApiClient, Role};
+use shared::auth::{ApiScope, Role};
 use shared::consultation::{CaseInput, Conclusion, ConclusionInput, SessionInput, SessionsCreated};
 use shared::plan::{
     EvaluationCreate, EvaluationKind, PlanInput, PlanReasonInput, SupportRequestInput,
@@ -436,11 +436,8 @@ async fn setup(app: &TestApp) -> (Api, Fixtures) {
     let province = made(admin.facilities().get(centre).await).province;
 
     // The integration client of the centre, with every scope, and one to revoke.
-    let integration = |name: &str, scopes: &[ApiScope]| NewApiClient {
-        name: name.to_string(),
-        facility_id: centre,
-        scopes: scopes.to_vec(),
-    };
+    let integration =
+        |name: &str, scopes: &[ApiScope]| crate::auth::new_api_client(name, centre, scopes);
     let his = made(
         admin
             .api_clients()
@@ -1346,11 +1343,8 @@ async fn a_client_lists_only_what_its_scopes_name() {
     let app = TestApp::spawn().await;
     let admin = app.user("admin").await;
     let centre = admin.facility_id("74-TTYTTA").await;
-    let registry_reader = NewApiClient {
-        name: "HIS chỉ đọc danh mục".to_string(),
-        facility_id: centre,
-        scopes: vec![ApiScope::RegistryRead],
-    };
+    let registry_reader =
+        crate::auth::new_api_client("HIS chỉ đọc danh mục", centre, &[ApiScope::RegistryRead]);
     let created = admin.api_clients().create(&registry_reader).await.created();
     let client = app.api.as_user(created.token);
     let paths = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect::<Vec<_>>();

@@ -203,16 +203,7 @@ async fn the_workflow_lets_each_side_take_only_its_steps() {
         .create(&body)
         .await
         .assert_problem(403, "forbidden");
-    let first = planner
-        .plans()
-        .create_with_key(&body, "plan-create-1")
-        .await
-        .created();
-    let again = planner
-        .plans()
-        .create_with_key(&body, "plan-create-1")
-        .await
-        .created();
+    let (first, again) = planner.plans().create_retried(&body, "plan-create-1").await;
     assert_eq!(first.id, again.id);
     assert_eq!(versions_of(&planner, "KH-THU-01").await.len(), 1);
     assert_eq!(first.status, PlanStatus::Draft);
@@ -712,16 +703,10 @@ async fn stations_ask_for_support_and_rate_what_they_received() {
         .create(&body)
         .await
         .assert_problem(403, "forbidden");
-    let created = lai_thieu_head
+    let (created, retried) = lai_thieu_head
         .support_requests()
-        .create_with_key(&body, "support-1")
-        .await
-        .created();
-    let retried = lai_thieu_head
-        .support_requests()
-        .create_with_key(&body, "support-1")
-        .await
-        .created();
+        .create_retried(&body, "support-1")
+        .await;
     assert_eq!(created.id, retried.id);
     let seen = other_head.support_requests().list("").await.ok();
     assert!(seen.items.iter().all(|r| r.station.id == an_phu));

@@ -267,18 +267,15 @@ async fn a_retried_create_with_the_same_idempotency_key_creates_one_record() {
     let planner = app.user("kehoach").await;
     let centre = planner.facility_id(CENTRE).await;
     let key = "staff-create-7f3a";
-    let create = |name: &str| {
-        let (planner, body) = (planner.clone(), new_staff(centre, name));
-        async move { planner.staff().create_with_key(&body, key).await }
-    };
-
-    let first = create("Võ Thị Retry").await.created();
-    let again = create("Võ Thị Retry").await.created();
+    let body = new_staff(centre, "Võ Thị Retry");
+    let (first, again) = planner.staff().create_retried(&body, key).await;
     assert_eq!(first.id, again.id);
     assert_eq!(staff(&planner, "q=Retry").await.len(), 1);
 
     // The same key with another body is a client bug, answered with 409.
-    create("Võ Thị Khác")
+    planner
+        .staff()
+        .create_with_key(&new_staff(centre, "Võ Thị Khác"), key)
         .await
         .assert_problem(409, "idempotency_conflict");
 }
