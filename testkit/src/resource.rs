@@ -106,7 +106,7 @@ where
 
     /// `POST .../{id}/{action}`: one step of the record's workflow (`send`, `accept`,
     /// `approve`...), with `If-Match` when an ETag is given. Actions without a body take
-    /// [`no_body`].
+    /// [`no_body`](crate::no_body).
     pub async fn step(
         &self,
         id: i64,
