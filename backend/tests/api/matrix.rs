@@ -768,8 +768,11 @@ fn public_and_account_rows(f: &Fixtures, refresh: BTreeMap<User, String>) -> Vec
         // An integration client has no profile: 404.
         op("GET /api/v1/me", PEOPLE),
         op("GET /api/v1/api-clients", &[Admin]),
-        op("POST /api/v1/api-clients", &[Admin])
-            .body(json!({"name": "HIS mới", "facility_id": f.centre, "scopes": ["registry_read"]})),
+        op("POST /api/v1/api-clients", &[Admin]).body(crate::auth::new_api_client(
+            "HIS mới",
+            f.centre,
+            &[ApiScope::RegistryRead],
+        )),
         op("GET /api/v1/audit-events", &[Admin]),
         op("GET /api/v1/users", &[Admin]),
         op("POST /api/v1/users", &[Admin]).body(crate::auth::new_user(
@@ -793,10 +796,12 @@ fn registry_rows(f: &Fixtures) -> Vec<Row> {
     let reads_centre_staff = [SEE_CENTRE, &[Client]].concat();
     vec![
         op("GET /api/v1/facilities", SIGNED_IN),
-        op("POST /api/v1/facilities", &[Admin]).body(json!({
-            "code": "74-MATRAN-3", "name": "Cơ sở mới", "kind": "health_station",
-            "province": f.province
-        })),
+        op("POST /api/v1/facilities", &[Admin]).body(crate::registry::facility_input(
+            "74-MATRAN-3",
+            "Cơ sở mới",
+            FacilityKind::HealthStation,
+            &f.province,
+        )),
         op("GET /api/v1/facilities/{id}", SIGNED_IN).ids(&[f.facility]),
         op("PUT /api/v1/facilities/{id}", &[Admin])
             .ids(&[f.facility])
