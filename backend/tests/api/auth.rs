@@ -1,69 +1,84 @@
 //! Sign-in, tokens, throttling and integration clients.
 
-use reqwest::Method;
 use serde_json::{Value, json};
+use shared::auth::{ApiScope, NewApiClient, Role, TokenPair};
+use shared::registry::{NewUser, UserUpdate};
+use testkit::{Answer, Client};
 
-use crate::support::{PASSWORD, TestApp, assert_problem};
+use crate::support::{PASSWORD, TestApp};
+
+/// Signs in as `username` and returns the whole token pair (failing on anything but 200).
+async fn tokens(app: &TestApp, username: &str) -> TokenPair {
+    app.api.login(username, PASSWORD).await.ok()
+}
+
+/// The client of whoever holds `token`, however it was made.
+fn bearer(app: &TestApp, token: &str) -> Client {
+    app.api.as_user(token)
+}
+
+/// The `Retry-After` of a throttled login, in seconds.
+fn retry_after<T>(answer: &Answer<T>) -> u64 {
+    answer.header("retry-after").unwrap().parse().unwrap()
+}
 
 #[actix_web::test]
 async fn planner_signs_in_and_sees_own_profile_and_facility() {
     let app = TestApp::spawn().await;
-    let response = app.login("kehoach", PASSWORD).await;
-    assert_eq!(response.status(), 200);
-    let tokens: Value = response.json().await.unwrap();
-    assert_eq!(tokens["token_type"], "Bearer");
-    assert!(tokens["expires_in"].as_i64().unwrap() > 0);
-    assert!(!tokens["refresh_token"].as_str().unwrap().is_empty());
+    let tokens = tokens(&app, "kehoach").await;
+    assert_eq!(tokens.token_type, "Bearer");
+    assert!(tokens.expires_in > 0);
+    assert!(!tokens.refresh_token.is_empty());
 
-    let me = app
-        .get_json("/api/v1/me", tokens["access_token"].as_str().unwrap())
-        .await;
-    assert_eq!(me["username"], "kehoach");
-    assert_eq!(me["role"], "planner");
-    assert_eq!(me["facility"]["code"], "74-TTYTTA");
-    assert_eq!(me["facility"]["name"], "Trung tâm Y tế khu vực Thuận An");
+    let me = bearer(&app, &tokens.access_token).me().await.ok();
+    assert_eq!(me.username, "kehoach");
+    assert_eq!(me.role, Role::Planner);
+    assert_eq!(me.facility.code, "74-TTYTTA");
+    assert_eq!(me.facility.name, "Trung tâm Y tế khu vực Thuận An");
 }
 
 #[actix_web::test]
 async fn usernames_are_matched_without_regard_to_case_or_spaces() {
     let app = TestApp::spawn().await;
-    let response = app.login("  KeHoach ", PASSWORD).await;
-    assert_eq!(response.status(), 200);
+    assert_eq!(app.api.login("  KeHoach ", PASSWORD).await.code(), 200);
 }
 
 #[actix_web::test]
 async fn missing_malformed_or_forged_tokens_get_401_problem() {
     let app = TestApp::spawn().await;
-    let response = app.call(Method::GET, "/api/v1/me", None, None, &[]).await;
-    assert!(response.headers().contains_key("www-authenticate"));
-    assert_problem(response, 401, "unauthorized").await;
+    let answer = app.api.me().await;
+    assert!(answer.headers.contains_key("www-authenticate"));
+    answer.assert_problem(401, "unauthorized");
 
-    let response = app.get("/api/v1/staff", "not-a-jwt").await;
-    assert_problem(response, 401, "unauthorized").await;
+    bearer(&app, "not-a-jwt")
+        .staff()
+        .list("")
+        .await
+        .assert_problem(401, "unauthorized");
 
     // A token signed with another secret.
     let token = app.token("kehoach").await;
     let (head_payload, _) = token.rsplit_once('.').unwrap();
     let forged = format!("{head_payload}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-    let response = app.get("/api/v1/me", &forged).await;
-    assert_problem(response, 401, "unauthorized").await;
+    bearer(&app, &forged)
+        .me()
+        .await
+        .assert_problem(401, "unauthorized");
 }
 
 #[actix_web::test]
 async fn wrong_password_is_401_and_unknown_user_looks_the_same() {
     let app = TestApp::spawn().await;
-    let wrong = assert_problem(
-        app.login("kehoach", "wrong-password1").await,
-        401,
-        "invalid_credentials",
-    )
-    .await;
-    let unknown = assert_problem(
-        app.login("nobody", "wrong-password1").await,
-        401,
-        "invalid_credentials",
-    )
-    .await;
+    let wrong = app
+        .api
+        .login("kehoach", "wrong-password1")
+        .await
+        .assert_problem(401, "invalid_credentials");
+    let unknown = app
+        .api
+        .login("nobody", "wrong-password1")
+        .await
+        .assert_problem(401, "invalid_credentials");
     assert_eq!(wrong["title"], unknown["title"]);
     assert_eq!(wrong.get("detail"), unknown.get("detail"));
 }
@@ -72,248 +87,207 @@ async fn wrong_password_is_401_and_unknown_user_looks_the_same() {
 async fn five_failed_logins_lock_the_account_for_fifteen_minutes() {
     let app = TestApp::spawn().await;
     for _ in 0..4 {
-        assert_problem(
-            app.login("bacsi", "wrong-password1").await,
-            401,
-            "invalid_credentials",
-        )
-        .await;
+        app.api
+            .login("bacsi", "wrong-password1")
+            .await
+            .assert_problem(401, "invalid_credentials");
     }
-    let fifth = app.login("bacsi", "wrong-password1").await;
-    let retry: u64 = fifth.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert_eq!(retry, 15 * 60);
-    assert_problem(fifth, 429, "too_many_requests").await;
+    let fifth = app.api.login("bacsi", "wrong-password1").await;
+    assert_eq!(retry_after(&fifth), 15 * 60);
+    fifth.assert_problem(429, "too_many_requests");
 
     // Even the right password is refused while locked, with the time left.
-    let locked = app.login("bacsi", PASSWORD).await;
-    let retry: u64 = locked.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let locked = app.api.login("bacsi", PASSWORD).await;
+    let retry = retry_after(&locked);
     assert!(retry > 0 && retry <= 15 * 60);
-    assert_problem(locked, 429, "too_many_requests").await;
+    locked.assert_problem(429, "too_many_requests");
 
     // Other accounts are not affected.
-    assert_eq!(app.login("kehoach", PASSWORD).await.status(), 200);
+    assert_eq!(app.api.login("kehoach", PASSWORD).await.code(), 200);
     // The lock is audited.
-    let admin = app.token("admin").await;
-    let events = app
-        .get_json("/api/v1/audit-events?entity=user&action=locked", &admin)
-        .await;
-    assert_eq!(events["items"].as_array().unwrap().len(), 1, "{events}");
-}
-
-async fn refresh(app: &TestApp, token: &Value) -> reqwest::Response {
-    let body = json!({ "refresh_token": token });
-    app.call(Method::POST, "/api/v1/auth/refresh", None, Some(&body), &[])
+    let admin = app.user("admin").await;
+    let events = admin
+        .audit_events("entity=user&action=locked")
         .await
+        .ok()
+        .items;
+    assert_eq!(events.len(), 1, "{events:?}");
 }
 
 #[actix_web::test]
 async fn refresh_rotates_and_reusing_an_old_refresh_token_revokes_the_family() {
     let app = TestApp::spawn().await;
-    let first: Value = app.login("dieuduong", PASSWORD).await.json().await.unwrap();
-    let response = refresh(&app, &first["refresh_token"]).await;
-    assert_eq!(response.status(), 200);
-    let second: Value = response.json().await.unwrap();
-    assert_ne!(second["refresh_token"], first["refresh_token"]);
-    app.get_json("/api/v1/me", second["access_token"].as_str().unwrap())
-        .await;
+    let first = tokens(&app, "dieuduong").await;
+    let second = app.api.refresh(&first.refresh_token).await.ok();
+    assert_ne!(second.refresh_token, first.refresh_token);
+    bearer(&app, &second.access_token).me().await.ok();
 
     // The first token was used: presenting it again is refused and burns the family,
     // so the second (possibly stolen-and-rotated) token stops working too.
-    assert_problem(
-        refresh(&app, &first["refresh_token"]).await,
-        401,
-        "unauthorized",
-    )
-    .await;
-    assert_problem(
-        refresh(&app, &second["refresh_token"]).await,
-        401,
-        "unauthorized",
-    )
-    .await;
+    app.api
+        .refresh(&first.refresh_token)
+        .await
+        .assert_problem(401, "unauthorized");
+    app.api
+        .refresh(&second.refresh_token)
+        .await
+        .assert_problem(401, "unauthorized");
 }
 
 #[actix_web::test]
 async fn logout_revokes_the_refresh_token() {
     let app = TestApp::spawn().await;
-    let tokens: Value = app.login("giamdoc", PASSWORD).await.json().await.unwrap();
-    let body = json!({ "refresh_token": tokens["refresh_token"] });
-    let response = app
-        .call(Method::POST, "/api/v1/auth/logout", None, Some(&body), &[])
-        .await;
-    assert_eq!(response.status(), 204);
-    let response = app
-        .call(Method::POST, "/api/v1/auth/refresh", None, Some(&body), &[])
-        .await;
-    assert_problem(response, 401, "unauthorized").await;
+    let tokens = tokens(&app, "giamdoc").await;
+    assert_eq!(app.api.logout(&tokens.refresh_token).await.code(), 204);
+    app.api
+        .refresh(&tokens.refresh_token)
+        .await
+        .assert_problem(401, "unauthorized");
 }
 
 #[actix_web::test]
 async fn api_tokens_are_shown_once_scoped_and_revocable() {
     let app = TestApp::spawn().await;
-    let admin = app.token("admin").await;
-    let hospital = app.facility_id(&admin, "79-BVNHI1").await;
-    let response = app
-        .post(
-            "/api/v1/api-clients",
-            &admin,
-            &json!({ "name": "HIS Nhi Đồng 1", "facility_id": hospital, "scopes": ["registry_read"] }),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-    let created: Value = response.json().await.unwrap();
-    let token = created["token"].as_str().unwrap().to_string();
+    let admin = app.user("admin").await;
+    let hospital = admin.facility_id("79-BVNHI1").await;
+    let new_client = new_api_client("HIS Nhi Đồng 1", hospital, &[ApiScope::RegistryRead]);
+    let created = admin.api_clients().create(&new_client).await.created();
+    let token = created.token;
     assert!(token.starts_with("tyn_"));
 
-    // Listed without the secret.
-    let listed = app
-        .call(Method::GET, "/api/v1/api-clients", Some(&admin), None, &[])
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(listed.contains("HIS Nhi Đồng 1"));
-    assert!(!listed.contains(&token));
+    // Listed without the secret: nowhere in the answer's text, whatever its shape.
+    let listed = admin.api_client_list().await;
+    assert!(listed.body().iter().any(|c| c.name == "HIS Nhi Đồng 1"));
+    assert!(!listed.text.contains(&token));
 
     // Reads the registry; may not manage users or read staff of other facilities.
-    let facilities = app.get("/api/v1/facilities", &token).await;
-    assert_eq!(facilities.status(), 200);
-    assert_problem(app.get("/api/v1/users", &token).await, 403, "forbidden").await;
-    let centre = app.facility_id(&admin, "74-TTYTTA").await;
-    assert_problem(
-        app.get(&format!("/api/v1/staff?facility_id={centre}"), &token)
-            .await,
-        403,
-        "forbidden",
-    )
-    .await;
+    let integration = bearer(&app, &token);
+    assert_eq!(integration.facilities().list("").await.code(), 200);
+    integration
+        .users()
+        .list("")
+        .await
+        .assert_problem(403, "forbidden");
+    let centre = admin.facility_id("74-TTYTTA").await;
+    integration
+        .staff()
+        .list(&format!("facility_id={centre}"))
+        .await
+        .assert_problem(403, "forbidden");
 
     // Revoked: refused at once.
-    let id = created["client"]["id"].as_i64().unwrap();
-    let response = app
-        .call(
-            Method::DELETE,
-            &format!("/api/v1/api-clients/{id}"),
-            Some(&admin),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(response.status(), 204);
-    assert_problem(
-        app.get("/api/v1/facilities", &token).await,
-        401,
-        "unauthorized",
-    )
-    .await;
+    let revoked = admin.api_clients().delete(created.client.id).await;
+    assert_eq!(revoked.code(), 204, "{}", revoked.text);
+    integration
+        .facilities()
+        .list("")
+        .await
+        .assert_problem(401, "unauthorized");
+}
+
+/// An integration client of `facility_id` holding `scopes`.
+pub(crate) fn new_api_client(name: &str, facility_id: i64, scopes: &[ApiScope]) -> NewApiClient {
+    NewApiClient {
+        name: name.to_string(),
+        facility_id,
+        scopes: scopes.to_vec(),
+    }
+}
+
+/// A new clinician account at `facility_id`.
+pub(crate) fn new_user(
+    username: &str,
+    full_name: &str,
+    facility_id: i64,
+    password: &str,
+) -> NewUser {
+    NewUser {
+        username: username.to_string(),
+        password: password.to_string(),
+        full_name: full_name.to_string(),
+        role: Role::Clinician,
+        facility_id,
+        staff_id: None,
+    }
 }
 
 #[actix_web::test]
 async fn only_admins_create_api_clients_and_users() {
     let app = TestApp::spawn().await;
-    let director = app.token("giamdoc").await;
-    let centre = app.facility_id(&director, "74-TTYTTA").await;
-    let response = app
-        .post(
-            "/api/v1/api-clients",
-            &director,
-            &json!({ "name": "x", "facility_id": centre, "scopes": ["registry_read"] }),
-        )
-        .await;
-    assert_problem(response, 403, "forbidden").await;
-    let response = app
-        .post(
-            "/api/v1/users",
-            &director,
-            &json!({ "username": "moi", "full_name": "Người Mới", "role": "clinician",
-                     "facility_id": centre, "password": "matkhau12345" }),
-        )
-        .await;
-    assert_problem(response, 403, "forbidden").await;
+    let director = app.user("giamdoc").await;
+    let centre = director.facility_id("74-TTYTTA").await;
+    let new_client = new_api_client("x", centre, &[ApiScope::RegistryRead]);
+    director
+        .api_clients()
+        .create(&new_client)
+        .await
+        .assert_problem(403, "forbidden");
+    director
+        .users()
+        .create(&new_user("moi", "Người Mới", centre, "matkhau12345"))
+        .await
+        .assert_problem(403, "forbidden");
 }
 
 #[actix_web::test]
 async fn a_deactivated_user_loses_access_at_once() {
     let app = TestApp::spawn().await;
-    let admin = app.token("admin").await;
-    let clinician = app.token("bacsi").await;
-    let users = app.get_json("/api/v1/users?q=bacsi", &admin).await;
-    let user = users["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "bacsi")
-        .unwrap()
-        .clone();
-    let id = user["id"].as_i64().unwrap();
-    let version = user["version"].to_string();
-    let body = json!({
-        "full_name": user["full_name"], "role": user["role"], "facility_id": user["facility_id"],
-        "staff_id": user["staff_id"], "active": false,
-    });
-    let response = app
-        .call(
-            Method::PUT,
-            &format!("/api/v1/users/{id}"),
-            Some(&admin),
-            Some(&body),
-            &[("If-Match", &format!("\"{}\"", version.trim_matches('"')))],
-        )
-        .await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let admin = app.user("admin").await;
+    let clinician = app.user("bacsi").await;
+    let users = admin.users().list("q=bacsi").await.ok();
+    let user = users.items.iter().find(|u| u.username == "bacsi").unwrap();
+    let body = UserUpdate {
+        full_name: user.full_name.clone(),
+        role: user.role,
+        facility_id: user.facility_id,
+        staff_id: user.staff_id,
+        active: false,
+    };
+    let etag = format!("\"{}\"", user.version);
+    let updated = admin.users().update_from(user.id, &body, Some(&etag)).await;
+    assert!(!updated.ok().active);
 
     // The still-valid access token is refused: the user is loaded on every request.
-    assert_problem(app.get("/api/v1/me", &clinician).await, 401, "unauthorized").await;
-    assert_problem(app.login("bacsi", PASSWORD).await, 403, "account_disabled").await;
+    clinician.me().await.assert_problem(401, "unauthorized");
+    app.api
+        .login("bacsi", PASSWORD)
+        .await
+        .assert_problem(403, "account_disabled");
 }
 
 #[actix_web::test]
 async fn admin_creates_a_user_who_can_sign_in_with_a_strong_password_only() {
     let app = TestApp::spawn().await;
-    let admin = app.token("admin").await;
-    let station = app.facility_id(&admin, "74-TYT-ANPHU").await;
-    let weak = app
-        .post(
-            "/api/v1/users",
-            &admin,
-            &json!({ "username": "yta.anphu", "full_name": "Lê Thị Hoa", "role": "clinician",
-                     "facility_id": station, "password": "short" }),
-        )
-        .await;
-    let body = assert_problem(weak, 400, "validation_failed").await;
+    let admin = app.user("admin").await;
+    let station = admin.facility_id("74-TYT-ANPHU").await;
+    let body = admin
+        .users()
+        .create(&new_user("yta.anphu", "Lê Thị Hoa", station, "short"))
+        .await
+        .assert_problem(400, "validation_failed");
     assert!(body["errors"]["password"].is_array(), "{body}");
 
-    let response = app
-        .post(
-            "/api/v1/users",
-            &admin,
-            &json!({ "username": "yta.anphu", "full_name": "Lê Thị Hoa", "role": "clinician",
-                     "facility_id": station, "password": "anphu2026abc" }),
-        )
+    let created = admin
+        .users()
+        .create(&new_user(
+            "yta.anphu",
+            "Lê Thị Hoa",
+            station,
+            "anphu2026abc",
+        ))
         .await;
-    assert_eq!(response.status(), 201);
-    let created: Value = response.json().await.unwrap();
-    assert!(created.get("password_hash").is_none());
-    assert_eq!(app.login("yta.anphu", "anphu2026abc").await.status(), 200);
+    assert_eq!(created.code(), 201, "{}", created.text);
+    // The wire shape itself: no hash under any name the `User` type would drop.
+    assert!(created.json().get("password_hash").is_none());
+    assert_eq!(created.body().username, "yta.anphu");
+    assert_eq!(app.api.login("yta.anphu", "anphu2026abc").await.code(), 200);
 
     // The same username again is a field error, not a 500.
-    let again = app
-        .post(
-            "/api/v1/users",
-            &admin,
-            &json!({ "username": "yta.anphu", "full_name": "Khác", "role": "clinician",
-                     "facility_id": station, "password": "anphu2026abc" }),
-        )
+    let again = admin
+        .users()
+        .create(&new_user("yta.anphu", "Khác", station, "anphu2026abc"))
         .await;
-    assert_eq!(again.status().as_u16() / 100, 4);
+    assert_eq!(again.code() / 100, 4);
 }
 
 /// Claims for `sub` as the server would issue them, valid for `ttl_secs` from now
@@ -341,29 +315,41 @@ fn unb64(text: &str) -> Vec<u8> {
         .unwrap()
 }
 
+/// `GET /me` with a token the server must refuse: the problem it answers.
+async fn me_refused(app: &TestApp, token: &str) -> Value {
+    bearer(app, token)
+        .me()
+        .await
+        .assert_problem(401, "unauthorized")
+}
+
+/// `GET /users` (admins only) with a token the server must refuse.
+async fn users_refused(app: &TestApp, token: &str) -> Value {
+    bearer(app, token)
+        .users()
+        .list("")
+        .await
+        .assert_problem(401, "unauthorized")
+}
+
 #[actix_web::test]
 async fn expired_tampered_unsigned_and_foreign_tokens_are_refused() {
     let app = TestApp::spawn().await;
     let real = app.token("tram.anphu").await;
-    let me = app.get_json("/api/v1/me", &real).await;
-    let sub = me["id"].as_i64().unwrap().to_string();
-    let admin_id = app.get_json("/api/v1/me", &app.token("admin").await).await["id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let sub = bearer(&app, &real).me().await.ok().id.to_string();
+    let admin_id = app.user("admin").await.me().await.ok().id.to_string();
     let keys = tuyen::auth::jwt::Keys::new(b"test-secret-of-at-least-32-bytes-long");
-
     // The test secret signs a token the server accepts: the refusals below are the
     // claims, the algorithm or the key, not the harness.
     let fresh = keys.sign(&claims_for(&sub, "station_head", 600)).unwrap();
-    assert_eq!(app.get("/api/v1/me", &fresh).await.status(), 200);
+    assert_eq!(bearer(&app, &fresh).me().await.code(), 200);
 
     let expired = keys.sign(&claims_for(&sub, "station_head", -120)).unwrap();
-    let body = assert_problem(app.get("/api/v1/me", &expired).await, 401, "unauthorized").await;
+    let body = me_refused(&app, &expired).await;
     assert_eq!(body["detail"], "Phiên đăng nhập đã hết hạn");
 
     // The station head's own token with the subject changed to the admin's: the
-    // signature no longer matches.
+    // signature no longer matches. (The payload is the token's own JSON, raw.)
     let parts: Vec<&str> = real.split('.').collect();
     let mut payload: Value = serde_json::from_slice(&unb64(parts[1])).unwrap();
     payload["sub"] = json!(admin_id);
@@ -374,12 +360,7 @@ async fn expired_tampered_unsigned_and_foreign_tokens_are_refused() {
         b64(payload.to_string().as_bytes()),
         parts[2]
     );
-    assert_problem(
-        app.get("/api/v1/users", &tampered).await,
-        401,
-        "unauthorized",
-    )
-    .await;
+    users_refused(&app, &tampered).await;
 
     // `alg: none` with no signature, with and without the trailing dot.
     let header = b64(br#"{"alg":"none","typ":"JWT"}"#);
@@ -390,12 +371,7 @@ async fn expired_tampered_unsigned_and_foreign_tokens_are_refused() {
         format!("{header}.{unsigned_payload}."),
         format!("{header}.{unsigned_payload}"),
     ] {
-        assert_problem(
-            app.get("/api/v1/users", &unsigned).await,
-            401,
-            "unauthorized",
-        )
-        .await;
+        users_refused(&app, &unsigned).await;
     }
 
     // Well-formed tokens signed with another secret, or with the right secret under
@@ -403,47 +379,43 @@ async fn expired_tampered_unsigned_and_foreign_tokens_are_refused() {
     let foreign = tuyen::auth::jwt::Keys::new(b"another-secret-of-at-least-32-bytes!!")
         .sign(&claims_for(&admin_id, "admin", 600))
         .unwrap();
-    assert_problem(
-        app.get("/api/v1/users", &foreign).await,
-        401,
-        "unauthorized",
-    )
-    .await;
+    users_refused(&app, &foreign).await;
     let hs512 = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS512),
         &claims_for(&admin_id, "admin", 600),
         &jsonwebtoken::EncodingKey::from_secret(b"test-secret-of-at-least-32-bytes-long"),
     )
     .unwrap();
-    assert_problem(app.get("/api/v1/users", &hs512).await, 401, "unauthorized").await;
+    users_refused(&app, &hs512).await;
 
     // A signed token for a user that does not exist.
     let ghost = keys.sign(&claims_for("999999", "admin", 600)).unwrap();
-    assert_problem(app.get("/api/v1/me", &ghost).await, 401, "unauthorized").await;
+    me_refused(&app, &ghost).await;
 
     // None of it touched the real session.
-    assert_eq!(app.get("/api/v1/me", &real).await.status(), 200);
+    assert_eq!(bearer(&app, &real).me().await.code(), 200);
 }
 
 #[actix_web::test]
 async fn a_refresh_token_is_not_an_access_token_and_garbage_refreshes_are_refused() {
     let app = TestApp::spawn().await;
-    let tokens: Value = app.login("kehoach", PASSWORD).await.json().await.unwrap();
-    let refresh_token = tokens["refresh_token"].as_str().unwrap();
-    assert_problem(
-        app.get("/api/v1/me", refresh_token).await,
-        401,
-        "unauthorized",
-    )
-    .await;
-    let access_token = &tokens["access_token"];
-    assert_problem(refresh(&app, access_token).await, 401, "unauthorized").await;
+    let tokens = tokens(&app, "kehoach").await;
+    bearer(&app, &tokens.refresh_token)
+        .me()
+        .await
+        .assert_problem(401, "unauthorized");
+    app.api
+        .refresh(&tokens.access_token)
+        .await
+        .assert_problem(401, "unauthorized");
+    // Refresh tokens no `RefreshRequest` can hold (a number, null): raw JSON on purpose.
     for garbage in [json!(""), json!("x".repeat(300)), json!(42), json!(null)] {
-        let status = refresh(&app, &garbage).await.status().as_u16();
+        let body = json!({ "refresh_token": garbage });
+        let status = app.api.refresh_with(&body).await.code();
         assert!(matches!(status, 400 | 401 | 422), "{garbage}: {status}");
     }
     // The real refresh token still works after all that.
-    assert_eq!(refresh(&app, &tokens["refresh_token"]).await.status(), 200);
+    assert_eq!(app.api.refresh(&tokens.refresh_token).await.code(), 200);
 }
 
 #[actix_web::test]
@@ -456,17 +428,11 @@ async fn failed_logins_are_throttled_per_account_even_with_other_spellings() {
         "TruongKhoa ",
         "truongkhoa",
     ] {
-        let status = app
-            .login(spelling, "wrong-password1")
-            .await
-            .status()
-            .as_u16();
+        let status = app.api.login(spelling, "wrong-password1").await.code();
         assert!(matches!(status, 401 | 429), "{spelling}: {status}");
     }
-    assert_problem(
-        app.login("truongkhoa", PASSWORD).await,
-        429,
-        "too_many_requests",
-    )
-    .await;
+    app.api
+        .login("truongkhoa", PASSWORD)
+        .await
+        .assert_problem(429, "too_many_requests");
 }

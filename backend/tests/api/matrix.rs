@@ -20,8 +20,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
 use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use shared::auth::{ApiScope, Role};
+use shared::consultation::{CaseInput, Conclusion, ConclusionInput, SessionInput, SessionsCreated};
+use shared::plan::{
+    EvaluationCreate, EvaluationKind, PlanInput, PlanReasonInput, SupportRequestInput,
+    SupportUrgency,
+};
+use shared::referral::{CompleteInput, FollowUpInput, Outcome, ReferralRules};
+use shared::registry::{
+    DepartmentInput, FacilityInput, FacilityKind, LeaveInput, LeaveKind, StaffInput,
+    SupportLinkInput, UserUpdate,
+};
+use shared::rotation::{
+    AssignmentInput, DemandInput, FeedInput, FeedSubject, GenerateInput, GenerationStatus,
+    RotationPlanInput,
+};
+use testkit::{Answer, no_body};
 
 use crate::support::{PASSWORD, TestApp};
 
@@ -179,8 +198,9 @@ impl Row {
         self
     }
 
-    fn body(mut self, body: Value) -> Row {
-        self.body = Some(body);
+    /// The request's JSON body: a shared input type, or a literal where none is needed.
+    fn body(mut self, body: impl Serialize) -> Row {
+        self.body = Some(serde_json::to_value(body).unwrap());
         self
     }
 
@@ -203,57 +223,29 @@ impl Row {
 
 // ---------------------------------------------------------------------------- set-up
 
-/// The callers' tokens, and set-up requests that must succeed.
-struct Api<'a> {
-    app: &'a TestApp,
-    tokens: BTreeMap<User, String>,
+/// The callers' clients, anonymous and the integration client included.
+struct Api {
+    clients: BTreeMap<User, testkit::Client>,
     refresh_tokens: BTreeMap<User, String>,
 }
 
-impl Api<'_> {
-    async fn send(&self, user: User, method: Method, path: &str, body: Option<&Value>) -> Value {
-        let token = self.tokens.get(&user).map(String::as_str);
-        let response = self.app.call(method.clone(), path, token, body, &[]).await;
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
-        assert!(
-            status.is_success(),
-            "set-up {method} {path} as {user}: {status} {text}"
-        );
-        if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::Null)
-        }
-    }
-
-    async fn get(&self, user: User, path: &str) -> Value {
-        self.send(user, Method::GET, path, None).await
-    }
-
-    async fn post(&self, user: User, path: &str, body: Value) -> Value {
-        self.send(user, Method::POST, path, Some(&body)).await
+impl Api {
+    /// The client of a column.
+    fn of(&self, user: User) -> &testkit::Client {
+        &self.clients[&user]
     }
 }
 
-async fn sign_in(app: &TestApp, username: &str) -> (String, String) {
-    let response = app.login(username, PASSWORD).await;
-    assert_eq!(response.status(), 200, "login {username}");
-    let body: Value = response.json().await.unwrap();
-    (
-        body["access_token"].as_str().unwrap().to_string(),
-        body["refresh_token"].as_str().unwrap().to_string(),
-    )
+/// The body of a set-up request, which must succeed.
+fn made<T: DeserializeOwned>(answer: Answer<T>) -> T {
+    assert!(answer.status.is_success(), "set-up: {answer:?}");
+    answer.body()
 }
 
-fn id(value: &Value) -> i64 {
-    value["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("no id in {value}"))
-}
-
-fn items(page: &Value) -> Vec<Value> {
-    page["items"].as_array().cloned().unwrap_or_default()
+/// A shared input type read from its JSON literal, so that the server's defaults (a
+/// patient's nationality, a plan's rule settings) apply as they would to a client's body.
+fn typed<T: DeserializeOwned>(literal: Value) -> T {
+    serde_json::from_value(literal).unwrap()
 }
 
 /// The records the rows work on.
@@ -264,20 +256,20 @@ struct Fixtures {
     hospital: i64,
     // Registry and accounts.
     facility: i64,
-    facility_body: Value,
+    facility_body: FacilityInput,
     other_facility: i64,
     province: String,
     support_link: i64,
     department: i64,
-    department_body: Value,
+    department_body: DepartmentInput,
     staff: i64,
-    staff_body: Value,
+    staff_body: StaffInput,
     leaves: Vec<i64>,
     user: i64,
-    user_body: Value,
+    user_body: UserUpdate,
     doomed_client: i64,
     logout_token: String,
-    rules: Value,
+    rules: ReferralRules,
     feed_secret: String,
     /// Lê Văn Phúc, the clinician `bacsi`.
     phuc: i64,
@@ -299,7 +291,7 @@ struct Fixtures {
     follow_ups: Vec<i64>,
     // Consultations.
     session_to_edit: i64,
-    session_body: Value,
+    session_body: SessionInput,
     session_to_cancel: i64,
     session_for_cases: i64,
     case: i64,
@@ -309,12 +301,12 @@ struct Fixtures {
     case_concluded: i64,
     // Rotations.
     rotation_plan: i64,
-    rotation_plan_body: Value,
+    rotation_plan_body: RotationPlanInput,
     demand: i64,
-    demand_body: Value,
+    demand_body: DemandInput,
     generation: i64,
     visit: i64,
-    visit_body: Value,
+    visit_body: AssignmentInput,
     visit_of_phuc: i64,
     visit_to_attend: i64,
     visit_to_miss: i64,
@@ -333,8 +325,8 @@ struct Fixtures {
 }
 
 /// A complete request for a consultation about a patient of the caller's facility.
-fn case_request(consulting_facility_id: i64, patient_name: &str) -> Value {
-    json!({
+fn case_request(consulting_facility_id: i64, patient_name: &str) -> CaseInput {
+    typed(json!({
         "consulting_facility_id": consulting_facility_id,
         "patient": {"full_name": patient_name, "birth_date": "1962-03-09", "sex": "female",
                     "address": "Khu phố 2, phường An Phú, TP. Hồ Chí Minh"},
@@ -342,11 +334,11 @@ fn case_request(consulting_facility_id: i64, patient_name: &str) -> Value {
         "question": "Có cần khởi trị insulin không?",
         "specialty": "noi_tiet",
         "urgency": "urgent"
-    })
+    }))
 }
 
-fn session(host: i64, starts_at: &str) -> Value {
-    json!({
+fn session(host: i64, starts_at: &str) -> SessionInput {
+    typed(json!({
         "host_facility_id": host,
         "title": "Hội chẩn ma trận phân quyền",
         "specialty": "noi_tiet",
@@ -355,61 +347,41 @@ fn session(host: i64, starts_at: &str) -> Value {
         "starts_at": starts_at,
         "duration_minutes": 60,
         "participants": []
-    })
+    }))
 }
 
 /// A plan of the centre for An Phú alone (Bình Hòa does not read it), with one entered
 /// and one computed indicator and one activity, over a single long phase.
-fn support_plan(centre: i64, an_phu: i64, code: &str) -> Value {
-    json!({
-        "code": code,
-        "title": "Kế hoạch thử ma trận phân quyền",
-        "issuing_facility_id": centre,
-        "start_date": "2020-01-01",
-        "end_date": "2035-12-31",
-        "phases": [{"code": "P1", "name": "Toàn kỳ", "start_date": "2020-01-01", "end_date": "2035-12-31"}],
-        "supported_facility_ids": [an_phu],
-        "document": {
-            "place": "Lái Thiêu",
-            "legal_bases": [{"kind": "Quyết định", "number": "1816/QĐ-BYT", "issued_on": "2008-05-26",
-                             "issuer": "Bộ Y tế", "title": "về luân phiên cán bộ"}],
-            "purposes": ["Thử phân quyền"],
-            "signer": {"title": "GIÁM ĐỐC", "name": "Phan Quang Toàn"}
-        },
-        "activity_groups": [{"title": "Luân phiên", "activities": [{
-            "title": "Khám tại trạm", "kind": "rotation", "responsible_unit": "Khoa Khám bệnh",
-            "facility_ids": [an_phu], "start_date": "2026-01-01", "end_date": "2026-12-31"
-        }]}],
-        "indicators": [
-            {"code": "R1", "name": "Ngày luân phiên", "unit": "ngày", "kind": "count",
-             "direction": "higher_is_better", "source": "computed", "metric": "rotation_days",
-             "targets": [{"period": "P1", "value": 100}]},
-            {"code": "E1", "name": "Lượt khám BHYT", "unit": "lượt", "kind": "count",
-             "direction": "higher_is_better", "source": "entered",
-             "targets": [{"period": "P1", "value": 1000}]}
-        ]
-    })
+fn support_plan(centre: i64, an_phu: i64, code: &str) -> PlanInput {
+    let mut plan = crate::plans::small_plan(centre, &[an_phu], code);
+    plan.title = "Kế hoạch thử ma trận phân quyền".to_string();
+    plan.document.purposes = vec!["Thử phân quyền".to_string()];
+    plan.indicators.retain(|i| i.code != "R2");
+    plan
 }
 
-fn staff_input(facility_id: i64, name: &str) -> Value {
-    json!({
-        "facility_id": facility_id,
-        "full_name": name,
-        "profession": "nurse",
-        "licence_number": "099999/BD-CCHN",
-        "licence_valid_from": "2020-01-01",
-        "specialties": ["noi_khoa"],
-    })
+/// A leave of `kind` over `days` of the month `month` of `year`.
+fn leave(kind: LeaveKind, year: i32, month: usize, days: (u32, u32)) -> LeaveInput {
+    let day = |d: u32| NaiveDate::from_ymd_opt(year, month as u32, d).unwrap();
+    LeaveInput {
+        kind,
+        start_date: day(days.0),
+        end_date: day(days.1),
+        note: None,
+    }
 }
 
-async fn staff_named(api: &Api<'_>, name: &str) -> i64 {
-    let page = api
-        .get(Kehoach, &format!("/api/v1/staff?q={name}&limit=200"))
-        .await;
-    items(&page)
+async fn staff_named(api: &Api, name: &str) -> i64 {
+    let page = made(
+        api.of(Kehoach)
+            .staff()
+            .list(&format!("q={name}&limit=200"))
+            .await,
+    );
+    page.items
         .iter()
-        .find(|s| s["full_name"] == name)
-        .map(id)
+        .find(|s| s.full_name == name)
+        .map(|s| s.id)
         .unwrap_or_else(|| panic!("staff {name}"))
 }
 
@@ -418,149 +390,137 @@ const ACCEPTED: &[(User, &str)] = &[(AnPhu, "send"), (Bacsi, "accept")];
 const ARRIVED: &[(User, &str)] = &[(AnPhu, "send"), (Bacsi, "accept"), (Bacsi, "arrive")];
 
 /// A referral of An Phú's to the centre, taken through `steps`.
-async fn referral_at(api: &Api<'_>, centre: i64, patient: &str, steps: &[(User, &str)]) -> i64 {
-    let slip = crate::referrals::slip(centre, patient);
-    let referral = id(&api.post(AnPhu, "/api/v1/referrals", slip).await);
+async fn referral_at(api: &Api, centre: i64, patient: &str, steps: &[(User, &str)]) -> i64 {
+    let slip = crate::referrals::slip_input(centre, patient);
+    let referral = made(api.of(AnPhu).referrals().create(&slip).await).id;
     for (user, action) in steps {
-        let path = format!("/api/v1/referrals/{referral}/{action}");
-        api.post(*user, &path, json!({})).await;
+        let answer = api
+            .of(*user)
+            .referrals()
+            .step(referral, action, &no_body(), None)
+            .await;
+        made(answer);
     }
     referral
 }
 
-async fn setup(app: &TestApp) -> (Api<'_>, Fixtures) {
+async fn setup(app: &TestApp) -> (Api, Fixtures) {
+    let sign_in = |username: &'static str| async move {
+        let answer = app.api.login(username, PASSWORD).await;
+        assert_eq!(answer.code(), 200, "login {username}");
+        answer.body()
+    };
     let mut api = Api {
-        app,
-        tokens: BTreeMap::new(),
+        clients: BTreeMap::from([(Anonymous, app.api.anonymous())]),
         refresh_tokens: BTreeMap::new(),
     };
     for user in USERS {
         if let Some(username) = user.username() {
-            let (access, refresh) = sign_in(app, username).await;
-            api.tokens.insert(user, access);
-            api.refresh_tokens.insert(user, refresh);
+            let tokens = sign_in(username).await;
+            api.clients
+                .insert(user, app.api.as_user(tokens.access_token));
+            api.refresh_tokens.insert(user, tokens.refresh_token);
         }
     }
     // Anonymous callers and the client refresh a session of their own too.
     for user in [Anonymous, Client] {
-        let (_, refresh) = sign_in(app, "kehoach").await;
-        api.refresh_tokens.insert(user, refresh);
+        api.refresh_tokens
+            .insert(user, sign_in("kehoach").await.refresh_token);
     }
-    let (_, logout_token) = sign_in(app, "kehoach").await;
+    let logout_token = sign_in("kehoach").await.refresh_token;
 
-    let admin_token = api.tokens[&Admin].clone();
-    let centre = app.facility_id(&admin_token, "74-TTYTTA").await;
-    let an_phu = app.facility_id(&admin_token, "74-TYT-ANPHU").await;
-    let hospital = app.facility_id(&admin_token, "74-BVDKBD").await;
-    let province = api
-        .get(Admin, &format!("/api/v1/facilities/{centre}"))
-        .await["province"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let admin = api.of(Admin).clone();
+    let centre = admin.facility_id("74-TTYTTA").await;
+    let an_phu = admin.facility_id("74-TYT-ANPHU").await;
+    let hospital = admin.facility_id("74-BVDKBD").await;
+    let province = made(admin.facilities().get(centre).await).province;
 
     // The integration client of the centre, with every scope, and one to revoke.
-    let scopes = json!([
-        "registry_read",
-        "referrals_read",
-        "referrals_write",
-        "rotations_read",
-        "consultations_read",
-        "plans_read"
-    ]);
-    let his = api
-        .post(
-            Admin,
-            "/api/v1/api-clients",
-            json!({"name": "HIS Trung tâm (ma trận)", "facility_id": centre, "scopes": scopes}),
-        )
-        .await;
-    api.tokens
-        .insert(Client, his["token"].as_str().unwrap().to_string());
-    let doomed_client = id(&api
-        .post(
-            Admin,
-            "/api/v1/api-clients",
-            json!({"name": "Ứng dụng sẽ thu hồi", "facility_id": centre, "scopes": ["registry_read"]}),
-        )
-        .await["client"]);
+    let integration =
+        |name: &str, scopes: &[ApiScope]| crate::auth::new_api_client(name, centre, scopes);
+    let his = made(
+        admin
+            .api_clients()
+            .create(&integration("HIS Trung tâm (ma trận)", ApiScope::all()))
+            .await,
+    );
+    api.clients.insert(Client, app.api.as_user(his.token));
+    let doomed = integration("Ứng dụng sẽ thu hồi", &[ApiScope::RegistryRead]);
+    let doomed_client = made(admin.api_clients().create(&doomed).await).client.id;
 
     // Registry: two facilities no caller belongs to, the first supported by a hospital
     // no caller belongs to either; a department, a member of staff with leave, a user.
     let facility_input = |code: &str| {
-        json!({"code": code, "name": format!("Cơ sở thử {code}"), "kind": "social_protection_center",
-               "province": province})
+        crate::registry::facility_input(
+            code,
+            &format!("Cơ sở thử {code}"),
+            FacilityKind::SocialProtectionCenter,
+            &province,
+        )
     };
     let facility_body = facility_input("74-MATRAN-1");
-    let facility = id(&api
-        .post(Admin, "/api/v1/facilities", facility_body.clone())
-        .await);
-    let other_facility = id(&api
-        .post(Admin, "/api/v1/facilities", facility_input("74-MATRAN-2"))
-        .await);
-    let support_link = id(&api
-        .post(
-            Admin,
-            "/api/v1/support-links",
-            json!({"supporter_id": hospital, "supported_id": facility}),
-        )
-        .await);
-    let department = items(
-        &api.get(
-            Admin,
-            &format!("/api/v1/departments?facility_id={centre}&limit=1"),
-        )
-        .await,
-    )[0]
-    .clone();
-    let department_body = json!({
-        "facility_id": department["facility_id"], "code": department["code"],
-        "name": department["name"], "kind": department["kind"],
-        "min_on_site": department["min_on_site"], "active": department["active"],
-    });
-    let staff_body = staff_input(centre, "Nhân Sự Ma Trận");
-    let staff = id(&api.post(Kehoach, "/api/v1/staff", staff_body.clone()).await);
+    let facility = made(admin.facilities().create(&facility_body).await).id;
+    let other_facility = made(
+        admin
+            .facilities()
+            .create(&facility_input("74-MATRAN-2"))
+            .await,
+    )
+    .id;
+    let link = SupportLinkInput {
+        supporter_id: hospital,
+        supported_id: facility,
+        since: None,
+        note: None,
+    };
+    let support_link = made(admin.support_links().create(&link).await).id;
+    let departments = admin
+        .departments()
+        .list(&format!("facility_id={centre}&limit=1"))
+        .await;
+    let department = made(departments).items.remove(0);
+    let department_body = DepartmentInput {
+        facility_id: department.facility_id,
+        code: department.code.clone(),
+        name: department.name.clone(),
+        kind: department.kind,
+        min_on_site: department.min_on_site.clone(),
+        active: department.active,
+    };
+    let planner = api.of(Kehoach).clone();
+    let staff_body = crate::registry::new_staff(centre, "Nhân Sự Ma Trận");
+    let staff = made(planner.staff().create(&staff_body).await).id;
     let mut leaves = Vec::new();
     for month in 1..=4 {
-        let leave = api
-            .post(
-                Kehoach,
-                &format!("/api/v1/staff/{staff}/leaves"),
-                json!({"kind": "annual", "start_date": format!("2027-{month:02}-01"),
-                       "end_date": format!("2027-{month:02}-05")}),
-            )
-            .await;
-        leaves.push(id(&leave));
+        let annual = leave(LeaveKind::Annual, 2027, month, (1, 5));
+        leaves.push(made(planner.staff().add_leave(staff, &annual).await).id);
     }
-    let user = id(&api
-        .post(
-            Admin,
-            "/api/v1/users",
-            json!({"username": "matran.user", "password": "matran2026abc", "full_name": "Người Dùng Ma Trận",
-                   "role": "clinician", "facility_id": centre}),
-        )
-        .await);
-    let user_body = json!({"full_name": "Người Dùng Ma Trận", "role": "clinician",
-                           "facility_id": centre, "staff_id": null, "active": true});
-    let rules = api.get(Admin, "/api/v1/referral-rules").await;
+    let new_user =
+        crate::auth::new_user("matran.user", "Người Dùng Ma Trận", centre, "matran2026abc");
+    let user = made(admin.users().create(&new_user).await).id;
+    let user_body = UserUpdate {
+        full_name: new_user.full_name,
+        role: Role::Clinician,
+        facility_id: centre,
+        staff_id: None,
+        active: true,
+    };
+    let rules = made(admin.referral_rules().await);
 
     // People of the centre.
-    let phuc = api.get(Bacsi, "/api/v1/me").await["staff_id"]
-        .as_i64()
+    let phuc = made(api.of(Bacsi).me().await)
+        .staff_id
         .expect("bacsi is linked to a member of staff");
     let exempt = staff_named(&api, "Mai Thị Cẩm Tú").await;
     let doctor = staff_named(&api, "Đỗ Thị Thanh Tâm").await;
-    let feed = api
-        .post(
-            Bacsi,
-            "/api/v1/calendar-feeds",
-            json!({"subject": "staff", "subject_id": phuc}),
-        )
-        .await;
-    let feed_secret = feed["path"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches("/api/v1/calendar-feeds/")
+    let own_calendar = FeedInput {
+        subject: FeedSubject::Staff,
+        subject_id: phuc,
+    };
+    let feed = made(api.of(Bacsi).calendar_feeds().create(&own_calendar).await);
+    let feed_secret = feed
+        .path
+        .trim_start_matches(&format!("{}/", api.of(Bacsi).calendar_feeds().path()))
         .trim_end_matches("/calendar.ics")
         .to_string();
 
@@ -576,22 +536,27 @@ async fn setup(app: &TestApp) -> (Api<'_>, Fixtures) {
     let arrived = referral_at(&api, centre, "Người Bệnh Đã Đến", ARRIVED).await;
     // Returned to the station with two follow-ups.
     let returned = referral_at(&api, centre, "Người Bệnh Về Trạm", ARRIVED).await;
-    let returned = api
-        .post(
-            Bacsi,
-            &format!("/api/v1/referrals/{returned}/complete"),
-            json!({"outcome": "returned_to_referrer", "discharge_summary": "Ổn định, theo dõi tại trạm",
-                   "follow_ups": [{"due_on": "2030-01-05", "instructions": "Đo huyết áp"},
-                                  {"due_on": "2030-02-05", "instructions": "Tái khám"}]}),
-        )
-        .await;
-    let follow_ups: Vec<i64> = returned["follow_ups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(id)
-        .collect();
-    assert_eq!(follow_ups.len(), 2, "{returned}");
+    let follow_up = |due_on: &str, instructions: &str| FollowUpInput {
+        due_on: due_on.parse().unwrap(),
+        instructions: instructions.to_string(),
+    };
+    let completion = CompleteInput {
+        outcome: Outcome::ReturnedToReferrer,
+        discharge_summary: "Ổn định, theo dõi tại trạm".to_string(),
+        discharge_diagnoses: Vec::new(),
+        follow_ups: vec![
+            follow_up("2030-01-05", "Đo huyết áp"),
+            follow_up("2030-02-05", "Tái khám"),
+        ],
+    };
+    let returned = made(
+        api.of(Bacsi)
+            .referrals()
+            .step(returned, "complete", &completion, None)
+            .await,
+    );
+    let follow_ups: Vec<i64> = returned.follow_ups.iter().map(|f| f.id).collect();
+    assert_eq!(follow_ups.len(), 2, "{returned:?}");
 
     // Consultations: sessions of the centre, cases from An Phú.
     let session_body = session(centre, "2031-03-06T07:00:00Z");
@@ -601,132 +566,123 @@ async fn setup(app: &TestApp) -> (Api<'_>, Fixtures) {
         "2031-03-13T07:00:00Z",
         "2031-03-20T07:00:00Z",
     ] {
-        let made = api
-            .post(
-                Kehoach,
-                "/api/v1/consultation-sessions",
-                session(centre, starts_at),
-            )
+        let answer = planner
+            .consultation_sessions()
+            .create_as::<SessionsCreated>(&session(centre, starts_at))
             .await;
-        sessions.push(id(&made["sessions"][0]));
+        sessions.push(made(answer).sessions[0].id);
     }
     let mut cases = Vec::new();
     for i in 0..5 {
-        let made = api
-            .post(
-                AnPhu,
-                "/api/v1/consultation-cases",
-                case_request(centre, &format!("Bệnh Nhân Hội Chẩn {i}")),
-            )
-            .await;
-        cases.push(id(&made));
+        let request = case_request(centre, &format!("Bệnh Nhân Hội Chẩn {i}"));
+        cases.push(made(api.of(AnPhu).consultation_cases().create(&request).await).id);
     }
-    api.post(
-        Bacsi,
-        &format!("/api/v1/consultation-cases/{}/conclude", cases[4]),
-        json!({"conclusion": "manage_locally", "note": "Tăng liều Metformin"}),
-    )
-    .await;
+    let conclusion = ConclusionInput {
+        conclusion: Conclusion::ManageLocally,
+        note: "Tăng liều Metformin".to_string(),
+        refer_to_facility_id: None,
+    };
+    made(
+        api.of(Bacsi)
+            .consultation_cases()
+            .step(cases[4], "conclude", &conclusion, None)
+            .await,
+    );
 
     // Rotations: a small plan of the centre with one demand, generated once; the demo
     // first quarter's visits for the steps on assignments.
-    let rotation_plan_body = json!({"facility_id": centre, "title": "Lịch ma trận tháng 1/2027",
-                                    "start_date": "2027-01-04", "end_date": "2027-01-29"});
-    let rotation_plan = id(&api
-        .post(
-            Kehoach,
-            "/api/v1/rotation-plans",
-            rotation_plan_body.clone(),
-        )
-        .await);
-    let demand_body = json!({"plan_id": rotation_plan, "station_id": an_phu, "profession": "doctor",
-                             "specialty": "noi_khoa", "count": 1, "pattern": "weekdays",
-                             "start_date": "2027-01-04", "end_date": "2027-01-29", "weekdays": 2});
-    let demand = id(&api
-        .post(Kehoach, "/api/v1/rotation-demands", demand_body.clone())
-        .await);
-    let run = api
-        .post(
-            Kehoach,
-            &format!("/api/v1/rotation-plans/{rotation_plan}/generate"),
-            json!({"seed": 1}),
-        )
-        .await;
-    let generation = id(&run);
+    let rotation_plan_body: RotationPlanInput = typed(json!({
+        "facility_id": centre, "title": "Lịch ma trận tháng 1/2027",
+        "start_date": "2027-01-04", "end_date": "2027-01-29"
+    }));
+    let rotation_plan = made(planner.rotation_plans().create(&rotation_plan_body).await).id;
+    let demand_body: DemandInput = typed(json!({
+        "plan_id": rotation_plan, "station_id": an_phu, "profession": "doctor",
+        "specialty": "noi_khoa", "count": 1, "pattern": "weekdays",
+        "start_date": "2027-01-04", "end_date": "2027-01-29", "weekdays": 2
+    }));
+    let demand = made(planner.rotation_demands().create(&demand_body).await).id;
+    let first_run = GenerateInput {
+        seed: Some(1),
+        replan_published: false,
+    };
+    let run = made(
+        planner
+            .rotation_plans()
+            .generate(rotation_plan, &first_run)
+            .await,
+    );
+    let generation = run.id;
     for _ in 0..600 {
-        let run = api
-            .get(
-                Kehoach,
-                &format!("/api/v1/rotation-generations/{generation}"),
-            )
-            .await;
-        if run["status"] != "running" {
+        let run = made(planner.rotation_generations().get(generation).await);
+        if run.status != GenerationStatus::Running {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let at_station = |status: &str| {
-        format!("/api/v1/rotation-assignments?station_id={an_phu}&status={status}&limit=200")
+    let at_station = |status: &'static str| {
+        let planner = planner.clone();
+        async move {
+            let query = format!("station_id={an_phu}&status={status}&limit=200");
+            made(planner.rotation_assignments().list(&query).await).items
+        }
     };
     // All of An Phú's visits in the demo are Lê Văn Phúc's (bacsi): he sees them as
     // their assignee, which gives him nothing more than the centre's people have, but
     // confirming.
-    let published = items(&api.get(Kehoach, &at_station("published")).await);
-    let confirmed = items(&api.get(Kehoach, &at_station("confirmed")).await);
+    let published = at_station("published").await;
+    let confirmed = at_station("confirmed").await;
     assert!(
         published.len() >= 2 && confirmed.len() >= 4,
         "demo visits at An Phú: {} published, {} confirmed",
         published.len(),
         confirmed.len()
     );
-    assert!(published[1]["staff"]["id"] == phuc, "{}", published[1]);
+    assert!(published[1].staff.id == phuc, "{:?}", published[1]);
 
     // Plans of the centre for An Phú: one active with a draft revision, an evaluation
     // and two support requests; and one to submit, one to return, one to approve.
-    let plan_path = |id: i64, step: &str| format!("/api/v1/plans/{id}/{step}");
+    let plan_step = |user: User, id: i64, action: &'static str| {
+        let client = api.of(user).clone();
+        async move { made(client.plans().step(id, action, &no_body(), None).await) }
+    };
     let mut plans = Vec::new();
     for code in ["KH-MT-A", "KH-MT-SUBMIT", "KH-MT-REJECT", "KH-MT-APPROVE"] {
-        let made = api
-            .post(Kehoach, "/api/v1/plans", support_plan(centre, an_phu, code))
-            .await;
-        plans.push(id(&made));
+        let input = support_plan(centre, an_phu, code);
+        plans.push(made(planner.plans().create(&input).await).id);
     }
-    for &plan in [plans[0], plans[2], plans[3]].iter() {
-        api.post(Kehoach, &plan_path(plan, "submit"), json!({}))
-            .await;
+    for plan in [plans[0], plans[2], plans[3]] {
+        plan_step(Kehoach, plan, "submit").await;
     }
-    api.post(Giamdoc, &plan_path(plans[0], "approve"), json!({}))
-        .await;
-    api.post(Kehoach, &plan_path(plans[0], "activate"), json!({}))
-        .await;
-    let evaluation = id(&api
-        .post(
-            Kehoach,
-            &plan_path(plans[0], "evaluations"),
-            json!({"kind": "mid_year", "year": 2026}),
-        )
-        .await);
-    let revision = id(&api
-        .post(
-            Kehoach,
-            &plan_path(plans[0], "revise"),
-            json!({"reason": "Điều chỉnh chỉ tiêu"}),
-        )
-        .await);
-    let plan = api
-        .get(Kehoach, &format!("/api/v1/plans/{}", plans[0]))
-        .await;
-    let activity = id(&plan["activity_groups"][0]["activities"][0]);
+    plan_step(Giamdoc, plans[0], "approve").await;
+    plan_step(Kehoach, plans[0], "activate").await;
+    let mid_year = EvaluationCreate {
+        kind: EvaluationKind::MidYear,
+        year: 2026,
+    };
+    let evaluation = made(planner.plans().create_evaluation(plans[0], &mid_year).await).id;
+    let reason = PlanReasonInput {
+        reason: "Điều chỉnh chỉ tiêu".to_string(),
+    };
+    let revision = made(
+        planner
+            .plans()
+            .step(plans[0], "revise", &reason, None)
+            .await,
+    )
+    .id;
+    let plan = made(planner.plans().get(plans[0]).await);
+    let activity = plan.activity_groups[0].activities[0].id;
     let mut supports = Vec::new();
     for topic in ["Tập huấn điện tim", "Tập huấn sơ cứu"] {
-        let made = api
-            .post(
-                AnPhu,
-                "/api/v1/support-requests",
-                json!({"station_id": an_phu, "topic": topic, "urgency": "soon"}),
-            )
-            .await;
-        supports.push(id(&made));
+        let request = SupportRequestInput {
+            station_id: an_phu,
+            topic: topic.to_string(),
+            specialty: None,
+            urgency: SupportUrgency::Soon,
+            details: String::new(),
+        };
+        supports.push(made(api.of(AnPhu).support_requests().create(&request).await).id);
     }
 
     let fixtures = Fixtures {
@@ -738,7 +694,7 @@ async fn setup(app: &TestApp) -> (Api<'_>, Fixtures) {
         other_facility,
         province,
         support_link,
-        department: id(&department),
+        department: department.id,
         department_body,
         staff,
         staff_body,
@@ -776,16 +732,13 @@ async fn setup(app: &TestApp) -> (Api<'_>, Fixtures) {
         demand,
         demand_body,
         generation,
-        visit: id(&published[0]),
-        visit_body: serde_json::to_value(crate::rotations::input_of(
-            &serde_json::from_value(published[0].clone()).unwrap(),
-        ))
-        .unwrap(),
-        visit_of_phuc: id(&published[1]),
-        visit_to_attend: id(&confirmed[0]),
-        visit_to_miss: id(&confirmed[1]),
-        visit_to_cancel: id(&confirmed[2]),
-        visit_to_swap: id(&confirmed[3]),
+        visit: published[0].id,
+        visit_body: crate::rotations::input_of(&published[0]),
+        visit_of_phuc: published[1].id,
+        visit_to_attend: confirmed[0].id,
+        visit_to_miss: confirmed[1].id,
+        visit_to_cancel: confirmed[2].id,
+        visit_to_swap: confirmed[3].id,
         plan: plans[0],
         revision,
         plan_to_submit: plans[1],
@@ -815,18 +768,23 @@ fn public_and_account_rows(f: &Fixtures, refresh: BTreeMap<User, String>) -> Vec
         // An integration client has no profile: 404.
         op("GET /api/v1/me", PEOPLE),
         op("GET /api/v1/api-clients", &[Admin]),
-        op("POST /api/v1/api-clients", &[Admin])
-            .body(json!({"name": "HIS mới", "facility_id": f.centre, "scopes": ["registry_read"]})),
+        op("POST /api/v1/api-clients", &[Admin]).body(crate::auth::new_api_client(
+            "HIS mới",
+            f.centre,
+            &[ApiScope::RegistryRead],
+        )),
         op("GET /api/v1/audit-events", &[Admin]),
         op("GET /api/v1/users", &[Admin]),
-        op("POST /api/v1/users", &[Admin]).body(json!({
-            "username": "matran.moi", "password": "matran2026abc", "full_name": "Người Mới",
-            "role": "clinician", "facility_id": f.centre
-        })),
+        op("POST /api/v1/users", &[Admin]).body(crate::auth::new_user(
+            "matran.moi",
+            "Người Mới",
+            f.centre,
+            "matran2026abc",
+        )),
         op("GET /api/v1/users/{id}", &[Admin]).ids(&[f.user]),
         op("PUT /api/v1/users/{id}", &[Admin])
             .ids(&[f.user])
-            .body(f.user_body.clone())
+            .body(&f.user_body)
             .stale(),
         op("POST /api/v1/users/{id}/password", &[Admin])
             .ids(&[f.user])
@@ -838,14 +796,16 @@ fn registry_rows(f: &Fixtures) -> Vec<Row> {
     let reads_centre_staff = [SEE_CENTRE, &[Client]].concat();
     vec![
         op("GET /api/v1/facilities", SIGNED_IN),
-        op("POST /api/v1/facilities", &[Admin]).body(json!({
-            "code": "74-MATRAN-3", "name": "Cơ sở mới", "kind": "health_station",
-            "province": f.province
-        })),
+        op("POST /api/v1/facilities", &[Admin]).body(crate::registry::facility_input(
+            "74-MATRAN-3",
+            "Cơ sở mới",
+            FacilityKind::HealthStation,
+            &f.province,
+        )),
         op("GET /api/v1/facilities/{id}", SIGNED_IN).ids(&[f.facility]),
         op("PUT /api/v1/facilities/{id}", &[Admin])
             .ids(&[f.facility])
-            .body(f.facility_body.clone())
+            .body(&f.facility_body)
             .stale(),
         op("GET /api/v1/support-links", SIGNED_IN),
         op("POST /api/v1/support-links", &[Admin])
@@ -857,23 +817,23 @@ fn registry_rows(f: &Fixtures) -> Vec<Row> {
         op("GET /api/v1/departments/{id}", SIGNED_IN).ids(&[f.department]),
         op("PUT /api/v1/departments/{id}", CENTRE_MANAGERS)
             .ids(&[f.department])
-            .body(f.department_body.clone())
+            .body(&f.department_body)
             .stale(),
         op("GET /api/v1/staff", SIGNED_IN),
-        op("POST /api/v1/staff", CENTRE_MANAGERS).body(staff_input(f.centre, "Nhân Sự Mới")),
+        op("POST /api/v1/staff", CENTRE_MANAGERS)
+            .body(crate::registry::new_staff(f.centre, "Nhân Sự Mới")),
         op("GET /api/v1/staff/{id}", &reads_centre_staff).ids(&[f.staff]),
         op("PUT /api/v1/staff/{id}", CENTRE_MANAGERS)
             .ids(&[f.staff])
-            .body(f.staff_body.clone())
+            .body(&f.staff_body)
             .stale(),
         // Leave may not overlap: each caller asks for a month of its own.
         op("POST /api/v1/staff/{id}/leaves", CENTRE_MANAGERS)
             .ids(&[f.staff])
             .vary(|user, request| {
                 let month = USERS.iter().position(|u| *u == user).unwrap_or(0) + 1;
-                request.body = Some(json!({"kind": "training",
-                    "start_date": format!("2028-{month:02}-01"),
-                    "end_date": format!("2028-{month:02}-10")}));
+                let training = leave(LeaveKind::Training, 2028, month, (1, 10));
+                request.body = Some(serde_json::to_value(training).unwrap());
             }),
         // The person themselves, or planning of the centre.
         op(
@@ -896,7 +856,7 @@ fn referral_rows(f: &Fixtures) -> Vec<Row> {
     let readers = [SEE_CENTRE, &[AnPhu, Client]].concat();
     let receivers = [CENTRE_CLINICIANS, &[Client]].concat();
     // Sent to a hospital no caller belongs to: nobody refers a patient to themselves.
-    let slip = crate::referrals::slip(f.hospital, "Người Bệnh Mới");
+    let slip = crate::referrals::slip_input(f.hospital, "Người Bệnh Mới");
     let step = |key, id, allowed: &[User], body: Value| op(key, allowed).ids(&[id]).body(body);
     vec![
         op("GET /api/v1/referral-destinations", SIGNED_IN).query("specialty=tim_mach"),
@@ -904,7 +864,7 @@ fn referral_rows(f: &Fixtures) -> Vec<Row> {
         // The demo never stored the rules: "0" is their version, the admin's write of
         // the same rules goes through.
         op("PUT /api/v1/referral-rules", &[Admin])
-            .body(f.rules.clone())
+            .body(&f.rules)
             .stale(),
         op("GET /api/v1/referrals", SIGNED_IN),
         op("POST /api/v1/referrals", &[CLINICAL, &[Client]].concat()).body(slip.clone()),
@@ -985,7 +945,7 @@ fn consultation_rows(f: &Fixtures) -> Vec<Row> {
         op("GET /api/v1/consultation-sessions/{id}", SIGNED_IN).ids(&[f.session_to_edit]),
         op("PUT /api/v1/consultation-sessions/{id}", SESSION_HOSTS)
             .ids(&[f.session_to_edit])
-            .body(f.session_body.clone())
+            .body(&f.session_body)
             .stale(),
         step(
             "POST /api/v1/consultation-sessions/{id}/cancel",
@@ -1045,16 +1005,16 @@ fn rotation_rows(f: &Fixtures) -> Vec<Row> {
         op("GET /api/v1/rotation-plans/{id}", &plan_readers).ids(&[f.rotation_plan]),
         op("PUT /api/v1/rotation-plans/{id}", CENTRE_MANAGERS)
             .ids(&[f.rotation_plan])
-            .body(f.rotation_plan_body.clone())
+            .body(&f.rotation_plan_body)
             .stale(),
         op("GET /api/v1/rotation-plans/{id}/roster", CENTRE_MANAGERS).ids(&[f.rotation_plan]),
         op("POST /api/v1/rotation-plans/{id}/publish", CENTRE_MANAGERS).ids(&[f.rotation_plan]),
         op("GET /api/v1/rotation-demands", SIGNED_IN),
-        op("POST /api/v1/rotation-demands", CENTRE_MANAGERS).body(f.demand_body.clone()),
+        op("POST /api/v1/rotation-demands", CENTRE_MANAGERS).body(&f.demand_body),
         op("GET /api/v1/rotation-demands/{id}", &plan_readers).ids(&[f.demand]),
         op("PUT /api/v1/rotation-demands/{id}", CENTRE_MANAGERS)
             .ids(&[f.demand])
-            .body(f.demand_body.clone())
+            .body(&f.demand_body)
             .stale(),
         op("GET /api/v1/rotation-assignments", SIGNED_IN),
         op("POST /api/v1/rotation-assignments", CENTRE_MANAGERS).body(new_assignment.clone()),
@@ -1062,7 +1022,7 @@ fn rotation_rows(f: &Fixtures) -> Vec<Row> {
         op("GET /api/v1/rotation-assignments/{id}", &visit_readers).ids(&[f.visit]),
         op("PUT /api/v1/rotation-assignments/{id}", CENTRE_MANAGERS)
             .ids(&[f.visit])
-            .body(f.visit_body.clone())
+            .body(&f.visit_body)
             .stale(),
         // The person, planning of the centre, or the head of the person's department
         // (Lê Văn Phúc works in the examination department, not in truongkhoa's).
@@ -1317,11 +1277,6 @@ async fn every_operation_answers_every_caller_as_the_policy_says() {
     let mut requests = 0;
     for row in &rows {
         let method = row.method();
-        let headers: Vec<(&str, &str)> = row
-            .headers
-            .iter()
-            .map(|(name, value)| (*name, value.as_str()))
-            .collect();
         // Refused callers first, so that a change an allowed one makes cannot mask a
         // refusal.
         let (allowed, refused): (Vec<User>, Vec<User>) =
@@ -1335,24 +1290,23 @@ async fn every_operation_answers_every_caller_as_the_policy_says() {
             if let Some(vary) = &row.vary {
                 vary(user, &mut request);
             }
-            let token = api.tokens.get(&user).map(String::as_str);
-            let response = app
-                .call(
-                    method.clone(),
-                    &request.path,
-                    token,
-                    request.body.as_ref(),
-                    &headers,
-                )
-                .await;
+            // The raw request: the row's own path, headers and body, as any caller sends.
+            let client = api.of(user);
+            let mut http = client.request(method.clone(), &request.path);
+            for (name, value) in &row.headers {
+                http = http.header(*name, value);
+            }
+            if let Some(body) = &request.body {
+                http = http.json(body);
+            }
+            let answer: Answer<Value> = client.send(http).await;
             requests += 1;
-            let status = response.status().as_u16();
+            let status = answer.code();
             trace.push(format!("{user} {status}"));
-            let problem = response
-                .headers()
-                .get("content-type")
-                .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-            let text = response.text().await.unwrap_or_default();
+            let problem = answer
+                .content_type()
+                .starts_with("application/problem+json");
+            let text = answer.text;
             let may = row.allowed.contains(&user);
             let good = expected(may, user, status, problem);
             if !good {
@@ -1392,34 +1346,34 @@ async fn every_operation_answers_every_caller_as_the_policy_says() {
 #[actix_web::test]
 async fn a_client_lists_only_what_its_scopes_name() {
     let app = TestApp::spawn().await;
-    let admin = app.token("admin").await;
-    let centre = app.facility_id(&admin, "74-TTYTTA").await;
-    let response = app
-        .post(
-            "/api/v1/api-clients",
-            &admin,
-            &json!({"name": "HIS chỉ đọc danh mục", "facility_id": centre,
-                    "scopes": ["registry_read"]}),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-    let created: Value = response.json().await.unwrap();
-    let token = created["token"].as_str().unwrap();
-    for path in ["/api/v1/facilities", "/api/v1/departments", "/api/v1/staff"] {
-        assert_eq!(app.get(path, token).await.status(), 200, "{path}");
+    let admin = app.user("admin").await;
+    let centre = admin.facility_id("74-TTYTTA").await;
+    let registry_reader =
+        crate::auth::new_api_client("HIS chỉ đọc danh mục", centre, &[ApiScope::RegistryRead]);
+    let created = admin.api_clients().create(&registry_reader).await.created();
+    let client = app.api.as_user(created.token);
+    let paths = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+    let c = &client;
+    let readable = paths(&[
+        c.facilities().path(),
+        c.departments().path(),
+        c.staff().path(),
+    ]);
+    for path in readable {
+        assert_eq!(client.get::<Value>(&path).await.code(), 200, "{path}");
     }
-    for path in [
-        "/api/v1/referrals",
-        "/api/v1/follow-ups",
-        "/api/v1/consultation-sessions",
-        "/api/v1/consultation-cases",
-        "/api/v1/rotation-plans",
-        "/api/v1/rotation-demands",
-        "/api/v1/rotation-assignments",
-        "/api/v1/plans",
-        "/api/v1/support-requests",
-    ] {
-        let status = app.get(path, token).await.status().as_u16();
-        assert_eq!(status, 403, "{path}");
+    let refused = paths(&[
+        c.referrals().path(),
+        c.follow_ups().path(),
+        c.consultation_sessions().path(),
+        c.consultation_cases().path(),
+        c.rotation_plans().path(),
+        c.rotation_demands().path(),
+        c.rotation_assignments().path(),
+        c.plans().path(),
+        c.support_requests().path(),
+    ]);
+    for path in refused {
+        assert_eq!(client.get::<Value>(&path).await.code(), 403, "{path}");
     }
 }

@@ -96,12 +96,6 @@ impl TestApp {
         user.token().expect("signed in").to_string()
     }
 
-    pub async fn login(&self, username: &str, password: &str) -> Response {
-        let body = serde_json::json!({"username": username, "password": password});
-        self.call(Method::POST, "/api/v1/auth/login", None, Some(&body), &[])
-            .await
-    }
-
     /// Sends a request as `token` with an optional JSON body and extra headers.
     pub async fn call(
         &self,
