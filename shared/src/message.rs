@@ -7,6 +7,8 @@ use chrono::NaiveDate;
 
 use crate::consultation::SessionStatus;
 use crate::plan::{ActivityStatus, Period, PlanStatus, TrafficLight};
+use crate::registry::Profession;
+use crate::rotation::RotationRule;
 use crate::{Labelled, Lang};
 
 /// A kind of record a message names ("Không tìm thấy kế hoạch" / "Plan not found").
@@ -265,6 +267,47 @@ pub enum Message {
     GenerationNotRunning,
     /// The name of a calendar feed, after whom or where it is.
     CalendarName(String),
+    /// A calendar event of a rotation assignment: who goes where.
+    CalendarRotation {
+        /// The person.
+        staff: String,
+        /// The station.
+        station: String,
+    },
+    /// A calendar event of a consultation session, with its title.
+    CalendarConsultation(String),
+    /// A generator run cut short by a restart of the server.
+    GenerationInterrupted,
+    /// A generator run that stopped on an error (the server's log has the details).
+    GenerationFailed,
+    /// An unmet demand: the unit has no one of the profession.
+    UnfilledNoOneOfProfession {
+        /// Days left without anyone.
+        days: i64,
+        /// The profession asked for.
+        profession: Profession,
+    },
+    /// An unmet demand: its continuous posting is shorter than the rules' minimum.
+    UnfilledPostingTooShort {
+        /// Days left without anyone.
+        days: i64,
+        /// The shortest posting the rules allow, in months.
+        min_months: u8,
+    },
+    /// An unmet demand: who of the profession was considered, and which rules kept
+    /// how many of them out (none: no one had free days).
+    UnfilledExcluded {
+        /// Days left without anyone.
+        days: i64,
+        /// The station's name.
+        station: String,
+        /// People of the profession considered.
+        considered: i64,
+        /// The profession asked for.
+        profession: Profession,
+        /// Each rule with the number of people it kept out, most relevant first.
+        reasons: Vec<(RotationRule, i64)>,
+    },
 
     // Plans.
     /// Facility ids that name nothing.
@@ -615,6 +658,72 @@ impl Message {
                 format!("Lịch luân phiên – {whose}"),
                 format!("Rotation schedule – {whose}"),
             ),
+            Message::CalendarRotation { staff, station } => (
+                format!("Luân phiên: {staff} tại {station}"),
+                format!("Rotation: {staff} at {station}"),
+            ),
+            Message::CalendarConsultation(title) => (
+                format!("Hội chẩn: {title}"),
+                format!("Consultation: {title}"),
+            ),
+            Message::GenerationInterrupted => both(
+                "Máy chủ khởi động lại trong khi xếp lịch",
+                "The server restarted while the schedule was being generated",
+            ),
+            Message::GenerationFailed => both(
+                "Lượt xếp lịch gặp lỗi và đã dừng; hãy thử lại hoặc báo quản trị viên",
+                "The scheduling run stopped on an error; try again or tell the administrator",
+            ),
+            Message::UnfilledNoOneOfProfession { days, profession } => (
+                format!(
+                    "Thiếu {days} ngày: đơn vị không có {} nào.",
+                    profession.label(Lang::Vi).to_lowercase()
+                ),
+                format!(
+                    "{days} days short: the unit has no {}.",
+                    profession.label(Lang::En).to_lowercase()
+                ),
+            ),
+            Message::UnfilledPostingTooShort { days, min_months } => (
+                format!(
+                    "Thiếu {days} ngày: đợt luân phiên liên tục ngắn hơn {min_months} tháng theo quy định."
+                ),
+                format!(
+                    "{days} days short: the continuous posting is shorter than the {min_months} months the rules require."
+                ),
+            ),
+            Message::UnfilledExcluded {
+                days,
+                station,
+                considered,
+                profession,
+                reasons,
+            } => {
+                let parts = |lang: Lang, people: &str, nobody: &str| {
+                    if reasons.is_empty() {
+                        return nobody.to_string();
+                    }
+                    reasons
+                        .iter()
+                        .map(|(rule, n)| {
+                            format!("{} ({n} {people})", rule.label(lang).to_lowercase())
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                (
+                    format!(
+                        "Thiếu {days} ngày tại {station}: trong {considered} {} của đơn vị, {}.",
+                        profession.label(Lang::Vi).to_lowercase(),
+                        parts(Lang::Vi, "người", "không ai còn trống lịch")
+                    ),
+                    format!(
+                        "{days} days short at {station}: of the unit's {considered} people in the profession ({}), {}.",
+                        profession.label(Lang::En).to_lowercase(),
+                        parts(Lang::En, "people", "no one had free days left")
+                    ),
+                )
+            }
 
             Message::UnknownFacilities(ids) => (
                 format!("Không tìm thấy cơ sở: {ids}"),
@@ -860,6 +969,81 @@ mod tests {
                 .text(Lang::En)
                 .contains(SessionStatus::Cancelled.label(Lang::En))
         );
+    }
+
+    #[test]
+    fn rotation_sentences_read_in_both_languages_with_their_values() {
+        let cases = [
+            (
+                Message::UnfilledNoOneOfProfession {
+                    days: 12,
+                    profession: Profession::Midwife,
+                },
+                "Thiếu 12 ngày: đơn vị không có hộ sinh nào.",
+                "12 days short: the unit has no midwife.",
+            ),
+            (
+                Message::UnfilledPostingTooShort {
+                    days: 30,
+                    min_months: 3,
+                },
+                "Thiếu 30 ngày: đợt luân phiên liên tục ngắn hơn 3 tháng theo quy định.",
+                "30 days short: the continuous posting is shorter than the 3 months the rules require.",
+            ),
+            (
+                Message::UnfilledExcluded {
+                    days: 8,
+                    station: "Trạm Y tế An Phú".into(),
+                    considered: 4,
+                    profession: Profession::Doctor,
+                    reasons: Vec::new(),
+                },
+                "Thiếu 8 ngày tại Trạm Y tế An Phú: trong 4 bác sĩ của đơn vị, không ai còn trống lịch.",
+                "8 days short at Trạm Y tế An Phú: of the unit's 4 people in the profession (doctor), no one had free days left.",
+            ),
+            (
+                Message::CalendarRotation {
+                    staff: "Lê Văn Phúc".into(),
+                    station: "Trạm Y tế An Phú".into(),
+                },
+                "Luân phiên: Lê Văn Phúc tại Trạm Y tế An Phú",
+                "Rotation: Lê Văn Phúc at Trạm Y tế An Phú",
+            ),
+            (
+                Message::CalendarConsultation("Ca khó".into()),
+                "Hội chẩn: Ca khó",
+                "Consultation: Ca khó",
+            ),
+            (
+                Message::GenerationInterrupted,
+                "Máy chủ khởi động lại trong khi xếp lịch",
+                "The server restarted while the schedule was being generated",
+            ),
+            (
+                Message::GenerationFailed,
+                "Lượt xếp lịch gặp lỗi và đã dừng; hãy thử lại hoặc báo quản trị viên",
+                "The scheduling run stopped on an error; try again or tell the administrator",
+            ),
+        ];
+        for (message, vi, en) in cases {
+            assert_eq!(message.text(Lang::Vi), vi);
+            assert_eq!(message.text(Lang::En), en);
+        }
+        // Each rule that kept people out is named in the reader's language, with its count.
+        let excluded = Message::UnfilledExcluded {
+            days: 8,
+            station: "Trạm Y tế An Phú".into(),
+            considered: 4,
+            profession: Profession::Doctor,
+            reasons: vec![(RotationRule::AwayShare, 3), (RotationRule::Licence, 1)],
+        };
+        for (lang, people) in [(Lang::Vi, "người"), (Lang::En, "people")] {
+            let text = excluded.text(lang);
+            for (rule, n) in [(RotationRule::AwayShare, 3), (RotationRule::Licence, 1)] {
+                let part = format!("{} ({n} {people})", rule.label(lang).to_lowercase());
+                assert!(text.contains(&part), "{text} lacks {part}");
+            }
+        }
     }
 
     #[test]
