@@ -223,6 +223,11 @@ async fn read_in(app: &TestApp, path: &str, token: Option<&str>, lang: Option<&s
     response.text().await.unwrap()
 }
 
+/// The JSON answer of `path` as `token`, in Vietnamese (no header) or `lang`.
+async fn json_in(app: &TestApp, path: &str, token: &str, lang: Option<&str>) -> Value {
+    serde_json::from_str(&read_in(app, path, Some(token), lang).await).unwrap()
+}
+
 /// Sentences the server writes into records follow `Accept-Language` too: a generator
 /// run's explanation of unmet demand (kept as data, written out when read), a failed
 /// run's reason, and the calendar feed's names.
@@ -244,41 +249,35 @@ async fn generator_runs_and_calendar_feeds_follow_accept_language() {
     let path = format!("/api/v1/rotation-generations/{}", run["id"]);
     let mut vi = Value::Null;
     for _ in 0..600 {
-        vi = serde_json::from_str(&read_in(&app, &path, Some(&planner), None).await).unwrap();
+        vi = json_in(&app, &path, &planner, None).await;
         if vi["status"] != "running" {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(vi["status"], "done", "{vi}");
-    let en: Value =
-        serde_json::from_str(&read_in(&app, &path, Some(&planner), Some("en")).await).unwrap();
+    let en = json_in(&app, &path, &planner, Some("en")).await;
     let (vi_unmet, en_unmet) = (&vi["result"]["unmet"][0], &en["result"]["unmet"][0]);
     let days = vi_unmet["unfilled_days"].as_i64().unwrap();
     let station = vi_unmet["station"]["name"].as_str().unwrap();
     let rule = RotationRule::AwayShare;
-    assert_eq!(vi_unmet["reasons"][0]["label"], rule.label(Lang::Vi));
-    assert_eq!(en_unmet["reasons"][0]["label"], rule.label(Lang::En));
-    let (vi_text, en_text) = (
-        vi_unmet["explanation"].as_str().unwrap(),
-        en_unmet["explanation"].as_str().unwrap(),
-    );
-    assert!(
-        vi_text.starts_with(&format!("Thiếu {days} ngày tại {station}: trong ")),
-        "{vi_text}"
-    );
-    assert!(
-        vi_text.contains(&rule.label(Lang::Vi).to_lowercase()),
-        "{vi_text}"
-    );
-    assert!(
-        en_text.starts_with(&format!("{days} days short at {station}: of the unit's ")),
-        "{en_text}"
-    );
-    assert!(
-        en_text.contains(&rule.label(Lang::En).to_lowercase()),
-        "{en_text}"
-    );
+    for (lang, unmet, opening) in [
+        (
+            Lang::Vi,
+            vi_unmet,
+            format!("Thiếu {days} ngày tại {station}: trong "),
+        ),
+        (
+            Lang::En,
+            en_unmet,
+            format!("{days} days short at {station}: of the unit's "),
+        ),
+    ] {
+        let text = unmet["explanation"].as_str().unwrap();
+        assert!(text.starts_with(&opening), "{text}");
+        assert!(text.contains(&rule.label(lang).to_lowercase()), "{text}");
+        assert_eq!(unmet["reasons"][0]["label"], rule.label(lang));
+    }
     // Everything but the words is the same answer.
     assert_eq!(
         vi_unmet["reasons"][0]["people"],
@@ -299,16 +298,17 @@ async fn generator_runs_and_calendar_feeds_follow_accept_language() {
         })
         .await
         .unwrap();
-    let failed: Value =
-        serde_json::from_str(&read_in(&app, &path, Some(&planner), None).await).unwrap();
-    assert_eq!(failed["status"], "failed", "{failed}");
-    assert_eq!(failed["error"], "Máy chủ khởi động lại trong khi xếp lịch");
-    let failed: Value =
-        serde_json::from_str(&read_in(&app, &path, Some(&planner), Some("en")).await).unwrap();
-    assert_eq!(
-        failed["error"],
-        "The server restarted while the schedule was being generated"
-    );
+    for (lang, reason) in [
+        (None, "Máy chủ khởi động lại trong khi xếp lịch"),
+        (
+            Some("en"),
+            "The server restarted while the schedule was being generated",
+        ),
+    ] {
+        let failed = json_in(&app, &path, &planner, lang).await;
+        assert_eq!(failed["status"], "failed", "{failed}");
+        assert_eq!(failed["error"], reason, "{failed}");
+    }
 
     // The calendar feed: its name and its events' summaries.
     let clinician = app.token("bacsi").await;
