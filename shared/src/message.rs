@@ -7,8 +7,7 @@ use chrono::NaiveDate;
 
 use crate::consultation::SessionStatus;
 use crate::plan::{ActivityStatus, Period, PlanStatus, TrafficLight};
-use crate::registry::Profession;
-use crate::rotation::RotationRule;
+use crate::rotation::{Shortfall, UnmetDemand};
 use crate::{Labelled, Lang};
 
 /// A kind of record a message names ("Không tìm thấy kế hoạch" / "Plan not found").
@@ -280,33 +279,12 @@ pub enum Message {
     GenerationInterrupted,
     /// A generator run that stopped on an error (the server's log has the details).
     GenerationFailed,
-    /// An unmet demand: the unit has no one of the profession.
-    UnfilledNoOneOfProfession {
-        /// Days left without anyone.
-        days: i64,
-        /// The profession asked for.
-        profession: Profession,
-    },
-    /// An unmet demand: its continuous posting is shorter than the rules' minimum.
-    UnfilledPostingTooShort {
-        /// Days left without anyone.
-        days: i64,
-        /// The shortest posting the rules allow, in months.
-        min_months: u8,
-    },
-    /// An unmet demand: who of the profession was considered, and which rules kept
-    /// how many of them out (none: no one had free days).
-    UnfilledExcluded {
-        /// Days left without anyone.
-        days: i64,
-        /// The station's name.
-        station: String,
-        /// People of the profession considered.
-        considered: i64,
-        /// The profession asked for.
-        profession: Profession,
-        /// Each rule with the number of people it kept out, most relevant first.
-        reasons: Vec<(RotationRule, i64)>,
+    /// An unmet demand explained for the planner: how many days, and why.
+    Unfilled {
+        /// The demand, with the people considered and what kept them out.
+        demand: Box<UnmetDemand>,
+        /// Why it fell short.
+        why: Shortfall,
     },
 
     // Plans.
@@ -674,56 +652,7 @@ impl Message {
                 "Lượt xếp lịch gặp lỗi và đã dừng; hãy thử lại hoặc báo quản trị viên",
                 "The scheduling run stopped on an error; try again or tell the administrator",
             ),
-            Message::UnfilledNoOneOfProfession { days, profession } => (
-                format!(
-                    "Thiếu {days} ngày: đơn vị không có {} nào.",
-                    profession.label(Lang::Vi).to_lowercase()
-                ),
-                format!(
-                    "{days} days short: the unit has no {}.",
-                    profession.label(Lang::En).to_lowercase()
-                ),
-            ),
-            Message::UnfilledPostingTooShort { days, min_months } => (
-                format!(
-                    "Thiếu {days} ngày: đợt luân phiên liên tục ngắn hơn {min_months} tháng theo quy định."
-                ),
-                format!(
-                    "{days} days short: the continuous posting is shorter than the {min_months} months the rules require."
-                ),
-            ),
-            Message::UnfilledExcluded {
-                days,
-                station,
-                considered,
-                profession,
-                reasons,
-            } => {
-                let parts = |lang: Lang, people: &str, nobody: &str| {
-                    if reasons.is_empty() {
-                        return nobody.to_string();
-                    }
-                    reasons
-                        .iter()
-                        .map(|(rule, n)| {
-                            format!("{} ({n} {people})", rule.label(lang).to_lowercase())
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                };
-                (
-                    format!(
-                        "Thiếu {days} ngày tại {station}: trong {considered} {} của đơn vị, {}.",
-                        profession.label(Lang::Vi).to_lowercase(),
-                        parts(Lang::Vi, "người", "không ai còn trống lịch")
-                    ),
-                    format!(
-                        "{days} days short at {station}: of the unit's {considered} people in the profession ({}), {}.",
-                        profession.label(Lang::En).to_lowercase(),
-                        parts(Lang::En, "people", "no one had free days left")
-                    ),
-                )
-            }
+            Message::Unfilled { demand, why } => unfilled(demand, *why),
 
             Message::UnknownFacilities(ids) => (
                 format!("Không tìm thấy cơ sở: {ids}"),
@@ -893,6 +822,64 @@ impl From<Record> for Message {
     }
 }
 
+/// The planner's sentence for an unmet demand, in both languages.
+fn unfilled(demand: &UnmetDemand, why: Shortfall) -> (String, String) {
+    let days = demand.unfilled_days;
+    let profession = |lang: Lang| demand.profession.label(lang).to_lowercase();
+    match why {
+        Shortfall::NoOneOfProfession => (
+            format!(
+                "Thiếu {days} ngày: đơn vị không có {} nào.",
+                profession(Lang::Vi)
+            ),
+            format!(
+                "{days} days short: the unit has no {}.",
+                profession(Lang::En)
+            ),
+        ),
+        Shortfall::PostingTooShort { min_months } => (
+            format!(
+                "Thiếu {days} ngày: đợt luân phiên liên tục ngắn hơn {min_months} tháng theo quy định."
+            ),
+            format!(
+                "{days} days short: the continuous posting is shorter than the {min_months} months the rules require."
+            ),
+        ),
+        Shortfall::Excluded => {
+            let (station, considered) = (&demand.station.name, demand.considered);
+            let parts = |lang: Lang, people: &str, nobody: &str| {
+                if demand.reasons.is_empty() {
+                    return nobody.to_string();
+                }
+                demand
+                    .reasons
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "{} ({} {people})",
+                            r.rule.label(lang).to_lowercase(),
+                            r.people
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            (
+                format!(
+                    "Thiếu {days} ngày tại {station}: trong {considered} {} của đơn vị, {}.",
+                    profession(Lang::Vi),
+                    parts(Lang::Vi, "người", "không ai còn trống lịch")
+                ),
+                format!(
+                    "{days} days short at {station}: of the unit's {considered} people in the profession ({}), {}.",
+                    profession(Lang::En),
+                    parts(Lang::En, "people", "no one had free days left")
+                ),
+            )
+        }
+    }
+}
+
 fn both(vi: &str, en: &str) -> (String, String) {
     (vi.to_string(), en.to_string())
 }
@@ -915,6 +902,8 @@ fn capitalised(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::Profession;
+    use crate::rotation::RotationRule;
     use strum::VariantArray;
 
     #[test]
@@ -971,33 +960,50 @@ mod tests {
         );
     }
 
+    /// An unmet demand of 8 days at An Phú among 4 doctors, kept out by `reasons`.
+    fn unmet(profession: Profession, reasons: &[(RotationRule, i64)]) -> UnmetDemand {
+        UnmetDemand {
+            demand_id: 1,
+            station: crate::registry::FacilityRef {
+                id: 2,
+                code: "74-TYT-ANPHU".into(),
+                name: "Trạm Y tế An Phú".into(),
+                kind: crate::registry::FacilityKind::HealthStation,
+            },
+            profession,
+            specialty: None,
+            unfilled_days: 8,
+            first_unfilled_day: None,
+            considered: 4,
+            reasons: reasons
+                .iter()
+                .map(|(rule, people)| crate::rotation::Exclusion {
+                    rule: *rule,
+                    label: String::new(),
+                    people: *people,
+                    examples: Vec::new(),
+                })
+                .collect(),
+            explanation: String::new(),
+        }
+    }
+
     #[test]
     fn rotation_sentences_read_in_both_languages_with_their_values() {
+        let doctors = unmet(Profession::Doctor, &[]);
         let cases = [
             (
-                Message::UnfilledNoOneOfProfession {
-                    days: 12,
-                    profession: Profession::Midwife,
-                },
-                "Thiếu 12 ngày: đơn vị không có hộ sinh nào.",
-                "12 days short: the unit has no midwife.",
+                unmet(Profession::Midwife, &[]).explain(Shortfall::NoOneOfProfession),
+                "Thiếu 8 ngày: đơn vị không có hộ sinh nào.",
+                "8 days short: the unit has no midwife.",
             ),
             (
-                Message::UnfilledPostingTooShort {
-                    days: 30,
-                    min_months: 3,
-                },
-                "Thiếu 30 ngày: đợt luân phiên liên tục ngắn hơn 3 tháng theo quy định.",
-                "30 days short: the continuous posting is shorter than the 3 months the rules require.",
+                doctors.explain(Shortfall::PostingTooShort { min_months: 3 }),
+                "Thiếu 8 ngày: đợt luân phiên liên tục ngắn hơn 3 tháng theo quy định.",
+                "8 days short: the continuous posting is shorter than the 3 months the rules require.",
             ),
             (
-                Message::UnfilledExcluded {
-                    days: 8,
-                    station: "Trạm Y tế An Phú".into(),
-                    considered: 4,
-                    profession: Profession::Doctor,
-                    reasons: Vec::new(),
-                },
+                doctors.explain(Shortfall::Excluded),
                 "Thiếu 8 ngày tại Trạm Y tế An Phú: trong 4 bác sĩ của đơn vị, không ai còn trống lịch.",
                 "8 days short at Trạm Y tế An Phú: of the unit's 4 people in the profession (doctor), no one had free days left.",
             ),
@@ -1030,16 +1036,11 @@ mod tests {
             assert_eq!(message.text(Lang::En), en);
         }
         // Each rule that kept people out is named in the reader's language, with its count.
-        let excluded = Message::UnfilledExcluded {
-            days: 8,
-            station: "Trạm Y tế An Phú".into(),
-            considered: 4,
-            profession: Profession::Doctor,
-            reasons: vec![(RotationRule::AwayShare, 3), (RotationRule::Licence, 1)],
-        };
+        let reasons = [(RotationRule::AwayShare, 3), (RotationRule::Licence, 1)];
+        let excluded = unmet(Profession::Doctor, &reasons).explain(Shortfall::Excluded);
         for (lang, people) in [(Lang::Vi, "người"), (Lang::En, "people")] {
             let text = excluded.text(lang);
-            for (rule, n) in [(RotationRule::AwayShare, 3), (RotationRule::Licence, 1)] {
+            for (rule, n) in reasons {
                 let part = format!("{} ({n} {people})", rule.label(lang).to_lowercase());
                 assert!(text.contains(&part), "{text} lacks {part}");
             }

@@ -582,23 +582,9 @@ pub enum Shortfall {
 impl UnmetDemand {
     /// The planner's sentence for this demand, which fell short for `why`.
     pub fn explain(&self, why: Shortfall) -> crate::message::Message {
-        use crate::message::Message;
-        let days = self.unfilled_days;
-        match why {
-            Shortfall::NoOneOfProfession => Message::UnfilledNoOneOfProfession {
-                days,
-                profession: self.profession,
-            },
-            Shortfall::PostingTooShort { min_months } => {
-                Message::UnfilledPostingTooShort { days, min_months }
-            }
-            Shortfall::Excluded => Message::UnfilledExcluded {
-                days,
-                station: self.station.name.clone(),
-                considered: self.considered,
-                profession: self.profession,
-                reasons: self.reasons.iter().map(|r| (r.rule, r.people)).collect(),
-            },
+        crate::message::Message::Unfilled {
+            demand: Box::new(self.clone()),
+            why,
         }
     }
 }
