@@ -597,3 +597,79 @@ fn write(
     })?;
     Ok(StoredResult::new(result, shortfalls))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_runs_stored_reason_reads_in_each_language() {
+        for (failure, vi, en) in [
+            (
+                Failure::Interrupted,
+                "Máy chủ khởi động lại trong khi xếp lịch",
+                "The server restarted while the schedule was being generated",
+            ),
+            (
+                Failure::Error,
+                "Lượt xếp lịch gặp lỗi và đã dừng; hãy thử lại hoặc báo quản trị viên",
+                "The scheduling run stopped on an error; try again or tell the administrator",
+            ),
+        ] {
+            assert_eq!(Failure::read(failure.key().to_string(), Lang::Vi), vi);
+            assert_eq!(Failure::read(failure.key().to_string(), Lang::En), en);
+        }
+        // A text stored before reasons were keys is shown as it was written.
+        assert_eq!(Failure::read("Lỗi cũ".to_string(), Lang::En), "Lỗi cũ");
+    }
+
+    #[test]
+    fn a_stored_result_reads_in_the_readers_language_and_an_old_one_keeps_its_sentence() {
+        let unmet = UnmetDemand {
+            demand_id: 1,
+            station: shared::registry::FacilityRef {
+                id: 2,
+                code: "74-TYT-ANPHU".into(),
+                name: "Trạm Y tế An Phú".into(),
+                kind: shared::registry::FacilityKind::HealthStation,
+            },
+            profession: Profession::Doctor,
+            specialty: None,
+            unfilled_days: 3,
+            first_unfilled_day: None,
+            considered: 1,
+            reasons: vec![Exclusion {
+                rule: RotationRule::AwayShare,
+                label: "cũ".into(),
+                people: 1,
+                examples: Vec::new(),
+            }],
+            explanation: "Thiếu 3 ngày (cũ)".into(),
+        };
+        // A row written before the reasons were kept: the answer alone.
+        let legacy = GenerationResult {
+            unmet: vec![unmet.clone()],
+            ..GenerationResult::default()
+        };
+        let stored = serde_json::to_string(&legacy).unwrap_or_default();
+        let read = |stored: &str| {
+            serde_json::from_str::<StoredResult>(stored)
+                .map(|stored| stored.read(Lang::En))
+                .unwrap_or_else(|error| panic!("{error}"))
+        };
+        let old = read(&stored);
+        assert_eq!(old.unmet[0].explanation, "Thiếu 3 ngày (cũ)");
+        assert_eq!(
+            old.unmet[0].reasons[0].label,
+            RotationRule::AwayShare.label(Lang::En)
+        );
+        // A row with its reasons: the sentence is written anew in the reader's language.
+        let new = StoredResult::new(legacy, vec![Shortfall::Excluded]);
+        let new = read(&serde_json::to_string(&new).unwrap_or_default());
+        assert_eq!(
+            new.unmet[0].explanation,
+            unmet.explain(Shortfall::Excluded).text(Lang::En)
+        );
+        assert!(new.unmet[0].explanation.starts_with("3 days short at "));
+    }
+}
