@@ -14,9 +14,7 @@ use super::service::{self, Step};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{
-    IdempotencyKey, IfMatch, ValidJson, etag, ok_versioned, request_lang, versioned,
-};
+use crate::http::{IdempotencyKey, IfMatch, ValidJson, ok_versioned, request_lang, versioned};
 use crate::openapi::problems::{
     BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
 };
@@ -307,9 +305,7 @@ async fn get_referral_rules(
     _by: Principal,
 ) -> Result<HttpResponse, ApiError> {
     let (rules, version) = state.db.run(service::rules).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::ETAG, etag(version)))
-        .json(rules))
+    Ok(ok_versioned(version, &rules))
 }
 
 /// Replace the referral rules (admins). Needs `If-Match`.
@@ -329,10 +325,10 @@ async fn update_referral_rules(
     if_match: IfMatch,
     body: ValidJson<ReferralRules>,
 ) -> Result<HttpResponse, ApiError> {
-    let (version, body) = (if_match.required()?, body.0);
+    let version = if_match.required()?;
     let (rules, version) = state
         .db
-        .run(move |conn| service::store_rules(conn, &by, version, &body))
+        .run(move |conn| service::store_rules(conn, &by, version, &body.0))
         .await?;
     Ok(ok_versioned(version, &rules))
 }
