@@ -258,41 +258,43 @@ pub async fn start(
     Ok(generation)
 }
 
-/// A run, with live progress while it runs.
+/// The run `load` finds, in `lang`, with live progress while it runs.
+async fn show<F>(state: &AppState, lang: Lang, load: F) -> Result<Generation, ApiError>
+where
+    F: FnOnce(&mut AnyConn) -> Result<GenerationRow, ApiError> + Send + 'static,
+{
+    let row = state.db.run(load).await?;
+    let live = state.generations.get(row.id);
+    view(row, live.as_ref(), lang)
+}
+
+/// A run of a plan the caller may see.
 pub async fn get(
     state: &AppState,
     by: Principal,
     id: i64,
     lang: Lang,
 ) -> Result<Generation, ApiError> {
-    let row = state
-        .db
-        .run(move |conn| {
-            let row = repo::find_generation(conn, id)?.ok_or_else(not_found)?;
-            service::visible_plan(conn, &by, row.plan_id)?;
-            Ok(row)
-        })
-        .await?;
-    let live = state.generations.get(id);
-    view(row, live.as_ref(), lang)
+    show(state, lang, move |conn| {
+        let row = repo::find_generation(conn, id)?.ok_or_else(not_found)?;
+        service::visible_plan(conn, &by, row.plan_id)?;
+        Ok(row)
+    })
+    .await
 }
 
-/// The plan's latest run.
+/// The latest run of a plan the caller may see.
 pub async fn latest(
     state: &AppState,
     by: Principal,
-    plan_id: i64,
+    plan: i64,
     lang: Lang,
 ) -> Result<Generation, ApiError> {
-    let row = state
-        .db
-        .run(move |conn| {
-            service::visible_plan(conn, &by, plan_id)?;
-            repo::latest_generation(conn, plan_id)?.ok_or_else(not_found)
-        })
-        .await?;
-    let live = state.generations.get(row.id);
-    view(row, live.as_ref(), lang)
+    show(state, lang, move |conn| {
+        service::visible_plan(conn, &by, plan)?;
+        repo::latest_generation(conn, plan)?.ok_or_else(not_found)
+    })
+    .await
 }
 
 /// Asks a run to stop.
