@@ -133,7 +133,7 @@ impl Application {
         db.refresh_statistics()
             .map_err(|e| anyhow::anyhow!("planner statistics: {e}"))?;
         // A generator run cannot survive a restart: mark the ones cut short as failed.
-        crate::rotations::repo::fail_unfinished_generations(
+        crate::rotations::generator::fail_interrupted(
             &mut *db.conn().map_err(|e| anyhow::anyhow!("{e}"))?,
             crate::db::now(),
         )?;

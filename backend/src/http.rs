@@ -13,6 +13,8 @@ use shared::Lang;
 use shared::message::Message;
 use validator::Validate;
 
+use crate::app::AppState;
+use crate::db::AnyConn;
 use crate::error::ApiError;
 
 /// The longest query string the API reads. Filters are short: anything longer is a
@@ -117,6 +119,75 @@ pub fn created<T: Serialize>(location: String, version: Option<i64>, body: &T) -
         response.insert_header((header::ETAG, etag(version)));
     }
     response.json(body)
+}
+
+/// A record answered with its version as `ETag`, and created at `…/{id}`.
+pub trait Versioned {
+    /// The record's id, the last segment of its address.
+    fn id(&self) -> i64;
+    /// The record's version.
+    fn version(&self) -> i64;
+}
+
+/// Implements [`Versioned`] for records with `id` and `version` fields.
+macro_rules! versioned {
+    ($($record:ty),* $(,)?) => {$(
+        impl $crate::http::Versioned for $record {
+            fn id(&self) -> i64 {
+                self.id
+            }
+            fn version(&self) -> i64 {
+                self.version
+            }
+        }
+    )*};
+}
+pub(crate) use versioned;
+
+/// How a handler answers once its service has done the work: the work runs on a pooled
+/// connection off the server's threads ([`crate::db::Db::run`]), so that a handler is
+/// its extractors and one call.
+impl AppState {
+    /// `200 OK` with what `work` returns.
+    pub async fn json<T, F>(&self, work: F) -> Result<HttpResponse, ApiError>
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce(&mut AnyConn) -> Result<T, ApiError> + Send + 'static,
+    {
+        let body = self.db.run(work).await?;
+        Ok(HttpResponse::Ok().json(body))
+    }
+
+    /// `200 OK` with the record `work` returns and its `ETag`.
+    pub async fn versioned<T, F>(&self, work: F) -> Result<HttpResponse, ApiError>
+    where
+        T: Versioned + Serialize + Send + 'static,
+        F: FnOnce(&mut AnyConn) -> Result<T, ApiError> + Send + 'static,
+    {
+        let record = self.db.run(work).await?;
+        Ok(ok_versioned(record.version(), &record))
+    }
+
+    /// `201 Created` with the record `work` returns, its `ETag` and its `Location`
+    /// `/api/v1/{collection}/{id}`.
+    pub async fn created<T, F>(&self, collection: &str, work: F) -> Result<HttpResponse, ApiError>
+    where
+        T: Versioned + Serialize + Send + 'static,
+        F: FnOnce(&mut AnyConn) -> Result<T, ApiError> + Send + 'static,
+    {
+        let record = self.db.run(work).await?;
+        let location = format!("/api/v1/{collection}/{}", record.id());
+        Ok(created(location, Some(record.version()), &record))
+    }
+
+    /// `204 No Content` once `work` is done.
+    pub async fn no_content<F>(&self, work: F) -> Result<HttpResponse, ApiError>
+    where
+        F: FnOnce(&mut AnyConn) -> Result<(), ApiError> + Send + 'static,
+    {
+        self.db.run(work).await?;
+        Ok(HttpResponse::NoContent().finish())
+    }
 }
 
 /// The client's `Idempotency-Key`, if it sent one (1–200 visible ASCII characters).

@@ -12,11 +12,13 @@ use super::principal::request_id;
 use super::{Principal, service};
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::http::{IfMatch, ValidJson, created, ok_versioned};
+use crate::http::{IfMatch, ValidJson, created, versioned};
 use crate::openapi::problems::{
     AccountDisabled, AdminOnly, BadQuery, Conflict, IfMatchMissing, Invalid, LockedOut, NoProfile,
     NotFound, Problems, Stale, TokenRejected, WrongCredentials,
 };
+
+versioned!(User);
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -52,12 +54,9 @@ async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let issuer = state.tokens.clone();
     let request_id = request_id(&req);
-    let body = body.0;
-    let pair = state
-        .db
-        .run(move |conn| service::login(conn, &issuer, &body, request_id.as_deref()))
-        .await?;
-    Ok(HttpResponse::Ok().json(pair))
+    state
+        .json(move |conn| service::login(conn, &issuer, &body.0, request_id.as_deref()))
+        .await
 }
 
 /// Exchange a refresh token for a new token pair (the old one stops working).
@@ -76,12 +75,9 @@ async fn refresh(
     body: ValidJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let issuer = state.tokens.clone();
-    let token = body.0.refresh_token;
-    let pair = state
-        .db
-        .run(move |conn| service::refresh(conn, &issuer, &token))
-        .await?;
-    Ok(HttpResponse::Ok().json(pair))
+    state
+        .json(move |conn| service::refresh(conn, &issuer, &body.0.refresh_token))
+        .await
 }
 
 /// Sign out: revokes the refresh token and every token rotated from it.
@@ -99,12 +95,9 @@ async fn logout(
     state: web::Data<AppState>,
     body: ValidJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let token = body.0.refresh_token;
     state
-        .db
-        .run(move |conn| service::logout(conn, &token))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .no_content(move |conn| service::logout(conn, &body.0.refresh_token))
+        .await
 }
 
 /// The signed-in user, with their facility.
@@ -117,8 +110,7 @@ async fn logout(
 )]
 #[get("/me")]
 async fn me(state: web::Data<AppState>, by: Principal) -> Result<HttpResponse, ApiError> {
-    let me = state.db.run(move |conn| service::me(conn, &by)).await?;
-    Ok(HttpResponse::Ok().json(me))
+    state.json(move |conn| service::me(conn, &by)).await
 }
 
 /// List user accounts (admins).
@@ -136,12 +128,9 @@ async fn list_users(
     by: Principal,
     query: web::Query<UserQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_users(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_users(conn, &by, &query))
+        .await
 }
 
 /// Create a user account (admins).
@@ -161,16 +150,11 @@ async fn create_user(
     by: Principal,
     body: ValidJson<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let user = state
-        .db
-        .run(move |conn| service::create_user(conn, &by, &body))
-        .await?;
-    Ok(created(
-        format!("/api/v1/users/{}", user.id),
-        Some(user.version),
-        &user,
-    ))
+    state
+        .created("users", move |conn| {
+            service::create_user(conn, &by, &body.0)
+        })
+        .await
 }
 
 /// One user account (admins).
@@ -188,12 +172,9 @@ async fn get_user(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let user = state
-        .db
-        .run(move |conn| service::get_user(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(user.version, &user))
+    state
+        .versioned(move |conn| service::get_user(conn, &by, *id))
+        .await
 }
 
 /// Change a user's name, role, facility or status (admins). Needs `If-Match`.
@@ -219,12 +200,10 @@ async fn update_user(
     if_match: IfMatch,
     body: ValidJson<UserUpdate>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
-    let user = state
-        .db
-        .run(move |conn| service::update_user(conn, &by, id, version, &body))
-        .await?;
-    Ok(ok_versioned(user.version, &user))
+    let version = if_match.required()?;
+    state
+        .versioned(move |conn| service::update_user(conn, &by, *id, version, &body.0))
+        .await
 }
 
 /// Set a user's password (admins); also unlocks the account.
@@ -246,12 +225,9 @@ async fn reset_password(
     id: web::Path<i64>,
     body: ValidJson<PasswordReset>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.0);
     state
-        .db
-        .run(move |conn| service::reset_password(conn, &by, id, &body))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .no_content(move |conn| service::reset_password(conn, &by, *id, &body.0))
+        .await
 }
 
 /// List integration clients (admins).
@@ -267,11 +243,9 @@ async fn list_api_clients(
     state: web::Data<AppState>,
     by: Principal,
 ) -> Result<HttpResponse, ApiError> {
-    let clients = state
-        .db
-        .run(move |conn| service::list_clients(conn, &by))
-        .await?;
-    Ok(HttpResponse::Ok().json(clients))
+    state
+        .json(move |conn| service::list_clients(conn, &by))
+        .await
 }
 
 /// Create an integration client; the answer holds its token, shown this once.
@@ -316,10 +290,7 @@ async fn revoke_api_client(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     state
-        .db
-        .run(move |conn| service::revoke_client(conn, &by, id))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .no_content(move |conn| service::revoke_client(conn, &by, *id))
+        .await
 }

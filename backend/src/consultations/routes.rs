@@ -13,11 +13,15 @@ use super::service::{self, CaseStep};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned, request_lang};
+use crate::http::{
+    IdempotencyKey, IfMatch, ValidJson, created, ok_versioned, request_lang, versioned,
+};
 use crate::openapi::problems::{
     BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
 };
 use crate::workflow::step_routes;
+
+versioned!(ConsultationSession, ConsultationCase);
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -51,12 +55,9 @@ async fn list_sessions(
     by: Principal,
     query: web::Query<SessionQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_sessions(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_sessions(conn, &by, &query))
+        .await
 }
 
 /// Schedule a session of your facility (planner, director, department head), or a
@@ -109,12 +110,9 @@ async fn get_session(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let session = state
-        .db
-        .run(move |conn| service::get_session(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(session.version, &session))
+    state
+        .versioned(move |conn| service::get_session(conn, &by, *id))
+        .await
 }
 
 /// Edit one scheduled session (its host). Needs `If-Match`.
@@ -143,11 +141,9 @@ async fn update_session(
     let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
     body.validate_edit()
         .map_err(|errors| ApiError::invalid(&errors))?;
-    let session = state
-        .db
-        .run(move |conn| service::update_session(conn, &by, id, version, &body))
-        .await?;
-    Ok(ok_versioned(session.version, &session))
+    state
+        .versioned(move |conn| service::update_session(conn, &by, id, version, &body))
+        .await
 }
 
 /// Cancel a scheduled session, with a reason (its host). Its cases wait for another
@@ -174,12 +170,9 @@ async fn cancel_session(
     if_match: IfMatch,
     body: ValidJson<ConsultationCancelInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.0);
-    let session = state
-        .db
-        .run(move |conn| service::cancel_session(conn, &by, id, if_match.0, &body))
-        .await?;
-    Ok(ok_versioned(session.version, &session))
+    state
+        .versioned(move |conn| service::cancel_session(conn, &by, *id, if_match.0, &body.0))
+        .await
 }
 
 /// Consultation cases you may see, newest first. `box=inbox|outbox` is relative to
@@ -198,12 +191,9 @@ async fn list_cases(
     by: Principal,
     query: web::Query<CaseQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_cases(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_cases(conn, &by, &query))
+        .await
 }
 
 /// Ask another facility for a consultation about a patient (clinical roles). Accepts
@@ -227,15 +217,11 @@ async fn create_case(
     let body = body.0;
     body.validate_from(by.facility_id)
         .map_err(|errors| ApiError::invalid(&errors))?;
-    let case = state
-        .db
-        .run(move |conn| service::create_case(conn, &by, key.0.as_deref(), &body))
-        .await?;
-    Ok(created(
-        format!("/api/v1/consultation-cases/{}", case.id),
-        Some(case.version),
-        &case,
-    ))
+    state
+        .created("consultation-cases", move |conn| {
+            service::create_case(conn, &by, key.0.as_deref(), &body)
+        })
+        .await
 }
 
 /// One case. Patient and clinical text only for the two facilities (and admins); each
@@ -254,12 +240,9 @@ async fn get_case(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let case = state
-        .db
-        .run(move |conn| service::get_case(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(case.version, &case))
+    state
+        .versioned(move |conn| service::get_case(conn, &by, *id))
+        .await
 }
 
 async fn take_step(

@@ -17,11 +17,13 @@ use super::{export, service};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned, request_lang};
+use crate::http::{IdempotencyKey, IfMatch, ValidJson, ok_versioned, request_lang, versioned};
 use crate::openapi::problems::{
     BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
 };
 use crate::workflow::step_routes;
+
+versioned!(Plan, Evaluation, Activity, SupportRequest);
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -74,12 +76,9 @@ async fn list_plans(
     by: Principal,
     query: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_plans(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_plans(conn, &by, &query))
+        .await
 }
 
 /// Write a new plan of your facility, as a draft (planning office). Accepts
@@ -100,16 +99,11 @@ async fn create_plan(
     key: IdempotencyKey,
     body: ValidJson<PlanInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let plan = state
-        .db
-        .run(move |conn| service::create_plan(conn, &by, key.0.as_deref(), &body))
-        .await?;
-    Ok(created(
-        format!("/api/v1/plans/{}", plan.id),
-        Some(plan.version),
-        &plan,
-    ))
+    state
+        .created("plans", move |conn| {
+            service::create_plan(conn, &by, key.0.as_deref(), &body.0)
+        })
+        .await
 }
 
 /// One version of a plan, with its document, activities, indicators and the actions
@@ -128,12 +122,9 @@ async fn get_plan(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let plan = state
-        .db
-        .run(move |conn| service::get_plan(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(plan.version, &plan))
+    state
+        .versioned(move |conn| service::get_plan(conn, &by, *id))
+        .await
 }
 
 /// Rewrite a draft (its authors). An approved plan changes only through `revise`.
@@ -160,12 +151,10 @@ async fn update_plan(
     if_match: IfMatch,
     body: ValidJson<PlanInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
-    let plan = state
-        .db
-        .run(move |conn| service::update_plan(conn, &by, id, version, &body))
-        .await?;
-    Ok(ok_versioned(plan.version, &plan))
+    let version = if_match.required()?;
+    state
+        .versioned(move |conn| service::update_plan(conn, &by, *id, version, &body.0))
+        .await
 }
 
 async fn step(
@@ -228,16 +217,11 @@ async fn revise_plan(
     id: web::Path<i64>,
     body: ValidJson<PlanReasonInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, reason) = (id.into_inner(), body.0.reason);
-    let plan = state
-        .db
-        .run(move |conn| service::revise(conn, &by, id, &reason))
-        .await?;
-    Ok(created(
-        format!("/api/v1/plans/{}", plan.id),
-        Some(plan.version),
-        &plan,
-    ))
+    state
+        .created("plans", move |conn| {
+            service::revise(conn, &by, *id, &body.0.reason)
+        })
+        .await
 }
 
 /// Every version of the plan, oldest first.
@@ -255,12 +239,9 @@ async fn plan_versions(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let versions = state
-        .db
-        .run(move |conn| service::versions(conn, &by, id))
-        .await?;
-    Ok(HttpResponse::Ok().json(versions))
+    state
+        .json(move |conn| service::versions(conn, &by, *id))
+        .await
 }
 
 /// What this version changed against another of the same plan (default: the one it
@@ -282,12 +263,9 @@ async fn plan_diff(
     id: web::Path<i64>,
     query: web::Query<DiffQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, against) = (id.into_inner(), query.into_inner().against);
-    let diff = state
-        .db
-        .run(move |conn| service::diff(conn, &by, id, against))
-        .await?;
-    Ok(HttpResponse::Ok().json(diff))
+    state
+        .json(move |conn| service::diff(conn, &by, *id, query.against))
+        .await
 }
 
 fn attachment(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> HttpResponse {
@@ -355,12 +333,9 @@ async fn indicator_board(
     id: web::Path<i64>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, query) = (id.into_inner(), query.into_inner());
-    let board = state
-        .db
-        .run(move |conn| service::board(conn, &by, id, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(board))
+    state
+        .json(move |conn| service::board(conn, &by, *id, &query))
+        .await
 }
 
 /// Report your station's values of the entered indicators for a period. Refused (409)
@@ -383,12 +358,9 @@ async fn enter_values(
     id: web::Path<i64>,
     body: ValidJson<ValuesInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.0);
-    let board = state
-        .db
-        .run(move |conn| service::enter_values(conn, &by, id, &body))
-        .await?;
-    Ok(HttpResponse::Ok().json(board))
+    state
+        .json(move |conn| service::enter_values(conn, &by, *id, &body.0))
+        .await
 }
 
 /// Every value reported for one indicator, facility and period, oldest first.
@@ -407,12 +379,9 @@ async fn value_history(
     id: web::Path<i64>,
     query: web::Query<ValueHistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, query) = (id.into_inner(), query.into_inner());
-    let history = state
-        .db
-        .run(move |conn| service::value_history(conn, &by, id, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(history))
+    state
+        .json(move |conn| service::value_history(conn, &by, *id, &query))
+        .await
 }
 
 macro_rules! values_decision {
@@ -436,12 +405,9 @@ macro_rules! values_decision {
             id: web::Path<i64>,
             body: ValidJson<PeriodApprovalInput>,
         ) -> Result<HttpResponse, ApiError> {
-            let (id, body) = (id.into_inner(), body.0);
-            let board = state
-                .db
-                .run(move |conn| service::decide_values(conn, &by, id, &body, $approve))
-                .await?;
-            Ok(HttpResponse::Ok().json(board))
+            state
+                .json(move |conn| service::decide_values(conn, &by, *id, &body.0, $approve))
+                .await
         }
     };
 }
@@ -479,12 +445,9 @@ async fn list_evaluations(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let list = state
-        .db
-        .run(move |conn| service::list_evaluations(conn, &by, id))
-        .await?;
-    Ok(HttpResponse::Ok().json(list))
+    state
+        .json(move |conn| service::list_evaluations(conn, &by, *id))
+        .await
 }
 
 /// Generate a mid-year (first half) or year-end evaluation from the data, as a draft
@@ -507,16 +470,11 @@ async fn create_evaluation(
     id: web::Path<i64>,
     body: ValidJson<EvaluationCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.0);
-    let evaluation = state
-        .db
-        .run(move |conn| service::create_evaluation(conn, &by, id, &body))
-        .await?;
-    Ok(created(
-        format!("/api/v1/evaluations/{}", evaluation.id),
-        Some(evaluation.version),
-        &evaluation,
-    ))
+    state
+        .created("evaluations", move |conn| {
+            service::create_evaluation(conn, &by, *id, &body.0)
+        })
+        .await
 }
 
 /// One evaluation.
@@ -534,12 +492,9 @@ async fn get_evaluation(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let evaluation = state
-        .db
-        .run(move |conn| service::get_evaluation(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(evaluation.version, &evaluation))
+    state
+        .versioned(move |conn| service::get_evaluation(conn, &by, *id))
+        .await
 }
 
 /// Edit a draft evaluation's summary, narratives and adjustments. Needs `If-Match`.
@@ -565,12 +520,10 @@ async fn update_evaluation(
     if_match: IfMatch,
     body: ValidJson<EvaluationUpdate>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
-    let evaluation = state
-        .db
-        .run(move |conn| service::update_evaluation(conn, &by, id, version, &body))
-        .await?;
-    Ok(ok_versioned(evaluation.version, &evaluation))
+    let version = if_match.required()?;
+    state
+        .versioned(move |conn| service::update_evaluation(conn, &by, *id, version, &body.0))
+        .await
 }
 
 /// Approve an evaluation (whoever approves the plan).
@@ -594,12 +547,9 @@ async fn approve_evaluation(
     id: web::Path<i64>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let evaluation = state
-        .db
-        .run(move |conn| service::approve_evaluation(conn, &by, id, if_match.0))
-        .await?;
-    Ok(ok_versioned(evaluation.version, &evaluation))
+    state
+        .versioned(move |conn| service::approve_evaluation(conn, &by, *id, if_match.0))
+        .await
 }
 
 /// The periodic report of the plan to the Department of Health for a quarter, half,
@@ -620,12 +570,9 @@ async fn plan_report(
     id: web::Path<i64>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, query) = (id.into_inner(), query.into_inner());
-    let report = state
-        .db
-        .run(move |conn| service::report(conn, &by, id, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(report))
+    state
+        .json(move |conn| service::report(conn, &by, *id, &query))
+        .await
 }
 
 /// The periodic report as a spreadsheet (XLSX): a summary per station with totals, the
@@ -683,12 +630,9 @@ async fn activity_progress(
     if_match: IfMatch,
     body: ValidJson<ActivityProgressInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.0);
-    let activity = state
-        .db
-        .run(move |conn| service::activity_progress(conn, &by, id, if_match.0, &body))
-        .await?;
-    Ok(ok_versioned(activity.version, &activity))
+    state
+        .versioned(move |conn| service::activity_progress(conn, &by, *id, if_match.0, &body.0))
+        .await
 }
 
 /// Rate the support an activity brought your station (1–5, with a comment); a new
@@ -711,12 +655,9 @@ async fn activity_feedback(
     id: web::Path<i64>,
     body: ValidJson<ActivityFeedbackInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.0);
-    let activity = state
-        .db
-        .run(move |conn| service::activity_feedback(conn, &by, id, &body))
-        .await?;
-    Ok(ok_versioned(activity.version, &activity))
+    state
+        .versioned(move |conn| service::activity_feedback(conn, &by, *id, &body.0))
+        .await
 }
 
 /// Support requests of the stations you see, newest first.
@@ -734,12 +675,9 @@ async fn list_support_requests(
     by: Principal,
     query: web::Query<SupportRequestQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_support(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_support(conn, &by, &query))
+        .await
 }
 
 /// Ask the centre for support (your station). Accepts `Idempotency-Key`.
@@ -759,16 +697,11 @@ async fn create_support_request(
     key: IdempotencyKey,
     body: ValidJson<SupportRequestInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let request = state
-        .db
-        .run(move |conn| service::create_support(conn, &by, key.0.as_deref(), &body))
-        .await?;
-    Ok(created(
-        format!("/api/v1/support-requests/{}", request.id),
-        Some(request.version),
-        &request,
-    ))
+    state
+        .created("support-requests", move |conn| {
+            service::create_support(conn, &by, key.0.as_deref(), &body.0)
+        })
+        .await
 }
 
 /// Accept a request into an activity of one of your plans that serves the station
@@ -795,12 +728,11 @@ async fn accept_support_request(
     if_match: IfMatch,
     body: ValidJson<SupportAcceptInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.0);
-    let request = state
-        .db
-        .run(move |conn| service::answer_support(conn, &by, id, if_match.0, Some(&body), None))
-        .await?;
-    Ok(ok_versioned(request.version, &request))
+    state
+        .versioned(move |conn| {
+            service::answer_support(conn, &by, *id, if_match.0, Some(&body.0), None)
+        })
+        .await
 }
 
 /// Decline a request with a reason (the planning office above the station).
@@ -826,10 +758,9 @@ async fn decline_support_request(
     if_match: IfMatch,
     body: ValidJson<PlanReasonInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, reason) = (id.into_inner(), body.0.reason.trim().to_string());
-    let request = state
-        .db
-        .run(move |conn| service::answer_support(conn, &by, id, if_match.0, None, Some(&reason)))
-        .await?;
-    Ok(ok_versioned(request.version, &request))
+    state
+        .versioned(move |conn| {
+            service::answer_support(conn, &by, *id, if_match.0, None, Some(body.0.reason.trim()))
+        })
+        .await
 }

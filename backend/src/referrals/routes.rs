@@ -14,11 +14,13 @@ use super::service::{self, Step};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, etag, ok_versioned, request_lang};
+use crate::http::{IdempotencyKey, IfMatch, ValidJson, ok_versioned, request_lang, versioned};
 use crate::openapi::problems::{
     BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
 };
 use crate::workflow::step_routes;
+
+versioned!(Referral);
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -58,12 +60,9 @@ async fn list_referrals(
     by: Principal,
     query: web::Query<ReferralQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list(conn, &by, &query))
+        .await
 }
 
 /// Write a referral slip (a draft) at your facility. Accepts `Idempotency-Key`.
@@ -86,15 +85,11 @@ async fn create_referral(
     let body = body.0;
     body.validate_draft(by.facility_id)
         .map_err(|errors| ApiError::invalid(&errors))?;
-    let referral = state
-        .db
-        .run(move |conn| service::create(conn, &by, key.0.as_deref(), &body))
-        .await?;
-    Ok(created(
-        format!("/api/v1/referrals/{}", referral.id),
-        Some(referral.version),
-        &referral,
-    ))
+    state
+        .created("referrals", move |conn| {
+            service::create(conn, &by, key.0.as_deref(), &body)
+        })
+        .await
 }
 
 /// One referral. Patient and clinical data only for the two facilities (and admins);
@@ -113,12 +108,9 @@ async fn get_referral(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let referral = state
-        .db
-        .run(move |conn| service::get(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(referral.version, &referral))
+    state
+        .versioned(move |conn| service::get(conn, &by, *id))
+        .await
 }
 
 /// Edit a draft slip (sender only). Needs `If-Match`.
@@ -147,11 +139,9 @@ async fn update_referral(
     let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
     body.validate_draft(by.facility_id)
         .map_err(|errors| ApiError::invalid(&errors))?;
-    let referral = state
-        .db
-        .run(move |conn| service::update(conn, &by, id, version, &body))
-        .await?;
-    Ok(ok_versioned(referral.version, &referral))
+    state
+        .versioned(move |conn| service::update(conn, &by, id, version, &body))
+        .await
 }
 
 async fn step(
@@ -204,12 +194,9 @@ async fn referral_events(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let events = state
-        .db
-        .run(move |conn| service::events(conn, &by, id))
-        .await?;
-    Ok(HttpResponse::Ok().json(events))
+    state
+        .json(move |conn| service::events(conn, &by, *id))
+        .await
 }
 
 /// Where to send a patient: capable facilities ranked by technical level fit,
@@ -229,12 +216,10 @@ async fn referral_destinations(
     by: Principal,
     query: web::Query<DestinationQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (query, lang) = (query.into_inner(), request_lang(&req));
-    let ranked = state
-        .db
-        .run(move |conn| service::destinations(conn, &by, &query, lang))
-        .await?;
-    Ok(HttpResponse::Ok().json(ranked))
+    let lang = request_lang(&req);
+    state
+        .json(move |conn| service::destinations(conn, &by, &query, lang))
+        .await
 }
 
 /// Follow-up tasks of returned patients, at the facilities you may see.
@@ -252,12 +237,9 @@ async fn list_follow_ups(
     by: Principal,
     query: web::Query<FollowUpQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_follow_ups(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_follow_ups(conn, &by, &query))
+        .await
 }
 
 /// Record a follow-up visit (the station the patient returned to); `close` ends it.
@@ -279,12 +261,9 @@ async fn add_follow_up_visit(
     id: web::Path<i64>,
     body: ValidJson<FollowUpVisitInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.0);
-    let follow_up = state
-        .db
-        .run(move |conn| service::add_visit(conn, &by, id, &body))
-        .await?;
-    Ok(HttpResponse::Ok().json(follow_up))
+    state
+        .json(move |conn| service::add_visit(conn, &by, *id, &body.0))
+        .await
 }
 
 /// Close a follow-up the patient did not come to, with a reason.
@@ -306,12 +285,9 @@ async fn mark_follow_up_missed(
     id: web::Path<i64>,
     body: ValidJson<FollowUpMissedInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.0);
-    let follow_up = state
-        .db
-        .run(move |conn| service::mark_missed(conn, &by, id, &body))
-        .await?;
-    Ok(HttpResponse::Ok().json(follow_up))
+    state
+        .json(move |conn| service::mark_missed(conn, &by, *id, &body.0))
+        .await
 }
 
 /// The referral rules: answer windows per urgency, public holidays, ICD-10 codes whose
@@ -329,9 +305,7 @@ async fn get_referral_rules(
     _by: Principal,
 ) -> Result<HttpResponse, ApiError> {
     let (rules, version) = state.db.run(service::rules).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::ETAG, etag(version)))
-        .json(rules))
+    Ok(ok_versioned(version, &rules))
 }
 
 /// Replace the referral rules (admins). Needs `If-Match`.
@@ -351,10 +325,10 @@ async fn update_referral_rules(
     if_match: IfMatch,
     body: ValidJson<ReferralRules>,
 ) -> Result<HttpResponse, ApiError> {
-    let (version, body) = (if_match.required()?, body.0);
+    let version = if_match.required()?;
     let (rules, version) = state
         .db
-        .run(move |conn| service::store_rules(conn, &by, version, &body))
+        .run(move |conn| service::store_rules(conn, &by, version, &body.0))
         .await?;
     Ok(ok_versioned(version, &rules))
 }

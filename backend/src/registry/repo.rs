@@ -90,35 +90,45 @@ impl<'a> FacilityChanges<'a> {
     }
 }
 
-/// Inserts a facility, returning its id.
-pub fn insert_facility(
-    conn: &mut AnyConn,
-    changes: &FacilityChanges<'_>,
-    at: NaiveDateTime,
-) -> QueryResult<i64> {
-    diesel::insert_into(facilities::table)
-        .values((changes, facilities::created_at.eq(at)))
-        .returning(facilities::id)
-        .get_result(conn)
+/// The insert and the versioned update of a registry table whose input writes one set of
+/// columns (`$changes`): the same two statements for facilities, departments and staff.
+macro_rules! writes {
+    ($table:ident, $changes:ident, $insert:ident, $update:ident, $what:literal) => {
+        #[doc = concat!("Inserts ", $what, ", returning its id.")]
+        pub fn $insert(
+            conn: &mut AnyConn,
+            changes: &$changes<'_>,
+            at: NaiveDateTime,
+        ) -> QueryResult<i64> {
+            diesel::insert_into($table::table)
+                .values((changes, $table::created_at.eq(at)))
+                .returning($table::id)
+                .get_result(conn)
+        }
+
+        #[doc = concat!("Replaces ", $what, " when the version matches; returns rows changed.")]
+        pub fn $update(
+            conn: &mut AnyConn,
+            id: i64,
+            expected_version: i64,
+            changes: &$changes<'_>,
+        ) -> QueryResult<usize> {
+            diesel::update(
+                $table::table.filter($table::id.eq(id).and($table::version.eq(expected_version))),
+            )
+            .set(changes)
+            .execute(conn)
+        }
+    };
 }
 
-/// Replaces a facility's columns when the version matches; returns rows changed.
-pub fn update_facility(
-    conn: &mut AnyConn,
-    id: i64,
-    expected_version: i64,
-    changes: &FacilityChanges<'_>,
-) -> QueryResult<usize> {
-    diesel::update(
-        facilities::table.filter(
-            facilities::id
-                .eq(id)
-                .and(facilities::version.eq(expected_version)),
-        ),
-    )
-    .set(changes)
-    .execute(conn)
-}
+writes!(
+    facilities,
+    FacilityChanges,
+    insert_facility,
+    update_facility,
+    "a facility"
+);
 
 /// Replaces a facility's capabilities.
 pub fn replace_capabilities(
@@ -556,35 +566,13 @@ pub fn list_departments(
     hydrate_departments(conn, rows)
 }
 
-/// Inserts a department.
-pub fn insert_department(
-    conn: &mut AnyConn,
-    changes: &DepartmentChanges<'_>,
-    at: NaiveDateTime,
-) -> QueryResult<i64> {
-    diesel::insert_into(departments::table)
-        .values((changes, departments::created_at.eq(at)))
-        .returning(departments::id)
-        .get_result(conn)
-}
-
-/// Replaces a department when the version matches.
-pub fn update_department(
-    conn: &mut AnyConn,
-    id: i64,
-    expected_version: i64,
-    changes: &DepartmentChanges<'_>,
-) -> QueryResult<usize> {
-    diesel::update(
-        departments::table.filter(
-            departments::id
-                .eq(id)
-                .and(departments::version.eq(expected_version)),
-        ),
-    )
-    .set(changes)
-    .execute(conn)
-}
+writes!(
+    departments,
+    DepartmentChanges,
+    insert_department,
+    update_department,
+    "a department"
+);
 
 /// The facility of a department, if it exists.
 pub fn department_facility(conn: &mut AnyConn, id: i64) -> QueryResult<Option<i64>> {
@@ -854,29 +842,13 @@ pub fn list_staff(
     hydrate_staff(conn, rows)
 }
 
-/// Inserts a member of staff.
-pub fn insert_staff(
-    conn: &mut AnyConn,
-    changes: &StaffChanges<'_>,
-    at: NaiveDateTime,
-) -> QueryResult<i64> {
-    diesel::insert_into(staff::table)
-        .values((changes, staff::created_at.eq(at)))
-        .returning(staff::id)
-        .get_result(conn)
-}
-
-/// Replaces a member of staff when the version matches.
-pub fn update_staff(
-    conn: &mut AnyConn,
-    id: i64,
-    expected_version: i64,
-    changes: &StaffChanges<'_>,
-) -> QueryResult<usize> {
-    diesel::update(staff::table.filter(staff::id.eq(id).and(staff::version.eq(expected_version))))
-        .set(changes)
-        .execute(conn)
-}
+writes!(
+    staff,
+    StaffChanges,
+    insert_staff,
+    update_staff,
+    "a member of staff"
+);
 
 /// Bumps a staff record's version (its leave changed).
 pub fn bump_staff_version(conn: &mut AnyConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {

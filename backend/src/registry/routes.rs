@@ -12,11 +12,13 @@ use super::service;
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned};
+use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, versioned};
 use crate::openapi::problems::{
     BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
     TakenOrKeyReused,
 };
+
+versioned!(Facility, Department, Staff);
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -54,12 +56,9 @@ async fn list_facilities(
     by: Principal,
     query: web::Query<FacilityQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_facilities(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_facilities(conn, &by, &query))
+        .await
 }
 
 /// Register a facility (admins). Accepts `Idempotency-Key`.
@@ -81,16 +80,11 @@ async fn create_facility(
     key: IdempotencyKey,
     body: ValidJson<FacilityInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let facility = state
-        .db
-        .run(move |conn| service::create_facility(conn, &by, key.0.as_deref(), &body))
-        .await?;
-    Ok(created(
-        format!("/api/v1/facilities/{}", facility.id),
-        Some(facility.version),
-        &facility,
-    ))
+    state
+        .created("facilities", move |conn| {
+            service::create_facility(conn, &by, key.0.as_deref(), &body.0)
+        })
+        .await
 }
 
 /// One facility with capabilities and support links.
@@ -108,12 +102,9 @@ async fn get_facility(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let facility = state
-        .db
-        .run(move |conn| service::get_facility(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(facility.version, &facility))
+    state
+        .versioned(move |conn| service::get_facility(conn, &by, *id))
+        .await
 }
 
 /// Replace a facility (admins). Needs `If-Match`.
@@ -139,12 +130,10 @@ async fn update_facility(
     if_match: IfMatch,
     body: ValidJson<FacilityInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
-    let facility = state
-        .db
-        .run(move |conn| service::update_facility(conn, &by, id, version, &body))
-        .await?;
-    Ok(ok_versioned(facility.version, &facility))
+    let version = if_match.required()?;
+    state
+        .versioned(move |conn| service::update_facility(conn, &by, *id, version, &body.0))
+        .await
 }
 
 /// List support links (who supports whom).
@@ -162,12 +151,9 @@ async fn list_support_links(
     by: Principal,
     query: web::Query<SupportLinkQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let links = state
-        .db
-        .run(move |conn| service::list_support_links(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(links))
+    state
+        .json(move |conn| service::list_support_links(conn, &by, &query))
+        .await
 }
 
 /// Link a supporting facility to a supported one (admins). Accepts `Idempotency-Key`.
@@ -216,12 +202,9 @@ async fn delete_support_link(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     state
-        .db
-        .run(move |conn| service::delete_support_link(conn, &by, id))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .no_content(move |conn| service::delete_support_link(conn, &by, *id))
+        .await
 }
 
 /// List departments with filters.
@@ -239,12 +222,9 @@ async fn list_departments(
     by: Principal,
     query: web::Query<DepartmentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_departments(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_departments(conn, &by, &query))
+        .await
 }
 
 /// Create a department. Accepts `Idempotency-Key`.
@@ -266,16 +246,11 @@ async fn create_department(
     key: IdempotencyKey,
     body: ValidJson<DepartmentInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let department = state
-        .db
-        .run(move |conn| service::create_department(conn, &by, key.0.as_deref(), &body))
-        .await?;
-    Ok(created(
-        format!("/api/v1/departments/{}", department.id),
-        Some(department.version),
-        &department,
-    ))
+    state
+        .created("departments", move |conn| {
+            service::create_department(conn, &by, key.0.as_deref(), &body.0)
+        })
+        .await
 }
 
 /// One department.
@@ -293,12 +268,9 @@ async fn get_department(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let department = state
-        .db
-        .run(move |conn| service::get_department(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(department.version, &department))
+    state
+        .versioned(move |conn| service::get_department(conn, &by, *id))
+        .await
 }
 
 /// Replace a department. Needs `If-Match`.
@@ -324,12 +296,10 @@ async fn update_department(
     if_match: IfMatch,
     body: ValidJson<DepartmentInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
-    let department = state
-        .db
-        .run(move |conn| service::update_department(conn, &by, id, version, &body))
-        .await?;
-    Ok(ok_versioned(department.version, &department))
+    let version = if_match.required()?;
+    state
+        .versioned(move |conn| service::update_department(conn, &by, *id, version, &body.0))
+        .await
 }
 
 /// List staff visible to the caller, with filters.
@@ -347,12 +317,9 @@ async fn list_staff(
     by: Principal,
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_staff(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_staff(conn, &by, &query))
+        .await
 }
 
 /// Add a member of staff. Accepts `Idempotency-Key`.
@@ -372,16 +339,11 @@ async fn create_staff(
     key: IdempotencyKey,
     body: ValidJson<StaffInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let member = state
-        .db
-        .run(move |conn| service::create_staff(conn, &by, key.0.as_deref(), &body))
-        .await?;
-    Ok(created(
-        format!("/api/v1/staff/{}", member.id),
-        Some(member.version),
-        &member,
-    ))
+    state
+        .created("staff", move |conn| {
+            service::create_staff(conn, &by, key.0.as_deref(), &body.0)
+        })
+        .await
 }
 
 /// One member of staff with leave periods.
@@ -399,12 +361,9 @@ async fn get_staff(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let member = state
-        .db
-        .run(move |conn| service::get_staff(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(member.version, &member))
+    state
+        .versioned(move |conn| service::get_staff(conn, &by, *id))
+        .await
 }
 
 /// Replace a member of staff. Needs `If-Match`.
@@ -428,12 +387,10 @@ async fn update_staff(
     if_match: IfMatch,
     body: ValidJson<StaffInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
-    let member = state
-        .db
-        .run(move |conn| service::update_staff(conn, &by, id, version, &body))
-        .await?;
-    Ok(ok_versioned(member.version, &member))
+    let version = if_match.required()?;
+    state
+        .versioned(move |conn| service::update_staff(conn, &by, *id, version, &body.0))
+        .await
 }
 
 /// Record a leave period. Accepts `Idempotency-Key`.
@@ -491,8 +448,6 @@ async fn delete_leave(
 ) -> Result<HttpResponse, ApiError> {
     let (id, leave_id) = path.into_inner();
     state
-        .db
-        .run(move |conn| service::delete_leave(conn, &by, id, leave_id))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .no_content(move |conn| service::delete_leave(conn, &by, id, leave_id))
+        .await
 }

@@ -5,9 +5,9 @@
 use chrono::{Duration, Weekday};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use shared::consultation::SessionStatus;
+use shared::message::Message;
 use shared::rotation::AssignmentStatus;
-
-use shared::Labelled;
+use shared::{Labelled, Lang};
 
 use super::service::FeedContent;
 
@@ -20,11 +20,11 @@ fn weekday_codes(days: &[Weekday]) -> String {
         .join(",")
 }
 
-/// The feed as an iCalendar document.
-pub fn render(content: &FeedContent) -> String {
+/// The feed as an iCalendar document, its words in `lang`.
+pub fn render(content: &FeedContent, lang: Lang) -> String {
     let mut calendar = Calendar::new();
     calendar
-        .name(&content.name)
+        .name(&content.name.text(lang))
         .append_property(icalendar::Property::new(
             "PRODID",
             "-//Tuyen//Rotation calendar//VI",
@@ -37,14 +37,17 @@ pub fn render(content: &FeedContent) -> String {
         let mut event = Event::new();
         event
             .uid(&format!("rotation-assignment-{}@tuyen", assignment.id))
-            .summary(&format!(
-                "Luân phiên: {} tại {}",
-                assignment.staff_name, assignment.station_name
-            ))
+            .summary(
+                &Message::CalendarRotation {
+                    staff: assignment.staff_name.clone(),
+                    station: assignment.station_name.clone(),
+                }
+                .text(lang),
+            )
             .description(&format!(
                 "{} — {}",
-                assignment.status.label(shared::Lang::Vi),
-                assignment.span.weekdays.label(shared::Lang::Vi)
+                assignment.status.label(lang),
+                assignment.span.weekdays.label(lang)
             ))
             .location(&assignment.station_name)
             .starts(first)
@@ -74,7 +77,7 @@ pub fn render(content: &FeedContent) -> String {
         let mut event = Event::new();
         event
             .uid(&format!("consultation-session-{}@tuyen", session.id))
-            .summary(&format!("Hội chẩn: {}", session.title))
+            .summary(&Message::CalendarConsultation(session.title.clone()).text(lang))
             .starts(starts)
             .ends(ends)
             .timestamp(session.updated_at.and_utc())

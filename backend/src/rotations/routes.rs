@@ -17,12 +17,14 @@ use super::{generator, ics};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{IdempotencyKey, IfMatch, ValidJson, created, ok_versioned, request_lang};
+use crate::http::{IdempotencyKey, IfMatch, ValidJson, ok_versioned, request_lang, versioned};
 use crate::openapi::problems::{
     BadQuery, BreaksRules, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound,
     Problems, Stale,
 };
 use crate::workflow::step_routes;
+
+versioned!(RotationPlan, RotationDemand, RotationAssignment);
 
 /// Registers this module's routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -72,12 +74,9 @@ async fn list_plans(
     by: Principal,
     query: web::Query<RotationPlanQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_plans(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_plans(conn, &by, &query))
+        .await
 }
 
 /// Create a rotation plan for a period (planning of the sending facility). Accepts
@@ -98,16 +97,11 @@ async fn create_plan(
     key: IdempotencyKey,
     body: ValidJson<RotationPlanInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let plan = state
-        .db
-        .run(move |conn| service::create_plan(conn, &by, key.0.as_deref(), &body))
-        .await?;
-    Ok(created(
-        format!("/api/v1/rotation-plans/{}", plan.id),
-        Some(plan.version),
-        &plan,
-    ))
+    state
+        .created("rotation-plans", move |conn| {
+            service::create_plan(conn, &by, key.0.as_deref(), &body.0)
+        })
+        .await
 }
 
 /// One rotation plan.
@@ -125,12 +119,9 @@ async fn get_plan(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let plan = state
-        .db
-        .run(move |conn| service::get_plan(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(plan.version, &plan))
+    state
+        .versioned(move |conn| service::get_plan(conn, &by, *id))
+        .await
 }
 
 /// Change a plan's title, period or limits. Needs `If-Match`.
@@ -154,12 +145,10 @@ async fn update_plan(
     if_match: IfMatch,
     body: ValidJson<RotationPlanInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
-    let plan = state
-        .db
-        .run(move |conn| service::update_plan(conn, &by, id, version, &body))
-        .await?;
-    Ok(ok_versioned(plan.version, &plan))
+    let version = if_match.required()?;
+    state
+        .versioned(move |conn| service::update_plan(conn, &by, *id, version, &body.0))
+        .await
 }
 
 /// Publish every proposed assignment of the plan: staff, departments and stations see
@@ -182,12 +171,9 @@ async fn publish_plan(
     id: web::Path<i64>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let plan = state
-        .db
-        .run(move |conn| service::publish_plan(conn, &by, id, if_match.0))
-        .await?;
-    Ok(ok_versioned(plan.version, &plan))
+    state
+        .versioned(move |conn| service::publish_plan(conn, &by, *id, if_match.0))
+        .await
 }
 
 /// What the rotation rules look at for this plan (staff, departments, bookings), so a
@@ -206,12 +192,9 @@ async fn plan_roster(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let roster = state
-        .db
-        .run(move |conn| service::roster(conn, &by, id))
-        .await?;
-    Ok(HttpResponse::Ok().json(roster))
+    state
+        .json(move |conn| service::roster(conn, &by, *id))
+        .await
 }
 
 /// Start the generator on the plan's open demands. It runs in the background; follow
@@ -230,12 +213,13 @@ async fn plan_roster(
 )]
 #[post("/rotation-plans/{id}/generate")]
 async fn generate(
+    req: HttpRequest,
     state: web::Data<AppState>,
     by: Principal,
     id: web::Path<i64>,
     body: ValidJson<GenerateInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let generation = generator::start(&state, by, id.into_inner(), body.0).await?;
+    let generation = generator::start(&state, by, *id, body.0, request_lang(&req)).await?;
     Ok(HttpResponse::build(StatusCode::ACCEPTED)
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -257,11 +241,12 @@ async fn generate(
 )]
 #[get("/rotation-plans/{id}/generation")]
 async fn latest_generation(
+    req: HttpRequest,
     state: web::Data<AppState>,
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let generation = generator::latest(&state, by, id.into_inner()).await?;
+    let generation = generator::latest(&state, by, *id, request_lang(&req)).await?;
     Ok(HttpResponse::Ok().json(generation))
 }
 
@@ -276,11 +261,12 @@ async fn latest_generation(
 )]
 #[get("/rotation-generations/{id}")]
 async fn get_generation(
+    req: HttpRequest,
     state: web::Data<AppState>,
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let generation = generator::get(&state, by, id.into_inner()).await?;
+    let generation = generator::get(&state, by, *id, request_lang(&req)).await?;
     Ok(HttpResponse::Ok().json(generation))
 }
 
@@ -297,11 +283,12 @@ async fn get_generation(
 )]
 #[post("/rotation-generations/{id}/cancel")]
 async fn cancel_generation(
+    req: HttpRequest,
     state: web::Data<AppState>,
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let generation = generator::cancel(&state, by, id.into_inner()).await?;
+    let generation = generator::cancel(&state, by, *id, request_lang(&req)).await?;
     Ok(HttpResponse::Ok().json(generation))
 }
 
@@ -320,12 +307,9 @@ async fn list_demands(
     by: Principal,
     query: web::Query<DemandQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_demands(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_demands(conn, &by, &query))
+        .await
 }
 
 /// Add a station's demand to a plan. Accepts `Idempotency-Key`.
@@ -345,16 +329,11 @@ async fn create_demand(
     key: IdempotencyKey,
     body: ValidJson<DemandInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
-    let demand = state
-        .db
-        .run(move |conn| service::create_demand(conn, &by, key.0.as_deref(), &body))
-        .await?;
-    Ok(created(
-        format!("/api/v1/rotation-demands/{}", demand.id),
-        Some(demand.version),
-        &demand,
-    ))
+    state
+        .created("rotation-demands", move |conn| {
+            service::create_demand(conn, &by, key.0.as_deref(), &body.0)
+        })
+        .await
 }
 
 /// One demand, with the days still unfilled.
@@ -372,12 +351,9 @@ async fn get_demand(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let demand = state
-        .db
-        .run(move |conn| service::get_demand(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(demand.version, &demand))
+    state
+        .versioned(move |conn| service::get_demand(conn, &by, *id))
+        .await
 }
 
 /// Change a demand. Needs `If-Match`.
@@ -401,12 +377,10 @@ async fn update_demand(
     if_match: IfMatch,
     body: ValidJson<DemandInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, version, body) = (id.into_inner(), if_match.required()?, body.0);
-    let demand = state
-        .db
-        .run(move |conn| service::update_demand(conn, &by, id, version, &body))
-        .await?;
-    Ok(ok_versioned(demand.version, &demand))
+    let version = if_match.required()?;
+    state
+        .versioned(move |conn| service::update_demand(conn, &by, *id, version, &body.0))
+        .await
 }
 
 /// The rotation calendar: assignments you may see (proposals only for planning), by
@@ -427,12 +401,9 @@ async fn list_assignments(
     by: Principal,
     query: web::Query<AssignmentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let page = state
-        .db
-        .run(move |conn| service::list_assignments(conn, &by, &query))
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    state
+        .json(move |conn| service::list_assignments(conn, &by, &query))
+        .await
 }
 
 /// Assign someone by hand (proposed). Refused with `rotation_rules_broken` (422, the
@@ -454,16 +425,12 @@ async fn create_assignment(
     key: IdempotencyKey,
     body: ValidJson<AssignmentInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (body, lang) = (body.0, request_lang(&req));
-    let assignment = state
-        .db
-        .run(move |conn| service::create_assignment(conn, &by, key.0.as_deref(), &body, lang))
-        .await?;
-    Ok(created(
-        format!("/api/v1/rotation-assignments/{}", assignment.id),
-        Some(assignment.version),
-        &assignment,
-    ))
+    let lang = request_lang(&req);
+    state
+        .created("rotation-assignments", move |conn| {
+            service::create_assignment(conn, &by, key.0.as_deref(), &body.0, lang)
+        })
+        .await
 }
 
 /// The rules an assignment would break, without saving it.
@@ -484,12 +451,10 @@ async fn check_assignment(
     query: web::Query<CheckQuery>,
     body: ValidJson<AssignmentInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (body, lang, id) = (body.0, request_lang(&req), query.assignment_id);
-    let result = state
-        .db
-        .run(move |conn| service::check_assignment(conn, &by, &body, id, lang))
-        .await?;
-    Ok(HttpResponse::Ok().json(result))
+    let (lang, id) = (request_lang(&req), query.assignment_id);
+    state
+        .json(move |conn| service::check_assignment(conn, &by, &body.0, id, lang))
+        .await
 }
 
 /// Query of `POST /rotation-assignments/check`.
@@ -513,12 +478,9 @@ async fn get_assignment(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let assignment = state
-        .db
-        .run(move |conn| service::get_assignment(conn, &by, id))
-        .await?;
-    Ok(ok_versioned(assignment.version, &assignment))
+    state
+        .versioned(move |conn| service::get_assignment(conn, &by, *id))
+        .await
 }
 
 /// Change who, where or when (planning; proposed or published). Needs `If-Match`;
@@ -552,11 +514,9 @@ async fn update_assignment(
         body.0,
         request_lang(&req),
     );
-    let assignment = state
-        .db
-        .run(move |conn| service::update_assignment(conn, &by, id, version, &body, lang))
-        .await?;
-    Ok(ok_versioned(assignment.version, &assignment))
+    state
+        .versioned(move |conn| service::update_assignment(conn, &by, id, version, &body, lang))
+        .await
 }
 
 async fn step(
@@ -609,12 +569,9 @@ async fn assignment_feedback(
     id: web::Path<i64>,
     body: ValidJson<FeedbackInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.0);
-    let assignment = state
-        .db
-        .run(move |conn| service::give_feedback(conn, &by, id, &body))
-        .await?;
-    Ok(ok_versioned(assignment.version, &assignment))
+    state
+        .versioned(move |conn| service::give_feedback(conn, &by, *id, &body.0))
+        .await
 }
 
 /// A person's preferred stations (the person, or planning of their facility).
@@ -632,12 +589,9 @@ async fn get_preferences(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let preferences = state
-        .db
-        .run(move |conn| service::preferences(conn, &by, id))
-        .await?;
-    Ok(HttpResponse::Ok().json(preferences))
+    state
+        .json(move |conn| service::preferences(conn, &by, *id))
+        .await
 }
 
 /// State a person's preferred stations; the generator favours them.
@@ -657,12 +611,9 @@ async fn set_preferences(
     id: web::Path<i64>,
     body: ValidJson<RotationPreferences>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, body) = (id.into_inner(), body.0);
-    let preferences = state
-        .db
-        .run(move |conn| service::set_preferences(conn, &by, id, &body))
-        .await?;
-    Ok(HttpResponse::Ok().json(preferences))
+    state
+        .json(move |conn| service::set_preferences(conn, &by, *id, &body.0))
+        .await
 }
 
 /// A secret subscription address for a person's or a station's calendar (rotations and
@@ -704,6 +655,7 @@ async fn create_feed(
 )]
 #[get("/calendar-feeds/{secret}/calendar.ics")]
 async fn calendar_feed(
+    req: HttpRequest,
     state: web::Data<AppState>,
     secret: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -714,5 +666,5 @@ async fn calendar_feed(
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
-        .body(ics::render(&content)))
+        .body(ics::render(&content, request_lang(&req))))
 }

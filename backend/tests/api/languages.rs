@@ -4,6 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 use shared::error::ErrorCode;
+use shared::rotation::RotationRule;
 use shared::{Labelled, Lang};
 
 use crate::support::{TestApp, assert_problem};
@@ -212,4 +213,126 @@ async fn problems_follow_accept_language_in_title_detail_and_field_messages() {
         .await;
     assert_eq!(vi["errors"]["facility_id"][0], "Không tìm thấy cơ sở này");
     assert_eq!(en["errors"]["facility_id"][0], "No such facility");
+}
+
+/// `path` read as `token` (anonymous without one), in Vietnamese (no header) or `lang`.
+async fn read_in(app: &TestApp, path: &str, token: Option<&str>, lang: Option<&str>) -> String {
+    let headers: Vec<(&str, &str)> = lang.map(|l| ("Accept-Language", l)).into_iter().collect();
+    let response = app.call(Method::GET, path, token, None, &headers).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.unwrap()
+}
+
+/// The JSON answer of `path` as `token`, in Vietnamese (no header) or `lang`.
+async fn json_in(app: &TestApp, path: &str, token: &str, lang: Option<&str>) -> Value {
+    serde_json::from_str(&read_in(app, path, Some(token), lang).await).unwrap()
+}
+
+/// Sentences the server writes into records follow `Accept-Language` too: a generator
+/// run's explanation of unmet demand (kept as data, written out when read), a failed
+/// run's reason, and the calendar feed's names.
+#[actix_web::test]
+async fn generator_runs_and_calendar_feeds_follow_accept_language() {
+    let app = TestApp::spawn().await;
+    let planner = app.token("kehoach").await;
+    let plans = app.get_json("/api/v1/rotation-plans", &planner).await;
+    let plan_id = plans["items"].as_array().unwrap().last().unwrap()["id"].clone();
+    let started = app
+        .post(
+            &format!("/api/v1/rotation-plans/{plan_id}/generate"),
+            &planner,
+            &json!({ "seed": 7, "replan_published": false }),
+        )
+        .await;
+    assert_eq!(started.status(), 202);
+    let run: Value = started.json().await.unwrap();
+    let path = format!("/api/v1/rotation-generations/{}", run["id"]);
+    let mut vi = Value::Null;
+    for _ in 0..600 {
+        vi = json_in(&app, &path, &planner, None).await;
+        if vi["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(vi["status"], "done", "{vi}");
+    let en = json_in(&app, &path, &planner, Some("en")).await;
+    let (vi_unmet, en_unmet) = (&vi["result"]["unmet"][0], &en["result"]["unmet"][0]);
+    let days = vi_unmet["unfilled_days"].as_i64().unwrap();
+    let station = vi_unmet["station"]["name"].as_str().unwrap();
+    let rule = RotationRule::AwayShare;
+    for (lang, unmet, opening) in [
+        (
+            Lang::Vi,
+            vi_unmet,
+            format!("Thiếu {days} ngày tại {station}: trong "),
+        ),
+        (
+            Lang::En,
+            en_unmet,
+            format!("{days} days short at {station}: of the unit's "),
+        ),
+    ] {
+        let text = unmet["explanation"].as_str().unwrap();
+        assert!(text.starts_with(&opening), "{text}");
+        assert!(text.contains(&rule.label(lang).to_lowercase()), "{text}");
+        assert_eq!(unmet["reasons"][0]["label"], rule.label(lang));
+    }
+    // Everything but the words is the same answer.
+    assert_eq!(
+        vi_unmet["reasons"][0]["people"],
+        en_unmet["reasons"][0]["people"]
+    );
+    assert_eq!(vi["result"]["score"], en["result"]["score"]);
+
+    // A run a restart cut short: its reason is stored as a key and read in each language.
+    app.sql(&format!(
+        "UPDATE rotation_generations SET status = 'running' WHERE id = {}",
+        run["id"]
+    ))
+    .await;
+    app.db
+        .run(|conn| {
+            tuyen::rotations::generator::fail_interrupted(conn, tuyen::db::now())
+                .map_err(tuyen::error::ApiError::from)
+        })
+        .await
+        .unwrap();
+    for (lang, reason) in [
+        (None, "Máy chủ khởi động lại trong khi xếp lịch"),
+        (
+            Some("en"),
+            "The server restarted while the schedule was being generated",
+        ),
+    ] {
+        let failed = json_in(&app, &path, &planner, lang).await;
+        assert_eq!(failed["status"], "failed", "{failed}");
+        assert_eq!(failed["error"], reason, "{failed}");
+    }
+
+    // The calendar feed: its name and its events' summaries.
+    let clinician = app.token("bacsi").await;
+    let me = app.get_json("/api/v1/me", &clinician).await;
+    let feed = app
+        .post(
+            "/api/v1/calendar-feeds",
+            &clinician,
+            &json!({ "subject": "staff", "subject_id": me["staff_id"] }),
+        )
+        .await;
+    assert_eq!(feed.status(), 201);
+    let feed: Value = feed.json().await.unwrap();
+    let feed_path = feed["path"].as_str().unwrap();
+    // Unfolded: iCalendar wraps long lines.
+    let vi = read_in(&app, feed_path, None, None)
+        .await
+        .replace("\r\n ", "");
+    let en = read_in(&app, feed_path, None, Some("en"))
+        .await
+        .replace("\r\n ", "");
+    assert!(vi.contains(":Lịch luân phiên – "), "{vi}");
+    assert!(en.contains(":Rotation schedule – "), "{en}");
+    assert!(vi.contains("SUMMARY:Luân phiên: "), "{vi}");
+    assert!(en.contains("SUMMARY:Rotation: "), "{en}");
+    assert!(!en.contains("Luân phiên"), "{en}");
 }

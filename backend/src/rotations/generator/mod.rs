@@ -16,7 +16,7 @@ use shared::rotation::solver::{self, Blocker, Candidate, Options, Problem};
 use shared::rotation::{
     AssignmentSource, AssignmentStatus, DemandPattern, Exclusion, GenerateInput, Generation,
     GenerationResult, GenerationStatus, LoadSpread, Need, Roster, RotationRule, ScoreBreakdown,
-    Span, StaffFacts, UnmetDemand, Weekdays, monday_of, months_of, personal_breaches,
+    Shortfall, Span, StaffFacts, UnmetDemand, Weekdays, monday_of, months_of, personal_breaches,
 };
 use shared::{Labelled, Lang};
 
@@ -76,7 +76,81 @@ fn not_found() -> ApiError {
     ApiError::not_found(Record::Generation)
 }
 
-fn view(row: GenerationRow, live: Option<&Running>) -> Result<Generation, ApiError> {
+/// A run's result as its row stores it: the answer, and why each unmet demand fell short
+/// (in the same order), so that the sentences are written in the reader's language.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredResult {
+    #[serde(flatten)]
+    result: GenerationResult,
+    // Absent from rows written before the reasons were kept: their sentences stay.
+    #[serde(default)]
+    shortfalls: Vec<Shortfall>,
+}
+
+impl StoredResult {
+    fn new(result: GenerationResult, shortfalls: Vec<Shortfall>) -> StoredResult {
+        StoredResult { result, shortfalls }
+    }
+
+    /// The result in `lang`: rule labels and explanations.
+    fn read(self, lang: Lang) -> GenerationResult {
+        let mut result = self.result;
+        for (i, unmet) in result.unmet.iter_mut().enumerate() {
+            for reason in &mut unmet.reasons {
+                reason.label = reason.rule.label(lang).to_string();
+            }
+            if let Some(why) = self.shortfalls.get(i) {
+                unmet.explanation = unmet.explain(*why).text(lang);
+            }
+        }
+        result
+    }
+}
+
+/// Why a run failed, as its row stores it: a key, written out in the reader's language
+/// (the error itself goes to the server's log, never to the client).
+#[derive(Clone, Copy, strum::VariantArray)]
+enum Failure {
+    /// The server restarted while it ran.
+    Interrupted,
+    /// It stopped on an error.
+    Error,
+}
+
+impl Failure {
+    fn key(self) -> &'static str {
+        match self {
+            Failure::Interrupted => "interrupted",
+            Failure::Error => "error",
+        }
+    }
+
+    fn message(self) -> Message {
+        match self {
+            Failure::Interrupted => Message::GenerationInterrupted,
+            Failure::Error => Message::GenerationFailed,
+        }
+    }
+
+    /// The stored error in `lang`; a text stored before keys were, as it is.
+    fn read(stored: String, lang: Lang) -> String {
+        use strum::VariantArray;
+        Failure::VARIANTS
+            .iter()
+            .find(|failure| failure.key() == stored)
+            .map_or(stored, |failure| failure.message().text(lang))
+    }
+}
+
+/// Marks the runs a restart cut short as failed (a run cannot survive one).
+pub fn fail_interrupted(
+    conn: &mut AnyConn,
+    at: chrono::NaiveDateTime,
+) -> diesel::QueryResult<usize> {
+    repo::fail_unfinished_generations(conn, at, Failure::Interrupted.key())
+}
+
+fn view(row: GenerationRow, live: Option<&Running>, lang: Lang) -> Result<Generation, ApiError> {
     Ok(Generation {
         id: row.id,
         plan_id: row.plan_id,
@@ -89,10 +163,11 @@ fn view(row: GenerationRow, live: Option<&Running>) -> Result<Generation, ApiErr
         result: row
             .result
             .as_deref()
-            .map(serde_json::from_str)
+            .map(serde_json::from_str::<StoredResult>)
             .transpose()
-            .map_err(ApiError::internal)?,
-        error: row.error,
+            .map_err(ApiError::internal)?
+            .map(|stored| stored.read(lang)),
+        error: row.error.map(|stored| Failure::read(stored, lang)),
         started_by: row.started_by,
         started_at: utc(row.started_at),
         finished_at: row.finished_at.map(utc),
@@ -105,6 +180,7 @@ pub async fn start(
     by: Principal,
     plan_id: i64,
     input: GenerateInput,
+    lang: Lang,
 ) -> Result<Generation, ApiError> {
     let seed = input.seed.unwrap_or(1);
     let label = by.label();
@@ -144,7 +220,7 @@ pub async fn start(
         cancel: Arc::new(AtomicBool::new(false)),
     };
     state.generations.insert(row.id, running.clone());
-    let generation = view(row.clone(), Some(&running))?;
+    let generation = view(row.clone(), Some(&running), lang)?;
     let (db, registry, id) = (state.db.clone(), state.generations.clone(), row.id);
     let spawned = std::thread::Builder::new()
         .name(format!("rotation-generator-{id}"))
@@ -159,7 +235,11 @@ pub async fn start(
                 Ok(None) => (GenerationStatus::Cancelled, None, None),
                 Err(error) => {
                     tracing::error!(generation = id, "rotation generator failed: {error:?}");
-                    (GenerationStatus::Failed, None, Some(format!("{error:?}")))
+                    (
+                        GenerationStatus::Failed,
+                        None,
+                        Some(Failure::Error.key().to_string()),
+                    )
                 }
             };
             let finished = db.conn().and_then(|mut conn| {
@@ -178,35 +258,52 @@ pub async fn start(
     Ok(generation)
 }
 
-/// A run, with live progress while it runs.
-pub async fn get(state: &AppState, by: Principal, id: i64) -> Result<Generation, ApiError> {
-    let row = state
-        .db
-        .run(move |conn| {
-            let row = repo::find_generation(conn, id)?.ok_or_else(not_found)?;
-            service::visible_plan(conn, &by, row.plan_id)?;
-            Ok(row)
-        })
-        .await?;
-    let live = state.generations.get(id);
-    view(row, live.as_ref())
+/// The run `load` finds, in `lang`, with live progress while it runs.
+async fn show<F>(state: &AppState, lang: Lang, load: F) -> Result<Generation, ApiError>
+where
+    F: FnOnce(&mut AnyConn) -> Result<GenerationRow, ApiError> + Send + 'static,
+{
+    let row = state.db.run(load).await?;
+    let live = state.generations.get(row.id);
+    view(row, live.as_ref(), lang)
 }
 
-/// The plan's latest run.
-pub async fn latest(state: &AppState, by: Principal, plan_id: i64) -> Result<Generation, ApiError> {
-    let row = state
-        .db
-        .run(move |conn| {
-            service::visible_plan(conn, &by, plan_id)?;
-            repo::latest_generation(conn, plan_id)?.ok_or_else(not_found)
-        })
-        .await?;
-    let live = state.generations.get(row.id);
-    view(row, live.as_ref())
+/// A run of a plan the caller may see.
+pub async fn get(
+    state: &AppState,
+    by: Principal,
+    id: i64,
+    lang: Lang,
+) -> Result<Generation, ApiError> {
+    show(state, lang, move |conn| {
+        let row = repo::find_generation(conn, id)?.ok_or_else(not_found)?;
+        service::visible_plan(conn, &by, row.plan_id)?;
+        Ok(row)
+    })
+    .await
+}
+
+/// The latest run of a plan the caller may see.
+pub async fn latest(
+    state: &AppState,
+    by: Principal,
+    plan: i64,
+    lang: Lang,
+) -> Result<Generation, ApiError> {
+    show(state, lang, move |conn| {
+        service::visible_plan(conn, &by, plan)?;
+        repo::latest_generation(conn, plan)?.ok_or_else(not_found)
+    })
+    .await
 }
 
 /// Asks a run to stop.
-pub async fn cancel(state: &AppState, by: Principal, id: i64) -> Result<Generation, ApiError> {
+pub async fn cancel(
+    state: &AppState,
+    by: Principal,
+    id: i64,
+    lang: Lang,
+) -> Result<Generation, ApiError> {
     let row = state
         .db
         .run(move |conn| {
@@ -228,7 +325,7 @@ pub async fn cancel(state: &AppState, by: Principal, id: i64) -> Result<Generati
         ));
     };
     live.cancel.store(true, Ordering::Relaxed);
-    view(row, Some(&live))
+    view(row, Some(&live), lang)
 }
 
 fn run(
@@ -236,7 +333,7 @@ fn run(
     by: &Principal,
     row: &GenerationRow,
     running: &Running,
-) -> Result<Option<GenerationResult>, ApiError> {
+) -> Result<Option<StoredResult>, ApiError> {
     let mut conn = db.conn()?;
     let inputs = load(&mut conn, row.plan_id)?;
     running.progress.store(5, Ordering::Relaxed);
@@ -343,7 +440,7 @@ pub fn generate_now(
         None,
         now(),
     )?;
-    Ok(result)
+    Ok(result.result)
 }
 
 /// Writes the run's proposals, replacing the plan's earlier proposals (and, when
@@ -356,7 +453,7 @@ fn write(
     assigned: &[Option<usize>],
     solve_ms: i64,
     row: &GenerationRow,
-) -> Result<GenerationResult, ApiError> {
+) -> Result<StoredResult, ApiError> {
     let at = now();
     // Published rows that keep every task keep their row; others are replaced.
     let mut changed_rows: HashMap<i64, bool> = HashMap::new();
@@ -420,7 +517,7 @@ fn write(
         }
     }
 
-    let unmet = explain(inputs, model, assigned);
+    let (unmet, shortfalls) = explain(inputs, model, assigned).into_iter().unzip();
     let score = score(inputs, model, assigned);
     let result = GenerationResult {
         proposed: new_rows.len() as i64,
@@ -500,5 +597,81 @@ fn write(
         )?;
         Ok::<_, ApiError>(())
     })?;
-    Ok(result)
+    Ok(StoredResult::new(result, shortfalls))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_runs_stored_reason_reads_in_each_language() {
+        for (failure, vi, en) in [
+            (
+                Failure::Interrupted,
+                "Máy chủ khởi động lại trong khi xếp lịch",
+                "The server restarted while the schedule was being generated",
+            ),
+            (
+                Failure::Error,
+                "Lượt xếp lịch gặp lỗi và đã dừng; hãy thử lại hoặc báo quản trị viên",
+                "The scheduling run stopped on an error; try again or tell the administrator",
+            ),
+        ] {
+            assert_eq!(Failure::read(failure.key().to_string(), Lang::Vi), vi);
+            assert_eq!(Failure::read(failure.key().to_string(), Lang::En), en);
+        }
+        // A text stored before reasons were keys is shown as it was written.
+        assert_eq!(Failure::read("Lỗi cũ".to_string(), Lang::En), "Lỗi cũ");
+    }
+
+    #[test]
+    fn a_stored_result_reads_in_the_readers_language_and_an_old_one_keeps_its_sentence() {
+        let unmet = UnmetDemand {
+            demand_id: 1,
+            station: shared::registry::FacilityRef {
+                id: 2,
+                code: "74-TYT-ANPHU".into(),
+                name: "Trạm Y tế An Phú".into(),
+                kind: shared::registry::FacilityKind::HealthStation,
+            },
+            profession: Profession::Doctor,
+            specialty: None,
+            unfilled_days: 3,
+            first_unfilled_day: None,
+            considered: 1,
+            reasons: vec![Exclusion {
+                rule: RotationRule::AwayShare,
+                label: "cũ".into(),
+                people: 1,
+                examples: Vec::new(),
+            }],
+            explanation: "Thiếu 3 ngày (cũ)".into(),
+        };
+        // A row written before the reasons were kept: the answer alone.
+        let legacy = GenerationResult {
+            unmet: vec![unmet.clone()],
+            ..GenerationResult::default()
+        };
+        let stored = serde_json::to_string(&legacy).unwrap_or_default();
+        let read = |stored: &str| {
+            serde_json::from_str::<StoredResult>(stored)
+                .map(|stored| stored.read(Lang::En))
+                .unwrap_or_else(|error| panic!("{error}"))
+        };
+        let old = read(&stored);
+        assert_eq!(old.unmet[0].explanation, "Thiếu 3 ngày (cũ)");
+        assert_eq!(
+            old.unmet[0].reasons[0].label,
+            RotationRule::AwayShare.label(Lang::En)
+        );
+        // A row with its reasons: the sentence is written anew in the reader's language.
+        let new = StoredResult::new(legacy, vec![Shortfall::Excluded]);
+        let new = read(&serde_json::to_string(&new).unwrap_or_default());
+        assert_eq!(
+            new.unmet[0].explanation,
+            unmet.explain(Shortfall::Excluded).text(Lang::En)
+        );
+        assert!(new.unmet[0].explanation.starts_with("3 days short at "));
+    }
 }

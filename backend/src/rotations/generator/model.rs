@@ -507,12 +507,13 @@ pub(super) fn score(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) 
     }
 }
 
-/// For every demand not fully met: how many days, and which rule kept which people out.
+/// For every demand not fully met: how many days, which rule kept which people out, and
+/// why it fell short.
 pub(super) fn explain(
     inputs: &Inputs,
     model: &Model,
     assigned: &[Option<usize>],
-) -> Vec<UnmetDemand> {
+) -> Vec<(UnmetDemand, Shortfall)> {
     let settings = &inputs.roster.settings;
     let mut out = Vec::new();
     for (d, demand) in inputs.demands.iter().enumerate() {
@@ -594,36 +595,18 @@ pub(super) fn explain(
             .min()
             .copied();
         let station = registry_station(inputs, demand.station_id);
-        let explanation = if considered.is_empty() {
-            format!(
-                "Thiếu {unfilled_days} ngày: đơn vị không có {} nào.",
-                profession.label(Lang::Vi).to_lowercase()
-            )
+        let why = if considered.is_empty() {
+            Shortfall::NoOneOfProfession
         } else if need.continuous
             && demand_span.whole_months() < u32::from(settings.min_posting_months)
         {
-            format!(
-                "Thiếu {unfilled_days} ngày: đợt luân phiên liên tục ngắn hơn {} tháng theo quy định.",
-                settings.min_posting_months
-            )
+            Shortfall::PostingTooShort {
+                min_months: settings.min_posting_months,
+            }
         } else {
-            let parts: Vec<String> = reasons
-                .iter()
-                .map(|r| format!("{} ({} người)", r.label.to_lowercase(), r.people))
-                .collect();
-            format!(
-                "Thiếu {unfilled_days} ngày tại {}: trong {} {} của đơn vị, {}.",
-                station.name,
-                considered.len(),
-                profession.label(Lang::Vi).to_lowercase(),
-                if parts.is_empty() {
-                    "không ai còn trống lịch".to_string()
-                } else {
-                    parts.join("; ")
-                }
-            )
+            Shortfall::Excluded
         };
-        out.push(UnmetDemand {
+        let mut unmet = UnmetDemand {
             demand_id: demand.id,
             station,
             profession,
@@ -632,8 +615,11 @@ pub(super) fn explain(
             first_unfilled_day,
             considered: considered.len() as i64,
             reasons,
-            explanation,
-        });
+            explanation: String::new(),
+        };
+        // Stored in the default language; a reader gets it in theirs (`StoredResult`).
+        unmet.explanation = unmet.explain(why).text(Lang::Vi);
+        out.push((unmet, why));
     }
     out
 }

@@ -67,8 +67,8 @@ pub fn create_feed(
 
 /// What a feed shows: whose calendar, and their assignments that book them.
 pub struct FeedContent {
-    /// Calendar name.
-    pub name: String,
+    /// Calendar name, written out in the reader's language.
+    pub name: Message,
     /// Assignments (published onwards) with their staff and station.
     pub assignments: Vec<RotationAssignmentLite>,
     /// Consultation sessions of the subject.
@@ -111,12 +111,12 @@ pub fn feed_content(conn: &mut AnyConn, secret: &str) -> Result<FeedContent, Api
             filter.staff_ids = Some(vec![subject_id]);
             let refs = staff_refs(conn, &[subject_id])?;
             let person = refs.get(&subject_id).ok_or_else(not_found)?;
-            Message::CalendarName(person.full_name.clone()).text(Lang::Vi)
+            Message::CalendarName(person.full_name.clone())
         }
         FeedSubject::Station => {
             filter.station_id = Some(subject_id);
             let station = registry_repo::facility_ref(conn, subject_id)?;
-            Message::CalendarName(station.name.clone()).text(Lang::Vi)
+            Message::CalendarName(station.name.clone())
         }
     };
     let rows: Vec<AssignmentRow> = repo::list_assignments(conn, &filter, None)?
