@@ -1,7 +1,7 @@
 //! Cases: requests stepped through the shared state machine.
 
 use super::*;
-use crate::workflow::{self, StepRecord, Stepping};
+use crate::workflow::{self, Allowed, StepRecord};
 use shared::consultation::{CaseSide, ConsultationCases};
 
 pub(super) fn read_case_action(row: &CaseRow) -> Action {
@@ -275,7 +275,7 @@ pub fn step(
     step: &CaseStep,
     lang: Lang,
 ) -> Result<ConsultationCase, ApiError> {
-    workflow::step::<CaseSteps, _>(
+    workflow::step_with::<CaseSteps, _>(
         conn,
         by,
         id,
@@ -283,7 +283,7 @@ pub fn step(
         step.action(),
         lang,
         |conn, stepping| {
-            let Stepping {
+            let Allowed {
                 before,
                 action,
                 to: next,

@@ -1,7 +1,7 @@
 //! Writing plans: create, edit, step through the state machine, new versions.
 
 use super::*;
-use crate::workflow::{self, StepRecord, Stepping};
+use crate::workflow::{self, Allowed, StepRecord};
 use shared::Lang;
 use shared::plan::{PlanSide, Plans};
 
@@ -311,8 +311,8 @@ pub fn step(
     reason: Option<&str>,
     lang: Lang,
 ) -> Result<Plan, ApiError> {
-    workflow::step::<PlanSteps, _>(conn, by, id, version, action, lang, |conn, stepping| {
-        let Stepping {
+    workflow::step_with::<PlanSteps, _>(conn, by, id, version, action, lang, |conn, stepping| {
+        let Allowed {
             before: plan,
             to: next,
             at,

@@ -1,7 +1,7 @@
 //! Assignments: the shared rules on every write, the state machine, swaps, attendance and feedback.
 
 use super::*;
-use crate::workflow::{self, StepRecord, Stepping};
+use crate::workflow::{self, Allowed, StepRecord};
 use shared::rotation::{AssignmentError, Assignments};
 
 /// The acting user's own staff record and its department.
@@ -587,7 +587,7 @@ pub fn step(
     step: &Step,
     lang: Lang,
 ) -> Result<RotationAssignment, ApiError> {
-    workflow::step::<AssignmentSteps, _>(
+    workflow::step_with::<AssignmentSteps, _>(
         conn,
         by,
         id,
@@ -595,7 +595,7 @@ pub fn step(
         step.action(),
         lang,
         |conn, stepping| {
-            let Stepping {
+            let Allowed {
                 before: (row, plan),
                 action,
                 from: status,
