@@ -185,52 +185,6 @@ pub fn step<R: StepRules>(
     })
 }
 
-/// A step the table allows, as the closure-taking frame hands it over (workflows not yet
-/// on [`StepRules`]).
-pub struct Allowed<R: StepRecord> {
-    /// The row before the step.
-    pub before: R::Row,
-    /// The action taken.
-    pub action: ActionOf<R>,
-    /// The status before.
-    pub from: StatusOf<R>,
-    /// The status the table leads to.
-    pub to: StatusOf<R>,
-    /// When the step is taken.
-    pub at: NaiveDateTime,
-}
-
-/// The frame for workflows not yet on [`StepRules`]: load → refusal → `If-Match` (412)
-/// → `own_rules`, which write the change, the timeline and the audit entry.
-pub fn step_with<R: StepRecord, T>(
-    conn: &mut AnyConn,
-    by: &Principal,
-    id: i64,
-    if_match: Option<i64>,
-    action: ActionOf<R>,
-    lang: Lang,
-    own_rules: impl FnOnce(&mut AnyConn, Allowed<R>) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    write_tx(conn, |conn| {
-        let before = R::load(conn, by, id)?;
-        let from = R::status(&before);
-        let to = allowed_to::<R>(R::sides(conn, by, &before)?, from, action, lang)?;
-        if if_match.is_some_and(|version| version != R::version(&before)) {
-            return Err(ApiError::precondition_failed());
-        }
-        own_rules(
-            conn,
-            Allowed {
-                before,
-                action,
-                from,
-                to,
-                at: now(),
-            },
-        )
-    })
-}
-
 /// Where the first side that may take `action` leads; else the last side's refusal.
 fn allowed_to<R: StepRecord>(
     sides: Vec<R::Actor>,
