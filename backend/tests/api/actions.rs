@@ -5,12 +5,17 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{Datelike, Days, Months, NaiveDate};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use shared::consultation::{
     CaseInput, CaseStatus, ConsultationCase, SessionInput, SessionsCreated,
 };
 use shared::plan::{Plan, PlanInput, PlanStatus, PlanSummary};
+use shared::rotation::{
+    AssignmentInput, AssignmentStatus, RotationAssignment, RotationPlanInput, Weekdays,
+};
 use testkit::{Answer, Client, no_body};
 
 use crate::support::TestApp;
@@ -59,6 +64,14 @@ async fn listed_are_exactly_taken(
         }
         return BTreeSet::new();
     };
+    let unknown: Vec<&String> = listed
+        .iter()
+        .filter(|a| !all.contains(&a.as_str()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "{what}: lists {unknown:?}, which are no steps"
+    );
     for action in all {
         if listed.contains(*action) {
             let status = take(fresh().await, action).await;
@@ -448,6 +461,266 @@ async fn a_stale_referral_step_is_412_and_changes_nothing() {
         },
         &centre,
         &station,
+    )
+    .await;
+}
+
+// Rotation assignments.
+
+/// An assignment's listed actions, as their wire names, but `publish`: publishing is
+/// the plan's step (it publishes every proposal of the plan), listed on each proposal it
+/// would publish; it is checked on its own.
+fn assignment_actions(assignment: &RotationAssignment) -> (Vec<&'static str>, i64) {
+    let actions = assignment
+        .allowed_actions
+        .iter()
+        .map(|a| a.as_str())
+        .filter(|a| *a != "publish")
+        .collect();
+    (actions, assignment.version)
+}
+
+const ASSIGNMENT_ACTIONS: [&str; 6] =
+    ["confirm", "attend", "mark_absent", "cancel", "swap", "edit"];
+
+/// A visit of the centre's clinician to An Phú and the people who stand to it.
+struct AssignmentParties {
+    /// Centre planning: publishes, cancels, swaps, edits.
+    planner: Client,
+    /// Head of the clinician's department: confirms for them.
+    department: Client,
+    /// The clinician sent: confirms.
+    assignee: Client,
+    /// Head of the receiving station: records attendance.
+    station: Client,
+    /// Head of another station: neither party.
+    outsider: Client,
+    centre: i64,
+    an_phu: i64,
+    assignee_id: i64,
+    /// Who a swap puts in instead: a doctor of the same department.
+    substitute_id: i64,
+}
+
+impl AssignmentParties {
+    async fn new(app: &TestApp) -> AssignmentParties {
+        let planner = app.user("kehoach").await;
+        let staff_id = async |name: &str| {
+            let page = planner.staff().list("limit=200").await.ok();
+            page.items
+                .iter()
+                .find(|s| s.full_name == name)
+                .unwrap_or_else(|| panic!("staff {name}"))
+                .id
+        };
+        let (assignee_id, substitute_id) = (
+            staff_id("Lê Văn Phúc").await,
+            staff_id("Phạm Thị Ngọc Ánh").await,
+        );
+        AssignmentParties {
+            centre: planner.facility_id(CENTRE).await,
+            an_phu: planner.facility_id(AN_PHU).await,
+            planner,
+            department: app.user("truongkhoa").await,
+            assignee: app.user("bacsi").await,
+            station: app.user("tram.anphu").await,
+            outsider: app.user("tram.binhhoa").await,
+            assignee_id,
+            substitute_id,
+        }
+    }
+
+    /// A one-day visit in a rotation plan of its own (so that publishing it publishes
+    /// nothing else), taken to `status` by its parties. Each visit has a day of its own,
+    /// a few a month, so that no rotation rule stands in the way.
+    async fn assignment_in(&self, status: AssignmentStatus) -> i64 {
+        let day = next_visit_day();
+        let plan: RotationPlanInput = serde_json::from_value(json!({
+            "facility_id": self.centre, "title": format!("Lịch thử {day}"),
+            "start_date": day, "end_date": day
+        }))
+        .unwrap();
+        let plan_id = self
+            .planner
+            .rotation_plans()
+            .create(&plan)
+            .await
+            .created()
+            .id;
+        let input = AssignmentInput {
+            plan_id,
+            demand_id: None,
+            staff_id: self.assignee_id,
+            station_id: self.an_phu,
+            start_date: day,
+            end_date: day,
+            weekdays: Weekdays::of(&[day.weekday()]),
+        };
+        let answer = self.planner.rotation_assignments().create(&input).await;
+        assert_eq!(answer.code(), 201, "{}", answer.text);
+        let id = answer.body().id;
+        let path: &[(&Client, &str)] = match status {
+            AssignmentStatus::Proposed => &[],
+            AssignmentStatus::Published => &[(&self.planner, "publish")],
+            AssignmentStatus::Confirmed => {
+                &[(&self.planner, "publish"), (&self.assignee, "confirm")]
+            }
+            AssignmentStatus::Done => &[(&self.planner, "publish"), (&self.station, "attend")],
+            AssignmentStatus::Absent => {
+                &[(&self.planner, "publish"), (&self.station, "mark_absent")]
+            }
+            AssignmentStatus::Cancelled => &[(&self.planner, "publish"), (&self.planner, "cancel")],
+        };
+        for (who, action) in path {
+            let code = self.step(who, id, action, None).await.code();
+            assert_eq!(code, 200, "{action} on the way to {status}");
+        }
+        id
+    }
+
+    /// Takes `action` on assignment `id` as `who`: `publish` publishes its plan, `edit`
+    /// rewrites it as it is (with the version read), the others are steps.
+    async fn step(&self, who: &Client, id: i64, action: &str, etag: Option<&str>) -> Answer<Value> {
+        let assignments = who.rotation_assignments();
+        // Who may not see the assignment learns no more by publishing or editing.
+        let read = assignments.get(id).await;
+        match action {
+            "publish" | "edit" if read.code() != 200 => read.cast(),
+            "publish" => {
+                let plan_id = read.body().plan_id;
+                who.rotation_plans()
+                    .step(plan_id, "publish", &no_body(), etag)
+                    .await
+                    .cast()
+            }
+            "edit" => {
+                let current = read.body();
+                let tag = etag.map_or_else(|| self::etag(current.version), str::to_string);
+                let input = AssignmentInput {
+                    plan_id: current.plan_id,
+                    demand_id: current.demand_id,
+                    staff_id: current.staff.id,
+                    station_id: current.station.id,
+                    start_date: current.start_date,
+                    end_date: current.end_date,
+                    weekdays: current.weekdays,
+                };
+                assignments.update(id, &input, Some(&tag)).await.cast()
+            }
+            "swap" => {
+                let swap = json!({ "staff_id": self.substitute_id, "reason": "Trực cấp cứu" });
+                let path = format!("{}/swap", assignments.item_path(id));
+                who.send(if_match(who.request(Method::POST, &path).json(&swap), etag))
+                    .await
+            }
+            _ => {
+                let path = format!("{}/{}", assignments.item_path(id), action.replace('_', "-"));
+                who.send(if_match(
+                    who.request(Method::POST, &path).json(&json!({})),
+                    etag,
+                ))
+                .await
+            }
+        }
+    }
+}
+
+/// A request with `If-Match` when one is given.
+fn if_match(request: reqwest::RequestBuilder, etag: Option<&str>) -> reqwest::RequestBuilder {
+    match etag {
+        Some(etag) => request.header("If-Match", etag),
+        None => request,
+    }
+}
+
+/// The next day for a test visit: three weekdays a month from July 2026 on.
+fn next_visit_day() -> NaiveDate {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let first = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    let month = first.checked_add_months(Months::new(n / 3)).unwrap();
+    let mut day = month + Days::new(u64::from(n % 3) * 7 + 2);
+    while day.weekday().number_from_monday() > 5 {
+        day = day + Days::new(1);
+    }
+    day
+}
+
+#[actix_web::test]
+async fn an_assignments_listed_actions_are_exactly_the_steps_its_reader_takes() {
+    let app = TestApp::spawn().await;
+    let p = AssignmentParties::new(&app).await;
+    let readers = [
+        ("planning", &p.planner),
+        ("the department head", &p.department),
+        ("the person sent", &p.assignee),
+        ("the receiving station", &p.station),
+        ("another station", &p.outsider),
+    ];
+    let mut taken = BTreeSet::new();
+    for status in AssignmentStatus::all() {
+        for (name, reader) in readers {
+            let listed = listed_are_exactly_taken(
+                &format!("{name} on a {status} assignment"),
+                &ASSIGNMENT_ACTIONS,
+                async || p.assignment_in(*status).await,
+                async |id| {
+                    let answer = reader.rotation_assignments().get(id).await;
+                    shown(answer, assignment_actions)
+                },
+                async |id, action| p.step(reader, id, action, None).await.code(),
+            )
+            .await;
+            taken.extend(listed);
+        }
+    }
+    assert_eq!(taken, ASSIGNMENT_ACTIONS.map(str::to_string).into());
+
+    // Publishing is listed to planning on a proposal, to no one else and on nothing else,
+    // and publishing its plan publishes it.
+    let listed_publish = async |reader: &Client, id| {
+        let answer = reader.rotation_assignments().get(id).await;
+        answer.code() == 200
+            && answer
+                .body()
+                .allowed_actions
+                .iter()
+                .any(|a| a.as_str() == "publish")
+    };
+    for status in AssignmentStatus::all() {
+        let id = p.assignment_in(*status).await;
+        for (name, reader) in readers {
+            let expected =
+                *status == AssignmentStatus::Proposed && std::ptr::eq(reader, &p.planner);
+            assert_eq!(
+                listed_publish(reader, id).await,
+                expected,
+                "{name}, {status}: publish"
+            );
+        }
+    }
+    let proposal = p.assignment_in(AssignmentStatus::Proposed).await;
+    assert_eq!(
+        p.step(&p.planner, proposal, "publish", None).await.code(),
+        200
+    );
+    let published = p.planner.rotation_assignments().get(proposal).await.ok();
+    assert_eq!(published.status, AssignmentStatus::Published);
+}
+
+#[actix_web::test]
+async fn a_stale_assignment_step_is_412_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let p = AssignmentParties::new(&app).await;
+    let id = p.assignment_in(AssignmentStatus::Published).await;
+    // Version 1 is the proposal before it was published.
+    stale_is_412_and_changes_nothing(
+        "an assignment",
+        async || p.planner.rotation_assignments().get(id).await.json(),
+        async |who| p.step(who, id, "confirm", Some(&etag(1))).await,
+        &p.assignee,
+        &p.station,
     )
     .await;
 }
