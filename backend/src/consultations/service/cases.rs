@@ -224,17 +224,6 @@ pub enum CaseStep {
     Cancel(ConsultationCancelInput),
 }
 
-impl CaseStep {
-    fn action(&self) -> CaseAction {
-        match self {
-            CaseStep::Schedule(_) => CaseAction::Schedule,
-            CaseStep::Conclude(_) => CaseAction::Conclude,
-            CaseStep::Outcome(_) => CaseAction::RecordOutcome,
-            CaseStep::Cancel(_) => CaseAction::Cancel,
-        }
-    }
-}
-
 /// A case as the step helper sees it: the row the caller may see, and the caller's side
 /// (requesting or consulting facility).
 pub struct CaseSteps;
@@ -271,7 +260,12 @@ impl StepRules for CaseSteps {
     type Answer = ConsultationCase;
 
     fn action(step: &CaseStep) -> CaseAction {
-        step.action()
+        match step {
+            CaseStep::Schedule(_) => CaseAction::Schedule,
+            CaseStep::Conclude(_) => CaseAction::Conclude,
+            CaseStep::Outcome(_) => CaseAction::RecordOutcome,
+            CaseStep::Cancel(_) => CaseAction::Cancel,
+        }
     }
 
     // The session, the conclusion (and the referral it opens), the outcome.

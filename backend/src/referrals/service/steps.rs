@@ -17,18 +17,6 @@ pub enum Step {
 }
 
 impl Step {
-    fn action(&self) -> ReferralAction {
-        match self {
-            Step::Send(_) => ReferralAction::Send,
-            Step::Accept(_) => ReferralAction::Accept,
-            Step::Decline(_) => ReferralAction::Decline,
-            Step::Redirect(_) => ReferralAction::Redirect,
-            Step::Arrive(_) => ReferralAction::Arrive,
-            Step::Complete(_) => ReferralAction::Complete,
-            Step::Cancel(_) => ReferralAction::Cancel,
-        }
-    }
-
     fn note(&self) -> Option<String> {
         match self {
             Step::Send(n) | Step::Accept(n) => n.note.clone(),
@@ -84,7 +72,15 @@ impl StepRules for ReferralSteps {
     type Answer = Referral;
 
     fn action(step: &Step) -> ReferralAction {
-        step.action()
+        match step {
+            Step::Send(_) => ReferralAction::Send,
+            Step::Accept(_) => ReferralAction::Accept,
+            Step::Decline(_) => ReferralAction::Decline,
+            Step::Redirect(_) => ReferralAction::Redirect,
+            Step::Arrive(_) => ReferralAction::Arrive,
+            Step::Complete(_) => ReferralAction::Complete,
+            Step::Cancel(_) => ReferralAction::Cancel,
+        }
     }
 
     // Signing a sent slip, the answers' times and reasons, a redirect's destination, the

@@ -530,18 +530,6 @@ pub enum Step {
     Swap(SwapInput),
 }
 
-impl Step {
-    fn action(&self) -> AssignmentAction {
-        match self {
-            Step::Confirm => AssignmentAction::Confirm,
-            Step::Attend(_) => AssignmentAction::Attend,
-            Step::MarkAbsent(_) => AssignmentAction::MarkAbsent,
-            Step::Cancel => AssignmentAction::Cancel,
-            Step::Swap(_) => AssignmentAction::Swap,
-        }
-    }
-}
-
 /// An assignment as the step helper sees it: the row the caller may see with its plan,
 /// and the caller's side (the person, their department, the station, planning).
 pub struct AssignmentSteps;
@@ -583,7 +571,13 @@ impl StepRules for AssignmentSteps {
     type Answer = RotationAssignment;
 
     fn action(step: &Step) -> AssignmentAction {
-        step.action()
+        match step {
+            Step::Confirm => AssignmentAction::Confirm,
+            Step::Attend(_) => AssignmentAction::Attend,
+            Step::MarkAbsent(_) => AssignmentAction::MarkAbsent,
+            Step::Cancel => AssignmentAction::Cancel,
+            Step::Swap(_) => AssignmentAction::Swap,
+        }
     }
 
     // The attendance note; the swap, checked against the rotation rules.
