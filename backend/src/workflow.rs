@@ -84,8 +84,11 @@ pub trait StepRules: StepRecord {
         change: &Self::Change,
     ) -> Result<usize, ApiError>;
 
-    /// The row as the step left it.
-    fn reload(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Self::Row, ApiError>;
+    /// The row as the step left it: by default loaded as for the step (a step never
+    /// hides a record from the one who took it).
+    fn reload(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Self::Row, ApiError> {
+        Self::load(conn, by, id)
+    }
 
     /// The step's entry on the record's timeline; a workflow without one writes none.
     fn record_event(_: &mut AnyConn, _: &Stepped<'_, Self>) -> Result<(), ApiError> {

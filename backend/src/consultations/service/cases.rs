@@ -324,10 +324,6 @@ impl StepRules for CaseSteps {
         Ok(repo::update_case(conn, s.id, s.before.version, &change)?)
     }
 
-    fn reload(conn: &mut AnyConn, _: &Principal, id: i64) -> Result<CaseRow, ApiError> {
-        repo::find_case(conn, id)?.ok_or_else(case_not_found)
-    }
-
     // The trail keeps the status, the session, the conclusion and the referral it
     // opened; not the clinical text.
     fn audit(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<(), ApiError> {

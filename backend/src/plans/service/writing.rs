@@ -362,10 +362,6 @@ impl StepRules for PlanSteps {
         Ok(repo::step_plan(conn, s.id, s.before.row.version, &step)?)
     }
 
-    fn reload(conn: &mut AnyConn, _: &Principal, id: i64) -> Result<Loaded, ApiError> {
-        load(conn, id)
-    }
-
     fn audit(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<(), ApiError> {
         let s = &done.step;
         let (_, reason) = s.input;

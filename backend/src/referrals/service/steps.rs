@@ -153,10 +153,6 @@ impl StepRules for ReferralSteps {
         Ok(repo::update_status(conn, s.id, s.before.version, &set)?)
     }
 
-    fn reload(conn: &mut AnyConn, _: &Principal, id: i64) -> Result<ReferralRow, ApiError> {
-        repo::find(conn, id)?.ok_or_else(not_found)
-    }
-
     fn record_event(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<(), ApiError> {
         let s = &done.step;
         record_event(

@@ -634,10 +634,6 @@ impl StepRules for AssignmentSteps {
         Ok(repo::update_assignment(conn, s.id, row.version, &change)?)
     }
 
-    fn reload(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Self::Row, ApiError> {
-        visible_assignment(conn, by, id)
-    }
-
     fn audit(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<(), ApiError> {
         let s = &done.step;
         let (row, plan) = &s.before;
