@@ -25,7 +25,8 @@ pub type StatusOf<R> = <<R as StepRecord>::Flow as Workflow>::Status;
 pub type ActionOf<R> = <<R as StepRecord>::Flow as Workflow>::Action;
 
 /// A record a workflow steps: how to load it for the caller and how the caller stands to
-/// it.
+/// it, then the parts of a step that are the workflow's own. [`step`] calls them in its
+/// order; a workflow writes none of the frame.
 pub trait StepRecord: Sized {
     /// The shared table the record follows.
     type Flow: Workflow;
@@ -33,6 +34,14 @@ pub trait StepRecord: Sized {
     type Row;
     /// How the caller stands to the record.
     type Actor: Actor<Self::Flow>;
+    /// What the caller asks: the action and its body.
+    type Input;
+    /// What the workflow's own rules decide for one step: the columns it writes besides
+    /// the status, the version and the time (which the frame gives [`Self::apply`]), and
+    /// whatever the later parts need to know.
+    type Change;
+    /// The record as the caller sees it after the step.
+    type Answer;
 
     /// The row the caller may see (404 or 403 otherwise).
     fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Self::Row, ApiError>;
@@ -55,19 +64,6 @@ pub trait StepRecord: Sized {
     fn refused(refusal: Refusal<Self::Flow>, lang: Lang) -> ApiError {
         ApiError::new(refusal.code(), Message::Verbatim(refusal.message(lang)))
     }
-}
-
-/// The parts of a step that are the workflow's own. [`step`] calls them in its order; a
-/// workflow writes none of the frame.
-pub trait StepRules: StepRecord {
-    /// What the caller asks: the action and its body.
-    type Input;
-    /// What the workflow's own rules decide for one step: the columns it writes besides
-    /// the status, the version and the time (which the frame gives [`Self::apply`]), and
-    /// whatever the later parts need to know.
-    type Change;
-    /// The record as the caller sees it after the step.
-    type Answer;
 
     /// The action `input` asks for.
     fn action(input: &Self::Input) -> ActionOf<Self>;
@@ -109,7 +105,7 @@ pub trait StepRules: StepRecord {
 }
 
 /// A step the table allows, handed to the workflow's own rules.
-pub struct Stepping<'a, R: StepRules> {
+pub struct Stepping<'a, R: StepRecord> {
     /// Who takes the step.
     pub by: &'a Principal,
     /// The record's id.
@@ -131,7 +127,7 @@ pub struct Stepping<'a, R: StepRules> {
 }
 
 /// A step written: what was asked, what the own rules decided, and the row after.
-pub struct Stepped<'a, R: StepRules> {
+pub struct Stepped<'a, R: StepRecord> {
     /// The step as it was allowed.
     pub step: Stepping<'a, R>,
     /// What the own rules decided.
@@ -144,7 +140,7 @@ pub struct Stepped<'a, R: StepRules> {
 /// refusal from the shared table → `If-Match` (412) → the workflow's own rules → the
 /// write (412 when someone stepped first) → the row read back → timeline event → audit
 /// entry → follow-on effects → the answer.
-pub fn step<R: StepRules>(
+pub fn step<R: StepRecord>(
     conn: &mut AnyConn,
     by: &Principal,
     id: i64,

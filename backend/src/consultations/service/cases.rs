@@ -1,7 +1,7 @@
 //! Cases: requests stepped through the shared state machine.
 
 use super::*;
-use crate::workflow::{self, StepRecord, StepRules, Stepped, Stepping};
+use crate::workflow::{self, StepRecord, Stepped, Stepping};
 use shared::consultation::{CaseSide, ConsultationCases};
 
 pub(super) fn read_case_action(row: &CaseRow) -> Action {
@@ -232,6 +232,9 @@ impl StepRecord for CaseSteps {
     type Flow = ConsultationCases;
     type Row = CaseRow;
     type Actor = CaseSide;
+    type Input = CaseStep;
+    type Change = CaseChange;
+    type Answer = ConsultationCase;
 
     fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<CaseRow, ApiError> {
         visible_case(conn, by, id)
@@ -252,12 +255,6 @@ impl StepRecord for CaseSteps {
             row.consulting_facility_id,
         )])
     }
-}
-
-impl StepRules for CaseSteps {
-    type Input = CaseStep;
-    type Change = CaseChange;
-    type Answer = ConsultationCase;
 
     fn action(step: &CaseStep) -> CaseAction {
         match step {

@@ -1,7 +1,7 @@
 //! Writing plans: create, edit, step through the state machine, new versions.
 
 use super::*;
-use crate::workflow::{self, StepRecord, StepRules, Stepped, Stepping};
+use crate::workflow::{self, StepRecord, Stepped, Stepping};
 use chrono::NaiveDateTime;
 use shared::Lang;
 use shared::plan::{PlanSide, Plans};
@@ -268,10 +268,24 @@ pub(super) fn progress_by_title(rows: Vec<ActivityRow>) -> HashMap<(String, Stri
 /// they take on it (author, approver, or both).
 pub(super) struct PlanSteps;
 
+/// What a plan step records besides its status: a reason, when it was submitted, who
+/// approved it and when (`Some(None)` empties a column).
+#[derive(Debug, Clone, Default)]
+pub(super) struct PlanMarks {
+    status_reason: Option<Option<String>>,
+    submitted_at: Option<Option<NaiveDateTime>>,
+    approved_at: Option<Option<NaiveDateTime>>,
+    approved_by: Option<Option<String>>,
+}
+
 impl StepRecord for PlanSteps {
     type Flow = Plans;
     type Row = Loaded;
     type Actor = PlanSide;
+    /// The action and, for a rejection, its reason.
+    type Input = (PlanAction, Option<String>);
+    type Change = PlanMarks;
+    type Answer = Plan;
 
     fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Loaded, ApiError> {
         readable(conn, by, id)
@@ -298,23 +312,6 @@ impl StepRecord for PlanSteps {
             _ => ApiError::forbidden(),
         }
     }
-}
-
-/// What a plan step records besides its status: a reason, when it was submitted, who
-/// approved it and when (`Some(None)` empties a column).
-#[derive(Debug, Clone, Default)]
-pub(super) struct PlanMarks {
-    status_reason: Option<Option<String>>,
-    submitted_at: Option<Option<NaiveDateTime>>,
-    approved_at: Option<Option<NaiveDateTime>>,
-    approved_by: Option<Option<String>>,
-}
-
-impl StepRules for PlanSteps {
-    /// The action and, for a rejection, its reason.
-    type Input = (PlanAction, Option<String>);
-    type Change = PlanMarks;
-    type Answer = Plan;
 
     fn action((action, _): &Self::Input) -> PlanAction {
         *action

@@ -1,7 +1,7 @@
 //! Steps through the state machine, with redirect, return and continuation.
 
 use super::*;
-use crate::workflow::{self, StepRecord, StepRules, Stepped, Stepping};
+use crate::workflow::{self, StepRecord, Stepped, Stepping};
 use shared::referral::{Referrals, Side};
 
 /// The body of a transition.
@@ -33,10 +33,20 @@ impl Step {
 /// side (sender or receiver facility).
 pub struct ReferralSteps;
 
+/// What a referral step's own rules decide: the columns it writes, and the transfer
+/// rules (signing, answer clock) its follow-on effects and answer use as well.
+pub struct ReferralChange {
+    set: StatusChange,
+    rules: ReferralRules,
+}
+
 impl StepRecord for ReferralSteps {
     type Flow = Referrals;
     type Row = ReferralRow;
     type Actor = Side;
+    type Input = Step;
+    type Change = ReferralChange;
+    type Answer = Referral;
 
     fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<ReferralRow, ApiError> {
         visible_row(conn, by, id)
@@ -57,19 +67,6 @@ impl StepRecord for ReferralSteps {
             row.to_facility_id,
         )])
     }
-}
-
-/// What a referral step's own rules decide: the columns it writes, and the transfer
-/// rules (signing, answer clock) its follow-on effects and answer use as well.
-pub struct ReferralChange {
-    set: StatusChange,
-    rules: ReferralRules,
-}
-
-impl StepRules for ReferralSteps {
-    type Input = Step;
-    type Change = ReferralChange;
-    type Answer = Referral;
 
     fn action(step: &Step) -> ReferralAction {
         match step {

@@ -1,7 +1,7 @@
 //! Assignments: the shared rules on every write, the state machine, swaps, attendance and feedback.
 
 use super::*;
-use crate::workflow::{self, StepRecord, StepRules, Stepped, Stepping};
+use crate::workflow::{self, StepRecord, Stepped, Stepping};
 use shared::rotation::{AssignmentError, Assignments};
 
 /// The acting user's own staff record and its department.
@@ -538,6 +538,9 @@ impl StepRecord for AssignmentSteps {
     type Flow = Assignments;
     type Row = (AssignmentRow, PlanRow);
     type Actor = AssignmentSide;
+    type Input = Step;
+    type Change = AssignmentChange;
+    type Answer = RotationAssignment;
 
     fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Self::Row, ApiError> {
         visible_assignment(conn, by, id)
@@ -563,12 +566,6 @@ impl StepRecord for AssignmentSteps {
     fn refused(refusal: AssignmentError, _: Lang) -> ApiError {
         transition_error(refusal)
     }
-}
-
-impl StepRules for AssignmentSteps {
-    type Input = Step;
-    type Change = AssignmentChange;
-    type Answer = RotationAssignment;
 
     fn action(step: &Step) -> AssignmentAction {
         match step {
