@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
-use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use shared::consultation::{
@@ -360,18 +359,14 @@ impl PlanParties {
     }
 
     /// Takes `action` on plan `id` as `who`: `edit` rewrites the plan with its own text
-    /// (with the version read), the others are steps.
+    /// (as its author reads it, with its version), the others are steps.
     async fn step(&self, who: &Client, id: i64, action: &str, etag: Option<&str>) -> Answer<Plan> {
         let plans = who.plans();
         match action {
             "edit" => {
-                let read = plans.get(id).await;
-                if read.code() != 200 {
-                    return read;
-                }
-                let version = read.body().version;
-                let tag = etag.map_or_else(|| self::etag(version), str::to_string);
-                plans.update(id, &self.input_of(id).await, Some(&tag)).await
+                let current = self.planner.plans().get(id).await.ok();
+                let tag = etag.map_or_else(|| self::etag(current.version), str::to_string);
+                plans.update(id, &current.to_input(), Some(&tag)).await
             }
             "reject" | "revise" => {
                 let reason = json!({ "reason": "Bổ sung chỉ tiêu" });
@@ -379,11 +374,6 @@ impl PlanParties {
             }
             _ => plans.step(id, action, &no_body(), etag).await,
         }
-    }
-
-    /// The text of plan `id` as its author reads it.
-    async fn input_of(&self, id: i64) -> PlanInput {
-        self.planner.plans().get(id).await.ok().to_input()
     }
 }
 
@@ -579,22 +569,21 @@ impl AssignmentParties {
     }
 
     /// Takes `action` on assignment `id` as `who`: `publish` publishes its plan, `edit`
-    /// rewrites it as it is (with the version read), the others are steps.
+    /// rewrites it as it is (as planning reads it, with its version), the others are
+    /// steps.
     async fn step(&self, who: &Client, id: i64, action: &str, etag: Option<&str>) -> Answer<Value> {
         let assignments = who.rotation_assignments();
-        // Who may not see the assignment learns no more by publishing or editing.
-        let read = assignments.get(id).await;
+        let read = || async { self.planner.rotation_assignments().get(id).await.ok() };
         match action {
-            "publish" | "edit" if read.code() != 200 => read.cast(),
             "publish" => {
-                let plan_id = read.body().plan_id;
+                let plan_id = read().await.plan_id;
                 who.rotation_plans()
                     .step(plan_id, "publish", &no_body(), etag)
                     .await
                     .cast()
             }
             "edit" => {
-                let current = read.body();
+                let current = read().await;
                 let tag = etag.map_or_else(|| self::etag(current.version), str::to_string);
                 let input = AssignmentInput {
                     plan_id: current.plan_id,
@@ -607,29 +596,16 @@ impl AssignmentParties {
                 };
                 assignments.update(id, &input, Some(&tag)).await.cast()
             }
-            "swap" => {
-                let swap = json!({ "staff_id": self.substitute_id, "reason": "Trực cấp cứu" });
-                let path = format!("{}/swap", assignments.item_path(id));
-                who.send(if_match(who.request(Method::POST, &path).json(&swap), etag))
-                    .await
-            }
             _ => {
-                let path = format!("{}/{}", assignments.item_path(id), action.replace('_', "-"));
-                who.send(if_match(
-                    who.request(Method::POST, &path).json(&json!({})),
-                    etag,
-                ))
-                .await
+                let body = match action {
+                    "swap" => json!({ "staff_id": self.substitute_id, "reason": "Trực cấp cứu" }),
+                    _ => json!({}),
+                };
+                // The paths spell `mark_absent` as `mark-absent`.
+                let path = action.replace('_', "-");
+                assignments.step(id, &path, &body, etag).await.cast()
             }
         }
-    }
-}
-
-/// A request with `If-Match` when one is given.
-fn if_match(request: reqwest::RequestBuilder, etag: Option<&str>) -> reqwest::RequestBuilder {
-    match etag {
-        Some(etag) => request.header("If-Match", etag),
-        None => request,
     }
 }
 
