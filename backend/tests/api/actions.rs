@@ -41,59 +41,70 @@ fn shown<T: DeserializeOwned>(
     }
 }
 
-/// For one reader and a record in one status: every action listed is taken (each on a
+/// For records in each status and each reader: every action listed is taken (each on a
 /// fresh record in that status, so that each starts where the listing was read), every
-/// action not listed is refused (403/409) and leaves the record as it was. A record the
-/// reader is not shown takes no step of theirs. Returns what was listed.
-async fn listed_are_exactly_taken(
-    what: &str,
+/// action not listed is refused (403/409) and leaves the record as it was, and a record
+/// the reader is not shown takes no step of theirs. Every action is listed (and so taken)
+/// somewhere, so that the walk cannot pass by listing nothing.
+async fn listed_are_exactly_taken<S: Copy + std::fmt::Display>(
+    record: &str,
+    statuses: &[S],
+    readers: &[(&str, &Client)],
     all: &[&str],
-    fresh: impl AsyncFn() -> i64,
-    read: impl AsyncFn(i64) -> Shown,
-    take: impl AsyncFn(i64, &str) -> u16,
-) -> BTreeSet<String> {
-    let id = fresh().await;
-    let Some((listed, version)) = read(id).await else {
-        for action in all {
-            let status = take(id, action).await;
+    fresh: impl AsyncFn(S) -> i64,
+    read: impl AsyncFn(&Client, i64) -> Shown,
+    take: impl AsyncFn(&Client, i64, &str) -> u16,
+) {
+    let mut taken = BTreeSet::new();
+    for status in statuses.iter().copied() {
+        for (name, reader) in readers.iter().copied() {
+            let what = format!("{name} on a {status} {record}");
+            let id = fresh(status).await;
+            let Some((listed, version)) = read(reader, id).await else {
+                for action in all {
+                    let code = take(reader, id, action).await;
+                    assert!(
+                        matches!(code, 403 | 404),
+                        "{what}: hidden, yet {action} answered {code}"
+                    );
+                }
+                continue;
+            };
+            let unknown: Vec<&String> = listed
+                .iter()
+                .filter(|a| !all.contains(&a.as_str()))
+                .collect();
             assert!(
-                matches!(status, 403 | 404),
-                "{what}: hidden, yet {action} answered {status}"
+                unknown.is_empty(),
+                "{what}: lists {unknown:?}, which are no steps"
             );
-        }
-        return BTreeSet::new();
-    };
-    let unknown: Vec<&String> = listed
-        .iter()
-        .filter(|a| !all.contains(&a.as_str()))
-        .collect();
-    assert!(
-        unknown.is_empty(),
-        "{what}: lists {unknown:?}, which are no steps"
-    );
-    for action in all {
-        if listed.contains(*action) {
-            let status = take(fresh().await, action).await;
-            // 201 for a step that makes a record (a plan's new version).
-            assert!(
-                status == 200 || status == 201,
-                "{what}: {action} listed but answered {status}"
+            for action in all {
+                if listed.contains(*action) {
+                    let code = take(reader, fresh(status).await, action).await;
+                    // 201 for a step that makes a record (a plan's new version).
+                    assert!(
+                        code == 200 || code == 201,
+                        "{what}: {action} listed but answered {code}"
+                    );
+                } else {
+                    let code = take(reader, id, action).await;
+                    assert!(
+                        code == 403 || code == 409,
+                        "{what}: {action} not listed but answered {code}"
+                    );
+                }
+            }
+            let after = read(reader, id).await.map(|(_, version)| version);
+            assert_eq!(
+                after,
+                Some(version),
+                "{what}: a refused step changed the record"
             );
-        } else {
-            let status = take(id, action).await;
-            assert!(
-                status == 403 || status == 409,
-                "{what}: {action} not listed but answered {status}"
-            );
+            taken.extend(listed);
         }
     }
-    let after = read(id).await.map(|(_, version)| version);
-    assert_eq!(
-        after,
-        Some(version),
-        "{what}: a refused step changed the record"
-    );
-    listed
+    let all: BTreeSet<String> = all.iter().map(|a| a.to_string()).collect();
+    assert_eq!(taken, all, "{record}: actions never listed");
 }
 
 /// A stale `If-Match` on a step `taker` may take is 412 and leaves the record as it was;
@@ -240,22 +251,16 @@ async fn a_cases_listed_actions_are_exactly_the_steps_its_reader_takes() {
         ("the consulting planner", &p.planner),
         ("another station", &p.outsider),
     ];
-    let mut taken = BTreeSet::new();
-    for status in CaseStatus::all() {
-        for (name, reader) in readers {
-            let listed = listed_are_exactly_taken(
-                &format!("{name} on a {status} case"),
-                &CASE_ACTIONS,
-                async || p.case_in(*status).await,
-                async |id| shown(reader.consultation_cases().get(id).await, case_actions),
-                async |id, action| p.step(reader, id, action, None).await.code(),
-            )
-            .await;
-            taken.extend(listed);
-        }
-    }
-    // Every step was listed to someone somewhere, and so taken.
-    assert_eq!(taken, CASE_ACTIONS.map(str::to_string).into());
+    listed_are_exactly_taken(
+        "case",
+        CaseStatus::all(),
+        &readers,
+        &CASE_ACTIONS,
+        async |status| p.case_in(status).await,
+        async |reader, id| shown(reader.consultation_cases().get(id).await, case_actions),
+        async |reader, id, action| p.step(reader, id, action, None).await.code(),
+    )
+    .await;
 }
 
 #[actix_web::test]
@@ -394,21 +399,16 @@ async fn a_plans_listed_actions_are_exactly_the_steps_its_reader_takes() {
         ("a supported station", &p.station),
         ("another station", &p.outsider),
     ];
-    let mut taken = BTreeSet::new();
-    for status in PlanStatus::all() {
-        for (name, reader) in readers {
-            let listed = listed_are_exactly_taken(
-                &format!("{name} on a {status} plan"),
-                &PLAN_ACTIONS,
-                async || p.plan_in(*status).await,
-                async |id| shown(reader.plans().get(id).await, plan_actions),
-                async |id, action| p.step(reader, id, action, None).await.code(),
-            )
-            .await;
-            taken.extend(listed);
-        }
-    }
-    assert_eq!(taken, PLAN_ACTIONS.map(str::to_string).into());
+    listed_are_exactly_taken(
+        "plan",
+        PlanStatus::all(),
+        &readers,
+        &PLAN_ACTIONS,
+        async |status| p.plan_in(status).await,
+        async |reader, id| shown(reader.plans().get(id).await, plan_actions),
+        async |reader, id, action| p.step(reader, id, action, None).await.code(),
+    )
+    .await;
 }
 
 #[actix_web::test]
@@ -634,24 +634,21 @@ async fn an_assignments_listed_actions_are_exactly_the_steps_its_reader_takes() 
         ("the receiving station", &p.station),
         ("another station", &p.outsider),
     ];
-    let mut taken = BTreeSet::new();
-    for status in AssignmentStatus::all() {
-        for (name, reader) in readers {
-            let listed = listed_are_exactly_taken(
-                &format!("{name} on a {status} assignment"),
-                &ASSIGNMENT_ACTIONS,
-                async || p.assignment_in(*status).await,
-                async |id| {
-                    let answer = reader.rotation_assignments().get(id).await;
-                    shown(answer, assignment_actions)
-                },
-                async |id, action| p.step(reader, id, action, None).await.code(),
+    listed_are_exactly_taken(
+        "assignment",
+        AssignmentStatus::all(),
+        &readers,
+        &ASSIGNMENT_ACTIONS,
+        async |status| p.assignment_in(status).await,
+        async |reader, id| {
+            shown(
+                reader.rotation_assignments().get(id).await,
+                assignment_actions,
             )
-            .await;
-            taken.extend(listed);
-        }
-    }
-    assert_eq!(taken, ASSIGNMENT_ACTIONS.map(str::to_string).into());
+        },
+        async |reader, id, action| p.step(reader, id, action, None).await.code(),
+    )
+    .await;
 
     // Publishing is listed to planning on a proposal, to no one else and on nothing else,
     // and publishing its plan publishes it.
