@@ -2,10 +2,13 @@
 //!
 //! Every workflow step does the same frame in one write transaction: load the row the
 //! caller may see, ask the shared table whether the caller may take the action from the
-//! row's status ([`shared::workflow::Workflow::check`]), compare `If-Match`, then apply
-//! what is really the workflow's own. [`step`] is that frame; [`StepRecord`] is what a
-//! workflow tells it; `step_routes!` declares the
-//! `POST /<records>/{id}/<action>` endpoints with their OpenAPI responses.
+//! row's status ([`shared::workflow::Workflow::check`]), compare `If-Match`, let the
+//! workflow's own rules decide the change, write it only if nobody stepped first (412),
+//! read the row back, write the timeline event and the audit entry, run the step's
+//! follow-on effects and answer with the record as the caller now sees it (its version
+//! is the `ETag`). [`step`] is that frame; [`StepRecord`] is what a workflow tells it;
+//! `step_routes!` declares the `POST /<records>/{id}/<action>` endpoints with their
+//! OpenAPI responses.
 
 use chrono::NaiveDateTime;
 use shared::Lang;
@@ -22,14 +25,23 @@ pub type StatusOf<R> = <<R as StepRecord>::Flow as Workflow>::Status;
 pub type ActionOf<R> = <<R as StepRecord>::Flow as Workflow>::Action;
 
 /// A record a workflow steps: how to load it for the caller and how the caller stands to
-/// it.
-pub trait StepRecord {
+/// it, then the parts of a step that are the workflow's own. [`step`] calls them in its
+/// order; a workflow writes none of the frame.
+pub trait StepRecord: Sized {
     /// The shared table the record follows.
     type Flow: Workflow;
     /// The record as loaded for a step (with whatever context its rules need).
     type Row;
     /// How the caller stands to the record.
     type Actor: Actor<Self::Flow>;
+    /// What the caller asks: the action and its body.
+    type Input;
+    /// What the workflow's own rules decide for one step: the columns it writes besides
+    /// the status, the version and the time (which the frame gives [`Self::apply`]), and
+    /// whatever the later parts need to know.
+    type Change;
+    /// The record as the caller sees it after the step.
+    type Answer;
 
     /// The row the caller may see (404 or 403 otherwise).
     fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Self::Row, ApiError>;
@@ -52,10 +64,56 @@ pub trait StepRecord {
     fn refused(refusal: Refusal<Self::Flow>, lang: Lang) -> ApiError {
         ApiError::new(refusal.code(), Message::Verbatim(refusal.message(lang)))
     }
+
+    /// The action `input` asks for.
+    fn action(input: &Self::Input) -> ActionOf<Self>;
+
+    /// The workflow's own rules for a step the table allows: its checks (400, 409, 422)
+    /// and the change they lead to.
+    fn rules(conn: &mut AnyConn, step: &Stepping<'_, Self>) -> Result<Self::Change, ApiError>;
+
+    /// Writes `change` with `step.to`, the next version and `step.at`, only while the
+    /// row still has the version read: the number of rows written (0 answers 412).
+    fn apply(
+        conn: &mut AnyConn,
+        step: &Stepping<'_, Self>,
+        change: &Self::Change,
+    ) -> Result<usize, ApiError>;
+
+    /// The row as the step left it: by default loaded as for the step (a step never
+    /// hides a record from the one who took it).
+    fn reload(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Self::Row, ApiError> {
+        Self::load(conn, by, id)
+    }
+
+    /// The step's entry on the record's timeline; a workflow without one writes none.
+    fn record_event(_: &mut AnyConn, _: &Stepped<'_, Self>) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    /// The step's entry in the audit trail.
+    fn audit(conn: &mut AnyConn, stepped: &Stepped<'_, Self>) -> Result<(), ApiError>;
+
+    /// What the step sets off beyond its record (an onward referral, a superseded
+    /// version); none by default.
+    fn follow_on(_: &mut AnyConn, _: &Stepped<'_, Self>) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    /// The record as the caller now sees it; its version is the answer's `ETag`.
+    fn answer(conn: &mut AnyConn, stepped: &Stepped<'_, Self>) -> Result<Self::Answer, ApiError>;
 }
 
 /// A step the table allows, handed to the workflow's own rules.
-pub struct Stepping<R: StepRecord> {
+pub struct Stepping<'a, R: StepRecord> {
+    /// Who takes the step.
+    pub by: &'a Principal,
+    /// The record's id.
+    pub id: i64,
+    /// What the caller asked.
+    pub input: &'a R::Input,
+    /// The language the caller reads.
+    pub lang: Lang,
     /// The row before the step.
     pub before: R::Row,
     /// The action taken.
@@ -68,35 +126,61 @@ pub struct Stepping<R: StepRecord> {
     pub at: NaiveDateTime,
 }
 
-/// Takes `action` on record `id` in one write transaction: load → refusal from the
-/// shared table → `If-Match` (412) → `own_rules`, which write the change, the timeline
-/// and the audit entry and build the answer.
-pub fn step<R: StepRecord, T>(
+/// A step written: what was asked, what the own rules decided, and the row after.
+pub struct Stepped<'a, R: StepRecord> {
+    /// The step as it was allowed.
+    pub step: Stepping<'a, R>,
+    /// What the own rules decided.
+    pub change: R::Change,
+    /// The row after the step.
+    pub after: R::Row,
+}
+
+/// Takes the step `input` asks for on record `id` in one write transaction: load →
+/// refusal from the shared table → `If-Match` (412) → the workflow's own rules → the
+/// write (412 when someone stepped first) → the row read back → timeline event → audit
+/// entry → follow-on effects → the answer.
+pub fn step<R: StepRecord>(
     conn: &mut AnyConn,
     by: &Principal,
     id: i64,
     if_match: Option<i64>,
-    action: ActionOf<R>,
+    input: &R::Input,
     lang: Lang,
-    own_rules: impl FnOnce(&mut AnyConn, Stepping<R>) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
+) -> Result<R::Answer, ApiError> {
     write_tx(conn, |conn| {
         let before = R::load(conn, by, id)?;
+        let action = R::action(input);
         let from = R::status(&before);
         let to = allowed_to::<R>(R::sides(conn, by, &before)?, from, action, lang)?;
         if if_match.is_some_and(|version| version != R::version(&before)) {
             return Err(ApiError::precondition_failed());
         }
-        own_rules(
-            conn,
-            Stepping {
-                before,
-                action,
-                from,
-                to,
-                at: now(),
-            },
-        )
+        let step = Stepping {
+            by,
+            id,
+            input,
+            lang,
+            before,
+            action,
+            from,
+            to,
+            at: now(),
+        };
+        let change = R::rules(conn, &step)?;
+        if R::apply(conn, &step, &change)? == 0 {
+            return Err(ApiError::precondition_failed());
+        }
+        let after = R::reload(conn, by, id)?;
+        let stepped = Stepped {
+            step,
+            change,
+            after,
+        };
+        R::record_event(conn, &stepped)?;
+        R::audit(conn, &stepped)?;
+        R::follow_on(conn, &stepped)?;
+        R::answer(conn, &stepped)
     })
 }
 

@@ -7,6 +7,7 @@
     reason = "a test states what must hold by unwrapping; a failure is a loud, located panic"
 )]
 
+mod actions;
 mod auth;
 mod consultations;
 mod contract;

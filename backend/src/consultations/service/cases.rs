@@ -1,7 +1,7 @@
 //! Cases: requests stepped through the shared state machine.
 
 use super::*;
-use crate::workflow::{self, StepRecord, Stepping};
+use crate::workflow::{self, StepRecord, Stepped, Stepping};
 use shared::consultation::{CaseSide, ConsultationCases};
 
 pub(super) fn read_case_action(row: &CaseRow) -> Action {
@@ -224,17 +224,6 @@ pub enum CaseStep {
     Cancel(ConsultationCancelInput),
 }
 
-impl CaseStep {
-    fn action(&self) -> CaseAction {
-        match self {
-            CaseStep::Schedule(_) => CaseAction::Schedule,
-            CaseStep::Conclude(_) => CaseAction::Conclude,
-            CaseStep::Outcome(_) => CaseAction::RecordOutcome,
-            CaseStep::Cancel(_) => CaseAction::Cancel,
-        }
-    }
-}
-
 /// A case as the step helper sees it: the row the caller may see, and the caller's side
 /// (requesting or consulting facility).
 pub struct CaseSteps;
@@ -243,6 +232,9 @@ impl StepRecord for CaseSteps {
     type Flow = ConsultationCases;
     type Row = CaseRow;
     type Actor = CaseSide;
+    type Input = CaseStep;
+    type Change = CaseChange;
+    type Answer = ConsultationCase;
 
     fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<CaseRow, ApiError> {
         visible_case(conn, by, id)
@@ -263,10 +255,95 @@ impl StepRecord for CaseSteps {
             row.consulting_facility_id,
         )])
     }
+
+    fn action(step: &CaseStep) -> CaseAction {
+        match step {
+            CaseStep::Schedule(_) => CaseAction::Schedule,
+            CaseStep::Conclude(_) => CaseAction::Conclude,
+            CaseStep::Outcome(_) => CaseAction::RecordOutcome,
+            CaseStep::Cancel(_) => CaseAction::Cancel,
+        }
+    }
+
+    // The session, the conclusion (and the referral it opens), the outcome.
+    fn rules(conn: &mut AnyConn, s: &Stepping<'_, Self>) -> Result<CaseChange, ApiError> {
+        let (before, by, at) = (&s.before, s.by, s.at);
+        let mut change = CaseChange::default();
+        match s.input {
+            CaseStep::Schedule(input) => {
+                let session = repo::find_session(conn, input.session_id)?
+                    .ok_or_else(|| ApiError::field("session_id", Record::ConsultationSession))?;
+                if session.host_facility_id != before.consulting_facility_id {
+                    return Err(ApiError::field("session_id", Message::SessionOfOtherHost));
+                }
+                if session.status.0 == SessionStatus::Cancelled {
+                    return Err(ApiError::new(
+                        shared::error::ErrorCode::InvalidTransition,
+                        Message::SessionCancelled,
+                    ));
+                }
+                change.session_id = Some(Some(session.id));
+            }
+            CaseStep::Conclude(input) => {
+                change.conclusion = Some(DbEnum(input.conclusion));
+                change.conclusion_note = Some(input.note.trim().to_string());
+                change.concluded_by = Some(by.label());
+                change.concluded_at = Some(at);
+                if input.conclusion.opens_referral() {
+                    change.referral_id = Some(open_referral(conn, by, before, input)?);
+                }
+                if let Some(session_id) = before.session_id {
+                    mark_held(conn, by, session_id, at)?;
+                }
+            }
+            CaseStep::Outcome(input) => {
+                change.outcome = Some(input.outcome.trim().to_string());
+                change.outcome_at = Some(at);
+            }
+            CaseStep::Cancel(input) => {
+                change.status_reason = Some(input.reason.trim().to_string());
+            }
+        }
+        Ok(change)
+    }
+
+    fn apply(
+        conn: &mut AnyConn,
+        s: &Stepping<'_, Self>,
+        change: &CaseChange,
+    ) -> Result<usize, ApiError> {
+        let change = CaseChange {
+            status: Some(DbEnum(s.to)),
+            version: Some(s.before.version + 1),
+            updated_at: Some(s.at),
+            ..change.clone()
+        };
+        Ok(repo::update_case(conn, s.id, s.before.version, &change)?)
+    }
+
+    // The trail keeps the status, the session, the conclusion and the referral it
+    // opened; not the clinical text.
+    fn audit(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<(), ApiError> {
+        let (s, change) = (&done.step, &done.change);
+        let mut changes = json!({ "status": [s.before.status, s.to] });
+        if let Some(session_id) = change.session_id {
+            changes["session_id"] = json!([s.before.session_id, session_id]);
+        }
+        if let Some(conclusion) = change.conclusion {
+            changes["conclusion"] = json!(conclusion);
+        }
+        if let Some(referral_id) = change.referral_id {
+            changes["referral_id"] = json!(referral_id);
+        }
+        audit_case(conn, s.by, &done.after, s.action.as_str(), changes)
+    }
+
+    fn answer(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<ConsultationCase, ApiError> {
+        case_view(conn, done.step.by, &done.after)
+    }
 }
 
-/// Takes a step on a case ([`workflow::step`]), then applies the step's own effects:
-/// the session, the conclusion (and the referral it opens), the outcome.
+/// Takes a step on a case ([`workflow::step`]).
 pub fn step(
     conn: &mut AnyConn,
     by: &Principal,
@@ -275,76 +352,7 @@ pub fn step(
     step: &CaseStep,
     lang: Lang,
 ) -> Result<ConsultationCase, ApiError> {
-    workflow::step::<CaseSteps, _>(
-        conn,
-        by,
-        id,
-        expected_version,
-        step.action(),
-        lang,
-        |conn, stepping| {
-            let Stepping {
-                before,
-                action,
-                to: next,
-                at,
-                ..
-            } = stepping;
-            let mut change = CaseChange {
-                status: Some(DbEnum(next)),
-                version: Some(before.version + 1),
-                updated_at: Some(at),
-                ..CaseChange::default()
-            };
-            let mut changes = json!({ "status": [before.status, next] });
-            match step {
-                CaseStep::Schedule(input) => {
-                    let session = repo::find_session(conn, input.session_id)?.ok_or_else(|| {
-                        ApiError::field("session_id", Record::ConsultationSession)
-                    })?;
-                    if session.host_facility_id != before.consulting_facility_id {
-                        return Err(ApiError::field("session_id", Message::SessionOfOtherHost));
-                    }
-                    if session.status.0 == SessionStatus::Cancelled {
-                        return Err(ApiError::new(
-                            shared::error::ErrorCode::InvalidTransition,
-                            Message::SessionCancelled,
-                        ));
-                    }
-                    change.session_id = Some(Some(session.id));
-                    changes["session_id"] = json!([before.session_id, session.id]);
-                }
-                CaseStep::Conclude(input) => {
-                    change.conclusion = Some(DbEnum(input.conclusion));
-                    change.conclusion_note = Some(input.note.trim().to_string());
-                    change.concluded_by = Some(by.label());
-                    change.concluded_at = Some(at);
-                    changes["conclusion"] = json!(input.conclusion);
-                    if input.conclusion.opens_referral() {
-                        let referral_id = open_referral(conn, by, &before, input)?;
-                        change.referral_id = Some(referral_id);
-                        changes["referral_id"] = json!(referral_id);
-                    }
-                    if let Some(session_id) = before.session_id {
-                        mark_held(conn, by, session_id, at)?;
-                    }
-                }
-                CaseStep::Outcome(input) => {
-                    change.outcome = Some(input.outcome.trim().to_string());
-                    change.outcome_at = Some(at);
-                }
-                CaseStep::Cancel(input) => {
-                    change.status_reason = Some(input.reason.trim().to_string());
-                }
-            }
-            if repo::update_case(conn, id, before.version, &change)? == 0 {
-                return Err(ApiError::precondition_failed());
-            }
-            let after = repo::find_case(conn, id)?.ok_or_else(case_not_found)?;
-            audit_case(conn, by, &after, action.as_str(), changes)?;
-            case_view(conn, by, &after)
-        },
-    )
+    workflow::step::<CaseSteps>(conn, by, id, expected_version, step, lang)
 }
 
 /// A session where a case was concluded has been held.

@@ -3,6 +3,7 @@
 use super::*;
 
 /// A plan version with its JSON columns read.
+#[derive(Clone)]
 pub(super) struct Loaded {
     pub(super) row: PlanRow,
     pub(super) status: PlanStatus,

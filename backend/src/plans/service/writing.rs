@@ -1,7 +1,8 @@
 //! Writing plans: create, edit, step through the state machine, new versions.
 
 use super::*;
-use crate::workflow::{self, StepRecord, Stepping};
+use crate::workflow::{self, StepRecord, Stepped, Stepping};
+use chrono::NaiveDateTime;
 use shared::Lang;
 use shared::plan::{PlanSide, Plans};
 
@@ -267,10 +268,24 @@ pub(super) fn progress_by_title(rows: Vec<ActivityRow>) -> HashMap<(String, Stri
 /// they take on it (author, approver, or both).
 pub(super) struct PlanSteps;
 
+/// What a plan step records besides its status: a reason, when it was submitted, who
+/// approved it and when (`Some(None)` empties a column).
+#[derive(Debug, Clone, Default)]
+pub(super) struct PlanMarks {
+    status_reason: Option<Option<String>>,
+    submitted_at: Option<Option<NaiveDateTime>>,
+    approved_at: Option<Option<NaiveDateTime>>,
+    approved_by: Option<Option<String>>,
+}
+
 impl StepRecord for PlanSteps {
     type Flow = Plans;
     type Row = Loaded;
     type Actor = PlanSide;
+    /// The action and, for a rejection, its reason.
+    type Input = (PlanAction, Option<String>);
+    type Change = PlanMarks;
+    type Answer = Plan;
 
     fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Loaded, ApiError> {
         readable(conn, by, id)
@@ -297,6 +312,82 @@ impl StepRecord for PlanSteps {
             _ => ApiError::forbidden(),
         }
     }
+
+    fn action((action, _): &Self::Input) -> PlanAction {
+        *action
+    }
+
+    // A submission or an approval clears the last rejection's reason.
+    fn rules(_: &mut AnyConn, s: &Stepping<'_, Self>) -> Result<PlanMarks, ApiError> {
+        let (_, reason) = s.input;
+        Ok(match s.action {
+            PlanAction::Submit => PlanMarks {
+                submitted_at: Some(Some(s.at)),
+                status_reason: Some(None),
+                ..PlanMarks::default()
+            },
+            PlanAction::Reject => PlanMarks {
+                status_reason: Some(reason.clone()),
+                ..PlanMarks::default()
+            },
+            PlanAction::Approve => PlanMarks {
+                approved_at: Some(Some(s.at)),
+                approved_by: Some(Some(s.by.label())),
+                status_reason: Some(None),
+                ..PlanMarks::default()
+            },
+            _ => PlanMarks::default(),
+        })
+    }
+
+    fn apply(
+        conn: &mut AnyConn,
+        s: &Stepping<'_, Self>,
+        marks: &PlanMarks,
+    ) -> Result<usize, ApiError> {
+        let marks = marks.clone();
+        let step = PlanStep {
+            status: DbEnum(s.to),
+            status_reason: marks.status_reason,
+            submitted_at: marks.submitted_at,
+            approved_at: marks.approved_at,
+            approved_by: marks.approved_by,
+            superseded_by_id: None,
+            version: s.before.row.version + 1,
+            updated_at: s.at,
+        };
+        Ok(repo::step_plan(conn, s.id, s.before.row.version, &step)?)
+    }
+
+    fn audit(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<(), ApiError> {
+        let s = &done.step;
+        let (_, reason) = s.input;
+        audit::change(
+            conn,
+            s.by,
+            "plan",
+            s.id,
+            s.action.as_str(),
+            s.before.row.issuing_facility_id,
+            json!({ "status": [s.from.as_str(), s.to.as_str()], "reason": reason }),
+        )?;
+        Ok(())
+    }
+
+    // Approving a new version closes the version it revises.
+    fn follow_on(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<(), ApiError> {
+        let s = &done.step;
+        if s.action == PlanAction::Approve
+            && let Some(previous) = s.before.row.previous_version_id
+        {
+            supersede(conn, s.by, previous, &s.before.row)?;
+        }
+        Ok(())
+    }
+
+    fn answer(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<Plan, ApiError> {
+        view(conn, done.step.by, done.after.clone())
+    }
 }
 
 /// Submit, approve, reject (with a reason), activate or close a plan
@@ -311,58 +402,8 @@ pub fn step(
     reason: Option<&str>,
     lang: Lang,
 ) -> Result<Plan, ApiError> {
-    workflow::step::<PlanSteps, _>(conn, by, id, version, action, lang, |conn, stepping| {
-        let Stepping {
-            before: plan,
-            to: next,
-            at,
-            ..
-        } = stepping;
-        let mut step = PlanStep {
-            status: DbEnum(next),
-            status_reason: None,
-            submitted_at: None,
-            approved_at: None,
-            approved_by: None,
-            superseded_by_id: None,
-            version: plan.row.version + 1,
-            updated_at: at,
-        };
-        match action {
-            PlanAction::Submit => {
-                step.submitted_at = Some(Some(at));
-                step.status_reason = Some(None);
-            }
-            PlanAction::Reject => {
-                step.status_reason = Some(reason.map(str::to_string));
-            }
-            PlanAction::Approve => {
-                step.approved_at = Some(Some(at));
-                step.approved_by = Some(Some(by.label()));
-                step.status_reason = Some(None);
-            }
-            _ => {}
-        }
-        if repo::step_plan(conn, id, plan.row.version, &step)? == 0 {
-            return Err(ApiError::precondition_failed());
-        }
-        audit::change(
-            conn,
-            by,
-            "plan",
-            id,
-            action.as_str(),
-            plan.row.issuing_facility_id,
-            json!({ "status": [plan.status.as_str(), next.as_str()], "reason": reason }),
-        )?;
-        if action == PlanAction::Approve
-            && let Some(previous) = plan.row.previous_version_id
-        {
-            supersede(conn, by, previous, &plan.row)?;
-        }
-        let plan = load(conn, id)?;
-        view(conn, by, plan)
-    })
+    let input = (action, reason.map(str::to_string));
+    workflow::step::<PlanSteps>(conn, by, id, version, &input, lang)
 }
 
 /// Closes the version a newly approved one replaces.

@@ -1,7 +1,7 @@
 //! Steps through the state machine, with redirect, return and continuation.
 
 use super::*;
-use crate::workflow::{self, StepRecord, Stepping};
+use crate::workflow::{self, StepRecord, Stepped, Stepping};
 use shared::referral::{Referrals, Side};
 
 /// The body of a transition.
@@ -17,18 +17,6 @@ pub enum Step {
 }
 
 impl Step {
-    fn action(&self) -> ReferralAction {
-        match self {
-            Step::Send(_) => ReferralAction::Send,
-            Step::Accept(_) => ReferralAction::Accept,
-            Step::Decline(_) => ReferralAction::Decline,
-            Step::Redirect(_) => ReferralAction::Redirect,
-            Step::Arrive(_) => ReferralAction::Arrive,
-            Step::Complete(_) => ReferralAction::Complete,
-            Step::Cancel(_) => ReferralAction::Cancel,
-        }
-    }
-
     fn note(&self) -> Option<String> {
         match self {
             Step::Send(n) | Step::Accept(n) => n.note.clone(),
@@ -45,10 +33,20 @@ impl Step {
 /// side (sender or receiver facility).
 pub struct ReferralSteps;
 
+/// What a referral step's own rules decide: the columns it writes, and the transfer
+/// rules (signing, answer clock) its follow-on effects and answer use as well.
+pub struct ReferralChange {
+    set: StatusChange,
+    rules: ReferralRules,
+}
+
 impl StepRecord for ReferralSteps {
     type Flow = Referrals;
     type Row = ReferralRow;
     type Actor = Side;
+    type Input = Step;
+    type Change = ReferralChange;
+    type Answer = Referral;
 
     fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<ReferralRow, ApiError> {
         visible_row(conn, by, id)
@@ -69,10 +67,137 @@ impl StepRecord for ReferralSteps {
             row.to_facility_id,
         )])
     }
+
+    fn action(step: &Step) -> ReferralAction {
+        match step {
+            Step::Send(_) => ReferralAction::Send,
+            Step::Accept(_) => ReferralAction::Accept,
+            Step::Decline(_) => ReferralAction::Decline,
+            Step::Redirect(_) => ReferralAction::Redirect,
+            Step::Arrive(_) => ReferralAction::Arrive,
+            Step::Complete(_) => ReferralAction::Complete,
+            Step::Cancel(_) => ReferralAction::Cancel,
+        }
+    }
+
+    // Signing a sent slip, the answers' times and reasons, a redirect's destination, the
+    // arrival time, the outcome and discharge.
+    fn rules(conn: &mut AnyConn, s: &Stepping<'_, Self>) -> Result<ReferralChange, ApiError> {
+        let (before, at) = (&s.before, s.at);
+        let (rules, _) = rules(conn)?;
+        let mut set = StatusChange::default();
+        match s.input {
+            Step::Send(_) => {
+                let slip = stored_input(before)?;
+                slip.validate_send(before.from_facility_id)
+                    .map_err(|errors| ApiError::invalid(&errors))?;
+                set = sending(&rules, &slip, at);
+            }
+            Step::Accept(_) => set.answered_at = Some(at),
+            Step::Decline(input) => {
+                set.answered_at = Some(at);
+                set.closed_at = Some(at);
+                set.status_reason = Some(input.reason.trim().to_string());
+            }
+            Step::Cancel(input) => {
+                set.closed_at = Some(at);
+                set.status_reason = Some(input.reason.trim().to_string());
+            }
+            Step::Redirect(input) => {
+                if input.to_facility_id == before.to_facility_id
+                    || input.to_facility_id == before.from_facility_id
+                {
+                    return Err(ApiError::field(
+                        "to_facility_id",
+                        Message::RedirectToSameFacility,
+                    ));
+                }
+                check_destination(conn, "to_facility_id", input.to_facility_id)?;
+                set.answered_at = Some(at);
+                set.closed_at = Some(at);
+                set.status_reason = Some(input.reason.trim().to_string());
+            }
+            Step::Arrive(input) => {
+                let arrived = input.arrived_at.map_or(at, |t| t.naive_utc());
+                if arrived > at + TimeDelta::minutes(5) {
+                    return Err(ApiError::field("arrived_at", Message::ArrivalInFuture));
+                }
+                set.arrived_at = Some(arrived);
+            }
+            Step::Complete(input) => {
+                set.closed_at = Some(at);
+                set.outcome = Some(DbEnum(input.outcome));
+                set.discharge = Some(json_text(&Discharge {
+                    summary: input.discharge_summary.trim().to_string(),
+                    diagnoses: input.discharge_diagnoses.clone(),
+                })?);
+            }
+        }
+        Ok(ReferralChange { set, rules })
+    }
+
+    fn apply(
+        conn: &mut AnyConn,
+        s: &Stepping<'_, Self>,
+        change: &ReferralChange,
+    ) -> Result<usize, ApiError> {
+        let set = StatusChange {
+            status: Some(DbEnum(s.to)),
+            version: Some(s.before.version + 1),
+            updated_at: Some(s.at),
+            ..change.set.clone()
+        };
+        Ok(repo::update_status(conn, s.id, s.before.version, &set)?)
+    }
+
+    fn record_event(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<(), ApiError> {
+        let s = &done.step;
+        record_event(
+            conn,
+            s.by,
+            s.id,
+            s.at,
+            Happened {
+                kind: s.action.into(),
+                from_status: Some(s.from),
+                to_status: s.to,
+                note: s.input.note(),
+            },
+        )
+    }
+
+    fn audit(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<(), ApiError> {
+        let s = &done.step;
+        audit_referral(
+            conn,
+            s.by,
+            &done.after,
+            s.action.as_str(),
+            transition_changes(&s.before, &done.after),
+        )
+    }
+
+    fn follow_on(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<(), ApiError> {
+        let (s, rules) = (&done.step, &done.change.rules);
+        match s.input {
+            Step::Redirect(input) => {
+                redirect_onward(conn, s.by, &done.after, input, rules, s.at)?;
+            }
+            Step::Complete(input) if input.outcome == Outcome::ReturnedToReferrer => {
+                return_to_referrer(conn, s.by, &done.after, input, rules, s.at)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn answer(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<Referral, ApiError> {
+        let s = &done.step;
+        view(conn, s.by, &done.after, &done.change.rules, s.at)
+    }
 }
 
-/// Takes a step of the state machine on a referral ([`workflow::step`]), then applies
-/// the step's own effects: signing, answers, redirect and return.
+/// Takes a step of the state machine on a referral ([`workflow::step`]).
 pub fn transition(
     conn: &mut AnyConn,
     by: &Principal,
@@ -81,116 +206,7 @@ pub fn transition(
     step: &Step,
     lang: Lang,
 ) -> Result<Referral, ApiError> {
-    workflow::step::<ReferralSteps, _>(
-        conn,
-        by,
-        id,
-        expected_version,
-        step.action(),
-        lang,
-        |conn, stepping| {
-            let Stepping {
-                before,
-                action,
-                from: status,
-                to: next,
-                at,
-            } = stepping;
-            let (rules, _) = rules(conn)?;
-            let mut change = StatusChange {
-                status: Some(DbEnum(next)),
-                version: Some(before.version + 1),
-                updated_at: Some(at),
-                ..StatusChange::default()
-            };
-            match step {
-                Step::Send(_) => {
-                    let slip = stored_input(&before)?;
-                    slip.validate_send(before.from_facility_id)
-                        .map_err(|errors| ApiError::invalid(&errors))?;
-                    let signed = sending(&rules, &slip, at);
-                    change = StatusChange {
-                        status: change.status,
-                        version: change.version,
-                        updated_at: change.updated_at,
-                        ..signed
-                    };
-                }
-                Step::Accept(_) => change.answered_at = Some(at),
-                Step::Decline(input) => {
-                    change.answered_at = Some(at);
-                    change.closed_at = Some(at);
-                    change.status_reason = Some(input.reason.trim().to_string());
-                }
-                Step::Cancel(input) => {
-                    change.closed_at = Some(at);
-                    change.status_reason = Some(input.reason.trim().to_string());
-                }
-                Step::Redirect(input) => {
-                    if input.to_facility_id == before.to_facility_id
-                        || input.to_facility_id == before.from_facility_id
-                    {
-                        return Err(ApiError::field(
-                            "to_facility_id",
-                            Message::RedirectToSameFacility,
-                        ));
-                    }
-                    check_destination(conn, "to_facility_id", input.to_facility_id)?;
-                    change.answered_at = Some(at);
-                    change.closed_at = Some(at);
-                    change.status_reason = Some(input.reason.trim().to_string());
-                }
-                Step::Arrive(input) => {
-                    let arrived = input.arrived_at.map_or(at, |t| t.naive_utc());
-                    if arrived > at + TimeDelta::minutes(5) {
-                        return Err(ApiError::field("arrived_at", Message::ArrivalInFuture));
-                    }
-                    change.arrived_at = Some(arrived);
-                }
-                Step::Complete(input) => {
-                    change.closed_at = Some(at);
-                    change.outcome = Some(DbEnum(input.outcome));
-                    change.discharge = Some(json_text(&Discharge {
-                        summary: input.discharge_summary.trim().to_string(),
-                        diagnoses: input.discharge_diagnoses.clone(),
-                    })?);
-                }
-            }
-            if repo::update_status(conn, id, before.version, &change)? == 0 {
-                return Err(ApiError::precondition_failed());
-            }
-            let after = repo::find(conn, id)?.ok_or_else(not_found)?;
-            record_event(
-                conn,
-                by,
-                id,
-                at,
-                Happened {
-                    kind: action.into(),
-                    from_status: Some(status),
-                    to_status: next,
-                    note: step.note(),
-                },
-            )?;
-            audit_referral(
-                conn,
-                by,
-                &after,
-                action.as_str(),
-                transition_changes(&before, &after),
-            )?;
-            match step {
-                Step::Redirect(input) => {
-                    redirect_onward(conn, by, &after, input, &rules, at)?;
-                }
-                Step::Complete(input) if input.outcome == Outcome::ReturnedToReferrer => {
-                    return_to_referrer(conn, by, &after, input, &rules, at)?;
-                }
-                _ => {}
-            }
-            view(conn, by, &after, &rules, at)
-        },
-    )
+    workflow::step::<ReferralSteps>(conn, by, id, expected_version, step, lang)
 }
 
 /// The onward referral a redirect creates: from the redirecting facility to the new

@@ -1,7 +1,7 @@
 //! Assignments: the shared rules on every write, the state machine, swaps, attendance and feedback.
 
 use super::*;
-use crate::workflow::{self, StepRecord, Stepping};
+use crate::workflow::{self, StepRecord, Stepped, Stepping};
 use shared::rotation::{AssignmentError, Assignments};
 
 /// The acting user's own staff record and its department.
@@ -530,18 +530,6 @@ pub enum Step {
     Swap(SwapInput),
 }
 
-impl Step {
-    fn action(&self) -> AssignmentAction {
-        match self {
-            Step::Confirm => AssignmentAction::Confirm,
-            Step::Attend(_) => AssignmentAction::Attend,
-            Step::MarkAbsent(_) => AssignmentAction::MarkAbsent,
-            Step::Cancel => AssignmentAction::Cancel,
-            Step::Swap(_) => AssignmentAction::Swap,
-        }
-    }
-}
-
 /// An assignment as the step helper sees it: the row the caller may see with its plan,
 /// and the caller's side (the person, their department, the station, planning).
 pub struct AssignmentSteps;
@@ -550,6 +538,9 @@ impl StepRecord for AssignmentSteps {
     type Flow = Assignments;
     type Row = (AssignmentRow, PlanRow);
     type Actor = AssignmentSide;
+    type Input = Step;
+    type Change = AssignmentChange;
+    type Answer = RotationAssignment;
 
     fn load(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Self::Row, ApiError> {
         visible_assignment(conn, by, id)
@@ -575,10 +566,103 @@ impl StepRecord for AssignmentSteps {
     fn refused(refusal: AssignmentError, _: Lang) -> ApiError {
         transition_error(refusal)
     }
+
+    fn action(step: &Step) -> AssignmentAction {
+        match step {
+            Step::Confirm => AssignmentAction::Confirm,
+            Step::Attend(_) => AssignmentAction::Attend,
+            Step::MarkAbsent(_) => AssignmentAction::MarkAbsent,
+            Step::Cancel => AssignmentAction::Cancel,
+            Step::Swap(_) => AssignmentAction::Swap,
+        }
+    }
+
+    // The attendance note; the swap, checked against the rotation rules.
+    fn rules(conn: &mut AnyConn, s: &Stepping<'_, Self>) -> Result<AssignmentChange, ApiError> {
+        let (row, plan) = &s.before;
+        let mut change = AssignmentChange::default();
+        match s.input {
+            Step::Attend(note) | Step::MarkAbsent(note) => {
+                change.attendance_note = note.note.clone();
+            }
+            Step::Swap(swap) => {
+                let input = AssignmentInput {
+                    plan_id: row.plan_id,
+                    demand_id: row.demand_id,
+                    staff_id: swap.staff_id,
+                    station_id: row.station_id,
+                    start_date: row.start_date,
+                    end_date: row.end_date,
+                    weekdays: weekdays_of(row.weekdays),
+                };
+                if swap.staff_id == row.staff_id {
+                    return Err(ApiError::field("staff_id", Message::SameSubstitute));
+                }
+                let proposal = proposal_of(conn, plan, &input, Some(s.id))?;
+                refuse_breaches(check(&roster_of(conn, plan)?, &proposal, s.lang))?;
+                let mut swaps: Vec<StoredSwap> = from_json(&row.swaps, "swaps")?;
+                swaps.push(StoredSwap {
+                    from: row.staff_id,
+                    to: swap.staff_id,
+                    reason: swap.reason.trim().to_string(),
+                    by: s.by.label(),
+                    at: s.at,
+                });
+                change.staff_id = Some(swap.staff_id);
+                change.swaps = Some(json_text(&swaps)?);
+            }
+            Step::Confirm | Step::Cancel => {}
+        }
+        Ok(change)
+    }
+
+    fn apply(
+        conn: &mut AnyConn,
+        s: &Stepping<'_, Self>,
+        change: &AssignmentChange,
+    ) -> Result<usize, ApiError> {
+        let (row, _) = &s.before;
+        let change = AssignmentChange {
+            status: Some(DbEnum(s.to)),
+            version: Some(row.version + 1),
+            updated_at: Some(s.at),
+            ..change.clone()
+        };
+        Ok(repo::update_assignment(conn, s.id, row.version, &change)?)
+    }
+
+    fn audit(conn: &mut AnyConn, done: &Stepped<'_, Self>) -> Result<(), ApiError> {
+        let s = &done.step;
+        let (row, plan) = &s.before;
+        let mut details = json!({ "status": [s.from.as_str(), s.to.as_str()] });
+        if let Step::Swap(swap) = s.input {
+            details["staff_id"] = json!([row.staff_id, swap.staff_id]);
+            details["reason"] = json!(swap.reason);
+        }
+        audit::change(
+            conn,
+            s.by,
+            "rotation_assignment",
+            s.id,
+            s.action.as_str(),
+            plan.facility_id,
+            details,
+        )?;
+        Ok(())
+    }
+
+    fn answer(
+        conn: &mut AnyConn,
+        done: &Stepped<'_, Self>,
+    ) -> Result<RotationAssignment, ApiError> {
+        let (after, _) = &done.after;
+        assignment_views(conn, done.step.by, vec![after.clone()])?
+            .pop()
+            .ok_or_else(assignment_not_found)
+    }
 }
 
-/// Moves an assignment along its state machine ([`workflow::step`]), then applies the
-/// step's own effects: the attendance note, the swap checked against the rules.
+/// Moves an assignment along its state machine ([`workflow::step`]).
 pub fn step(
     conn: &mut AnyConn,
     by: &Principal,
@@ -587,80 +671,7 @@ pub fn step(
     step: &Step,
     lang: Lang,
 ) -> Result<RotationAssignment, ApiError> {
-    workflow::step::<AssignmentSteps, _>(
-        conn,
-        by,
-        id,
-        version,
-        step.action(),
-        lang,
-        |conn, stepping| {
-            let Stepping {
-                before: (row, plan),
-                action,
-                from: status,
-                to: target,
-                at,
-            } = stepping;
-            let mut change = AssignmentChange {
-                status: Some(DbEnum(target)),
-                version: Some(row.version + 1),
-                updated_at: Some(at),
-                ..AssignmentChange::default()
-            };
-            let mut details = json!({ "status": [status.as_str(), target.as_str()] });
-            match step {
-                Step::Attend(note) | Step::MarkAbsent(note) => {
-                    change.attendance_note = note.note.clone();
-                }
-                Step::Swap(swap) => {
-                    let input = AssignmentInput {
-                        plan_id: row.plan_id,
-                        demand_id: row.demand_id,
-                        staff_id: swap.staff_id,
-                        station_id: row.station_id,
-                        start_date: row.start_date,
-                        end_date: row.end_date,
-                        weekdays: weekdays_of(row.weekdays),
-                    };
-                    if swap.staff_id == row.staff_id {
-                        return Err(ApiError::field("staff_id", Message::SameSubstitute));
-                    }
-                    let proposal = proposal_of(conn, &plan, &input, Some(id))?;
-                    refuse_breaches(check(&roster_of(conn, &plan)?, &proposal, lang))?;
-                    let mut swaps: Vec<StoredSwap> = from_json(&row.swaps, "swaps")?;
-                    swaps.push(StoredSwap {
-                        from: row.staff_id,
-                        to: swap.staff_id,
-                        reason: swap.reason.trim().to_string(),
-                        by: by.label(),
-                        at,
-                    });
-                    change.staff_id = Some(swap.staff_id);
-                    change.swaps = Some(json_text(&swaps)?);
-                    details = json!({
-                        "status": [status.as_str(), target.as_str()],
-                        "staff_id": [row.staff_id, swap.staff_id],
-                        "reason": swap.reason,
-                    });
-                }
-                Step::Confirm | Step::Cancel => {}
-            }
-            if repo::update_assignment(conn, id, row.version, &change)? == 0 {
-                return Err(ApiError::precondition_failed());
-            }
-            audit::change(
-                conn,
-                by,
-                "rotation_assignment",
-                id,
-                action.as_str(),
-                plan.facility_id,
-                details,
-            )?;
-            get_assignment(conn, by, id)
-        },
-    )
+    workflow::step::<AssignmentSteps>(conn, by, id, version, step, lang)
 }
 
 /// The station's rating of a visit that took place.
