@@ -240,7 +240,8 @@ fn sqlite_busy() -> diesel::result::Error {
     )
 }
 
-/// SQLite's own message for a lock it could not get, which the write queue reuses when a writer waits too long.
+/// SQLite's own message for a lock it could not get, which the write queue reuses when a
+/// writer waits too long.
 pub const SQLITE_BUSY_MESSAGE: &str = "database is locked";
 
 /// Runs `work` in a write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, so
