@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 
 use crate::consultation::SessionStatus;
 use crate::plan::{ActivityStatus, Period, PlanStatus, TrafficLight};
-use crate::rotation::{Shortfall, UnmetDemand};
 use crate::{Labelled, Lang};
 
 /// A kind of record a message names ("Không tìm thấy kế hoạch" / "Plan not found").
@@ -279,14 +278,6 @@ pub enum Message {
     GenerationInterrupted,
     /// A generator run that stopped on an error (the server's log has the details).
     GenerationFailed,
-    /// An unmet demand explained for the planner: how many days, and why.
-    Unfilled {
-        /// The demand, with the people considered and what kept them out.
-        demand: Box<UnmetDemand>,
-        /// Why it fell short.
-        why: Shortfall,
-    },
-
     // Plans.
     /// Facility ids that name nothing.
     UnknownFacilities(String),
@@ -652,7 +643,6 @@ impl Message {
                 "Lượt xếp lịch gặp lỗi và đã dừng; hãy thử lại hoặc báo quản trị viên",
                 "The scheduling run stopped on an error; try again or tell the administrator",
             ),
-            Message::Unfilled { demand, why } => unfilled(demand, *why),
 
             Message::UnknownFacilities(ids) => (
                 format!("Không tìm thấy cơ sở: {ids}"),
@@ -822,64 +812,6 @@ impl From<Record> for Message {
     }
 }
 
-/// The planner's sentence for an unmet demand, in both languages.
-fn unfilled(demand: &UnmetDemand, why: Shortfall) -> (String, String) {
-    let days = demand.unfilled_days;
-    let profession = |lang: Lang| demand.profession.label(lang).to_lowercase();
-    match why {
-        Shortfall::NoOneOfProfession => (
-            format!(
-                "Thiếu {days} ngày: đơn vị không có {} nào.",
-                profession(Lang::Vi)
-            ),
-            format!(
-                "{days} days short: the unit has no {}.",
-                profession(Lang::En)
-            ),
-        ),
-        Shortfall::PostingTooShort { min_months } => (
-            format!(
-                "Thiếu {days} ngày: đợt luân phiên liên tục ngắn hơn {min_months} tháng theo quy định."
-            ),
-            format!(
-                "{days} days short: the continuous posting is shorter than the {min_months} months the rules require."
-            ),
-        ),
-        Shortfall::Excluded => {
-            let (station, considered) = (&demand.station.name, demand.considered);
-            let parts = |lang: Lang, people: &str, nobody: &str| {
-                if demand.reasons.is_empty() {
-                    return nobody.to_string();
-                }
-                demand
-                    .reasons
-                    .iter()
-                    .map(|r| {
-                        format!(
-                            "{} ({} {people})",
-                            r.rule.label(lang).to_lowercase(),
-                            r.people
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
-            (
-                format!(
-                    "Thiếu {days} ngày tại {station}: trong {considered} {} của đơn vị, {}.",
-                    profession(Lang::Vi),
-                    parts(Lang::Vi, "người", "không ai còn trống lịch")
-                ),
-                format!(
-                    "{days} days short at {station}: of the unit's {considered} people in the profession ({}), {}.",
-                    profession(Lang::En),
-                    parts(Lang::En, "people", "no one had free days left")
-                ),
-            )
-        }
-    }
-}
-
 fn both(vi: &str, en: &str) -> (String, String) {
     (vi.to_string(), en.to_string())
 }
@@ -902,8 +834,6 @@ fn capitalised(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::Profession;
-    use crate::rotation::RotationRule;
     use strum::VariantArray;
 
     #[test]
@@ -960,53 +890,9 @@ mod tests {
         );
     }
 
-    /// An unmet demand of 8 days at An Phú among 4 doctors, kept out by `reasons`.
-    fn unmet(profession: Profession, reasons: &[(RotationRule, i64)]) -> UnmetDemand {
-        UnmetDemand {
-            demand_id: 1,
-            station: crate::registry::FacilityRef {
-                id: 2,
-                code: "74-TYT-ANPHU".into(),
-                name: "Trạm Y tế An Phú".into(),
-                kind: crate::registry::FacilityKind::HealthStation,
-            },
-            profession,
-            specialty: None,
-            unfilled_days: 8,
-            first_unfilled_day: None,
-            considered: 4,
-            reasons: reasons
-                .iter()
-                .map(|(rule, people)| crate::rotation::Exclusion {
-                    rule: *rule,
-                    label: String::new(),
-                    people: *people,
-                    examples: Vec::new(),
-                })
-                .collect(),
-            explanation: String::new(),
-        }
-    }
-
     #[test]
-    fn rotation_sentences_read_in_both_languages_with_their_values() {
-        let doctors = unmet(Profession::Doctor, &[]);
+    fn calendar_and_generator_sentences_read_in_both_languages() {
         let cases = [
-            (
-                unmet(Profession::Midwife, &[]).explain(Shortfall::NoOneOfProfession),
-                "Thiếu 8 ngày: đơn vị không có hộ sinh nào.",
-                "8 days short: the unit has no midwife.",
-            ),
-            (
-                doctors.explain(Shortfall::PostingTooShort { min_months: 3 }),
-                "Thiếu 8 ngày: đợt luân phiên liên tục ngắn hơn 3 tháng theo quy định.",
-                "8 days short: the continuous posting is shorter than the 3 months the rules require.",
-            ),
-            (
-                doctors.explain(Shortfall::Excluded),
-                "Thiếu 8 ngày tại Trạm Y tế An Phú: trong 4 bác sĩ của đơn vị, không ai còn trống lịch.",
-                "8 days short at Trạm Y tế An Phú: of the unit's 4 people in the profession (doctor), no one had free days left.",
-            ),
             (
                 Message::CalendarRotation {
                     staff: "Lê Văn Phúc".into(),
@@ -1034,16 +920,6 @@ mod tests {
         for (message, vi, en) in cases {
             assert_eq!(message.text(Lang::Vi), vi);
             assert_eq!(message.text(Lang::En), en);
-        }
-        // Each rule that kept people out is named in the reader's language, with its count.
-        let reasons = [(RotationRule::AwayShare, 3), (RotationRule::Licence, 1)];
-        let excluded = unmet(Profession::Doctor, &reasons).explain(Shortfall::Excluded);
-        for (lang, people) in [(Lang::Vi, "người"), (Lang::En, "people")] {
-            let text = excluded.text(lang);
-            for (rule, n) in reasons {
-                let part = format!("{} ({n} {people})", rule.label(lang).to_lowercase());
-                assert!(text.contains(&part), "{text} lacks {part}");
-            }
         }
     }
 

@@ -3,6 +3,7 @@
 //!
 //! - [`calendar`]: the days of an assignment ([`Span`], [`Weekdays`]).
 //! - [`rules`]: the hard rules as pure functions ([`check`], [`personal_breaches`]).
+//! - [`shortfall`]: why a demand stayed unfilled, and the planner's sentence for it.
 //! - [`state`]: the assignment's statuses and who may move it.
 //! - [`types`]: the request and response bodies.
 //! - `solver` and `bench` (feature `solver`): the search behind the generator and the
@@ -12,6 +13,7 @@
 pub mod bench;
 pub mod calendar;
 pub mod rules;
+pub mod shortfall;
 #[cfg(feature = "solver")]
 pub mod solver;
 pub mod state;
@@ -22,6 +24,7 @@ pub use rules::{
     Booking, Breach, DepartmentFacts, LeavePeriod, Need, Proposal, Roster, RotationRule,
     RuleSettings, StaffFacts, check, personal_breaches,
 };
+pub use shortfall::Shortfall;
 pub use state::{
     AssignmentAction, AssignmentError, AssignmentSide, AssignmentStatus, Assignments,
     allowed_actions, transition,

@@ -563,32 +563,6 @@ pub struct UnmetDemand {
     pub explanation: String,
 }
 
-/// Why a demand stayed unfilled, kept as data beside a run's result so that the
-/// planner's sentence ([`UnmetDemand::explanation`]) is written in the reader's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Shortfall {
-    /// The unit has no one of the profession.
-    NoOneOfProfession,
-    /// The demand asks for a continuous posting shorter than the rules allow.
-    PostingTooShort {
-        /// The shortest posting the rules allow, in months.
-        min_months: u8,
-    },
-    /// People of the profession were considered; the demand's `reasons` kept them out.
-    Excluded,
-}
-
-impl UnmetDemand {
-    /// The planner's sentence for this demand, which fell short for `why`.
-    pub fn explain(&self, why: Shortfall) -> crate::message::Message {
-        crate::message::Message::Unfilled {
-            demand: Box::new(self.clone()),
-            why,
-        }
-    }
-}
-
 /// The outcome of a generator run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
