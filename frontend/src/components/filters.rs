@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::page::Page;
 
@@ -14,12 +13,13 @@ use super::{Loading, Pager, enum_options, loaded, specialty_options};
 use crate::api::ApiError;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
+use crate::pages::query::QueryParams;
 
 /// A list's query as it sits in its page's URL (`/referrals?status=sent&cursor=…`).
 pub trait UrlQuery: Clone + PartialEq + Send + Sync + 'static {
     /// The query the URL's parameters describe; a value that does not parse counts as
     /// absent.
-    fn from_params(params: &ParamsMap) -> Self;
+    fn from_params(params: &dyn QueryParams) -> Self;
     /// The page's URL for this query.
     fn href(&self) -> String;
     /// Where in the list this query starts (none: at the top).
@@ -31,7 +31,7 @@ pub trait UrlQuery: Clone + PartialEq + Send + Sync + 'static {
 /// The page's query, following the URL (tracked).
 pub fn use_url_query<Q: UrlQuery>() -> Memo<Q> {
     let params = use_query_map();
-    Memo::new(move |_| params.with(Q::from_params))
+    Memo::new(move |_| params.with(|params| Q::from_params(params)))
 }
 
 /// The filter form's draft, reset from the URL whenever it changes (a link, the back

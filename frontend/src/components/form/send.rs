@@ -6,7 +6,7 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
-use super::{FieldMessages, merge_messages, messages_at, server_messages};
+use super::{FieldMessages, messages_at, shown_messages};
 use crate::api::ApiError;
 
 /// The state of such a form (a handle: copy it freely).
@@ -69,13 +69,12 @@ where
     /// Every message shown now, by field path (tracked).
     pub fn shown(self) -> Signal<FieldMessages> {
         Signal::derive(move || {
-            let mut shown = if self.tried.get() {
+            let own = if self.tried.get() {
                 self.problems.get()
             } else {
                 FieldMessages::new()
             };
-            merge_messages(&mut shown, &server_messages(self.failure().as_ref()));
-            shown
+            shown_messages(own, self.failure().as_ref())
         })
     }
 

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::consultation::{CaseBox, CaseQuery, CaseStatus, CaseSummary, Conclusion};
 use shared::registry::specialty_label;
@@ -16,12 +15,12 @@ use crate::components::filters::{
 };
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime};
-use crate::pages::query::{href_with, parse_param, text_param};
+use crate::pages::query::{QueryParams, href_with, parse_param, text_param};
 
 const PATH: &str = "/consultations/cases";
 
 impl UrlQuery for CaseQuery {
-    fn from_params(params: &ParamsMap) -> Self {
+    fn from_params(params: &dyn QueryParams) -> Self {
         CaseQuery {
             mailbox: Some(parse_param(params, "box").unwrap_or(CaseBox::Inbox)),
             status: parse_param(params, "status"),

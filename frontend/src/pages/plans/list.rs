@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::params::ParamsMap;
 use shared::plan::{PlanQuery, PlanStatus, PlanSummary};
 
 use super::{BASE, ModuleTab, PlanStatusBadge, PlansHeader, format_span, plan_href};
@@ -15,10 +14,10 @@ use crate::components::filters::{
 };
 use crate::contexts::use_lang;
 use crate::i18n::Key;
-use crate::pages::query::{href_with, parse_param, text_param};
+use crate::pages::query::{QueryParams, href_with, parse_param, text_param};
 
 impl UrlQuery for PlanQuery {
-    fn from_params(params: &ParamsMap) -> Self {
+    fn from_params(params: &dyn QueryParams) -> Self {
         PlanQuery {
             facility_id: parse_param(params, "facility_id"),
             status: parse_param(params, "status"),

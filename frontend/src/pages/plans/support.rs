@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::auth::Capability;
 use shared::plan::{
@@ -26,10 +25,10 @@ use crate::components::{
 };
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime};
-use crate::pages::query::{href_with, parse_param, text_param};
+use crate::pages::query::{QueryParams, href_with, parse_param, text_param};
 
 impl UrlQuery for SupportRequestQuery {
-    fn from_params(params: &ParamsMap) -> Self {
+    fn from_params(params: &dyn QueryParams) -> Self {
         SupportRequestQuery {
             station_id: parse_param(params, "station_id"),
             status: parse_param(params, "status"),

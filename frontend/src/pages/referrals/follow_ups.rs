@@ -6,7 +6,6 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::referral::{
     FollowUp, FollowUpMissedInput, FollowUpQuery, FollowUpStatus, FollowUpVisitInput,
@@ -24,13 +23,13 @@ use crate::components::form::{
 use crate::components::{Loading, NoResults, Pager, ProblemView, enum_options, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date, format_datetime, t};
-use crate::pages::query::{href_with, parse_param, text_param};
+use crate::pages::query::{QueryParams, href_with, parse_param, text_param};
 
 const PATH: &str = "/referrals/follow-ups";
 
 /// The filters in the address; open follow-ups unless another status is asked for
 /// (`status=all` lists every one).
-fn query_from(params: &ParamsMap) -> (FollowUpQuery, bool) {
+fn query_from(params: &dyn QueryParams) -> (FollowUpQuery, bool) {
     let all = params.get_str("status") == Some("all");
     let query = FollowUpQuery {
         facility_id: parse_param(params, "facility_id"),
@@ -81,7 +80,7 @@ pub fn FollowUpsPage() -> impl IntoView {
     let params = use_query_map();
     let navigate = use_navigate();
 
-    let parsed = Memo::new(move |_| params.with(query_from));
+    let parsed = Memo::new(move |_| params.with(|params| query_from(params)));
     // A station sees its own follow-ups; others see those in their scope.
     let station = move || {
         session

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::registry::{Facility, FacilityKind, FacilityQuery, TechnicalLevel};
 
@@ -14,11 +13,12 @@ use crate::components::filters::{
 };
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
+use crate::pages::query::QueryParams;
 
 const PATH: &str = "/registry/facilities";
 
 impl UrlQuery for FacilityQuery {
-    fn from_params(params: &ParamsMap) -> Self {
+    fn from_params(params: &dyn QueryParams) -> Self {
         FacilityQuery {
             kind: parse_param(params, "kind"),
             level: parse_param(params, "level"),

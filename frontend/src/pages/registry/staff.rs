@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::registry::{DepartmentQuery, FacilityQuery, Profession, Staff, StaffQuery};
 
@@ -17,11 +16,12 @@ use crate::components::filters::{
 use crate::components::{Loading, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_date};
+use crate::pages::query::QueryParams;
 
 const PATH: &str = "/registry/staff";
 
 impl UrlQuery for StaffQuery {
-    fn from_params(params: &ParamsMap) -> Self {
+    fn from_params(params: &dyn QueryParams) -> Self {
         StaffQuery {
             facility_id: parse_param(params, "facility_id"),
             department_id: parse_param(params, "department_id"),
