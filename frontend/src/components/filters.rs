@@ -122,6 +122,31 @@ where
     }
 }
 
+/// A filter that applies as soon as it changes, without an "apply" button: the part of
+/// the URL's query that `get` reads; a new value, written by `set`, shows the list from
+/// its first page.
+pub fn bind_url<Q, T>(query: Memo<Q>, get: fn(&Q) -> T, set: fn(&mut Q, T)) -> Bound<T>
+where
+    Q: UrlQuery,
+    T: Clone + Send + Sync + 'static,
+{
+    let navigate = use_navigate();
+    Bound {
+        value: Signal::derive(move || query.with(get)),
+        set: Callback::new(move |value: T| {
+            let wanted = with_value(&query.get_untracked(), set, value);
+            navigate(&wanted.href(), Default::default());
+        }),
+    }
+}
+
+/// `current` from its first page, with `set` writing `value` into it.
+pub fn with_value<Q: UrlQuery, T>(current: &Q, set: fn(&mut Q, T), value: T) -> Q {
+    let mut wanted = current.at(None);
+    set(&mut wanted, value);
+    wanted
+}
+
 impl<T: Clone + Send + Sync + 'static> From<RwSignal<T>> for Bound<T> {
     fn from(signal: RwSignal<T>) -> Self {
         Bound {
@@ -134,8 +159,9 @@ impl<T: Clone + Send + Sync + 'static> From<RwSignal<T>> for Bound<T> {
 /// The filter form: its fields are the children; submitting applies them.
 #[component]
 pub fn FilterForm(
-    /// Applies the draft.
-    on_apply: Callback<()>,
+    /// Applies the draft (none: the fields apply as they change, see [`bind_url`]).
+    #[prop(optional)]
+    on_apply: Option<Callback<()>>,
     children: Children,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -146,7 +172,9 @@ pub fn FilterForm(
             aria-label=move || lang.t(Key::Filters)
             on:submit=move |event: leptos::ev::SubmitEvent| {
                 event.prevent_default();
-                on_apply.run(());
+                if let Some(on_apply) = on_apply {
+                    on_apply.run(());
+                }
             }
         >
             {children()}
@@ -185,6 +213,9 @@ pub fn EnumFilter<T>(
     values: &'static [T],
     code: fn(&T) -> &'static str,
     #[prop(into)] field: Bound<String>,
+    /// The code of "any" (empty, unless no value means one of them).
+    #[prop(optional)]
+    any: &'static str,
 ) -> impl IntoView
 where
     T: Labelled + Copy + Send + Sync + 'static,
@@ -194,7 +225,7 @@ where
         <div class="field">
             <label for=id>{move || lang.t(label)}</label>
             <select id=id on:change=move |event| field.set.run(event_target_value(&event))>
-                <option value="" prop:selected=move || field.value.with(String::is_empty)>
+                <option value=any prop:selected=move || field.value.with(|value| value == any)>
                     {move || lang.t(Key::Any)}
                 </option>
                 {enum_options(values, code, field.value, lang)}

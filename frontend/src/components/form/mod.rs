@@ -1,8 +1,9 @@
 //! The form kit: field ids derived from the validators' field paths, the messages of a
 //! field (the shared validators' and those of a `problem+json` answer), a labelled
-//! input, a choice among a labelled enum, a rows editor, and focus on the first field
-//! with a problem.
+//! input, a choice among a labelled enum, a rows editor, a form opened in place, and
+//! focus on the first field with a problem.
 
+mod inline;
 mod rows;
 mod select;
 mod send;
@@ -15,6 +16,7 @@ use shared::Lang;
 use shared::validation::field_messages;
 use wasm_bindgen::JsCast;
 
+pub use inline::InlineForm;
 pub use rows::{Column, Row, RowsEditor, rows_from};
 pub use select::SelectField;
 pub use send::CheckedSend;

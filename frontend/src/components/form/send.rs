@@ -66,6 +66,12 @@ where
         self.run.value().get().and_then(Result::err)
     }
 
+    /// Why the last attempt failed, without the field messages a form shows next to
+    /// its fields (`inline(path)`) (tracked).
+    pub fn problem_besides(self, inline: fn(&str) -> bool) -> Signal<Option<ApiError>> {
+        Signal::derive(move || self.failure().map(|error| error.without_fields(inline)))
+    }
+
     /// Every message shown now, by field path (tracked).
     pub fn shown(self) -> Signal<FieldMessages> {
         Signal::derive(move || {
