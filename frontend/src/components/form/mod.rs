@@ -9,7 +9,7 @@ mod select;
 mod send;
 mod text;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
 use shared::Lang;
@@ -18,9 +18,9 @@ use wasm_bindgen::JsCast;
 
 pub use inline::InlineForm;
 pub use rows::{Column, Row, RowsEditor, rows_from};
-pub use select::SelectField;
+pub use select::{ChoiceField, SelectField, SpecialtyField};
 pub use send::CheckedSend;
-pub use text::TextField;
+pub use text::{FormText, SubmitButton, TextField};
 
 use crate::api::ApiError;
 
@@ -76,6 +76,20 @@ pub fn server_messages(error: Option<&ApiError>) -> FieldMessages {
         .and_then(ApiError::problem)
         .and_then(|problem| problem.errors.clone())
         .unwrap_or_default()
+}
+
+/// The problems a form shows of its own: all once sending was tried, before that those
+/// of the fields left once.
+pub fn visible_problems(
+    problems: &FieldMessages,
+    tried: bool,
+    touched: &BTreeSet<String>,
+) -> FieldMessages {
+    problems
+        .iter()
+        .filter(|(path, _)| tried || touched.contains(*path))
+        .map(|(path, messages)| (path.clone(), messages.clone()))
+        .collect()
 }
 
 /// What a form shows: its own problems and the field messages of the server's last
@@ -241,6 +255,21 @@ mod tests {
             messages(&[("day", &["In the future"]), ("notes", &["Required"])])
         );
         assert!(shown_messages(FieldMessages::new(), None).is_empty());
+    }
+
+    #[test]
+    fn a_fields_problems_show_once_it_was_left_all_once_sending_was_tried() {
+        let problems = messages(&[("title", &["Required"]), ("date", &["Required"])]);
+        let left = BTreeSet::from(["date".to_string()]);
+        assert!(visible_problems(&problems, false, &BTreeSet::new()).is_empty());
+        assert_eq!(
+            visible_problems(&problems, false, &left),
+            messages(&[("date", &["Required"])])
+        );
+        assert_eq!(
+            visible_problems(&problems, true, &BTreeSet::new()),
+            problems
+        );
     }
 
     #[test]

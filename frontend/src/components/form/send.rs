@@ -1,18 +1,22 @@
-//! A form that sends one request body: its local problems show once sending was tried,
-//! the server's field messages for the last attempt show next to the same fields, and
-//! nothing is sent while the shared rules still find a problem.
+//! A form that sends one request body: its local problems show once sending was tried
+//! (a field's own once it was left), the server's field messages for the last attempt
+//! show next to the same fields, and nothing is sent while the shared rules still find
+//! a problem.
 
+use std::collections::BTreeSet;
 use std::future::Future;
 
 use leptos::prelude::*;
 
-use super::{FieldMessages, messages_at, shown_messages};
+use super::{FieldMessages, messages_at, shown_messages, visible_problems};
 use crate::api::ApiError;
 
 /// The state of such a form (a handle: copy it freely).
 pub struct CheckedSend<B: 'static, T: 'static> {
     /// Whether sending was tried.
     pub tried: RwSignal<bool>,
+    /// The paths of the fields left once: their problems show before sending.
+    pub touched: RwSignal<BTreeSet<String>>,
     /// What the shared rules find wrong with the body as typed (tracked).
     pub problems: Memo<FieldMessages>,
     /// The request.
@@ -41,6 +45,7 @@ where
     {
         CheckedSend {
             tried: RwSignal::new(false),
+            touched: RwSignal::new(BTreeSet::new()),
             problems,
             run: Action::new_local(move |body: &B| send(body.clone())),
         }
@@ -54,6 +59,25 @@ where
             }
         });
         self
+    }
+
+    /// Runs `done` with each successful answer (e.g. to go to what was created).
+    pub fn on_answer(self, done: impl Fn(T) + 'static) -> Self {
+        Effect::new(move |_| {
+            if let Some(Ok(answer)) = self.run.value().get() {
+                done(answer);
+            }
+        });
+        self
+    }
+
+    /// Marks the field at `path` as left: its problems show from now on.
+    pub fn touch(self, path: &'static str) -> Callback<()> {
+        Callback::new(move |()| {
+            self.touched.update(|touched| {
+                touched.insert(path.to_string());
+            })
+        })
     }
 
     /// Whether the request is under way (tracked).
@@ -75,11 +99,10 @@ where
     /// Every message shown now, by field path (tracked).
     pub fn shown(self) -> Signal<FieldMessages> {
         Signal::derive(move || {
-            let own = if self.tried.get() {
-                self.problems.get()
-            } else {
-                FieldMessages::new()
-            };
+            let own = self.problems.with(|problems| {
+                self.touched
+                    .with(|touched| visible_problems(problems, self.tried.get(), touched))
+            });
             shown_messages(own, self.failure().as_ref())
         })
     }

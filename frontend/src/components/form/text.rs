@@ -1,9 +1,10 @@
-//! A labelled text, date or number input with its messages.
+//! A labelled text, date or number input with its messages, and a form's send button.
 
 use leptos::prelude::*;
 
-use super::InputKind;
+use super::{CheckedSend, InputKind, field_id};
 use crate::components::FieldErrors;
+use crate::components::filters::Bound;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
@@ -84,5 +85,62 @@ pub fn TextField(
             {control}
             <FieldErrors id=errors_id messages />
         </div>
+    }
+}
+
+/// A [`TextField`] of a checked form: its id comes from its field path, its messages
+/// are the form's for that path, and leaving it shows its problems.
+#[component]
+pub fn FormText<B, T>(
+    /// The form.
+    form: CheckedSend<B, T>,
+    /// The field path, as in the validators' messages.
+    path: &'static str,
+    /// Its label.
+    label: Key,
+    /// The text and what changes it.
+    #[prop(into)]
+    field: Bound<String>,
+    /// Kind of input.
+    #[prop(optional)]
+    kind: InputKind,
+    /// Marks the field as needed.
+    #[prop(optional)]
+    required: bool,
+) -> impl IntoView
+where
+    B: Clone + 'static,
+    T: Clone + 'static,
+{
+    view! {
+        <TextField
+            id=field_id(path)
+            label
+            value=field.value
+            on_input=field.set
+            on_blur=form.touch(path)
+            messages=form.messages(path)
+            kind
+            required
+        />
+    }
+}
+
+/// A form's submit button, "saving" while its request is under way.
+#[component]
+pub fn SubmitButton(
+    /// Element id.
+    id: &'static str,
+    /// What it says.
+    label: Key,
+    /// Whether the request is under way.
+    #[prop(into)]
+    pending: Signal<bool>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <button type="submit" id=id class="button primary" disabled=move || pending.get()>
+            {move || if pending.get() { lang.t(Key::Saving) } else { lang.t(label) }}
+        </button>
     }
 }

@@ -63,6 +63,35 @@ fn may_plan() -> impl Fn() -> bool + Copy {
     }
 }
 
+/// A form page's content when the reader may use it (`allowed`, tracked), otherwise
+/// why not and the way back.
+#[component]
+fn AllowedOr(
+    allowed: impl Fn() -> bool + Send + Sync + 'static,
+    /// Why the reader may not.
+    refusal: Key,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let lang = use_lang();
+    move || {
+        if allowed() {
+            children().into_any()
+        } else {
+            view! {
+                <section class="page">
+                    <p class="breadcrumb">
+                        <A href=BASE>{move || lang.t(Key::BackToConsultations)}</A>
+                    </p>
+                    <div class="notice" role="status">
+                        <p>{move || lang.t(refusal)}</p>
+                    </div>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
 /// The module's heading, its tabs, and the buttons of what the reader may start.
 #[component]
 fn ConsultationTabs(current: Tab) -> impl IntoView {
