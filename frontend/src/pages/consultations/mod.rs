@@ -24,7 +24,8 @@ use shared::Labelled;
 use shared::auth::Capability;
 use shared::consultation::{CaseBox, CaseStatus, ConsultationMode, SessionStatus};
 
-use crate::contexts::{use_lang, use_session};
+use crate::components::{ModuleHeader, TabLink};
+use crate::contexts::{use_capability, use_lang};
 use crate::i18n::Key;
 
 /// Where the consultation pages live.
@@ -45,22 +46,12 @@ enum Tab {
 
 /// Whether the signed-in person asks for consultations about patients (tracked).
 fn may_request() -> impl Fn() -> bool + Copy {
-    let session = use_session();
-    move || {
-        session
-            .me()
-            .is_some_and(|me| me.can(Capability::RequestConsultation))
-    }
+    use_capability(Capability::RequestConsultation)
 }
 
 /// Whether the signed-in person schedules the sessions of their facility (tracked).
 fn may_plan() -> impl Fn() -> bool + Copy {
-    let session = use_session();
-    move || {
-        session
-            .me()
-            .is_some_and(|me| me.can(Capability::ManageConsultationSessions))
-    }
+    use_capability(Capability::ManageConsultationSessions)
 }
 
 /// A form page's content when the reader may use it (`allowed`, tracked), otherwise
@@ -98,60 +89,41 @@ fn ConsultationTabs(current: Tab) -> impl IntoView {
     let lang = use_lang();
     let may_request = may_request();
     let may_plan = may_plan();
-    let tab = move |tab: Tab, href: &'static str, label: Signal<String>| {
-        let current = (tab == current).then_some("page");
-        view! {
-            <a href=href aria-current=current>
-                {move || label.get()}
-            </a>
-        }
+    let actions = move || {
+        let new_session = may_plan().then(|| {
+            view! {
+                <A href="/consultations/sessions/new" attr:class="button secondary" attr:id="new-session">
+                    {move || lang.t(Key::NewSession)}
+                </A>
+            }
+        });
+        let new_case = may_request().then(|| {
+            view! {
+                <A href="/consultations/cases/new" attr:class="button primary" attr:id="new-case">
+                    {move || lang.t(Key::NewCaseRequest)}
+                </A>
+            }
+        });
+        view! { <div class="header-links">{new_session} {new_case}</div> }
     };
     view! {
-        <header class="page-header page-header-actions">
-            <div>
-                <h1>{move || lang.t(Key::NavConsultations)}</h1>
-                <p class="muted">{move || lang.t(Key::ConsultationsSubtitle)}</p>
-            </div>
-            <div class="header-links">
-                {move || {
-                    may_plan()
-                        .then(|| {
-                            view! {
-                                <A href="/consultations/sessions/new" attr:class="button secondary" attr:id="new-session">
-                                    {move || lang.t(Key::NewSession)}
-                                </A>
-                            }
-                        })
-                }}
-                {move || {
-                    may_request()
-                        .then(|| {
-                            view! {
-                                <A href="/consultations/cases/new" attr:class="button primary" attr:id="new-case">
-                                    {move || lang.t(Key::NewCaseRequest)}
-                                </A>
-                            }
-                        })
-                }}
-            </div>
-        </header>
-        <nav class="tabs" aria-label=move || lang.t(Key::NavConsultations)>
-            {tab(
-                Tab::Calendar,
-                "/consultations",
-                Signal::derive(move || lang.t(Key::ConsultationCalendar).to_string()),
-            )}
-            {tab(
-                Tab::Inbox,
-                "/consultations/cases?box=inbox",
-                Signal::derive(move || CaseBox::Inbox.label(lang.get()).to_string()),
-            )}
-            {tab(
-                Tab::Outbox,
-                "/consultations/cases?box=outbox",
-                Signal::derive(move || CaseBox::Outbox.label(lang.get()).to_string()),
-            )}
-        </nav>
+        <ModuleHeader title=Key::NavConsultations subtitle=Key::ConsultationsSubtitle actions>
+            <TabLink
+                href="/consultations"
+                current=current == Tab::Calendar
+                label=move || lang.t(Key::ConsultationCalendar)
+            />
+            <TabLink
+                href="/consultations/cases?box=inbox"
+                current=current == Tab::Inbox
+                label=move || CaseBox::Inbox.label(lang.get())
+            />
+            <TabLink
+                href="/consultations/cases?box=outbox"
+                current=current == Tab::Outbox
+                label=move || CaseBox::Outbox.label(lang.get())
+            />
+        </ModuleHeader>
     }
 }
 

@@ -43,6 +43,7 @@ use shared::auth::{Capability, Me};
 use shared::plan::{Period, Plan, PlanPhase, PlanStatus, TrafficLight};
 use shared::time::vietnam_date;
 
+use crate::components::{ModuleHeader, TabLink};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date};
 
@@ -275,40 +276,30 @@ enum ModuleTab {
 fn PlansHeader(current: ModuleTab) -> impl IntoView {
     let lang = use_lang();
     let may_create = may_write_plans();
-    let tab = move |tab: ModuleTab, href: &'static str, id: &'static str, label: Key| {
-        let current = (tab == current).then_some("page");
-        view! {
-            <a href=href id=id aria-current=current>
-                {move || lang.t(label)}
-            </a>
-        }
+    let actions = move || {
+        may_create().then(|| {
+            view! {
+                <A href="/plans/new" attr:class="button primary" attr:id="new-plan">
+                    {move || lang.t(Key::NewPlan)}
+                </A>
+            }
+        })
     };
     view! {
-        <header class="page-header page-header-actions">
-            <div>
-                <h1>{move || lang.t(Key::NavPlans)}</h1>
-                <p class="muted">{move || lang.t(Key::PlansSubtitle)}</p>
-            </div>
-            {move || {
-                may_create()
-                    .then(|| {
-                        view! {
-                            <A href="/plans/new" attr:class="button primary" attr:id="new-plan">
-                                {move || lang.t(Key::NewPlan)}
-                            </A>
-                        }
-                    })
-            }}
-        </header>
-        <nav class="tabs" aria-label=move || lang.t(Key::NavPlans)>
-            {tab(ModuleTab::Plans, BASE, "tab-plans", Key::PlanList)}
-            {tab(
-                ModuleTab::SupportRequests,
-                SUPPORT_REQUESTS,
-                "tab-support-requests",
-                Key::SupportRequests,
-            )}
-        </nav>
+        <ModuleHeader title=Key::NavPlans subtitle=Key::PlansSubtitle actions>
+            <TabLink
+                href=BASE
+                id="tab-plans"
+                current=current == ModuleTab::Plans
+                label=move || lang.t(Key::PlanList)
+            />
+            <TabLink
+                href=SUPPORT_REQUESTS
+                id="tab-support-requests"
+                current=current == ModuleTab::SupportRequests
+                label=move || lang.t(Key::SupportRequests)
+            />
+        </ModuleHeader>
     }
 }
 

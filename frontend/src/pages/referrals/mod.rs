@@ -28,7 +28,8 @@ use shared::auth::Capability;
 use shared::referral::{ReferralBox, ReferralStatus, Urgency};
 
 use crate::components::form::{Column, InputKind};
-use crate::contexts::{use_lang, use_session};
+use crate::components::{ModuleHeader, TabLink};
+use crate::contexts::{use_capability, use_lang};
 use crate::i18n::Key;
 
 /// Columns of diagnosis rows (the slip's, and the diagnoses at discharge).
@@ -65,12 +66,7 @@ enum Tab {
 
 /// Whether the signed-in person creates and answers referrals (tracked).
 fn may_handle_referrals() -> impl Fn() -> bool + Copy {
-    let session = use_session();
-    move || {
-        session
-            .me()
-            .is_some_and(|me| me.can(Capability::CreateReferral))
-    }
+    use_capability(Capability::CreateReferral)
 }
 
 /// The module's heading and tabs; "new referral" for those who may create one.
@@ -78,48 +74,33 @@ fn may_handle_referrals() -> impl Fn() -> bool + Copy {
 fn ReferralTabs(current: Tab) -> impl IntoView {
     let lang = use_lang();
     let may_create = may_handle_referrals();
-    let tab = move |tab: Tab, href: &'static str, label: Signal<String>| {
-        let current = (tab == current).then_some("page");
-        view! {
-            <a href=href aria-current=current>
-                {move || label.get()}
-            </a>
-        }
+    let actions = move || {
+        may_create().then(|| {
+            view! {
+                <A href="/referrals/new" attr:class="button primary" attr:id="new-referral">
+                    {move || lang.t(Key::NewReferral)}
+                </A>
+            }
+        })
     };
     view! {
-        <header class="page-header page-header-actions">
-            <div>
-                <h1>{move || lang.t(Key::NavReferrals)}</h1>
-                <p class="muted">{move || lang.t(Key::ReferralsSubtitle)}</p>
-            </div>
-            {move || {
-                may_create()
-                    .then(|| {
-                        view! {
-                            <A href="/referrals/new" attr:class="button primary" attr:id="new-referral">
-                                {move || lang.t(Key::NewReferral)}
-                            </A>
-                        }
-                    })
-            }}
-        </header>
-        <nav class="tabs" aria-label=move || lang.t(Key::NavReferrals)>
-            {tab(
-                Tab::Inbox,
-                "/referrals?box=inbox",
-                Signal::derive(move || ReferralBox::Inbox.label(lang.get()).to_string()),
-            )}
-            {tab(
-                Tab::Outbox,
-                "/referrals?box=outbox",
-                Signal::derive(move || ReferralBox::Outbox.label(lang.get()).to_string()),
-            )}
-            {tab(
-                Tab::FollowUps,
-                "/referrals/follow-ups",
-                Signal::derive(move || lang.t(Key::FollowUps).to_string()),
-            )}
-        </nav>
+        <ModuleHeader title=Key::NavReferrals subtitle=Key::ReferralsSubtitle actions>
+            <TabLink
+                href="/referrals?box=inbox"
+                current=current == Tab::Inbox
+                label=move || ReferralBox::Inbox.label(lang.get())
+            />
+            <TabLink
+                href="/referrals?box=outbox"
+                current=current == Tab::Outbox
+                label=move || ReferralBox::Outbox.label(lang.get())
+            />
+            <TabLink
+                href="/referrals/follow-ups"
+                current=current == Tab::FollowUps
+                label=move || lang.t(Key::FollowUps)
+            />
+        </ModuleHeader>
     }
 }
 

@@ -32,7 +32,8 @@ use shared::rotation::{AssignmentStatus, Weekdays};
 use shared::{Labelled, Lang};
 
 use crate::components::form::{InputKind, TextField};
-use crate::contexts::{use_lang, use_session};
+use crate::components::{ModuleHeader, TabLink};
+use crate::contexts::{use_capability, use_lang};
 use crate::i18n::{Key, format_date};
 
 /// Where the rotation pages live.
@@ -45,22 +46,12 @@ fn plan_href(id: i64) -> String {
 
 /// Whether the signed-in person plans rotations at their own facility (tracked).
 fn plans_rotations() -> impl Fn() -> bool + Copy {
-    let session = use_session();
-    move || {
-        session
-            .me()
-            .is_some_and(|me| me.can(Capability::PlanRotations))
-    }
+    use_capability(Capability::PlanRotations)
 }
 
 /// Whether the signed-in person receives rotated staff at a station (tracked).
 fn heads_station() -> impl Fn() -> bool + Copy {
-    let session = use_session();
-    move || {
-        session
-            .me()
-            .is_some_and(|me| me.can(Capability::ReceiveRotations))
-    }
+    use_capability(Capability::ReceiveRotations)
 }
 
 /// Which of the module's pages is shown, for the tabs.
@@ -77,29 +68,34 @@ enum Tab {
 fn RotationTabs(current: Tab) -> impl IntoView {
     let lang = use_lang();
     let station = heads_station();
-    let tab = move |tab: Tab, href: &'static str, id: &'static str, label: Key| {
-        let current = (tab == current).then_some("page");
-        view! {
-            <a href=href id=id aria-current=current>
-                {move || lang.t(label)}
-            </a>
-        }
-    };
     view! {
-        <header class="page-header">
-            <h1>{move || lang.t(Key::NavRotations)}</h1>
-            <p class="muted">{move || lang.t(Key::RotationsSubtitle)}</p>
-        </header>
-        <nav class="tabs" aria-label=move || lang.t(Key::NavRotations)>
-            {tab(Tab::Plans, BASE, "tab-rotation-plans", Key::RotationPlans)}
-            {tab(Tab::Mine, "/rotations/mine", "tab-my-rotations", Key::MyRotations)}
+        <ModuleHeader title=Key::NavRotations subtitle=Key::RotationsSubtitle>
+            <TabLink
+                href=BASE
+                id="tab-rotation-plans"
+                current=current == Tab::Plans
+                label=move || lang.t(Key::RotationPlans)
+            />
+            <TabLink
+                href="/rotations/mine"
+                id="tab-my-rotations"
+                current=current == Tab::Mine
+                label=move || lang.t(Key::MyRotations)
+            />
             {move || {
                 station()
                     .then(|| {
-                        tab(Tab::Station, "/rotations/station", "tab-station-rotations", Key::StationRotations)
+                        view! {
+                            <TabLink
+                                href="/rotations/station"
+                                id="tab-station-rotations"
+                                current=current == Tab::Station
+                                label=move || lang.t(Key::StationRotations)
+                            />
+                        }
                     })
             }}
-        </nav>
+        </ModuleHeader>
     }
 }
 
