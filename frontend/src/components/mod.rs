@@ -9,6 +9,7 @@ pub mod layout;
 pub mod list;
 pub mod loading;
 pub mod module;
+pub mod record;
 
 pub use dialog::{ActionBar, ActionDialog};
 pub use error::{ProblemView, loaded};
@@ -17,3 +18,4 @@ pub use layout::{LangSwitch, Shell};
 pub use list::{NoResults, Pager, enum_options, specialty_options};
 pub use loading::Loading;
 pub use module::{ModuleHeader, TabLink};
+pub use record::{Fact, InvalidId, StateBadge, use_id_param};

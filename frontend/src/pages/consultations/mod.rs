@@ -24,7 +24,7 @@ use shared::Labelled;
 use shared::auth::Capability;
 use shared::consultation::{CaseBox, CaseStatus, ConsultationMode, SessionStatus};
 
-use crate::components::{ModuleHeader, TabLink};
+use crate::components::{Fact, ModuleHeader, StateBadge, TabLink};
 use crate::contexts::{use_capability, use_lang};
 use crate::i18n::Key;
 
@@ -138,40 +138,11 @@ fn ModeBadge(mode: ConsultationMode) -> impl IntoView {
 /// Where a session stands.
 #[component]
 fn SessionStatusBadge(status: SessionStatus) -> impl IntoView {
-    let lang = use_lang();
-    let class = format!("badge session-{}", status.as_str());
-    view! {
-        <span class=class data-status=status.as_str()>
-            {move || status.label(lang.get())}
-        </span>
-    }
+    view! { <StateBadge state=status code=SessionStatus::as_str class="badge session-" /> }
 }
 
 /// Where a case stands.
 #[component]
 fn CaseStatusBadge(status: CaseStatus) -> impl IntoView {
-    let lang = use_lang();
-    let class = format!("badge case-{}", status.as_str());
-    view! {
-        <span class=class data-status=status.as_str()>
-            {move || status.label(lang.get())}
-        </span>
-    }
-}
-
-/// A label/value pair in a `<dl class="facts">`; "—" for an empty value.
-#[component]
-fn Fact(label: Key, #[prop(into)] value: String) -> impl IntoView {
-    let lang = use_lang();
-    let value = if value.trim().is_empty() {
-        "—".to_string()
-    } else {
-        value
-    };
-    view! {
-        <div>
-            <dt>{move || lang.t(label)}</dt>
-            <dd>{value}</dd>
-        </div>
-    }
+    view! { <StateBadge state=status code=CaseStatus::as_str class="badge case-" /> }
 }

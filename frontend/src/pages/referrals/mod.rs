@@ -22,13 +22,12 @@ pub use print::SlipPrintPage;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use shared::Labelled;
 use shared::auth::Capability;
 use shared::referral::{ReferralBox, ReferralStatus, Urgency};
 
 use crate::components::form::{Column, InputKind};
-use crate::components::{ModuleHeader, TabLink};
+use crate::components::{Fact, InvalidId, ModuleHeader, StateBadge, TabLink, use_id_param};
 use crate::contexts::{use_capability, use_lang};
 use crate::i18n::Key;
 
@@ -107,13 +106,7 @@ fn ReferralTabs(current: Tab) -> impl IntoView {
 /// A referral's status, coloured by where it stands.
 #[component]
 fn StatusBadge(status: ReferralStatus) -> impl IntoView {
-    let lang = use_lang();
-    let class = format!("badge status status-{}", status.as_str());
-    view! {
-        <span class=class data-status=status.as_str()>
-            {move || status.label(lang.get())}
-        </span>
-    }
+    view! { <StateBadge state=status code=ReferralStatus::as_str class="badge status status-" /> }
 }
 
 /// How urgent a referral is.
@@ -148,39 +141,8 @@ fn FlagBadges(overdue: bool, expired: bool) -> impl IntoView {
     }
 }
 
-/// The referral id in the address (`/referrals/:id…`), `None` when it is not a number.
-fn use_referral_id() -> Memo<Option<i64>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|params| params.get("id")?.parse::<i64>().ok()))
-}
-
 /// What a page shows for an id that is not one.
 #[component]
 fn InvalidReferralId() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <section class="page">
-            <div class="alert alert-error" role="alert">
-                <p class="alert-title">{move || lang.t(Key::InvalidId)}</p>
-            </div>
-            <A href=BASE>{move || lang.t(Key::BackToReferrals)}</A>
-        </section>
-    }
-}
-
-/// A label/value pair in a `<dl class="facts">`; shows "—" for an empty value.
-#[component]
-fn Fact(label: Key, #[prop(into)] value: String) -> impl IntoView {
-    let lang = use_lang();
-    let value = if value.trim().is_empty() {
-        "—".to_string()
-    } else {
-        value
-    };
-    view! {
-        <div>
-            <dt>{move || lang.t(label)}</dt>
-            <dd>{value}</dd>
-        </div>
-    }
+    view! { <InvalidId back=BASE back_label=Key::BackToReferrals /> }
 }

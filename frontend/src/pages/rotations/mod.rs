@@ -25,14 +25,12 @@ pub use station::StationRotationsPage;
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use shared::Lang;
 use shared::auth::Capability;
 use shared::rotation::{AssignmentStatus, Weekdays};
-use shared::{Labelled, Lang};
 
 use crate::components::form::{InputKind, TextField};
-use crate::components::{ModuleHeader, TabLink};
+use crate::components::{InvalidId, ModuleHeader, StateBadge, TabLink, use_id_param};
 use crate::contexts::{use_capability, use_lang};
 use crate::i18n::{Key, format_date};
 
@@ -102,13 +100,7 @@ fn RotationTabs(current: Tab) -> impl IntoView {
 /// An assignment's status, coloured by where it stands.
 #[component]
 fn AssignmentStatusBadge(status: AssignmentStatus) -> impl IntoView {
-    let lang = use_lang();
-    let class = format!("badge assignment-{}", status.as_str());
-    view! {
-        <span class=class data-status=status.as_str()>
-            {move || status.label(lang.get())}
-        </span>
-    }
+    view! { <StateBadge state=status code=AssignmentStatus::as_str class="badge assignment-" /> }
 }
 
 /// "01/04/2026 – 30/06/2026".
@@ -120,24 +112,10 @@ fn format_period(lang: Lang, start: NaiveDate, end: NaiveDate) -> String {
     }
 }
 
-/// The plan id in the address (`/rotations/:id`), `None` when it is not a number.
-fn use_plan_id() -> Memo<Option<i64>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|params| params.get("id")?.parse::<i64>().ok()))
-}
-
 /// What the plan page shows for an id that is not one.
 #[component]
 fn InvalidPlanId() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <section class="page">
-            <div class="alert alert-error" role="alert">
-                <p class="alert-title">{move || lang.t(Key::InvalidId)}</p>
-            </div>
-            <A href=BASE>{move || lang.t(Key::BackToRotationPlans)}</A>
-        </section>
-    }
+    view! { <InvalidId back=BASE back_label=Key::BackToRotationPlans /> }
 }
 
 /// A calendar date typed in a date input.
