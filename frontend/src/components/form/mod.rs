@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 
 pub use inline::InlineForm;
 pub use rows::{Column, Row, RowsEditor, rows_from};
-pub use select::{ChoiceField, SelectField, SpecialtyField};
+pub use select::{ChoiceField, RadioField, SelectField, SpecialtyField};
 pub use send::CheckedSend;
 pub use text::{FormText, SubmitButton, TextField};
 

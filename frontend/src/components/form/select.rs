@@ -2,7 +2,7 @@
 //! server, or among the specialties, with its messages.
 
 use leptos::prelude::*;
-use shared::Labelled;
+use shared::{Labelled, Lang};
 
 use crate::api::ApiError;
 use crate::components::{FieldErrors, Loading, enum_options, loaded, specialty_options};
@@ -169,5 +169,79 @@ where
             </Transition>
             <FieldErrors id=errors_id messages />
         </div>
+    }
+}
+
+/// A labelled group of radio buttons over every value of a labelled enum: the group is
+/// `#{id}`, each button `#{id}-{code}`, the messages `#{id}-errors`.
+#[component]
+pub fn RadioField<T>(
+    /// Element id of the group.
+    #[prop(into)]
+    id: String,
+    /// The buttons' `name`.
+    name: &'static str,
+    /// The group's label.
+    label: Key,
+    /// Every value, in the order shown.
+    values: &'static [T],
+    /// A value's code (what the group's value holds).
+    code: fn(&T) -> &'static str,
+    /// What a button says (default: the value's label).
+    #[prop(optional)]
+    option_label: Option<fn(&T, Lang) -> String>,
+    /// The code chosen now (empty: none).
+    #[prop(into)]
+    value: Signal<String>,
+    /// Called with the new code.
+    on_change: Callback<String>,
+    /// Messages to show under it.
+    #[prop(into)]
+    messages: Signal<Vec<String>>,
+    /// Marks the choice as needed.
+    #[prop(optional)]
+    required: bool,
+) -> impl IntoView
+where
+    T: Labelled + Copy + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    let errors_id = format!("{id}-errors");
+    let describedby = errors_id.clone();
+    let buttons = values
+        .iter()
+        .map(|choice| {
+            let choice = *choice;
+            let code = code(&choice);
+            let input_id = format!("{id}-{code}");
+            let label_for = input_id.clone();
+            let text = move || match option_label {
+                Some(option_label) => option_label(&choice, lang.get()),
+                None => choice.label(lang.get()).to_string(),
+            };
+            view! {
+                <label class="radio" for=label_for>
+                    <input
+                        type="radio"
+                        id=input_id
+                        name=name
+                        value=code
+                        prop:checked=move || value.with(|value| value == code)
+                        on:change=move |_| on_change.run(code.to_string())
+                    />
+                    {text}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="field radio-group" id=id aria-describedby=describedby>
+            <legend class="field-label">
+                {move || lang.t(label)}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </legend>
+            {buttons}
+            <FieldErrors id=errors_id messages />
+        </fieldset>
     }
 }

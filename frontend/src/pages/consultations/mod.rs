@@ -24,7 +24,7 @@ use shared::Labelled;
 use shared::auth::Capability;
 use shared::consultation::{CaseBox, CaseStatus, ConsultationMode, SessionStatus};
 
-use crate::components::{Fact, ModuleHeader, StateBadge, TabLink};
+use crate::components::{ModuleHeader, StateBadge, TabLink};
 use crate::contexts::{use_capability, use_lang};
 use crate::i18n::Key;
 
