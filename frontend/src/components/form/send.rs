@@ -115,9 +115,17 @@ where
     /// "Send" was pressed: the problems show from now on, and the body goes only when
     /// there are none.
     pub fn submit(self, body: impl FnOnce() -> B) {
+        self.submit_read(|| Some(body()));
+    }
+
+    /// [`submit`](Self::submit) for a body that may not be readable (`None`) even when
+    /// no problem is listed.
+    pub fn submit_read(self, body: impl FnOnce() -> Option<B>) {
         self.tried.set(true);
-        if self.problems.with_untracked(FieldMessages::is_empty) {
-            self.run.dispatch_local(body());
+        if self.problems.with_untracked(FieldMessages::is_empty)
+            && let Some(body) = body()
+        {
+            self.run.dispatch_local(body);
         }
     }
 }

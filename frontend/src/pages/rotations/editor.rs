@@ -18,12 +18,9 @@ use validator::Validate;
 
 use super::actions::AssignmentActions;
 use super::grid::Gap;
-use super::{
-    AssignmentStatusBadge, FieldMessages, FormState, InputField, WeekdayPicker, format_period,
-    parse_date,
-};
+use super::{AssignmentStatusBadge, InputField, WeekdayPicker, format_period, parse_date};
 use crate::api::{self, ApiError, new_idempotency_key, use_api};
-use crate::components::form::InputKind;
+use crate::components::form::{CheckedSend, FieldMessages, InputKind, SubmitButton};
 use crate::components::{FieldErrors, ProblemView};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, t};
@@ -301,6 +298,34 @@ fn field_problems(fields: Fields, plan: &RotationPlan, lang: shared::Lang) -> Fi
     messages
 }
 
+/// The assignment's fields, whose messages show next to them.
+const ASSIGNMENT_FIELDS: &[&str] = &[
+    "station_id",
+    "staff_id",
+    "start_date",
+    "end_date",
+    "weekdays",
+];
+
+/// The rules the server found broken when it refused to save (`rotation_rules_broken`).
+fn server_flags<T: Clone + 'static>(form: CheckedSend<AssignmentInput, T>) -> Signal<Vec<Flag>> {
+    let lang = use_lang();
+    Signal::derive(move || {
+        let lang = lang.get();
+        form.failure()
+            .and_then(|error| error.problem().cloned())
+            .filter(|problem| problem.code == ErrorCode::RotationRulesBroken)
+            .and_then(|problem| problem.errors)
+            .map(|errors| {
+                errors
+                    .iter()
+                    .flat_map(|(code, list)| list.iter().map(move |m| Flag::new(code, m, lang)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
 /// The editor of one assignment (new or existing), with live rule flags.
 #[component]
 pub(super) fn AssignmentEditor(
@@ -414,11 +439,8 @@ pub(super) fn AssignmentEditor(
 
     let plan_for_checks = plan.clone();
     let messages = Memo::new(move |_| field_problems(fields, &plan_for_checks, lang.get()));
-    let form = FormState::new(messages);
-
     let key = StoredValue::new(new_idempotency_key());
-    let save = Action::new_local(move |input: &AssignmentInput| {
-        let input = input.clone();
+    let form = CheckedSend::new(messages, move |input: AssignmentInput| {
         let key = key.get_value();
         async move {
             match record {
@@ -428,43 +450,19 @@ pub(super) fn AssignmentEditor(
                 None => api::rotations::create_assignment(api, &input, &key).await,
             }
         }
-    });
-    let pending = save.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
-            on_saved.run(());
-        }
-    });
-    let failure = move || save.value().get().and_then(Result::err);
-    let server_flags = Signal::derive(move || {
-        let lang = lang.get();
-        failure()
-            .and_then(|error| error.problem().cloned())
-            .filter(|problem| problem.code == ErrorCode::RotationRulesBroken)
-            .and_then(|problem| problem.errors)
-            .map(|errors| {
-                errors
-                    .iter()
-                    .flat_map(|(code, list)| list.iter().map(move |m| Flag::new(code, m, lang)))
-                    .collect()
-            })
-            .unwrap_or_default()
-    });
+    })
+    .on_success(on_saved);
+    let server_flags = server_flags(form);
     let other_failure = move || {
-        failure().filter(|error| {
+        form.failure().filter(|error| {
             error
                 .problem()
                 .is_none_or(|problem| problem.code != ErrorCode::RotationRulesBroken)
         })
     };
-
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if form.try_send()
-            && let Some(input) = fields.input(plan_id)
-        {
-            save.dispatch_local(input);
-        }
+        form.submit_read(|| untrack(|| fields.input(plan_id)));
     };
     // Choosing a demand puts the assignment at its station.
     let choose_demand = move |value: String| {
@@ -595,7 +593,7 @@ pub(super) fn AssignmentEditor(
                             disabled=move || demand.with(Option::is_some)
                             on:change=move |event| {
                                 fields.station_id.set(event_target_value(&event));
-                                form.edit("station_id");
+                                form.touch("station_id").run(());
                             }
                         >
                             <option value="" prop:selected=move || fields.station_id.with(String::is_empty)>
@@ -603,7 +601,7 @@ pub(super) fn AssignmentEditor(
                             </option>
                             {station_options}
                         </select>
-                        <FieldErrors id="assignment-station-errors" messages=form.shown("station_id") />
+                        <FieldErrors id="assignment-station-errors" messages=form.messages("station_id") />
                     </div>
                     <div class="field span-2">
                         <label for="assignment-staff">
@@ -615,7 +613,7 @@ pub(super) fn AssignmentEditor(
                             aria-describedby="assignment-staff-errors"
                             on:change=move |event| {
                                 fields.staff_id.set(event_target_value(&event));
-                                form.edit("staff_id");
+                                form.touch("staff_id").run(());
                             }
                         >
                             <option value="" prop:selected=move || fields.staff_id.with(String::is_empty)>
@@ -623,7 +621,7 @@ pub(super) fn AssignmentEditor(
                             </option>
                             {staff_options}
                         </select>
-                        <FieldErrors id="assignment-staff-errors" messages=form.shown("staff_id") />
+                        <FieldErrors id="assignment-staff-errors" messages=form.messages("staff_id") />
                     </div>
                     <InputField
                         id="assignment-start"
@@ -644,7 +642,7 @@ pub(super) fn AssignmentEditor(
                         required=true
                     />
                     <div class="span-3">
-                        <WeekdayPicker id="assignment-weekdays" value=fields.weekdays messages=form.shown("weekdays") />
+                        <WeekdayPicker id="assignment-weekdays" value=fields.weekdays messages=form.messages("weekdays") />
                     </div>
                 </fieldset>
                 <RuleFlags id="rule-flags" heading=Key::LiveRuleFlags flags=live_flags />
@@ -652,19 +650,15 @@ pub(super) fn AssignmentEditor(
                     <p class="rule-ok" id="rule-ok" role="status">{move || lang.t(Key::NoRuleBroken)}</p>
                 </Show>
                 <RuleFlags id="server-rule-flags" heading=Key::ServerRefused flags=server_flags />
-                {move || other_failure().map(|error: ApiError| view! { <ProblemView error /> })}
+                {move || {
+                    other_failure()
+                        .map(|error: ApiError| view! { <ProblemView error inline_fields=ASSIGNMENT_FIELDS /> })
+                }}
                 {editable
                     .then(|| {
                         view! {
                             <div class="form-actions">
-                                <button
-                                    type="submit"
-                                    id="save-assignment"
-                                    class="button primary"
-                                    disabled=move || pending.get()
-                                >
-                                    {move || if pending.get() { lang.t(Key::Saving) } else { lang.t(Key::Save) }}
-                                </button>
+                                <SubmitButton id="save-assignment" label=Key::Save pending=form.pending() />
                             </div>
                         }
                     })}

@@ -29,7 +29,7 @@ use shared::Lang;
 use shared::auth::Capability;
 use shared::rotation::{AssignmentStatus, Weekdays};
 
-use crate::components::form::{InputKind, TextField};
+use crate::components::form::{CheckedSend, InputKind, TextField};
 use crate::components::{InvalidId, ModuleHeader, StateBadge, TabLink, use_id_param};
 use crate::contexts::{use_capability, use_lang};
 use crate::i18n::{Key, format_date};
@@ -170,58 +170,9 @@ fn WeekdayPicker(
     }
 }
 
-/// Messages per field path, as the shared validators give them.
-type FieldMessages = std::collections::BTreeMap<String, Vec<String>>;
-
-/// A form's messages and when to show them: a field's once it was edited, all of them
-/// once saving was tried.
-#[derive(Debug, Clone, Copy)]
-struct FormState {
-    messages: Memo<FieldMessages>,
-    edited: RwSignal<std::collections::BTreeSet<&'static str>>,
-    tried: RwSignal<bool>,
-}
-
-impl FormState {
-    fn new(messages: Memo<FieldMessages>) -> FormState {
-        FormState {
-            messages,
-            edited: RwSignal::new(Default::default()),
-            tried: RwSignal::new(false),
-        }
-    }
-
-    /// The messages of `path` to show now (tracked).
-    fn shown(self, path: &'static str) -> Signal<Vec<String>> {
-        Signal::derive(move || {
-            if self.tried.get() || self.edited.with(|edited| edited.contains(path)) {
-                self.messages
-                    .with(|messages| messages.get(path).cloned().unwrap_or_default())
-            } else {
-                Vec::new()
-            }
-        })
-    }
-
-    /// Marks `path` as edited by the person.
-    fn edit(self, path: &'static str) {
-        if !self.edited.with_untracked(|edited| edited.contains(path)) {
-            self.edited.update(|edited| {
-                edited.insert(path);
-            });
-        }
-    }
-
-    /// Marks a save attempt; whether the form may be sent.
-    fn try_send(self) -> bool {
-        self.tried.set(true);
-        self.messages.with_untracked(FieldMessages::is_empty)
-    }
-}
-
 /// A labelled input bound to a text signal, with the messages of its field.
 #[component]
-fn InputField(
+fn InputField<B, T>(
     /// Element id.
     id: &'static str,
     /// Label.
@@ -229,7 +180,7 @@ fn InputField(
     /// The text.
     value: RwSignal<String>,
     /// The form it belongs to.
-    form: FormState,
+    form: CheckedSend<B, T>,
     /// The field's path in the messages.
     path: &'static str,
     /// Kind of input.
@@ -238,12 +189,18 @@ fn InputField(
     /// Marks the field as required.
     #[prop(optional)]
     required: bool,
-) -> impl IntoView {
+) -> impl IntoView
+where
+    B: Clone + 'static,
+    T: Clone + 'static,
+{
+    // A field's problems show as soon as it is typed in.
+    let touch = form.touch(path);
     let on_input = Callback::new(move |text: String| {
         value.set(text);
-        form.edit(path);
+        touch.run(());
     });
     view! {
-        <TextField id label value on_input messages=form.shown(path) kind required />
+        <TextField id label value on_input messages=form.messages(path) kind required />
     }
 }

@@ -8,19 +8,24 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::Labelled;
 use shared::rotation::{RotationPlan, RotationPlanInput, RotationPlanQuery, RuleSettings};
-use shared::validation::field_messages;
 use validator::Validate;
 
-use super::{
-    FieldMessages, FormState, InputField, RotationTabs, Tab, format_period, parse_date, plan_href,
-    plans_rotations,
-};
-use crate::api::{self, ApiError, new_idempotency_key, use_api};
-use crate::components::form::InputKind;
+use super::{InputField, RotationTabs, Tab, format_period, parse_date, plan_href, plans_rotations};
+use crate::api::{self, new_idempotency_key, use_api};
+use crate::components::form::{CheckedSend, FieldMessages, InputKind, SubmitButton, rule_messages};
 use crate::components::{Loading, NoResults, Pager, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime, t};
 use crate::pages::query::{href_with, text_param};
+
+/// The new plan's fields, whose messages show next to them.
+const PLAN_FIELDS: &[&str] = &[
+    "title",
+    "start_date",
+    "end_date",
+    "settings.max_away_percent",
+    "settings.min_posting_months",
+];
 
 /// The plans, newest first, with the form for a new one.
 #[component]
@@ -210,37 +215,21 @@ fn PlanCreateForm() -> impl IntoView {
     let messages = Memo::new(move |_| {
         let (input, unreadable) = input();
         let lang = lang.get();
-        let mut messages = input
-            .validate()
-            .err()
-            .map(|errors| field_messages(&errors, lang))
-            .unwrap_or_default();
+        let mut messages = rule_messages(input.validate(), lang);
         if (input.end_date - input.start_date).num_days() > 731 {
             messages.insert("end_date".into(), vec![t(lang, Key::PeriodTooLong).into()]);
         }
         messages.extend(unreadable);
         messages
     });
-    let form = FormState::new(messages);
-
-    let create = Action::new_local(move |input: &RotationPlanInput| {
-        let input = input.clone();
+    let form = CheckedSend::new(messages, move |input: RotationPlanInput| {
         let key = key.get_value();
         async move { api::rotations::create_plan(api, &input, &key).await }
-    });
-    let pending = create.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(plan)) = create.value().get() {
-            navigate(&plan_href(plan.id), Default::default());
-        }
-    });
-    let failure = move || create.value().get().and_then(Result::err);
-
+    })
+    .on_answer(move |plan| navigate(&plan_href(plan.id), Default::default()));
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if form.try_send() {
-            create.dispatch_local(input().0);
-        }
+        form.submit(|| untrack(input).0);
     };
 
     view! {
@@ -292,16 +281,9 @@ fn PlanCreateForm() -> impl IntoView {
                     kind=InputKind::Number
                 />
             </div>
-            {move || failure().map(|error: ApiError| view! { <ProblemView error /> })}
+            {move || form.failure().map(|error| view! { <ProblemView error inline_fields=PLAN_FIELDS /> })}
             <div class="form-actions">
-                <button
-                    type="submit"
-                    id="create-plan"
-                    class="button primary"
-                    disabled=move || pending.get()
-                >
-                    {move || if pending.get() { lang.t(Key::Saving) } else { lang.t(Key::CreatePlan) }}
-                </button>
+                <SubmitButton id="create-plan" label=Key::CreatePlan pending=form.pending() />
             </div>
         </form>
     }
