@@ -151,17 +151,26 @@ pub enum InputKind {
     DateTime,
     /// A whole number.
     Number,
+    /// A figure that may have decimals, typed with a decimal comma or point.
+    Decimal,
 }
 
 impl InputKind {
     /// The `type` of the `<input>` (a multiline field is a `<textarea>` instead).
-    fn html_type(self) -> &'static str {
+    pub fn html_type(self) -> &'static str {
         match self {
             InputKind::Text | InputKind::Multiline => "text",
             InputKind::Date => "date",
             InputKind::DateTime => "datetime-local",
             InputKind::Number => "number",
+            // Text, so that a decimal comma can be typed; the form reads it.
+            InputKind::Decimal => "text",
         }
+    }
+
+    /// The keyboard a phone shows for it, where that is not the input type's own.
+    pub fn input_mode(self) -> Option<&'static str> {
+        (self == InputKind::Decimal).then_some("decimal")
     }
 }
 

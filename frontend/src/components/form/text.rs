@@ -11,9 +11,9 @@ use crate::i18n::Key;
 /// A labelled input and the messages about it.
 #[component]
 pub fn TextField(
-    /// Element id of the input.
+    /// Element id of the input (it may follow a field path that moves).
     #[prop(into)]
-    id: String,
+    id: Signal<String>,
     /// Its label.
     label: Key,
     /// The current text.
@@ -39,9 +39,12 @@ pub fn TextField(
     /// Extra class on the field wrapper (`wide`, `narrow`).
     #[prop(optional)]
     class: &'static str,
+    /// How many lines a multiline field shows.
+    #[prop(default = 3)]
+    lines: u8,
 ) -> impl IntoView {
     let lang = use_lang();
-    let errors_id = format!("{id}-errors");
+    let errors_id = Signal::derive(move || format!("{}-errors", id.get()));
     let invalid = move || (!messages.with(Vec::is_empty)).to_string();
     let input_event = move |event| on_input.run(event_target_value(&event));
     let blur = move |_| {
@@ -52,9 +55,9 @@ pub fn TextField(
     let control = match kind {
         InputKind::Multiline => view! {
             <textarea
-                id=id.clone()
-                rows="3"
-                aria-describedby=errors_id.clone()
+                id=move || id.get()
+                rows=lines
+                aria-describedby=move || errors_id.get()
                 aria-invalid=invalid
                 prop:value=move || value.get()
                 on:input=input_event
@@ -64,9 +67,10 @@ pub fn TextField(
         .into_any(),
         kind => view! {
             <input
-                id=id.clone()
+                id=move || id.get()
                 type=kind.html_type()
-                aria-describedby=errors_id.clone()
+                inputmode=kind.input_mode()
+                aria-describedby=move || errors_id.get()
                 aria-invalid=invalid
                 prop:value=move || value.get()
                 on:input=input_event
@@ -77,7 +81,7 @@ pub fn TextField(
     };
     view! {
         <div class=format!("field {class}")>
-            <label for=id>
+            <label for=move || id.get()>
                 {move || lang.t(label)}
                 {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
             </label>

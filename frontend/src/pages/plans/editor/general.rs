@@ -7,8 +7,9 @@ use shared::Labelled;
 use shared::registry::{Facility, FacilityQuery, FacilityRef};
 
 use super::draft::PlanDraft;
-use super::fields::{CellKind, Column, EditorForm, InputKind, Messages, RowsTable, TextInput};
+use super::fields::{CellKind, Column, EditorForm, InputKind, RowsTable, TextInput};
 use crate::api::{self, ApiError, use_api};
+use crate::components::FieldErrors;
 use crate::components::{Loading, ProblemView, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
@@ -164,7 +165,7 @@ fn SupportedPicker(draft: PlanDraft, form: EditorForm) -> impl IntoView {
                     loaded(linked.await, move |linked| view! { <FacilityChecks draft form linked /> })
                 })}
             </Transition>
-            <Messages
+            <FieldErrors
                 id=Signal::derive(|| "plan-supported_facility_ids-errors".to_string())
                 messages
             />

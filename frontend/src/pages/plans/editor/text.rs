@@ -76,7 +76,7 @@ const BUDGET_COLUMNS: &[Column] = &[
     Column {
         label: Key::BudgetAmount,
         field: "amount_vnd",
-        kind: CellKind::Input(InputKind::Number),
+        kind: CellKind::Input(InputKind::Decimal),
     },
     Column {
         label: Key::BudgetSource,
