@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::components::ProblemView;
+use crate::components::dialog::DialogButtons;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
@@ -30,19 +31,7 @@ pub fn InlineForm(
         <div class="inline-form" role="group" aria-label=move || lang.t(label)>
             {children()}
             {move || problem.get().map(|error| view! { <ProblemView error /> })}
-            <div class="dialog-actions">
-                <button
-                    type="button"
-                    class="button primary"
-                    disabled=move || pending.get()
-                    on:click=move |_| on_save.run(())
-                >
-                    {move || lang.t(Key::Save)}
-                </button>
-                <button type="button" class="button secondary" on:click=move |_| on_close.run(())>
-                    {move || lang.t(Key::Close)}
-                </button>
-            </div>
+            <DialogButtons confirm=Key::Save pending on_confirm=on_save on_close />
         </div>
     }
 }

@@ -23,6 +23,8 @@ pub use send::CheckedSend;
 pub use text::{FormText, SubmitButton, TextField};
 
 use crate::api::ApiError;
+use crate::contexts::use_lang;
+use crate::i18n::Key;
 
 /// Messages per dotted field path (`clinical.diagnoses[0].code`), as shown.
 pub type FieldMessages = BTreeMap<String, Vec<String>>;
@@ -171,6 +173,16 @@ impl InputKind {
     /// The keyboard a phone shows for it, where that is not the input type's own.
     pub fn input_mode(self) -> Option<&'static str> {
         (self == InputKind::Decimal).then_some("decimal")
+    }
+}
+
+/// What a field's label says, with a mark when the field is needed.
+#[component]
+pub fn LabelText(label: Key, required: bool) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        {move || lang.t(label)}
+        {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
     }
 }
 

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use shared::{Labelled, Lang};
 
+use super::LabelText;
 use crate::api::ApiError;
 use crate::components::{FieldErrors, Loading, enum_options, loaded, specialty_options};
 use crate::contexts::use_lang;
@@ -42,8 +43,7 @@ where
     view! {
         <div class="field">
             <label for=label_for>
-                {move || lang.t(label)}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+                <LabelText label required />
             </label>
             <select
                 id=id
@@ -137,8 +137,7 @@ where
     view! {
         <div class="field">
             <label for=label_for>
-                {move || lang.t(label)}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+                <LabelText label required />
             </label>
             <Transition fallback=|| view! { <Loading /> }>
                 {
@@ -237,8 +236,7 @@ where
     view! {
         <fieldset class="field radio-group" id=id aria-describedby=describedby>
             <legend class="field-label">
-                {move || lang.t(label)}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+                <LabelText label required />
             </legend>
             {buttons}
             <FieldErrors id=errors_id messages />

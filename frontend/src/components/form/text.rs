@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{CheckedSend, InputKind, field_id};
+use super::{CheckedSend, InputKind, LabelText, field_id};
 use crate::components::FieldErrors;
 use crate::components::filters::Bound;
 use crate::contexts::use_lang;
@@ -82,8 +82,7 @@ pub fn TextField(
     view! {
         <div class=format!("field {class}")>
             <label for=move || id.get()>
-                {move || lang.t(label)}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+                <LabelText label required />
             </label>
             {hint.map(|hint| view! { <span class="field-hint">{move || lang.t(hint)}</span> })}
             {control}
@@ -111,18 +110,36 @@ pub fn FormText<B, T>(
     /// Marks the field as needed.
     #[prop(optional)]
     required: bool,
+    /// Element id of the input (default: from the path).
+    #[prop(optional)]
+    id: Option<&'static str>,
+    /// Its problems show as soon as it is typed in (default: once it is left).
+    #[prop(optional)]
+    eager: bool,
 ) -> impl IntoView
 where
     B: Clone + 'static,
     T: Clone + 'static,
 {
+    let touch = form.touch(path);
+    let on_input = Callback::new(move |text: String| {
+        field.set.run(text);
+        if eager {
+            touch.run(());
+        }
+    });
+    let on_blur = Callback::new(move |()| {
+        if !eager {
+            touch.run(());
+        }
+    });
     view! {
         <TextField
-            id=field_id(path)
+            id=id.map_or_else(|| field_id(path), str::to_string)
             label
             value=field.value
-            on_input=field.set
-            on_blur=form.touch(path)
+            on_input
+            on_blur
             messages=form.messages(path)
             kind
             required

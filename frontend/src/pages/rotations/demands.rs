@@ -9,9 +9,11 @@ use shared::registry::{FacilityRef, Profession};
 use shared::rotation::{DemandInput, DemandPattern, RotationDemand, RotationPlan, Span, Weekdays};
 use validator::Validate;
 
-use super::{InputField, WeekdayPicker, format_period, parse_date};
+use super::{WeekdayPicker, format_period, parse_date};
 use crate::api::{self, new_idempotency_key, use_api};
-use crate::components::form::{CheckedSend, FieldMessages, InputKind, SubmitButton, rule_messages};
+use crate::components::form::{
+    CheckedSend, FieldMessages, FormText, InputKind, SubmitButton, rule_messages,
+};
 use crate::components::{FieldErrors, NoResults, ProblemView, enum_options, specialty_options};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, t};
@@ -256,7 +258,7 @@ pub(super) fn DemandForm(
                     </select>
                     <FieldErrors id="demand-specialty-errors" messages=form.messages("specialty") />
                 </div>
-                <InputField id="demand-count" label=Key::HowMany value=count form path="count" kind=InputKind::Number required=true />
+                <FormText id="demand-count" label=Key::HowMany field=count form path="count" kind=InputKind::Number required=true eager=true />
                 <div class="field">
                     <label for="demand-pattern">{move || lang.t(Key::Pattern)}</label>
                     <select
@@ -274,14 +276,14 @@ pub(super) fn DemandForm(
                     </select>
                 </div>
                 <span></span>
-                <InputField id="demand-start" label=Key::FromDate value=start form path="start_date" kind=InputKind::Date required=true />
-                <InputField id="demand-end" label=Key::ToDate value=end form path="end_date" kind=InputKind::Date required=true />
+                <FormText id="demand-start" label=Key::FromDate field=start form path="start_date" kind=InputKind::Date required=true eager=true />
+                <FormText id="demand-end" label=Key::ToDate field=end form path="end_date" kind=InputKind::Date required=true eager=true />
                 <span></span>
                 <div class="span-3">
                     <WeekdayPicker id="demand-weekdays" value=weekdays messages=form.messages("weekdays") />
                 </div>
                 <div class="span-3">
-                    <InputField id="demand-note" label=Key::NoteLabel value=note form path="note" />
+                    <FormText id="demand-note" label=Key::NoteLabel field=note form path="note" eager=true />
                 </div>
             </div>
             {move || form.failure().map(|error| view! { <ProblemView error inline_fields=DEMAND_FIELDS /> })}

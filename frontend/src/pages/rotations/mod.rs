@@ -29,7 +29,6 @@ use shared::Lang;
 use shared::auth::Capability;
 use shared::rotation::{AssignmentStatus, Weekdays};
 
-use crate::components::form::{CheckedSend, InputKind, TextField};
 use crate::components::{InvalidId, ModuleHeader, StateBadge, TabLink, use_id_param};
 use crate::contexts::{use_capability, use_lang};
 use crate::i18n::{Key, format_date};
@@ -167,40 +166,5 @@ fn WeekdayPicker(
             <div class="weekday-boxes">{boxes}</div>
             <crate::components::FieldErrors id=errors_id messages />
         </fieldset>
-    }
-}
-
-/// A labelled input bound to a text signal, with the messages of its field.
-#[component]
-fn InputField<B, T>(
-    /// Element id.
-    id: &'static str,
-    /// Label.
-    label: Key,
-    /// The text.
-    value: RwSignal<String>,
-    /// The form it belongs to.
-    form: CheckedSend<B, T>,
-    /// The field's path in the messages.
-    path: &'static str,
-    /// Kind of input.
-    #[prop(optional)]
-    kind: InputKind,
-    /// Marks the field as required.
-    #[prop(optional)]
-    required: bool,
-) -> impl IntoView
-where
-    B: Clone + 'static,
-    T: Clone + 'static,
-{
-    // A field's problems show as soon as it is typed in.
-    let touch = form.touch(path);
-    let on_input = Callback::new(move |text: String| {
-        value.set(text);
-        touch.run(());
-    });
-    view! {
-        <TextField id label value on_input messages=form.messages(path) kind required />
     }
 }

@@ -10,9 +10,11 @@ use shared::Labelled;
 use shared::rotation::{RotationPlan, RotationPlanInput, RotationPlanQuery, RuleSettings};
 use validator::Validate;
 
-use super::{InputField, RotationTabs, Tab, format_period, parse_date, plan_href, plans_rotations};
+use super::{RotationTabs, Tab, format_period, parse_date, plan_href, plans_rotations};
 use crate::api::{self, new_idempotency_key, use_api};
-use crate::components::form::{CheckedSend, FieldMessages, InputKind, SubmitButton, rule_messages};
+use crate::components::form::{
+    CheckedSend, FieldMessages, FormText, InputKind, SubmitButton, rule_messages,
+};
 use crate::components::{Loading, NoResults, Pager, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime, t};
@@ -236,49 +238,54 @@ fn PlanCreateForm() -> impl IntoView {
         <form class="form plan-form" id="new-plan" on:submit=on_submit novalidate>
             <div class="form-grid">
                 <div class="span-3">
-                    <InputField
+                    <FormText
                         id="plan-title"
                         label=Key::PlanTitle
-                        value=title
+                        field=title
                         form
                         path="title"
                         required=true
+                        eager=true
                     />
                 </div>
-                <InputField
+                <FormText
                     id="plan-start"
                     label=Key::FromDate
-                    value=start
+                    field=start
                     form
                     path="start_date"
                     kind=InputKind::Date
                     required=true
+                    eager=true
                 />
-                <InputField
+                <FormText
                     id="plan-end"
                     label=Key::ToDate
-                    value=end
+                    field=end
                     form
                     path="end_date"
                     kind=InputKind::Date
                     required=true
+                    eager=true
                 />
                 <span></span>
-                <InputField
+                <FormText
                     id="plan-max-away"
                     label=Key::MaxAwayPercent
-                    value=max_away
+                    field=max_away
                     form
                     path="settings.max_away_percent"
                     kind=InputKind::Number
+                    eager=true
                 />
-                <InputField
+                <FormText
                     id="plan-min-months"
                     label=Key::MinPostingMonths
-                    value=min_months
+                    field=min_months
                     form
                     path="settings.min_posting_months"
                     kind=InputKind::Number
+                    eager=true
                 />
             </div>
             {move || form.failure().map(|error| view! { <ProblemView error inline_fields=PLAN_FIELDS /> })}

@@ -21,9 +21,9 @@ use self::fields::{Fields, candidates, demand_options, field_problems, id_option
 use self::rules::{RuleFlags, live_check, server_flags};
 use super::actions::AssignmentActions;
 use super::grid::Gap;
-use super::{AssignmentStatusBadge, InputField, WeekdayPicker};
+use super::{AssignmentStatusBadge, WeekdayPicker};
 use crate::api::{self, ApiError, new_idempotency_key, use_api};
-use crate::components::form::{CheckedSend, InputKind, SubmitButton};
+use crate::components::form::{CheckedSend, FormText, InputKind, SubmitButton};
 use crate::components::{FieldErrors, ProblemView};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
@@ -288,23 +288,25 @@ pub(super) fn AssignmentEditor(
                         </select>
                         <FieldErrors id="assignment-staff-errors" messages=form.messages("staff_id") />
                     </div>
-                    <InputField
+                    <FormText
                         id="assignment-start"
                         label=Key::FromDate
-                        value=fields.start
+                        field=fields.start
                         form
                         path="start_date"
                         kind=InputKind::Date
                         required=true
+                        eager=true
                     />
-                    <InputField
+                    <FormText
                         id="assignment-end"
                         label=Key::ToDate
-                        value=fields.end
+                        field=fields.end
                         form
                         path="end_date"
                         kind=InputKind::Date
                         required=true
+                        eager=true
                     />
                     <div class="span-3">
                         <WeekdayPicker id="assignment-weekdays" value=fields.weekdays messages=form.messages("weekdays") />
