@@ -28,6 +28,24 @@ pub trait UrlQuery: Clone + PartialEq + Send + Sync + 'static {
     fn at(&self, cursor: Option<String>) -> Self;
 }
 
+/// [`UrlQuery::cursor`] and [`UrlQuery::at`] for a query that keeps its place in a
+/// `cursor` field, as the shared list queries do; written inside the `impl`.
+macro_rules! cursor_field {
+    () => {
+        fn cursor(&self) -> Option<&String> {
+            self.cursor.as_ref()
+        }
+
+        fn at(&self, cursor: Option<String>) -> Self {
+            Self {
+                cursor,
+                ..self.clone()
+            }
+        }
+    };
+}
+pub(crate) use cursor_field;
+
 /// The page's query, following the URL (tracked).
 pub fn use_url_query<Q: UrlQuery>() -> Memo<Q> {
     let params = use_query_map();

@@ -11,7 +11,8 @@ use super::{CaseStatusBadge, ConsultationTabs, Tab, case_href};
 use crate::api::{self, use_api};
 use crate::components::NoResults;
 use crate::components::filters::{
-    EnumFilter, FilterActions, FilterForm, PagedList, UrlQuery, apply_filters, use_url_query,
+    EnumFilter, FilterActions, FilterForm, PagedList, UrlQuery, apply_filters, cursor_field,
+    use_url_query,
 };
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime};
@@ -50,16 +51,7 @@ impl UrlQuery for CaseQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        CaseQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// The inbox or the outbox of case requests, with its filters.

@@ -10,7 +10,7 @@ use crate::api::{self, use_api};
 use crate::components::NoResults;
 use crate::components::filters::{
     CheckFilter, EnumFilter, FilterActions, FilterForm, PagedList, UrlQuery, apply_filters,
-    use_url_query,
+    cursor_field, use_url_query,
 };
 use crate::contexts::use_lang;
 use crate::i18n::Key;
@@ -43,16 +43,7 @@ impl UrlQuery for PlanQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        PlanQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// `/plans`.

@@ -18,7 +18,8 @@ use super::{ModuleTab, PlansHeader, SUPPORT_REQUESTS, answers_support_requests, 
 use crate::api::plans::Answer;
 use crate::api::{self, ApiError, IdempotencyKeys, use_api};
 use crate::components::filters::{
-    EnumFilter, FilterActions, FilterForm, UrlQuery, apply_filters, pager_links, use_url_query,
+    EnumFilter, FilterActions, FilterForm, UrlQuery, apply_filters, cursor_field, pager_links,
+    use_url_query,
 };
 use crate::components::{
     FieldErrors, Loading, NoResults, Pager, ProblemView, enum_options, loaded, specialty_options,
@@ -49,16 +50,7 @@ impl UrlQuery for SupportRequestQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        SupportRequestQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// `/support-requests`.

@@ -17,7 +17,7 @@ use super::{FlagBadges, ReferralTabs, Tab, may_handle_referrals, referral_href};
 use crate::api::{self, use_api};
 use crate::components::NoResults;
 use crate::components::filters::{
-    CheckFilter, EnumFilter, FilterForm, PagedList, UrlQuery, bind_url, use_url_query,
+    CheckFilter, EnumFilter, FilterForm, PagedList, UrlQuery, bind_url, cursor_field, use_url_query,
 };
 use crate::components::form::{
     CheckedSend, FieldMessages, InlineForm, InputKind, TextField, rule_messages,
@@ -59,16 +59,7 @@ impl UrlQuery for FollowUpQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        FollowUpQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// The status filter's code: a status, or `all`.

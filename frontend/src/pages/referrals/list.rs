@@ -13,7 +13,7 @@ use crate::api::{self, use_api};
 use crate::components::NoResults;
 use crate::components::filters::{
     CheckFilter, EnumFilter, FilterActions, FilterForm, InputFilter, PagedList, SearchFilter,
-    UrlQuery, apply_filters, bind, use_filter_draft, use_url_query,
+    UrlQuery, apply_filters, bind, cursor_field, use_filter_draft, use_url_query,
 };
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_date, format_datetime};
@@ -60,16 +60,7 @@ impl UrlQuery for ReferralQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        ReferralQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// The filter form's fields as typed, before they are applied.

@@ -9,7 +9,7 @@ use super::{NoResults, RegistryTabs, StatusBadge, href_with, non_blank, parse_pa
 use crate::api::{self, use_api};
 use crate::components::filters::{
     CheckFilter, EnumFilter, FilterActions, FilterForm, InputFilter, PagedList, SearchFilter,
-    SpecialtyFilter, UrlQuery, apply_filters, bind, use_filter_draft, use_url_query,
+    SpecialtyFilter, UrlQuery, apply_filters, bind, cursor_field, use_filter_draft, use_url_query,
 };
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
@@ -52,16 +52,7 @@ impl UrlQuery for FacilityQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        FacilityQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// The filter form's fields as typed, before they are applied.

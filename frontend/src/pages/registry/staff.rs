@@ -11,7 +11,7 @@ use super::{NoResults, Pager, RegistryTabs, href_with, non_blank, parse_param, t
 use crate::api::{self, use_api};
 use crate::components::filters::{
     EnumFilter, FilterActions, FilterForm, SearchFilter, SpecialtyFilter, UrlQuery, apply_filters,
-    bind, pager_links, use_filter_draft, use_url_query,
+    bind, cursor_field, pager_links, use_filter_draft, use_url_query,
 };
 use crate::components::{Loading, loaded};
 use crate::contexts::use_lang;
@@ -61,16 +61,7 @@ impl UrlQuery for StaffQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        StaffQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// The filter form's fields as typed, before they are applied.
