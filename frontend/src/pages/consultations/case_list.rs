@@ -14,6 +14,7 @@ use crate::components::filters::{
     EnumFilter, FilterActions, FilterForm, PagedList, UrlQuery, apply_filters, cursor_field,
     use_url_query,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime};
 use crate::pages::query::{QueryParams, href_with, parse_param, text_param};
@@ -215,21 +216,16 @@ fn CaseTable(items: Vec<CaseSummary>, mailbox: CaseBox) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data consultation-cases">
-                <thead>
-                    <tr>
-                        <th scope="col">"#"</th>
-                        <th scope="col">{move || lang.t(Key::Patient)}</th>
-                        <th scope="col">{move || lang.t(other_heading)}</th>
-                        <th scope="col">{move || lang.t(Key::Specialty)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::ConsultationSession)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="consultation-cases" headings=vec![
+            Heading::Sign("#"),
+            Heading::Label(Key::Patient),
+            Heading::Label(other_heading),
+            Heading::Label(Key::Specialty),
+            Heading::Label(Key::Status),
+            Heading::Label(Key::ConsultationSession),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

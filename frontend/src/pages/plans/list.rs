@@ -12,6 +12,7 @@ use crate::components::filters::{
     CheckFilter, EnumFilter, FilterActions, FilterForm, PagedList, UrlQuery, apply_filters,
     cursor_field, use_url_query,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 use crate::pages::query::{QueryParams, href_with, parse_param, text_param};
@@ -143,21 +144,16 @@ fn PlanTable(plans: Vec<PlanSummary>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data plans" id="plan-list">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Code)}</th>
-                        <th scope="col">{move || lang.t(Key::PlanName)}</th>
-                        <th scope="col">{move || lang.t(Key::IssuingFacility)}</th>
-                        <th scope="col">{move || lang.t(Key::Period)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::VersionNumber)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="plans" id="plan-list" headings=vec![
+            Heading::Label(Key::Code),
+            Heading::Label(Key::PlanName),
+            Heading::Label(Key::IssuingFacility),
+            Heading::Label(Key::Period),
+            Heading::Label(Key::Status),
+            Heading::Label(Key::VersionNumber),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

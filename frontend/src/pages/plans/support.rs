@@ -21,6 +21,7 @@ use crate::components::filters::{
     EnumFilter, FilterActions, FilterForm, UrlQuery, apply_filters, cursor_field, pager_links,
     use_url_query,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::components::{
     FieldErrors, Loading, NoResults, Pager, ProblemView, enum_options, loaded, specialty_options,
 };
@@ -344,22 +345,17 @@ fn RequestTable(
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data" id="support-requests">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Station)}</th>
-                        <th scope="col">{move || lang.t(Key::SupportTopic)}</th>
-                        <th scope="col">{move || lang.t(Key::Specialty)}</th>
-                        <th scope="col">{move || lang.t(Key::Urgency)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::CreatedBy)}</th>
-                        <th scope="col">{move || lang.t(Key::Actions)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable id="support-requests" headings=vec![
+            Heading::Label(Key::Station),
+            Heading::Label(Key::SupportTopic),
+            Heading::Label(Key::Specialty),
+            Heading::Label(Key::Urgency),
+            Heading::Label(Key::Status),
+            Heading::Label(Key::CreatedBy),
+            Heading::Label(Key::Actions),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

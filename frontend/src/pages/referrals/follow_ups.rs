@@ -22,6 +22,7 @@ use crate::components::filters::{
 use crate::components::form::{
     CheckedSend, FieldMessages, InlineForm, InputKind, TextField, rule_messages,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date, format_datetime, t};
 use crate::pages::query::{QueryParams, href_with, parse_param, text_param};
@@ -148,7 +149,6 @@ fn FollowUpTable(
     recording: RwSignal<Option<Recording>>,
     refresh: Callback<()>,
 ) -> impl IntoView {
-    let lang = use_lang();
     let session = use_session();
     if items.is_empty() {
         return view! { <NoResults /> }.into_any();
@@ -161,23 +161,19 @@ fn FollowUpTable(
         .into_iter()
         .map(|item| view! { <FollowUpRow item show_facility recording refresh /> })
         .collect_view();
+    let mut headings = vec![Heading::Label(Key::DueOn), Heading::Label(Key::Patient)];
+    if show_facility {
+        headings.push(Heading::Label(Key::Facility));
+    }
+    headings.extend([
+        Heading::Label(Key::Instructions),
+        Heading::Label(Key::Status),
+        Heading::Label(Key::Actions),
+    ]);
     view! {
-        <div class="table-wrap">
-            <table class="data follow-ups">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::DueOn)}</th>
-                        <th scope="col">{move || lang.t(Key::Patient)}</th>
-                        {show_facility
-                            .then(|| view! { <th scope="col">{move || lang.t(Key::Facility)}</th> })}
-                        <th scope="col">{move || lang.t(Key::Instructions)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::Actions)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="follow-ups" headings>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

@@ -15,6 +15,7 @@ use crate::components::filters::{
     CheckFilter, EnumFilter, FilterActions, FilterForm, InputFilter, PagedList, SearchFilter,
     UrlQuery, apply_filters, bind, cursor_field, use_filter_draft, use_url_query,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_date, format_datetime};
 use crate::pages::query::{QueryParams, href_with, non_blank, parse_param, text_param};
@@ -307,22 +308,17 @@ fn ReferralTable(items: Vec<ReferralSummary>, mailbox: ReferralBox) -> impl Into
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data referrals">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::SlipNumber)}</th>
-                        <th scope="col">{move || lang.t(Key::Patient)}</th>
-                        <th scope="col">{move || lang.t(other_heading)}</th>
-                        <th scope="col">{move || lang.t(Key::MainDiagnosis)}</th>
-                        <th scope="col">{move || lang.t(Key::Urgency)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::Dates)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="referrals" headings=vec![
+            Heading::Label(Key::SlipNumber),
+            Heading::Label(Key::Patient),
+            Heading::Label(other_heading),
+            Heading::Label(Key::MainDiagnosis),
+            Heading::Label(Key::Urgency),
+            Heading::Label(Key::Status),
+            Heading::Label(Key::Dates),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

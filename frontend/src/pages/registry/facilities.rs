@@ -11,6 +11,7 @@ use crate::components::filters::{
     CheckFilter, EnumFilter, FilterActions, FilterForm, InputFilter, PagedList, SearchFilter,
     SpecialtyFilter, UrlQuery, apply_filters, bind, cursor_field, use_filter_draft, use_url_query,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
 use crate::pages::query::QueryParams;
@@ -195,21 +196,16 @@ fn FacilityTable(items: Vec<Facility>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Code)}</th>
-                        <th scope="col">{move || lang.t(Key::Name)}</th>
-                        <th scope="col">{move || lang.t(Key::Kind)}</th>
-                        <th scope="col">{move || lang.t(Key::Level)}</th>
-                        <th scope="col">{move || lang.t(Key::Province)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable headings=vec![
+            Heading::Label(Key::Code),
+            Heading::Label(Key::Name),
+            Heading::Label(Key::Kind),
+            Heading::Label(Key::Level),
+            Heading::Label(Key::Province),
+            Heading::Label(Key::Status),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

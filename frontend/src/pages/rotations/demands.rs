@@ -14,6 +14,7 @@ use crate::api::{self, new_idempotency_key, use_api};
 use crate::components::form::{
     CheckedSend, FieldMessages, FormText, InputKind, SubmitButton, rule_messages,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::components::{FieldErrors, NoResults, ProblemView, enum_options, specialty_options};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, t};
@@ -73,23 +74,18 @@ pub(super) fn DemandTable(demands: Vec<RotationDemand>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data demands" id="demands">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Station)}</th>
-                        <th scope="col">{move || lang.t(Key::Profession)}</th>
-                        <th scope="col">{move || lang.t(Key::HowMany)}</th>
-                        <th scope="col">{move || lang.t(Key::Pattern)}</th>
-                        <th scope="col">{move || lang.t(Key::Weekdays)}</th>
-                        <th scope="col">{move || lang.t(Key::Dates)}</th>
-                        <th scope="col">{move || lang.t(Key::UnfilledDays)}</th>
-                        <th scope="col">{move || lang.t(Key::NoteLabel)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="demands" id="demands" headings=vec![
+            Heading::Label(Key::Station),
+            Heading::Label(Key::Profession),
+            Heading::Label(Key::HowMany),
+            Heading::Label(Key::Pattern),
+            Heading::Label(Key::Weekdays),
+            Heading::Label(Key::Dates),
+            Heading::Label(Key::UnfilledDays),
+            Heading::Label(Key::NoteLabel),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

@@ -15,6 +15,7 @@ use crate::api::{self, new_idempotency_key, use_api};
 use crate::components::form::{
     CheckedSend, FieldMessages, FormText, InputKind, SubmitButton, rule_messages,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::components::{Loading, NoResults, Pager, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime, t};
@@ -122,21 +123,16 @@ fn PlanTable(plans: Vec<RotationPlan>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data rotation-plans">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::PlanTitle)}</th>
-                        <th scope="col">{move || lang.t(Key::SendingFacility)}</th>
-                        <th scope="col">{move || lang.t(Key::Period)}</th>
-                        <th scope="col">{move || lang.t(Key::DemandCount)}</th>
-                        <th scope="col">{move || lang.t(Key::Assignments)}</th>
-                        <th scope="col">{move || lang.t(Key::PublishedAt)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="rotation-plans" headings=vec![
+            Heading::Label(Key::PlanTitle),
+            Heading::Label(Key::SendingFacility),
+            Heading::Label(Key::Period),
+            Heading::Label(Key::DemandCount),
+            Heading::Label(Key::Assignments),
+            Heading::Label(Key::PublishedAt),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }
