@@ -184,7 +184,6 @@ pub(super) fn DemandForm(
         key.set_value(new_idempotency_key());
         note.set(String::new());
         form.tried.set(false);
-        form.touched.set(Default::default());
         on_created.run(());
     });
     let on_submit = move |event: SubmitEvent| {
