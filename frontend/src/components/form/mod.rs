@@ -186,6 +186,25 @@ pub fn LabelText(label: Key, required: bool) -> impl IntoView {
     }
 }
 
+/// A section of a long form, under its heading.
+#[component]
+pub fn FormSection(
+    /// The section's heading.
+    legend: Key,
+    /// Element id, where the form or the tests look for the section.
+    #[prop(optional)]
+    id: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <fieldset class="form-section" id=id>
+            <legend>{move || lang.t(legend)}</legend>
+            {children()}
+        </fieldset>
+    }
+}
+
 /// The messages of a request body's own `Validate` rules, by field path.
 pub fn rule_messages(result: Result<(), validator::ValidationErrors>, lang: Lang) -> FieldMessages {
     result

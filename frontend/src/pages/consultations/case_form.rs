@@ -17,8 +17,8 @@ use crate::api::{self, IdempotencyKeys, use_api};
 use crate::components::ProblemView;
 use crate::components::filters::bind;
 use crate::components::form::{
-    CheckedSend, ChoiceField, FieldMessages, FormText, InputKind, SelectField, SpecialtyField,
-    SubmitButton, field_id, rule_messages,
+    CheckedSend, ChoiceField, FieldMessages, FormSection, FormText, InputKind, SelectField,
+    SpecialtyField, SubmitButton, field_id, rule_messages,
 };
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, t};
@@ -192,8 +192,7 @@ fn RequestFormView() -> impl IntoView {
                 <p class="muted">{move || lang.t(Key::CaseRequestIntro)}</p>
             </header>
             <form class="slip-form" on:submit=on_submit novalidate=true>
-                <fieldset class="form-section">
-                    <legend>{move || lang.t(Key::ConsultingFacility)}</legend>
+                <FormSection legend=Key::ConsultingFacility>
                     <ChoiceField
                         id="f-consulting_facility_id"
                         label=Key::ConsultingFacility
@@ -206,9 +205,8 @@ fn RequestFormView() -> impl IntoView {
                         messages=consulting_messages
                         required=true
                     />
-                </fieldset>
-                <fieldset class="form-section">
-                    <legend>{move || lang.t(Key::SectionPatient)}</legend>
+                </FormSection>
+                <FormSection legend=Key::SectionPatient>
                     <div class="form-grid">
                         {text("patient.full_name", Key::FullName, bind(fields, |f| &f.full_name, |f| &mut f.full_name), InputKind::Text, true)}
                         <SelectField
@@ -227,9 +225,8 @@ fn RequestFormView() -> impl IntoView {
                         {text("patient.insurance_number", Key::InsuranceNumber, bind(fields, |f| &f.insurance_number, |f| &mut f.insurance_number), InputKind::Text, false)}
                         {text("patient.address", Key::Address, bind(fields, |f| &f.address, |f| &mut f.address), InputKind::Text, false)}
                     </div>
-                </fieldset>
-                <fieldset class="form-section">
-                    <legend>{move || lang.t(Key::CaseSummaryLabel)}</legend>
+                </FormSection>
+                <FormSection legend=Key::CaseSummaryLabel>
                     {text("summary", Key::CaseSummaryLabel, bind(fields, |f| &f.summary, |f| &mut f.summary), InputKind::Multiline, true)}
                     <p class="field-hint">{move || lang.t(Key::CaseSummaryHint)}</p>
                     {text("question", Key::CaseQuestion, bind(fields, |f| &f.question, |f| &mut f.question), InputKind::Multiline, true)}
@@ -250,7 +247,7 @@ fn RequestFormView() -> impl IntoView {
                             required=true
                         />
                     </div>
-                </fieldset>
+                </FormSection>
                 {move || form.failure().map(|error| view! { <ProblemView error inline_fields=INLINE /> })}
                 <div class="form-actions">
                     <SubmitButton id="send-request" label=Key::SendRequest pending=form.pending() />

@@ -19,8 +19,8 @@ use super::{AllowedOr, BASE, may_plan};
 use crate::api::{self, new_idempotency_key, use_api};
 use crate::components::filters::bind;
 use crate::components::form::{
-    CheckedSend, ChoiceField, FieldMessages, FormText, InputKind, SpecialtyField, SubmitButton,
-    rule_messages,
+    CheckedSend, ChoiceField, FieldMessages, FormSection, FormText, InputKind, SpecialtyField,
+    SubmitButton, rule_messages,
 };
 use crate::components::{FieldErrors, Loading, ProblemView, enum_options, loaded};
 use crate::contexts::{use_lang, use_session};
@@ -237,8 +237,7 @@ fn SessionFormView() -> impl IntoView {
                     <p class="field-hint">{move || lang.t(Key::RepeatWeeklyHint)}</p>
                     {text("note", Key::SessionNote, bind(fields, |f| &f.note, |f| &mut f.note), InputKind::Multiline, false)}
                 </fieldset>
-                <fieldset class="form-section" id="f-participants">
-                    <legend>{move || lang.t(Key::ChooseParticipants)}</legend>
+                <FormSection legend=Key::ChooseParticipants id="f-participants">
                     <div class="participant-list">
                         <Transition fallback=|| view! { <Loading /> }>
                             {move || Suspend::new(async move {
@@ -255,7 +254,7 @@ fn SessionFormView() -> impl IntoView {
                         </Transition>
                     </div>
                     <FieldErrors id="f-participants-errors" messages=form.messages("participants") />
-                </fieldset>
+                </FormSection>
                 {move || form.failure().map(|error| view! { <ProblemView error inline_fields=INLINE /> })}
                 <div class="form-actions">
                     <SubmitButton id="create-sessions" label=Key::CreateSessions pending=form.pending() />

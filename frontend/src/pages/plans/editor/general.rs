@@ -10,6 +10,7 @@ use super::draft::PlanDraft;
 use super::fields::{CellKind, Column, EditorForm, InputKind, RowsTable, TextInput};
 use crate::api::{self, ApiError, use_api};
 use crate::components::FieldErrors;
+use crate::components::form::FormSection;
 use crate::components::{Loading, ProblemView, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
@@ -44,8 +45,7 @@ pub(super) fn GeneralSection(draft: PlanDraft, form: EditorForm) -> impl IntoVie
     let lang = use_lang();
     let issuer = draft.issuing.with_value(|facility| facility.name.clone());
     view! {
-        <fieldset class="form-section" id="plan-section-general">
-            <legend>{move || lang.t(Key::SectionGeneral)}</legend>
+        <FormSection legend=Key::SectionGeneral id="plan-section-general">
             <div class="form-grid">
                 <TextInput label=Key::PlanCode value=draft.code form path="code".to_string() required=true />
                 <TextInput
@@ -98,9 +98,8 @@ pub(super) fn GeneralSection(draft: PlanDraft, form: EditorForm) -> impl IntoVie
                 />
             </div>
             <SupportedPicker draft form />
-        </fieldset>
-        <fieldset class="form-section" id="plan-section-header">
-            <legend>{move || lang.t(Key::SectionDocumentHeader)}</legend>
+        </FormSection>
+        <FormSection legend=Key::SectionDocumentHeader id="plan-section-header">
             <div class="form-grid">
                 <TextInput
                     label=Key::GoverningBody
@@ -131,7 +130,7 @@ pub(super) fn GeneralSection(draft: PlanDraft, form: EditorForm) -> impl IntoVie
                     kind=InputKind::Date
                 />
             </div>
-        </fieldset>
+        </FormSection>
     }
 }
 

@@ -11,6 +11,7 @@ use super::fields::{
     CellKind, Choices, Column, EditorForm, EnumSelect, InputKind, RowsTable, TextInput, field_id,
 };
 use crate::components::FieldErrors;
+use crate::components::form::FormSection;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
@@ -64,8 +65,7 @@ pub(super) fn IndicatorsEditor(
         });
     };
     view! {
-        <fieldset class="form-section" id="plan-section-indicators">
-            <legend>{move || lang.t(Key::SectionIndicators)}</legend>
+        <FormSection legend=Key::SectionIndicators id="plan-section-indicators">
             <p class="field-hint">{move || lang.t(Key::IndicatorsHint)}</p>
             <div id="plan-indicators" tabindex="-1">
                 <For
@@ -81,7 +81,7 @@ pub(super) fn IndicatorsEditor(
                 "+ "
                 {move || lang.t(Key::AddIndicator)}
             </button>
-        </fieldset>
+        </FormSection>
     }
 }
 
