@@ -154,6 +154,7 @@ e2e: browser libpq spa
 test: tools browser postgres-bin libpq
 	$(MAKE) --no-print-directory lint
 	$(CARGO) test -p shared --features openapi,solver
+	$(CARGO) test -p frontend
 	env -u TUYEN_TEST_PG_URL $(CARGO) test -p backend
 	@# The server binary the backend's integration tests built: a separate `cargo build`
 	@# would compile much of the tree again without the dev-dependencies' features.

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{ProtectedParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::location::Url;
 use leptos_router::path;
 
 use crate::api::provide_api;
@@ -25,7 +24,7 @@ fn login_path() -> String {
     });
     match here {
         Some(here) if here != "/" && !here.starts_with("/login") => {
-            format!("/login?next={}", Url::escape(&here))
+            format!("/login?next={}", crate::pages::query::escape(&here))
         }
         _ => "/login".to_string(),
     }

@@ -29,26 +29,53 @@ pub fn ActionDialog(
     /// The fields.
     children: Children,
 ) -> impl IntoView {
-    let lang = use_lang();
     view! {
         <div class="dialog" role="dialog" aria-labelledby="dialog-title" id=format!("dialog-{code}")>
             <h2 id="dialog-title">{move || title.get()}</h2>
             {children()}
             {move || problem.run()}
-            <div class="dialog-actions">
-                <button
-                    type="button"
-                    class="button primary"
-                    id=format!("confirm-{code}")
-                    disabled=move || pending.get()
-                    on:click=move |_| on_confirm.run(())
-                >
-                    {move || lang.t(Key::Confirm)}
-                </button>
-                <button type="button" class="button secondary" on:click=move |_| on_close.run(())>
-                    {move || lang.t(Key::Close)}
-                </button>
-            </div>
+            <DialogButtons
+                confirm=Key::Confirm
+                confirm_id=format!("confirm-{code}")
+                pending
+                on_confirm
+                on_close
+            />
+        </div>
+    }
+}
+
+/// "Confirm" (or "save") and "close" under a dialog's or an inline form's fields.
+#[component]
+pub fn DialogButtons(
+    /// What the confirm button says.
+    confirm: Key,
+    /// Element id of the confirm button, when tests look for it.
+    #[prop(optional, into)]
+    confirm_id: Option<String>,
+    /// Whether the request is under way (the confirm button waits).
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// The confirm button was pressed.
+    on_confirm: Callback<()>,
+    /// "Close" was pressed.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="dialog-actions">
+            <button
+                type="button"
+                class="button primary"
+                id=confirm_id
+                disabled=move || pending.get()
+                on:click=move |_| on_confirm.run(())
+            >
+                {move || lang.t(confirm)}
+            </button>
+            <button type="button" class="button secondary" on:click=move |_| on_close.run(())>
+                {move || lang.t(Key::Close)}
+            </button>
         </div>
     }
 }

@@ -5,15 +5,16 @@ use leptos::prelude::*;
 /// The messages for one field; `id` is what the input's `aria-describedby` names.
 #[component]
 pub fn FieldErrors(
-    /// Element id, referenced by the input's `aria-describedby`.
+    /// Element id, referenced by the input's `aria-describedby` (it may follow a field
+    /// path that moves, as rows above it go).
     #[prop(into)]
-    id: String,
+    id: Signal<String>,
     /// The messages to show (none: nothing shows).
     #[prop(into)]
     messages: Signal<Vec<String>>,
 ) -> impl IntoView {
     view! {
-        <ul class="field-errors" id=id aria-live="polite">
+        <ul class="field-errors" id=move || id.get() aria-live="polite">
             {move || {
                 messages
                     .get()

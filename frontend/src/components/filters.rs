@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::page::Page;
 
@@ -14,12 +13,13 @@ use super::{Loading, Pager, enum_options, loaded, specialty_options};
 use crate::api::ApiError;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
+use crate::pages::query::QueryParams;
 
 /// A list's query as it sits in its page's URL (`/referrals?status=sent&cursor=…`).
 pub trait UrlQuery: Clone + PartialEq + Send + Sync + 'static {
     /// The query the URL's parameters describe; a value that does not parse counts as
     /// absent.
-    fn from_params(params: &ParamsMap) -> Self;
+    fn from_params(params: &dyn QueryParams) -> Self;
     /// The page's URL for this query.
     fn href(&self) -> String;
     /// Where in the list this query starts (none: at the top).
@@ -28,10 +28,28 @@ pub trait UrlQuery: Clone + PartialEq + Send + Sync + 'static {
     fn at(&self, cursor: Option<String>) -> Self;
 }
 
+/// [`UrlQuery::cursor`] and [`UrlQuery::at`] for a query that keeps its place in a
+/// `cursor` field, as the shared list queries do; written inside the `impl`.
+macro_rules! cursor_field {
+    () => {
+        fn cursor(&self) -> Option<&String> {
+            self.cursor.as_ref()
+        }
+
+        fn at(&self, cursor: Option<String>) -> Self {
+            Self {
+                cursor,
+                ..self.clone()
+            }
+        }
+    };
+}
+pub(crate) use cursor_field;
+
 /// The page's query, following the URL (tracked).
 pub fn use_url_query<Q: UrlQuery>() -> Memo<Q> {
     let params = use_query_map();
-    Memo::new(move |_| params.with(Q::from_params))
+    Memo::new(move |_| params.with(|params| Q::from_params(params)))
 }
 
 /// The filter form's draft, reset from the URL whenever it changes (a link, the back
@@ -122,6 +140,31 @@ where
     }
 }
 
+/// A filter that applies as soon as it changes, without an "apply" button: the part of
+/// the URL's query that `get` reads; a new value, written by `set`, shows the list from
+/// its first page.
+pub fn bind_url<Q, T>(query: Memo<Q>, get: fn(&Q) -> T, set: fn(&mut Q, T)) -> Bound<T>
+where
+    Q: UrlQuery,
+    T: Clone + Send + Sync + 'static,
+{
+    let navigate = use_navigate();
+    Bound {
+        value: Signal::derive(move || query.with(get)),
+        set: Callback::new(move |value: T| {
+            let wanted = with_value(&query.get_untracked(), set, value);
+            navigate(&wanted.href(), Default::default());
+        }),
+    }
+}
+
+/// `current` from its first page, with `set` writing `value` into it.
+pub fn with_value<Q: UrlQuery, T>(current: &Q, set: fn(&mut Q, T), value: T) -> Q {
+    let mut wanted = current.at(None);
+    set(&mut wanted, value);
+    wanted
+}
+
 impl<T: Clone + Send + Sync + 'static> From<RwSignal<T>> for Bound<T> {
     fn from(signal: RwSignal<T>) -> Self {
         Bound {
@@ -134,8 +177,9 @@ impl<T: Clone + Send + Sync + 'static> From<RwSignal<T>> for Bound<T> {
 /// The filter form: its fields are the children; submitting applies them.
 #[component]
 pub fn FilterForm(
-    /// Applies the draft.
-    on_apply: Callback<()>,
+    /// Applies the draft (none: the fields apply as they change, see [`bind_url`]).
+    #[prop(optional)]
+    on_apply: Option<Callback<()>>,
     children: Children,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -146,7 +190,9 @@ pub fn FilterForm(
             aria-label=move || lang.t(Key::Filters)
             on:submit=move |event: leptos::ev::SubmitEvent| {
                 event.prevent_default();
-                on_apply.run(());
+                if let Some(on_apply) = on_apply {
+                    on_apply.run(());
+                }
             }
         >
             {children()}
@@ -185,6 +231,9 @@ pub fn EnumFilter<T>(
     values: &'static [T],
     code: fn(&T) -> &'static str,
     #[prop(into)] field: Bound<String>,
+    /// The code of "any" (empty, unless no value means one of them).
+    #[prop(optional)]
+    any: &'static str,
 ) -> impl IntoView
 where
     T: Labelled + Copy + Send + Sync + 'static,
@@ -194,7 +243,7 @@ where
         <div class="field">
             <label for=id>{move || lang.t(label)}</label>
             <select id=id on:change=move |event| field.set.run(event_target_value(&event))>
-                <option value="" prop:selected=move || field.value.with(String::is_empty)>
+                <option value=any prop:selected=move || field.value.with(|value| value == any)>
                     {move || lang.t(Key::Any)}
                 </option>
                 {enum_options(values, code, field.value, lang)}

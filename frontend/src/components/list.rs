@@ -73,3 +73,67 @@ pub fn NoResults() -> impl IntoView {
     let lang = use_lang();
     view! { <p class="empty">{move || lang.t(Key::NoResults)}</p> }
 }
+
+/// One column heading of a [`DataTable`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heading {
+    /// A heading in words.
+    Label(Key),
+    /// A heading in words over figures (aligned as they are).
+    Number(Key),
+    /// A sign that reads the same in every language (`#`).
+    Sign(&'static str),
+    /// No heading (a column of buttons).
+    Blank,
+}
+
+impl From<Key> for Heading {
+    fn from(label: Key) -> Self {
+        Heading::Label(label)
+    }
+}
+
+/// A table of records: the column headings over the rows (the children, `<tr>`s), in a
+/// frame that scrolls sideways on a narrow screen.
+#[component]
+pub fn DataTable(
+    /// The table's classes besides `data` (`referrals`).
+    #[prop(optional)]
+    class: &'static str,
+    /// Element id of the table, where tests look for it.
+    #[prop(optional)]
+    id: Option<&'static str>,
+    /// The column headings, in order.
+    headings: Vec<Heading>,
+    children: Children,
+) -> impl IntoView {
+    let lang = use_lang();
+    let headings = headings
+        .into_iter()
+        .map(|heading| match heading {
+            Heading::Label(label) => {
+                view! { <th scope="col">{move || lang.t(label)}</th> }.into_any()
+            }
+            Heading::Number(label) => {
+                view! { <th scope="col" class="number">{move || lang.t(label)}</th> }.into_any()
+            }
+            Heading::Sign(sign) => view! { <th scope="col">{sign}</th> }.into_any(),
+            Heading::Blank => view! { <th scope="col"></th> }.into_any(),
+        })
+        .collect_view();
+    let class = if class.is_empty() {
+        "data".to_string()
+    } else {
+        format!("data {class}")
+    };
+    view! {
+        <div class="table-wrap">
+            <table class=class id=id>
+                <thead>
+                    <tr>{headings}</tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}

@@ -8,6 +8,8 @@ pub mod form;
 pub mod layout;
 pub mod list;
 pub mod loading;
+pub mod module;
+pub mod record;
 
 pub use dialog::{ActionBar, ActionDialog};
 pub use error::{ProblemView, loaded};
@@ -15,3 +17,5 @@ pub use field_errors::FieldErrors;
 pub use layout::{LangSwitch, Shell};
 pub use list::{NoResults, Pager, enum_options, specialty_options};
 pub use loading::Loading;
+pub use module::{ModuleHeader, TabLink};
+pub use record::{Fact, InvalidId, StateBadge, use_id_param};

@@ -5,4 +5,4 @@ pub mod session;
 mod storage;
 
 pub use lang::{LangContext, provide_lang, use_lang};
-pub use session::{Session, provide_session, use_session};
+pub use session::{Session, provide_session, use_capability, use_session};

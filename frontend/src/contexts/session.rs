@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use shared::auth::{Me, TokenPair};
+use shared::auth::{Capability, Me, TokenPair};
 
 use super::storage;
 
@@ -38,6 +38,16 @@ impl Session {
     pub fn me(self) -> Option<Me> {
         self.state
             .with(|state| state.as_ref().and_then(|state| state.me.clone()))
+    }
+
+    /// Whether the signed-in person has `capability` (tracked); no one signed in has none.
+    pub fn can(self, capability: Capability) -> bool {
+        self.state.with(|state| {
+            state
+                .as_ref()
+                .and_then(|state| state.me.as_ref())
+                .is_some_and(|me| me.can(capability))
+        })
     }
 
     /// Whether the last session ended by expiry rather than by signing out (tracked).
@@ -134,4 +144,10 @@ pub fn provide_session() -> Session {
 /// The session provided by [`provide_session`].
 pub fn use_session() -> Session {
     expect_context()
+}
+
+/// Whether the signed-in person has `capability`, as a tracked check a view can call.
+pub fn use_capability(capability: Capability) -> impl Fn() -> bool + Copy + Send + Sync {
+    let session = use_session();
+    move || session.can(capability)
 }

@@ -5,7 +5,7 @@ mod home;
 mod login;
 mod not_found;
 pub mod plans;
-mod query;
+pub(crate) mod query;
 pub mod referrals;
 pub mod registry;
 pub mod rotations;

@@ -1,18 +1,19 @@
-//! A labelled text, date or number input with its messages.
+//! A labelled text, date or number input with its messages, and a form's send button.
 
 use leptos::prelude::*;
 
-use super::InputKind;
+use super::{CheckedSend, InputKind, LabelText, field_id};
 use crate::components::FieldErrors;
+use crate::components::filters::Bound;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
 /// A labelled input and the messages about it.
 #[component]
 pub fn TextField(
-    /// Element id of the input.
+    /// Element id of the input (it may follow a field path that moves).
     #[prop(into)]
-    id: String,
+    id: Signal<String>,
     /// Its label.
     label: Key,
     /// The current text.
@@ -38,9 +39,12 @@ pub fn TextField(
     /// Extra class on the field wrapper (`wide`, `narrow`).
     #[prop(optional)]
     class: &'static str,
+    /// How many lines a multiline field shows.
+    #[prop(default = 3)]
+    lines: u8,
 ) -> impl IntoView {
     let lang = use_lang();
-    let errors_id = format!("{id}-errors");
+    let errors_id = Signal::derive(move || format!("{}-errors", id.get()));
     let invalid = move || (!messages.with(Vec::is_empty)).to_string();
     let input_event = move |event| on_input.run(event_target_value(&event));
     let blur = move |_| {
@@ -51,9 +55,9 @@ pub fn TextField(
     let control = match kind {
         InputKind::Multiline => view! {
             <textarea
-                id=id.clone()
-                rows="3"
-                aria-describedby=errors_id.clone()
+                id=move || id.get()
+                rows=lines
+                aria-describedby=move || errors_id.get()
                 aria-invalid=invalid
                 prop:value=move || value.get()
                 on:input=input_event
@@ -63,9 +67,10 @@ pub fn TextField(
         .into_any(),
         kind => view! {
             <input
-                id=id.clone()
+                id=move || id.get()
                 type=kind.html_type()
-                aria-describedby=errors_id.clone()
+                inputmode=kind.input_mode()
+                aria-describedby=move || errors_id.get()
                 aria-invalid=invalid
                 prop:value=move || value.get()
                 on:input=input_event
@@ -76,13 +81,87 @@ pub fn TextField(
     };
     view! {
         <div class=format!("field {class}")>
-            <label for=id>
-                {move || lang.t(label)}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            <label for=move || id.get()>
+                <LabelText label required />
             </label>
             {hint.map(|hint| view! { <span class="field-hint">{move || lang.t(hint)}</span> })}
             {control}
             <FieldErrors id=errors_id messages />
         </div>
+    }
+}
+
+/// A [`TextField`] of a checked form: its id comes from its field path, its messages
+/// are the form's for that path, and leaving it shows its problems.
+#[component]
+pub fn FormText<B, T>(
+    /// The form.
+    form: CheckedSend<B, T>,
+    /// The field path, as in the validators' messages.
+    path: &'static str,
+    /// Its label.
+    label: Key,
+    /// The text and what changes it.
+    #[prop(into)]
+    field: Bound<String>,
+    /// Kind of input.
+    #[prop(optional)]
+    kind: InputKind,
+    /// Marks the field as needed.
+    #[prop(optional)]
+    required: bool,
+    /// Element id of the input (default: from the path).
+    #[prop(optional)]
+    id: Option<&'static str>,
+    /// Its problems show as soon as it is typed in (default: once it is left).
+    #[prop(optional)]
+    eager: bool,
+) -> impl IntoView
+where
+    B: Clone + 'static,
+    T: Clone + 'static,
+{
+    let touch = form.touch(path);
+    let on_input = Callback::new(move |text: String| {
+        field.set.run(text);
+        if eager {
+            touch.run(());
+        }
+    });
+    let on_blur = Callback::new(move |()| {
+        if !eager {
+            touch.run(());
+        }
+    });
+    view! {
+        <TextField
+            id=id.map_or_else(|| field_id(path), str::to_string)
+            label
+            value=field.value
+            on_input
+            on_blur
+            messages=form.messages(path)
+            kind
+            required
+        />
+    }
+}
+
+/// A form's submit button, "saving" while its request is under way.
+#[component]
+pub fn SubmitButton(
+    /// Element id.
+    id: &'static str,
+    /// What it says.
+    label: Key,
+    /// Whether the request is under way.
+    #[prop(into)]
+    pending: Signal<bool>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <button type="submit" id=id class="button primary" disabled=move || pending.get()>
+            {move || if pending.get() { lang.t(Key::Saving) } else { lang.t(label) }}
+        </button>
     }
 }

@@ -3,8 +3,6 @@
 //! `CaseInput::validate_from`; a field's messages show once it has been left or sending
 //! was tried, next to the server's own field messages.
 
-use std::collections::BTreeSet;
-
 use chrono::NaiveDate;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -12,15 +10,15 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared::consultation::CaseInput;
 use shared::referral::{Patient, Sex, Urgency};
-use shared::validation::field_messages;
+use shared::registry::Facility;
 
-use super::{BASE, case_href, may_request};
+use super::{AllowedOr, BASE, case_href, may_request};
 use crate::api::{self, IdempotencyKeys, use_api};
+use crate::components::ProblemView;
+use crate::components::filters::bind;
 use crate::components::form::{
-    FieldMessages, InputKind, TextField, merge_messages, messages_at, server_messages,
-};
-use crate::components::{
-    FieldErrors, Loading, ProblemView, enum_options, loaded, specialty_options,
+    CheckedSend, ChoiceField, FieldMessages, FormSection, FormText, InputKind, SelectField,
+    SpecialtyField, SubmitButton, field_id, rule_messages,
 };
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, t};
@@ -116,27 +114,14 @@ const INLINE: &[&str] = &[
 /// `/consultations/cases/new`.
 #[component]
 pub fn NewCasePage() -> impl IntoView {
-    let lang = use_lang();
-    let may_request = may_request();
-    move || {
-        if may_request() {
-            view! { <RequestFormView /> }.into_any()
-        } else {
-            view! {
-                <section class="page">
-                    <p class="breadcrumb">
-                        <A href=BASE>{move || lang.t(Key::BackToConsultations)}</A>
-                    </p>
-                    <div class="notice" role="status">
-                        <p>{move || lang.t(Key::CannotRequestConsultation)}</p>
-                    </div>
-                </section>
-            }
-            .into_any()
-        }
+    view! {
+        <AllowedOr allowed=may_request() refusal=Key::CannotRequestConsultation>
+            <RequestFormView />
+        </AllowedOr>
     }
 }
 
+/// The request form of a station's planner.
 #[component]
 fn RequestFormView() -> impl IntoView {
     let api = use_api();
@@ -145,54 +130,27 @@ fn RequestFormView() -> impl IntoView {
     let navigate = use_navigate();
     let my_facility = move || session.me().map(|me| me.facility.id).unwrap_or_default();
 
-    let form = RwSignal::new(RequestForm::default());
-    let tried = RwSignal::new(false);
-    let touched = RwSignal::new(BTreeSet::<String>::new());
-    let input = Memo::new(move |_| form.with(|form| to_input(form, lang.get())));
+    let fields = RwSignal::new(RequestForm::default());
+    let input = Memo::new(move |_| fields.with(|fields| to_input(fields, lang.get())));
     let problems = Memo::new(move |_| {
-        let from = my_facility();
+        let lang = lang.get();
         input.with(|(input, unreadable)| {
-            let mut messages = input
-                .validate_from(from)
-                .err()
-                .map(|errors| field_messages(&errors, lang.get()))
-                .unwrap_or_default();
+            let mut messages = rule_messages(input.validate_from(my_facility()), lang);
             // "Required" says it better than "must be at least 1".
             messages.extend(unreadable.clone());
             messages
         })
     });
-
     // One key per body: a retry after a lost answer finds the request already made.
     let idempotency = IdempotencyKeys::<CaseInput>::new();
-    let save = Action::new_local(move |body: &CaseInput| {
-        let body = body.clone();
+    let form = CheckedSend::new(problems, move |body: CaseInput| {
         let key = idempotency.for_body(&body);
         async move { api::consultations::create_case(api, &body, &key).await }
-    });
-    let failure = move || save.value().get().and_then(Result::err);
-    let shown = Signal::derive(move || {
-        let mut shown: FieldMessages = problems.with(|problems| {
-            problems
-                .iter()
-                .filter(|(path, _)| tried.get() || touched.with(|t| t.contains(*path)))
-                .map(|(path, list)| (path.clone(), list.clone()))
-                .collect()
-        });
-        merge_messages(&mut shown, &server_messages(failure().as_ref()));
-        shown
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(case)) = save.value().get() {
-            navigate(&case_href(case.id), Default::default());
-        }
-    });
+    })
+    .on_answer(move |case| navigate(&case_href(case.id), Default::default()));
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        tried.set(true);
-        if problems.with_untracked(|problems| problems.is_empty()) {
-            save.dispatch_local(input.get_untracked().0);
-        }
+        form.submit(|| input.get_untracked().0);
     };
 
     // The facilities supporting this one: who it asks for advice.
@@ -200,37 +158,29 @@ fn RequestFormView() -> impl IntoView {
         let id = my_facility();
         async move { api::registry::facility(api, id).await }
     });
-
-    let touch = move |path: &'static str| {
-        Callback::new(move |()| {
-            touched.update(|t| {
-                t.insert(path.to_string());
-            })
-        })
+    let text = move |path, label, field, kind, required| {
+        view! { <FormText form path label field kind required /> }
     };
-    let text = move |path: &'static str,
-                     label: Key,
-                     get: fn(&RequestForm) -> String,
-                     set: fn(&mut RequestForm, String),
-                     kind: InputKind,
-                     required: bool| {
-        view! {
-            <TextField
-                id=format!("f-{}", path.replace('.', "-"))
-                label
-                value=Signal::derive(move || form.with(get))
-                on_input=Callback::new(move |value| form.update(|form| set(form, value)))
-                on_blur=touch(path)
-                messages=messages_at(shown, move || path.to_string())
-                kind
-                required
-            />
-        }
+    // A choice shows its problems once made.
+    let choose = move |path: &'static str,
+                       get: fn(&RequestForm) -> &String,
+                       set: fn(&mut RequestForm) -> &mut String| {
+        let field = bind(fields, get, set);
+        let on_change = Callback::new(move |value| {
+            field.set.run(value);
+            form.touch(path).run(());
+        });
+        (field.value, on_change, form.messages(path))
     };
-    let select_messages = move |path: &'static str| messages_at(shown, move || path.to_string());
-    let sex = Signal::derive(move || form.with(|f| f.sex.clone()));
-    let urgency = Signal::derive(move || form.with(|f| f.urgency.clone()));
-    let specialty = Signal::derive(move || form.with(|f| f.specialty.clone()));
+    let (consulting, on_consulting, consulting_messages) = choose(
+        "consulting_facility_id",
+        |f| &f.consulting,
+        |f| &mut f.consulting,
+    );
+    let (sex, on_sex, sex_messages) = choose("patient.sex", |f| &f.sex, |f| &mut f.sex);
+    let (urgency, on_urgency, urgency_messages) =
+        choose("urgency", |f| &f.urgency, |f| &mut f.urgency);
+    let specialty = bind(fields, |f| &f.specialty, |f| &mut f.specialty);
 
     view! {
         <section class="page case-form">
@@ -242,200 +192,65 @@ fn RequestFormView() -> impl IntoView {
                 <p class="muted">{move || lang.t(Key::CaseRequestIntro)}</p>
             </header>
             <form class="slip-form" on:submit=on_submit novalidate=true>
-                <fieldset class="form-section">
-                    <legend>{move || lang.t(Key::ConsultingFacility)}</legend>
-                    <div class="field">
-                        <label for="f-consulting_facility_id">
-                            {move || lang.t(Key::ConsultingFacility)}
-                            <span class="required" aria-hidden="true">" *"</span>
-                        </label>
-                        <Transition fallback=|| view! { <Loading /> }>
-                            {move || Suspend::new(async move {
-                                loaded(
-                                    mine.await,
-                                    move |facility| {
-                                        view! {
-                                            <select
-                                                id="f-consulting_facility_id"
-                                                aria-describedby="f-consulting_facility_id-errors"
-                                                on:change=move |event| {
-                                                    form.update(|f| f.consulting = event_target_value(&event));
-                                                    touched.update(|t| {
-                                                        t.insert("consulting_facility_id".to_string());
-                                                    });
-                                                }
-                                            >
-                                                <option value="">{move || lang.t(Key::ChooseOne)}</option>
-                                                {facility
-                                                    .supported_by
-                                                    .into_iter()
-                                                    .map(|supporter| {
-                                                        let id = supporter.id.to_string();
-                                                        let selected = id.clone();
-                                                        view! {
-                                                            <option
-                                                                value=id
-                                                                prop:selected=move || form.with(|f| f.consulting == selected)
-                                                            >
-                                                                {supporter.name}
-                                                            </option>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </select>
-                                        }
-                                    },
-                                )
-                            })}
-                        </Transition>
-                        <FieldErrors
-                            id="f-consulting_facility_id-errors"
-                            messages=select_messages("consulting_facility_id")
+                <FormSection legend=Key::ConsultingFacility>
+                    <ChoiceField
+                        id="f-consulting_facility_id"
+                        label=Key::ConsultingFacility
+                        source=mine
+                        choices=|facility: Facility| {
+                            facility.supported_by.into_iter().map(|f| (f.id, f.name)).collect()
+                        }
+                        value=consulting
+                        on_change=on_consulting
+                        messages=consulting_messages
+                        required=true
+                    />
+                </FormSection>
+                <FormSection legend=Key::SectionPatient>
+                    <div class="form-grid">
+                        {text("patient.full_name", Key::FullName, bind(fields, |f| &f.full_name, |f| &mut f.full_name), InputKind::Text, true)}
+                        <SelectField
+                            id=field_id("patient.sex")
+                            label=Key::Sex
+                            values=Sex::all()
+                            code=Sex::as_str
+                            value=sex
+                            on_change=on_sex
+                            messages=sex_messages
+                            required=true
+                        />
+                        {text("patient.birth_date", Key::BirthDate, bind(fields, |f| &f.birth_date, |f| &mut f.birth_date), InputKind::Date, false)}
+                        {text("patient.birth_year", Key::BirthYear, bind(fields, |f| &f.birth_year, |f| &mut f.birth_year), InputKind::Number, false)}
+                        {text("patient.citizen_id", Key::CitizenId, bind(fields, |f| &f.citizen_id, |f| &mut f.citizen_id), InputKind::Text, false)}
+                        {text("patient.insurance_number", Key::InsuranceNumber, bind(fields, |f| &f.insurance_number, |f| &mut f.insurance_number), InputKind::Text, false)}
+                        {text("patient.address", Key::Address, bind(fields, |f| &f.address, |f| &mut f.address), InputKind::Text, false)}
+                    </div>
+                </FormSection>
+                <FormSection legend=Key::CaseSummaryLabel>
+                    {text("summary", Key::CaseSummaryLabel, bind(fields, |f| &f.summary, |f| &mut f.summary), InputKind::Multiline, true)}
+                    <p class="field-hint">{move || lang.t(Key::CaseSummaryHint)}</p>
+                    {text("question", Key::CaseQuestion, bind(fields, |f| &f.question, |f| &mut f.question), InputKind::Multiline, true)}
+                    <div class="form-grid">
+                        <SpecialtyField
+                            value=specialty.value
+                            on_change=specialty.set
+                            messages=form.messages("specialty")
+                        />
+                        <SelectField
+                            id=field_id("urgency")
+                            label=Key::Urgency
+                            values=Urgency::all()
+                            code=Urgency::as_str
+                            value=urgency
+                            on_change=on_urgency
+                            messages=urgency_messages
+                            required=true
                         />
                     </div>
-                </fieldset>
-                <fieldset class="form-section">
-                    <legend>{move || lang.t(Key::SectionPatient)}</legend>
-                    <div class="form-grid">
-                        {text(
-                            "patient.full_name",
-                            Key::FullName,
-                            |f| f.full_name.clone(),
-                            |f, v| f.full_name = v,
-                            InputKind::Text,
-                            true,
-                        )}
-                        <div class="field">
-                            <label for="f-patient-sex">
-                                {move || lang.t(Key::Sex)}
-                                <span class="required" aria-hidden="true">" *"</span>
-                            </label>
-                            <select
-                                id="f-patient-sex"
-                                on:change=move |event| {
-                                    form.update(|f| f.sex = event_target_value(&event));
-                                    touched.update(|t| {
-                                        t.insert("patient.sex".to_string());
-                                    });
-                                }
-                            >
-                                <option value="" prop:selected=move || sex.with(String::is_empty)>
-                                    {move || lang.t(Key::ChooseOne)}
-                                </option>
-                                {enum_options(Sex::all(), Sex::as_str, sex, lang)}
-                            </select>
-                            <FieldErrors id="f-patient-sex-errors" messages=select_messages("patient.sex") />
-                        </div>
-                        {text(
-                            "patient.birth_date",
-                            Key::BirthDate,
-                            |f| f.birth_date.clone(),
-                            |f, v| f.birth_date = v,
-                            InputKind::Date,
-                            false,
-                        )}
-                        {text(
-                            "patient.birth_year",
-                            Key::BirthYear,
-                            |f| f.birth_year.clone(),
-                            |f, v| f.birth_year = v,
-                            InputKind::Number,
-                            false,
-                        )}
-                        {text(
-                            "patient.citizen_id",
-                            Key::CitizenId,
-                            |f| f.citizen_id.clone(),
-                            |f, v| f.citizen_id = v,
-                            InputKind::Text,
-                            false,
-                        )}
-                        {text(
-                            "patient.insurance_number",
-                            Key::InsuranceNumber,
-                            |f| f.insurance_number.clone(),
-                            |f, v| f.insurance_number = v,
-                            InputKind::Text,
-                            false,
-                        )}
-                        {text(
-                            "patient.address",
-                            Key::Address,
-                            |f| f.address.clone(),
-                            |f, v| f.address = v,
-                            InputKind::Text,
-                            false,
-                        )}
-                    </div>
-                </fieldset>
-                <fieldset class="form-section">
-                    <legend>{move || lang.t(Key::CaseSummaryLabel)}</legend>
-                    {text(
-                        "summary",
-                        Key::CaseSummaryLabel,
-                        |f| f.summary.clone(),
-                        |f, v| f.summary = v,
-                        InputKind::Multiline,
-                        true,
-                    )}
-                    <p class="field-hint">{move || lang.t(Key::CaseSummaryHint)}</p>
-                    {text(
-                        "question",
-                        Key::CaseQuestion,
-                        |f| f.question.clone(),
-                        |f, v| f.question = v,
-                        InputKind::Multiline,
-                        true,
-                    )}
-                    <div class="form-grid">
-                        <div class="field">
-                            <label for="f-specialty">{move || lang.t(Key::Specialty)}</label>
-                            <select
-                                id="f-specialty"
-                                on:change=move |event| form.update(|f| f.specialty = event_target_value(&event))
-                            >
-                                <option value="" prop:selected=move || specialty.with(String::is_empty)>
-                                    {move || lang.t(Key::AnySpecialty)}
-                                </option>
-                                {specialty_options(specialty, lang)}
-                            </select>
-                            <FieldErrors id="f-specialty-errors" messages=select_messages("specialty") />
-                        </div>
-                        <div class="field">
-                            <label for="f-urgency">
-                                {move || lang.t(Key::Urgency)}
-                                <span class="required" aria-hidden="true">" *"</span>
-                            </label>
-                            <select
-                                id="f-urgency"
-                                on:change=move |event| {
-                                    form.update(|f| f.urgency = event_target_value(&event));
-                                    touched.update(|t| {
-                                        t.insert("urgency".to_string());
-                                    });
-                                }
-                            >
-                                <option value="" prop:selected=move || urgency.with(String::is_empty)>
-                                    {move || lang.t(Key::ChooseOne)}
-                                </option>
-                                {enum_options(Urgency::all(), Urgency::as_str, urgency, lang)}
-                            </select>
-                            <FieldErrors id="f-urgency-errors" messages=select_messages("urgency") />
-                        </div>
-                    </div>
-                </fieldset>
-                {move || failure().map(|error| view! { <ProblemView error inline_fields=INLINE /> })}
+                </FormSection>
+                {move || form.failure().map(|error| view! { <ProblemView error inline_fields=INLINE /> })}
                 <div class="form-actions">
-                    <button
-                        type="submit"
-                        id="send-request"
-                        class="button primary"
-                        disabled=move || save.pending().get()
-                    >
-                        {move || {
-                            if save.pending().get() { lang.t(Key::Saving) } else { lang.t(Key::SendRequest) }
-                        }}
-                    </button>
+                    <SubmitButton id="send-request" label=Key::SendRequest pending=form.pending() />
                 </div>
             </form>
         </section>

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::consultation::{CaseBox, CaseQuery, CaseStatus, CaseSummary, Conclusion};
 use shared::registry::specialty_label;
@@ -12,16 +11,18 @@ use super::{CaseStatusBadge, ConsultationTabs, Tab, case_href};
 use crate::api::{self, use_api};
 use crate::components::NoResults;
 use crate::components::filters::{
-    EnumFilter, FilterActions, FilterForm, PagedList, UrlQuery, apply_filters, use_url_query,
+    EnumFilter, FilterActions, FilterForm, PagedList, UrlQuery, apply_filters, cursor_field,
+    use_url_query,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime};
-use crate::pages::query::{href_with, parse_param, text_param};
+use crate::pages::query::{QueryParams, href_with, parse_param, text_param};
 
 const PATH: &str = "/consultations/cases";
 
 impl UrlQuery for CaseQuery {
-    fn from_params(params: &ParamsMap) -> Self {
+    fn from_params(params: &dyn QueryParams) -> Self {
         CaseQuery {
             mailbox: Some(parse_param(params, "box").unwrap_or(CaseBox::Inbox)),
             status: parse_param(params, "status"),
@@ -51,16 +52,7 @@ impl UrlQuery for CaseQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        CaseQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// The inbox or the outbox of case requests, with its filters.
@@ -224,21 +216,16 @@ fn CaseTable(items: Vec<CaseSummary>, mailbox: CaseBox) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data consultation-cases">
-                <thead>
-                    <tr>
-                        <th scope="col">"#"</th>
-                        <th scope="col">{move || lang.t(Key::Patient)}</th>
-                        <th scope="col">{move || lang.t(other_heading)}</th>
-                        <th scope="col">{move || lang.t(Key::Specialty)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::ConsultationSession)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="consultation-cases" headings=vec![
+            Heading::Sign("#"),
+            Heading::Label(Key::Patient),
+            Heading::Label(other_heading),
+            Heading::Label(Key::Specialty),
+            Heading::Label(Key::Status),
+            Heading::Label(Key::ConsultationSession),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

@@ -24,7 +24,8 @@ use shared::Labelled;
 use shared::auth::Capability;
 use shared::consultation::{CaseBox, CaseStatus, ConsultationMode, SessionStatus};
 
-use crate::contexts::{use_lang, use_session};
+use crate::components::{ModuleHeader, StateBadge, TabLink};
+use crate::contexts::{use_capability, use_lang};
 use crate::i18n::Key;
 
 /// Where the consultation pages live.
@@ -45,21 +46,40 @@ enum Tab {
 
 /// Whether the signed-in person asks for consultations about patients (tracked).
 fn may_request() -> impl Fn() -> bool + Copy {
-    let session = use_session();
-    move || {
-        session
-            .me()
-            .is_some_and(|me| me.can(Capability::RequestConsultation))
-    }
+    use_capability(Capability::RequestConsultation)
 }
 
 /// Whether the signed-in person schedules the sessions of their facility (tracked).
 fn may_plan() -> impl Fn() -> bool + Copy {
-    let session = use_session();
+    use_capability(Capability::ManageConsultationSessions)
+}
+
+/// A form page's content when the reader may use it (`allowed`, tracked), otherwise
+/// why not and the way back.
+#[component]
+fn AllowedOr(
+    allowed: impl Fn() -> bool + Send + Sync + 'static,
+    /// Why the reader may not.
+    refusal: Key,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let lang = use_lang();
     move || {
-        session
-            .me()
-            .is_some_and(|me| me.can(Capability::ManageConsultationSessions))
+        if allowed() {
+            children().into_any()
+        } else {
+            view! {
+                <section class="page">
+                    <p class="breadcrumb">
+                        <A href=BASE>{move || lang.t(Key::BackToConsultations)}</A>
+                    </p>
+                    <div class="notice" role="status">
+                        <p>{move || lang.t(refusal)}</p>
+                    </div>
+                </section>
+            }
+            .into_any()
+        }
     }
 }
 
@@ -69,60 +89,41 @@ fn ConsultationTabs(current: Tab) -> impl IntoView {
     let lang = use_lang();
     let may_request = may_request();
     let may_plan = may_plan();
-    let tab = move |tab: Tab, href: &'static str, label: Signal<String>| {
-        let current = (tab == current).then_some("page");
-        view! {
-            <a href=href aria-current=current>
-                {move || label.get()}
-            </a>
-        }
+    let actions = move || {
+        let new_session = may_plan().then(|| {
+            view! {
+                <A href="/consultations/sessions/new" attr:class="button secondary" attr:id="new-session">
+                    {move || lang.t(Key::NewSession)}
+                </A>
+            }
+        });
+        let new_case = may_request().then(|| {
+            view! {
+                <A href="/consultations/cases/new" attr:class="button primary" attr:id="new-case">
+                    {move || lang.t(Key::NewCaseRequest)}
+                </A>
+            }
+        });
+        view! { <div class="header-links">{new_session} {new_case}</div> }
     };
     view! {
-        <header class="page-header page-header-actions">
-            <div>
-                <h1>{move || lang.t(Key::NavConsultations)}</h1>
-                <p class="muted">{move || lang.t(Key::ConsultationsSubtitle)}</p>
-            </div>
-            <div class="header-links">
-                {move || {
-                    may_plan()
-                        .then(|| {
-                            view! {
-                                <A href="/consultations/sessions/new" attr:class="button secondary" attr:id="new-session">
-                                    {move || lang.t(Key::NewSession)}
-                                </A>
-                            }
-                        })
-                }}
-                {move || {
-                    may_request()
-                        .then(|| {
-                            view! {
-                                <A href="/consultations/cases/new" attr:class="button primary" attr:id="new-case">
-                                    {move || lang.t(Key::NewCaseRequest)}
-                                </A>
-                            }
-                        })
-                }}
-            </div>
-        </header>
-        <nav class="tabs" aria-label=move || lang.t(Key::NavConsultations)>
-            {tab(
-                Tab::Calendar,
-                "/consultations",
-                Signal::derive(move || lang.t(Key::ConsultationCalendar).to_string()),
-            )}
-            {tab(
-                Tab::Inbox,
-                "/consultations/cases?box=inbox",
-                Signal::derive(move || CaseBox::Inbox.label(lang.get()).to_string()),
-            )}
-            {tab(
-                Tab::Outbox,
-                "/consultations/cases?box=outbox",
-                Signal::derive(move || CaseBox::Outbox.label(lang.get()).to_string()),
-            )}
-        </nav>
+        <ModuleHeader title=Key::NavConsultations subtitle=Key::ConsultationsSubtitle actions>
+            <TabLink
+                href="/consultations"
+                current=current == Tab::Calendar
+                label=move || lang.t(Key::ConsultationCalendar)
+            />
+            <TabLink
+                href="/consultations/cases?box=inbox"
+                current=current == Tab::Inbox
+                label=move || CaseBox::Inbox.label(lang.get())
+            />
+            <TabLink
+                href="/consultations/cases?box=outbox"
+                current=current == Tab::Outbox
+                label=move || CaseBox::Outbox.label(lang.get())
+            />
+        </ModuleHeader>
     }
 }
 
@@ -137,40 +138,11 @@ fn ModeBadge(mode: ConsultationMode) -> impl IntoView {
 /// Where a session stands.
 #[component]
 fn SessionStatusBadge(status: SessionStatus) -> impl IntoView {
-    let lang = use_lang();
-    let class = format!("badge session-{}", status.as_str());
-    view! {
-        <span class=class data-status=status.as_str()>
-            {move || status.label(lang.get())}
-        </span>
-    }
+    view! { <StateBadge state=status code=SessionStatus::as_str class="badge session-" /> }
 }
 
 /// Where a case stands.
 #[component]
 fn CaseStatusBadge(status: CaseStatus) -> impl IntoView {
-    let lang = use_lang();
-    let class = format!("badge case-{}", status.as_str());
-    view! {
-        <span class=class data-status=status.as_str()>
-            {move || status.label(lang.get())}
-        </span>
-    }
-}
-
-/// A label/value pair in a `<dl class="facts">`; "—" for an empty value.
-#[component]
-fn Fact(label: Key, #[prop(into)] value: String) -> impl IntoView {
-    let lang = use_lang();
-    let value = if value.trim().is_empty() {
-        "—".to_string()
-    } else {
-        value
-    };
-    view! {
-        <div>
-            <dt>{move || lang.t(label)}</dt>
-            <dd>{value}</dd>
-        </div>
-    }
+    view! { <StateBadge state=status code=CaseStatus::as_str class="badge case-" /> }
 }

@@ -10,19 +10,19 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared::consultation::{ConsultationMode, SessionInput};
-use shared::registry::{FacilityQuery, Profession, StaffQuery};
+use shared::page::Page;
+use shared::registry::{Facility, FacilityQuery, Profession, Staff, StaffQuery};
 use shared::time::{from_vietnam, vietnam_date};
-use shared::validation::field_messages;
 use validator::Validate;
 
-use super::{BASE, may_plan};
+use super::{AllowedOr, BASE, may_plan};
 use crate::api::{self, new_idempotency_key, use_api};
+use crate::components::filters::bind;
 use crate::components::form::{
-    FieldMessages, InputKind, TextField, merge_messages, messages_at, server_messages,
+    CheckedSend, ChoiceField, FieldMessages, FormSection, FormText, InputKind, SpecialtyField,
+    SubmitButton, rule_messages,
 };
-use crate::components::{
-    FieldErrors, Loading, ProblemView, enum_options, loaded, specialty_options,
-};
+use crate::components::{FieldErrors, Loading, ProblemView, enum_options, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, t};
 
@@ -106,27 +106,14 @@ fn to_input(form: &SessionForm, host: i64, lang: shared::Lang) -> (SessionInput,
 /// `/consultations/sessions/new`.
 #[component]
 pub fn NewSessionPage() -> impl IntoView {
-    let lang = use_lang();
-    let may_plan = may_plan();
-    move || {
-        if may_plan() {
-            view! { <SessionFormView /> }.into_any()
-        } else {
-            view! {
-                <section class="page">
-                    <p class="breadcrumb">
-                        <A href=BASE>{move || lang.t(Key::BackToConsultations)}</A>
-                    </p>
-                    <div class="notice" role="status">
-                        <p>{move || lang.t(Key::CannotPlanSessions)}</p>
-                    </div>
-                </section>
-            }
-            .into_any()
-        }
+    view! {
+        <AllowedOr allowed=may_plan() refusal=Key::CannotPlanSessions>
+            <SessionFormView />
+        </AllowedOr>
     }
 }
 
+/// The form of a host's planner.
 #[component]
 fn SessionFormView() -> impl IntoView {
     let api = use_api();
@@ -135,43 +122,23 @@ fn SessionFormView() -> impl IntoView {
     let navigate = use_navigate();
     let host = move || session.me().map(|me| me.facility.id).unwrap_or_default();
 
-    let form = RwSignal::new(SessionForm::default());
-    let tried = RwSignal::new(false);
-    let touched = RwSignal::new(BTreeSet::<String>::new());
-    let input = Memo::new(move |_| form.with(|form| to_input(form, host(), lang.get())));
+    let fields = RwSignal::new(SessionForm::default());
+    let input = Memo::new(move |_| fields.with(|fields| to_input(fields, host(), lang.get())));
     let problems = Memo::new(move |_| {
+        let lang = lang.get();
         input.with(|(input, unreadable)| {
-            let mut messages = input
-                .validate()
-                .err()
-                .map(|errors| field_messages(&errors, lang.get()))
-                .unwrap_or_default();
+            let mut messages = rule_messages(input.validate(), lang);
             messages.extend(unreadable.clone());
             messages
         })
     });
-
-    let save = Action::new_local(move |body: &SessionInput| {
-        let body = body.clone();
+    let form = CheckedSend::new(problems, move |body: SessionInput| {
         let key = new_idempotency_key();
         async move { api::consultations::create_sessions(api, &body, &key).await }
-    });
-    let failure = move || save.value().get().and_then(Result::err);
-    let shown = Signal::derive(move || {
-        let mut shown: FieldMessages = problems.with(|problems| {
-            problems
-                .iter()
-                .filter(|(path, _)| tried.get() || touched.with(|t| t.contains(*path)))
-                .map(|(path, list)| (path.clone(), list.clone()))
-                .collect()
-        });
-        merge_messages(&mut shown, &server_messages(failure().as_ref()));
-        shown
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = save.value().get()
-            && let Some(first) = created.sessions.first()
-        {
+    })
+    .on_answer(move |created| {
+        // The calendar's week of the first session.
+        if let Some(first) = created.sessions.first() {
             let day = vietnam_date(first.starts_at);
             let monday = day
                 - TimeDelta::days(i64::from(
@@ -182,10 +149,7 @@ fn SessionFormView() -> impl IntoView {
     });
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        tried.set(true);
-        if problems.with_untracked(|problems| problems.is_empty()) {
-            save.dispatch_local(input.get_untracked().0);
-        }
+        form.submit(|| input.get_untracked().0);
     };
 
     // Stations the facility supports (where a session in person takes place), and its
@@ -209,30 +173,16 @@ fn SessionFormView() -> impl IntoView {
         async move { api::registry::staff(api, &query).await }
     });
 
-    let text = move |path: &'static str,
-                     label: Key,
-                     get: fn(&SessionForm) -> String,
-                     set: fn(&mut SessionForm, String),
-                     kind: InputKind,
-                     required: bool| {
-        view! {
-            <TextField
-                id=format!("f-{path}")
-                label
-                value=Signal::derive(move || form.with(get))
-                on_input=Callback::new(move |value| form.update(|form| set(form, value)))
-                on_blur=Callback::new(move |()| touched.update(|t| {
-                    t.insert(path.to_string());
-                }))
-                messages=messages_at(shown, move || path.to_string())
-                kind
-                required
-            />
-        }
+    let text = move |path, label, field, kind, required| {
+        view! { <FormText form path label field kind required /> }
     };
-    let mode = Signal::derive(move || form.with(|form| form.mode.clone()));
-    let specialty = Signal::derive(move || form.with(|form| form.specialty.clone()));
-    let online = move || mode.with(|mode| mode == ConsultationMode::Online.as_str());
+    let mode = bind(fields, |f| &f.mode, |f| &mut f.mode);
+    let specialty = bind(fields, |f| &f.specialty, |f| &mut f.specialty);
+    let location = bind(fields, |f| &f.location, |f| &mut f.location);
+    let online = move || {
+        mode.value
+            .with(|mode| mode == ConsultationMode::Online.as_str())
+    };
 
     view! {
         <section class="page session-form">
@@ -249,137 +199,45 @@ fn SessionFormView() -> impl IntoView {
             <form class="slip-form" on:submit=on_submit novalidate=true>
                 <fieldset class="form-section">
                     <div class="form-grid">
-                        {text(
-                            "title",
-                            Key::SessionTitle,
-                            |f| f.title.clone(),
-                            |f, v| f.title = v,
-                            InputKind::Text,
-                            true,
-                        )}
-                        <div class="field">
-                            <label for="f-specialty">{move || lang.t(Key::Specialty)}</label>
-                            <select
-                                id="f-specialty"
-                                on:change=move |event| form.update(|f| f.specialty = event_target_value(&event))
-                            >
-                                <option value="" prop:selected=move || specialty.with(String::is_empty)>
-                                    {move || lang.t(Key::AnySpecialty)}
-                                </option>
-                                {specialty_options(specialty, lang)}
-                            </select>
-                            <FieldErrors id="f-specialty-errors" messages=messages_at(shown, || "specialty".to_string()) />
-                        </div>
+                        {text("title", Key::SessionTitle, bind(fields, |f| &f.title, |f| &mut f.title), InputKind::Text, true)}
+                        <SpecialtyField
+                            value=specialty.value
+                            on_change=specialty.set
+                            messages=form.messages("specialty")
+                        />
                         <div class="field">
                             <label for="f-mode">{move || lang.t(Key::ConsultationMode)}</label>
-                            <select
-                                id="f-mode"
-                                on:change=move |event| form.update(|f| f.mode = event_target_value(&event))
-                            >
-                                {enum_options(ConsultationMode::all(), ConsultationMode::as_str, mode, lang)}
+                            <select id="f-mode" on:change=move |event| mode.set.run(event_target_value(&event))>
+                                {enum_options(ConsultationMode::all(), ConsultationMode::as_str, mode.value, lang)}
                             </select>
                         </div>
-                        {text(
-                            "date",
-                            Key::SessionDate,
-                            |f| f.date.clone(),
-                            |f, v| f.date = v,
-                            InputKind::Date,
-                            true,
-                        )}
-                        {text(
-                            "time",
-                            Key::SessionTime,
-                            |f| f.time.clone(),
-                            |f, v| f.time = v,
-                            InputKind::Text,
-                            true,
-                        )}
-                        {text(
-                            "duration_minutes",
-                            Key::DurationMinutes,
-                            |f| f.duration.clone(),
-                            |f, v| f.duration = v,
-                            InputKind::Number,
-                            true,
-                        )}
+                        {text("date", Key::SessionDate, bind(fields, |f| &f.date, |f| &mut f.date), InputKind::Date, true)}
+                        {text("time", Key::SessionTime, bind(fields, |f| &f.time, |f| &mut f.time), InputKind::Text, true)}
+                        {text("duration_minutes", Key::DurationMinutes, bind(fields, |f| &f.duration, |f| &mut f.duration), InputKind::Number, true)}
                     </div>
                     <Show
                         when=online
                         fallback=move || {
                             view! {
-                                <div class="field">
-                                    <label for="f-location_facility_id">{move || lang.t(Key::Place)}</label>
-                                    <Transition fallback=|| view! { <Loading /> }>
-                                        {move || Suspend::new(async move {
-                                            loaded(
-                                                places.await,
-                                                move |page| {
-                                                    view! {
-                                                        <select
-                                                            id="f-location_facility_id"
-                                                            on:change=move |event| form.update(|f| f.location = event_target_value(&event))
-                                                        >
-                                                            <option value="">{move || lang.t(Key::ChooseOne)}</option>
-                                                            {page
-                                                                .items
-                                                                .into_iter()
-                                                                .map(|place| {
-                                                                    let id = place.id.to_string();
-                                                                    let selected = id.clone();
-                                                                    view! {
-                                                                        <option
-                                                                            value=id
-                                                                            prop:selected=move || form.with(|f| f.location == selected)
-                                                                        >
-                                                                            {place.name}
-                                                                        </option>
-                                                                    }
-                                                                })
-                                                                .collect_view()}
-                                                        </select>
-                                                    }
-                                                },
-                                            )
-                                        })}
-                                    </Transition>
-                                    <FieldErrors
-                                        id="f-location_facility_id-errors"
-                                        messages=messages_at(shown, || "location_facility_id".to_string())
-                                    />
-                                </div>
+                                <ChoiceField
+                                    id="f-location_facility_id"
+                                    label=Key::Place
+                                    source=places
+                                    choices=places_of
+                                    value=location.value
+                                    on_change=location.set
+                                    messages=form.messages("location_facility_id")
+                                />
                             }
                         }
                     >
-                        {text(
-                            "meeting_url",
-                            Key::MeetingUrl,
-                            |f| f.meeting_url.clone(),
-                            |f, v| f.meeting_url = v,
-                            InputKind::Text,
-                            true,
-                        )}
+                        {text("meeting_url", Key::MeetingUrl, bind(fields, |f| &f.meeting_url, |f| &mut f.meeting_url), InputKind::Text, true)}
                     </Show>
-                    {text(
-                        "repeat_weekly_until",
-                        Key::RepeatWeeklyUntil,
-                        |f| f.repeat_until.clone(),
-                        |f, v| f.repeat_until = v,
-                        InputKind::Date,
-                        false,
-                    )}
+                    {text("repeat_weekly_until", Key::RepeatWeeklyUntil, bind(fields, |f| &f.repeat_until, |f| &mut f.repeat_until), InputKind::Date, false)}
                     <p class="field-hint">{move || lang.t(Key::RepeatWeeklyHint)}</p>
-                    {text(
-                        "note",
-                        Key::SessionNote,
-                        |f| f.note.clone(),
-                        |f, v| f.note = v,
-                        InputKind::Multiline,
-                        false,
-                    )}
+                    {text("note", Key::SessionNote, bind(fields, |f| &f.note, |f| &mut f.note), InputKind::Multiline, false)}
                 </fieldset>
-                <fieldset class="form-section" id="f-participants">
-                    <legend>{move || lang.t(Key::ChooseParticipants)}</legend>
+                <FormSection legend=Key::ChooseParticipants id="f-participants">
                     <div class="participant-list">
                         <Transition fallback=|| view! { <Loading /> }>
                             {move || Suspend::new(async move {
@@ -388,75 +246,71 @@ fn SessionFormView() -> impl IntoView {
                                     move |page| {
                                         page.items
                                             .into_iter()
-                                            .map(|person| {
-                                                let staff_id = person.id;
-                                                let id = format!("participant-{staff_id}");
-                                                let label_for = id.clone();
-                                                let title = person.title.clone().unwrap_or_default();
-                                                view! {
-                                                    <label class="checkbox" for=label_for>
-                                                        <input
-                                                            type="checkbox"
-                                                            id=id
-                                                            prop:checked=move || form.with(|f| f.participants.contains(&staff_id))
-                                                            on:change=move |event| {
-                                                                let on = event_target_checked(&event);
-                                                                form.update(|f| {
-                                                                    if on {
-                                                                        f.participants.insert(staff_id);
-                                                                    } else {
-                                                                        f.participants.remove(&staff_id);
-                                                                    }
-                                                                });
-                                                            }
-                                                        />
-                                                        {format!("{title} {}", person.full_name).trim().to_string()}
-                                                    </label>
-                                                }
-                                            })
+                                            .map(|person| view! { <ParticipantChoice person fields /> })
                                             .collect_view()
                                     },
                                 )
                             })}
                         </Transition>
                     </div>
-                    <FieldErrors id="f-participants-errors" messages=messages_at(shown, || "participants".to_string()) />
-                </fieldset>
-                {move || {
-                    failure()
-                        .map(|error| {
-                            view! {
-                                <ProblemView
-                                    error
-                                    inline_fields=&[
-                                        "title",
-                                        "specialty",
-                                        "meeting_url",
-                                        "location_facility_id",
-                                        "date",
-                                        "starts_at",
-                                        "duration_minutes",
-                                        "repeat_weekly_until",
-                                        "note",
-                                        "participants",
-                                    ]
-                                />
-                            }
-                        })
-                }}
+                    <FieldErrors id="f-participants-errors" messages=form.messages("participants") />
+                </FormSection>
+                {move || form.failure().map(|error| view! { <ProblemView error inline_fields=INLINE /> })}
                 <div class="form-actions">
-                    <button
-                        type="submit"
-                        id="create-sessions"
-                        class="button primary"
-                        disabled=move || save.pending().get()
-                    >
-                        {move || {
-                            if save.pending().get() { lang.t(Key::Saving) } else { lang.t(Key::CreateSessions) }
-                        }}
-                    </button>
+                    <SubmitButton id="create-sessions" label=Key::CreateSessions pending=form.pending() />
                 </div>
             </form>
         </section>
+    }
+}
+
+/// Fields whose messages show next to their inputs.
+const INLINE: &[&str] = &[
+    "title",
+    "specialty",
+    "meeting_url",
+    "location_facility_id",
+    "date",
+    "starts_at",
+    "duration_minutes",
+    "repeat_weekly_until",
+    "note",
+    "participants",
+];
+
+/// The places to choose among: the stations the host supports.
+fn places_of(page: Page<Facility>) -> Vec<(i64, String)> {
+    page.items
+        .into_iter()
+        .map(|place| (place.id, place.name))
+        .collect()
+}
+
+/// One doctor who may sit on the session, ticked or not.
+#[component]
+fn ParticipantChoice(person: Staff, fields: RwSignal<SessionForm>) -> impl IntoView {
+    let staff_id = person.id;
+    let id = format!("participant-{staff_id}");
+    let label_for = id.clone();
+    let title = person.title.clone().unwrap_or_default();
+    view! {
+        <label class="checkbox" for=label_for>
+            <input
+                type="checkbox"
+                id=id
+                prop:checked=move || fields.with(|f| f.participants.contains(&staff_id))
+                on:change=move |event| {
+                    let on = event_target_checked(&event);
+                    fields.update(|f| {
+                        if on {
+                            f.participants.insert(staff_id);
+                        } else {
+                            f.participants.remove(&staff_id);
+                        }
+                    });
+                }
+            />
+            {format!("{title} {}", person.full_name).trim().to_string()}
+        </label>
     }
 }

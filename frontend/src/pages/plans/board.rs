@@ -25,6 +25,7 @@ use super::{
 };
 use crate::api::plans::Approval;
 use crate::api::{self, ApiError, use_api};
+use crate::components::list::{DataTable, Heading};
 use crate::components::{Loading, NoResults, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime, t};
@@ -277,23 +278,18 @@ pub(super) fn BoardTable(rows: Vec<BoardRow>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data board" id="plan-board">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Indicator)}</th>
-                        <th scope="col">{move || lang.t(Key::Facility)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::TargetValue)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::ActualValue)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::Attainment)}</th>
-                        <th scope="col">{move || lang.t(Key::Light)}</th>
-                        <th scope="col">{move || lang.t(Key::ValuesApproval)}</th>
-                        <th scope="col">{move || lang.t(Key::ReportedBy)}</th>
-                    </tr>
-                </thead>
-                <tbody>{body}</tbody>
-            </table>
-        </div>
+        <DataTable class="board" id="plan-board" headings=vec![
+            Heading::Label(Key::Indicator),
+            Heading::Label(Key::Facility),
+            Heading::Number(Key::TargetValue),
+            Heading::Number(Key::ActualValue),
+            Heading::Number(Key::Attainment),
+            Heading::Label(Key::Light),
+            Heading::Label(Key::ValuesApproval),
+            Heading::Label(Key::ReportedBy),
+        ]>
+            {body}
+        </DataTable>
     }
     .into_any()
 }
@@ -508,19 +504,14 @@ fn ApprovalPanel(
     view! {
         <section class="approval-panel" id="plan-approvals">
             <h2>{move || lang.t(Key::ValuesApproval)}</h2>
-            <div class="table-wrap">
-                <table class="data">
-                    <thead>
-                        <tr>
-                            <th scope="col">{move || lang.t(Key::Facility)}</th>
-                            <th scope="col">{move || lang.t(Key::Status)}</th>
-                            <th scope="col">{move || lang.t(Key::LastChange)}</th>
-                            <th scope="col">{move || lang.t(Key::Actions)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable headings=vec![
+                Heading::Label(Key::Facility),
+                Heading::Label(Key::Status),
+                Heading::Label(Key::LastChange),
+                Heading::Label(Key::Actions),
+            ]>
+                {rows}
+            </DataTable>
             {move || failure().map(|error: ApiError| view! { <ProblemView error /> })}
         </section>
     }

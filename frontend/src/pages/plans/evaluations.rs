@@ -22,6 +22,7 @@ use super::{
     writes_plans_of,
 };
 use crate::api::{self, ApiError, use_api};
+use crate::components::list::{DataTable, Heading};
 use crate::components::{FieldErrors, Loading, NoResults, ProblemView, enum_options, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime};
@@ -114,20 +115,15 @@ fn EvaluationTable(evaluations: Vec<Evaluation>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data" id="plan-evaluations">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::EvaluationKindLabel)}</th>
-                        <th scope="col">{move || lang.t(Key::Period)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::CreatedBy)}</th>
-                        <th scope="col">{move || lang.t(Key::ApprovedAt)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable id="plan-evaluations" headings=vec![
+            Heading::Label(Key::EvaluationKindLabel),
+            Heading::Label(Key::Period),
+            Heading::Label(Key::Status),
+            Heading::Label(Key::CreatedBy),
+            Heading::Label(Key::ApprovedAt),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }
@@ -401,23 +397,18 @@ fn EvaluationSheet(evaluation: Evaluation, on_changed: Callback<()>) -> impl Int
                 view! { <p class="evaluation-text" id="evaluation-summary">{evaluation.summary.clone()}</p> }.into_any()
             }}
         </div>
-        <div class="table-wrap">
-            <table class="data evaluation-lines" id="evaluation-lines">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Indicator)}</th>
-                        <th scope="col">{move || lang.t(Key::Facility)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::TargetValue)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::ActualValue)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::Attainment)}</th>
-                        <th scope="col">{move || lang.t(Key::Light)}</th>
-                        <th scope="col">{move || lang.t(Key::Narrative)}</th>
-                        <th scope="col">{move || lang.t(Key::Adjustment)}</th>
-                    </tr>
-                </thead>
-                <tbody>{lines}</tbody>
-            </table>
-        </div>
+        <DataTable class="evaluation-lines" id="evaluation-lines" headings=vec![
+            Heading::Label(Key::Indicator),
+            Heading::Label(Key::Facility),
+            Heading::Number(Key::TargetValue),
+            Heading::Number(Key::ActualValue),
+            Heading::Number(Key::Attainment),
+            Heading::Label(Key::Light),
+            Heading::Label(Key::Narrative),
+            Heading::Label(Key::Adjustment),
+        ]>
+            {lines}
+        </DataTable>
         <FieldErrors id="evaluation-errors" messages=messages />
         {move || {
             stale()

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::params::ParamsMap;
 use shared::plan::{PlanQuery, PlanStatus, PlanSummary};
 
 use super::{BASE, ModuleTab, PlanStatusBadge, PlansHeader, format_span, plan_href};
@@ -11,14 +10,15 @@ use crate::api::{self, use_api};
 use crate::components::NoResults;
 use crate::components::filters::{
     CheckFilter, EnumFilter, FilterActions, FilterForm, PagedList, UrlQuery, apply_filters,
-    use_url_query,
+    cursor_field, use_url_query,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
-use crate::pages::query::{href_with, parse_param, text_param};
+use crate::pages::query::{QueryParams, href_with, parse_param, text_param};
 
 impl UrlQuery for PlanQuery {
-    fn from_params(params: &ParamsMap) -> Self {
+    fn from_params(params: &dyn QueryParams) -> Self {
         PlanQuery {
             facility_id: parse_param(params, "facility_id"),
             status: parse_param(params, "status"),
@@ -44,16 +44,7 @@ impl UrlQuery for PlanQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        PlanQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// `/plans`.
@@ -153,21 +144,16 @@ fn PlanTable(plans: Vec<PlanSummary>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data plans" id="plan-list">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Code)}</th>
-                        <th scope="col">{move || lang.t(Key::PlanName)}</th>
-                        <th scope="col">{move || lang.t(Key::IssuingFacility)}</th>
-                        <th scope="col">{move || lang.t(Key::Period)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::VersionNumber)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="plans" id="plan-list" headings=vec![
+            Heading::Label(Key::Code),
+            Heading::Label(Key::PlanName),
+            Heading::Label(Key::IssuingFacility),
+            Heading::Label(Key::Period),
+            Heading::Label(Key::Status),
+            Heading::Label(Key::VersionNumber),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

@@ -36,13 +36,13 @@ pub use versions::PlanVersionsPage;
 use chrono::{Datelike, NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use shared::Labelled;
 use shared::Lang;
 use shared::auth::{Capability, Me};
 use shared::plan::{Period, Plan, PlanPhase, PlanStatus, TrafficLight};
 use shared::time::vietnam_date;
 
+use crate::components::{InvalidId, ModuleHeader, StateBadge, TabLink, use_id_param};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date};
 
@@ -113,37 +113,16 @@ fn answers_support_requests(me: &Me) -> bool {
     me.can(Capability::HandleSupportRequests)
 }
 
-/// The plan id in the address (`/plans/:id…`), `None` when it is not a number.
-fn use_id_param() -> Memo<Option<i64>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|params| params.get("id")?.parse::<i64>().ok()))
-}
-
 /// What a page shows for an id that is not one.
 #[component]
 fn InvalidPlanId() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <section class="page">
-            <div class="alert alert-error" role="alert">
-                <p class="alert-title">{move || lang.t(Key::InvalidId)}</p>
-            </div>
-            <A href=BASE>{move || lang.t(Key::BackToPlans)}</A>
-        </section>
-    }
+    view! { <InvalidId back=BASE back_label=Key::BackToPlans /> }
 }
 
 /// A plan's status, coloured by where it stands.
 #[component]
 fn PlanStatusBadge(status: PlanStatus, #[prop(optional)] id: &'static str) -> impl IntoView {
-    let lang = use_lang();
-    let class = format!("badge plan-status plan-status-{}", status.as_str());
-    let id = (!id.is_empty()).then_some(id);
-    view! {
-        <span class=class id=id data-status=status.as_str()>
-            {move || status.label(lang.get())}
-        </span>
-    }
+    view! { <StateBadge state=status code=PlanStatus::as_str class="badge plan-status plan-status-" id /> }
 }
 
 /// The CSS class of a traffic light (`light-green`, `light-amber`, `light-red`), or
@@ -275,40 +254,30 @@ enum ModuleTab {
 fn PlansHeader(current: ModuleTab) -> impl IntoView {
     let lang = use_lang();
     let may_create = may_write_plans();
-    let tab = move |tab: ModuleTab, href: &'static str, id: &'static str, label: Key| {
-        let current = (tab == current).then_some("page");
-        view! {
-            <a href=href id=id aria-current=current>
-                {move || lang.t(label)}
-            </a>
-        }
+    let actions = move || {
+        may_create().then(|| {
+            view! {
+                <A href="/plans/new" attr:class="button primary" attr:id="new-plan">
+                    {move || lang.t(Key::NewPlan)}
+                </A>
+            }
+        })
     };
     view! {
-        <header class="page-header page-header-actions">
-            <div>
-                <h1>{move || lang.t(Key::NavPlans)}</h1>
-                <p class="muted">{move || lang.t(Key::PlansSubtitle)}</p>
-            </div>
-            {move || {
-                may_create()
-                    .then(|| {
-                        view! {
-                            <A href="/plans/new" attr:class="button primary" attr:id="new-plan">
-                                {move || lang.t(Key::NewPlan)}
-                            </A>
-                        }
-                    })
-            }}
-        </header>
-        <nav class="tabs" aria-label=move || lang.t(Key::NavPlans)>
-            {tab(ModuleTab::Plans, BASE, "tab-plans", Key::PlanList)}
-            {tab(
-                ModuleTab::SupportRequests,
-                SUPPORT_REQUESTS,
-                "tab-support-requests",
-                Key::SupportRequests,
-            )}
-        </nav>
+        <ModuleHeader title=Key::NavPlans subtitle=Key::PlansSubtitle actions>
+            <TabLink
+                href=BASE
+                id="tab-plans"
+                current=current == ModuleTab::Plans
+                label=move || lang.t(Key::PlanList)
+            />
+            <TabLink
+                href=SUPPORT_REQUESTS
+                id="tab-support-requests"
+                current=current == ModuleTab::SupportRequests
+                label=move || lang.t(Key::SupportRequests)
+            />
+        </ModuleHeader>
     }
 }
 

@@ -15,6 +15,7 @@ use super::{
 };
 use crate::api::plans::FileKind;
 use crate::api::{self, use_api};
+use crate::components::list::{DataTable, Heading};
 use crate::components::{Loading, NoResults, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_date, format_datetime};
@@ -147,23 +148,18 @@ fn ActivitiesTable(activities: Vec<ReportActivity>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data report-activities">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::ActivityGroup)}</th>
-                        <th scope="col">{move || lang.t(Key::ActivityTitle)}</th>
-                        <th scope="col">{move || lang.t(Key::ActivityKindLabel)}</th>
-                        <th scope="col">{move || lang.t(Key::ResponsibleUnit)}</th>
-                        <th scope="col">{move || lang.t(Key::ActivityFacilities)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::DeliveredOn)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::AverageRating)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="report-activities" headings=vec![
+            Heading::Label(Key::ActivityGroup),
+            Heading::Label(Key::ActivityTitle),
+            Heading::Label(Key::ActivityKindLabel),
+            Heading::Label(Key::ResponsibleUnit),
+            Heading::Label(Key::ActivityFacilities),
+            Heading::Label(Key::Status),
+            Heading::Label(Key::DeliveredOn),
+            Heading::Number(Key::AverageRating),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }
@@ -196,24 +192,19 @@ fn StationsTable(stations: Vec<StationFigures>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data report-stations">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Station)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::RotationDays)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::RotationAbsences)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::ConsultationsHeld)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::ReferralsUp)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::BackReferrals)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::ReferralsAvoided)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::FollowUpsOnTime)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::ActivitiesDone)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="report-stations" headings=vec![
+            Heading::Label(Key::Station),
+            Heading::Number(Key::RotationDays),
+            Heading::Number(Key::RotationAbsences),
+            Heading::Number(Key::ConsultationsHeld),
+            Heading::Number(Key::ReferralsUp),
+            Heading::Number(Key::BackReferrals),
+            Heading::Number(Key::ReferralsAvoided),
+            Heading::Number(Key::FollowUpsOnTime),
+            Heading::Number(Key::ActivitiesDone),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::auth::Capability;
 use shared::plan::{
@@ -19,17 +18,19 @@ use super::{ModuleTab, PlansHeader, SUPPORT_REQUESTS, answers_support_requests, 
 use crate::api::plans::Answer;
 use crate::api::{self, ApiError, IdempotencyKeys, use_api};
 use crate::components::filters::{
-    EnumFilter, FilterActions, FilterForm, UrlQuery, apply_filters, pager_links, use_url_query,
+    EnumFilter, FilterActions, FilterForm, UrlQuery, apply_filters, cursor_field, pager_links,
+    use_url_query,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::components::{
     FieldErrors, Loading, NoResults, Pager, ProblemView, enum_options, loaded, specialty_options,
 };
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime};
-use crate::pages::query::{href_with, parse_param, text_param};
+use crate::pages::query::{QueryParams, href_with, parse_param, text_param};
 
 impl UrlQuery for SupportRequestQuery {
-    fn from_params(params: &ParamsMap) -> Self {
+    fn from_params(params: &dyn QueryParams) -> Self {
         SupportRequestQuery {
             station_id: parse_param(params, "station_id"),
             status: parse_param(params, "status"),
@@ -50,16 +51,7 @@ impl UrlQuery for SupportRequestQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        SupportRequestQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// `/support-requests`.
@@ -353,22 +345,17 @@ fn RequestTable(
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data" id="support-requests">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Station)}</th>
-                        <th scope="col">{move || lang.t(Key::SupportTopic)}</th>
-                        <th scope="col">{move || lang.t(Key::Specialty)}</th>
-                        <th scope="col">{move || lang.t(Key::Urgency)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::CreatedBy)}</th>
-                        <th scope="col">{move || lang.t(Key::Actions)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable id="support-requests" headings=vec![
+            Heading::Label(Key::Station),
+            Heading::Label(Key::SupportTopic),
+            Heading::Label(Key::Specialty),
+            Heading::Label(Key::Urgency),
+            Heading::Label(Key::Status),
+            Heading::Label(Key::CreatedBy),
+            Heading::Label(Key::Actions),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

@@ -17,6 +17,7 @@ use super::board::{PeriodPicker, format_value, use_period};
 use super::frame::{PlanTab, plan_page};
 use super::{ApprovedBadge, parse_number, plan_page_href, reporting_station};
 use crate::api::{self, use_api};
+use crate::components::list::{DataTable, Heading};
 use crate::components::{FieldErrors, Loading, NoResults, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime, t};
@@ -220,22 +221,17 @@ fn ValuesForm(
                     </div>
                 }
             })}
-        <div class="table-wrap">
-            <table class="data values-table" id="plan-values">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Indicator)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::TargetValue)}</th>
-                        <th scope="col" class="number">{move || lang.t(Key::CurrentValue)}</th>
-                        <th scope="col">{move || lang.t(Key::ValuesApproval)}</th>
-                        <th scope="col">{move || lang.t(Key::NewValue)}</th>
-                        <th scope="col">{move || lang.t(Key::Note)}</th>
-                        <th scope="col"></th>
-                    </tr>
-                </thead>
-                <tbody>{body}</tbody>
-            </table>
-        </div>
+        <DataTable class="values-table" id="plan-values" headings=vec![
+            Heading::Label(Key::Indicator),
+            Heading::Number(Key::TargetValue),
+            Heading::Number(Key::CurrentValue),
+            Heading::Label(Key::ValuesApproval),
+            Heading::Label(Key::NewValue),
+            Heading::Label(Key::Note),
+            Heading::Blank,
+        ]>
+            {body}
+        </DataTable>
         <FieldErrors id="plan-values-errors" messages=shown />
         {move || failure().map(|error| view! { <ProblemView error /> })}
         {move || {

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::referral::{
     Direction, ReferralBox, ReferralQuery, ReferralStatus, ReferralSummary, Urgency,
@@ -14,16 +13,17 @@ use crate::api::{self, use_api};
 use crate::components::NoResults;
 use crate::components::filters::{
     CheckFilter, EnumFilter, FilterActions, FilterForm, InputFilter, PagedList, SearchFilter,
-    UrlQuery, apply_filters, bind, use_filter_draft, use_url_query,
+    UrlQuery, apply_filters, bind, cursor_field, use_filter_draft, use_url_query,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_date, format_datetime};
-use crate::pages::query::{href_with, non_blank, parse_param, text_param};
+use crate::pages::query::{QueryParams, href_with, non_blank, parse_param, text_param};
 
 const PATH: &str = "/referrals";
 
 impl UrlQuery for ReferralQuery {
-    fn from_params(params: &ParamsMap) -> Self {
+    fn from_params(params: &dyn QueryParams) -> Self {
         ReferralQuery {
             mailbox: Some(parse_param(params, "box").unwrap_or(ReferralBox::Inbox)),
             direction: parse_param(params, "direction"),
@@ -61,16 +61,7 @@ impl UrlQuery for ReferralQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        ReferralQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// The filter form's fields as typed, before they are applied.
@@ -317,22 +308,92 @@ fn ReferralTable(items: Vec<ReferralSummary>, mailbox: ReferralBox) -> impl Into
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data referrals">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::SlipNumber)}</th>
-                        <th scope="col">{move || lang.t(Key::Patient)}</th>
-                        <th scope="col">{move || lang.t(other_heading)}</th>
-                        <th scope="col">{move || lang.t(Key::MainDiagnosis)}</th>
-                        <th scope="col">{move || lang.t(Key::Urgency)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::Dates)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="referrals" headings=vec![
+            Heading::Label(Key::SlipNumber),
+            Heading::Label(Key::Patient),
+            Heading::Label(other_heading),
+            Heading::Label(Key::MainDiagnosis),
+            Heading::Label(Key::Urgency),
+            Heading::Label(Key::Status),
+            Heading::Label(Key::Dates),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::components::filters::pager_links;
+    use crate::pages::query::params_of;
+
+    fn filtered() -> ReferralQuery {
+        ReferralQuery {
+            mailbox: Some(ReferralBox::Outbox),
+            direction: Some(Direction::Up),
+            status: Some(ReferralStatus::Sent),
+            urgency: Some(Urgency::Emergency),
+            overdue: Some(true),
+            facility_id: Some(7),
+            date_from: NaiveDate::from_ymd_opt(2026, 1, 2),
+            date_to: NaiveDate::from_ymd_opt(2026, 2, 3),
+            q: Some("Nguyễn & con".into()),
+            limit: None,
+            cursor: Some("abc=".into()),
+        }
+    }
+
+    #[test]
+    fn a_query_survives_its_address() {
+        let query = filtered();
+        assert_eq!(ReferralQuery::from_params(&params_of(&query.href())), query);
+        let bare = ReferralQuery::from_params(&params_of(PATH));
+        assert_eq!(bare.mailbox, Some(ReferralBox::Inbox));
+        assert_eq!(
+            bare.at(None),
+            ReferralQuery {
+                mailbox: bare.mailbox,
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_value_the_list_does_not_know_is_no_filter() {
+        let query = ReferralQuery::from_params(&params_of("/referrals?status=lost&overdue=false"));
+        assert_eq!(query.status, None);
+        assert_eq!(query.overdue, None);
+    }
+
+    #[test]
+    fn the_filter_form_asks_for_the_same_query_from_its_first_page() {
+        let query = filtered();
+        let draft = Draft::from_query(&query);
+        assert_eq!(draft.to_query(&query), query.at(None));
+        let cleared = Draft::default().to_query(&query);
+        assert_eq!(
+            cleared,
+            ReferralQuery {
+                mailbox: query.mailbox,
+                facility_id: query.facility_id,
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn paging_links_keep_the_filters() {
+        let first_page = filtered().at(None);
+        assert_eq!(pager_links(&first_page, None), (None, None));
+        let (first, next) = pager_links(&first_page, Some("next".into()));
+        assert_eq!(first, None);
+        let next = next.map(|href| ReferralQuery::from_params(&params_of(&href)));
+        assert_eq!(next, Some(first_page.at(Some("next".into()))));
+        let (first, _) = pager_links(&filtered(), None);
+        assert_eq!(first, Some(first_page.href()));
+    }
 }

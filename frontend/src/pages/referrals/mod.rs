@@ -22,13 +22,13 @@ pub use print::SlipPrintPage;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use shared::Labelled;
 use shared::auth::Capability;
 use shared::referral::{ReferralBox, ReferralStatus, Urgency};
 
 use crate::components::form::{Column, InputKind};
-use crate::contexts::{use_lang, use_session};
+use crate::components::{Fact, InvalidId, ModuleHeader, StateBadge, TabLink, use_id_param};
+use crate::contexts::{use_capability, use_lang};
 use crate::i18n::Key;
 
 /// Columns of diagnosis rows (the slip's, and the diagnoses at discharge).
@@ -65,12 +65,7 @@ enum Tab {
 
 /// Whether the signed-in person creates and answers referrals (tracked).
 fn may_handle_referrals() -> impl Fn() -> bool + Copy {
-    let session = use_session();
-    move || {
-        session
-            .me()
-            .is_some_and(|me| me.can(Capability::CreateReferral))
-    }
+    use_capability(Capability::CreateReferral)
 }
 
 /// The module's heading and tabs; "new referral" for those who may create one.
@@ -78,61 +73,40 @@ fn may_handle_referrals() -> impl Fn() -> bool + Copy {
 fn ReferralTabs(current: Tab) -> impl IntoView {
     let lang = use_lang();
     let may_create = may_handle_referrals();
-    let tab = move |tab: Tab, href: &'static str, label: Signal<String>| {
-        let current = (tab == current).then_some("page");
-        view! {
-            <a href=href aria-current=current>
-                {move || label.get()}
-            </a>
-        }
+    let actions = move || {
+        may_create().then(|| {
+            view! {
+                <A href="/referrals/new" attr:class="button primary" attr:id="new-referral">
+                    {move || lang.t(Key::NewReferral)}
+                </A>
+            }
+        })
     };
     view! {
-        <header class="page-header page-header-actions">
-            <div>
-                <h1>{move || lang.t(Key::NavReferrals)}</h1>
-                <p class="muted">{move || lang.t(Key::ReferralsSubtitle)}</p>
-            </div>
-            {move || {
-                may_create()
-                    .then(|| {
-                        view! {
-                            <A href="/referrals/new" attr:class="button primary" attr:id="new-referral">
-                                {move || lang.t(Key::NewReferral)}
-                            </A>
-                        }
-                    })
-            }}
-        </header>
-        <nav class="tabs" aria-label=move || lang.t(Key::NavReferrals)>
-            {tab(
-                Tab::Inbox,
-                "/referrals?box=inbox",
-                Signal::derive(move || ReferralBox::Inbox.label(lang.get()).to_string()),
-            )}
-            {tab(
-                Tab::Outbox,
-                "/referrals?box=outbox",
-                Signal::derive(move || ReferralBox::Outbox.label(lang.get()).to_string()),
-            )}
-            {tab(
-                Tab::FollowUps,
-                "/referrals/follow-ups",
-                Signal::derive(move || lang.t(Key::FollowUps).to_string()),
-            )}
-        </nav>
+        <ModuleHeader title=Key::NavReferrals subtitle=Key::ReferralsSubtitle actions>
+            <TabLink
+                href="/referrals?box=inbox"
+                current=current == Tab::Inbox
+                label=move || ReferralBox::Inbox.label(lang.get())
+            />
+            <TabLink
+                href="/referrals?box=outbox"
+                current=current == Tab::Outbox
+                label=move || ReferralBox::Outbox.label(lang.get())
+            />
+            <TabLink
+                href="/referrals/follow-ups"
+                current=current == Tab::FollowUps
+                label=move || lang.t(Key::FollowUps)
+            />
+        </ModuleHeader>
     }
 }
 
 /// A referral's status, coloured by where it stands.
 #[component]
 fn StatusBadge(status: ReferralStatus) -> impl IntoView {
-    let lang = use_lang();
-    let class = format!("badge status status-{}", status.as_str());
-    view! {
-        <span class=class data-status=status.as_str()>
-            {move || status.label(lang.get())}
-        </span>
-    }
+    view! { <StateBadge state=status code=ReferralStatus::as_str class="badge status status-" /> }
 }
 
 /// How urgent a referral is.
@@ -167,39 +141,8 @@ fn FlagBadges(overdue: bool, expired: bool) -> impl IntoView {
     }
 }
 
-/// The referral id in the address (`/referrals/:id…`), `None` when it is not a number.
-fn use_referral_id() -> Memo<Option<i64>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|params| params.get("id")?.parse::<i64>().ok()))
-}
-
 /// What a page shows for an id that is not one.
 #[component]
 fn InvalidReferralId() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <section class="page">
-            <div class="alert alert-error" role="alert">
-                <p class="alert-title">{move || lang.t(Key::InvalidId)}</p>
-            </div>
-            <A href=BASE>{move || lang.t(Key::BackToReferrals)}</A>
-        </section>
-    }
-}
-
-/// A label/value pair in a `<dl class="facts">`; shows "—" for an empty value.
-#[component]
-fn Fact(label: Key, #[prop(into)] value: String) -> impl IntoView {
-    let lang = use_lang();
-    let value = if value.trim().is_empty() {
-        "—".to_string()
-    } else {
-        value
-    };
-    view! {
-        <div>
-            <dt>{move || lang.t(label)}</dt>
-            <dd>{value}</dd>
-        </div>
-    }
+    view! { <InvalidId back=BASE back_label=Key::BackToReferrals /> }
 }

@@ -11,7 +11,7 @@ use shared::referral::{Patient, Referral, ReferralReason, ReferralStatus};
 use shared::time::{administrative_date, to_vietnam, vietnam_date};
 use shared::{Labelled, Lang};
 
-use super::{InvalidReferralId, referral_href, use_referral_id};
+use super::{InvalidReferralId, referral_href, use_id_param};
 use crate::api::{self, use_api};
 use crate::components::{Loading, loaded};
 use crate::contexts::use_lang;
@@ -20,7 +20,7 @@ use crate::i18n::Key;
 /// `/referrals/:id/print`.
 #[component]
 pub fn SlipPrintPage() -> impl IntoView {
-    let id = use_referral_id();
+    let id = use_id_param();
     move || match id.get() {
         Some(id) => view! { <PrintableSlip id /> }.into_any(),
         None => view! { <InvalidReferralId /> }.into_any(),

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::registry::{Facility, FacilityKind, FacilityQuery, TechnicalLevel};
 
@@ -10,15 +9,17 @@ use super::{NoResults, RegistryTabs, StatusBadge, href_with, non_blank, parse_pa
 use crate::api::{self, use_api};
 use crate::components::filters::{
     CheckFilter, EnumFilter, FilterActions, FilterForm, InputFilter, PagedList, SearchFilter,
-    SpecialtyFilter, UrlQuery, apply_filters, bind, use_filter_draft, use_url_query,
+    SpecialtyFilter, UrlQuery, apply_filters, bind, cursor_field, use_filter_draft, use_url_query,
 };
+use crate::components::list::{DataTable, Heading};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
+use crate::pages::query::QueryParams;
 
 const PATH: &str = "/registry/facilities";
 
 impl UrlQuery for FacilityQuery {
-    fn from_params(params: &ParamsMap) -> Self {
+    fn from_params(params: &dyn QueryParams) -> Self {
         FacilityQuery {
             kind: parse_param(params, "kind"),
             level: parse_param(params, "level"),
@@ -52,16 +53,7 @@ impl UrlQuery for FacilityQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        FacilityQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// The filter form's fields as typed, before they are applied.
@@ -204,21 +196,16 @@ fn FacilityTable(items: Vec<Facility>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Code)}</th>
-                        <th scope="col">{move || lang.t(Key::Name)}</th>
-                        <th scope="col">{move || lang.t(Key::Kind)}</th>
-                        <th scope="col">{move || lang.t(Key::Level)}</th>
-                        <th scope="col">{move || lang.t(Key::Province)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable headings=vec![
+            Heading::Label(Key::Code),
+            Heading::Label(Key::Name),
+            Heading::Label(Key::Kind),
+            Heading::Label(Key::Level),
+            Heading::Label(Key::Province),
+            Heading::Label(Key::Status),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

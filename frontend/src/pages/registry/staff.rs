@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos_router::params::ParamsMap;
 use shared::Labelled;
 use shared::registry::{DepartmentQuery, FacilityQuery, Profession, Staff, StaffQuery};
 
@@ -12,16 +11,17 @@ use super::{NoResults, Pager, RegistryTabs, href_with, non_blank, parse_param, t
 use crate::api::{self, use_api};
 use crate::components::filters::{
     EnumFilter, FilterActions, FilterForm, SearchFilter, SpecialtyFilter, UrlQuery, apply_filters,
-    bind, pager_links, use_filter_draft, use_url_query,
+    bind, cursor_field, pager_links, use_filter_draft, use_url_query,
 };
 use crate::components::{Loading, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_date};
+use crate::pages::query::QueryParams;
 
 const PATH: &str = "/registry/staff";
 
 impl UrlQuery for StaffQuery {
-    fn from_params(params: &ParamsMap) -> Self {
+    fn from_params(params: &dyn QueryParams) -> Self {
         StaffQuery {
             facility_id: parse_param(params, "facility_id"),
             department_id: parse_param(params, "department_id"),
@@ -61,16 +61,7 @@ impl UrlQuery for StaffQuery {
         )
     }
 
-    fn cursor(&self) -> Option<&String> {
-        self.cursor.as_ref()
-    }
-
-    fn at(&self, cursor: Option<String>) -> Self {
-        StaffQuery {
-            cursor,
-            ..self.clone()
-        }
-    }
+    cursor_field!();
 }
 
 /// The filter form's fields as typed, before they are applied.

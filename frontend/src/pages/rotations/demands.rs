@@ -7,15 +7,28 @@ use leptos::prelude::*;
 use shared::Labelled;
 use shared::registry::{FacilityRef, Profession};
 use shared::rotation::{DemandInput, DemandPattern, RotationDemand, RotationPlan, Span, Weekdays};
-use shared::validation::field_messages;
 use validator::Validate;
 
-use super::{FieldMessages, FormState, InputField, WeekdayPicker, format_period, parse_date};
+use super::{WeekdayPicker, format_period, parse_date};
 use crate::api::{self, new_idempotency_key, use_api};
-use crate::components::form::InputKind;
+use crate::components::form::{
+    CheckedSend, FieldMessages, FormText, InputKind, SubmitButton, rule_messages,
+};
+use crate::components::list::{DataTable, Heading};
 use crate::components::{FieldErrors, NoResults, ProblemView, enum_options, specialty_options};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, t};
+
+/// The new demand's fields, whose messages show next to them.
+const DEMAND_FIELDS: &[&str] = &[
+    "station_id",
+    "specialty",
+    "count",
+    "start_date",
+    "end_date",
+    "weekdays",
+    "note",
+];
 
 /// The demands as a table.
 #[component]
@@ -61,23 +74,18 @@ pub(super) fn DemandTable(demands: Vec<RotationDemand>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data demands" id="demands">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Station)}</th>
-                        <th scope="col">{move || lang.t(Key::Profession)}</th>
-                        <th scope="col">{move || lang.t(Key::HowMany)}</th>
-                        <th scope="col">{move || lang.t(Key::Pattern)}</th>
-                        <th scope="col">{move || lang.t(Key::Weekdays)}</th>
-                        <th scope="col">{move || lang.t(Key::Dates)}</th>
-                        <th scope="col">{move || lang.t(Key::UnfilledDays)}</th>
-                        <th scope="col">{move || lang.t(Key::NoteLabel)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="demands" id="demands" headings=vec![
+            Heading::Label(Key::Station),
+            Heading::Label(Key::Profession),
+            Heading::Label(Key::HowMany),
+            Heading::Label(Key::Pattern),
+            Heading::Label(Key::Weekdays),
+            Heading::Label(Key::Dates),
+            Heading::Label(Key::UnfilledDays),
+            Heading::Label(Key::NoteLabel),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }
@@ -159,38 +167,28 @@ pub(super) fn DemandForm(
     };
     let messages = Memo::new(move |_| {
         let (input, mut messages) = input();
-        if let Err(errors) = input.validate() {
-            for (path, list) in field_messages(&errors, lang.get()) {
-                // Unreadable fields and weekdays already have plainer messages.
-                if !messages.contains_key(&path) && path != "weekdays" {
-                    messages.insert(path, list);
-                }
+        for (path, list) in rule_messages(input.validate(), lang.get()) {
+            // Unreadable fields and weekdays already have plainer messages.
+            if !messages.contains_key(&path) && path != "weekdays" {
+                messages.insert(path, list);
             }
         }
         messages
     });
-    let form = FormState::new(messages);
-
-    let create = Action::new_local(move |input: &DemandInput| {
-        let input = input.clone();
+    let form = CheckedSend::new(messages, move |input: DemandInput| {
         let key = key.get_value();
         async move { api::rotations::create_demand(api, &input, &key).await }
     });
-    let pending = create.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
-            key.set_value(new_idempotency_key());
-            note.set(String::new());
-            form.tried.set(false);
-            on_created.run(());
-        }
+    // Saved: the form is ready for the next demand, with a new key.
+    let form = form.on_answer(move |_| {
+        key.set_value(new_idempotency_key());
+        note.set(String::new());
+        form.tried.set(false);
+        on_created.run(());
     });
-    let failure = move || create.value().get().and_then(Result::err);
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if form.try_send() {
-            create.dispatch_local(input().0);
-        }
+        form.submit(|| untrack(input).0);
     };
 
     let station_options = stations
@@ -222,7 +220,7 @@ pub(super) fn DemandForm(
                         aria-describedby="demand-station-errors"
                         on:change=move |event| {
                             station.set(event_target_value(&event));
-                            form.edit("station_id");
+                            form.touch("station_id").run(());
                         }
                     >
                         <option value="" prop:selected=move || station.with(String::is_empty)>
@@ -230,7 +228,7 @@ pub(super) fn DemandForm(
                         </option>
                         {station_options}
                     </select>
-                    <FieldErrors id="demand-station-errors" messages=form.shown("station_id") />
+                    <FieldErrors id="demand-station-errors" messages=form.messages("station_id") />
                 </div>
                 <div class="field">
                     <label for="demand-profession">{move || lang.t(Key::Profession)}</label>
@@ -245,7 +243,7 @@ pub(super) fn DemandForm(
                         aria-describedby="demand-specialty-errors"
                         on:change=move |event| {
                             specialty.set(event_target_value(&event));
-                            form.edit("specialty");
+                            form.touch("specialty").run(());
                         }
                     >
                         <option value="" prop:selected=move || specialty.with(String::is_empty)>
@@ -253,9 +251,9 @@ pub(super) fn DemandForm(
                         </option>
                         {specialty_options(specialty_signal, lang)}
                     </select>
-                    <FieldErrors id="demand-specialty-errors" messages=form.shown("specialty") />
+                    <FieldErrors id="demand-specialty-errors" messages=form.messages("specialty") />
                 </div>
-                <InputField id="demand-count" label=Key::HowMany value=count form path="count" kind=InputKind::Number required=true />
+                <FormText id="demand-count" label=Key::HowMany field=count form path="count" kind=InputKind::Number required=true eager=true />
                 <div class="field">
                     <label for="demand-pattern">{move || lang.t(Key::Pattern)}</label>
                     <select
@@ -273,21 +271,19 @@ pub(super) fn DemandForm(
                     </select>
                 </div>
                 <span></span>
-                <InputField id="demand-start" label=Key::FromDate value=start form path="start_date" kind=InputKind::Date required=true />
-                <InputField id="demand-end" label=Key::ToDate value=end form path="end_date" kind=InputKind::Date required=true />
+                <FormText id="demand-start" label=Key::FromDate field=start form path="start_date" kind=InputKind::Date required=true eager=true />
+                <FormText id="demand-end" label=Key::ToDate field=end form path="end_date" kind=InputKind::Date required=true eager=true />
                 <span></span>
                 <div class="span-3">
-                    <WeekdayPicker id="demand-weekdays" value=weekdays messages=form.shown("weekdays") />
+                    <WeekdayPicker id="demand-weekdays" value=weekdays messages=form.messages("weekdays") />
                 </div>
                 <div class="span-3">
-                    <InputField id="demand-note" label=Key::NoteLabel value=note form path="note" />
+                    <FormText id="demand-note" label=Key::NoteLabel field=note form path="note" eager=true />
                 </div>
             </div>
-            {move || failure().map(|error| view! { <ProblemView error /> })}
+            {move || form.failure().map(|error| view! { <ProblemView error inline_fields=DEMAND_FIELDS /> })}
             <div class="form-actions">
-                <button type="submit" id="add-demand" class="button primary" disabled=move || pending.get()>
-                    {move || if pending.get() { lang.t(Key::Saving) } else { lang.t(Key::AddDemand) }}
-                </button>
+                <SubmitButton id="add-demand" label=Key::AddDemand pending=form.pending() />
             </div>
         </form>
     }

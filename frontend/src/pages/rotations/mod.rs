@@ -25,14 +25,12 @@ pub use station::StationRotationsPage;
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use shared::Lang;
 use shared::auth::Capability;
 use shared::rotation::{AssignmentStatus, Weekdays};
-use shared::{Labelled, Lang};
 
-use crate::components::form::{InputKind, TextField};
-use crate::contexts::{use_lang, use_session};
+use crate::components::{InvalidId, ModuleHeader, StateBadge, TabLink, use_id_param};
+use crate::contexts::{use_capability, use_lang};
 use crate::i18n::{Key, format_date};
 
 /// Where the rotation pages live.
@@ -45,22 +43,12 @@ fn plan_href(id: i64) -> String {
 
 /// Whether the signed-in person plans rotations at their own facility (tracked).
 fn plans_rotations() -> impl Fn() -> bool + Copy {
-    let session = use_session();
-    move || {
-        session
-            .me()
-            .is_some_and(|me| me.can(Capability::PlanRotations))
-    }
+    use_capability(Capability::PlanRotations)
 }
 
 /// Whether the signed-in person receives rotated staff at a station (tracked).
 fn heads_station() -> impl Fn() -> bool + Copy {
-    let session = use_session();
-    move || {
-        session
-            .me()
-            .is_some_and(|me| me.can(Capability::ReceiveRotations))
-    }
+    use_capability(Capability::ReceiveRotations)
 }
 
 /// Which of the module's pages is shown, for the tabs.
@@ -77,42 +65,41 @@ enum Tab {
 fn RotationTabs(current: Tab) -> impl IntoView {
     let lang = use_lang();
     let station = heads_station();
-    let tab = move |tab: Tab, href: &'static str, id: &'static str, label: Key| {
-        let current = (tab == current).then_some("page");
-        view! {
-            <a href=href id=id aria-current=current>
-                {move || lang.t(label)}
-            </a>
-        }
-    };
     view! {
-        <header class="page-header">
-            <h1>{move || lang.t(Key::NavRotations)}</h1>
-            <p class="muted">{move || lang.t(Key::RotationsSubtitle)}</p>
-        </header>
-        <nav class="tabs" aria-label=move || lang.t(Key::NavRotations)>
-            {tab(Tab::Plans, BASE, "tab-rotation-plans", Key::RotationPlans)}
-            {tab(Tab::Mine, "/rotations/mine", "tab-my-rotations", Key::MyRotations)}
+        <ModuleHeader title=Key::NavRotations subtitle=Key::RotationsSubtitle>
+            <TabLink
+                href=BASE
+                id="tab-rotation-plans"
+                current=current == Tab::Plans
+                label=move || lang.t(Key::RotationPlans)
+            />
+            <TabLink
+                href="/rotations/mine"
+                id="tab-my-rotations"
+                current=current == Tab::Mine
+                label=move || lang.t(Key::MyRotations)
+            />
             {move || {
                 station()
                     .then(|| {
-                        tab(Tab::Station, "/rotations/station", "tab-station-rotations", Key::StationRotations)
+                        view! {
+                            <TabLink
+                                href="/rotations/station"
+                                id="tab-station-rotations"
+                                current=current == Tab::Station
+                                label=move || lang.t(Key::StationRotations)
+                            />
+                        }
                     })
             }}
-        </nav>
+        </ModuleHeader>
     }
 }
 
 /// An assignment's status, coloured by where it stands.
 #[component]
 fn AssignmentStatusBadge(status: AssignmentStatus) -> impl IntoView {
-    let lang = use_lang();
-    let class = format!("badge assignment-{}", status.as_str());
-    view! {
-        <span class=class data-status=status.as_str()>
-            {move || status.label(lang.get())}
-        </span>
-    }
+    view! { <StateBadge state=status code=AssignmentStatus::as_str class="badge assignment-" /> }
 }
 
 /// "01/04/2026 – 30/06/2026".
@@ -124,24 +111,10 @@ fn format_period(lang: Lang, start: NaiveDate, end: NaiveDate) -> String {
     }
 }
 
-/// The plan id in the address (`/rotations/:id`), `None` when it is not a number.
-fn use_plan_id() -> Memo<Option<i64>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|params| params.get("id")?.parse::<i64>().ok()))
-}
-
 /// What the plan page shows for an id that is not one.
 #[component]
 fn InvalidPlanId() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <section class="page">
-            <div class="alert alert-error" role="alert">
-                <p class="alert-title">{move || lang.t(Key::InvalidId)}</p>
-            </div>
-            <A href=BASE>{move || lang.t(Key::BackToRotationPlans)}</A>
-        </section>
-    }
+    view! { <InvalidId back=BASE back_label=Key::BackToRotationPlans /> }
 }
 
 /// A calendar date typed in a date input.
@@ -193,83 +166,5 @@ fn WeekdayPicker(
             <div class="weekday-boxes">{boxes}</div>
             <crate::components::FieldErrors id=errors_id messages />
         </fieldset>
-    }
-}
-
-/// Messages per field path, as the shared validators give them.
-type FieldMessages = std::collections::BTreeMap<String, Vec<String>>;
-
-/// A form's messages and when to show them: a field's once it was edited, all of them
-/// once saving was tried.
-#[derive(Debug, Clone, Copy)]
-struct FormState {
-    messages: Memo<FieldMessages>,
-    edited: RwSignal<std::collections::BTreeSet<&'static str>>,
-    tried: RwSignal<bool>,
-}
-
-impl FormState {
-    fn new(messages: Memo<FieldMessages>) -> FormState {
-        FormState {
-            messages,
-            edited: RwSignal::new(Default::default()),
-            tried: RwSignal::new(false),
-        }
-    }
-
-    /// The messages of `path` to show now (tracked).
-    fn shown(self, path: &'static str) -> Signal<Vec<String>> {
-        Signal::derive(move || {
-            if self.tried.get() || self.edited.with(|edited| edited.contains(path)) {
-                self.messages
-                    .with(|messages| messages.get(path).cloned().unwrap_or_default())
-            } else {
-                Vec::new()
-            }
-        })
-    }
-
-    /// Marks `path` as edited by the person.
-    fn edit(self, path: &'static str) {
-        if !self.edited.with_untracked(|edited| edited.contains(path)) {
-            self.edited.update(|edited| {
-                edited.insert(path);
-            });
-        }
-    }
-
-    /// Marks a save attempt; whether the form may be sent.
-    fn try_send(self) -> bool {
-        self.tried.set(true);
-        self.messages.with_untracked(FieldMessages::is_empty)
-    }
-}
-
-/// A labelled input bound to a text signal, with the messages of its field.
-#[component]
-fn InputField(
-    /// Element id.
-    id: &'static str,
-    /// Label.
-    label: Key,
-    /// The text.
-    value: RwSignal<String>,
-    /// The form it belongs to.
-    form: FormState,
-    /// The field's path in the messages.
-    path: &'static str,
-    /// Kind of input.
-    #[prop(optional)]
-    kind: InputKind,
-    /// Marks the field as required.
-    #[prop(optional)]
-    required: bool,
-) -> impl IntoView {
-    let on_input = Callback::new(move |text: String| {
-        value.set(text);
-        form.edit(path);
-    });
-    view! {
-        <TextField id label value on_input messages=form.shown(path) kind required />
     }
 }

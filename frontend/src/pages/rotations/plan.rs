@@ -13,7 +13,7 @@ use super::demands::{DemandForm, DemandTable};
 use super::editor::{AssignmentEditor, Editing};
 use super::generation::GenerationPanel;
 use super::grid::CalendarGrid;
-use super::{BASE, InvalidPlanId, format_period, use_plan_id};
+use super::{BASE, InvalidPlanId, format_period, use_id_param};
 use crate::api::{self, ApiError, use_api};
 use crate::components::{Loading, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
@@ -22,7 +22,7 @@ use crate::i18n::{Key, format_datetime};
 /// `/rotations/:id`.
 #[component]
 pub fn RotationPlanPage() -> impl IntoView {
-    let id = use_plan_id();
+    let id = use_id_param();
     move || match id.get() {
         Some(id) => view! { <PlanView id /> }.into_any(),
         None => view! { <InvalidPlanId /> }.into_any(),

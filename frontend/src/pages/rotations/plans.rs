@@ -8,19 +8,27 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::Labelled;
 use shared::rotation::{RotationPlan, RotationPlanInput, RotationPlanQuery, RuleSettings};
-use shared::validation::field_messages;
 use validator::Validate;
 
-use super::{
-    FieldMessages, FormState, InputField, RotationTabs, Tab, format_period, parse_date, plan_href,
-    plans_rotations,
+use super::{RotationTabs, Tab, format_period, parse_date, plan_href, plans_rotations};
+use crate::api::{self, new_idempotency_key, use_api};
+use crate::components::form::{
+    CheckedSend, FieldMessages, FormText, InputKind, SubmitButton, rule_messages,
 };
-use crate::api::{self, ApiError, new_idempotency_key, use_api};
-use crate::components::form::InputKind;
+use crate::components::list::{DataTable, Heading};
 use crate::components::{Loading, NoResults, Pager, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime, t};
 use crate::pages::query::{href_with, text_param};
+
+/// The new plan's fields, whose messages show next to them.
+const PLAN_FIELDS: &[&str] = &[
+    "title",
+    "start_date",
+    "end_date",
+    "settings.max_away_percent",
+    "settings.min_posting_months",
+];
 
 /// The plans, newest first, with the form for a new one.
 #[component]
@@ -115,21 +123,16 @@ fn PlanTable(plans: Vec<RotationPlan>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data rotation-plans">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::PlanTitle)}</th>
-                        <th scope="col">{move || lang.t(Key::SendingFacility)}</th>
-                        <th scope="col">{move || lang.t(Key::Period)}</th>
-                        <th scope="col">{move || lang.t(Key::DemandCount)}</th>
-                        <th scope="col">{move || lang.t(Key::Assignments)}</th>
-                        <th scope="col">{move || lang.t(Key::PublishedAt)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable class="rotation-plans" headings=vec![
+            Heading::Label(Key::PlanTitle),
+            Heading::Label(Key::SendingFacility),
+            Heading::Label(Key::Period),
+            Heading::Label(Key::DemandCount),
+            Heading::Label(Key::Assignments),
+            Heading::Label(Key::PublishedAt),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }
@@ -210,98 +213,80 @@ fn PlanCreateForm() -> impl IntoView {
     let messages = Memo::new(move |_| {
         let (input, unreadable) = input();
         let lang = lang.get();
-        let mut messages = input
-            .validate()
-            .err()
-            .map(|errors| field_messages(&errors, lang))
-            .unwrap_or_default();
+        let mut messages = rule_messages(input.validate(), lang);
         if (input.end_date - input.start_date).num_days() > 731 {
             messages.insert("end_date".into(), vec![t(lang, Key::PeriodTooLong).into()]);
         }
         messages.extend(unreadable);
         messages
     });
-    let form = FormState::new(messages);
-
-    let create = Action::new_local(move |input: &RotationPlanInput| {
-        let input = input.clone();
+    let form = CheckedSend::new(messages, move |input: RotationPlanInput| {
         let key = key.get_value();
         async move { api::rotations::create_plan(api, &input, &key).await }
-    });
-    let pending = create.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(plan)) = create.value().get() {
-            navigate(&plan_href(plan.id), Default::default());
-        }
-    });
-    let failure = move || create.value().get().and_then(Result::err);
-
+    })
+    .on_answer(move |plan| navigate(&plan_href(plan.id), Default::default()));
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if form.try_send() {
-            create.dispatch_local(input().0);
-        }
+        form.submit(|| untrack(input).0);
     };
 
     view! {
         <form class="form plan-form" id="new-plan" on:submit=on_submit novalidate>
             <div class="form-grid">
                 <div class="span-3">
-                    <InputField
+                    <FormText
                         id="plan-title"
                         label=Key::PlanTitle
-                        value=title
+                        field=title
                         form
                         path="title"
                         required=true
+                        eager=true
                     />
                 </div>
-                <InputField
+                <FormText
                     id="plan-start"
                     label=Key::FromDate
-                    value=start
+                    field=start
                     form
                     path="start_date"
                     kind=InputKind::Date
                     required=true
+                    eager=true
                 />
-                <InputField
+                <FormText
                     id="plan-end"
                     label=Key::ToDate
-                    value=end
+                    field=end
                     form
                     path="end_date"
                     kind=InputKind::Date
                     required=true
+                    eager=true
                 />
                 <span></span>
-                <InputField
+                <FormText
                     id="plan-max-away"
                     label=Key::MaxAwayPercent
-                    value=max_away
+                    field=max_away
                     form
                     path="settings.max_away_percent"
                     kind=InputKind::Number
+                    eager=true
                 />
-                <InputField
+                <FormText
                     id="plan-min-months"
                     label=Key::MinPostingMonths
-                    value=min_months
+                    field=min_months
                     form
                     path="settings.min_posting_months"
                     kind=InputKind::Number
+                    eager=true
                 />
             </div>
-            {move || failure().map(|error: ApiError| view! { <ProblemView error /> })}
+            {move || form.failure().map(|error| view! { <ProblemView error inline_fields=PLAN_FIELDS /> })}
             <div class="form-actions">
-                <button
-                    type="submit"
-                    id="create-plan"
-                    class="button primary"
-                    disabled=move || pending.get()
-                >
-                    {move || if pending.get() { lang.t(Key::Saving) } else { lang.t(Key::CreatePlan) }}
-                </button>
+                <SubmitButton id="create-plan" label=Key::CreatePlan pending=form.pending() />
             </div>
         </form>
     }

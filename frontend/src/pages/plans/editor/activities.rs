@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use shared::plan::ActivityKind;
 
 use super::draft::{ActivityDraft, GroupDraft, PlanDraft, next_key};
-use super::fields::{EditorForm, EnumSelect, InputKind, Messages, TextInput, field_id};
+use super::fields::{EditorForm, EnumSelect, InputKind, TextInput, field_id};
+use crate::components::FieldErrors;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
@@ -29,7 +30,7 @@ pub(super) fn ActivityGroupsEditor(draft: PlanDraft, form: EditorForm) -> impl I
                 key=|group| group.key
                 children=move |group| view! { <GroupEditor draft group form /> }
             />
-            <Messages id=Signal::derive(|| "plan-activity_groups-errors".to_string()) messages />
+            <FieldErrors id=Signal::derive(|| "plan-activity_groups-errors".to_string()) messages />
             <button type="button" class="button secondary small" id="plan-add-group" on:click=add_group>
                 "+ "
                 {move || lang.t(Key::AddActivityGroup)}
@@ -79,7 +80,7 @@ fn GroupEditor(draft: PlanDraft, group: GroupDraft, form: EditorForm) -> impl In
                     view! { <ActivityEditor draft group group_path=path activity form /> }
                 }
             />
-            <Messages
+            <FieldErrors
                 id=Signal::derive(move || format!("{}-errors", field_id(&format!("{}.activities", path.get()))))
                 messages=form.messages(Signal::derive(move || format!("{}.activities", path.get())))
             />
@@ -197,7 +198,7 @@ fn ActivityEditor(
                 <Show when=move || draft.supported.with(Vec::is_empty)>
                     <p class="muted small">{move || lang.t(Key::ChooseSupportedFirst)}</p>
                 </Show>
-                <Messages
+                <FieldErrors
                     id=Signal::derive(move || format!("{}-errors", field_id(&facilities_path.get())))
                     messages=facility_messages
                 />

@@ -2,8 +2,6 @@
 //! focus while rows around it come and go), and the `PlanInput` it describes together
 //! with what in it could not even be read (a date, a figure).
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use shared::Lang;
 use shared::plan::{
@@ -17,7 +15,7 @@ use super::super::{parse_date, parse_number};
 use crate::i18n::{Key, t};
 
 /// Messages per dotted field path (`document.legal_bases[0].number`).
-pub(super) type FieldMessages = BTreeMap<String, Vec<String>>;
+pub(super) use crate::components::form::FieldMessages;
 
 /// One row of a table of inputs: a stable key and one text per column.
 #[derive(Debug, Clone, PartialEq, Eq)]

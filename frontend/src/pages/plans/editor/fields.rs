@@ -8,6 +8,9 @@ use leptos::prelude::*;
 use shared::Labelled;
 
 use super::draft::{FieldMessages, Row, next_key};
+use crate::components::FieldErrors;
+pub(super) use crate::components::form::InputKind;
+use crate::components::form::TextField;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
@@ -81,52 +84,6 @@ impl EditorForm {
     }
 }
 
-/// The messages about one field, under it; `id` is what the input's `aria-describedby`
-/// names (it follows the field's path, which moves when rows above it go).
-#[component]
-pub(super) fn Messages(id: Signal<String>, messages: Signal<Vec<String>>) -> impl IntoView {
-    view! {
-        <ul class="field-errors" id=move || id.get() aria-live="polite">
-            {move || {
-                messages
-                    .get()
-                    .into_iter()
-                    .map(|message| view! { <li>{message}</li> })
-                    .collect_view()
-            }}
-        </ul>
-    }
-}
-
-/// What kind of input a field is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(super) enum InputKind {
-    /// One line of text.
-    #[default]
-    Text,
-    /// Several lines (a list: one item per line).
-    Multiline,
-    /// A calendar day.
-    Date,
-    /// A figure.
-    Number,
-}
-
-impl InputKind {
-    fn html_type(self) -> &'static str {
-        match self {
-            InputKind::Text | InputKind::Multiline => "text",
-            InputKind::Date => "date",
-            // Text, so that a decimal comma can be typed; the editor reads it.
-            InputKind::Number => "text",
-        }
-    }
-
-    fn input_mode(self) -> Option<&'static str> {
-        (self == InputKind::Number).then_some("decimal")
-    }
-}
-
 /// A labelled input bound to a text signal, with the messages of its field.
 #[component]
 pub(super) fn TextInput(
@@ -152,51 +109,23 @@ pub(super) fn TextInput(
     #[prop(optional)]
     class: &'static str,
 ) -> impl IntoView {
-    let lang = use_lang();
-    let id = Signal::derive(move || field_id(&path.get()));
-    let errors_id = Signal::derive(move || format!("{}-errors", id.get()));
-    let messages = form.messages(path);
-    let invalid = move || (!messages.with(Vec::is_empty)).to_string();
-    let on_input = move |event| {
-        value.set(event_target_value(&event));
+    let on_input = Callback::new(move |text: String| {
+        value.set(text);
         form.edit(&path.get_untracked());
-    };
-    let control = if kind == InputKind::Multiline {
-        view! {
-            <textarea
-                id=move || id.get()
-                rows="4"
-                aria-describedby=move || errors_id.get()
-                aria-invalid=invalid
-                prop:value=move || value.get()
-                on:input=on_input
-            ></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input
-                id=move || id.get()
-                type=kind.html_type()
-                inputmode=kind.input_mode()
-                aria-describedby=move || errors_id.get()
-                aria-invalid=invalid
-                prop:value=move || value.get()
-                on:input=on_input
-            />
-        }
-        .into_any()
-    };
+    });
     view! {
-        <div class=format!("field {class}")>
-            <label for=move || id.get()>
-                {move || lang.t(label)}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-            </label>
-            {hint.map(|hint| view! { <span class="field-hint">{move || lang.t(hint)}</span> })}
-            {control}
-            <Messages id=errors_id messages />
-        </div>
+        <TextField
+            id=Signal::derive(move || field_id(&path.get()))
+            label
+            value
+            on_input
+            messages=form.messages(path)
+            kind
+            hint
+            required
+            class
+            lines=4
+        />
     }
 }
 
@@ -249,7 +178,7 @@ where
                     })}
                 {crate::components::enum_options(values, code, value.into(), lang)}
             </select>
-            <Messages id=errors_id messages />
+            <FieldErrors id=errors_id messages />
         </div>
     }
 }
@@ -378,7 +307,7 @@ pub(super) fn RowsTable(
                     </table>
                 </div>
             </Show>
-            <Messages id=Signal::derive(move || format!("{}-errors", list_id.get())) messages=list_messages />
+            <FieldErrors id=Signal::derive(move || format!("{}-errors", list_id.get())) messages=list_messages />
             <button
                 type="button"
                 class="button secondary small rows-add"
@@ -497,6 +426,6 @@ fn Cell(
     };
     view! {
         {control}
-        <Messages id=errors_id messages />
+        <FieldErrors id=errors_id messages />
     }
 }

@@ -7,8 +7,10 @@ use shared::Labelled;
 use shared::registry::{Facility, FacilityQuery, FacilityRef};
 
 use super::draft::PlanDraft;
-use super::fields::{CellKind, Column, EditorForm, InputKind, Messages, RowsTable, TextInput};
+use super::fields::{CellKind, Column, EditorForm, InputKind, RowsTable, TextInput};
 use crate::api::{self, ApiError, use_api};
+use crate::components::FieldErrors;
+use crate::components::form::FormSection;
 use crate::components::{Loading, ProblemView, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
@@ -43,8 +45,7 @@ pub(super) fn GeneralSection(draft: PlanDraft, form: EditorForm) -> impl IntoVie
     let lang = use_lang();
     let issuer = draft.issuing.with_value(|facility| facility.name.clone());
     view! {
-        <fieldset class="form-section" id="plan-section-general">
-            <legend>{move || lang.t(Key::SectionGeneral)}</legend>
+        <FormSection legend=Key::SectionGeneral id="plan-section-general">
             <div class="form-grid">
                 <TextInput label=Key::PlanCode value=draft.code form path="code".to_string() required=true />
                 <TextInput
@@ -97,9 +98,8 @@ pub(super) fn GeneralSection(draft: PlanDraft, form: EditorForm) -> impl IntoVie
                 />
             </div>
             <SupportedPicker draft form />
-        </fieldset>
-        <fieldset class="form-section" id="plan-section-header">
-            <legend>{move || lang.t(Key::SectionDocumentHeader)}</legend>
+        </FormSection>
+        <FormSection legend=Key::SectionDocumentHeader id="plan-section-header">
             <div class="form-grid">
                 <TextInput
                     label=Key::GoverningBody
@@ -130,7 +130,7 @@ pub(super) fn GeneralSection(draft: PlanDraft, form: EditorForm) -> impl IntoVie
                     kind=InputKind::Date
                 />
             </div>
-        </fieldset>
+        </FormSection>
     }
 }
 
@@ -164,7 +164,7 @@ fn SupportedPicker(draft: PlanDraft, form: EditorForm) -> impl IntoView {
                     loaded(linked.await, move |linked| view! { <FacilityChecks draft form linked /> })
                 })}
             </Transition>
-            <Messages
+            <FieldErrors
                 id=Signal::derive(|| "plan-supported_facility_ids-errors".to_string())
                 messages
             />

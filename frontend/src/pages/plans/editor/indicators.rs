@@ -8,9 +8,10 @@ use shared::plan::{Direction, IndicatorKind, IndicatorMetric, IndicatorSource};
 
 use super::draft::{IndicatorDraft, PlanDraft, next_key};
 use super::fields::{
-    CellKind, Choices, Column, EditorForm, EnumSelect, InputKind, Messages, RowsTable, TextInput,
-    field_id,
+    CellKind, Choices, Column, EditorForm, EnumSelect, InputKind, RowsTable, TextInput, field_id,
 };
+use crate::components::FieldErrors;
+use crate::components::form::FormSection;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
@@ -29,7 +30,7 @@ const TARGET_COLUMNS: &[Column] = &[
     Column {
         label: Key::TargetValue,
         field: "value",
-        kind: CellKind::Input(InputKind::Number),
+        kind: CellKind::Input(InputKind::Decimal),
     },
 ];
 
@@ -64,8 +65,7 @@ pub(super) fn IndicatorsEditor(
         });
     };
     view! {
-        <fieldset class="form-section" id="plan-section-indicators">
-            <legend>{move || lang.t(Key::SectionIndicators)}</legend>
+        <FormSection legend=Key::SectionIndicators id="plan-section-indicators">
             <p class="field-hint">{move || lang.t(Key::IndicatorsHint)}</p>
             <div id="plan-indicators" tabindex="-1">
                 <For
@@ -76,12 +76,12 @@ pub(super) fn IndicatorsEditor(
                     }
                 />
             </div>
-            <Messages id=Signal::derive(|| "plan-indicators-errors".to_string()) messages />
+            <FieldErrors id=Signal::derive(|| "plan-indicators-errors".to_string()) messages />
             <button type="button" class="button secondary small" id="plan-add-indicator" on:click=add>
                 "+ "
                 {move || lang.t(Key::AddIndicator)}
             </button>
-        </fieldset>
+        </FormSection>
     }
 }
 
@@ -218,7 +218,7 @@ fn IndicatorEditor(
                                     .collect_view()
                             }}
                         </select>
-                        <Messages
+                        <FieldErrors
                             id=Signal::derive(move || format!("{}-errors", basis_id.get()))
                             messages=basis_messages
                         />
@@ -228,7 +228,7 @@ fn IndicatorEditor(
                         value=indicator.threshold
                         form
                         path=at("threshold")
-                        kind=InputKind::Number
+                        kind=InputKind::Decimal
                         hint=Key::ThresholdHint
                     />
                 </Show>

@@ -37,7 +37,7 @@ use super::{
     BASE, InvalidPlanId, parse_date, plan_href, plan_periods, today, use_id_param, writes_plans,
 };
 use crate::api::{self, IdempotencyKeys, use_api};
-use crate::components::form::{first_in_order, focus_first, form_position};
+use crate::components::form::{FormSection, first_in_order, focus_first, form_position};
 use crate::components::{Loading, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
@@ -303,11 +303,10 @@ fn PlanEditor(
                 <GeneralSection draft form />
                 <BasesSection draft form />
                 <PurposesSection draft form />
-                <fieldset class="form-section" id="plan-section-contents">
-                    <legend>{move || lang.t(Key::SectionContents)}</legend>
+                <FormSection legend=Key::SectionContents id="plan-section-contents">
                     <ContentsSections draft form />
                     <ActivityGroupsEditor draft form />
-                </fieldset>
+                </FormSection>
                 <ResponsibilitiesSection draft form />
                 <RoadmapSection draft form periods />
                 <BudgetSection draft form />

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::draft::PlanDraft;
 use super::fields::{CellKind, Choices, Column, EditorForm, InputKind, RowsTable, TextInput};
+use crate::components::form::FormSection;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
@@ -76,7 +77,7 @@ const BUDGET_COLUMNS: &[Column] = &[
     Column {
         label: Key::BudgetAmount,
         field: "amount_vnd",
-        kind: CellKind::Input(InputKind::Number),
+        kind: CellKind::Input(InputKind::Decimal),
     },
     Column {
         label: Key::BudgetSource,
@@ -100,8 +101,7 @@ fn new_basis() -> Vec<String> {
 pub(super) fn BasesSection(draft: PlanDraft, form: EditorForm) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <fieldset class="form-section" id="plan-section-bases">
-            <legend>{move || lang.t(Key::SectionBases)}</legend>
+        <FormSection legend=Key::SectionBases id="plan-section-bases">
             <p class="field-hint">{move || lang.t(Key::BasesHint)}</p>
             <RowsTable
                 rows=draft.legal_bases
@@ -119,17 +119,15 @@ pub(super) fn BasesSection(draft: PlanDraft, form: EditorForm) -> impl IntoView 
                 kind=InputKind::Multiline
                 hint=Key::PreambleHint
             />
-        </fieldset>
+        </FormSection>
     }
 }
 
 /// "I. Mục đích, yêu cầu".
 #[component]
 pub(super) fn PurposesSection(draft: PlanDraft, form: EditorForm) -> impl IntoView {
-    let lang = use_lang();
     view! {
-        <fieldset class="form-section" id="plan-section-purposes">
-            <legend>{move || lang.t(Key::SectionPurposes)}</legend>
+        <FormSection legend=Key::SectionPurposes id="plan-section-purposes">
             <TextInput
                 label=Key::Purposes
                 value=draft.purposes
@@ -146,7 +144,7 @@ pub(super) fn PurposesSection(draft: PlanDraft, form: EditorForm) -> impl IntoVi
                 kind=InputKind::Multiline
                 hint=Key::OnePerLine
             />
-        </fieldset>
+        </FormSection>
     }
 }
 
@@ -174,8 +172,7 @@ pub(super) fn ContentsSections(draft: PlanDraft, form: EditorForm) -> impl IntoV
 pub(super) fn ResponsibilitiesSection(draft: PlanDraft, form: EditorForm) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <fieldset class="form-section" id="plan-section-responsibilities">
-            <legend>{move || lang.t(Key::SectionResponsibilities)}</legend>
+        <FormSection legend=Key::SectionResponsibilities id="plan-section-responsibilities">
             <p class="field-hint">{move || lang.t(Key::SectionItemsHint)}</p>
             <RowsTable
                 rows=draft.responsibilities
@@ -184,7 +181,7 @@ pub(super) fn ResponsibilitiesSection(draft: PlanDraft, form: EditorForm) -> imp
                 form
                 add_label=Key::AddUnit
             />
-        </fieldset>
+        </FormSection>
     }
 }
 
@@ -197,8 +194,7 @@ pub(super) fn RoadmapSection(
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <fieldset class="form-section" id="plan-section-roadmap">
-            <legend>{move || lang.t(Key::SectionRoadmap)}</legend>
+        <FormSection legend=Key::SectionRoadmap id="plan-section-roadmap">
             <p class="field-hint">{move || lang.t(Key::SectionItemsHint)}</p>
             <RowsTable
                 rows=draft.roadmap
@@ -208,17 +204,15 @@ pub(super) fn RoadmapSection(
                 add_label=Key::AddMilestone
                 choices=vec![periods]
             />
-        </fieldset>
+        </FormSection>
     }
 }
 
 /// "V. Kinh phí thực hiện".
 #[component]
 pub(super) fn BudgetSection(draft: PlanDraft, form: EditorForm) -> impl IntoView {
-    let lang = use_lang();
     view! {
-        <fieldset class="form-section" id="plan-section-budget">
-            <legend>{move || lang.t(Key::SectionBudget)}</legend>
+        <FormSection legend=Key::SectionBudget id="plan-section-budget">
             <RowsTable
                 rows=draft.budget_lines
                 columns=BUDGET_COLUMNS
@@ -226,17 +220,15 @@ pub(super) fn BudgetSection(draft: PlanDraft, form: EditorForm) -> impl IntoView
                 form
                 add_label=Key::AddBudgetLine
             />
-        </fieldset>
+        </FormSection>
     }
 }
 
 /// The closing paragraph, "Nơi nhận" and the signer.
 #[component]
 pub(super) fn ClosingSection(draft: PlanDraft, form: EditorForm) -> impl IntoView {
-    let lang = use_lang();
     view! {
-        <fieldset class="form-section" id="plan-section-closing">
-            <legend>{move || lang.t(Key::SectionClosing)}</legend>
+        <FormSection legend=Key::SectionClosing id="plan-section-closing">
             <TextInput
                 label=Key::Closing
                 value=draft.closing
@@ -266,6 +258,6 @@ pub(super) fn ClosingSection(draft: PlanDraft, form: EditorForm) -> impl IntoVie
                     path="document.signer.name".to_string()
                 />
             </div>
-        </fieldset>
+        </FormSection>
     }
 }

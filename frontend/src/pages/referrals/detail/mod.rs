@@ -17,7 +17,7 @@ use self::body::ReferralBody;
 use self::dialog::ReferralActionDialog;
 use self::lists::Timeline;
 use super::{
-    BASE, FlagBadges, InvalidReferralId, StatusBadge, UrgencyBadge, referral_href, use_referral_id,
+    BASE, FlagBadges, InvalidReferralId, StatusBadge, UrgencyBadge, referral_href, use_id_param,
 };
 use crate::api::{self, use_api};
 use crate::components::{ActionBar, Loading, loaded};
@@ -27,7 +27,7 @@ use crate::i18n::{Key, format_date, format_datetime, t};
 /// `/referrals/:id`.
 #[component]
 pub fn ReferralDetailPage() -> impl IntoView {
-    let id = use_referral_id();
+    let id = use_id_param();
     move || match id.get() {
         Some(id) => view! { <ReferralDetail id /> }.into_any(),
         None => view! { <InvalidReferralId /> }.into_any(),

@@ -4,16 +4,15 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use shared::Labelled;
 use shared::referral::ReferralReason;
+use shared::{Labelled, Lang};
 
 use super::slip::SlipForm;
 use crate::api::ApiError;
-use crate::components::FieldErrors;
 use crate::components::form::{
-    FieldMessages, InputKind, SelectField, TextField, field_id, focus_first, messages_at,
+    FieldMessages, InputKind, RadioField, SelectField, TextField, field_id, focus_first,
+    messages_at,
 };
-use crate::contexts::use_lang;
 use crate::i18n::Key;
 
 /// What the person asked for.
@@ -206,43 +205,31 @@ where
 /// "Lý do chuyển": the three numbered reasons of the form.
 #[component]
 pub(super) fn ReasonChoice(b: Binder) -> impl IntoView {
-    let lang = use_lang();
-    let messages = b.messages("reason");
+    let value = Signal::derive(move || b.form.with(|f| f.reason.clone()));
+    let on_change = Callback::new(move |code: String| {
+        b.form.update(|f| f.reason = code);
+        b.edited("reason");
+        b.touch("reason");
+    });
     view! {
-        <fieldset class="field radio-group" id=field_id("reason") aria-describedby="f-reason-errors">
-            <legend class="field-label">
-                {move || lang.t(Key::Reason)}
-                <span class="required" aria-hidden="true">" *"</span>
-            </legend>
-            {ReferralReason::all()
-                .iter()
-                .map(|reason| {
-                    let reason = *reason;
-                    let code = reason.as_str();
-                    let id = format!("f-reason-{code}");
-                    let label_for = id.clone();
-                    view! {
-                        <label class="radio" for=label_for>
-                            <input
-                                type="radio"
-                                id=id
-                                name="reason"
-                                value=code
-                                prop:checked=move || b.form.with(|f| f.reason == code)
-                                on:change=move |_| {
-                                    b.form.update(|f| f.reason = code.to_string());
-                                    b.edited("reason");
-                                    b.touch("reason");
-                                }
-                            />
-                            {move || format!("{}. {}", reason.number(), reason.label(lang.get()))}
-                        </label>
-                    }
-                })
-                .collect_view()}
-            <FieldErrors id="f-reason-errors" messages />
-        </fieldset>
+        <RadioField
+            id=field_id("reason")
+            name="reason"
+            label=Key::Reason
+            values=ReferralReason::all()
+            code=ReferralReason::as_str
+            option_label=numbered
+            value
+            on_change
+            messages=b.messages("reason")
+            required=true
+        />
     }
+}
+
+/// A reason as the slip prints it: "1. …".
+fn numbered(reason: &ReferralReason, lang: Lang) -> String {
+    format!("{}. {}", reason.number(), reason.label(lang))
 }
 
 /// Moves the keyboard focus to the input of `path`, or to the nearest thing that has an

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use self::view::SlipFormView;
-use super::{BASE, InvalidReferralId, may_handle_referrals, referral_href, use_referral_id};
+use super::{BASE, InvalidReferralId, may_handle_referrals, referral_href, use_id_param};
 use crate::api::{self, use_api};
 use crate::components::{Loading, loaded};
 use crate::contexts::use_lang;
@@ -48,7 +48,7 @@ pub fn NewReferralPage() -> impl IntoView {
 /// `/referrals/:id/edit`: a draft, loaded, then the same form.
 #[component]
 pub fn EditReferralPage() -> impl IntoView {
-    let id = use_referral_id();
+    let id = use_id_param();
     move || match id.get() {
         Some(id) => view! { <EditDraft id /> }.into_any(),
         None => view! { <InvalidReferralId /> }.into_any(),

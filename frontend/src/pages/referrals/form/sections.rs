@@ -5,7 +5,7 @@ use shared::referral::{Direction, Sex, TransportMeans, Urgency};
 
 use super::binder::{Binder, ReasonChoice, SlipSelect, SlipText};
 use super::slip::PRIOR_COLUMNS;
-use crate::components::form::{InputKind, Row, RowsEditor, field_id};
+use crate::components::form::{FormSection, InputKind, Row, RowsEditor, field_id};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 use crate::pages::referrals::DIAGNOSIS_COLUMNS;
@@ -19,8 +19,7 @@ pub(super) fn DestinationSection(b: Binder, on_pick: Callback<Picked>) -> impl I
     let chosen = Signal::derive(move || form.with(|form| form.to.as_ref().map(|(id, _)| *id)));
     let destination_messages = b.messages("to_facility_id");
     view! {
-        <fieldset class="form-section">
-            <legend>{move || lang.t(Key::SectionDestination)}</legend>
+        <FormSection legend=Key::SectionDestination>
             <div class="chosen-destination" id=field_id("to_facility_id") tabindex="-1">
                 {move || {
                     form.with(|form| form.to.clone())
@@ -44,7 +43,7 @@ pub(super) fn DestinationSection(b: Binder, on_pick: Callback<Picked>) -> impl I
                 messages=destination_messages
             />
             <DestinationPicker id_prefix="destination" chosen on_pick />
-        </fieldset>
+        </FormSection>
     }
 }
 
@@ -57,8 +56,7 @@ pub(super) fn PatientSection(
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <fieldset class="form-section">
-            <legend>{move || lang.t(Key::SectionPatient)}</legend>
+        <FormSection legend=Key::SectionPatient>
             <div class="form-grid">
                 <SlipText
                     b
@@ -172,17 +170,15 @@ pub(super) fn PatientSection(
                     on_edit=on_row_edit
                 />
             </div>
-        </fieldset>
+        </FormSection>
     }
 }
 
 /// "Lý do chuyển": direction, urgency and reason.
 #[component]
 pub(super) fn ReasonSection(b: Binder, direction_chosen: RwSignal<bool>) -> impl IntoView {
-    let lang = use_lang();
     view! {
-        <fieldset class="form-section">
-            <legend>{move || lang.t(Key::SectionReason)}</legend>
+        <FormSection legend=Key::SectionReason>
             <div class="form-grid">
                 <SlipSelect
                     b
@@ -215,7 +211,7 @@ pub(super) fn ReasonSection(b: Binder, direction_chosen: RwSignal<bool>) -> impl
                 set=|f| &mut f.reason_text
                 kind=InputKind::Multiline
             />
-        </fieldset>
+        </FormSection>
     }
 }
 
@@ -228,8 +224,7 @@ pub(super) fn ClinicalSection(
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <fieldset class="form-section">
-            <legend>{move || lang.t(Key::SectionClinical)}</legend>
+        <FormSection legend=Key::SectionClinical>
             <SlipText
                 b
                 path="clinical.signs"
@@ -287,7 +282,7 @@ pub(super) fn ClinicalSection(
                 set=|f| &mut f.treatment_direction
                 kind=InputKind::Multiline
             />
-        </fieldset>
+        </FormSection>
     }
 }
 
@@ -297,8 +292,7 @@ pub(super) fn TransportSection(b: Binder) -> impl IntoView {
     let lang = use_lang();
     let form = b.form;
     view! {
-        <fieldset class="form-section">
-            <legend>{move || lang.t(Key::SectionTransport)}</legend>
+        <FormSection legend=Key::SectionTransport>
             <div class="form-grid">
                 <SlipSelect
                     b
@@ -338,7 +332,7 @@ pub(super) fn TransportSection(b: Binder) -> impl IntoView {
                     "transport.emergency_centre_requested",
                 )>{move || lang.t(Key::EmergencyCentre)}</label>
             </div>
-        </fieldset>
+        </FormSection>
     }
 }
 
@@ -347,8 +341,7 @@ pub(super) fn TransportSection(b: Binder) -> impl IntoView {
 pub(super) fn SignatureSection(b: Binder, children: Children) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <fieldset class="form-section">
-            <legend>{move || lang.t(Key::SectionSignature)}</legend>
+        <FormSection legend=Key::SectionSignature>
             <div class="form-grid">
                 <div class="span-3">
                     <p class="field-label">
@@ -402,6 +395,6 @@ pub(super) fn SignatureSection(b: Binder, children: Children) -> impl IntoView {
                 kind=InputKind::Multiline
             />
             {children()}
-        </fieldset>
+        </FormSection>
     }
 }
