@@ -155,7 +155,11 @@ fn view(row: GenerationRow, live: Option<&Running>, lang: Lang) -> Result<Genera
         id: row.id,
         plan_id: row.plan_id,
         status: row.status.0,
+        // The live figure only while the stored run is still running: the run leaves
+        // the live map just after its end is committed, and a reader in between would
+        // otherwise see a finished run at 92 %.
         progress: live
+            .filter(|_| row.status.0 == GenerationStatus::Running)
             .map(|r| r.progress.load(Ordering::Relaxed) as i32)
             .unwrap_or(row.progress),
         seed: row.seed,
@@ -603,6 +607,37 @@ fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finished_run_shows_its_stored_progress_even_while_still_in_the_live_map() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+            .and_then(|d| d.and_hms_opt(1, 0, 0))
+            .unwrap_or_default();
+        let row = |status, progress| GenerationRow {
+            id: 1,
+            plan_id: 1,
+            status: DbEnum(status),
+            progress,
+            seed: 7,
+            replan_published: false,
+            result: None,
+            error: None,
+            started_by: "kehoach".into(),
+            started_at: at,
+            finished_at: None,
+        };
+        let live = Running {
+            plan_id: 1,
+            progress: Arc::new(AtomicU32::new(92)),
+            cancel: Arc::new(AtomicBool::new(false)),
+        };
+        let shown = |status, progress| {
+            view(row(status, progress), Some(&live), Lang::Vi).map(|run| run.progress)
+        };
+        // The end is committed before the run leaves the live map.
+        assert_eq!(shown(GenerationStatus::Done, 100).ok(), Some(100));
+        assert_eq!(shown(GenerationStatus::Running, 10).ok(), Some(92));
+    }
 
     #[test]
     fn a_failed_runs_stored_reason_reads_in_each_language() {
