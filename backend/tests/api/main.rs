@@ -11,6 +11,7 @@ mod auth;
 mod consultations;
 mod contract;
 mod hostile;
+mod import;
 mod languages;
 mod matrix;
 mod plans;

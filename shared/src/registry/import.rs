@@ -670,6 +670,19 @@ labelled_code!(
 /// Reads one data row of a sheet into a record, with every cell error found (not just
 /// the first), including the shared validators' verdicts on the resulting input.
 pub fn parse_row(headers: &HeaderMap, cells: &[String]) -> Result<ImportRecord, Vec<CellError>> {
+    let record = read_row(headers, cells)?;
+    let errors = validate(headers.kind(), &record);
+    if errors.is_empty() {
+        Ok(record)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads one data row into a record: every cell that cannot be read is an error, but
+/// the shared validators are not run (see [`validate`]): a row equal to what the
+/// registry holds is not refused for a rule the record predates.
+pub fn read_row(headers: &HeaderMap, cells: &[String]) -> Result<ImportRecord, Vec<CellError>> {
     let mut row = RowReader {
         headers,
         cells,
@@ -682,20 +695,13 @@ pub fn parse_row(headers: &HeaderMap, cells: &[String]) -> Result<ImportRecord, 
         ImportKind::Leave => row.leave().map(ImportRecord::Leave),
     };
     match record {
-        Some(record) if row.errors.is_empty() => {
-            let errors = validate(headers.kind(), &record);
-            if errors.is_empty() {
-                Ok(record)
-            } else {
-                Err(errors)
-            }
-        }
+        Some(record) if row.errors.is_empty() => Ok(record),
         _ => Err(row.errors),
     }
 }
 
 /// The shared validators on a record's input, each field error put on its column.
-fn validate(kind: ImportKind, record: &ImportRecord) -> Vec<CellError> {
+pub fn validate(kind: ImportKind, record: &ImportRecord) -> Vec<CellError> {
     let result = match record {
         ImportRecord::Facility(r) => r.input(None).validate(),
         ImportRecord::Department(r) => r.input(0).validate(),
