@@ -78,7 +78,10 @@ async fn templates_come_as_xlsx_and_csv_for_every_kind() {
 
         let csv = admin.imports().template(kind, "csv").await;
         assert!(csv.content_type().starts_with("text/csv"));
-        assert!(csv.bytes().starts_with("\u{feff}".as_bytes()), "UTF-8 BOM for Excel");
+        assert!(
+            csv.bytes().starts_with("\u{feff}".as_bytes()),
+            "UTF-8 BOM for Excel"
+        );
         assert!(csv.text.contains(headers[0]));
     }
 }
@@ -131,12 +134,24 @@ async fn a_staff_sheet_previews_commits_all_or_nothing_and_reimports_unchanged()
     assert_eq!(preview.counts.new, 3);
     admin
         .imports()
-        .commit(ImportKind::Staff, CSV, good.as_bytes(), Some(&"0".repeat(64)), None)
+        .commit(
+            ImportKind::Staff,
+            CSV,
+            good.as_bytes(),
+            Some(&"0".repeat(64)),
+            None,
+        )
         .await
         .assert_problem(409, "conflict");
     let committed = admin
         .imports()
-        .commit(ImportKind::Staff, CSV, good.as_bytes(), Some(&preview.sha256), None)
+        .commit(
+            ImportKind::Staff,
+            CSV,
+            good.as_bytes(),
+            Some(&preview.sha256),
+            None,
+        )
         .await
         .ok();
     assert!(committed.committed);
@@ -146,7 +161,10 @@ async fn a_staff_sheet_previews_commits_all_or_nothing_and_reimports_unchanged()
 
     // One audit event for the import, with the file's SHA-256 and counts, and one per record.
     let events = admin
-        .audit_events(&format!("entity=registry_import&entity_id={}", preview.sha256))
+        .audit_events(&format!(
+            "entity=registry_import&entity_id={}",
+            preview.sha256
+        ))
         .await
         .ok()
         .items;
@@ -177,9 +195,13 @@ async fn a_staff_sheet_previews_commits_all_or_nothing_and_reimports_unchanged()
             .ok();
         assert!(report.counts.rows >= 3, "{format}");
         assert_eq!(
-            report.counts.unchanged, report.counts.rows,
+            report.counts.unchanged,
+            report.counts.rows,
             "{format}: {:?}",
-            report.rows.iter().find(|r| r.status != RowStatus::Unchanged)
+            report
+                .rows
+                .iter()
+                .find(|r| r.status != RowStatus::Unchanged)
         );
     }
 
@@ -242,7 +264,10 @@ async fn a_facility_workbook_adds_changes_and_links_supervisors_in_one_go() {
         .commit(ImportKind::Facilities, XLSX, &file, None, Some(key))
         .await
         .ok();
-    assert_eq!(first, retried, "a retried commit answers the first time's report");
+    assert_eq!(
+        first, retried,
+        "a retried commit answers the first time's report"
+    );
     let station = admin.facility_id("74-TYT-MOI").await;
     let supervisor = admin.facility_id("74-TTYT-MOI").await;
     let station = admin.facilities().get(station).await.ok();

@@ -6,8 +6,8 @@ use actix_web::HttpResponse;
 use actix_web::http::header;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::Deserialize;
-use shared::{Labelled, Lang};
 use shared::registry::import::ImportKind;
+use shared::{Labelled, Lang};
 
 use super::service::Registry;
 use crate::auth::{Action, Principal, authorize};
@@ -58,8 +58,16 @@ pub fn attachment(
     rows: &[Vec<String>],
 ) -> Result<HttpResponse, ApiError> {
     let (content_type, bytes, extension) = match format {
-        FileFormat::Xlsx => (XLSX_TYPE, xlsx(kind, rows).map_err(ApiError::internal)?, "xlsx"),
-        FileFormat::Csv => (CSV_TYPE, csv(kind, rows).map_err(ApiError::internal)?, "csv"),
+        FileFormat::Xlsx => (
+            XLSX_TYPE,
+            xlsx(kind, rows).map_err(ApiError::internal)?,
+            "xlsx",
+        ),
+        FileFormat::Csv => (
+            CSV_TYPE,
+            csv(kind, rows).map_err(ApiError::internal)?,
+            "csv",
+        ),
     };
     Ok(HttpResponse::Ok()
         .content_type(content_type)

@@ -66,7 +66,8 @@ fn cell_text(cell: &Data) -> String {
 }
 
 fn csv(bytes: &[u8]) -> Result<Sheet, ApiError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| ApiError::bad_request(Message::ImportUnsupportedType))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| ApiError::bad_request(Message::ImportUnsupportedType))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
@@ -97,7 +98,10 @@ mod tests {
     fn csv_with_a_bom_and_semicolons_reads() {
         let rows = sheet("\u{feff}Mã cơ sở;Tên\n79-1;\"Trạm; An Phú\"\n;\n".as_bytes())
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(rows, vec![vec!["Mã cơ sở", "Tên"], vec!["79-1", "Trạm; An Phú"]]);
+        assert_eq!(
+            rows,
+            vec![vec!["Mã cơ sở", "Tên"], vec!["79-1", "Trạm; An Phú"]]
+        );
     }
 
     #[test]

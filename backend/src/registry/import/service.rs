@@ -9,9 +9,9 @@ use shared::Lang;
 use shared::error::ErrorCode;
 use shared::message::Message;
 use shared::registry::import::{
-    CellError, CellProblem, DepartmentRecord, FacilityRecord, HeaderMap, ImportCounts,
-    ImportKind, ImportQuery, ImportRecord, ImportReport, ImportRow, LeaveRecord, RowStatus,
-    StaffKey, StaffRecord, read_row, staff_key, validate,
+    CellError, CellProblem, DepartmentRecord, FacilityRecord, HeaderMap, ImportCounts, ImportKind,
+    ImportQuery, ImportRecord, ImportReport, ImportRow, LeaveRecord, RowStatus, StaffKey,
+    StaffRecord, read_row, staff_key, validate,
 };
 use shared::registry::{LeaveInput, Profession};
 
@@ -87,7 +87,9 @@ impl Registry {
 
     fn department_record(&self, row: &DepartmentRow) -> DepartmentRecord {
         DepartmentRecord {
-            facility_code: self.facility_code(Some(row.facility_id)).unwrap_or_default(),
+            facility_code: self
+                .facility_code(Some(row.facility_id))
+                .unwrap_or_default(),
             code: row.code.clone(),
             name: row.name.clone(),
             kind: row.kind.0,
@@ -101,7 +103,9 @@ impl Registry {
 
     fn staff_record(&self, row: &StaffRow) -> StaffRecord {
         StaffRecord {
-            facility_code: self.facility_code(Some(row.facility_id)).unwrap_or_default(),
+            facility_code: self
+                .facility_code(Some(row.facility_id))
+                .unwrap_or_default(),
             department_code: row
                 .department_id
                 .and_then(|id| self.department_codes.get(&id).cloned()),
@@ -124,7 +128,9 @@ impl Registry {
     fn staff_key_of(&self, row: &StaffRow) -> Option<StaffKey> {
         staff_key(
             row.licence_number.as_deref(),
-            &self.facility_code(Some(row.facility_id)).unwrap_or_default(),
+            &self
+                .facility_code(Some(row.facility_id))
+                .unwrap_or_default(),
             row.code.as_deref(),
         )
     }
@@ -132,9 +138,8 @@ impl Registry {
     /// Every record of `kind` the principal may read, as the rows of an export: in id
     /// order (leave in staff and date order).
     pub fn records(&self, by: &Principal, kind: ImportKind) -> Vec<ImportRecord> {
-        let may_read_staff = |facility_id: i64| {
-            crate::auth::policy::allowed(by, Action::ReadStaff { facility_id })
-        };
+        let may_read_staff =
+            |facility_id: i64| crate::auth::policy::allowed(by, Action::ReadStaff { facility_id });
         match kind {
             ImportKind::Facilities => self
                 .facilities
@@ -248,7 +253,10 @@ impl<'a> Planner<'a> {
         }
         let mut leaves_by_staff: HashMap<i64, Vec<&LeaveRow>> = HashMap::new();
         for leave in &registry.leaves {
-            leaves_by_staff.entry(leave.staff_id).or_default().push(leave);
+            leaves_by_staff
+                .entry(leave.staff_id)
+                .or_default()
+                .push(leave);
         }
         Planner {
             by,
@@ -310,7 +318,10 @@ impl<'a> Planner<'a> {
             ImportKind::Staff | ImportKind::Leave => "licence_number",
         };
         if let Some(&first) = self.seen.get(&key) {
-            errors.push(CellError::new(key_column, Message::ImportDuplicateRow(first)));
+            errors.push(CellError::new(
+                key_column,
+                Message::ImportDuplicateRow(first),
+            ));
         } else {
             self.seen.insert(key.clone(), row);
         }
@@ -372,7 +383,10 @@ impl<'a> Planner<'a> {
     ) -> (Option<ImportRecord>, Option<Write>) {
         if let Some(code) = &record.supervising_code {
             if *code == record.code {
-                errors.push(CellError::new("supervising_code", Message::SupervisesItself));
+                errors.push(CellError::new(
+                    "supervising_code",
+                    Message::SupervisesItself,
+                ));
             } else if !self.facility_by_code.contains_key(code.as_str())
                 && !self.file_facility_codes.contains(code)
             {
@@ -631,7 +645,13 @@ pub fn preview(
     authorize_kind(by, kind)?;
     let sheet = read::sheet(bytes)?;
     let planned = plan(conn, by, kind, &sheet)?;
-    Ok(report(kind, tokens::sha256_hex(bytes), false, &planned, lang))
+    Ok(report(
+        kind,
+        tokens::sha256_hex(bytes),
+        false,
+        &planned,
+        lang,
+    ))
 }
 
 /// Applies a file: every row or none. Refused while any row has an error, or when the
@@ -653,39 +673,46 @@ pub fn commit(
     }
     let sheet = read::sheet(bytes)?;
     let request = json!({ "kind": query.kind, "sha256": sha256 });
-    idempotency::once(conn, by, key, "POST /registry/imports/commit", &request, |conn| {
-        // Diffed again inside the write transaction: what is written is what the
-        // registry holds now, not what it held at the preview.
-        let planned = plan(conn, by, query.kind, &sheet)?;
-        let errors = planned
-            .iter()
-            .filter(|p| p.status == RowStatus::Error)
-            .count();
-        if errors > 0 {
-            return Err(ApiError::new(
-                ErrorCode::ValidationFailed,
-                Message::ImportHasErrors(u32::try_from(errors).unwrap_or(u32::MAX)),
-            ));
-        }
-        apply(conn, by, query.kind, &planned)?;
-        let report = report(query.kind, sha256.clone(), true, &planned, lang);
-        audit::record(
-            conn,
-            by,
-            Entry {
-                entity: "registry_import",
-                entity_id: sha256.clone(),
-                action: "import",
-                facility_id: None,
-                changes: json!({
-                    "kind": query.kind,
-                    "sha256": sha256,
-                    "counts": report.counts,
-                }),
-            },
-        )?;
-        Ok(report)
-    })
+    idempotency::once(
+        conn,
+        by,
+        key,
+        "POST /registry/imports/commit",
+        &request,
+        |conn| {
+            // Diffed again inside the write transaction: what is written is what the
+            // registry holds now, not what it held at the preview.
+            let planned = plan(conn, by, query.kind, &sheet)?;
+            let errors = planned
+                .iter()
+                .filter(|p| p.status == RowStatus::Error)
+                .count();
+            if errors > 0 {
+                return Err(ApiError::new(
+                    ErrorCode::ValidationFailed,
+                    Message::ImportHasErrors(u32::try_from(errors).unwrap_or(u32::MAX)),
+                ));
+            }
+            apply(conn, by, query.kind, &planned)?;
+            let report = report(query.kind, sha256.clone(), true, &planned, lang);
+            audit::record(
+                conn,
+                by,
+                Entry {
+                    entity: "registry_import",
+                    entity_id: sha256.clone(),
+                    action: "import",
+                    facility_id: None,
+                    changes: json!({
+                        "kind": query.kind,
+                        "sha256": sha256,
+                        "counts": report.counts,
+                    }),
+                },
+            )?;
+            Ok(report)
+        },
+    )
 }
 
 /// The cells that differ, `column: [before, after]`, or every cell of a new record.
@@ -735,7 +762,11 @@ fn apply(
                     .and_then(|code| facility_ids.get(code).copied());
                 let input = record.input(supervising_id);
                 let id = match existing {
-                    None => repo::insert_facility(conn, &FacilityChanges::from_input(&input, 1, at), at)?,
+                    None => repo::insert_facility(
+                        conn,
+                        &FacilityChanges::from_input(&input, 1, at),
+                        at,
+                    )?,
                     Some((id, version)) => {
                         let changes = FacilityChanges::from_input(&input, version + 1, at);
                         if repo::update_facility(conn, *id, *version, &changes)? == 0 {
@@ -782,9 +813,7 @@ fn apply(
             } => {
                 let input = record.input(*facility_id, *department_id);
                 let id = match existing {
-                    None => {
-                        repo::insert_staff(conn, &StaffChanges::from_input(&input, 1, at), at)?
-                    }
+                    None => repo::insert_staff(conn, &StaffChanges::from_input(&input, 1, at), at)?,
                     Some((id, version)) => {
                         let changes = StaffChanges::from_input(&input, version + 1, at);
                         if repo::update_staff(conn, *id, *version, &changes)? == 0 {
