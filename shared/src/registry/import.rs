@@ -107,7 +107,7 @@ const STAFF_COLUMNS: &[Column] = &[
     col("code", "Mã nhân viên", "Employee code", false),
     col("full_name", "Họ và tên", "Full name", true),
     col("profession", "Chức danh nghề nghiệp", "Profession", true),
-    col("title", "Học hàm, học vị", "Title", false),
+    col("title", "Học hàm/học vị", "Title", false),
     col(
         "licence_number",
         "Số chứng chỉ hành nghề",
