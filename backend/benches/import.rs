@@ -5,7 +5,6 @@
 //! quick debug-build upper bound).
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     reason = "a benchmark stops loudly on any failure"
 )]
 
