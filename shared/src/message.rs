@@ -199,6 +199,42 @@ pub enum Message {
     /// A facility that no longer operates.
     FacilityInactive,
 
+    // Import of the registry from spreadsheets.
+    /// A required cell is empty.
+    ImportCellRequired,
+    /// A cell that names none of the allowed values; carries the cell.
+    ImportUnknownValue(String),
+    /// A cell that is not yes or no; carries the cell.
+    ImportNotYesNo(String),
+    /// A cell that is not a date; carries the cell.
+    ImportNotADate(String),
+    /// A cell that is not a number; carries the cell.
+    ImportNotANumber(String),
+    /// A staff row with neither licence number nor employee code.
+    ImportStaffKeyRequired,
+    /// A facility code that names no facility; carries the code.
+    ImportUnknownFacility(String),
+    /// A department code that names no department of the row's facility.
+    ImportUnknownDepartment(String),
+    /// A member of staff no row or record has; carries the key.
+    ImportUnknownStaff(String),
+    /// The row repeats the key of an earlier row; carries that row's number.
+    ImportDuplicateRow(u32),
+    /// The row is about a facility the importer may not manage.
+    ImportFacilityNotPermitted,
+    /// The header row lacks a required column; carries its header.
+    ImportMissingColumn(String),
+    /// The file cannot be read as a spreadsheet; carries the reader's report.
+    ImportUnreadable(String),
+    /// The file has a header but no data rows.
+    ImportNoRows,
+    /// A commit of a file that still has rows with errors; carries their number.
+    ImportHasErrors(u32),
+    /// A commit of another file than the one previewed.
+    ImportFileChanged,
+    /// The body is neither CSV nor XLSX.
+    ImportUnsupportedType,
+
     // Referrals.
     /// Only a draft may be edited.
     OnlyDraftEditable,
@@ -494,6 +530,70 @@ impl Message {
             Message::FacilityInactive => both(
                 "Cơ sở này đã ngừng hoạt động",
                 "This facility no longer operates",
+            ),
+            Message::ImportCellRequired => both("Không được để trống", "Must not be empty"),
+            Message::ImportUnknownValue(cell) => (
+                format!("“{cell}” không phải giá trị hợp lệ"),
+                format!("“{cell}” is not an allowed value"),
+            ),
+            Message::ImportNotYesNo(cell) => (
+                format!("“{cell}” không phải Có/Không"),
+                format!("“{cell}” is not yes/no"),
+            ),
+            Message::ImportNotADate(cell) => (
+                format!("“{cell}” không phải ngày hợp lệ (dd/mm/yyyy)"),
+                format!("“{cell}” is not a valid date (dd/mm/yyyy)"),
+            ),
+            Message::ImportNotANumber(cell) => (
+                format!("“{cell}” không phải số"),
+                format!("“{cell}” is not a number"),
+            ),
+            Message::ImportStaffKeyRequired => both(
+                "Cần số chứng chỉ hành nghề hoặc mã nhân viên",
+                "A licence number or an employee code is required",
+            ),
+            Message::ImportUnknownFacility(code) => (
+                format!("Không có cơ sở mã “{code}”"),
+                format!("No facility has the code “{code}”"),
+            ),
+            Message::ImportUnknownDepartment(code) => (
+                format!("Cơ sở không có khoa/phòng mã “{code}”"),
+                format!("The facility has no department “{code}”"),
+            ),
+            Message::ImportUnknownStaff(key) => (
+                format!("Không tìm thấy nhân sự “{key}”"),
+                format!("No staff member “{key}”"),
+            ),
+            Message::ImportDuplicateRow(row) => (
+                format!("Trùng khóa với dòng {row}"),
+                format!("Same key as row {row}"),
+            ),
+            Message::ImportFacilityNotPermitted => both(
+                "Bạn không có quyền cập nhật dữ liệu của cơ sở này",
+                "You may not change the records of this facility",
+            ),
+            Message::ImportMissingColumn(header) => (
+                format!("Tệp thiếu cột “{header}”"),
+                format!("The file lacks the column “{header}”"),
+            ),
+            Message::ImportUnreadable(reason) => (
+                format!("Không đọc được tệp: {reason}"),
+                format!("The file cannot be read: {reason}"),
+            ),
+            Message::ImportNoRows => {
+                both("Tệp không có dòng dữ liệu nào", "The file has no data rows")
+            }
+            Message::ImportHasErrors(rows) => (
+                format!("Tệp còn {rows} dòng lỗi; chưa nhập dòng nào"),
+                format!("The file still has {rows} rows with errors; nothing was imported"),
+            ),
+            Message::ImportFileChanged => both(
+                "Tệp khác với tệp đã xem trước; hãy xem trước lại",
+                "The file differs from the previewed one; preview it again",
+            ),
+            Message::ImportUnsupportedType => both(
+                "Chỉ nhận tệp CSV (UTF-8) hoặc Excel (.xlsx)",
+                "Only CSV (UTF-8) or Excel (.xlsx) files are accepted",
             ),
 
             Message::OnlyDraftEditable => both(

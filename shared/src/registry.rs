@@ -10,6 +10,8 @@ use validator::{Validate, ValidationError};
 use crate::auth::Role;
 use crate::validation;
 
+pub mod import;
+
 labelled_enum! {
     /// Kind of health facility.
     pub enum FacilityKind {

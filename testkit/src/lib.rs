@@ -33,6 +33,7 @@ mod answer;
 mod auth;
 mod client;
 mod consultations;
+mod import;
 mod plans;
 mod referrals;
 mod registry;
@@ -43,6 +44,7 @@ use serde_json::Value;
 
 pub use answer::Answer;
 pub use client::Client;
+pub use import::{CSV, Imports, XLSX};
 pub use resource::Resource;
 
 /// The root of the versioned API.

@@ -12,6 +12,7 @@ mod auth;
 mod consultations;
 mod contract;
 mod hostile;
+mod import;
 mod languages;
 mod matrix;
 mod plans;

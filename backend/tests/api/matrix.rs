@@ -32,6 +32,7 @@ use shared::plan::{
     SupportUrgency,
 };
 use shared::referral::{CompleteInput, FollowUpInput, Outcome, ReferralRules};
+use shared::registry::import::ImportKind;
 use shared::registry::{
     DepartmentInput, FacilityInput, FacilityKind, LeaveInput, LeaveKind, StaffInput,
     SupportLinkInput, UserUpdate,
@@ -158,6 +159,8 @@ struct Row {
     path: String,
     body: Option<Value>,
     headers: Vec<(&'static str, String)>,
+    /// A body sent as it is (a file upload) instead of JSON.
+    raw: Option<String>,
     allowed: Vec<User>,
     /// Changes the request per caller (a record each, where one would be used up).
     vary: Option<Vary>,
@@ -171,6 +174,7 @@ fn op(key: &'static str, allowed: &[User]) -> Row {
         path: template.to_string(),
         body: None,
         headers: Vec::new(),
+        raw: None,
         allowed: allowed.to_vec(),
         vary: None,
     }
@@ -207,6 +211,14 @@ impl Row {
     /// `If-Match` with a version no record has: allowed callers get 412.
     fn stale(mut self) -> Row {
         self.headers.push(("If-Match", "\"0\"".to_string()));
+        self
+    }
+
+    /// A file as the body, with its content type.
+    fn file(mut self, content_type: &'static str, text: String) -> Row {
+        self.headers
+            .push(("Content-Type", content_type.to_string()));
+        self.raw = Some(text);
         self
     }
 
@@ -792,6 +804,12 @@ fn public_and_account_rows(f: &Fixtures, refresh: BTreeMap<User, String>) -> Vec
     ]
 }
 
+/// A CSV sheet of `kind`: the template's headers and one row.
+fn import_sheet(kind: ImportKind, row: &str) -> String {
+    let headers: Vec<&str> = kind.columns().iter().map(|c| c.vi).collect();
+    format!("{}\n{row}\n", headers.join(","))
+}
+
 fn registry_rows(f: &Fixtures) -> Vec<Row> {
     let reads_centre_staff = [SEE_CENTRE, &[Client]].concat();
     vec![
@@ -827,6 +845,39 @@ fn registry_rows(f: &Fixtures) -> Vec<Row> {
             .ids(&[f.staff])
             .body(&f.staff_body)
             .stale(),
+        op("GET /api/v1/registry/templates/{kind}.{format}", SIGNED_IN)
+            .param("staff")
+            .param("xlsx"),
+        op("GET /api/v1/registry/{kind}.{format}", SIGNED_IN)
+            .param("staff")
+            .param("csv"),
+        // Whoever manages staff at their own facility previews a staff sheet (a row of
+        // another facility is an error in the report, not a refusal).
+        op(
+            "POST /api/v1/registry/imports/preview",
+            &[CENTRE_MANAGERS, &[AnPhu, BinhHoa]].concat(),
+        )
+        .query("kind=staff")
+        .file(
+            "text/csv",
+            import_sheet(
+                ImportKind::Staff,
+                "74-TTYTTA,,,Nhân Sự Nhập,Bác sĩ,,MATRAN-IMP-1,,,,,,,,Có",
+            ),
+        ),
+        // Facilities are the admins'.
+        op("POST /api/v1/registry/imports/commit", &[Admin])
+            .query("kind=facilities")
+            .file(
+                "text/csv",
+                import_sheet(
+                    ImportKind::Facilities,
+                    &format!(
+                        "74-MATRAN-IMP,Cơ sở nhập,Trạm Y tế,,,{},,,,,,Có",
+                        f.province
+                    ),
+                ),
+            ),
         // Leave may not overlap: each caller asks for a month of its own.
         op("POST /api/v1/staff/{id}/leaves", CENTRE_MANAGERS)
             .ids(&[f.staff])
@@ -1298,6 +1349,9 @@ async fn every_operation_answers_every_caller_as_the_policy_says() {
             }
             if let Some(body) = &request.body {
                 http = http.json(body);
+            }
+            if let Some(raw) = &row.raw {
+                http = http.body(raw.clone());
             }
             let answer: Answer<Value> = client.send(http).await;
             requests += 1;

@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod consultations;
+pub mod import;
 pub mod plans;
 pub mod referrals;
 pub mod registry;

@@ -13,6 +13,7 @@ use shared::plan::{
     SupportAcceptInput, SupportRequest, SupportRequestInput, SupportRequestQuery, ValueEntry,
     ValueHistoryQuery, ValuesInput,
 };
+use shared::registry::import::ImportKind;
 
 use super::{Api, ApiError, Auth, Write};
 
@@ -324,6 +325,28 @@ pub enum FileKind {
     PlanDocx(i64),
     /// `GET /plans/{id}/report.xlsx?period=`: the periodic report.
     ReportXlsx(i64, Option<String>),
+    /// `GET /registry/templates/{kind}.{format}`: an import template.
+    RegistryTemplate(ImportKind, SheetFormat),
+    /// `GET /registry/{kind}.{format}`: an export of the registry.
+    RegistryExport(ImportKind, SheetFormat),
+}
+
+/// The formats of the registry's sheets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetFormat {
+    /// Excel workbook.
+    Xlsx,
+    /// CSV in UTF-8.
+    Csv,
+}
+
+impl SheetFormat {
+    fn extension(self) -> &'static str {
+        match self {
+            SheetFormat::Xlsx => "xlsx",
+            SheetFormat::Csv => "csv",
+        }
+    }
 }
 
 impl FileKind {
@@ -331,6 +354,16 @@ impl FileKind {
         match self {
             FileKind::PlanDocx(id) => format!("/plans/{id}/document.docx"),
             FileKind::ReportXlsx(id, _) => format!("/plans/{id}/report.xlsx"),
+            FileKind::RegistryTemplate(kind, format) => {
+                format!(
+                    "/registry/templates/{}.{}",
+                    kind.as_str(),
+                    format.extension()
+                )
+            }
+            FileKind::RegistryExport(kind, format) => {
+                format!("/registry/{}.{}", kind.as_str(), format.extension())
+            }
         }
     }
 
@@ -339,6 +372,12 @@ impl FileKind {
             FileKind::PlanDocx(id) => format!("ke-hoach-{id}.docx"),
             FileKind::ReportXlsx(id, Some(period)) => format!("bao-cao-{id}-{period}.xlsx"),
             FileKind::ReportXlsx(id, None) => format!("bao-cao-{id}.xlsx"),
+            FileKind::RegistryTemplate(kind, format) => {
+                format!("mau-{}.{}", kind.file_stem(), format.extension())
+            }
+            FileKind::RegistryExport(kind, format) => {
+                format!("{}.{}", kind.file_stem(), format.extension())
+            }
         }
     }
 
@@ -347,9 +386,13 @@ impl FileKind {
             FileKind::PlanDocx(_) => {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
-            FileKind::ReportXlsx(..) => {
+            FileKind::ReportXlsx(..)
+            | FileKind::RegistryTemplate(_, SheetFormat::Xlsx)
+            | FileKind::RegistryExport(_, SheetFormat::Xlsx) => {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
+            FileKind::RegistryTemplate(_, SheetFormat::Csv)
+            | FileKind::RegistryExport(_, SheetFormat::Csv) => "text/csv",
         }
     }
 }
@@ -380,7 +423,7 @@ pub async fn download(api: Api, file: &FileKind) -> Result<Download, ApiError> {
             period: period.clone(),
             facility_id: None,
         },
-        FileKind::PlanDocx(_) => PeriodQuery::default(),
+        _ => PeriodQuery::default(),
     };
     let response = api
         .execute(Method::GET, &file.path(), Auth::Session, |request| {

@@ -3,10 +3,12 @@
 
 mod facilities;
 mod facility_detail;
+mod import;
 mod staff;
 
 pub use facilities::FacilitiesPage;
 pub use facility_detail::FacilityDetailPage;
+pub use import::ImportPage;
 pub use staff::StaffPage;
 
 use leptos::prelude::*;
@@ -29,6 +31,7 @@ fn RegistryTabs() -> impl IntoView {
         <div class="tabs">
             <A href="/registry/facilities">{move || lang.t(Key::Facilities)}</A>
             <A href="/registry/staff">{move || lang.t(Key::Staff)}</A>
+            <A href="/registry/import">{move || lang.t(Key::ImportTitle)}</A>
         </div>
     }
 }
