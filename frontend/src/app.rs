@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                         view=registry::FacilityDetailPage
                     />
                     <Route path=path!("/registry/staff") view=registry::StaffPage />
+                    <Route path=path!("/registry/staff/:id") view=registry::StaffEditPage />
                 </ProtectedParentRoute>
             </Routes>
         </Router>

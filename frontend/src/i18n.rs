@@ -580,6 +580,18 @@ pub enum Key {
     ErrorDecode,
     ErrorSignedOut,
     RequestId,
+    // Registry and rotation forms
+    BackToStaff,
+    LicenceNumber,
+    LicenceValidFrom,
+    LicenceValidUntil,
+    WorkAndRotation,
+    MonthlyRotationLimit,
+    RotationExemptionLabel,
+    NotYoursToEdit,
+    SavedChanges,
+    RecordChangedMeanwhile,
+    ReloadRecord,
 }
 
 impl Key {
@@ -1494,6 +1506,27 @@ impl Key {
             ),
             ErrorSignedOut => ("Vui lòng đăng nhập lại", "Please sign in again"),
             RequestId => ("Mã yêu cầu", "Request id"),
+            // Registry and rotation forms
+            BackToStaff => ("← Danh sách nhân sự", "← Staff"),
+            LicenceNumber => ("Số chứng chỉ hành nghề", "Practice licence number"),
+            LicenceValidFrom => ("Giấy phép có hiệu lực từ", "Licence valid from"),
+            LicenceValidUntil => ("Giấy phép có hiệu lực đến", "Licence valid until"),
+            WorkAndRotation => ("Công tác và luân phiên", "Work and rotation"),
+            MonthlyRotationLimit => (
+                "Số ngày luân phiên tối đa mỗi tháng",
+                "Most rotation days a month",
+            ),
+            RotationExemptionLabel => ("Miễn luân phiên", "Rotation exemption"),
+            NotYoursToEdit => (
+                "Bạn chỉ xem được hồ sơ này, không sửa được.",
+                "You may read this record but not edit it.",
+            ),
+            SavedChanges => ("Đã lưu", "Saved"),
+            RecordChangedMeanwhile => (
+                "Người khác đã sửa hồ sơ này sau khi bạn mở. Tải lại để xem bản mới nhất (thay đổi của bạn sẽ mất).",
+                "Someone else changed this record since you opened it. Reload to see the latest (your edits will be lost).",
+            ),
+            ReloadRecord => ("Tải lại", "Reload"),
         }
     }
 }
