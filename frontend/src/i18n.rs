@@ -592,6 +592,8 @@ pub enum Key {
     SavedChanges,
     RecordChangedMeanwhile,
     ReloadRecord,
+    RotationPreferencesTitle,
+    PreferencesIntro,
 }
 
 impl Key {
@@ -1527,6 +1529,11 @@ impl Key {
                 "Someone else changed this record since you opened it. Reload to see the latest (your edits will be lost).",
             ),
             ReloadRecord => ("Tải lại", "Reload"),
+            RotationPreferencesTitle => ("Nguyện vọng luân phiên", "Rotation preferences"),
+            PreferencesIntro => (
+                "Chọn các trạm y tế bạn muốn được cử đến; khi xếp lịch, hệ thống ưu tiên các trạm này.",
+                "Choose the stations you would rather be sent to; the scheduler favours them.",
+            ),
         }
     }
 }
