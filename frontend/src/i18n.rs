@@ -594,6 +594,12 @@ pub enum Key {
     ReloadRecord,
     RotationPreferencesTitle,
     PreferencesIntro,
+    EditFacility,
+    EditDepartment,
+    FacilityCode,
+    Latitude,
+    Longitude,
+    EditRow,
 }
 
 impl Key {
@@ -1529,6 +1535,12 @@ impl Key {
                 "Someone else changed this record since you opened it. Reload to see the latest (your edits will be lost).",
             ),
             ReloadRecord => ("Tải lại", "Reload"),
+            EditFacility => ("Sửa thông tin cơ sở", "Edit the facility"),
+            EditDepartment => ("Sửa khoa, phòng", "Edit the department"),
+            FacilityCode => ("Mã cơ sở khám bệnh, chữa bệnh", "National facility code"),
+            Latitude => ("Vĩ độ", "Latitude"),
+            Longitude => ("Kinh độ", "Longitude"),
+            EditRow => ("Sửa", "Edit"),
             RotationPreferencesTitle => ("Nguyện vọng luân phiên", "Rotation preferences"),
             PreferencesIntro => (
                 "Chọn các trạm y tế bạn muốn được cử đến; khi xếp lịch, hệ thống ưu tiên các trạm này.",

@@ -3,6 +3,7 @@
 
 mod facilities;
 mod facility_detail;
+mod facility_edit;
 mod staff;
 mod staff_edit;
 
