@@ -600,6 +600,8 @@ pub enum Key {
     Latitude,
     Longitude,
     EditRow,
+    EditDemand,
+    EditRotationPlan,
 }
 
 impl Key {
@@ -1541,6 +1543,8 @@ impl Key {
             Latitude => ("Vĩ độ", "Latitude"),
             Longitude => ("Kinh độ", "Longitude"),
             EditRow => ("Sửa", "Edit"),
+            EditDemand => ("Sửa nhu cầu của trạm", "Edit the station's demand"),
+            EditRotationPlan => ("Sửa kế hoạch luân phiên", "Edit the rotation plan"),
             RotationPreferencesTitle => ("Nguyện vọng luân phiên", "Rotation preferences"),
             PreferencesIntro => (
                 "Chọn các trạm y tế bạn muốn được cử đến; khi xếp lịch, hệ thống ưu tiên các trạm này.",

@@ -149,6 +149,34 @@ pub async fn create_demand(
     .await
 }
 
+/// `PUT /rotation-demands/{id}` on the demand read at `version`.
+pub async fn update_demand(
+    api: Api,
+    id: i64,
+    version: i64,
+    input: &DemandInput,
+) -> Result<RotationDemand, ApiError> {
+    api.put_json(
+        &format!("/rotation-demands/{id}"),
+        Write::json(input).if_match(version),
+    )
+    .await
+}
+
+/// `PUT /rotation-plans/{id}` on the plan read at `version`.
+pub async fn update_plan(
+    api: Api,
+    id: i64,
+    version: i64,
+    input: &RotationPlanInput,
+) -> Result<RotationPlan, ApiError> {
+    api.put_json(
+        &format!("/rotation-plans/{id}"),
+        Write::json(input).if_match(version),
+    )
+    .await
+}
+
 /// Every assignment matching the filters (its `limit` and `cursor` are set here).
 pub async fn assignments(
     api: Api,
