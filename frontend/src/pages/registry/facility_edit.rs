@@ -141,14 +141,12 @@ impl FacilityDraft {
     }
 }
 
-/// The facility's own and its shared rules' problems with `draft` (tracked).
-fn problems_of<I: Validate>(
+/// What cannot be read in a form's fields and what the shared rules find wrong with the
+/// body they make (tracked).
+fn problems_of<I: Validate + 'static>(
     lang: crate::contexts::LangContext,
     input: impl Fn() -> (I, FieldMessages) + Send + Sync + 'static,
-) -> Memo<FieldMessages>
-where
-    I: 'static,
-{
+) -> Memo<FieldMessages> {
     Memo::new(move |_| {
         let (input, mut messages) = input();
         for (path, list) in rule_messages(input.validate(), lang.get()) {

@@ -176,7 +176,7 @@ pub(super) fn PlanCreateForm(
     let navigate = use_navigate();
     let defaults = editing
         .as_ref()
-        .map_or_else(RuleSettings::default, |plan| plan.settings.clone());
+        .map_or_else(RuleSettings::default, |plan| plan.settings);
     let (first, last) = match &editing {
         Some(plan) => (plan.start_date.to_string(), plan.end_date.to_string()),
         None => next_quarter(),
