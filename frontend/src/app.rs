@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/registry/staff") view=registry::StaffPage />
                     <Route path=path!("/registry/import") view=registry::ImportPage />
+                    <Route path=path!("/registry/staff/:id") view=registry::StaffEditPage />
                 </ProtectedParentRoute>
             </Routes>
         </Router>

@@ -600,6 +600,28 @@ pub enum Key {
     ErrorDecode,
     ErrorSignedOut,
     RequestId,
+    // Registry and rotation forms
+    BackToStaff,
+    LicenceNumber,
+    LicenceValidFrom,
+    LicenceValidUntil,
+    WorkAndRotation,
+    MonthlyRotationLimit,
+    RotationExemptionLabel,
+    NotYoursToEdit,
+    SavedChanges,
+    RecordChangedMeanwhile,
+    ReloadRecord,
+    RotationPreferencesTitle,
+    PreferencesIntro,
+    EditFacility,
+    EditDepartment,
+    FacilityCode,
+    Latitude,
+    Longitude,
+    EditRow,
+    EditDemand,
+    EditRotationPlan,
 }
 
 impl Key {
@@ -1543,6 +1565,40 @@ impl Key {
             ),
             ErrorSignedOut => ("Vui lòng đăng nhập lại", "Please sign in again"),
             RequestId => ("Mã yêu cầu", "Request id"),
+            // Registry and rotation forms
+            BackToStaff => ("← Danh sách nhân sự", "← Staff"),
+            LicenceNumber => ("Số chứng chỉ hành nghề", "Practice licence number"),
+            LicenceValidFrom => ("Giấy phép có hiệu lực từ", "Licence valid from"),
+            LicenceValidUntil => ("Giấy phép có hiệu lực đến", "Licence valid until"),
+            WorkAndRotation => ("Công tác và luân phiên", "Work and rotation"),
+            MonthlyRotationLimit => (
+                "Số ngày luân phiên tối đa mỗi tháng",
+                "Most rotation days a month",
+            ),
+            RotationExemptionLabel => ("Miễn luân phiên", "Rotation exemption"),
+            NotYoursToEdit => (
+                "Bạn chỉ xem được hồ sơ này, không sửa được.",
+                "You may read this record but not edit it.",
+            ),
+            SavedChanges => ("Đã lưu", "Saved"),
+            RecordChangedMeanwhile => (
+                "Người khác đã sửa hồ sơ này sau khi bạn mở. Tải lại để xem bản mới nhất (thay đổi của bạn sẽ mất).",
+                "Someone else changed this record since you opened it. Reload to see the latest (your edits will be lost).",
+            ),
+            ReloadRecord => ("Tải lại", "Reload"),
+            EditFacility => ("Sửa thông tin cơ sở", "Edit the facility"),
+            EditDepartment => ("Sửa khoa, phòng", "Edit the department"),
+            FacilityCode => ("Mã cơ sở khám bệnh, chữa bệnh", "National facility code"),
+            Latitude => ("Vĩ độ", "Latitude"),
+            Longitude => ("Kinh độ", "Longitude"),
+            EditRow => ("Sửa", "Edit"),
+            EditDemand => ("Sửa nhu cầu của trạm", "Edit the station's demand"),
+            EditRotationPlan => ("Sửa kế hoạch luân phiên", "Edit the rotation plan"),
+            RotationPreferencesTitle => ("Nguyện vọng luân phiên", "Rotation preferences"),
+            PreferencesIntro => (
+                "Chọn các trạm y tế bạn muốn được cử đến; khi xếp lịch, hệ thống ưu tiên các trạm này.",
+                "Choose the stations you would rather be sent to; the scheduler favours them.",
+            ),
         }
     }
 }

@@ -60,6 +60,14 @@ labelled_enum! {
         RequestSupport = "request_support", "Đề xuất hỗ trợ", "Request support";
         /// Accept or decline the support requests of the stations below.
         HandleSupportRequests = "handle_support_requests", "Xử lý đề xuất hỗ trợ", "Handle support requests";
+        /// Edit the staff records (licence, scope, department, limits, leave) of one's
+        /// own facility.
+        ManageStaff = "manage_staff", "Quản lý nhân sự của cơ sở", "Manage the facility's staff";
+        /// Edit the departments (minimum on-site staff) of one's own facility.
+        ManageDepartments = "manage_departments", "Quản lý khoa, phòng của cơ sở", "Manage the facility's departments";
+        /// Register and edit facilities and support links; with it, the departments and
+        /// staff of every facility.
+        ManageFacilities = "manage_facilities", "Quản lý danh mục cơ sở y tế", "Manage the facility registry";
     }
 }
 

@@ -222,6 +222,28 @@ pub struct Facility {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Facility {
+    /// The body that replaces this facility with what it is now: an edit form starts
+    /// from it.
+    pub fn to_input(&self) -> FacilityInput {
+        FacilityInput {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            kind: self.kind,
+            level: self.level,
+            supervising_id: self.supervising_id,
+            province: self.province.clone(),
+            ward: self.ward.clone(),
+            address: self.address.clone(),
+            latitude: self.latitude,
+            longitude: self.longitude,
+            phone: self.phone.clone(),
+            active: self.active,
+            capabilities: self.capabilities.clone(),
+        }
+    }
+}
+
 fn facility_input_rules(input: &FacilityInput) -> Result<(), ValidationError> {
     validation::coordinates(input.latitude, input.longitude)
 }
@@ -387,6 +409,20 @@ pub struct Department {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Department {
+    /// The body that replaces this department with what it is now.
+    pub fn to_input(&self) -> DepartmentInput {
+        DepartmentInput {
+            facility_id: self.facility_id,
+            code: self.code.clone(),
+            name: self.name.clone(),
+            kind: self.kind,
+            min_on_site: self.min_on_site.clone(),
+            active: self.active,
+        }
+    }
+}
+
 fn min_on_site_rules(map: &BTreeMap<Profession, i32>) -> Result<(), ValidationError> {
     if map.values().all(|n| (0..=500).contains(n)) {
         Ok(())
@@ -523,6 +559,30 @@ pub struct Staff {
     pub created_at: DateTime<Utc>,
     /// Last changed at.
     pub updated_at: DateTime<Utc>,
+}
+
+impl Staff {
+    /// The body that replaces this member of staff with what they are now (their leave
+    /// is kept apart, under `/staff/{id}/leaves`).
+    pub fn to_input(&self) -> StaffInput {
+        StaffInput {
+            facility_id: self.facility_id,
+            department_id: self.department_id,
+            code: self.code.clone(),
+            full_name: self.full_name.clone(),
+            profession: self.profession,
+            title: self.title.clone(),
+            licence_number: self.licence_number.clone(),
+            licence_valid_from: self.licence_valid_from,
+            licence_valid_until: self.licence_valid_until,
+            specialties: self.specialties.clone(),
+            monthly_rotation_day_limit: self.monthly_rotation_day_limit,
+            rotation_exemption: self.rotation_exemption,
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            active: self.active,
+        }
+    }
 }
 
 fn staff_input_rules(input: &StaffInput) -> Result<(), ValidationError> {

@@ -357,6 +357,11 @@ pub fn capabilities(principal: &Principal) -> Vec<Capability> {
                 Actor::User { role, .. } => handles_support_requests(*role),
                 Actor::Client { .. } => false,
             },
+            Capability::ManageStaff => allowed(principal, Action::ManageStaff { facility_id }),
+            Capability::ManageDepartments => {
+                allowed(principal, Action::ManageDepartments { facility_id })
+            }
+            Capability::ManageFacilities => allowed(principal, Action::ManageFacilities),
         })
         .collect()
 }

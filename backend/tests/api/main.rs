@@ -11,6 +11,7 @@ mod actions;
 mod auth;
 mod consultations;
 mod contract;
+mod forms;
 mod hostile;
 mod import;
 mod languages;

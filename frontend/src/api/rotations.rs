@@ -4,7 +4,8 @@ use shared::page::{MAX_LIMIT, Page};
 use shared::rotation::{
     AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, DemandInput, DemandQuery,
     FeedInput, FeedbackInput, GenerateInput, Generation, Roster, RotationAssignment,
-    RotationDemand, RotationPlan, RotationPlanInput, RotationPlanQuery, SwapInput,
+    RotationDemand, RotationPlan, RotationPlanInput, RotationPlanQuery, RotationPreferences,
+    SwapInput,
 };
 
 use super::{Api, ApiError, Write};
@@ -148,6 +149,34 @@ pub async fn create_demand(
     .await
 }
 
+/// `PUT /rotation-demands/{id}` on the demand read at `version`.
+pub async fn update_demand(
+    api: Api,
+    id: i64,
+    version: i64,
+    input: &DemandInput,
+) -> Result<RotationDemand, ApiError> {
+    api.put_json(
+        &format!("/rotation-demands/{id}"),
+        Write::json(input).if_match(version),
+    )
+    .await
+}
+
+/// `PUT /rotation-plans/{id}` on the plan read at `version`.
+pub async fn update_plan(
+    api: Api,
+    id: i64,
+    version: i64,
+    input: &RotationPlanInput,
+) -> Result<RotationPlan, ApiError> {
+    api.put_json(
+        &format!("/rotation-plans/{id}"),
+        Write::json(input).if_match(version),
+    )
+    .await
+}
+
 /// Every assignment matching the filters (its `limit` and `cursor` are set here).
 pub async fn assignments(
     api: Api,
@@ -260,4 +289,26 @@ pub async fn feedback(
 /// `POST /calendar-feeds`: a new secret subscription address (earlier ones stop working).
 pub async fn create_feed(api: Api, input: &FeedInput) -> Result<CalendarFeed, ApiError> {
     api.post_json("/calendar-feeds", Write::json(input)).await
+}
+
+/// `GET /staff/{id}/rotation-preferences`.
+pub async fn preferences(api: Api, staff_id: i64) -> Result<RotationPreferences, ApiError> {
+    api.get_json(
+        &format!("/staff/{staff_id}/rotation-preferences"),
+        |request| request,
+    )
+    .await
+}
+
+/// `PUT /staff/{id}/rotation-preferences`.
+pub async fn set_preferences(
+    api: Api,
+    staff_id: i64,
+    input: &RotationPreferences,
+) -> Result<RotationPreferences, ApiError> {
+    api.put_json(
+        &format!("/staff/{staff_id}/rotation-preferences"),
+        Write::json(input),
+    )
+    .await
 }

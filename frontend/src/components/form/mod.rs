@@ -7,6 +7,7 @@ mod inline;
 mod rows;
 mod select;
 mod send;
+mod stale;
 mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,6 +21,7 @@ pub use inline::InlineForm;
 pub use rows::{Column, Row, RowsEditor, rows_from};
 pub use select::{ChoiceField, RadioField, SelectField, SpecialtyField};
 pub use send::CheckedSend;
+pub use stale::{StaleNotice, is_stale};
 pub use text::{FormText, SubmitButton, TextField};
 
 use crate::api::ApiError;

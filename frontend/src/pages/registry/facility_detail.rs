@@ -6,16 +6,18 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::Labelled;
+use shared::auth::Capability;
 use shared::registry::{
     CapabilityKind, Department, DepartmentQuery, Facility, FacilityRef, StaffQuery, specialty_label,
 };
 
 use super::NoResults;
 use super::StatusBadge;
+use super::facility_edit::{DepartmentForm, FacilityForm};
 use super::staff::StaffTable;
 use crate::api::{self, use_api};
 use crate::components::{Loading, loaded};
-use crate::contexts::use_lang;
+use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
 
 /// How many staff the facility page lists before pointing to the full list.
@@ -47,7 +49,11 @@ fn FacilityDetail(id: i64) -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
 
+    let session = use_session();
     let facility = LocalResource::new(move || api::registry::facility(api, id));
+    let facility_resource = facility;
+    let editing_facility = RwSignal::new(false);
+    let editing_department = RwSignal::new(None::<i64>);
     let departments = LocalResource::new(move || async move {
         let query = DepartmentQuery {
             facility_id: Some(id),
@@ -72,7 +78,48 @@ fn FacilityDetail(id: i64) -> impl IntoView {
             </p>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
-                    loaded(facility.await, |facility| view! { <FacilitySummary facility /> })
+                    loaded(
+                        facility.await,
+                        move |facility| {
+                            let form = facility.clone();
+                            view! {
+                                <FacilitySummary facility />
+                                {move || {
+                                    let facility = form.clone();
+                                    if editing_facility.get() {
+                                        view! {
+                                            <FacilityForm
+                                                facility
+                                                on_saved=Callback::new(move |()| {
+                                                    editing_facility.set(false);
+                                                    facility_resource.refetch();
+                                                })
+                                                on_close=Callback::new(move |()| editing_facility.set(false))
+                                                on_reload=Callback::new(move |()| facility_resource.refetch())
+                                            />
+                                        }
+                                            .into_any()
+                                    } else {
+                                        session
+                                            .can(Capability::ManageFacilities)
+                                            .then(|| {
+                                                view! {
+                                                    <button
+                                                        type="button"
+                                                        class="button secondary"
+                                                        id="edit-facility"
+                                                        on:click=move |_| editing_facility.set(true)
+                                                    >
+                                                        {move || lang.t(Key::EditFacility)}
+                                                    </button>
+                                                }
+                                            })
+                                            .into_any()
+                                    }
+                                }}
+                            }
+                        },
+                    )
                 })}
             </Transition>
 
@@ -81,7 +128,36 @@ fn FacilityDetail(id: i64) -> impl IntoView {
                 {move || Suspend::new(async move {
                     loaded(
                         departments.await,
-                        |page| view! { <DepartmentTable facility_id=id items=page.items /> },
+                        move |page| {
+                            let items = page.items;
+                            let items_for_form = StoredValue::new(items.clone());
+                            let editable = super::may_manage(session, Capability::ManageDepartments, id);
+                            let form = move || {
+                                let chosen = editing_department.get()?;
+                                let department = items_for_form
+                                    .with_value(|items: &Vec<Department>| {
+                                        items.iter().find(|d| d.id == chosen).cloned()
+                                    })?;
+                                Some(view! {
+                                    <DepartmentForm
+                                        department
+                                        on_saved=Callback::new(move |()| {
+                                            editing_department.set(None);
+                                            departments.refetch();
+                                        })
+                                        on_close=Callback::new(move |()| editing_department.set(None))
+                                    />
+                                })
+                            };
+                            view! {
+                                <DepartmentTable
+                                    facility_id=id
+                                    items
+                                    on_edit=editable.then_some(Callback::new(move |chosen| editing_department.set(Some(chosen))))
+                                />
+                                {form}
+                            }
+                        },
                     )
                 })}
             </Transition>
@@ -248,7 +324,12 @@ fn FacilityLinks(title: Key, links: Vec<FacilityRef>) -> impl IntoView {
 
 /// Departments as a table, each linking to its staff.
 #[component]
-fn DepartmentTable(facility_id: i64, items: Vec<Department>) -> impl IntoView {
+fn DepartmentTable(
+    facility_id: i64,
+    items: Vec<Department>,
+    /// Called with the department whose "edit" was pressed (none: no such button).
+    on_edit: Option<Callback<i64>>,
+) -> impl IntoView {
     let lang = use_lang();
     if items.is_empty() {
         return view! { <NoResults /> }.into_any();
@@ -285,6 +366,21 @@ fn DepartmentTable(facility_id: i64, items: Vec<Department>) -> impl IntoView {
                     <td>
                         <StatusBadge active=department.active yes=Key::Active no=Key::Inactive />
                     </td>
+                    {on_edit.map(|on_edit| {
+                        let chosen = department.id;
+                        view! {
+                            <td>
+                                <button
+                                    type="button"
+                                    class="button secondary small"
+                                    id=format!("edit-department-{chosen}")
+                                    on:click=move |_| on_edit.run(chosen)
+                                >
+                                    {move || lang.t(Key::EditRow)}
+                                </button>
+                            </td>
+                        }
+                    })}
                 </tr>
             }
         })
@@ -300,6 +396,7 @@ fn DepartmentTable(facility_id: i64, items: Vec<Department>) -> impl IntoView {
                         <th scope="col">{move || lang.t(Key::MinOnSite)}</th>
                         <th scope="col" class="number">{move || lang.t(Key::StaffCount)}</th>
                         <th scope="col">{move || lang.t(Key::Status)}</th>
+                        {on_edit.map(|_| view! { <th scope="col"></th> })}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -3,19 +3,23 @@
 
 mod facilities;
 mod facility_detail;
+mod facility_edit;
 mod import;
 mod staff;
+mod staff_edit;
 
 pub use facilities::FacilitiesPage;
 pub use facility_detail::FacilityDetailPage;
 pub use import::ImportPage;
 pub use staff::StaffPage;
+pub use staff_edit::StaffEditPage;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use shared::auth::Capability;
 
 use crate::components::list::{NoResults, Pager};
-use crate::contexts::use_lang;
+use crate::contexts::{Session, use_lang};
 use crate::i18n::Key;
 use crate::pages::query::{href_with, non_blank, parse_param, text_param};
 
@@ -42,4 +46,12 @@ fn StatusBadge(active: bool, yes: Key, no: Key) -> impl IntoView {
     let lang = use_lang();
     let class = if active { "badge ok" } else { "badge off" };
     view! { <span class=class>{move || lang.t(if active { yes } else { no })}</span> }
+}
+
+/// Whether the signed-in person may edit a record of `facility_id` that `capability`
+/// covers at their own facility (tracked); managing the facility registry covers every
+/// facility. The server decides with the same policy.
+fn may_manage(session: Session, capability: Capability, facility_id: i64) -> bool {
+    session.can(Capability::ManageFacilities)
+        || (session.can(capability) && session.me().is_some_and(|me| me.facility.id == facility_id))
 }

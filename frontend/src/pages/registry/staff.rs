@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use shared::Labelled;
+use shared::auth::Capability;
 use shared::registry::{DepartmentQuery, FacilityQuery, Profession, Staff, StaffQuery};
 
 use super::{NoResults, Pager, RegistryTabs, href_with, non_blank, parse_param, text_param};
@@ -14,7 +16,7 @@ use crate::components::filters::{
     bind, cursor_field, pager_links, use_filter_draft, use_url_query,
 };
 use crate::components::{Loading, loaded};
-use crate::contexts::use_lang;
+use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date};
 use crate::pages::query::QueryParams;
 
@@ -338,6 +340,7 @@ pub(super) fn StaffTable(
     hide_facility: bool,
 ) -> impl IntoView {
     let lang = use_lang();
+    let session = use_session();
     if items.is_empty() {
         return view! { <NoResults /> }.into_any();
     }
@@ -386,7 +389,16 @@ pub(super) fn StaffTable(
             view! {
                 <tr>
                     <td>
-                        {person.full_name}
+                        {if super::may_manage(session, Capability::ManageStaff, person.facility_id) {
+                            view! {
+                                <A href=format!("{PATH}/{}", person.id) attr:class="edit-staff">
+                                    {person.full_name}
+                                </A>
+                            }
+                                .into_any()
+                        } else {
+                            person.full_name.into_any()
+                        }}
                         {person.title.map(|title| view! { <span class="muted">", " {title}</span> })}
                     </td>
                     <td>{person.code.unwrap_or_default()}</td>

@@ -12,7 +12,8 @@ use validator::Validate;
 use super::{WeekdayPicker, format_period, parse_date};
 use crate::api::{self, new_idempotency_key, use_api};
 use crate::components::form::{
-    CheckedSend, FieldMessages, FormText, InputKind, SubmitButton, rule_messages,
+    CheckedSend, FieldMessages, FormText, InputKind, StaleNotice, SubmitButton, is_stale,
+    rule_messages,
 };
 use crate::components::list::{DataTable, Heading};
 use crate::components::{FieldErrors, NoResults, ProblemView, enum_options, specialty_options};
@@ -32,7 +33,12 @@ const DEMAND_FIELDS: &[&str] = &[
 
 /// The demands as a table.
 #[component]
-pub(super) fn DemandTable(demands: Vec<RotationDemand>) -> impl IntoView {
+pub(super) fn DemandTable(
+    demands: Vec<RotationDemand>,
+    /// Called with the demand whose "edit" was pressed (none: no such button).
+    #[prop(optional_no_strip)]
+    on_edit: Option<Callback<RotationDemand>>,
+) -> impl IntoView {
     let lang = use_lang();
     if demands.is_empty() {
         return view! { <NoResults /> }.into_any();
@@ -46,6 +52,22 @@ pub(super) fn DemandTable(demands: Vec<RotationDemand>) -> impl IntoView {
             let specialty = demand.specialty.clone();
             let unfilled = demand.unfilled_days;
             let unfilled_class = if unfilled > 0 { "badge unfilled" } else { "badge ok" };
+            let edit = on_edit.map(|on_edit| {
+                let chosen = demand.clone();
+                let id = demand.id;
+                view! {
+                    <td>
+                        <button
+                            type="button"
+                            class="button secondary small"
+                            id=format!("edit-demand-{id}")
+                            on:click=move |_| on_edit.run(chosen.clone())
+                        >
+                            {move || lang.t(Key::EditRow)}
+                        </button>
+                    </td>
+                }
+            });
             view! {
                 <tr data-demand-id=demand.id>
                     <td>{demand.station.name}</td>
@@ -69,21 +91,26 @@ pub(super) fn DemandTable(demands: Vec<RotationDemand>) -> impl IntoView {
                         <span class=unfilled_class>{unfilled}</span>
                     </td>
                     <td class="small">{demand.note}</td>
+                    {edit}
                 </tr>
             }
         })
         .collect_view();
+    let mut headings = vec![
+        Heading::Label(Key::Station),
+        Heading::Label(Key::Profession),
+        Heading::Label(Key::HowMany),
+        Heading::Label(Key::Pattern),
+        Heading::Label(Key::Weekdays),
+        Heading::Label(Key::Dates),
+        Heading::Label(Key::UnfilledDays),
+        Heading::Label(Key::NoteLabel),
+    ];
+    if on_edit.is_some() {
+        headings.push(Heading::Blank);
+    }
     view! {
-        <DataTable class="demands" id="demands" headings=vec![
-            Heading::Label(Key::Station),
-            Heading::Label(Key::Profession),
-            Heading::Label(Key::HowMany),
-            Heading::Label(Key::Pattern),
-            Heading::Label(Key::Weekdays),
-            Heading::Label(Key::Dates),
-            Heading::Label(Key::UnfilledDays),
-            Heading::Label(Key::NoteLabel),
-        ]>
+        <DataTable class="demands" id="demands" headings>
             {rows}
         </DataTable>
     }
@@ -98,19 +125,65 @@ pub(super) fn DemandForm(
     stations: Vec<FacilityRef>,
     /// Called once the demand is saved.
     on_created: Callback<()>,
+    /// The demand to change (none: a new one).
+    #[prop(optional)]
+    editing: Option<RotationDemand>,
+    /// Closes the form (editing only).
+    #[prop(optional)]
+    on_close: Option<Callback<()>>,
 ) -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
     let plan_id = plan.id;
-    let station = RwSignal::new(String::new());
-    let profession = RwSignal::new(Profession::Doctor.as_str().to_string());
-    let specialty = RwSignal::new(String::new());
-    let count = RwSignal::new("1".to_string());
-    let pattern = RwSignal::new(DemandPattern::Weekdays.as_str().to_string());
-    let weekdays = RwSignal::new(Weekdays::WORKING.0);
-    let start = RwSignal::new(plan.start_date.to_string());
-    let end = RwSignal::new(plan.end_date.to_string());
-    let note = RwSignal::new(String::new());
+    let station = RwSignal::new(
+        editing
+            .as_ref()
+            .map(|d| d.station.id.to_string())
+            .unwrap_or_default(),
+    );
+    let profession = RwSignal::new(
+        editing
+            .as_ref()
+            .map_or(Profession::Doctor, |d| d.profession)
+            .as_str()
+            .to_string(),
+    );
+    let specialty = RwSignal::new(
+        editing
+            .as_ref()
+            .and_then(|d| d.specialty.clone())
+            .unwrap_or_default(),
+    );
+    let count = RwSignal::new(editing.as_ref().map_or(1, |d| d.count).to_string());
+    let pattern = RwSignal::new(
+        editing
+            .as_ref()
+            .map_or(DemandPattern::Weekdays, |d| d.pattern)
+            .as_str()
+            .to_string(),
+    );
+    let weekdays = RwSignal::new(editing.as_ref().map_or(Weekdays::WORKING, |d| d.weekdays).0);
+    let start = RwSignal::new(
+        editing
+            .as_ref()
+            .map_or(plan.start_date, |d| d.start_date)
+            .to_string(),
+    );
+    let end = RwSignal::new(
+        editing
+            .as_ref()
+            .map_or(plan.end_date, |d| d.end_date)
+            .to_string(),
+    );
+    let note = RwSignal::new(
+        editing
+            .as_ref()
+            .and_then(|d| d.note.clone())
+            .unwrap_or_default(),
+    );
+    let plan_activity_id = editing.as_ref().and_then(|d| d.plan_activity_id);
+    // The demand being changed and the version read (none: a new demand).
+    let target = StoredValue::new(editing.as_ref().map(|d| (d.id, d.version)));
     let key = StoredValue::new(new_idempotency_key());
 
     // The body the fields describe, and what in them cannot even be read (tracked).
@@ -157,7 +230,7 @@ pub(super) fn DemandForm(
             start_date,
             end_date,
             weekdays,
-            plan_activity_id: None,
+            plan_activity_id,
             note: note.with(|n| {
                 let n = n.trim();
                 (!n.is_empty()).then(|| n.to_string())
@@ -177,13 +250,24 @@ pub(super) fn DemandForm(
     });
     let form = CheckedSend::new(messages, move |input: DemandInput| {
         let key = key.get_value();
-        async move { api::rotations::create_demand(api, &input, &key).await }
+        let target = target.get_value();
+        async move {
+            match target {
+                Some((id, version)) => {
+                    api::rotations::update_demand(api, id, version, &input).await
+                }
+                None => api::rotations::create_demand(api, &input, &key).await,
+            }
+        }
     });
     // Saved: the form is ready for the next demand, with a new key.
+    let editing_id = editing.as_ref().map(|d| d.id);
     let form = form.on_answer(move |_| {
         key.set_value(new_idempotency_key());
-        note.set(String::new());
         form.tried.set(false);
+        if editing_id.is_none() {
+            note.set(String::new());
+        }
         on_created.run(());
     });
     let on_submit = move |event: SubmitEvent| {
@@ -208,7 +292,12 @@ pub(super) fn DemandForm(
     let pattern_signal = Signal::derive(move || pattern.get());
 
     view! {
-        <form class="form demand-form" id="new-demand" novalidate on:submit=on_submit>
+        <form
+            class="form demand-form"
+            id=if editing_id.is_some() { "edit-demand" } else { "new-demand" }
+            novalidate
+            on:submit=on_submit
+        >
             <div class="form-grid">
                 <div class="field">
                     <label for="demand-station">
@@ -281,9 +370,23 @@ pub(super) fn DemandForm(
                     <FormText id="demand-note" label=Key::NoteLabel field=note form path="note" eager=true />
                 </div>
             </div>
-            {move || form.failure().map(|error| view! { <ProblemView error inline_fields=DEMAND_FIELDS /> })}
+            <StaleNotice id="demand-stale" failure=Signal::derive(move || form.failure()) on_reload=on_created />
+            {move || {
+                form.failure()
+                    .filter(|error| !is_stale(error))
+                    .map(|error| view! { <ProblemView error inline_fields=DEMAND_FIELDS /> })
+            }}
             <div class="form-actions">
-                <SubmitButton id="add-demand" label=Key::AddDemand pending=form.pending() />
+                {if editing_id.is_some() {
+                    view! { <SubmitButton id="save-demand" label=Key::Save pending=form.pending() /> }.into_any()
+                } else {
+                    view! { <SubmitButton id="add-demand" label=Key::AddDemand pending=form.pending() /> }.into_any()
+                }}
+                {on_close.map(|close| view! {
+                    <button type="button" class="button secondary" id="close-demand" on:click=move |_| close.run(())>
+                        {move || lang.t(Key::Close)}
+                    </button>
+                })}
             </div>
         </form>
     }

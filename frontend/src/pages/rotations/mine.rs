@@ -6,6 +6,7 @@ use shared::rotation::{AssignmentQuery, FeedSubject, RotationAssignment};
 
 use super::actions::AssignmentActions;
 use super::feed::CalendarFeedPanel;
+use super::preferences::PreferencesPanel;
 use super::{AssignmentStatusBadge, RotationTabs, Tab, format_period};
 use crate::api::{self, ApiError, use_api};
 use crate::components::{Loading, loaded};
@@ -49,6 +50,8 @@ pub fn MyRotationsPage() -> impl IntoView {
                     loaded(assignments.await, move |list| view! { <MyRotationTable list changed /> })
                 })}
             </Transition>
+            <h2>{move || lang.t(Key::RotationPreferencesTitle)}</h2>
+            <PreferencesPanel staff_id=Signal::derive(move || session.me().and_then(|me| me.staff_id)) />
             <h2>{move || lang.t(Key::PhoneCalendar)}</h2>
             <CalendarFeedPanel subject=FeedSubject::Staff subject_id=staff_id />
         </section>

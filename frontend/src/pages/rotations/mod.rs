@@ -16,6 +16,7 @@ mod grid;
 mod mine;
 mod plan;
 mod plans;
+mod preferences;
 mod station;
 
 pub use mine::MyRotationsPage;

@@ -13,6 +13,7 @@ use super::demands::{DemandForm, DemandTable};
 use super::editor::{AssignmentEditor, Editing};
 use super::generation::GenerationPanel;
 use super::grid::CalendarGrid;
+use super::plans::PlanCreateForm;
 use super::{BASE, InvalidPlanId, format_period, use_id_param};
 use crate::api::{self, ApiError, use_api};
 use crate::components::{Loading, ProblemView, loaded};
@@ -87,6 +88,12 @@ fn PlanView(id: i64) -> impl IntoView {
         editing.set(None);
         reload.run(());
     });
+    let editing_demand = RwSignal::new(None::<RotationDemand>);
+    let editing_plan = RwSignal::new(false);
+    let demand_saved = Callback::new(move |()| {
+        editing_demand.set(None);
+        reload.run(());
+    });
     let pick = Callback::new(move |target: Editing| {
         editing.set(Some(target));
         scroll_to_editor();
@@ -101,7 +108,47 @@ fn PlanView(id: i64) -> impl IntoView {
                 {move || {
                     let planner = planner.get();
                     Suspend::new(async move {
-                        loaded(plan.await, move |plan| view! { <PlanHeader plan planner on_published=reload /> })
+                        loaded(
+                            plan.await,
+                            move |plan| {
+                                let form = plan.clone();
+                                view! {
+                                    <PlanHeader plan planner on_published=reload />
+                                    {move || {
+                                        let plan = form.clone();
+                                        if editing_plan.get() {
+                                            view! {
+                                                <h2>{move || lang.t(Key::EditRotationPlan)}</h2>
+                                                <PlanCreateForm
+                                                    editing=plan
+                                                    on_saved=Callback::new(move |()| {
+                                                        editing_plan.set(false);
+                                                        reload.run(());
+                                                    })
+                                                    on_close=Callback::new(move |()| editing_plan.set(false))
+                                                />
+                                            }
+                                                .into_any()
+                                        } else {
+                                            planner
+                                                .then(|| {
+                                                    view! {
+                                                        <button
+                                                            type="button"
+                                                            class="button secondary"
+                                                            id="edit-plan-open"
+                                                            on:click=move |_| editing_plan.set(true)
+                                                        >
+                                                            {move || lang.t(Key::EditRotationPlan)}
+                                                        </button>
+                                                    }
+                                                })
+                                                .into_any()
+                                        }
+                                    }}
+                                }
+                            },
+                        )
                     })
                 }}
             </Transition>
@@ -161,10 +208,49 @@ fn PlanView(id: i64) -> impl IntoView {
             </Transition>
             <h2>{move || lang.t(Key::StationDemands)}</h2>
             <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    loaded(demands.await, |demands| view! { <DemandTable demands /> })
-                })}
+                {move || {
+                    let on_edit = planner
+                        .get()
+                        .then_some(Callback::new(move |demand| editing_demand.set(Some(demand))));
+                    Suspend::new(async move {
+                        loaded(demands.await, move |demands| view! { <DemandTable demands on_edit=on_edit /> })
+                    })
+                }}
             </Transition>
+            {move || {
+                editing_demand
+                    .get()
+                    .map(|demand| {
+                        view! {
+                            <h3>{move || lang.t(Key::EditDemand)}</h3>
+                            <Transition fallback=|| view! { <Loading /> }>
+                                {
+                                    let demand = demand.clone();
+                                    move || {
+                                        let demand = demand.clone();
+                                        Suspend::new(async move {
+                                            let inputs = async { Ok::<_, ApiError>((plan.await?, stations.await?)) };
+                                            loaded(
+                                                inputs.await,
+                                                move |(plan, stations)| {
+                                                    view! {
+                                                        <DemandForm
+                                                            plan
+                                                            stations
+                                                            editing=demand
+                                                            on_created=demand_saved
+                                                            on_close=Callback::new(move |()| editing_demand.set(None))
+                                                        />
+                                                    }
+                                                },
+                                            )
+                                        })
+                                    }
+                                }
+                            </Transition>
+                        }
+                    })
+            }}
             <Show when=move || planner.get()>
                 <h3>{move || lang.t(Key::AddDemand)}</h3>
                 <Transition fallback=|| view! { <Loading /> }>

@@ -13,7 +13,8 @@ use validator::Validate;
 use super::{RotationTabs, Tab, format_period, parse_date, plan_href, plans_rotations};
 use crate::api::{self, new_idempotency_key, use_api};
 use crate::components::form::{
-    CheckedSend, FieldMessages, FormText, InputKind, SubmitButton, rule_messages,
+    CheckedSend, FieldMessages, FormText, InputKind, StaleNotice, SubmitButton, is_stale,
+    rule_messages,
 };
 use crate::components::list::{DataTable, Heading};
 use crate::components::{Loading, NoResults, Pager, ProblemView, loaded};
@@ -154,22 +155,50 @@ fn next_quarter() -> (String, String) {
     (text(start), text(end))
 }
 
-/// A new plan of the person's own facility: title, period and limits, checked with the
-/// shared validators as it is typed.
+/// A new plan of the person's own facility, or a change to one (`editing`): title,
+/// period and limits, checked with the shared validators as it is typed; a change is
+/// saved at the version read (412: reload).
 #[component]
-fn PlanCreateForm() -> impl IntoView {
+pub(super) fn PlanCreateForm(
+    /// The plan to change (none: a new plan).
+    #[prop(optional)]
+    editing: Option<RotationPlan>,
+    /// Called once a change is saved (a new plan opens instead).
+    #[prop(optional)]
+    on_saved: Option<Callback<()>>,
+    /// Closes the form (editing only).
+    #[prop(optional)]
+    on_close: Option<Callback<()>>,
+) -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
     let session = use_session();
     let navigate = use_navigate();
-    let defaults = RuleSettings::default();
-    let (first, last) = next_quarter();
-    let title = RwSignal::new(String::new());
+    let defaults = editing
+        .as_ref()
+        .map_or_else(RuleSettings::default, |plan| plan.settings);
+    let (first, last) = match &editing {
+        Some(plan) => (plan.start_date.to_string(), plan.end_date.to_string()),
+        None => next_quarter(),
+    };
+    let title = RwSignal::new(
+        editing
+            .as_ref()
+            .map(|plan| plan.title.clone())
+            .unwrap_or_default(),
+    );
     let start = RwSignal::new(first);
     let end = RwSignal::new(last);
     let max_away = RwSignal::new(defaults.max_away_percent.to_string());
     let min_months = RwSignal::new(defaults.min_posting_months.to_string());
     let key = StoredValue::new(new_idempotency_key());
+    // The plan being changed: its facility, id and the version read.
+    let target = StoredValue::new(
+        editing
+            .as_ref()
+            .map(|plan| (plan.facility.id, plan.id, plan.version)),
+    );
+    let is_edit = editing.is_some();
 
     // The body the fields describe, and what in them is not even readable.
     let input = move || -> (RotationPlanInput, FieldMessages) {
@@ -202,7 +231,10 @@ fn PlanCreateForm() -> impl IntoView {
             ),
         };
         let input = RotationPlanInput {
-            facility_id: session.me().map(|me| me.facility.id).unwrap_or_default(),
+            facility_id: match target.get_value() {
+                Some((facility_id, _, _)) => facility_id,
+                None => session.me().map(|me| me.facility.id).unwrap_or_default(),
+            },
             title: title.get().trim().to_string(),
             start_date,
             end_date,
@@ -222,20 +254,36 @@ fn PlanCreateForm() -> impl IntoView {
     });
     let form = CheckedSend::new(messages, move |input: RotationPlanInput| {
         let key = key.get_value();
-        async move { api::rotations::create_plan(api, &input, &key).await }
+        let target = target.get_value();
+        async move {
+            match target {
+                Some((_, id, version)) => {
+                    api::rotations::update_plan(api, id, version, &input).await
+                }
+                None => api::rotations::create_plan(api, &input, &key).await,
+            }
+        }
     })
-    .on_answer(move |plan| navigate(&plan_href(plan.id), Default::default()));
+    .on_answer(move |plan| match on_saved {
+        Some(saved) if is_edit => saved.run(()),
+        _ => navigate(&plan_href(plan.id), Default::default()),
+    });
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         form.submit(|| untrack(input).0);
     };
 
     view! {
-        <form class="form plan-form" id="new-plan" on:submit=on_submit novalidate>
+        <form
+            class="form plan-form"
+            id=if is_edit { "edit-plan" } else { "new-plan" }
+            on:submit=on_submit
+            novalidate
+        >
             <div class="form-grid">
                 <div class="span-3">
                     <FormText
-                        id="plan-title"
+                        id=if is_edit { "edit-plan-title" } else { "plan-title" }
                         label=Key::PlanTitle
                         field=title
                         form
@@ -245,7 +293,7 @@ fn PlanCreateForm() -> impl IntoView {
                     />
                 </div>
                 <FormText
-                    id="plan-start"
+                    id=if is_edit { "edit-plan-start" } else { "plan-start" }
                     label=Key::FromDate
                     field=start
                     form
@@ -255,7 +303,7 @@ fn PlanCreateForm() -> impl IntoView {
                     eager=true
                 />
                 <FormText
-                    id="plan-end"
+                    id=if is_edit { "edit-plan-end" } else { "plan-end" }
                     label=Key::ToDate
                     field=end
                     form
@@ -266,7 +314,7 @@ fn PlanCreateForm() -> impl IntoView {
                 />
                 <span></span>
                 <FormText
-                    id="plan-max-away"
+                    id=if is_edit { "edit-plan-max-away" } else { "plan-max-away" }
                     label=Key::MaxAwayPercent
                     field=max_away
                     form
@@ -275,7 +323,7 @@ fn PlanCreateForm() -> impl IntoView {
                     eager=true
                 />
                 <FormText
-                    id="plan-min-months"
+                    id=if is_edit { "edit-plan-min-months" } else { "plan-min-months" }
                     label=Key::MinPostingMonths
                     field=min_months
                     form
@@ -284,9 +332,27 @@ fn PlanCreateForm() -> impl IntoView {
                     eager=true
                 />
             </div>
-            {move || form.failure().map(|error| view! { <ProblemView error inline_fields=PLAN_FIELDS /> })}
+            <StaleNotice
+                id="plan-stale"
+                failure=Signal::derive(move || form.failure())
+                on_reload=on_saved.unwrap_or(Callback::new(|()| {}))
+            />
+            {move || {
+                form.failure()
+                    .filter(|error| !is_stale(error))
+                    .map(|error| view! { <ProblemView error inline_fields=PLAN_FIELDS /> })
+            }}
             <div class="form-actions">
-                <SubmitButton id="create-plan" label=Key::CreatePlan pending=form.pending() />
+                {if is_edit {
+                    view! { <SubmitButton id="save-plan" label=Key::Save pending=form.pending() /> }.into_any()
+                } else {
+                    view! { <SubmitButton id="create-plan" label=Key::CreatePlan pending=form.pending() /> }.into_any()
+                }}
+                {on_close.map(|close| view! {
+                    <button type="button" class="button secondary" id="close-plan" on:click=move |_| close.run(())>
+                        {move || lang.t(Key::Close)}
+                    </button>
+                })}
             </div>
         </form>
     }
