@@ -284,7 +284,7 @@ pub fn change_own_password(
         let user = repo::find_user(conn, user_id)?
             .filter(|user| user.password_hash == seen.password_hash)
             // Changed meanwhile (a reset, another tab): the current password is stale.
-            .ok_or_else(|| ApiError::precondition_failed())?;
+            .ok_or_else(ApiError::precondition_failed)?;
         repo::set_password(conn, user_id, &hash, false, at)?;
         repo::revoke_user_families(conn, user_id, at)?;
         audit::record(

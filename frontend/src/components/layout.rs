@@ -61,6 +61,15 @@ pub fn Shell() -> impl IntoView {
         session.end();
     });
     let signing_out = sign_out.pending();
+    let sign_out_everywhere = Action::new_local(move |_: &()| async move {
+        // Every refresh token of the person is revoked; this browser's session ends too.
+        // Unlike a plain sign-out, a failure is shown: the person asked for the others.
+        api::auth::logout_all(api).await?;
+        session.end();
+        Ok::<(), api::ApiError>(())
+    });
+    let everywhere_pending = sign_out_everywhere.pending();
+    let everywhere_error = move || sign_out_everywhere.value().get().and_then(Result::err);
 
     let facility_name = move || session.me().map(|me| me.facility.name).unwrap_or_default();
     let person = move || {
@@ -107,6 +116,23 @@ pub fn Shell() -> impl IntoView {
                             }
                         }}
                     </button>
+                    <button
+                        id="logout-all"
+                        type="button"
+                        class="button ghost"
+                        disabled=move || everywhere_pending.get()
+                        on:click=move |_| {
+                            sign_out_everywhere.dispatch_local(());
+                        }
+                    >
+                        {move || {
+                            if everywhere_pending.get() {
+                                lang.t(Key::SigningOutEverywhere)
+                            } else {
+                                lang.t(Key::SignOutEverywhere)
+                            }
+                        }}
+                    </button>
                 </div>
             </header>
             <nav class="mainnav" aria-label=move || lang.t(Key::MainNavigation)>
@@ -134,6 +160,7 @@ pub fn Shell() -> impl IntoView {
                         }
                     })
             }}
+            {move || everywhere_error().map(|error| view! { <ProblemView error=error /> })}
             <main id="main" class="content" tabindex="-1">
                 <Outlet />
             </main>

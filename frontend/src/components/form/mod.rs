@@ -128,6 +128,10 @@ pub enum InputKind {
     DateTime,
     /// A whole number.
     Number,
+    /// A new password (hidden as typed; browsers may offer to generate one).
+    NewPassword,
+    /// The password in use (browsers may fill it in).
+    CurrentPassword,
 }
 
 impl InputKind {
@@ -138,6 +142,16 @@ impl InputKind {
             InputKind::Date => "date",
             InputKind::DateTime => "datetime-local",
             InputKind::Number => "number",
+            InputKind::NewPassword | InputKind::CurrentPassword => "password",
+        }
+    }
+
+    /// What the browser may fill in (`autocomplete`), for password inputs.
+    fn autocomplete(self) -> Option<&'static str> {
+        match self {
+            InputKind::NewPassword => Some("new-password"),
+            InputKind::CurrentPassword => Some("current-password"),
+            _ => None,
         }
     }
 }

@@ -65,6 +65,7 @@ pub fn TextField(
             <input
                 id=id.clone()
                 type=kind.html_type()
+                autocomplete=kind.autocomplete()
                 aria-describedby=errors_id.clone()
                 aria-invalid=invalid
                 prop:value=move || value.get()
