@@ -35,6 +35,24 @@ pub fn LangSwitch() -> impl IntoView {
     }
 }
 
+/// The top of a page outside the signed-in frame (signing in, a password change): the
+/// brand, the language switch, the page's title and what it is for.
+#[component]
+pub fn StandaloneTop(title: Key, intro: Key) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="login-top">
+            <div>
+                <p class="brand-mark">{move || lang.t(Key::AppName)}</p>
+                <p class="brand-tagline">{move || lang.t(Key::AppTagline)}</p>
+            </div>
+            <LangSwitch />
+        </div>
+        <h1>{move || lang.t(title)}</h1>
+        <p class="muted">{move || lang.t(intro)}</p>
+    }
+}
+
 /// The signed-in frame; the current page renders in its `<Outlet/>`.
 #[component]
 pub fn Shell() -> impl IntoView {

@@ -12,6 +12,6 @@ pub mod loading;
 pub use dialog::{ActionBar, ActionDialog};
 pub use error::{ProblemView, loaded};
 pub use field_errors::FieldErrors;
-pub use layout::{LangSwitch, Shell};
+pub use layout::{Shell, StandaloneTop};
 pub use list::{NoResults, Pager, enum_options, specialty_options};
 pub use loading::Loading;

@@ -8,7 +8,7 @@ use validator::Validate;
 
 use crate::api::{self, use_api};
 use crate::components::form::{CheckedSend, InputKind, TextField, field_id, rule_messages};
-use crate::components::{LangSwitch, ProblemView};
+use crate::components::{ProblemView, StandaloneTop};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
 
@@ -51,15 +51,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
     view! {
         <main class="standalone">
             <section class="standalone-card login-card">
-                <div class="login-top">
-                    <div>
-                        <p class="brand-mark">{move || lang.t(Key::AppName)}</p>
-                        <p class="brand-tagline">{move || lang.t(Key::AppTagline)}</p>
-                    </div>
-                    <LangSwitch />
-                </div>
-                <h1>{move || lang.t(Key::ChangePasswordTitle)}</h1>
-                <p class="muted">{move || lang.t(Key::ChangePasswordIntro)}</p>
+                <StandaloneTop title=Key::ChangePasswordTitle intro=Key::ChangePasswordIntro />
                 {move || {
                     form.failure()
                         .map(|error| view! { <ProblemView error=error inline_fields=FIELDS /> })

@@ -9,7 +9,7 @@ use shared::validation::field_messages;
 use validator::{Validate, ValidationErrors};
 
 use crate::api::{self, ApiError, use_api};
-use crate::components::{FieldErrors, LangSwitch, ProblemView};
+use crate::components::{FieldErrors, ProblemView, StandaloneTop};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
 
@@ -105,15 +105,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <main class="standalone">
             <section class="standalone-card login-card">
-                <div class="login-top">
-                    <div>
-                        <p class="brand-mark">{move || lang.t(Key::AppName)}</p>
-                        <p class="brand-tagline">{move || lang.t(Key::AppTagline)}</p>
-                    </div>
-                    <LangSwitch />
-                </div>
-                <h1>{move || lang.t(Key::LoginTitle)}</h1>
-                <p class="muted">{move || lang.t(Key::LoginIntro)}</p>
+                <StandaloneTop title=Key::LoginTitle intro=Key::LoginIntro />
                 {move || {
                     session
                         .expired()
