@@ -107,7 +107,7 @@ build: libpq
 	$(CARGO) build --release -p backend
 
 run: spa build
-	$(TARGET_DIR)/release/tuyen serve --static-dir $(DIST)
+	$(TARGET_DIR)/release/tuyen serve --demo --static-dir $(DIST)
 
 openapi: libpq
 	mkdir -p openapi

@@ -48,7 +48,7 @@ trap cleanup EXIT
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
-TUYEN_LOG=warn "$bin" serve --bind "127.0.0.1:$port" --data-dir "$work/data" \
+TUYEN_LOG=warn "$bin" serve --demo --bind "127.0.0.1:$port" --data-dir "$work/data" \
     --static-dir "$work/no-spa" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 300); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done

@@ -53,7 +53,8 @@ pub fn api(cfg: &mut ServiceConfig) {
     crate::consultations::routes::configure(cfg);
     crate::rotations::routes::configure(cfg);
     crate::plans::routes::configure(cfg);
-    cfg.service(crate::system::audit_events);
+    cfg.service(crate::system::audit_events)
+        .service(crate::system::setup);
 }
 
 /// The OpenAPI document generated from the routes.

@@ -1,4 +1,4 @@
-//! The demo network loaded into an empty database on first start: the Thuận An
+//! The demo network, loaded into an empty database when asked (`tuyen serve --demo`): the Thuận An
 //! regional health centre of seed 004 with its departments and staff, the five ward
 //! stations of its 2026 support plan, the hospitals above it, the Department of Health,
 //! and one demo account per role.
@@ -901,6 +901,8 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
                 version: 1,
                 created_at: at,
                 updated_at: at,
+                // The demo's passwords are printed and public, never temporary.
+                must_change_password: false,
             },
         )?;
     }
@@ -908,6 +910,17 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
     let consultations = crate::consultations::demo::load(conn)?;
     let rotations = crate::rotations::demo::load(conn, centre, &codes, &staff_ids)?;
     let plans = crate::plans::demo::load(conn)?;
+    // The mark that makes the server and the sign-in page say this is the demo.
+    let marked = crate::db::settings::store(
+        conn,
+        DEMO_SETTING,
+        &json!({ "network": "thuan-an-2026", "loaded_at": crate::db::utc(at) }).to_string(),
+        0,
+        at,
+    )?;
+    if marked == 0 {
+        return Err(ApiError::internal("demo mark stored twice"));
+    }
     audit::record_as_user(
         conn,
         None,
@@ -933,7 +946,16 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Loads the demo network when the database has no facility yet.
+/// The `app_settings` key present when the database holds the demo network.
+pub const DEMO_SETTING: &str = "demo";
+
+/// Whether the database holds the demo network (its accounts' passwords are public).
+pub fn is_loaded(conn: &mut AnyConn) -> Result<bool, ApiError> {
+    Ok(crate::db::settings::find(conn, DEMO_SETTING)?.is_some())
+}
+
+/// Loads the demo network when the database has no facility yet (only when asked:
+/// `tuyen serve --demo`, the test harness, `tuyen seed-referrals`).
 pub fn load_if_empty(db: &Db) -> anyhow::Result<()> {
     use diesel::prelude::*;
     let mut conn = db.conn().map_err(|e| anyhow::anyhow!("{e}"))?;

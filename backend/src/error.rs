@@ -116,6 +116,14 @@ impl ApiError {
         ApiError::bare(ErrorCode::AccountDisabled)
     }
 
+    /// 403: the password was set by someone else and must be changed first.
+    pub fn password_change_required() -> ApiError {
+        ApiError::new(
+            ErrorCode::PasswordChangeRequired,
+            Message::PasswordChangeFirst,
+        )
+    }
+
     /// 404: the named thing does not exist (or is not visible).
     pub fn not_found(what: impl Into<Message>) -> ApiError {
         ApiError::new(ErrorCode::NotFound, what)

@@ -50,9 +50,37 @@ enum Command {
         /// Built SPA folder (index.html, frontend.js, frontend_bg.wasm).
         #[arg(long, env = "TUYEN_STATIC_DIR", default_value = "dist")]
         static_dir: PathBuf,
-        /// Do not load the demo network into an empty database.
-        #[arg(long)]
+        /// Load the demo network (public passwords, fictional patients) into an empty
+        /// database. Never for a real installation.
+        #[arg(long, env = "TUYEN_DEMO")]
+        demo: bool,
+        /// Deprecated: the demo is loaded only with --demo now.
+        #[arg(long, hide = true, conflicts_with = "demo")]
         no_demo: bool,
+    },
+    /// Create an admin account (the first one of a new installation). The password is
+    /// read from the terminal, or from standard input when that is not a terminal —
+    /// never from the command line.
+    CreateAdmin {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Login name (lowercase letters, digits, '.', '_'; 3–64 characters).
+        #[arg(long)]
+        username: String,
+        /// Full name shown in the SPA and the audit trail (default: the username).
+        #[arg(long)]
+        full_name: Option<String>,
+        /// Code of the facility the admin belongs to. An empty database gets this
+        /// facility (a regional health centre, to complete in the SPA; default TTYT);
+        /// without it the admin joins the first facility.
+        #[arg(long)]
+        facility_code: Option<String>,
+        /// Name of the facility created in an empty database.
+        #[arg(long, default_value = "Trung tâm Y tế")]
+        facility_name: String,
+        /// Province of the facility created in an empty database.
+        #[arg(long, default_value = "Chưa cập nhật")]
+        province: String,
     },
     /// Apply pending migrations and exit.
     Migrate {
@@ -127,6 +155,26 @@ fn sqlite_path(db: &DbArgs) -> anyhow::Result<PathBuf> {
             "tuyen backup/restore là cho SQLite; với PostgreSQL dùng pg_dump / pg_restore (README)"
         ),
     }
+}
+
+/// A new password from the terminal (asked twice), or the first line of standard input
+/// when that is not a terminal (scripts, tests). Checked with the shared rule.
+fn read_new_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Mật khẩu mới: ")?;
+        let again = rpassword::prompt_password("Nhập lại mật khẩu: ")?;
+        anyhow::ensure!(first == again, "Hai lần nhập mật khẩu không khớp");
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    if let Err(error) = shared::validation::password_strength(&password) {
+        anyhow::bail!("{}", shared::validation::message(&error, shared::Lang::Vi));
+    }
+    Ok(password)
 }
 
 fn init_tracing() {
@@ -231,10 +279,39 @@ async fn main() -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
         }
+        Command::CreateAdmin {
+            db,
+            username,
+            full_name,
+            facility_code,
+            facility_name,
+            province,
+        } => {
+            init_tracing();
+            let database = Db::connect(&db.url())?;
+            let password = read_new_password()?;
+            let facility = tuyen::auth::setup::Facility {
+                code: facility_code,
+                name: facility_name,
+                province,
+            };
+            let (user, facility) = tuyen::auth::setup::create_admin(
+                &database,
+                &username,
+                full_name.as_deref().unwrap_or(&username),
+                &password,
+                &facility,
+            )?;
+            println!(
+                "Đã tạo quản trị viên {} (cơ sở: {}). Đăng nhập trên trang web bằng mật khẩu vừa nhập.",
+                user.username, facility
+            );
+        }
         Command::Serve {
             bind,
             db,
             static_dir,
+            demo,
             no_demo,
         } => {
             init_tracing();
@@ -244,24 +321,45 @@ async fn main() -> anyhow::Result<()> {
                 jwt_secret: jwt_secret(std::env::var("TUYEN_JWT_SECRET").ok(), &db.data_dir)?,
                 data_dir: db.data_dir.clone(),
                 static_dir: static_dir.exists().then_some(static_dir.clone()),
-                load_demo: !no_demo,
+                load_demo: demo,
                 access_ttl_secs: 15 * 60,
                 refresh_ttl_secs: 30 * 24 * 3600,
             };
             if settings.static_dir.is_none() {
                 tracing::warn!(dir = %static_dir.display(), "SPA folder missing; serving the API only (run `make spa`)");
             }
+            if no_demo {
+                tracing::warn!("--no-demo is deprecated: the demo is loaded only with --demo");
+            }
             let database = DbUrl::parse(&settings.database_url).redacted();
-            let demo = settings.load_demo;
             let app = Application::build(settings)?;
+            let setup = app
+                .state()
+                .db
+                .conn()
+                .and_then(|mut conn| tuyen::auth::setup::status(&mut conn))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let url = format!("http://{}:{}", bind.ip(), app.port());
             println!("Tuyến đang chạy tại {url}  (API: {url}/api/v1, tài liệu API: {url}/docs/)");
             println!("Cơ sở dữ liệu: {database}");
-            if demo {
+            if setup.demo {
+                println!(
+                    "ĐÂY LÀ DỮ LIỆU DEMO (bệnh nhân hư cấu, mật khẩu công khai) — không dùng cho cơ sở thật."
+                );
                 println!("Tài khoản demo (mật khẩu: {}):", tuyen::demo::DEMO_PASSWORD);
                 for (username, role, facility) in tuyen::demo::demo_logins() {
                     println!("  {username:<14} {role:<28} {facility}");
                 }
+            }
+            if setup.needs_admin {
+                println!("Chưa có tài khoản quản trị. Tạo tài khoản đầu tiên trên máy chủ này:");
+                println!(
+                    "  {}   (cùng --data-dir / DATABASE_URL; mật khẩu nhập khi được hỏi)",
+                    shared::auth::CREATE_ADMIN_COMMAND
+                );
+                println!(
+                    "  (muốn xem thử với dữ liệu demo: tuyen serve --demo trên một cơ sở dữ liệu trống)"
+                );
             }
             app.run().await?;
         }

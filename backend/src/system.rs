@@ -1,9 +1,10 @@
-//! Liveness, readiness and the audit trail endpoint.
+//! Liveness, readiness, the installation's setup status and the audit trail endpoint.
 
 use actix_web::{HttpResponse, get, web};
 use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use shared::audit::{AuditEvent, AuditQuery};
+use shared::auth::SetupStatus;
 use shared::page::Page;
 use utoipa::ToSchema;
 
@@ -49,6 +50,18 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
         })
         .await?;
     Ok(HttpResponse::Ok().json(Health { status: "ok" }))
+}
+
+/// What the sign-in page tells a visitor: whether the first admin is still to be created
+/// on the server (`tuyen create-admin`), and whether this database is the demo.
+#[utoipa::path(
+    tag = "system",
+    security(()),
+    responses((status = 200, description = "Setup status", body = SetupStatus))
+)]
+#[get("/setup")]
+pub async fn setup(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state.json(crate::auth::setup::status).await
 }
 
 /// The audit trail (admins), oldest first.

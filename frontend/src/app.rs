@@ -7,9 +7,11 @@ use leptos_router::path;
 
 use crate::api::provide_api;
 use crate::components::Shell;
+use crate::contexts::use_session;
 use crate::contexts::{provide_lang, provide_session};
 use crate::pages::{
-    HomePage, LoginPage, NotFoundPage, consultations, plans, referrals, registry, rotations,
+    ChangePasswordPage, HomePage, LoginPage, NotFoundPage, consultations, plans, referrals,
+    registry, rotations,
 };
 
 /// The sign-in address, remembering where the person was going.
@@ -30,6 +32,21 @@ fn login_path() -> String {
     }
 }
 
+/// The signed-in frame, or — while the password is one an administrator set — only the
+/// page that changes it (the server refuses everything else meanwhile).
+#[component]
+fn SignedIn() -> impl IntoView {
+    let session = use_session();
+    let must_change = Memo::new(move |_| session.must_change_password());
+    move || {
+        if must_change.get() {
+            view! { <ChangePasswordPage /> }.into_any()
+        } else {
+            view! { <Shell /> }.into_any()
+        }
+    }
+}
+
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
@@ -46,7 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <ProtectedParentRoute
                     path=path!("")
-                    view=Shell
+                    view=SignedIn
                     condition=move || Some(signed_in.get())
                     redirect_path=login_path
                 >

@@ -117,7 +117,7 @@ start_server() {
     local data="$1"; shift
     port="$(free_port)"
     base="http://127.0.0.1:$port"
-    TUYEN_LOG=warn "$bin" serve --bind "127.0.0.1:$port" --data-dir "$data" \
+    TUYEN_LOG=warn "$bin" serve --demo --bind "127.0.0.1:$port" --data-dir "$data" \
         --static-dir "$data/none" "$@" >"$data/server.log" 2>&1 &
     server=$!
     for _ in $(seq 1 300); do

@@ -95,9 +95,40 @@ pub struct TokenPair {
     pub expires_in: i64,
     /// Single-use token for `POST /auth/refresh`; each use gives a new one.
     pub refresh_token: String,
-    /// Seconds until the refresh token expires.
+    /// Seconds until the refresh token expires (never past 30 days from sign-in).
     pub refresh_expires_in: i64,
+    /// The password was set by someone else: until it is changed (`POST /me/password`)
+    /// these tokens can do nothing else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
+
+/// Body of `POST /me/password`: a signed-in user changes their own password.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    /// The password signed in with.
+    #[validate(length(min = 1, max = 128))]
+    pub current_password: String,
+    /// The new password (at least 10 characters with letters and digits).
+    #[validate(custom(function = "crate::validation::password_strength"))]
+    pub new_password: String,
+}
+
+/// `GET /setup`: what the sign-in page tells a visitor about this installation. Public
+/// (no patient data).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetupStatus {
+    /// No active admin account exists yet: run `tuyen create-admin --username NAME` on
+    /// the server.
+    pub needs_admin: bool,
+    /// The database holds the demo network, whose accounts' passwords are public.
+    pub demo: bool,
+}
+
+/// The command that creates the first admin, as the server and the SPA print it.
+pub const CREATE_ADMIN_COMMAND: &str = "tuyen create-admin --username TÊN";
 
 /// Body of `POST /auth/refresh` and `POST /auth/logout`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
@@ -127,6 +158,9 @@ pub struct Me {
     /// What the user may start at their facility now (records carry their own steps).
     #[serde(default)]
     pub capabilities: Vec<Capability>,
+    /// The password was set by someone else and must be changed before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl Me {

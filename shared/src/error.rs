@@ -23,6 +23,7 @@ labelled_enum! {
         UnsupportedMediaType = "unsupported_media_type", "Định dạng dữ liệu không được hỗ trợ", "Unsupported media type";
         TooManyRequests = "too_many_requests", "Quá nhiều lần thử, vui lòng đợi", "Too many attempts, please wait";
         AccountDisabled = "account_disabled", "Tài khoản đã bị khóa", "Account disabled";
+        PasswordChangeRequired = "password_change_required", "Cần đổi mật khẩu trước", "Change your password first";
         InvalidTransition = "invalid_transition", "Không thể chuyển trạng thái này", "This transition is not allowed";
         RotationRulesBroken = "rotation_rules_broken", "Phân công vi phạm quy định luân phiên", "The assignment breaks rotation rules";
         ServiceUnavailable = "service_unavailable", "Dịch vụ tạm thời không sẵn sàng", "Service unavailable";
@@ -37,7 +38,9 @@ impl ErrorCode {
             ErrorCode::BadRequest => 400,
             ErrorCode::ValidationFailed => 400,
             ErrorCode::Unauthorized | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::AccountDisabled => 403,
+            ErrorCode::Forbidden
+            | ErrorCode::AccountDisabled
+            | ErrorCode::PasswordChangeRequired => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict | ErrorCode::IdempotencyConflict | ErrorCode::InvalidTransition => {
                 409

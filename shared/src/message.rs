@@ -184,6 +184,12 @@ pub enum Message {
     UsernameTaken,
     /// An admin tried to disable or demote themselves.
     CannotChangeOwnAccess,
+    /// The current password given to change one's own password is wrong.
+    WrongCurrentPassword,
+    /// The new password is the one being replaced.
+    PasswordUnchanged,
+    /// The account's password was set by someone else and must be changed first.
+    PasswordChangeFirst,
 
     // Registry.
     /// A facility named as its own supervisor.
@@ -505,6 +511,18 @@ impl Message {
             Message::CannotChangeOwnAccess => both(
                 "Không thể tự khóa hoặc đổi vai trò của chính mình",
                 "You cannot disable your own account or change your own role",
+            ),
+            Message::WrongCurrentPassword => both(
+                "Mật khẩu hiện tại không đúng",
+                "The current password is wrong",
+            ),
+            Message::PasswordUnchanged => both(
+                "Mật khẩu mới phải khác mật khẩu hiện tại",
+                "The new password must differ from the current one",
+            ),
+            Message::PasswordChangeFirst => both(
+                "Mật khẩu này do người khác đặt: hãy đổi mật khẩu (POST /me/password) trước khi làm việc khác",
+                "This password was set by someone else: change it (POST /me/password) before anything else",
             ),
 
             Message::SupervisesItself => both(

@@ -3,7 +3,8 @@
 use reqwest::StatusCode;
 use serde::Serialize;
 use shared::auth::{
-    ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, RefreshRequest, TokenPair,
+    ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, PasswordChange, RefreshRequest,
+    SetupStatus, TokenPair,
 };
 use shared::registry::{NewUser, User};
 
@@ -52,6 +53,26 @@ impl Client {
         .await
     }
 
+    /// `POST /auth/logout-all`: ends every session of the signed-in user (204, no body).
+    pub async fn logout_all(&self) -> Answer<()> {
+        self.post(&format!("{API}/auth/logout-all"), &serde_json::json!({}))
+            .await
+    }
+
+    /// `POST /me/password`: changes one's own password; new tokens for this session.
+    pub async fn change_password(&self, current: &str, new: &str) -> Answer<TokenPair> {
+        let body = PasswordChange {
+            current_password: current.to_string(),
+            new_password: new.to_string(),
+        };
+        self.post(&format!("{API}/me/password"), &body).await
+    }
+
+    /// `GET /setup`: whether the first admin is still missing, whether this is the demo.
+    pub async fn setup(&self) -> Answer<SetupStatus> {
+        self.get(&format!("{API}/setup")).await
+    }
+
     /// `GET /me`: who this client is.
     pub async fn me(&self) -> Answer<Me> {
         self.get(&format!("{API}/me")).await
@@ -61,6 +82,15 @@ impl Client {
     /// [`Resource::update_from`]).
     pub fn users(&self) -> Resource<'_, User, NewUser> {
         Resource::new(self, "users")
+    }
+
+    /// `POST /users/{id}/password` (admins): sets a temporary password (204, no body).
+    pub async fn reset_password(&self, user_id: i64, password: &str) -> Answer<()> {
+        let body = shared::registry::PasswordReset {
+            password: password.to_string(),
+        };
+        self.post(&format!("{API}/users/{user_id}/password"), &body)
+            .await
     }
 
     /// Integration clients.

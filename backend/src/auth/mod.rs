@@ -9,7 +9,8 @@ pub mod principal;
 pub mod repo;
 pub mod routes;
 pub mod service;
+pub mod setup;
 pub mod tokens;
 
 pub use policy::{Action, authorize};
-pub use principal::{Actor, FacilityScope, Principal};
+pub use principal::{Actor, FacilityScope, Principal, SelfService};

@@ -144,74 +144,104 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     }
 }
 
+/// The signed-in caller of the few endpoints a temporary password still opens
+/// (`GET /me`, `POST /me/password`, `POST /auth/logout-all`). Every other endpoint takes
+/// a [`Principal`], which refuses such a caller with 403 `password_change_required`.
+#[derive(Debug, Clone)]
+pub struct SelfService(pub Principal);
+
 impl FromRequest for Principal {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
-        let request_id = request_id(req);
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal("app state missing"))?;
-            let token = token?;
-            let user_id = if token.starts_with(tokens::API_TOKEN_PREFIX) {
-                None
-            } else {
-                let claims = state.keys.verify(&token)?;
-                Some(
-                    claims
-                        .sub
-                        .parse::<i64>()
-                        .map_err(|_| ApiError::unauthorized(Message::InvalidAccessToken))?,
-                )
-            };
-            state
-                .db
-                .run(move |conn| {
-                    let (actor, facility_id) = match user_id {
-                        Some(id) => {
-                            let user = repo::find_user(conn, id)?
-                                .filter(|user| user.active)
-                                .ok_or_else(|| {
-                                    ApiError::unauthorized(Message::AccountNoLongerActive)
-                                })?;
-                            let role = user.role();
-                            (
-                                Actor::User {
-                                    id: user.id,
-                                    username: user.username,
-                                    role,
-                                },
-                                user.facility_id,
-                            )
-                        }
-                        None => {
-                            let client = repo::find_active_client_by_token(
-                                conn,
-                                &tokens::sha256_hex(token.as_bytes()),
-                            )?
-                            .ok_or_else(|| ApiError::unauthorized(Message::InvalidApiToken))?;
-                            repo::touch_client(conn, client.id)?;
-                            (
-                                Actor::Client {
-                                    id: client.id,
-                                    name: client.name.clone(),
-                                    scopes: client.scopes(),
-                                },
-                                client.facility_id,
-                            )
-                        }
-                    };
-                    let scope = repo::facility_scope(conn, &actor, facility_id)?;
-                    Ok(Principal {
-                        actor,
-                        facility_id,
-                        scope,
-                        request_id,
-                    })
-                })
-                .await
-        })
+        extract(req, false)
     }
+}
+
+impl FromRequest for SelfService {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let principal = extract(req, true);
+        Box::pin(async move { principal.await.map(SelfService) })
+    }
+}
+
+/// Authenticates the request; `temporary_password_ok` lets through a user whose
+/// password was set by someone else and is not changed yet.
+fn extract(
+    req: &HttpRequest,
+    temporary_password_ok: bool,
+) -> LocalBoxFuture<'static, Result<Principal, ApiError>> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let token = bearer(req);
+    let request_id = request_id(req);
+    Box::pin(async move {
+        let state = state.ok_or_else(|| ApiError::internal("app state missing"))?;
+        let token = token?;
+        let user_id = if token.starts_with(tokens::API_TOKEN_PREFIX) {
+            None
+        } else {
+            let claims = state.keys.verify(&token)?;
+            Some(
+                claims
+                    .sub
+                    .parse::<i64>()
+                    .map_err(|_| ApiError::unauthorized(Message::InvalidAccessToken))?,
+            )
+        };
+        state
+            .db
+            .run(move |conn| {
+                let (actor, facility_id) = match user_id {
+                    Some(id) => {
+                        let user = repo::find_user(conn, id)?
+                            .filter(|user| user.active)
+                            .ok_or_else(|| {
+                                ApiError::unauthorized(Message::AccountNoLongerActive)
+                            })?;
+                        // Read from the database on every request, so a reset takes
+                        // effect on the access tokens already out as well.
+                        if user.must_change_password && !temporary_password_ok {
+                            return Err(ApiError::password_change_required());
+                        }
+                        let role = user.role();
+                        (
+                            Actor::User {
+                                id: user.id,
+                                username: user.username,
+                                role,
+                            },
+                            user.facility_id,
+                        )
+                    }
+                    None => {
+                        let client = repo::find_active_client_by_token(
+                            conn,
+                            &tokens::sha256_hex(token.as_bytes()),
+                        )?
+                        .ok_or_else(|| ApiError::unauthorized(Message::InvalidApiToken))?;
+                        repo::touch_client(conn, client.id)?;
+                        (
+                            Actor::Client {
+                                id: client.id,
+                                name: client.name.clone(),
+                                scopes: client.scopes(),
+                            },
+                            client.facility_id,
+                        )
+                    }
+                };
+                let scope = repo::facility_scope(conn, &actor, facility_id)?;
+                Ok(Principal {
+                    actor,
+                    facility_id,
+                    scope,
+                    request_id,
+                })
+            })
+            .await
+    })
 }

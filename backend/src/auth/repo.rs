@@ -29,6 +29,8 @@ pub struct UserRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set by someone else (create, reset): to be changed before anything else.
+    pub must_change_password: bool,
 }
 
 impl UserRow {
@@ -69,6 +71,37 @@ pub struct NewUserRow<'a> {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub must_change_password: bool,
+}
+
+/// Whether an active admin account exists (else the server is in setup mode).
+pub fn active_admin_exists(conn: &mut AnyConn) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(
+            users::role
+                .eq(DbEnum(Role::Admin))
+                .and(users::active.eq(true)),
+        ),
+    ))
+    .get_result(conn)
+}
+
+/// A facility's id and name by its code.
+pub fn facility_by_code(conn: &mut AnyConn, code: &str) -> QueryResult<Option<(i64, String)>> {
+    facilities::table
+        .filter(facilities::code.eq(code))
+        .select((facilities::id, facilities::name))
+        .first(conn)
+        .optional()
+}
+
+/// The first facility registered (an install's own centre, as a rule).
+pub fn first_facility(conn: &mut AnyConn) -> QueryResult<Option<(i64, String)>> {
+    facilities::table
+        .order(facilities::id.asc())
+        .select((facilities::id, facilities::name))
+        .first(conn)
+        .optional()
 }
 
 /// Finds a user by id.
@@ -154,16 +187,18 @@ pub fn update_user(
         .execute(conn)
 }
 
-/// Sets a new password hash and clears any lock.
+/// Sets a new password hash and clears any lock; `temporary` when someone else set it.
 pub fn set_password(
     conn: &mut AnyConn,
     id: i64,
     password_hash: &str,
+    temporary: bool,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(password_hash),
+            users::must_change_password.eq(temporary),
             users::failed_logins.eq(0),
             users::locked_until.eq(None::<NaiveDateTime>),
             users::version.eq(users::version + 1),
@@ -210,13 +245,22 @@ pub struct RefreshTokenRow {
     pub used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// The sign-in that started the family: the absolute lifetime counts from it.
+    pub family_started_at: NaiveDateTime,
+}
+
+/// A refresh token's family: its random id and the sign-in that started it.
+#[derive(Debug, Clone)]
+pub struct Family {
+    pub id: String,
+    pub started_at: NaiveDateTime,
 }
 
 /// Stores a refresh token's hash.
 pub fn insert_refresh_token(
     conn: &mut AnyConn,
     user_id: i64,
-    family: &str,
+    family: &Family,
     token_hash: &str,
     expires_at: NaiveDateTime,
     now: NaiveDateTime,
@@ -224,12 +268,30 @@ pub fn insert_refresh_token(
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::user_id.eq(user_id),
-            refresh_tokens::family.eq(family),
+            refresh_tokens::family.eq(&family.id),
             refresh_tokens::token_hash.eq(token_hash),
             refresh_tokens::expires_at.eq(expires_at),
             refresh_tokens::created_at.eq(now),
+            refresh_tokens::family_started_at.eq(family.started_at),
         ))
         .execute(conn)
+}
+
+/// Revokes every refresh token of a user (a password reset, "sign out everywhere").
+pub fn revoke_user_families(
+    conn: &mut AnyConn,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table.filter(
+            refresh_tokens::user_id
+                .eq(user_id)
+                .and(refresh_tokens::revoked_at.is_null()),
+        ),
+    )
+    .set(refresh_tokens::revoked_at.eq(Some(now)))
+    .execute(conn)
 }
 
 /// Finds a refresh token by hash.

@@ -2,14 +2,15 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use shared::auth::{
-    ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, RefreshRequest, TokenPair,
+    ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, PasswordChange, RefreshRequest,
+    TokenPair,
 };
 use shared::page::Page;
 use shared::registry::{NewUser, PasswordReset, User, UserQuery, UserUpdate};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::principal::request_id;
-use super::{Principal, service};
+use super::{Principal, SelfService, service};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::{IfMatch, ValidJson, created, versioned};
@@ -25,7 +26,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(login)
         .service(refresh)
         .service(logout)
+        .service(logout_all)
         .service(me)
+        .service(change_password)
         .service(list_users)
         .service(create_user)
         .service(get_user)
@@ -100,7 +103,23 @@ async fn logout(
         .await
 }
 
-/// The signed-in user, with their facility.
+/// Sign out everywhere: revokes every refresh token of the signed-in user.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 204, description = "Every session of the user ended"),
+        Problems<NoProfile>,
+    )
+)]
+#[post("/auth/logout-all")]
+async fn logout_all(state: web::Data<AppState>, by: SelfService) -> Result<HttpResponse, ApiError> {
+    state
+        .no_content(move |conn| service::logout_all(conn, &by.0))
+        .await
+}
+
+/// The signed-in user, with their facility. Answers also while a temporary password
+/// waits to be changed (`must_change_password`).
 #[utoipa::path(
     tag = "auth",
     responses(
@@ -109,8 +128,33 @@ async fn logout(
     )
 )]
 #[get("/me")]
-async fn me(state: web::Data<AppState>, by: Principal) -> Result<HttpResponse, ApiError> {
-    state.json(move |conn| service::me(conn, &by)).await
+async fn me(state: web::Data<AppState>, by: SelfService) -> Result<HttpResponse, ApiError> {
+    state.json(move |conn| service::me(conn, &by.0)).await
+}
+
+/// Change your own password: a temporary one before anything else, or any time. Every
+/// other session ends; the answer holds new tokens for this one.
+///
+/// 400 when the current password is wrong or the new one too weak; 412 when the
+/// password was changed meanwhile.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordChange,
+    responses(
+        (status = 200, description = "Password changed; new tokens", body = TokenPair),
+        Problems<(Invalid, NoProfile, Stale)>,
+    )
+)]
+#[post("/me/password")]
+async fn change_password(
+    state: web::Data<AppState>,
+    by: SelfService,
+    body: ValidJson<PasswordChange>,
+) -> Result<HttpResponse, ApiError> {
+    let issuer = state.tokens.clone();
+    state
+        .json(move |conn| service::change_own_password(conn, &issuer, &by.0, &body.0))
+        .await
 }
 
 /// List user accounts (admins).
@@ -133,7 +177,8 @@ async fn list_users(
         .await
 }
 
-/// Create a user account (admins).
+/// Create a user account (admins). Its password is temporary: the user changes it at
+/// the first sign-in.
 ///
 /// 409 when the username is taken.
 #[utoipa::path(
@@ -206,7 +251,8 @@ async fn update_user(
         .await
 }
 
-/// Set a user's password (admins); also unlocks the account.
+/// Set a user's temporary password (admins): it must be changed at the next sign-in,
+/// every session of the user ends, and the account is unlocked.
 ///
 /// 400 when the password is too weak.
 #[utoipa::path(

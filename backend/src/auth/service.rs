@@ -2,12 +2,14 @@
 
 use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
-use shared::auth::{ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, TokenPair};
+use shared::auth::{
+    ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, PasswordChange, TokenPair,
+};
 use shared::page::{Page, clamp_limit};
 use shared::registry::{NewUser, PasswordReset, User, UserQuery, UserUpdate};
 
 use super::jwt::{Claims, Keys};
-use super::repo::{self, NewUserRow, UserRow};
+use super::repo::{self, Family, NewUserRow, UserRow};
 use super::{Action, Principal, authorize, password, policy, tokens};
 use crate::audit::{self, Entry};
 use crate::config::Settings;
@@ -21,6 +23,9 @@ use shared::message::{Message, Record};
 pub const MAX_FAILED_LOGINS: i32 = 5;
 /// How long a locked account stays locked.
 pub const LOCK_MINUTES: i64 = 15;
+/// A sign-in's refresh-token family ends this many days after the sign-in, however often
+/// it is refreshed: a stolen refresh token cannot be kept alive for ever.
+pub const SESSION_MAX_DAYS: i64 = 30;
 
 /// Token lifetimes and signing keys.
 #[derive(Clone)]
@@ -47,7 +52,7 @@ impl TokenIssuer {
         &self,
         conn: &mut AnyConn,
         user: &UserRow,
-        family: Option<String>,
+        family: Option<Family>,
         at: NaiveDateTime,
     ) -> Result<TokenPair, ApiError> {
         let issued = at.and_utc().timestamp();
@@ -59,13 +64,18 @@ impl TokenIssuer {
             exp: issued + self.access_ttl,
         })?;
         let refresh_token = tokens::random_token();
-        let family = family.unwrap_or_else(tokens::random_token);
+        let family = family.unwrap_or_else(|| Family {
+            id: tokens::random_token(),
+            started_at: at,
+        });
+        let expires_at = (at + Duration::seconds(self.refresh_ttl))
+            .min(family.started_at + Duration::days(SESSION_MAX_DAYS));
         repo::insert_refresh_token(
             conn,
             user.id,
             &family,
             &tokens::sha256_hex(refresh_token.as_bytes()),
-            at + Duration::seconds(self.refresh_ttl),
+            expires_at,
             at,
         )?;
         Ok(TokenPair {
@@ -73,7 +83,8 @@ impl TokenIssuer {
             token_type: "Bearer".into(),
             expires_in: self.access_ttl,
             refresh_token,
-            refresh_expires_in: self.refresh_ttl,
+            refresh_expires_in: (expires_at - at).num_seconds().max(0),
+            must_change_password: user.must_change_password,
         })
     }
 }
@@ -186,6 +197,12 @@ pub fn refresh(
             if token.revoked_at.is_some() || token.expires_at <= at {
                 return Ok(Err(invalid()));
             }
+            // The absolute lifetime, checked apart from `expires_at` so that it holds
+            // whatever lifetime a token of the family was given.
+            if token.family_started_at + Duration::days(SESSION_MAX_DAYS) <= at {
+                repo::revoke_family(conn, &token.family, at)?;
+                return Ok(Err(invalid()));
+            }
             if token.used_at.is_some() || repo::mark_refresh_used(conn, token.id, at)? == 0 {
                 repo::revoke_family(conn, &token.family, at)?;
                 return Ok(Err(invalid()));
@@ -194,7 +211,11 @@ pub fn refresh(
                 Some(user) if user.active => user,
                 _ => return Ok(Err(invalid())),
             };
-            Ok(issuer.issue(conn, &user, Some(token.family), at))
+            let family = Family {
+                id: token.family,
+                started_at: token.family_started_at,
+            };
+            Ok(issuer.issue(conn, &user, Some(family), at))
         },
     )?
 }
@@ -207,6 +228,79 @@ pub fn logout(conn: &mut AnyConn, refresh_token: &str) -> Result<(), ApiError> {
             repo::revoke_family(conn, &token.family, now())?;
         }
         Ok(())
+    })
+}
+
+/// Signs the user out everywhere: revokes every refresh-token family they hold.
+/// Access tokens already issued live out their few minutes.
+pub fn logout_all(conn: &mut AnyConn, by: &Principal) -> Result<(), ApiError> {
+    let user_id = by
+        .user_id()
+        .ok_or_else(|| ApiError::not_found(Message::ClientHasNoProfile))?;
+    write_tx(conn, |conn| {
+        let at = now();
+        let revoked = repo::revoke_user_families(conn, user_id, at)?;
+        audit::record(
+            conn,
+            by,
+            Entry {
+                entity: "user",
+                entity_id: user_id.to_string(),
+                action: "logout_all",
+                facility_id: Some(by.facility_id),
+                changes: json!({ "revoked_refresh_tokens": revoked }),
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// A signed-in user changes their own password (a temporary one, or any time). Every
+/// other session ends; the answer is a fresh sign-in for the one that asked.
+pub fn change_own_password(
+    conn: &mut AnyConn,
+    issuer: &TokenIssuer,
+    by: &Principal,
+    input: &PasswordChange,
+) -> Result<TokenPair, ApiError> {
+    let user_id = by
+        .user_id()
+        .ok_or_else(|| ApiError::not_found(Message::ClientHasNoProfile))?;
+    let seen =
+        repo::find_user(conn, user_id)?.ok_or_else(|| ApiError::not_found(Record::Account))?;
+    // argon2 runs outside the write transaction, as in `login`.
+    if !password::verify(&seen.password_hash, &input.current_password) {
+        return Err(ApiError::field(
+            "current_password",
+            Message::WrongCurrentPassword,
+        ));
+    }
+    if input.new_password == input.current_password {
+        return Err(ApiError::field("new_password", Message::PasswordUnchanged));
+    }
+    let hash = password::hash(&input.new_password)?;
+    write_tx(conn, |conn| {
+        let at = now();
+        let user = repo::find_user(conn, user_id)?
+            .filter(|user| user.password_hash == seen.password_hash)
+            // Changed meanwhile (a reset, another tab): the current password is stale.
+            .ok_or_else(ApiError::precondition_failed)?;
+        repo::set_password(conn, user_id, &hash, false, at)?;
+        repo::revoke_user_families(conn, user_id, at)?;
+        audit::record(
+            conn,
+            by,
+            Entry {
+                entity: "user",
+                entity_id: user_id.to_string(),
+                action: "change_password",
+                facility_id: Some(user.facility_id),
+                changes: json!({"password": "***", "must_change_password": false}),
+            },
+        )?;
+        let user =
+            repo::find_user(conn, user_id)?.ok_or_else(|| ApiError::internal("user vanished"))?;
+        issuer.issue(conn, &user, None, at)
     })
 }
 
@@ -226,6 +320,7 @@ pub fn me(conn: &mut AnyConn, by: &Principal) -> Result<Me, ApiError> {
         facility,
         staff_id: user.staff_id,
         capabilities: policy::capabilities(by),
+        must_change_password: user.must_change_password,
     })
 }
 
@@ -302,6 +397,8 @@ pub fn create_user(conn: &mut AnyConn, by: &Principal, input: &NewUser) -> Resul
                 version: 1,
                 created_at: at,
                 updated_at: at,
+                // Set by an admin: the user changes it at the first sign-in.
+                must_change_password: true,
             },
         )?;
         let user = repo::find_user(conn, id)?
@@ -376,7 +473,8 @@ pub fn update_user(
     })
 }
 
-/// Sets a user's password (admins); clears any lock.
+/// Sets a user's password (admins); clears any lock. The password is temporary (to be
+/// changed at the next sign-in) and every session of the user ends.
 pub fn reset_password(
     conn: &mut AnyConn,
     by: &Principal,
@@ -388,7 +486,9 @@ pub fn reset_password(
     write_tx(conn, |conn| {
         let user =
             repo::find_user(conn, id)?.ok_or_else(|| ApiError::not_found(Record::Account))?;
-        repo::set_password(conn, id, &hash, now())?;
+        let at = now();
+        repo::set_password(conn, id, &hash, true, at)?;
+        let revoked = repo::revoke_user_families(conn, id, at)?;
         audit::record(
             conn,
             by,
@@ -397,7 +497,11 @@ pub fn reset_password(
                 entity_id: id.to_string(),
                 action: "reset_password",
                 facility_id: Some(user.facility_id),
-                changes: json!({"password": "***"}),
+                changes: json!({
+                    "password": "***",
+                    "must_change_password": true,
+                    "revoked_refresh_tokens": revoked,
+                }),
             },
         )?;
         Ok(())

@@ -11,6 +11,7 @@ mod actions;
 mod auth;
 mod consultations;
 mod contract;
+mod first_run;
 mod forms;
 mod hostile;
 mod import;

@@ -777,6 +777,7 @@ fn public_and_account_rows(f: &Fixtures, refresh: BTreeMap<User, String>) -> Vec
             request.body = Some(json!({"refresh_token": refresh[&user]}));
         }),
         op("GET /api/v1/calendar-feeds/{secret}/calendar.ics", EVERYONE).param(&f.feed_secret),
+        op("GET /api/v1/setup", EVERYONE),
         // An integration client has no profile: 404.
         op("GET /api/v1/me", PEOPLE),
         op("GET /api/v1/api-clients", &[Admin]),
@@ -1243,6 +1244,13 @@ fn destructive_rows(f: &Fixtures) -> Vec<Row> {
         }),
         op("DELETE /api/v1/support-links/{id}", &[Admin]).ids(&[f.support_link]),
         op("DELETE /api/v1/api-clients/{id}", &[Admin]).ids(&[f.doomed_client]),
+        // Each person changes their own password (the access tokens held stay good) and
+        // then signs out everywhere; an integration client has no password: 404.
+        op("POST /api/v1/me/password", PEOPLE).body(json!({
+            "current_password": PASSWORD,
+            "new_password": "matran2027xyz",
+        })),
+        op("POST /api/v1/auth/logout-all", PEOPLE),
         op("POST /api/v1/auth/logout", EVERYONE).body(json!({"refresh_token": f.logout_token})),
     ]
 }

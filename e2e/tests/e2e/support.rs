@@ -37,8 +37,9 @@ const SERVER_STOP_TIMEOUT: Duration = Duration::from_secs(20);
 const POLL: Duration = Duration::from_millis(100);
 
 /// Environment variables the server reads that must not leak into a test server.
-const SERVER_ENV: [&str; 5] = [
+const SERVER_ENV: [&str; 6] = [
     "DATABASE_URL",
+    "TUYEN_DEMO",
     "TUYEN_BIND",
     "TUYEN_DATA_DIR",
     "TUYEN_STATIC_DIR",
@@ -116,6 +117,45 @@ pub fn content_type(res: &reqwest::Response) -> String {
         .to_string()
 }
 
+/// Runs `tuyen create-admin --username USERNAME` on the SQLite database of `data_dir`,
+/// the password written to its standard input (never on its command line); returns
+/// whether it succeeded and what it printed.
+pub fn create_admin(data_dir: &Path, username: &str, password: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut command = Command::new(tuyen_bin());
+    command
+        .arg("create-admin")
+        .arg("--username")
+        .arg(username)
+        .arg("--database-url")
+        .arg(data_dir.join("tuyen.sqlite3"))
+        .arg("--data-dir")
+        .arg(data_dir);
+    for var in SERVER_ENV {
+        command.env_remove(var);
+    }
+    let mut child = command
+        .current_dir(data_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tuyen create-admin");
+    child
+        .stdin
+        .take()
+        .expect("stdin of create-admin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("write the password");
+    let output = child.wait_with_output().expect("run tuyen create-admin");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
 /// A running `tuyen serve`, killed when dropped.
 pub struct Server {
     child: Child,
@@ -124,18 +164,28 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `tuyen serve` on a free port with its SQLite database, JWT secret and log in
-    /// `data_dir`, and waits until `GET /healthz` answers 200. Starting again on the same
-    /// folder reopens the same database.
+    /// Starts `tuyen serve --demo` on a free port with its SQLite database, JWT secret and
+    /// log in `data_dir`, and waits until `GET /healthz` answers 200. Starting again on
+    /// the same folder reopens the same database.
     pub async fn start(data_dir: &Path) -> Server {
         Server::start_with(data_dir, None).await
     }
 
     /// Like [`Server::start`], on `database_url` (a PostgreSQL URL) when given.
     pub async fn start_with(data_dir: &Path, database_url: Option<&str>) -> Server {
+        Server::launch(data_dir, database_url, true).await
+    }
+
+    /// `tuyen serve` without `--demo`, as a real installation starts: an empty database
+    /// stays empty, in setup mode.
+    pub async fn start_without_demo(data_dir: &Path) -> Server {
+        Server::launch(data_dir, None, false).await
+    }
+
+    async fn launch(data_dir: &Path, database_url: Option<&str>, demo: bool) -> Server {
         let mut last_error = String::new();
         for _attempt in 0..3 {
-            match Server::try_start(data_dir, database_url).await {
+            match Server::try_start(data_dir, database_url, demo).await {
                 Ok(server) => return server,
                 // Another test may have taken the port between picking and binding it.
                 Err(error) if error.to_lowercase().contains("in use") => last_error = error,
@@ -145,7 +195,11 @@ impl Server {
         panic!("{last_error}")
     }
 
-    async fn try_start(data_dir: &Path, database_url: Option<&str>) -> Result<Server, String> {
+    async fn try_start(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        demo: bool,
+    ) -> Result<Server, String> {
         let bin = tuyen_bin();
         let port = free_port();
         let log = data_dir.join(format!("server-{port}.log"));
@@ -161,6 +215,9 @@ impl Server {
             .arg(database_url.map_or_else(|| data_dir.join("tuyen.sqlite3"), PathBuf::from))
             .arg("--data-dir")
             .arg(data_dir);
+        if demo {
+            command.arg("--demo");
+        }
         let dist = dist_dir();
         if dist.is_dir() {
             command.arg("--static-dir").arg(&dist);
@@ -228,7 +285,8 @@ impl Server {
         testkit::Client::with_http(http.clone(), self.base_url.clone())
     }
 
-    fn log_text(&self) -> String {
+    /// What the server printed so far (its start-up lines, its log).
+    pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_else(|e| format!("(no log: {e})"))
     }
 

@@ -1,7 +1,7 @@
 //! Sign-in, token renewal, sign-out and the signed-in profile.
 
 use reqwest::Method;
-use shared::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
+use shared::auth::{LoginRequest, Me, PasswordChange, RefreshRequest, SetupStatus, TokenPair};
 
 use super::{Api, ApiError, Auth, decode};
 
@@ -43,4 +43,31 @@ pub async fn logout(api: Api) -> Result<(), ApiError> {
 /// `GET /me`.
 pub async fn me(api: Api) -> Result<Me, ApiError> {
     api.get_json("/me", |request| request).await
+}
+
+/// `POST /auth/logout-all`: ends every session of the signed-in person.
+pub async fn logout_all(api: Api) -> Result<(), ApiError> {
+    api.execute(Method::POST, "/auth/logout-all", Auth::Session, |request| {
+        request.json(&serde_json::json!({}))
+    })
+    .await?;
+    Ok(())
+}
+
+/// `POST /me/password`: changes one's own password; the answer is a fresh session.
+pub async fn change_password(api: Api, body: &PasswordChange) -> Result<TokenPair, ApiError> {
+    let response = api
+        .execute(Method::POST, "/me/password", Auth::Session, |request| {
+            request.json(body)
+        })
+        .await?;
+    decode(response).await
+}
+
+/// `GET /setup` (public): whether the first admin is missing, whether this is the demo.
+pub async fn setup(api: Api) -> Result<SetupStatus, ApiError> {
+    let response = api
+        .execute(Method::GET, "/setup", Auth::Anonymous, |request| request)
+        .await?;
+    decode(response).await
 }

@@ -35,6 +35,24 @@ pub fn LangSwitch() -> impl IntoView {
     }
 }
 
+/// The top of a page outside the signed-in frame (signing in, a password change): the
+/// brand, the language switch, the page's title and what it is for.
+#[component]
+pub fn StandaloneTop(title: Key, intro: Key) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="login-top">
+            <div>
+                <p class="brand-mark">{move || lang.t(Key::AppName)}</p>
+                <p class="brand-tagline">{move || lang.t(Key::AppTagline)}</p>
+            </div>
+            <LangSwitch />
+        </div>
+        <h1>{move || lang.t(title)}</h1>
+        <p class="muted">{move || lang.t(intro)}</p>
+    }
+}
+
 /// The signed-in frame; the current page renders in its `<Outlet/>`.
 #[component]
 pub fn Shell() -> impl IntoView {
@@ -61,6 +79,15 @@ pub fn Shell() -> impl IntoView {
         session.end();
     });
     let signing_out = sign_out.pending();
+    let sign_out_everywhere = Action::new_local(move |_: &()| async move {
+        // Every refresh token of the person is revoked; this browser's session ends too.
+        // Unlike a plain sign-out, a failure is shown: the person asked for the others.
+        api::auth::logout_all(api).await?;
+        session.end();
+        Ok::<(), api::ApiError>(())
+    });
+    let everywhere_pending = sign_out_everywhere.pending();
+    let everywhere_error = move || sign_out_everywhere.value().get().and_then(Result::err);
 
     let facility_name = move || session.me().map(|me| me.facility.name).unwrap_or_default();
     let person = move || {
@@ -107,6 +134,23 @@ pub fn Shell() -> impl IntoView {
                             }
                         }}
                     </button>
+                    <button
+                        id="logout-all"
+                        type="button"
+                        class="button ghost"
+                        disabled=move || everywhere_pending.get()
+                        on:click=move |_| {
+                            sign_out_everywhere.dispatch_local(());
+                        }
+                    >
+                        {move || {
+                            if everywhere_pending.get() {
+                                lang.t(Key::SigningOutEverywhere)
+                            } else {
+                                lang.t(Key::SignOutEverywhere)
+                            }
+                        }}
+                    </button>
                 </div>
             </header>
             <nav class="mainnav" aria-label=move || lang.t(Key::MainNavigation)>
@@ -134,6 +178,7 @@ pub fn Shell() -> impl IntoView {
                         }
                     })
             }}
+            {move || everywhere_error().map(|error| view! { <ProblemView error=error /> })}
             <main id="main" class="content" tabindex="-1">
                 <Outlet />
             </main>

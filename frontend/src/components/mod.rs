@@ -14,7 +14,7 @@ pub mod record;
 pub use dialog::{ActionBar, ActionDialog};
 pub use error::{ProblemView, loaded};
 pub use field_errors::FieldErrors;
-pub use layout::{LangSwitch, Shell};
+pub use layout::{Shell, StandaloneTop};
 pub use list::{NoResults, Pager, enum_options, specialty_options};
 pub use loading::Loading;
 pub use module::{ModuleHeader, TabLink};

@@ -17,6 +17,9 @@ struct StoredSession {
     /// Absent between sign-in and the first `/me` answer.
     #[serde(default)]
     me: Option<Me>,
+    /// The password was set by someone else: nothing but changing it until done.
+    #[serde(default)]
+    must_change_password: bool,
 }
 
 /// The signed-in session, if any.
@@ -50,6 +53,15 @@ impl Session {
         })
     }
 
+    /// Whether the password must be changed before anything else (tracked).
+    pub fn must_change_password(self) -> bool {
+        self.state.with(|state| {
+            state
+                .as_ref()
+                .is_some_and(|state| state.must_change_password)
+        })
+    }
+
     /// Whether the last session ended by expiry rather than by signing out (tracked).
     pub fn expired(self) -> bool {
         self.expired.get()
@@ -74,6 +86,7 @@ impl Session {
             access_token: tokens.access_token.clone(),
             refresh_token: tokens.refresh_token.clone(),
             me: None,
+            must_change_password: tokens.must_change_password,
         }));
         self.persist();
     }
@@ -84,6 +97,7 @@ impl Session {
             if let Some(state) = state {
                 state.access_token = tokens.access_token.clone();
                 state.refresh_token = tokens.refresh_token.clone();
+                state.must_change_password = tokens.must_change_password;
             }
         });
         self.persist();
@@ -99,6 +113,7 @@ impl Session {
         if changed {
             self.state.update(|state| {
                 if let Some(state) = state {
+                    state.must_change_password = me.must_change_password;
                     state.me = Some(me);
                 }
             });

@@ -9,7 +9,7 @@ use shared::validation::field_messages;
 use validator::{Validate, ValidationErrors};
 
 use crate::api::{self, ApiError, use_api};
-use crate::components::{FieldErrors, LangSwitch, ProblemView};
+use crate::components::{FieldErrors, ProblemView, StandaloneTop};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
 
@@ -48,6 +48,10 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
     let pending = sign_in.pending();
+    // Whether this installation still needs its first admin, or is the demo. Not
+    // knowing (an old server, no network) shows no notice: signing in still works.
+    let setup = LocalResource::new(move || api::auth::setup(api));
+    let setup_status = move || setup.get().and_then(Result::ok).unwrap_or_default();
     let refused = move || sign_in.value().get().and_then(Result::err);
 
     // Signed in (now, or already when the page opened): go on.
@@ -101,15 +105,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <main class="standalone">
             <section class="standalone-card login-card">
-                <div class="login-top">
-                    <div>
-                        <p class="brand-mark">{move || lang.t(Key::AppName)}</p>
-                        <p class="brand-tagline">{move || lang.t(Key::AppTagline)}</p>
-                    </div>
-                    <LangSwitch />
-                </div>
-                <h1>{move || lang.t(Key::LoginTitle)}</h1>
-                <p class="muted">{move || lang.t(Key::LoginIntro)}</p>
+                <StandaloneTop title=Key::LoginTitle intro=Key::LoginIntro />
                 {move || {
                     session
                         .expired()
@@ -117,6 +113,32 @@ pub fn LoginPage() -> impl IntoView {
                             view! {
                                 <div class="alert alert-info" role="status">
                                     {move || lang.t(Key::SessionExpired)}
+                                </div>
+                            }
+                        })
+                }}
+                {move || {
+                    setup_status()
+                        .needs_admin
+                        .then(|| {
+                            view! {
+                                <div id="setup-notice" class="alert alert-warning" role="status">
+                                    <p>{move || lang.t(Key::SetupNeedsAdmin)}</p>
+                                    <p>
+                                        <code>{shared::auth::CREATE_ADMIN_COMMAND}</code>
+                                    </p>
+                                    <p class="muted">{move || lang.t(Key::SetupCommandHint)}</p>
+                                </div>
+                            }
+                        })
+                }}
+                {move || {
+                    setup_status()
+                        .demo
+                        .then(|| {
+                            view! {
+                                <div id="demo-notice" class="alert alert-info" role="note">
+                                    {move || lang.t(Key::DemoNotice)}
                                 </div>
                             }
                         })

@@ -1,5 +1,6 @@
 //! One page per route, grouped by domain area.
 
+mod change_password;
 pub mod consultations;
 mod home;
 mod login;
@@ -10,6 +11,7 @@ pub mod referrals;
 pub mod registry;
 pub mod rotations;
 
+pub use change_password::ChangePasswordPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;

@@ -157,6 +157,10 @@ pub enum InputKind {
     Number,
     /// A figure that may have decimals, typed with a decimal comma or point.
     Decimal,
+    /// A new password (hidden as typed; browsers may offer to generate one).
+    NewPassword,
+    /// The password in use (browsers may fill it in).
+    CurrentPassword,
 }
 
 impl InputKind {
@@ -169,6 +173,16 @@ impl InputKind {
             InputKind::Number => "number",
             // Text, so that a decimal comma can be typed; the form reads it.
             InputKind::Decimal => "text",
+            InputKind::NewPassword | InputKind::CurrentPassword => "password",
+        }
+    }
+
+    /// What the browser may fill in (`autocomplete`), for password inputs.
+    fn autocomplete(self) -> Option<&'static str> {
+        match self {
+            InputKind::NewPassword => Some("new-password"),
+            InputKind::CurrentPassword => Some("current-password"),
+            _ => None,
         }
     }
 

@@ -70,6 +70,7 @@ pub fn TextField(
                 id=move || id.get()
                 type=kind.html_type()
                 inputmode=kind.input_mode()
+                autocomplete=kind.autocomplete()
                 aria-describedby=move || errors_id.get()
                 aria-invalid=invalid
                 prop:value=move || value.get()
