@@ -10,7 +10,7 @@ use crate::api::provide_api;
 use crate::components::Shell;
 use crate::contexts::{provide_lang, provide_session};
 use crate::pages::{
-    HomePage, LoginPage, NotFoundPage, consultations, plans, referrals, registry, rotations,
+    HomePage, LoginPage, NotFoundPage, admin, consultations, plans, referrals, registry, rotations,
 };
 
 /// The sign-in address, remembering where the person was going.
@@ -96,6 +96,8 @@ pub fn App() -> impl IntoView {
                         view=registry::FacilityDetailPage
                     />
                     <Route path=path!("/registry/staff") view=registry::StaffPage />
+                    <Route path=path!("/admin/users") view=admin::UsersPage />
+                    <Route path=path!("/admin/api-clients") view=admin::ApiClientsPage />
                 </ProtectedParentRoute>
             </Routes>
         </Router>

@@ -357,6 +357,10 @@ pub fn capabilities(principal: &Principal) -> Vec<Capability> {
                 Actor::User { role, .. } => handles_support_requests(*role),
                 Actor::Client { .. } => false,
             },
+            Capability::ManageUsers => allowed(principal, Action::ManageUsers),
+            Capability::ManageApiClients => allowed(principal, Action::ManageApiClients),
+            Capability::ReadAudit => allowed(principal, Action::ReadAudit),
+            Capability::ManageReferralRules => allowed(principal, Action::ManageReferralRules),
         })
         .collect()
 }

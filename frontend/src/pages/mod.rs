@@ -1,5 +1,6 @@
 //! One page per route, grouped by domain area.
 
+pub mod admin;
 pub mod consultations;
 mod home;
 mod login;
