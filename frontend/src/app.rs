@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/registry/staff") view=registry::StaffPage />
                     <Route path=path!("/admin/users") view=admin::UsersPage />
                     <Route path=path!("/admin/api-clients") view=admin::ApiClientsPage />
+                    <Route path=path!("/admin/audit") view=admin::AuditPage />
                 </ProtectedParentRoute>
             </Routes>
         </Router>

@@ -64,3 +64,12 @@ pub async fn revoke_api_client(api: Api, id: i64) -> Result<(), ApiError> {
     )
     .await
 }
+
+/// `GET /audit-events`.
+pub async fn audit_events(
+    api: Api,
+    query: &shared::audit::AuditQuery,
+) -> Result<Page<shared::audit::AuditEvent>, ApiError> {
+    api.get_json("/audit-events", |request| request.query(query))
+        .await
+}

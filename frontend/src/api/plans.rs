@@ -318,12 +318,14 @@ pub struct Download {
 }
 
 /// The files the server renders.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FileKind {
     /// `GET /plans/{id}/document.docx`: the plan in the official layout.
     PlanDocx(i64),
     /// `GET /plans/{id}/report.xlsx?period=`: the periodic report.
     ReportXlsx(i64, Option<String>),
+    /// `GET /audit-events.csv?filters`: the audit trail.
+    AuditCsv(shared::audit::AuditQuery),
 }
 
 impl FileKind {
@@ -331,6 +333,7 @@ impl FileKind {
         match self {
             FileKind::PlanDocx(id) => format!("/plans/{id}/document.docx"),
             FileKind::ReportXlsx(id, _) => format!("/plans/{id}/report.xlsx"),
+            FileKind::AuditCsv(_) => "/audit-events.csv".to_string(),
         }
     }
 
@@ -339,6 +342,7 @@ impl FileKind {
             FileKind::PlanDocx(id) => format!("ke-hoach-{id}.docx"),
             FileKind::ReportXlsx(id, Some(period)) => format!("bao-cao-{id}-{period}.xlsx"),
             FileKind::ReportXlsx(id, None) => format!("bao-cao-{id}.xlsx"),
+            FileKind::AuditCsv(_) => "nhat-ky-he-thong.csv".to_string(),
         }
     }
 
@@ -350,6 +354,7 @@ impl FileKind {
             FileKind::ReportXlsx(..) => {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
+            FileKind::AuditCsv(_) => "text/csv",
         }
     }
 }
@@ -380,12 +385,18 @@ pub async fn download(api: Api, file: &FileKind) -> Result<Download, ApiError> {
             period: period.clone(),
             facility_id: None,
         },
-        FileKind::PlanDocx(_) => PeriodQuery::default(),
+        FileKind::PlanDocx(_) | FileKind::AuditCsv(_) => PeriodQuery::default(),
     };
     let response = api
-        .execute(Method::GET, &file.path(), Auth::Session, |request| {
-            request.query(&query)
-        })
+        .execute(
+            Method::GET,
+            &file.path(),
+            Auth::Session,
+            |request| match file {
+                FileKind::AuditCsv(filters) => request.query(filters),
+                _ => request.query(&query),
+            },
+        )
         .await?;
     let header = |name| {
         response

@@ -1,9 +1,11 @@
-//! Administration: user accounts, integration clients. Each tab shows only when the
+//! Administration: user accounts, integration clients, the audit trail. Each tab shows only when the
 //! capabilities of `GET /me` allow it; the server decides with the same policy.
 
+mod audit;
 mod clients;
 mod users;
 
+pub use audit::AuditPage;
 pub use clients::ApiClientsPage;
 pub use users::UsersPage;
 
@@ -28,6 +30,7 @@ const TABS: &[(Capability, &str, Key)] = &[
         "/admin/api-clients",
         Key::AdminApiClients,
     ),
+    (Capability::ReadAudit, "/admin/audit", Key::AdminAudit),
 ];
 
 /// Where the administration starts for this person: its first tab they may open.

@@ -42,7 +42,7 @@ fn save_file(file: &Download) -> Result<(), String> {
 
 /// A button that fetches a rendered file and saves it.
 #[component]
-pub(super) fn DownloadButton(
+pub(crate) fn DownloadButton(
     /// Element id.
     id: &'static str,
     /// Its text.

@@ -12,7 +12,7 @@ mod activities;
 mod board;
 mod charts;
 mod document;
-mod download;
+pub(crate) mod download;
 mod editor;
 mod evaluations;
 mod frame;
