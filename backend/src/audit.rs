@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use shared::audit::{AuditEvent, AuditQuery};
+use shared::message::Message;
 
 use crate::auth::{Action, Principal, authorize};
 use crate::db::{AnyConn, utc};
@@ -163,14 +164,26 @@ impl From<AuditRow> for AuditEvent {
     }
 }
 
-/// Lists audit events (admins), oldest first, with filters.
-pub fn list(
+/// The most rows one CSV export holds; a larger one asks for narrower filters.
+pub const EXPORT_MAX: usize = 50_000;
+
+/// Checks the filters that can be wrong together.
+fn check_range(query: &AuditQuery) -> Result<(), ApiError> {
+    if let (Some(since), Some(until)) = (query.since, query.until)
+        && until < since
+    {
+        return Err(ApiError::field("until", Message::EndBeforeStart));
+    }
+    Ok(())
+}
+
+/// Up to `limit` events matching `query` after the event `after`, oldest first.
+fn load(
     conn: &mut AnyConn,
-    by: &Principal,
     query: &AuditQuery,
-) -> Result<shared::page::Page<AuditEvent>, ApiError> {
-    authorize(by, Action::ReadAudit)?;
-    let limit = shared::page::clamp_limit(query.limit);
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<AuditRow>> {
     let mut rows = audit_events::table
         .select(AuditRow::as_select())
         .into_boxed();
@@ -183,21 +196,115 @@ pub fn list(
     if let Some(actor) = query.actor_user_id {
         rows = rows.filter(audit_events::actor_user_id.eq(actor));
     }
+    if let Some(actor) = &query.actor {
+        rows = rows.filter(audit_events::actor.eq(actor.clone()));
+    }
     if let Some(action) = &query.action {
         rows = rows.filter(audit_events::action.eq(action.clone()));
     }
     if let Some(since) = query.since {
         rows = rows.filter(audit_events::at.ge(since.naive_utc()));
     }
-    if let Some(after) = parse_cursor(query.cursor.as_deref())? {
+    if let Some(until) = query.until {
+        rows = rows.filter(audit_events::at.lt(until.naive_utc()));
+    }
+    if let Some(after) = after {
         rows = rows.filter(audit_events::id.gt(after));
     }
-    let rows = rows
-        .order(audit_events::id.asc())
-        .limit(limit + 1)
-        .load::<AuditRow>(conn)?;
+    rows.order(audit_events::id.asc()).limit(limit).load(conn)
+}
+
+/// Lists audit events (admins), oldest first, with filters. The events hold no
+/// patient data (the services record which fields changed, never the patient's
+/// identity or clinical text), so reading them reveals none.
+pub fn list(
+    conn: &mut AnyConn,
+    by: &Principal,
+    query: &AuditQuery,
+) -> Result<shared::page::Page<AuditEvent>, ApiError> {
+    authorize(by, Action::ReadAudit)?;
+    check_range(query)?;
+    let limit = shared::page::clamp_limit(query.limit);
+    let rows = load(
+        conn,
+        query,
+        parse_cursor(query.cursor.as_deref())?,
+        limit + 1,
+    )?;
     let events = rows.into_iter().map(AuditEvent::from).collect();
     Ok(page_of(events, limit, |event: &AuditEvent| event.id))
+}
+
+/// Every event matching `query` (its cursor and limit aside) as CSV in UTF-8 with a
+/// byte-order mark, so that Excel reads the Vietnamese right; at most [`EXPORT_MAX`]
+/// rows. The export itself is audited: it copies the trail out of the system.
+pub fn export_csv(
+    conn: &mut AnyConn,
+    by: &Principal,
+    query: &AuditQuery,
+) -> Result<Vec<u8>, ApiError> {
+    authorize(by, Action::ReadAudit)?;
+    check_range(query)?;
+    const CHUNK: i64 = 1_000;
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let header = [
+        "id",
+        "at",
+        "actor",
+        "actor_user_id",
+        "actor_client_id",
+        "entity",
+        "entity_id",
+        "action",
+        "facility_id",
+        "changes",
+        "request_id",
+    ];
+    out.write_record(header).map_err(ApiError::internal)?;
+    let mut after = None;
+    let mut count = 0_usize;
+    loop {
+        let rows = load(conn, query, after, CHUNK)?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.id);
+        count += rows.len();
+        if count > EXPORT_MAX {
+            return Err(ApiError::bad_request(Message::ExportTooLarge(EXPORT_MAX)));
+        }
+        let full = rows.len() as i64 == CHUNK;
+        for row in rows {
+            let text = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
+            out.write_record([
+                row.id.to_string(),
+                utc(row.at).to_rfc3339(),
+                row.actor,
+                text(row.actor_user_id),
+                text(row.actor_client_id),
+                row.entity,
+                row.entity_id,
+                row.action,
+                text(row.facility_id),
+                row.changes,
+                row.request_id.unwrap_or_default(),
+            ])
+            .map_err(ApiError::internal)?;
+        }
+        if !full {
+            break;
+        }
+    }
+    record(
+        conn,
+        by,
+        Entry {
+            entity: "audit_trail",
+            entity_id: String::new(),
+            action: "export",
+            facility_id: None,
+            changes: serde_json::json!({ "filters": query, "rows": count }),
+        },
+    )?;
+    out.into_inner().map_err(ApiError::internal)
 }
 
 #[cfg(test)]

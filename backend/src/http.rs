@@ -99,6 +99,17 @@ impl FromRequest for IfMatch {
     }
 }
 
+/// A file to download: its type, its name and its bytes.
+pub fn attachment(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(bytes)
+}
+
 /// The ETag of a record version.
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")

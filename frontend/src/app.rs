@@ -10,7 +10,7 @@ use crate::components::Shell;
 use crate::contexts::use_session;
 use crate::contexts::{provide_lang, provide_session};
 use crate::pages::{
-    ChangePasswordPage, HomePage, LoginPage, NotFoundPage, consultations, plans, referrals,
+    ChangePasswordPage, HomePage, LoginPage, NotFoundPage, admin, consultations, plans, referrals,
     registry, rotations,
 };
 
@@ -114,6 +114,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/registry/staff") view=registry::StaffPage />
                     <Route path=path!("/registry/import") view=registry::ImportPage />
                     <Route path=path!("/registry/staff/:id") view=registry::StaffEditPage />
+                    <Route path=path!("/admin/users") view=admin::UsersPage />
+                    <Route path=path!("/admin/api-clients") view=admin::ApiClientsPage />
+                    <Route path=path!("/admin/audit") view=admin::AuditPage />
                 </ProtectedParentRoute>
             </Routes>
         </Router>

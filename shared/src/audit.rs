@@ -43,10 +43,14 @@ pub struct AuditQuery {
     pub entity_id: Option<String>,
     /// Acting user id.
     pub actor_user_id: Option<i64>,
+    /// Who acted, as the trail names them (`kehoach`, `api:HIS Bệnh viện`, `system`).
+    pub actor: Option<String>,
     /// Action.
     pub action: Option<String>,
     /// Only events at or after this time.
     pub since: Option<DateTime<Utc>>,
+    /// Only events before this time.
+    pub until: Option<DateTime<Utc>>,
     /// Page size (1–200, default 50).
     pub limit: Option<i64>,
     /// Cursor from the previous page.

@@ -68,6 +68,14 @@ labelled_enum! {
         /// Register and edit facilities and support links; with it, the departments and
         /// staff of every facility.
         ManageFacilities = "manage_facilities", "Quản lý danh mục cơ sở y tế", "Manage the facility registry";
+        /// Create, disable and reset the accounts of users.
+        ManageUsers = "manage_users", "Quản lý tài khoản người dùng", "Manage user accounts";
+        /// Create and revoke integration clients.
+        ManageApiClients = "manage_api_clients", "Quản lý ứng dụng tích hợp", "Manage integration clients";
+        /// Read and export the audit trail.
+        ReadAudit = "read_audit", "Xem nhật ký hệ thống", "Read the audit trail";
+        /// Change the referral rules and the holiday calendar.
+        ManageReferralRules = "manage_referral_rules", "Sửa quy định chuyển tuyến và ngày nghỉ lễ", "Change the referral rules and holidays";
     }
 }
 

@@ -158,6 +158,8 @@ pub enum Message {
     EndBeforeStart,
     /// A search text over the limit.
     SearchTextTooLong,
+    /// An export would hold more rows than its limit; carries the limit.
+    ExportTooLarge(usize),
 
     // Sign-in and accounts.
     /// The access token has expired.
@@ -473,6 +475,10 @@ impl Message {
             Message::EndBeforeStart => both(
                 "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu",
                 "End date must not be before start date",
+            ),
+            Message::ExportTooLarge(max) => (
+                format!("Quá nhiều dòng để xuất (tối đa {max}); hãy thu hẹp bộ lọc"),
+                format!("Too many rows to export (at most {max}); narrow the filters"),
             ),
             Message::SearchTextTooLong => both("Từ khóa tìm kiếm quá dài", "Search text too long"),
 

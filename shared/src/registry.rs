@@ -764,6 +764,8 @@ pub struct UserQuery {
     pub facility_id: Option<i64>,
     /// Role.
     pub role: Option<Role>,
+    /// Whether the account may sign in (false: the disabled ones).
+    pub active: Option<bool>,
     /// Text in username or name.
     pub q: Option<String>,
     /// Page size (1–200, default 50).

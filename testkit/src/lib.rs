@@ -29,6 +29,7 @@
 //! loud, located panic is how a check fails.
 #![forbid(unsafe_code)]
 
+mod admin;
 mod answer;
 mod auth;
 mod client;

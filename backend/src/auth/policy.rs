@@ -362,6 +362,10 @@ pub fn capabilities(principal: &Principal) -> Vec<Capability> {
                 allowed(principal, Action::ManageDepartments { facility_id })
             }
             Capability::ManageFacilities => allowed(principal, Action::ManageFacilities),
+            Capability::ManageUsers => allowed(principal, Action::ManageUsers),
+            Capability::ManageApiClients => allowed(principal, Action::ManageApiClients),
+            Capability::ReadAudit => allowed(principal, Action::ReadAudit),
+            Capability::ManageReferralRules => allowed(principal, Action::ManageReferralRules),
         })
         .collect()
 }

@@ -135,11 +135,15 @@ pub fn list_users(
     conn: &mut AnyConn,
     facility_id: Option<i64>,
     role: Option<Role>,
+    active: Option<bool>,
     q: Option<&str>,
     after: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<UserRow>> {
     let mut query = users::table.select(UserRow::as_select()).into_boxed();
+    if let Some(active) = active {
+        query = query.filter(users::active.eq(active));
+    }
     if let Some(facility_id) = facility_id {
         query = query.filter(users::facility_id.eq(facility_id));
     }

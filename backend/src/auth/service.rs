@@ -336,6 +336,7 @@ pub fn list_users(
         conn,
         query.facility_id,
         query.role,
+        query.active,
         query.q.as_deref(),
         parse_cursor(query.cursor.as_deref())?,
         limit + 1,

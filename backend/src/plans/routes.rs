@@ -1,7 +1,6 @@
 //! `/plans` (support plans, their workflow, versions, indicators, evaluations, report and
 //! document), `/plan-activities`, `/evaluations` and `/support-requests`.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use shared::page::Page;
 use shared::plan::{
@@ -17,7 +16,9 @@ use super::{export, service};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::http::{IdempotencyKey, IfMatch, ValidJson, ok_versioned, request_lang, versioned};
+use crate::http::{
+    IdempotencyKey, IfMatch, ValidJson, attachment, ok_versioned, request_lang, versioned,
+};
 use crate::openapi::problems::{
     BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
 };
@@ -266,16 +267,6 @@ async fn plan_diff(
     state
         .json(move |conn| service::diff(conn, &by, *id, query.against))
         .await
-}
-
-fn attachment(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .body(bytes)
 }
 
 /// A file name made of the plan code: letters, digits and dashes only.

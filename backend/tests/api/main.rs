@@ -8,6 +8,7 @@
 )]
 
 mod actions;
+mod admin;
 mod auth;
 mod consultations;
 mod contract;

@@ -787,6 +787,7 @@ fn public_and_account_rows(f: &Fixtures, refresh: BTreeMap<User, String>) -> Vec
             &[ApiScope::RegistryRead],
         )),
         op("GET /api/v1/audit-events", &[Admin]),
+        op("GET /api/v1/audit-events.csv", &[Admin]),
         op("GET /api/v1/users", &[Admin]),
         op("POST /api/v1/users", &[Admin]).body(crate::auth::new_user(
             "matran.moi",

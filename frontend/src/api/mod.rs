@@ -6,6 +6,7 @@
 //! together, since a refresh token works only once) and retries once. When renewal
 //! is refused the session ends and the route guard sends the person to sign in.
 
+pub mod admin;
 pub mod auth;
 pub mod consultations;
 pub mod import;

@@ -319,7 +319,7 @@ pub struct Download {
 }
 
 /// The files the server renders.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FileKind {
     /// `GET /plans/{id}/document.docx`: the plan in the official layout.
     PlanDocx(i64),
@@ -329,6 +329,8 @@ pub enum FileKind {
     RegistryTemplate(ImportKind, SheetFormat),
     /// `GET /registry/{kind}.{format}`: an export of the registry.
     RegistryExport(ImportKind, SheetFormat),
+    /// `GET /audit-events.csv?filters`: the audit trail.
+    AuditCsv(shared::audit::AuditQuery),
 }
 
 /// The formats of the registry's sheets.
@@ -364,6 +366,7 @@ impl FileKind {
             FileKind::RegistryExport(kind, format) => {
                 format!("/registry/{}.{}", kind.as_str(), format.extension())
             }
+            FileKind::AuditCsv(_) => "/audit-events.csv".to_string(),
         }
     }
 
@@ -378,6 +381,7 @@ impl FileKind {
             FileKind::RegistryExport(kind, format) => {
                 format!("{}.{}", kind.file_stem(), format.extension())
             }
+            FileKind::AuditCsv(_) => "nhat-ky-he-thong.csv".to_string(),
         }
     }
 
@@ -393,6 +397,7 @@ impl FileKind {
             }
             FileKind::RegistryTemplate(_, SheetFormat::Csv)
             | FileKind::RegistryExport(_, SheetFormat::Csv) => "text/csv",
+            FileKind::AuditCsv(_) => "text/csv",
         }
     }
 }
@@ -426,9 +431,15 @@ pub async fn download(api: Api, file: &FileKind) -> Result<Download, ApiError> {
         _ => PeriodQuery::default(),
     };
     let response = api
-        .execute(Method::GET, &file.path(), Auth::Session, |request| {
-            request.query(&query)
-        })
+        .execute(
+            Method::GET,
+            &file.path(),
+            Auth::Session,
+            |request| match file {
+                FileKind::AuditCsv(filters) => request.query(filters),
+                _ => request.query(&query),
+            },
+        )
         .await?;
     let header = |name| {
         response

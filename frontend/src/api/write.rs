@@ -153,3 +153,17 @@ impl Api {
         self.send_json(Method::PUT, path, write).await
     }
 }
+
+impl Api {
+    /// Sends a write whose answer has no body (`204 No Content`).
+    pub(crate) async fn send_empty<B: Serialize + ?Sized>(
+        self,
+        method: Method,
+        path: &str,
+        write: Write<'_, B>,
+    ) -> Result<(), ApiError> {
+        self.execute(method, path, Auth::Session, |request| write.apply(request))
+            .await
+            .map(drop)
+    }
+}

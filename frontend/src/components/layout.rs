@@ -159,6 +159,12 @@ pub fn Shell() -> impl IntoView {
                 <A href="/consultations">{move || lang.t(Key::NavConsultations)}</A>
                 <A href="/referrals">{move || lang.t(Key::NavReferrals)}</A>
                 <A href="/registry">{move || lang.t(Key::NavRegistry)}</A>
+                {move || {
+                    session
+                        .me()
+                        .and_then(|me| crate::pages::admin::admin_home(&me))
+                        .map(|href| view! { <A href=href>{move || lang.t(Key::NavAdmin)}</A> })
+                }}
             </nav>
             {move || {
                 me_error()

@@ -1,5 +1,6 @@
 //! Pieces of interface used by several pages.
 
+pub mod copy;
 pub mod dialog;
 pub mod error;
 pub mod field_errors;
@@ -11,6 +12,7 @@ pub mod loading;
 pub mod module;
 pub mod record;
 
+pub use copy::CopyField;
 pub use dialog::{ActionBar, ActionDialog};
 pub use error::{ProblemView, loaded};
 pub use field_errors::FieldErrors;

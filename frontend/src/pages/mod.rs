@@ -1,5 +1,6 @@
 //! One page per route, grouped by domain area.
 
+pub mod admin;
 mod change_password;
 pub mod consultations;
 mod home;

@@ -3,10 +3,9 @@
 
 use leptos::prelude::*;
 use shared::rotation::{FeedInput, FeedSubject};
-use wasm_bindgen::JsCast;
 
 use crate::api::{self, use_api};
-use crate::components::ProblemView;
+use crate::components::{CopyField, ProblemView};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
@@ -25,31 +24,6 @@ fn webcal(url: &str) -> String {
     }
 }
 
-/// Copies text to the clipboard where the browser offers one (secure pages); elsewhere
-/// the address stays selected for the person to copy.
-fn copy_to_clipboard(text: &str) -> bool {
-    let Some(navigator) = web_sys::window().map(|window| window.navigator()) else {
-        return false;
-    };
-    let available = js_sys::Reflect::get(&navigator, &"clipboard".into())
-        .is_ok_and(|clipboard| !clipboard.is_undefined() && !clipboard.is_null());
-    if available {
-        // The promise settles on its own; a refusal leaves the address on screen.
-        let _ = navigator.clipboard().write_text(text);
-    }
-    available
-}
-
-/// Selects the whole address when the field gets the focus, ready to copy.
-fn select_all(event: web_sys::FocusEvent) {
-    if let Some(input) = event
-        .target()
-        .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-    {
-        input.select();
-    }
-}
-
 /// The button that issues the address, and the address once issued.
 #[component]
 pub(super) fn CalendarFeedPanel(
@@ -61,7 +35,6 @@ pub(super) fn CalendarFeedPanel(
 ) -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
-    let copied = RwSignal::new(false);
     let issue = Action::new_local(move |subject_id: &i64| {
         let input = FeedInput {
             subject,
@@ -93,7 +66,6 @@ pub(super) fn CalendarFeedPanel(
                 disabled=move || pending.get() || subject_id.with(Option::is_none)
                 on:click=move |_| {
                     if let Some(id) = subject_id.get_untracked() {
-                        copied.set(false);
                         issue.dispatch_local(id);
                     }
                 }
@@ -103,30 +75,15 @@ pub(super) fn CalendarFeedPanel(
             {move || {
                 url()
                     .map(|url| {
-                        let copy_text = url.clone();
                         let link = webcal(&url);
                         view! {
                             <div class="feed-address">
-                                <label for="calendar-feed-url">{move || lang.t(Key::CalendarAddress)}</label>
-                                <div class="feed-row">
-                                    <input
-                                        id="calendar-feed-url"
-                                        type="text"
-                                        readonly
-                                        value=url
-                                        on:focus=select_all
-                                    />
-                                    <button
-                                        type="button"
-                                        id="copy-feed-url"
-                                        class="button secondary small"
-                                        on:click=move |_| copied.set(copy_to_clipboard(&copy_text))
-                                    >
-                                        {move || {
-                                            if copied.get() { lang.t(Key::Copied) } else { lang.t(Key::Copy) }
-                                        }}
-                                    </button>
-                                </div>
+                                <CopyField
+                                    id="calendar-feed-url"
+                                    copy_id="copy-feed-url"
+                                    label=Key::CalendarAddress
+                                    value=url
+                                />
                                 <p class="small">
                                     <a href=link>{move || lang.t(Key::OpenInCalendarApp)}</a>
                                 </p>
