@@ -15,6 +15,7 @@ use crate::components::filters::{
     FilterActions, FilterForm, InputFilter, PagedList, UrlQuery, apply_filters, bind, cursor_field,
     use_filter_draft, use_url_query,
 };
+use crate::components::list::DataTable;
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime};
 use crate::pages::plans::download::DownloadButton;
@@ -181,20 +182,15 @@ fn AuditTable(items: Vec<AuditEvent>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data" id="audit-events">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::AuditAt)}</th>
-                        <th scope="col">{move || lang.t(Key::AuditActor)}</th>
-                        <th scope="col">{move || lang.t(Key::AuditRecord)}</th>
-                        <th scope="col">{move || lang.t(Key::AuditAction)}</th>
-                        <th scope="col">{move || lang.t(Key::AuditChanges)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable id="audit-events" headings=vec![
+            Key::AuditAt.into(),
+            Key::AuditActor.into(),
+            Key::AuditRecord.into(),
+            Key::AuditAction.into(),
+            Key::AuditChanges.into(),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

@@ -11,6 +11,7 @@ use validator::Validate;
 use super::{AdminTabs, FacilityChoice, Guarded, all_facilities, facility_names};
 use crate::api::{self, IdempotencyKeys, use_api};
 use crate::components::form::{CheckedSend, FieldMessages, TextField, rule_messages};
+use crate::components::list::DataTable;
 use crate::components::{CopyField, FieldErrors, Loading, NoResults, ProblemView, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime, t};
@@ -213,7 +214,6 @@ fn ClientTable(
     names: BTreeMap<i64, String>,
     changed: Callback<()>,
 ) -> impl IntoView {
-    let lang = use_lang();
     if items.is_empty() {
         return view! { <NoResults /> }.into_any();
     }
@@ -228,22 +228,17 @@ fn ClientTable(
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data" id="api-clients">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Name)}</th>
-                        <th scope="col">{move || lang.t(Key::Facility)}</th>
-                        <th scope="col">{move || lang.t(Key::Scopes)}</th>
-                        <th scope="col">{move || lang.t(Key::TokenPrefix)}</th>
-                        <th scope="col">{move || lang.t(Key::CreatedAt)}</th>
-                        <th scope="col">{move || lang.t(Key::LastUsed)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable id="api-clients" headings=vec![
+            Key::Name.into(),
+            Key::Facility.into(),
+            Key::Scopes.into(),
+            Key::TokenPrefix.into(),
+            Key::CreatedAt.into(),
+            Key::LastUsed.into(),
+            Key::Status.into(),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

@@ -17,6 +17,7 @@ use crate::components::filters::{
     cursor_field, use_filter_draft, use_url_query,
 };
 use crate::components::form::{CheckedSend, FieldMessages, SelectField, TextField, rule_messages};
+use crate::components::list::DataTable;
 use crate::components::{Loading, NoResults, Pager, ProblemView, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime, t};
@@ -330,7 +331,6 @@ fn UserTable(
     names: BTreeMap<i64, String>,
     changed: Callback<()>,
 ) -> impl IntoView {
-    let lang = use_lang();
     if items.is_empty() {
         return view! { <NoResults /> }.into_any();
     }
@@ -345,22 +345,17 @@ fn UserTable(
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="data" id="users">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.t(Key::Username)}</th>
-                        <th scope="col">{move || lang.t(Key::FullName)}</th>
-                        <th scope="col">{move || lang.t(Key::Role)}</th>
-                        <th scope="col">{move || lang.t(Key::Facility)}</th>
-                        <th scope="col">{move || lang.t(Key::LastSignIn)}</th>
-                        <th scope="col">{move || lang.t(Key::Status)}</th>
-                        <th scope="col">{move || lang.t(Key::Actions)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable id="users" headings=vec![
+            Key::Username.into(),
+            Key::FullName.into(),
+            Key::Role.into(),
+            Key::Facility.into(),
+            Key::LastSignIn.into(),
+            Key::Status.into(),
+            Key::Actions.into(),
+        ]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }
