@@ -76,3 +76,8 @@ where
         </span>
     }
 }
+
+/// A facility's name from a page's look-up, or its id when the look-up lacks it.
+pub fn facility_name(names: &std::collections::BTreeMap<i64, String>, id: i64) -> String {
+    names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
+}

@@ -12,6 +12,7 @@ use super::{AdminTabs, FacilityChoice, Guarded, all_facilities, facility_names};
 use crate::api::{self, IdempotencyKeys, use_api};
 use crate::components::form::{CheckedSend, FieldMessages, TextField, rule_messages};
 use crate::components::list::DataTable;
+use crate::components::record::facility_name;
 use crate::components::{CopyField, FieldErrors, Loading, NoResults, ProblemView, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime, t};
@@ -220,10 +221,7 @@ fn ClientTable(
     let rows = items
         .into_iter()
         .map(|client| {
-            let facility = names
-                .get(&client.facility_id)
-                .cloned()
-                .unwrap_or_else(|| format!("#{}", client.facility_id));
+            let facility = facility_name(&names, client.facility_id);
             view! { <ClientRow client facility changed /> }
         })
         .collect_view();

@@ -18,6 +18,7 @@ use crate::components::filters::{
 };
 use crate::components::form::{CheckedSend, FieldMessages, SelectField, TextField, rule_messages};
 use crate::components::list::DataTable;
+use crate::components::record::facility_name;
 use crate::components::{Loading, NoResults, Pager, ProblemView, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime, t};
@@ -337,10 +338,7 @@ fn UserTable(
     let rows = items
         .into_iter()
         .map(|user| {
-            let facility = names
-                .get(&user.facility_id)
-                .cloned()
-                .unwrap_or_else(|| format!("#{}", user.facility_id));
+            let facility = facility_name(&names, user.facility_id);
             view! { <UserRow user facility changed /> }
         })
         .collect_view();

@@ -15,6 +15,7 @@ use crate::components::filters::{
     EnumFilter, FilterActions, FilterForm, SearchFilter, SpecialtyFilter, UrlQuery, apply_filters,
     bind, cursor_field, pager_links, use_filter_draft, use_url_query,
 };
+use crate::components::record::facility_name;
 use crate::components::{Loading, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date};
@@ -348,10 +349,7 @@ pub(super) fn StaffTable(
         .into_iter()
         .map(|person| {
             let profession = person.profession;
-            let facility = facility_names
-                .get(&person.facility_id)
-                .cloned()
-                .unwrap_or_else(|| format!("#{}", person.facility_id));
+            let facility = facility_name(&facility_names, person.facility_id);
             let department = person
                 .department_id
                 .map(|id| {
