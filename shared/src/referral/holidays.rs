@@ -17,11 +17,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use validator::ValidationError;
-
-use crate::Lang;
 
 /// First year a holiday may fall in (older dates cannot date a slip issued now).
 pub const FIRST_HOLIDAY_YEAR: i32 = 2000;
@@ -101,20 +99,6 @@ pub fn holiday_problem(holidays: &[NaiveDate], index: usize) -> Option<Validatio
     holidays[..index]
         .contains(day)
         .then(|| ValidationError::new("duplicate"))
-}
-
-/// A weekday's name, as a holiday list shows it ("Thứ Hai", "Chủ Nhật").
-pub fn weekday_name(day: Weekday, lang: Lang) -> &'static str {
-    let (vi, en) = match day {
-        Weekday::Mon => ("Thứ Hai", "Monday"),
-        Weekday::Tue => ("Thứ Ba", "Tuesday"),
-        Weekday::Wed => ("Thứ Tư", "Wednesday"),
-        Weekday::Thu => ("Thứ Năm", "Thursday"),
-        Weekday::Fri => ("Thứ Sáu", "Friday"),
-        Weekday::Sat => ("Thứ Bảy", "Saturday"),
-        Weekday::Sun => ("Chủ Nhật", "Sunday"),
-    };
-    if lang == Lang::Vi { vi } else { en }
 }
 
 #[cfg(test)]
@@ -200,12 +184,5 @@ mod tests {
         assert_eq!(code(3).as_deref(), Some("holiday_year"));
         assert_eq!(code(4), None);
         assert!(holiday_problem(&[d(2000, 1, 1), d(2100, 12, 31)], 1).is_none());
-    }
-
-    #[test]
-    fn weekdays_have_vietnamese_names() {
-        assert_eq!(weekday_name(d(2027, 2, 6).weekday(), Lang::Vi), "Thứ Bảy");
-        assert_eq!(weekday_name(Weekday::Sun, Lang::Vi), "Chủ Nhật");
-        assert_eq!(weekday_name(Weekday::Mon, Lang::En), "Monday");
     }
 }

@@ -1,12 +1,15 @@
-//! Administration: user accounts, integration clients, the audit trail. Each tab shows only when the
-//! capabilities of `GET /me` allow it; the server decides with the same policy.
+//! Administration: user accounts, integration clients, the audit trail, the referral
+//! rules. Each tab shows only when the capabilities of `GET /me` allow it; the server
+//! decides with the same policy.
 
 mod audit;
 mod clients;
+mod rules;
 mod users;
 
 pub use audit::AuditPage;
 pub use clients::ApiClientsPage;
+pub use rules::{HolidayGaps, ReferralRulesPage};
 pub use users::UsersPage;
 
 use std::collections::BTreeMap;
@@ -31,6 +34,11 @@ const TABS: &[(Capability, &str, Key)] = &[
         Key::AdminApiClients,
     ),
     (Capability::ReadAudit, "/admin/audit", Key::AdminAudit),
+    (
+        Capability::ManageReferralRules,
+        rules::PATH,
+        Key::AdminReferralRules,
+    ),
 ];
 
 /// Where the administration starts for this person: its first tab they may open.
