@@ -140,6 +140,22 @@ pub async fn fill(browser: &Client, id: &str, text: &str) -> Result<(), String> 
         .map_err(|e| format!("typing into #{id}: {e}"))
 }
 
+/// Sets an input's value the way typing would (a date input's typed form depends on the
+/// browser's locale; its value does not).
+pub async fn set_value(browser: &Client, id: &str, value: &str) -> Result<(), String> {
+    let element = wait_for(browser, Locator::Id(id), &format!("the field #{id}")).await?;
+    let target = serde_json::to_value(&element).map_err(|e| format!("#{id}: {e}"))?;
+    browser
+        .execute(
+            "arguments[0].value = arguments[1];\
+             arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![target, serde_json::Value::String(value.to_string())],
+        )
+        .await
+        .map_err(|e| format!("setting #{id}: {e}"))?;
+    Ok(())
+}
+
 /// Picks the option `value` of the select with id `id`.
 pub async fn choose(browser: &Client, id: &str, value: &str) -> Result<(), String> {
     wait_for(browser, Locator::Id(id), &format!("the select #{id}"))
