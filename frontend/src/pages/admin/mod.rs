@@ -83,9 +83,14 @@ fn AdminTabs() -> impl IntoView {
 #[component]
 fn Guarded(capability: Capability, children: ChildrenFn) -> impl IntoView {
     let lang = use_lang();
-    let may = may(capability);
+    // A memo: a profile read again (same rights) must not rebuild the page and lose
+    // what is typed in it.
+    let may = Memo::new({
+        let may = may(capability);
+        move |_| may()
+    });
     move || {
-        if may() {
+        if may.get() {
             children().into_any()
         } else {
             view! {

@@ -182,7 +182,11 @@ fn RulesForm(setting: ReferralRulesSetting, reload: Callback<()>) -> impl IntoVi
     let form = form.on_answer(move |answer: ReferralRulesSetting| {
         version.set_value(answer.version);
         gaps.set(answer.holiday_years_missing);
-        holidays.set(answer.rules.holidays);
+        // Stored sorted as sent: only a list the server changed is shown again (a set
+        // would count as an edit and hide the saved mark).
+        if holidays.with_untracked(|days| *days != answer.rules.holidays) {
+            holidays.set(answer.rules.holidays);
+        }
         form.tried.set(false);
         saved.set(true);
         // The home page's banner comes with the profile: read it again.
