@@ -69,7 +69,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <section class="page">
             {profile}
-            <HolidayGaps gaps />
+            <HolidayGaps gaps link=true />
             <h2>{move || lang.t(Key::Modules)}</h2>
             <ul class="cards">
                 {MODULES

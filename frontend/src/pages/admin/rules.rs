@@ -47,13 +47,16 @@ fn shown_inline(path: &str) -> bool {
         .any(|field| path.starts_with(field))
 }
 
-/// The years missing a holiday list, as banners: what is wrong and where to fix it
-/// (the link shows only to those who may).
+/// The years missing a holiday list, as banners: what is wrong and, away from the rules
+/// page, where to fix it (the link shows only to those who may).
 #[component]
 pub fn HolidayGaps(
     /// The years (tracked).
     #[prop(into)]
     gaps: Signal<Vec<MissingHolidayYear>>,
+    /// Links to the rules page.
+    #[prop(optional)]
+    link: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
@@ -65,7 +68,7 @@ pub fn HolidayGaps(
                     shared::referral::GapSeverity::Error => "alert alert-error",
                     shared::referral::GapSeverity::Warning => "alert alert-warning",
                 };
-                let fix = session.can(Capability::ManageReferralRules).then(|| {
+                let fix = (link && session.can(Capability::ManageReferralRules)).then(|| {
                     view! {
                         <a href=PATH class="button secondary small">
                             {move || lang.t(Key::CompleteHolidays)}
