@@ -839,6 +839,8 @@ fn apply(
         .map(|f| (f.code, f.id))
         .collect();
     let mut forward_supervisors = Vec::new();
+    // One audit event per record written, inserted together at the end.
+    let mut events = Vec::with_capacity(planned.len());
     for row in planned {
         let Some(write) = &row.write else { continue };
         let action = if row.status == RowStatus::New {
@@ -930,20 +932,19 @@ fn apply(
                 ("staff_leave", id, *facility_id)
             }
         };
-        audit::change(
-            conn,
-            by,
+        events.push(Entry {
             entity,
-            id,
+            entity_id: id.to_string(),
             action,
-            facility_id,
-            audit_changes(kind, row),
-        )?;
+            facility_id: Some(facility_id),
+            changes: audit_changes(kind, row),
+        });
     }
     for (id, code) in forward_supervisors {
         if let Some(&supervising_id) = facility_ids.get(&code) {
             import_repo::set_supervising(conn, id, supervising_id)?;
         }
     }
+    audit::record_all(conn, by, events)?;
     Ok(())
 }
