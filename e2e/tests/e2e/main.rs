@@ -12,6 +12,7 @@
 )]
 
 mod browser;
+mod first_network;
 mod first_run;
 mod hostile_text;
 mod http;
