@@ -237,3 +237,18 @@ pub async fn follow_nav(browser: &Client, label: &str) -> Result<(), String> {
     )
     .await
 }
+
+/// How long the rotation generator may run in a browser flow.
+const GENERATION_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Presses the rotation plan's generate button and waits until the run is done.
+pub async fn generate(browser: &Client) -> Result<(), String> {
+    click(browser, Locator::Css("#generate"), "the generate button").await?;
+    browser
+        .wait()
+        .at_most(GENERATION_TIMEOUT)
+        .for_element(Locator::Css("#generation-run[data-status='done']"))
+        .await
+        .map_err(|e| format!("waiting for the generator to finish: {e}"))?;
+    Ok(())
+}

@@ -6,14 +6,13 @@
 //! imported staff; the audit trail shows the import.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use reqwest::StatusCode;
 use shared::registry::SupportLinkInput;
 use shared::registry::import::ImportKind;
 
-use crate::browser::{BrowserRun, choose, click, fill, sign_in_as, sign_out, wait_for};
+use crate::browser::{BrowserRun, choose, click, fill, generate, sign_in_as, sign_out, wait_for};
 use crate::support::create_admin;
 
 const ADMIN: (&str, &str) = ("quantri", "batdau2026xyz");
@@ -31,7 +30,6 @@ const STATIONS: [(&str, &str); 5] = [
 /// The bad cell of the first staff upload and the reason the preview gives.
 const BAD_PROFESSION: &str = "Phi công";
 const BAD_REASON: &str = "“Phi công” không phải giá trị hợp lệ";
-const GENERATION_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Writes `rows` (the header first) as a UTF-8 CSV file.
 fn write_csv(path: &Path, rows: &[Vec<String>]) -> PathBuf {
@@ -318,13 +316,7 @@ async fn first_network(run: &BrowserRun, files: &Path) -> Result<(), String> {
         "the demand in the plan's table",
     )
     .await?;
-    click(browser, Locator::Id("generate"), "the generate button").await?;
-    browser
-        .wait()
-        .at_most(GENERATION_TIMEOUT)
-        .for_element(Locator::Css("#generation-run[data-status='done']"))
-        .await
-        .map_err(|e| format!("waiting for the generator to finish: {e}"))?;
+    generate(browser).await?;
     wait_for(
         browser,
         Locator::Css("#rotation-grid [data-test='assignment-slot'][data-status='proposed']"),
