@@ -12,7 +12,9 @@ use reqwest::StatusCode;
 use shared::registry::SupportLinkInput;
 use shared::registry::import::ImportKind;
 
-use crate::browser::{BrowserRun, choose, click, fill, generate, sign_in_as, sign_out, wait_for};
+use crate::browser::{
+    BrowserRun, choose, click, fill, generate, sign_in_as, sign_out, wait_for, wait_until_gone,
+};
 use crate::support::create_admin;
 
 const ADMIN: (&str, &str) = ("quantri", "batdau2026xyz");
@@ -218,13 +220,13 @@ async fn first_network(run: &BrowserRun, files: &Path) -> Result<(), String> {
         &staff(files, "nhan-su-da-sua.csv", "Bác sĩ"),
     )
     .await?;
-    if browser
-        .find(Locator::Css("#import-preview-table tr.row-error"))
-        .await
-        .is_ok()
-    {
-        return Err("the fixed file still shows an error row".into());
-    }
+    // The fixed file's preview replaces the first one: no error row is left.
+    wait_until_gone(
+        browser,
+        "#import-preview-table tr.row-error",
+        "the error row after the fixed upload",
+    )
+    .await?;
     commit(browser, "the staff").await?;
 
     // The SPA has no page for support links yet: the centre's links to its stations
@@ -302,7 +304,13 @@ async fn first_network(run: &BrowserRun, files: &Path) -> Result<(), String> {
         "the create-plan button",
     )
     .await?;
-    wait_for(browser, Locator::Id("plan-title"), "the new plan's page").await?;
+    // (The new-plan form's title input has the same id as the plan page's heading.)
+    wait_for(
+        browser,
+        Locator::XPath("//h1[@id='plan-title']"),
+        "the new plan's page",
+    )
+    .await?;
     let station = admin_api.facility_id(STATIONS[0].0).await;
     choose(browser, "demand-station", &station.to_string()).await?;
     choose(browser, "demand-profession", "doctor").await?;
@@ -310,7 +318,7 @@ async fn first_network(run: &BrowserRun, files: &Path) -> Result<(), String> {
     wait_for(
         browser,
         Locator::XPath(&format!(
-            "//table[@id='demands']//tr[contains(., '{}')]",
+            "//*[@id='demands']//tr[contains(., '{}')]",
             STATIONS[0].1
         )),
         "the demand in the plan's table",
