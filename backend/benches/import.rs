@@ -47,7 +47,7 @@ fn staff_csv(limit: u32) -> String {
     let mut out = header(ImportKind::Staff);
     for i in 0..STAFF {
         out.push_str(&format!(
-            "\n74-BENCH-{:03},,NV-{i:05},Nhân Viên Số {i},{},,BENCH-{i:06}/BD-CCHN,01/01/2020,31/12/2030,noi_khoa; nhi_khoa,{limit},,0912 {i:06},nv{i}@example.vn,Có",
+            "\n74-BENCH-{:03},,NV-{i:05},Nhân Viên Số {i},{},,BENCH-{i:06}/BD-CCHN,01/01/2020,31/12/2030,noi_khoa; nhi_khoa,{limit},,0912 {i:06},nv{i}@example.vn,Có,0793{i:08}",
             i % FACILITIES,
             PROFESSIONS[i % PROFESSIONS.len()],
         ));

@@ -742,6 +742,7 @@ fn insert_staff(
         profession,
         title: Some(title.into()),
         licence_number: Some(format!("{:06}/HCM-CCHN", 3100 + number * 37)),
+        citizen_id: None,
         licence_valid_from: Some(date(2021 + (number % 4) as i32, 3, 1)),
         licence_valid_until: valid_until,
         specialties: specialties.iter().map(|s| (*s).to_string()).collect(),

@@ -8,9 +8,18 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::{Modify, OpenApi};
 
 use problems::{
-    MalformedBody, MalformedParameter, NotJson, ProblemAnswer, TooLarge, Unauthorized,
-    UnknownReference,
+    MalformedBody, MalformedParameter, NotJson, PasswordChangeRequired, ProblemAnswer, TooLarge,
+    Unauthorized, UnknownReference,
 };
+
+/// The operations a user with a temporary password may still call (the handlers that
+/// take `auth::SelfService` instead of `Principal`): every other signed-in operation
+/// can answer 403 `password_change_required`.
+const SELF_SERVICE: &[(&str, &str)] = &[
+    ("get", "/api/v1/me"),
+    ("post", "/api/v1/me/password"),
+    ("post", "/api/v1/auth/logout-all"),
+];
 
 /// Document metadata; `app::spec()` fills in the paths.
 #[derive(OpenApi)]
@@ -71,23 +80,29 @@ impl Modify for BearerAuth {
 }
 
 /// The problem answers every operation of a kind can give, added to the document in one
-/// place rather than named on each route: 401 where a token is needed, 400 where a path
-/// or query parameter can be malformed, and 400/413/415/422 where a JSON body is read.
-/// An answer a route names itself (with its own description) is kept.
+/// place rather than named on each route: 401 where a token is needed (and 403
+/// `password_change_required` where a temporary password is not enough), 400 where a
+/// path or query parameter can be malformed, and 400/413/415/422 where a JSON body is
+/// read. An answer a route names itself (with its own description) is kept; a 403 of
+/// the route's own gets the temporary-password case added to its description.
 pub fn add_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
     let public = Some(vec![SecurityRequirement::default()]);
-    for item in openapi.paths.paths.values_mut() {
+    for (path, item) in openapi.paths.paths.iter_mut() {
         let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
         ];
-        for operation in operations.into_iter().flatten() {
+        for (method, operation) in operations {
+            let Some(operation) = operation else { continue };
             let mut common = Vec::new();
             if operation.security != public {
                 common.push(Unauthorized::entry());
+                if !SELF_SERVICE.contains(&(method, path.as_str())) {
+                    add_password_change_required(&mut operation.responses.responses);
+                }
             }
             if operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
                 common.push(MalformedParameter::entry());
@@ -108,5 +123,67 @@ pub fn add_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
                     .or_insert_with(|| response.into());
             }
         }
+    }
+}
+
+/// 403 `password_change_required`, or the case added to the route's own 403.
+fn add_password_change_required(
+    responses: &mut std::collections::BTreeMap<
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+    >,
+) {
+    let (status, response) = PasswordChangeRequired::entry();
+    match responses.get_mut(&status) {
+        Some(utoipa::openapi::RefOr::T(own)) => {
+            own.description = format!(
+                "{}; or {}",
+                own.description,
+                PasswordChangeRequired::DESCRIPTION
+            );
+        }
+        Some(utoipa::openapi::RefOr::Ref(_)) => {}
+        None => {
+            responses.insert(status, response.into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_signed_in_operation_but_self_service_may_ask_for_a_password_change() {
+        let spec = crate::app::spec();
+        let mut self_service = Vec::new();
+        for (path, item) in &spec.paths.paths {
+            for (method, operation) in [
+                ("get", &item.get),
+                ("put", &item.put),
+                ("post", &item.post),
+                ("delete", &item.delete),
+                ("patch", &item.patch),
+            ] {
+                let Some(operation) = operation else { continue };
+                let signed_in = operation.security != Some(vec![SecurityRequirement::default()]);
+                let forbidden = match operation.responses.responses.get("403") {
+                    Some(utoipa::openapi::RefOr::T(response)) => response.description.clone(),
+                    _ => String::new(),
+                };
+                let asks = forbidden.contains("password_change_required");
+                if SELF_SERVICE.contains(&(method, path.as_str())) {
+                    assert!(!asks, "{method} {path} answers a temporary password");
+                    self_service.push((method, path.as_str()));
+                } else {
+                    assert_eq!(asks, signed_in, "{method} {path}: {forbidden}");
+                }
+            }
+        }
+        assert_eq!(
+            self_service.len(),
+            SELF_SERVICE.len(),
+            "every listed operation exists"
+        );
     }
 }

@@ -78,6 +78,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        citizen_id -> Nullable<Text>,
     }
 }
 

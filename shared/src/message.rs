@@ -218,8 +218,11 @@ pub enum Message {
     ImportNotADate(String),
     /// A cell that is not a number; carries the cell.
     ImportNotANumber(String),
-    /// A staff row with neither licence number nor employee code.
+    /// A staff row with neither licence number nor citizen id.
     ImportStaffKeyRequired,
+    /// A citizen id another member of staff (or an earlier row) has; carries that
+    /// member's key as the preview shows it.
+    ImportCitizenIdTaken(String),
     /// A facility code that names no facility; carries the code.
     ImportUnknownFacility(String),
     /// A department code that names no department of the row's facility.
@@ -573,8 +576,8 @@ impl Message {
                 format!("“{cell}” is not a number"),
             ),
             Message::ImportStaffKeyRequired => both(
-                "Cần số chứng chỉ hành nghề hoặc mã nhân viên",
-                "A licence number or an employee code is required",
+                "Cần số chứng chỉ hành nghề hoặc số CCCD để nhận diện nhân sự",
+                "A licence number or a citizen ID is needed to identify the staff member",
             ),
             Message::ImportUnknownFacility(code) => (
                 format!("Không có cơ sở mã “{code}”"),
@@ -587,6 +590,10 @@ impl Message {
             Message::ImportUnknownStaff(key) => (
                 format!("Không tìm thấy nhân sự “{key}”"),
                 format!("No staff member “{key}”"),
+            ),
+            Message::ImportCitizenIdTaken(key) => (
+                format!("Số CCCD này đã thuộc về nhân sự “{key}”"),
+                format!("This citizen ID belongs to staff member “{key}”"),
             ),
             Message::ImportDuplicateRow(row) => (
                 format!("Trùng khóa với dòng {row}"),

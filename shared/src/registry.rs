@@ -535,6 +535,10 @@ pub struct Staff {
     pub title: Option<String>,
     /// Practice licence number.
     pub licence_number: Option<String>,
+    /// Citizen id (số định danh cá nhân on the CCCD card, 12 digits). Personal data of
+    /// the staff member, not patient data: shown to admins, planners, the head of the
+    /// member's own station and the member themselves; `null` for everyone else.
+    pub citizen_id: Option<String>,
     /// Licence valid from.
     pub licence_valid_from: Option<NaiveDate>,
     /// Licence valid until (none: no expiry recorded).
@@ -573,6 +577,7 @@ impl Staff {
             profession: self.profession,
             title: self.title.clone(),
             licence_number: self.licence_number.clone(),
+            citizen_id: self.citizen_id.clone(),
             licence_valid_from: self.licence_valid_from,
             licence_valid_until: self.licence_valid_until,
             specialties: self.specialties.clone(),
@@ -621,6 +626,12 @@ pub struct StaffInput {
     #[serde(default)]
     #[validate(length(min = 1, max = 40))]
     pub licence_number: Option<String>,
+    /// Citizen id (CCCD, 12 digits); personal data of the staff member (see
+    /// [`Staff::citizen_id`] for who sees it). On a replace by someone who may not see
+    /// it, the recorded one is kept.
+    #[serde(default)]
+    #[validate(custom(function = "validation::citizen_id"))]
+    pub citizen_id: Option<String>,
     /// Licence valid from.
     #[serde(default)]
     pub licence_valid_from: Option<NaiveDate>,

@@ -19,6 +19,13 @@ pub enum Action {
         /// Facility of the staff.
         facility_id: i64,
     },
+    /// See a member of staff's personal identifiers (the citizen id).
+    SeeStaffCitizenId {
+        /// Facility of the staff member.
+        facility_id: i64,
+        /// The staff member.
+        staff_id: i64,
+    },
     /// Create or change facilities and their capabilities.
     ManageFacilities,
     /// Create or remove support links.
@@ -165,6 +172,17 @@ fn user_allowed(role: Role, principal: &Principal, action: Action) -> bool {
     match action {
         Action::ReadRegistry => true,
         Action::ReadStaff { facility_id } => principal.scope.contains(facility_id),
+        // Personal data of a staff member: those who plan and keep the registry, the
+        // head of their own station, and the person themselves.
+        Action::SeeStaffCitizenId {
+            facility_id,
+            staff_id,
+        } => {
+            role == Admin
+                || principal.is_staff(staff_id)
+                || (role == Planner && principal.scope.contains(facility_id))
+                || (role == StationHead && own(facility_id))
+        }
         Action::ManageDepartments { facility_id } | Action::ManageStaff { facility_id } => {
             role == Admin
                 || (matches!(role, Director | Planner | NursingHead | StationHead)
@@ -298,6 +316,7 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         // No scope lets a machine act on consultations: they are people's work.
         Action::ManageConsultationSessions { .. } | Action::RequestConsultation => false,
         Action::ManageFacilities
+        | Action::SeeStaffCitizenId { .. }
         | Action::ManageSupportLinks
         | Action::ManageDepartments { .. }
         | Action::ManageStaff { .. }
@@ -425,6 +444,7 @@ mod tests {
                 id: 1,
                 username: "u".into(),
                 role,
+                staff_id: None,
             },
             facility_id,
             scope: FacilityScope::Only(visible.iter().copied().collect::<BTreeSet<_>>()),
@@ -659,5 +679,49 @@ mod tests {
         assert!(side.clinical);
         let side = consultation_side(&reader, STATION_A, CENTRE);
         assert!(!side.clinical && !side.schedules);
+    }
+
+    #[test]
+    fn a_staff_citizen_id_is_seen_by_planners_their_station_head_and_themselves() {
+        let of_station_a = Action::SeeStaffCitizenId {
+            facility_id: STATION_A,
+            staff_id: 42,
+        };
+        let everyone = &[CENTRE, STATION_A, STATION_B];
+        let admin = Principal {
+            scope: FacilityScope::All,
+            ..user(Role::Admin, CENTRE, &[])
+        };
+        let mut themselves = user(Role::Clinician, STATION_A, &[STATION_A]);
+        themselves.actor = Actor::User {
+            id: 5,
+            username: "self".into(),
+            role: Role::Clinician,
+            staff_id: Some(42),
+        };
+        for (who, principal, sees) in [
+            ("admin", admin, true),
+            ("planner", user(Role::Planner, CENTRE, everyone), true),
+            (
+                "own station head",
+                user(Role::StationHead, STATION_A, &[STATION_A]),
+                true,
+            ),
+            ("the person", themselves, true),
+            (
+                "other station head",
+                user(Role::StationHead, STATION_B, &[STATION_B]),
+                false,
+            ),
+            ("director", user(Role::Director, CENTRE, everyone), false),
+            (
+                "clinician",
+                user(Role::Clinician, STATION_A, &[STATION_A]),
+                false,
+            ),
+            ("client", client(vec![ApiScope::RegistryRead]), false),
+        ] {
+            assert_eq!(allowed(&principal, of_station_a), sees, "{who}");
+        }
     }
 }

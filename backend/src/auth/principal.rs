@@ -25,6 +25,8 @@ pub enum Actor {
         username: String,
         /// Role.
         role: Role,
+        /// The staff record the account belongs to, if linked.
+        staff_id: Option<i64>,
     },
     /// An integration client with scopes.
     Client {
@@ -92,6 +94,11 @@ impl Principal {
             Actor::User { id, .. } => Some(*id),
             Actor::Client { .. } => None,
         }
+    }
+
+    /// Whether the principal is the person of this staff record.
+    pub fn is_staff(&self, staff_id: i64) -> bool {
+        matches!(&self.actor, Actor::User { staff_id: Some(own), .. } if *own == staff_id)
     }
 
     /// The client id, for an integration client.
@@ -213,6 +220,7 @@ fn extract(
                                 id: user.id,
                                 username: user.username,
                                 role,
+                                staff_id: user.staff_id,
                             },
                             user.facility_id,
                         )

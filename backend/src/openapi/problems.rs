@@ -131,6 +131,7 @@ answers! {
     WrongCredentials = 401, "Wrong username or password";
     TokenRejected = 401, "Invalid, expired, revoked or reused token";
     AccountDisabled = 403, "Account disabled";
+    PasswordChangeRequired = 403, "`password_change_required`: the password was set by someone else (temporary); change it first with POST /api/v1/me/password";
     NoProfile = 404, "An integration client has no user profile";
     LockedOut = 429, "Locked after repeated failures; see Retry-After";
     Unavailable = 503, "Database unreachable";

@@ -23,6 +23,7 @@ pub(crate) fn principal(conn: &mut AnyConn, username: &str) -> Result<Principal,
         id: user.id,
         username: user.username.clone(),
         role: user.role(),
+        staff_id: user.staff_id,
     };
     let scope = auth_repo::facility_scope(conn, &actor, user.facility_id)?;
     Ok(Principal {

@@ -606,6 +606,8 @@ pub struct StaffRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Personal data of the staff member (see `shared::registry::Staff::citizen_id`).
+    pub citizen_id: Option<String>,
 }
 
 /// The columns a staff input writes.
@@ -629,6 +631,7 @@ pub struct StaffChanges<'a> {
     pub active: bool,
     pub version: i64,
     pub updated_at: NaiveDateTime,
+    pub citizen_id: Option<&'a str>,
 }
 
 impl<'a> StaffChanges<'a> {
@@ -662,6 +665,7 @@ impl<'a> StaffChanges<'a> {
             active: input.active,
             version,
             updated_at: at,
+            citizen_id: text(&input.citizen_id),
         }
     }
 }
@@ -741,6 +745,7 @@ fn hydrate_staff(conn: &mut AnyConn, rows: Vec<StaffRow>) -> Result<Vec<Staff>, 
                 full_name: row.full_name,
                 title: row.title,
                 licence_number: row.licence_number,
+                citizen_id: row.citizen_id,
                 licence_valid_from: row.licence_valid_from,
                 licence_valid_until: row.licence_valid_until,
                 monthly_rotation_day_limit: row.monthly_rotation_day_limit,

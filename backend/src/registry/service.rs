@@ -24,6 +24,25 @@ fn staff_not_found() -> ApiError {
     ApiError::not_found(Record::Staff)
 }
 
+/// Whether `by` may see this member of staff's citizen id (personal data).
+pub fn may_see_citizen_id(by: &Principal, facility_id: i64, staff_id: i64) -> bool {
+    crate::auth::policy::allowed(
+        by,
+        Action::SeeStaffCitizenId {
+            facility_id,
+            staff_id,
+        },
+    )
+}
+
+/// A member of staff as `by` may see them: the citizen id only for those allowed.
+fn shown_to(by: &Principal, mut member: Staff) -> Staff {
+    if !may_see_citizen_id(by, member.facility_id, member.id) {
+        member.citizen_id = None;
+    }
+    member
+}
+
 fn department_not_found() -> ApiError {
     ApiError::not_found(Record::Department)
 }
@@ -336,7 +355,10 @@ pub fn list_staff(
     };
     let limit = clamp_limit(query.limit);
     let after = parse_cursor(query.cursor.as_deref())?;
-    let rows = repo::list_staff(conn, query, within, after, limit + 1)?;
+    let rows = repo::list_staff(conn, query, within, after, limit + 1)?
+        .into_iter()
+        .map(|member| shown_to(by, member))
+        .collect();
     Ok(page_of(rows, limit, |member: &Staff| member.id))
 }
 
@@ -349,7 +371,7 @@ pub fn get_staff(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Staff, A
             facility_id: member.facility_id,
         },
     )?;
-    Ok(member)
+    Ok(shown_to(by, member))
 }
 
 fn check_staff_refs(conn: &mut AnyConn, input: &StaffInput) -> Result<(), ApiError> {
@@ -381,7 +403,7 @@ pub fn create_staff(
             facility_id: input.facility_id,
         },
     )?;
-    idempotency::once(conn, by, key, "POST /staff", input, |conn| {
+    let member = idempotency::once(conn, by, key, "POST /staff", input, |conn| {
         check_staff_refs(conn, input)?;
         let at = now();
         let id = repo::insert_staff(conn, &StaffChanges::from_input(input, 1, at), at)?;
@@ -398,7 +420,8 @@ pub fn create_staff(
             },
         )?;
         Ok(member)
-    })
+    })?;
+    Ok(shown_to(by, member))
 }
 
 /// Replaces a member of staff at the version the client read. Moving someone to
@@ -410,7 +433,7 @@ pub fn update_staff(
     version: i64,
     input: &StaffInput,
 ) -> Result<Staff, ApiError> {
-    write_tx(conn, |conn| {
+    let after = write_tx(conn, |conn| {
         let before = repo::find_staff(conn, id)?.ok_or_else(staff_not_found)?;
         for facility_id in [before.facility_id, input.facility_id] {
             authorize(by, Action::ManageStaff { facility_id })?;
@@ -419,7 +442,12 @@ pub fn update_staff(
             return Err(ApiError::precondition_failed());
         }
         check_staff_refs(conn, input)?;
-        let changes = StaffChanges::from_input(input, version + 1, now());
+        // Someone who was shown no citizen id sends none back: the recorded one stays.
+        let mut input = input.clone();
+        if !may_see_citizen_id(by, before.facility_id, id) {
+            input.citizen_id = before.citizen_id.clone();
+        }
+        let changes = StaffChanges::from_input(&input, version + 1, now());
         if repo::update_staff(conn, id, version, &changes)? == 0 {
             return Err(ApiError::precondition_failed());
         }
@@ -436,7 +464,8 @@ pub fn update_staff(
             },
         )?;
         Ok(after)
-    })
+    })?;
+    Ok(shown_to(by, after))
 }
 
 /// Records a leave period; overlapping leave of the same person is refused.

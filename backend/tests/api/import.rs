@@ -56,7 +56,7 @@ async fn csv_header(admin: &Client, kind: ImportKind) -> String {
 
 /// A staff CSV row of the centre: name, profession, licence.
 fn staff_line(name: &str, profession: &str, licence: &str) -> String {
-    format!("{CENTRE},,,{name},{profession},,{licence},01/01/2021,,noi_khoa,8,,,,Có")
+    format!("{CENTRE},,,{name},{profession},,{licence},01/01/2021,,noi_khoa,8,,,,Có,")
 }
 
 fn count(report: &ImportReport, status: RowStatus) -> usize {
@@ -319,4 +319,85 @@ async fn who_may_import_what() {
         .preview(ImportKind::Staff, XLSX, b"PK\x03\x04not a zip")
         .await
         .assert_problem(400, "bad_request");
+}
+
+#[actix_web::test]
+async fn staff_without_a_licence_are_matched_by_citizen_id_and_updated_not_duplicated() {
+    let app = TestApp::spawn().await;
+    let admin = app.user("admin").await;
+    let header = csv_header(&admin, ImportKind::Staff).await;
+    // No licence: the citizen id is the key.
+    let line = |title: &str| {
+        format!("{CENTRE},,,Đinh Thị Căn Cước,Hộ sinh,{title},,,,,8,,,,Có,079301000777")
+    };
+    let first = format!("{header}\n{}\n", line(""));
+    let report = admin
+        .imports()
+        .commit(ImportKind::Staff, CSV, first.as_bytes(), None, None)
+        .await
+        .ok();
+    assert_eq!(report.counts.new, 1, "{:?}", report.rows);
+    assert_eq!(report.rows[0].key, "CCCD 079301000777");
+
+    let second = format!("{header}\n{}\n", line("CN"));
+    let preview = admin
+        .imports()
+        .preview(ImportKind::Staff, CSV, second.as_bytes())
+        .await
+        .ok();
+    assert_eq!(preview.rows[0].status, RowStatus::Changed, "{preview:?}");
+    assert_eq!(preview.rows[0].changed, ["title"]);
+    admin
+        .imports()
+        .commit(ImportKind::Staff, CSV, second.as_bytes(), None, None)
+        .await
+        .ok();
+    let found = admin.staff().list("q=Căn Cước").await.ok().items;
+    assert_eq!(found.len(), 1, "updated, not duplicated: {found:?}");
+    assert_eq!(found[0].title.as_deref(), Some("CN"));
+    assert_eq!(found[0].citizen_id.as_deref(), Some("079301000777"));
+
+    // The licence, once known, is added to the same person (matched by citizen id);
+    // an empty citizen-id cell later keeps the recorded number.
+    let licensed = format!(
+        "{header}\n{}\n",
+        line("CN").replace("CN,,,,,8", "CN,IMP-CC-1,,,,8")
+    );
+    let report = admin
+        .imports()
+        .commit(ImportKind::Staff, CSV, licensed.as_bytes(), None, None)
+        .await
+        .ok();
+    assert_eq!(report.counts.changed, 1, "{:?}", report.rows);
+    let blank = licensed.replace(",079301000777", ",");
+    let report = admin
+        .imports()
+        .preview(ImportKind::Staff, CSV, blank.as_bytes())
+        .await
+        .ok();
+    assert_eq!(report.counts.unchanged, 1, "{:?}", report.rows);
+
+    // Another person's licence with this citizen id, or neither key: errors with the
+    // column and a Vietnamese reason.
+    let clash = format!(
+        "{header}\n{}\n{CENTRE},,,Không Khóa,Bác sĩ,,,,,,8,,,,Có,\n",
+        staff_line("Người Khác", "Bác sĩ", "IMP-CC-2").replace("Có,", "Có,079301000777")
+    );
+    let report = admin
+        .imports()
+        .preview(ImportKind::Staff, CSV, clash.as_bytes())
+        .await
+        .ok();
+    assert_eq!(report.counts.errors, 2, "{:?}", report.rows);
+    assert_eq!(report.rows[0].errors[0].column, "citizen_id");
+    assert_eq!(report.rows[0].errors[0].header, "Số CCCD");
+    assert_eq!(
+        report.rows[0].errors[0].message,
+        "Số CCCD này đã thuộc về nhân sự “IMP-CC-1”"
+    );
+    assert_eq!(report.rows[1].row, 3);
+    assert_eq!(
+        report.rows[1].errors[0].message,
+        "Cần số chứng chỉ hành nghề hoặc số CCCD để nhận diện nhân sự"
+    );
 }

@@ -21,6 +21,7 @@ pub(crate) fn new_staff(facility_id: i64, name: &str) -> StaffInput {
         profession: Profession::Nurse,
         title: None,
         licence_number: Some("012345/BD-CCHN".to_string()),
+        citizen_id: None,
         licence_valid_from: Some("2020-01-01".parse().unwrap()),
         licence_valid_until: None,
         specialties: vec!["noi_khoa".to_string()],
@@ -388,4 +389,80 @@ async fn facilities_list_filters_by_kind_and_shows_support_links() {
         .create(&station)
         .await
         .assert_problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn a_staff_citizen_id_is_validated_unique_and_shown_only_to_those_allowed() {
+    let app = TestApp::spawn().await;
+    let admin = app.user("admin").await;
+    let an_phu = admin.facility_id("74-TYT-ANPHU").await;
+    let bad = StaffInput {
+        citizen_id: Some("07930100077".to_string()),
+        ..new_staff(an_phu, "Phạm Thị Riêng Tư")
+    };
+    let refused = admin.staff().create(&bad).await;
+    refused.assert_problem(400, "validation_failed");
+    assert!(refused.text.contains("citizen_id"), "{}", refused.text);
+
+    let input = StaffInput {
+        citizen_id: Some("079301000123".to_string()),
+        licence_number: Some("CCCD-TEST-1".to_string()),
+        ..new_staff(an_phu, "Phạm Thị Riêng Tư")
+    };
+    let created = admin.staff().create(&input).await.created();
+    assert_eq!(created.citizen_id.as_deref(), Some("079301000123"));
+    let twin = StaffInput {
+        licence_number: Some("CCCD-TEST-2".to_string()),
+        ..input.clone()
+    };
+    admin
+        .staff()
+        .create(&twin)
+        .await
+        .assert_problem(409, "conflict");
+
+    // Admins, planners and the head of the member's own station see it; a director or
+    // a clinician reading the same record does not.
+    for (username, sees) in [
+        ("admin", true),
+        ("kehoach", true),
+        ("tram.anphu", true),
+        ("giamdoc", false),
+        ("bacsi", false),
+    ] {
+        let user = app.user(username).await;
+        let one = user.staff().get(created.id).await.ok();
+        let listed = staff(&user, &format!("facility_id={an_phu}&q=Riêng Tư")).await;
+        let expected = sees.then_some("079301000123");
+        assert_eq!(one.citizen_id.as_deref(), expected, "{username} get");
+        assert_eq!(listed[0].citizen_id.as_deref(), expected, "{username} list");
+    }
+
+    // The staff member sees their own.
+    let clinician = app.user("bacsi").await;
+    let me = staff(&clinician, "q=Lê Văn Phúc").await.remove(0);
+    let mine = StaffInput {
+        citizen_id: Some("079301000456".to_string()),
+        ..me.to_input()
+    };
+    let etag = admin.staff().get(me.id).await.etag().unwrap().to_string();
+    admin.staff().update(me.id, &mine, Some(&etag)).await.ok();
+    let seen = clinician.staff().get(me.id).await.ok();
+    assert_eq!(seen.citizen_id.as_deref(), Some("079301000456"));
+
+    // A director, shown none, replaces the record: the recorded number stays.
+    let director = app.user("giamdoc").await;
+    let answer = director.staff().get(me.id).await;
+    let etag = answer.etag().unwrap().to_string();
+    let shown = answer.ok();
+    assert_eq!(shown.citizen_id, None);
+    let retitled = titled(&shown.to_input(), "BSCKII");
+    director
+        .staff()
+        .update(me.id, &retitled, Some(&etag))
+        .await
+        .ok();
+    let after = admin.staff().get(me.id).await.ok();
+    assert_eq!(after.title.as_deref(), Some("BSCKII"));
+    assert_eq!(after.citizen_id.as_deref(), Some("079301000456"));
 }

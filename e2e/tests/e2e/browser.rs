@@ -34,7 +34,22 @@ pub struct BrowserRun {
 }
 
 impl BrowserRun {
+    /// On a server with the demo network.
     pub async fn start() -> BrowserRun {
+        BrowserRun::launch(true).await
+    }
+
+    /// On a server started as a real installation: an empty database, no demo.
+    pub async fn start_without_demo() -> BrowserRun {
+        BrowserRun::launch(false).await
+    }
+
+    /// The server's data folder (its SQLite database, for `tuyen create-admin`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dirs[0].path()
+    }
+
+    async fn launch(demo: bool) -> BrowserRun {
         let dir = tempfile::tempdir().unwrap();
         let dist = support::dist_dir();
         assert!(
@@ -42,7 +57,11 @@ impl BrowserRun {
             "{}/index.html missing; build the SPA first with `make spa` (or set TUYEN_DIST)",
             dist.display()
         );
-        let server = Server::start(dir.path()).await;
+        let server = if demo {
+            Server::start(dir.path()).await
+        } else {
+            Server::start_without_demo(dir.path()).await
+        };
         let driver = Chromedriver::start().await;
         let profile = tempfile::tempdir().unwrap();
         let browser = driver.browser(profile.path()).await;
@@ -233,4 +252,19 @@ pub async fn follow_nav(browser: &Client, label: &str) -> Result<(), String> {
         &format!("the nav link {label:?}"),
     )
     .await
+}
+
+/// How long the rotation generator may run in a browser flow.
+const GENERATION_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Presses the rotation plan's generate button and waits until the run is done.
+pub async fn generate(browser: &Client) -> Result<(), String> {
+    click(browser, Locator::Css("#generate"), "the generate button").await?;
+    browser
+        .wait()
+        .at_most(GENERATION_TIMEOUT)
+        .for_element(Locator::Css("#generation-run[data-status='done']"))
+        .await
+        .map_err(|e| format!("waiting for the generator to finish: {e}"))?;
+    Ok(())
 }

@@ -13,6 +13,7 @@
 
 mod admin;
 mod browser;
+mod first_network;
 mod first_run;
 mod hostile_text;
 mod http;

@@ -1,13 +1,11 @@
 //! The planner generates a rotation quarter, reads why a demand stays unmet and
 //! publishes; a clinician sees the posting and subscribes their calendar.
 
-use std::time::Duration;
-
 use fantoccini::{Client, Locator};
 use reqwest::StatusCode;
 
 use crate::browser::{
-    BrowserRun, click, follow_nav, sign_in_as, sign_out, wait_for, wait_until_gone,
+    BrowserRun, click, follow_nav, generate, sign_in_as, sign_out, wait_for, wait_until_gone,
 };
 use crate::support::{self, CENTRE_CLINICIAN, PLANNER, Server, http_client};
 
@@ -15,8 +13,6 @@ use crate::support::{self, CENTRE_CLINICIAN, PLANNER, Server, http_client};
 const Q2_PLAN: &str = "Lịch luân phiên hỗ trợ trạm y tế quý II/2026";
 /// The rule that keeps the paediatric Thursday visits at An Phú unmet.
 const AWAY_SHARE_RULE: &str = "Vượt tỷ lệ nhân lực của khoa đi luân phiên cùng lúc";
-/// How long the generator may take on the demo plan, with the polling on top.
-const GENERATION_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The planner opens the second quarter, generates it, reads why the paediatric visits
 /// at An Phú cannot be met, publishes, and sees the calendar published.
@@ -47,13 +43,7 @@ async fn plan_generate_and_publish(browser: &Client, server: &Server) -> Result<
     )
     .await?;
 
-    click(browser, Locator::Css("#generate"), "the generate button").await?;
-    browser
-        .wait()
-        .at_most(GENERATION_TIMEOUT)
-        .for_element(Locator::Css("#generation-run[data-status='done']"))
-        .await
-        .map_err(|e| format!("waiting for the generator to finish: {e}"))?;
+    generate(browser).await?;
     wait_for(
         browser,
         Locator::Css("#score-breakdown tr[data-goal='unfilled_days']"),

@@ -24,7 +24,7 @@ use leptos::prelude::*;
 use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
-use shared::error::Problem;
+use shared::error::{ErrorCode, Problem};
 
 use crate::contexts::{LangContext, Session};
 pub(crate) use write::Write;
@@ -186,7 +186,7 @@ impl Api {
         let token = self.session.access_token().ok_or(ApiError::SignedOut)?;
         let response = self.send(&method, path, Some(&token), &build).await?;
         if response.status() != StatusCode::UNAUTHORIZED {
-            return check(response).await;
+            return self.signed_in_answer(response).await;
         }
         let token = self.renewed_token(&token).await?;
         let response = self.send(&method, path, Some(&token), &build).await?;
@@ -194,7 +194,20 @@ impl Api {
             self.session.expire();
             return Err(ApiError::SignedOut);
         }
-        check(response).await
+        self.signed_in_answer(response).await
+    }
+
+    /// The answer to a signed-in request. A 403 `password_change_required` (an
+    /// administrator reset the password meanwhile, on any read or write) puts the
+    /// session in the state that shows only the change-password page.
+    async fn signed_in_answer(self, response: Response) -> Result<Response, ApiError> {
+        let answer = check(response).await;
+        if let Err(ApiError::Problem(problem)) = &answer
+            && problem.code == ErrorCode::PasswordChangeRequired
+        {
+            self.session.require_password_change();
+        }
+        answer
     }
 
     async fn send(

@@ -121,6 +121,28 @@ impl Session {
         }
     }
 
+    /// The server refused a request until the password is changed: only the
+    /// change-password page shows from now on.
+    pub fn require_password_change(self) {
+        let already = self.must_change_password_untracked();
+        if !already {
+            self.state.update(|state| {
+                if let Some(state) = state {
+                    state.must_change_password = true;
+                }
+            });
+            self.persist();
+        }
+    }
+
+    fn must_change_password_untracked(self) -> bool {
+        self.state.with_untracked(|state| {
+            state
+                .as_ref()
+                .is_some_and(|state| state.must_change_password)
+        })
+    }
+
     /// Ends the session at the person's request.
     pub fn end(self) {
         self.expired.set(false);

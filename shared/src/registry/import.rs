@@ -1,7 +1,7 @@
 //! Import and export of the registry as spreadsheets: the columns of each kind of
 //! sheet (headers in Vietnamese, English accepted too), one row read into a record
-//! that names other records by their natural keys (facility code, licence number or
-//! employee code), the same shared validators as the forms, and the preview a
+//! that names other records by their natural keys (facility code; licence number, else
+//! citizen id), the same shared validators as the forms, and the preview a
 //! person reads before committing.
 //!
 //! The backend reads the cells (XLSX or CSV) and diffs the records against the
@@ -142,17 +142,17 @@ const STAFF_COLUMNS: &[Column] = &[
     col("phone", "Điện thoại", "Phone", false),
     col("email", "Email", "Email", false),
     col("active", "Đang công tác", "Active", false),
+    col("citizen_id", "Số CCCD", "Citizen ID", false),
 ];
 
 const LEAVE_COLUMNS: &[Column] = &[
-    col("facility_code", "Mã cơ sở", "Facility code", false),
     col(
         "licence_number",
         "Số chứng chỉ hành nghề",
         "Licence number",
         false,
     ),
-    col("staff_code", "Mã nhân viên", "Employee code", false),
+    col("citizen_id", "Số CCCD", "Citizen ID", false),
     col("kind", "Loại nghỉ", "Kind", true),
     col("start_date", "Từ ngày", "Start date", true),
     col("end_date", "Đến ngày", "End date", true),
@@ -226,9 +226,9 @@ impl ImportKind {
                 "0901 234 567",
                 "an.nguyen@example.vn",
                 "Có",
+                "079190001234",
             ],
             ImportKind::Leave => &[
-                "79-TTYT-01",
                 "000123/HCM-CCHN",
                 "",
                 "Nghỉ phép năm",
@@ -309,18 +309,14 @@ impl CellError {
 }
 
 /// How a member of staff is recognised across files: the practice licence number,
-/// else the employee code within the facility.
+/// else the citizen id (CCCD) — both national, so a person moved between facilities
+/// is still the same row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum StaffKey {
     /// Practice licence number.
     Licence(String),
-    /// Facility code and employee code.
-    Code {
-        /// Facility code.
-        facility: String,
-        /// Employee code.
-        code: String,
-    },
+    /// Citizen id (CCCD).
+    CitizenId(String),
 }
 
 impl StaffKey {
@@ -328,7 +324,7 @@ impl StaffKey {
     pub fn label(&self) -> String {
         match self {
             StaffKey::Licence(number) => number.clone(),
-            StaffKey::Code { facility, code } => format!("{facility}/{code}"),
+            StaffKey::CitizenId(number) => format!("CCCD {number}"),
         }
     }
 }
@@ -448,16 +444,15 @@ pub struct StaffRecord {
     pub email: Option<String>,
     /// Employed.
     pub active: bool,
+    /// Citizen id (CCCD): personal data of the staff member, see
+    /// [`crate::registry::Staff::citizen_id`].
+    pub citizen_id: Option<String>,
 }
 
 impl StaffRecord {
     /// The natural key, if the row has one.
     pub fn key(&self) -> Option<StaffKey> {
-        staff_key(
-            self.licence_number.as_deref(),
-            &self.facility_code,
-            self.code.as_deref(),
-        )
+        staff_key(self.licence_number.as_deref(), self.citizen_id.as_deref())
     }
 
     /// The API input for this row, with its facility and department resolved.
@@ -470,6 +465,7 @@ impl StaffRecord {
             profession: self.profession,
             title: self.title.clone(),
             licence_number: self.licence_number.clone(),
+            citizen_id: self.citizen_id.clone(),
             licence_valid_from: self.licence_valid_from,
             licence_valid_until: self.licence_valid_until,
             specialties: self.specialties.clone(),
@@ -482,18 +478,12 @@ impl StaffRecord {
     }
 }
 
-/// The natural key of a member of staff from its parts.
-pub fn staff_key(
-    licence: Option<&str>,
-    facility_code: &str,
-    code: Option<&str>,
-) -> Option<StaffKey> {
-    match (licence, code) {
+/// The natural key of a member of staff from its parts: the licence number, else the
+/// citizen id.
+pub fn staff_key(licence: Option<&str>, citizen_id: Option<&str>) -> Option<StaffKey> {
+    match (licence, citizen_id) {
         (Some(licence), _) => Some(StaffKey::Licence(licence.to_string())),
-        (None, Some(code)) => Some(StaffKey::Code {
-            facility: facility_code.to_string(),
-            code: code.to_string(),
-        }),
+        (None, Some(citizen_id)) => Some(StaffKey::CitizenId(citizen_id.to_string())),
         (None, None) => None,
     }
 }
@@ -606,18 +596,16 @@ impl ImportRecord {
                 text(&r.phone),
                 text(&r.email),
                 yes_no(r.active),
+                text(&r.citizen_id),
             ],
             ImportRecord::Leave(r) => {
-                let (facility, licence, code) = match &r.staff {
-                    StaffKey::Licence(number) => (String::new(), number.clone(), String::new()),
-                    StaffKey::Code { facility, code } => {
-                        (facility.clone(), String::new(), code.clone())
-                    }
+                let (licence, citizen_id) = match &r.staff {
+                    StaffKey::Licence(number) => (number.clone(), String::new()),
+                    StaffKey::CitizenId(number) => (String::new(), number.clone()),
                 };
                 vec![
-                    facility,
                     licence,
-                    code,
+                    citizen_id,
                     en(&r.leave.kind),
                     date(Some(r.leave.start_date)),
                     date(Some(r.leave.end_date)),
@@ -878,8 +866,8 @@ impl RowReader<'_> {
         let full_name = self.required("full_name");
         let profession = self.choice::<Profession>("profession", true);
         let licence_number = self.text("licence_number");
-        let code = self.text("code");
-        if licence_number.is_none() && code.is_none() {
+        let citizen_id = self.text("citizen_id");
+        if licence_number.is_none() && citizen_id.is_none() {
             self.errors.push(CellError::new(
                 "licence_number",
                 Message::ImportStaffKeyRequired,
@@ -893,7 +881,7 @@ impl RowReader<'_> {
         Some(StaffRecord {
             facility_code: facility_code?,
             department_code: self.text("department_code"),
-            code,
+            code: self.text("code"),
             full_name: full_name?,
             profession: profession??,
             title: self.text("title"),
@@ -909,23 +897,19 @@ impl RowReader<'_> {
             phone: self.text("phone"),
             email: self.text("email"),
             active: active?,
+            citizen_id,
         })
     }
 
     fn leave(&mut self) -> Option<LeaveRecord> {
         let licence = self.text("licence_number");
-        let facility = self.text("facility_code").unwrap_or_default();
-        let code = self.text("staff_code");
-        let staff = staff_key(licence.as_deref(), &facility, code.as_deref());
+        let citizen_id = self.text("citizen_id");
+        let staff = staff_key(licence.as_deref(), citizen_id.as_deref());
         if staff.is_none() {
             self.errors.push(CellError::new(
                 "licence_number",
                 Message::ImportStaffKeyRequired,
             ));
-        }
-        if licence.is_none() && code.is_some() && facility.is_empty() {
-            self.errors
-                .push(CellError::new("facility_code", Message::ImportCellRequired));
         }
         let kind = self.choice::<LeaveKind>("kind", true);
         let start = self.date("start_date");
@@ -1221,24 +1205,48 @@ mod tests {
     }
 
     #[test]
-    fn staff_need_a_licence_or_an_employee_code() {
+    fn staff_are_keyed_by_licence_else_citizen_id() {
         let kind = ImportKind::Staff;
         let map = headers(kind, Lang::Vi);
         let mut cells = strings(kind.example());
-        cells[2] = String::new();
-        cells[6] = String::new();
-        let errors = parse_row(&map, &cells).err().unwrap_or_default();
-        assert_eq!(errors[0].column, "licence_number");
-        cells[2] = "NV-9".into();
         let Ok(ImportRecord::Staff(record)) = parse_row(&map, &cells) else {
             panic!("should parse");
         };
         assert_eq!(
             record.key(),
-            Some(StaffKey::Code {
-                facility: "79-TTYT-01".into(),
-                code: "NV-9".into()
-            })
+            Some(StaffKey::Licence("000123/HCM-CCHN".into()))
+        );
+        // No licence: the citizen id is the key (an employee code is not one).
+        cells[6] = String::new();
+        let Ok(ImportRecord::Staff(record)) = parse_row(&map, &cells) else {
+            panic!("should parse");
+        };
+        assert_eq!(
+            record.key(),
+            Some(StaffKey::CitizenId("079190001234".into()))
+        );
+        // Neither: an error on the licence column, in Vietnamese.
+        cells[15] = String::new();
+        let errors = parse_row(&map, &cells).err().unwrap_or_default();
+        assert_eq!(errors[0].column, "licence_number");
+        assert_eq!(
+            errors[0].message.text(Lang::Vi),
+            "Cần số chứng chỉ hành nghề hoặc số CCCD để nhận diện nhân sự"
+        );
+    }
+
+    #[test]
+    fn a_citizen_id_is_twelve_digits() {
+        let kind = ImportKind::Staff;
+        let map = headers(kind, Lang::Vi);
+        let mut cells = strings(kind.example());
+        cells[15] = "07919000123".into();
+        let errors = parse_row(&map, &cells).err().unwrap_or_default();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].column, "citizen_id");
+        assert_eq!(
+            errors[0].message.text(Lang::Vi),
+            "Số định danh cá nhân (CCCD) gồm đúng 12 chữ số"
         );
     }
 

@@ -25,6 +25,7 @@ use crate::idempotency;
 use crate::registry::repo::{
     self, DepartmentChanges, DepartmentRow, FacilityChanges, FacilityRow, StaffChanges, StaffRow,
 };
+use crate::registry::service::may_see_citizen_id;
 
 /// The registry as the rows of a sheet name it: codes instead of ids.
 pub struct Registry {
@@ -101,6 +102,15 @@ impl Registry {
         }
     }
 
+    /// How a preview names a recorded member of staff without showing personal data:
+    /// the licence number, else the employee code, else the id.
+    fn staff_label(&self, row: &StaffRow) -> String {
+        row.licence_number
+            .clone()
+            .or_else(|| row.code.clone())
+            .unwrap_or_else(|| format!("#{}", row.id))
+    }
+
     fn staff_record(&self, row: &StaffRow) -> StaffRecord {
         StaffRecord {
             facility_code: self
@@ -122,17 +132,18 @@ impl Registry {
             phone: row.phone.clone(),
             email: row.email.clone(),
             active: row.active,
+            citizen_id: row.citizen_id.clone(),
         }
     }
 
-    fn staff_key_of(&self, row: &StaffRow) -> Option<StaffKey> {
-        staff_key(
-            row.licence_number.as_deref(),
-            &self
-                .facility_code(Some(row.facility_id))
-                .unwrap_or_default(),
-            row.code.as_deref(),
-        )
+    /// The key an export writes for this member of staff: the citizen id only where
+    /// the reader may see it.
+    fn staff_key_for(&self, by: &Principal, row: &StaffRow) -> Option<StaffKey> {
+        let citizen_id = row
+            .citizen_id
+            .as_deref()
+            .filter(|_| may_see_citizen_id(by, row.facility_id, row.id));
+        staff_key(row.licence_number.as_deref(), citizen_id)
     }
 
     /// Every record of `kind` the principal may read, as the rows of an export: in id
@@ -155,7 +166,13 @@ impl Registry {
                 .staff
                 .iter()
                 .filter(|row| may_read_staff(row.facility_id))
-                .map(|row| ImportRecord::Staff(self.staff_record(row)))
+                .map(|row| {
+                    let mut record = self.staff_record(row);
+                    if !may_see_citizen_id(by, row.facility_id, row.id) {
+                        record.citizen_id = None;
+                    }
+                    ImportRecord::Staff(record)
+                })
                 .collect(),
             ImportKind::Leave => {
                 let people: HashMap<i64, &StaffRow> =
@@ -168,7 +185,7 @@ impl Registry {
                             return None;
                         }
                         Some(ImportRecord::Leave(LeaveRecord {
-                            staff: self.staff_key_of(person)?,
+                            staff: self.staff_key_for(by, person)?,
                             leave: leave_input(leave),
                         }))
                     })
@@ -234,6 +251,8 @@ struct Planner<'a> {
     registry: &'a Registry,
     /// Natural key → first row that has it.
     seen: HashMap<String, u32>,
+    /// Citizen id → first row that has it (a second natural key of staff).
+    seen_citizen_ids: HashMap<String, u32>,
     /// Leave already planned per member of staff (to refuse overlaps within the file).
     planned_leave: HashMap<i64, Vec<(u32, LeaveInput)>>,
     facility_by_code: HashMap<&'a str, &'a FacilityRow>,
@@ -245,10 +264,19 @@ struct Planner<'a> {
 
 impl<'a> Planner<'a> {
     fn new(by: &'a Principal, kind: ImportKind, registry: &'a Registry) -> Planner<'a> {
+        // Every member of staff under each of their keys: a row names them by its
+        // licence number, else its citizen id.
         let mut staff_by_key = HashMap::new();
         for row in &registry.staff {
-            if let Some(key) = registry.staff_key_of(row) {
-                staff_by_key.entry(key).or_insert(row);
+            if let Some(licence) = &row.licence_number {
+                staff_by_key
+                    .entry(StaffKey::Licence(licence.clone()))
+                    .or_insert(row);
+            }
+            if let Some(citizen_id) = &row.citizen_id {
+                staff_by_key
+                    .entry(StaffKey::CitizenId(citizen_id.clone()))
+                    .or_insert(row);
             }
         }
         let mut leaves_by_staff: HashMap<i64, Vec<&LeaveRow>> = HashMap::new();
@@ -263,6 +291,7 @@ impl<'a> Planner<'a> {
             kind,
             registry,
             seen: HashMap::new(),
+            seen_citizen_ids: HashMap::new(),
             planned_leave: HashMap::new(),
             facility_by_code: registry
                 .facilities
@@ -324,6 +353,21 @@ impl<'a> Planner<'a> {
             ));
         } else {
             self.seen.insert(key.clone(), row);
+        }
+        let mut record = record;
+        if let ImportRecord::Staff(staff) = &mut record {
+            self.keep_citizen_id(staff);
+            if let Some(citizen_id) = &staff.citizen_id {
+                match self.seen_citizen_ids.get(citizen_id) {
+                    Some(&first) if first != row => errors.push(CellError::new(
+                        "citizen_id",
+                        Message::ImportDuplicateRow(first),
+                    )),
+                    _ => {
+                        self.seen_citizen_ids.insert(citizen_id.clone(), row);
+                    }
+                }
+            }
         }
         let (existing, write) = match record.clone() {
             ImportRecord::Facility(record) => self.facility_write(record, &mut errors),
@@ -427,6 +471,56 @@ impl<'a> Planner<'a> {
         (existing, Some(write))
     }
 
+    /// An empty citizen-id cell keeps the recorded number: it is an identifier, and an
+    /// export for someone who may not see it leaves the cell empty.
+    fn keep_citizen_id(&self, record: &mut StaffRecord) {
+        if record.citizen_id.is_none()
+            && let Some(licence) = &record.licence_number
+            && let Some(row) = self.staff_by_key.get(&StaffKey::Licence(licence.clone()))
+        {
+            record.citizen_id = row.citizen_id.clone();
+        }
+    }
+
+    /// The recorded member of staff a row is about: by licence number first, else by
+    /// citizen id; a citizen id that belongs to someone else is an error.
+    fn matching_staff(
+        &self,
+        record: &StaffRecord,
+        errors: &mut Vec<CellError>,
+    ) -> Option<&'a StaffRow> {
+        let by_licence = record
+            .licence_number
+            .as_ref()
+            .and_then(|licence| self.staff_by_key.get(&StaffKey::Licence(licence.clone())))
+            .copied();
+        let by_citizen_id = record
+            .citizen_id
+            .as_ref()
+            .and_then(|number| self.staff_by_key.get(&StaffKey::CitizenId(number.clone())))
+            .copied();
+        match (by_licence, by_citizen_id) {
+            (Some(found), Some(other)) if found.id != other.id => {
+                errors.push(CellError::new(
+                    "citizen_id",
+                    Message::ImportCitizenIdTaken(self.registry.staff_label(other)),
+                ));
+                Some(found)
+            }
+            // A recorded licence that differs from the row's is a different person.
+            (None, Some(other))
+                if other.licence_number.is_some() && record.licence_number.is_some() =>
+            {
+                errors.push(CellError::new(
+                    "citizen_id",
+                    Message::ImportCitizenIdTaken(self.registry.staff_label(other)),
+                ));
+                None
+            }
+            (found, other) => found.or(other),
+        }
+    }
+
     fn staff_write(
         &mut self,
         record: StaffRecord,
@@ -448,9 +542,7 @@ impl<'a> Planner<'a> {
             }
             _ => None,
         };
-        let found = record
-            .key()
-            .and_then(|key| self.staff_by_key.get(&key).copied());
+        let found = self.matching_staff(&record, errors);
         // Moving someone needs the right to manage the staff they leave, too.
         if let Some(row) = found
             && !self.may_manage(row.facility_id)
@@ -747,6 +839,8 @@ fn apply(
         .map(|f| (f.code, f.id))
         .collect();
     let mut forward_supervisors = Vec::new();
+    // One audit event per record written, inserted together at the end.
+    let mut events = Vec::with_capacity(planned.len());
     for row in planned {
         let Some(write) = &row.write else { continue };
         let action = if row.status == RowStatus::New {
@@ -838,20 +932,19 @@ fn apply(
                 ("staff_leave", id, *facility_id)
             }
         };
-        audit::change(
-            conn,
-            by,
+        events.push(Entry {
             entity,
-            id,
+            entity_id: id.to_string(),
             action,
-            facility_id,
-            audit_changes(kind, row),
-        )?;
+            facility_id: Some(facility_id),
+            changes: audit_changes(kind, row),
+        });
     }
     for (id, code) in forward_supervisors {
         if let Some(&supervising_id) = facility_ids.get(&code) {
             import_repo::set_supervising(conn, id, supervising_id)?;
         }
     }
+    audit::record_all(conn, by, events)?;
     Ok(())
 }

@@ -27,6 +27,7 @@ use crate::i18n::{Key, t};
 /// The fields this form shows messages next to.
 const STAFF_FIELDS: &[&str] = &[
     "licence_number",
+    "citizen_id",
     "licence_valid_from",
     "licence_valid_until",
     "specialties",
@@ -39,6 +40,8 @@ const STAFF_FIELDS: &[&str] = &[
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Draft {
     licence_number: String,
+    /// Empty for someone not shown it: the server then keeps the recorded one.
+    citizen_id: String,
     licence_valid_from: String,
     licence_valid_until: String,
     specialties: Vec<String>,
@@ -52,6 +55,7 @@ impl Draft {
         let date = |date: Option<NaiveDate>| date.map(|d| d.to_string()).unwrap_or_default();
         Draft {
             licence_number: staff.licence_number.clone().unwrap_or_default(),
+            citizen_id: staff.citizen_id.clone().unwrap_or_default(),
             licence_valid_from: date(staff.licence_valid_from),
             licence_valid_until: date(staff.licence_valid_until),
             specialties: staff.specialties.clone(),
@@ -96,6 +100,7 @@ impl Draft {
         let licence_number = self.licence_number.trim();
         let input = StaffInput {
             licence_number: (!licence_number.is_empty()).then(|| licence_number.to_string()),
+            citizen_id: Some(self.citizen_id.trim().to_string()).filter(|id| !id.is_empty()),
             licence_valid_from,
             licence_valid_until,
             specialties: self.specialties.clone(),
@@ -222,6 +227,13 @@ fn StaffForm(staff: Staff, reload: Callback<()>) -> impl IntoView {
                         path="licence_number"
                         label=Key::LicenceNumber
                         field=bind(draft, |d| &d.licence_number, |d| &mut d.licence_number)
+                        eager=true
+                    />
+                    <FormText
+                        form
+                        path="citizen_id"
+                        label=Key::CitizenId
+                        field=bind(draft, |d| &d.citizen_id, |d| &mut d.citizen_id)
                         eager=true
                     />
                     <FormText

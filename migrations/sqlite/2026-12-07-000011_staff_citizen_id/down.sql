@@ -1,0 +1,2 @@
+DROP INDEX staff_citizen_id;
+ALTER TABLE staff DROP COLUMN citizen_id;
