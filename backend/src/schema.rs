@@ -335,6 +335,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    rotation_avoidances (staff_id) {
+        staff_id -> BigInt,
+        weekdays -> Integer,
+        months -> Integer,
+    }
+}
+
+diesel::table! {
     rotation_generations (id) {
         id -> BigInt,
         plan_id -> BigInt,
@@ -599,6 +607,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rotation_demands,
     rotation_assignments,
     rotation_preferences,
+    rotation_avoidances,
     rotation_generations,
     calendar_feeds,
     consultation_sessions,

@@ -664,6 +664,11 @@ pub enum Key {
     ReloadRecord,
     RotationPreferencesTitle,
     PreferencesIntro,
+    PreferredStations,
+    AvoidancesBroken,
+    GoalAvoidedDays,
+    AvoidedWeekdays,
+    AvoidedMonths,
     EditFacility,
     EditDepartment,
     FacilityCode,
@@ -1730,9 +1735,20 @@ impl Key {
             EditRotationPlan => ("Sửa kế hoạch luân phiên", "Edit the rotation plan"),
             RotationPreferencesTitle => ("Nguyện vọng luân phiên", "Rotation preferences"),
             PreferencesIntro => (
-                "Chọn các trạm y tế bạn muốn được cử đến; khi xếp lịch, hệ thống ưu tiên các trạm này.",
-                "Choose the stations you would rather be sent to; the scheduler favours them.",
+                "Chọn các trạm y tế bạn muốn được cử đến, và những ngày trong tuần, những tháng bạn muốn tránh đi luân phiên; khi xếp lịch, hệ thống ưu tiên các trạm này và chỉ xếp vào ngày xin tránh khi không còn ai khác.",
+                "Choose the stations you would rather be sent to, and the weekdays and months you would rather not rotate; the scheduler favours those stations and uses an avoided day only when no one else can go.",
             ),
+            PreferredStations => ("Trạm muốn được cử đến", "Stations you prefer"),
+            AvoidancesBroken => (
+                "Xếp vào ngày đã xin tránh",
+                "Placed on days they asked to avoid",
+            ),
+            GoalAvoidedDays => (
+                "Ngày xếp vào ngày đã xin tránh",
+                "Days on a weekday or month someone asked to avoid",
+            ),
+            AvoidedWeekdays => ("Ngày trong tuần xin tránh", "Weekdays to avoid"),
+            AvoidedMonths => ("Tháng xin tránh", "Months to avoid"),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, Weekday};
 use serde_json::json;
 use shared::registry::Profession;
-use shared::rotation::{AssignmentStatus, DemandPattern, Feedback, RuleSettings, Weekdays};
+use shared::rotation::{AssignmentStatus, DemandPattern, Feedback, Months, RuleSettings, Weekdays};
 
 use super::generator;
 use super::repo::{self, AssignmentChange, AssignmentFilter, DemandChanges, PlanChanges};
@@ -103,6 +103,14 @@ const DEMANDS: &[DemandSeed] = &[
     ),
 ];
 
+/// Weekdays and months some doctors asked to avoid: (name, weekdays, months).
+const AVOIDANCES: &[(&str, &[Weekday], &[u8])] = &[
+    // The clinician of the demo (`bacsi`): his own clinic on Fridays, family in August.
+    ("Lê Văn Phúc", &[Weekday::Fri], &[8]),
+    ("Phạm Thị Ngọc Ánh", &[Weekday::Wed], &[]),
+    ("Võ Minh Tuấn", &[], &[6, 12]),
+];
+
 /// A quarter of 2026: title, first and last month, whether it is generated and published.
 struct Quarter {
     title: &'static str,
@@ -188,6 +196,18 @@ pub fn load(
                 })
                 .collect();
             made += publish_with_history(conn, plan_id, at, &heads)?;
+        }
+    }
+    // Stated after the first quarter was generated (it stays as published); the
+    // second quarter's run honours them.
+    for (name, weekdays, months) in AVOIDANCES {
+        if let Some(person) = staff.get(name) {
+            repo::replace_avoidance(
+                conn,
+                *person,
+                i32::from(Weekdays::of(weekdays).0),
+                i32::from(Months::of(months).0),
+            )?;
         }
     }
     audit::record_as_user(

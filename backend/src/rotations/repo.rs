@@ -10,8 +10,8 @@ use shared::rotation::{
 
 use crate::db::{AnyConn, DbEnum};
 use crate::schema::{
-    calendar_feeds, rotation_assignments, rotation_demands, rotation_generations, rotation_plans,
-    rotation_preferences,
+    calendar_feeds, rotation_assignments, rotation_avoidances, rotation_demands,
+    rotation_generations, rotation_plans, rotation_preferences,
 };
 
 /// A `rotation_plans` row; `settings` is JSON.
@@ -490,6 +490,40 @@ pub fn replace_preferences(conn: &mut AnyConn, staff_id: i64, stations: &[i64]) 
             .values((
                 rotation_preferences::staff_id.eq(staff_id),
                 rotation_preferences::station_id.eq(station),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Avoided weekdays and months (staff id, weekday mask, month mask) of some staff.
+pub fn avoidances(conn: &mut AnyConn, staff_ids: &[i64]) -> QueryResult<Vec<(i64, i32, i32)>> {
+    rotation_avoidances::table
+        .filter(rotation_avoidances::staff_id.eq_any(staff_ids.to_vec()))
+        .select((
+            rotation_avoidances::staff_id,
+            rotation_avoidances::weekdays,
+            rotation_avoidances::months,
+        ))
+        .order(rotation_avoidances::staff_id)
+        .load(conn)
+}
+
+/// Replaces a person's avoided weekdays and months (no row when nothing is avoided).
+pub fn replace_avoidance(
+    conn: &mut AnyConn,
+    staff_id: i64,
+    weekdays: i32,
+    months: i32,
+) -> QueryResult<()> {
+    diesel::delete(rotation_avoidances::table.filter(rotation_avoidances::staff_id.eq(staff_id)))
+        .execute(conn)?;
+    if weekdays != 0 || months != 0 {
+        diesel::insert_into(rotation_avoidances::table)
+            .values((
+                rotation_avoidances::staff_id.eq(staff_id),
+                rotation_avoidances::weekdays.eq(weekdays),
+                rotation_avoidances::months.eq(months),
             ))
             .execute(conn)?;
     }

@@ -1,6 +1,7 @@
 //! Rotation of staff to the stations (Decision 1816/QĐ-BYT): demands, assignments, the
 //! rules every assignment must keep, and the optimisation engine behind the generator.
 //!
+//! - [`avoidance`]: weekdays and months a person asked to avoid (soft preferences).
 //! - [`calendar`]: the days of an assignment ([`Span`], [`Weekdays`]).
 //! - [`rules`]: the hard rules as pure functions ([`check`], [`personal_breaches`]).
 //! - [`shortfall`]: why a demand stayed unfilled, and the planner's sentence for it.
@@ -9,6 +10,7 @@
 //! - `solver` and `bench` (feature `solver`): the search behind the generator and the
 //!   adapter for the benchmark format.
 
+pub mod avoidance;
 #[cfg(feature = "solver")]
 pub mod bench;
 pub mod calendar;
@@ -19,6 +21,7 @@ pub mod solver;
 pub mod state;
 pub mod types;
 
+pub use avoidance::{Avoidance, AvoidanceBroken, Months};
 pub use calendar::{Span, Weekdays, monday_of, months_of};
 pub use rules::{
     Booking, Breach, DepartmentFacts, LeavePeriod, Need, Proposal, Roster, RotationRule,
