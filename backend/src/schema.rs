@@ -301,6 +301,11 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        status -> Text,
+        proposed_by -> Nullable<Text>,
+        proposed_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decline_reason -> Nullable<Text>,
     }
 }
 

@@ -145,6 +145,7 @@ pub fn load(
         repo::replace_preferences(conn, *person, &[*station])?;
     }
     let mut made = 0;
+    let mut draft = None;
     for quarter in QUARTERS {
         let start = date(2026, quarter.months.0, 1);
         let end = date(2026, quarter.months.1 + 1, 1) - chrono::Duration::days(1);
@@ -187,6 +188,9 @@ pub fn load(
                 },
             )?;
         }
+        if !quarter.published {
+            draft = Some(plan_id);
+        }
         if quarter.published {
             let heads: BTreeMap<i64, String> = facilities
                 .iter()
@@ -197,6 +201,29 @@ pub fn load(
                 .collect();
             made += publish_with_history(conn, plan_id, at, &heads)?;
         }
+    }
+    // An Phú's head asks for a midwife on Mondays in May, waiting for planning's answer.
+    if let (Some(plan_id), Some(station)) = (draft, facilities.get("74-TYT-ANPHU")) {
+        repo::insert_proposed_demand(
+            conn,
+            plan_id,
+            at,
+            "tram.anphu",
+            &DemandChanges {
+                station_id: *station,
+                profession: DbEnum(Profession::Midwife),
+                specialty: None,
+                count: 1,
+                pattern: DbEnum(DemandPattern::Weekdays),
+                start_date: date(2026, 5, 4),
+                end_date: date(2026, 5, 25),
+                weekdays: i32::from(Weekdays::of(&[Weekday::Mon]).0),
+                plan_activity_id: None,
+                note: Some("Khám thai, tư vấn chăm sóc sau sinh tại trạm".into()),
+                version: 1,
+                updated_at: at,
+            },
+        )?;
     }
     // Stated after the first quarter was generated (it stays as published); the
     // second quarter's run honours them.

@@ -167,3 +167,166 @@ async fn the_generator_avoids_avoided_days_when_it_can_and_says_so_when_it_canno
         at_an_phu.explanation
     );
 }
+
+/// The body of a demand An Phú's head proposes in `plan_id`, at `station`: one doctor
+/// on Fridays in May 2026.
+fn proposal(plan_id: i64, station: i64) -> shared::rotation::DemandInput {
+    serde_json::from_value(serde_json::json!({
+        "plan_id": plan_id, "station_id": station, "profession": "doctor",
+        "count": 1, "pattern": "weekdays", "start_date": "2026-05-01",
+        "end_date": "2026-05-29", "weekdays": 16, "note": "Khám sức khỏe người cao tuổi"
+    }))
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn a_station_head_proposes_demands_for_their_station_in_a_draft_plan_only() {
+    use shared::rotation::{DemandAction, DemandStatus};
+
+    let app = TestApp::spawn().await;
+    let planner = app.user("kehoach").await;
+    let head = app.user("tram.anphu").await;
+    let an_phu = head.facility_id("74-TYT-ANPHU").await;
+    let binh_hoa = head.facility_id("74-TYT-BINHHOA").await;
+    let (q1, q2) = plans(&planner).await;
+
+    // The station finds the plans that may send people to it.
+    let theirs: Page<shared::rotation::RotationPlan> = head
+        .rotation_plans()
+        .list(&format!("station_id={an_phu}"))
+        .await
+        .ok();
+    assert_eq!(theirs.items.len(), 2, "{theirs:?}");
+
+    let made = head
+        .rotation_demands()
+        .create(&proposal(q2.id, an_phu))
+        .await
+        .created();
+    assert_eq!(made.status, DemandStatus::Proposed);
+    assert_eq!(made.proposed_by.as_deref(), Some("tram.anphu"));
+    assert!(made.proposed_at.is_some());
+    assert!(made.allowed_actions.is_empty());
+    // Not for another station; not in a published plan.
+    head.rotation_demands()
+        .create(&proposal(q2.id, binh_hoa))
+        .await
+        .assert_problem(403, "forbidden");
+    let published = proposal(q1.id, an_phu);
+    let published = shared::rotation::DemandInput {
+        start_date: "2026-02-02".parse().unwrap(),
+        end_date: "2026-02-27".parse().unwrap(),
+        ..published
+    };
+    head.rotation_demands()
+        .create(&published)
+        .await
+        .assert_problem(409, "conflict");
+    // The head answers nothing.
+    head.rotation_demands()
+        .step(made.id, "accept", &testkit::no_body(), None)
+        .await
+        .assert_problem(403, "forbidden");
+
+    // Planning sees it with its steps; the generator leaves it alone until accepted.
+    let seen = planner.rotation_demands().get(made.id).await.ok();
+    assert_eq!(
+        seen.allowed_actions,
+        vec![DemandAction::Accept, DemandAction::Decline]
+    );
+    let seed = GenerateInput {
+        seed: Some(3),
+        replan_published: false,
+    };
+    let run = generate(&planner, q2.id, &seed).await;
+    let unmet = run.result.unwrap().unmet;
+    let filled = assignments(&planner, &format!("plan_id={}", q2.id)).await;
+    assert!(filled.iter().all(|a| a.demand_id != Some(made.id)));
+    assert!(unmet.iter().all(|u| u.demand_id != made.id));
+
+    // Accepting needs the version read (412 otherwise), is audited, and the generator
+    // then fills it.
+    planner
+        .rotation_demands()
+        .step(made.id, "accept", &testkit::no_body(), Some("\"7\""))
+        .await
+        .assert_problem(412, "precondition_failed");
+    let accepted = planner
+        .rotation_demands()
+        .step(made.id, "accept", &testkit::no_body(), Some("\"1\""))
+        .await
+        .ok();
+    assert_eq!(accepted.status, DemandStatus::Accepted);
+    assert_eq!(accepted.decided_by.as_deref(), Some("kehoach"));
+    assert!(accepted.allowed_actions.is_empty());
+    planner
+        .rotation_demands()
+        .step(
+            made.id,
+            "decline",
+            &serde_json::json!({"reason": "Muộn"}),
+            None,
+        )
+        .await
+        .assert_problem(409, "invalid_transition");
+    // Now the generator takes it up: filled, or explained among the unmet.
+    let run = generate(&planner, q2.id, &seed).await;
+    let unmet = run.result.unwrap().unmet;
+    let filled = assignments(&planner, &format!("plan_id={}", q2.id)).await;
+    assert!(
+        filled.iter().any(|a| a.demand_id == Some(made.id))
+            || unmet.iter().any(|u| u.demand_id == made.id)
+    );
+
+    // A declined proposal says why, to the station.
+    let other = head
+        .rotation_demands()
+        .create(&proposal(q2.id, an_phu))
+        .await
+        .created();
+    planner
+        .rotation_demands()
+        .step(
+            other.id,
+            "decline",
+            &serde_json::json!({"reason": "  "}),
+            None,
+        )
+        .await
+        .assert_problem(400, "validation_failed");
+    planner
+        .rotation_demands()
+        .step(
+            other.id,
+            "decline",
+            &serde_json::json!({"reason": "Đã có bác sĩ tăng cường"}),
+            None,
+        )
+        .await
+        .ok();
+    let mine: Page<shared::rotation::RotationDemand> = head
+        .rotation_demands()
+        .list(&format!("station_id={an_phu}&status=declined"))
+        .await
+        .ok();
+    assert_eq!(mine.items.len(), 1, "{mine:?}");
+    assert_eq!(
+        mine.items[0].decline_reason.as_deref(),
+        Some("Đã có bác sĩ tăng cường")
+    );
+
+    let admin = app.user("admin").await;
+    for (id, action) in [
+        (made.id, "propose"),
+        (made.id, "accept"),
+        (other.id, "decline"),
+    ] {
+        let page = admin
+            .audit_events(&format!(
+                "entity=rotation_demand&entity_id={id}&action={action}"
+            ))
+            .await
+            .ok();
+        assert_eq!(page.items.len(), 1, "{action}: {page:?}");
+    }
+}

@@ -3,6 +3,7 @@
 //!
 //! - [`avoidance`]: weekdays and months a person asked to avoid (soft preferences).
 //! - [`calendar`]: the days of an assignment ([`Span`], [`Weekdays`]).
+//! - [`proposals`]: a station's proposed demand, accepted or declined by planning.
 //! - [`rules`]: the hard rules as pure functions ([`check`], [`personal_breaches`]).
 //! - [`shortfall`]: why a demand stayed unfilled, and the planner's sentence for it.
 //! - [`state`]: the assignment's statuses and who may move it.
@@ -14,6 +15,7 @@ pub mod avoidance;
 #[cfg(feature = "solver")]
 pub mod bench;
 pub mod calendar;
+pub mod proposals;
 pub mod rules;
 pub mod shortfall;
 #[cfg(feature = "solver")]
@@ -23,6 +25,7 @@ pub mod types;
 
 pub use avoidance::{Avoidance, AvoidanceBroken, Months};
 pub use calendar::{Span, Weekdays, monday_of, months_of};
+pub use proposals::{DeclineDemandInput, DemandAction, DemandParty, DemandProposals, DemandStatus};
 pub use rules::{
     Booking, Breach, DepartmentFacts, LeavePeriod, Need, Proposal, Roster, RotationRule,
     RuleSettings, StaffFacts, check, personal_breaches,

@@ -137,6 +137,9 @@ pub struct RotationPlanInput {
 pub struct RotationPlanQuery {
     /// Sending facility.
     pub facility_id: Option<i64>,
+    /// Plans of the facilities that support this station (a station head finds the
+    /// plans to propose demands in).
+    pub station_id: Option<i64>,
     /// Plans covering this day.
     pub on: Option<NaiveDate>,
     /// Page size (1–200, default 50).
@@ -175,6 +178,18 @@ pub struct RotationDemand {
     pub note: Option<String>,
     /// Days still without anyone (count × days, minus the days assigned).
     pub unfilled_days: i64,
+    /// Proposed by a station, accepted (the generator fills only these) or declined.
+    pub status: super::DemandStatus,
+    /// Who proposed it, when a station did (public).
+    pub proposed_by: Option<String>,
+    /// When it was proposed.
+    pub proposed_at: Option<DateTime<Utc>>,
+    /// Who accepted or declined the proposal.
+    pub decided_by: Option<String>,
+    /// Why it was declined (public).
+    pub decline_reason: Option<String>,
+    /// The steps the reader may take on it (`accept`, `decline`).
+    pub allowed_actions: Vec<super::DemandAction>,
     /// Version for `If-Match`.
     pub version: i64,
     /// Created at.
@@ -265,8 +280,10 @@ fn working_days() -> Weekdays {
 pub struct DemandQuery {
     /// Plan.
     pub plan_id: Option<i64>,
-    /// Station.
+    /// Station (a station head reads the demands of their own station in every plan).
     pub station_id: Option<i64>,
+    /// Only demands in this status.
+    pub status: Option<super::DemandStatus>,
     /// Page size (1–200, default 50).
     pub limit: Option<i64>,
     /// Cursor from the previous page.

@@ -12,6 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 use shared::message::{Message, Record};
 use shared::registry::Profession;
+use shared::rotation::DemandStatus;
 use shared::rotation::avoidance::AvoidedHit;
 use shared::rotation::solver::{self, Blocker, Candidate, Options, Problem};
 use shared::rotation::{

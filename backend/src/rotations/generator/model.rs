@@ -40,7 +40,15 @@ pub(super) struct Inputs {
 
 pub(super) fn load(conn: &mut AnyConn, plan_id: i64) -> Result<Inputs, ApiError> {
     let plan = repo::find_plan(conn, plan_id)?.ok_or_else(not_found)?;
-    let demands = repo::list_demands(conn, Some(&[plan_id]), None, None, None)?;
+    // Only accepted demands: a station's proposal waits for planning's answer.
+    let demands = repo::list_demands(
+        conn,
+        Some(&[plan_id]),
+        None,
+        Some(DemandStatus::Accepted),
+        None,
+        None,
+    )?;
     let roster = roster_of(conn, &plan)?;
     let assignments = repo::list_assignments(
         conn,

@@ -13,10 +13,11 @@ use shared::registry::{DepartmentQuery, FacilityRef, Profession, StaffQuery};
 use shared::rotation::{
     AssignmentAction, AssignmentInput, AssignmentQuery, AssignmentSide, AssignmentSource,
     AssignmentStatus, AttendanceInput, Avoidance, Booking, Breach, CalendarFeed, CheckResult,
-    DemandInput, DemandPattern, DemandQuery, DepartmentFacts, FeedInput, FeedSubject, Feedback,
-    FeedbackInput, LeavePeriod, Months, Need, Proposal, Roster, RotationAssignment, RotationDemand,
-    RotationPlan, RotationPlanInput, RotationPlanQuery, RotationPreferences, RuleSettings, Span,
-    StaffFacts, StaffRef, StatusCount, Swap, SwapInput, Weekdays, check, transition,
+    DeclineDemandInput, DemandAction, DemandInput, DemandParty, DemandPattern, DemandProposals,
+    DemandQuery, DemandStatus, DepartmentFacts, FeedInput, FeedSubject, Feedback, FeedbackInput,
+    LeavePeriod, Months, Need, Proposal, Roster, RotationAssignment, RotationDemand, RotationPlan,
+    RotationPlanInput, RotationPlanQuery, RotationPreferences, RuleSettings, Span, StaffFacts,
+    StaffRef, StatusCount, Swap, SwapInput, Weekdays, check, transition,
 };
 
 use super::repo::{
