@@ -17,6 +17,7 @@ mod mine;
 mod plan;
 mod plans;
 mod preferences;
+mod proposals;
 mod station;
 
 pub use mine::MyRotationsPage;
