@@ -199,11 +199,11 @@ pub(super) fn StationProposals(station: FacilityRef) -> impl IntoView {
     let mine = LocalResource::new(move || api::rotations::station_demands(api, station_id));
     let proposed = Callback::new(move |()| mine.refetch());
     view! {
-        <h2>{move || lang.t(Key::ProposeDemand)}</h2>
         {move || {
             may_propose.get().then(|| {
                 let station = station.clone();
                 view! {
+                    <h2>{move || lang.t(Key::ProposeDemand)}</h2>
                     <Transition fallback=|| view! { <Loading /> }>
                         {
                             let station = station.clone();
