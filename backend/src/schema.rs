@@ -302,6 +302,11 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        status -> Text,
+        proposed_by -> Nullable<Text>,
+        proposed_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decline_reason -> Nullable<Text>,
     }
 }
 
@@ -332,6 +337,14 @@ diesel::table! {
         id -> BigInt,
         staff_id -> BigInt,
         station_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    rotation_avoidances (staff_id) {
+        staff_id -> BigInt,
+        weekdays -> Integer,
+        months -> Integer,
     }
 }
 
@@ -600,6 +613,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rotation_demands,
     rotation_assignments,
     rotation_preferences,
+    rotation_avoidances,
     rotation_generations,
     calendar_feeds,
     consultation_sessions,

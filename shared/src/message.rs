@@ -308,6 +308,8 @@ pub enum Message {
     UnknownStation(i64),
     /// The schedule is being generated already.
     ScheduleBusy,
+    /// A station proposes a demand in a plan already published.
+    ProposalOnPublishedPlan,
     /// The generation run has ended.
     GenerationNotRunning,
     /// The name of a calendar feed, after whom or where it is.
@@ -749,6 +751,10 @@ impl Message {
             Message::ScheduleBusy => both(
                 "Lịch này đang được xếp, hãy đợi hoặc dừng lượt đang chạy",
                 "This schedule is being generated; wait or stop the running generation",
+            ),
+            Message::ProposalOnPublishedPlan => both(
+                "Lịch luân phiên này đã công bố; chỉ đề xuất nhu cầu vào lịch chưa công bố",
+                "This rotation plan is published; propose demands only in an unpublished plan",
             ),
             Message::GenerationNotRunning => both(
                 "Lượt xếp lịch này không còn chạy",

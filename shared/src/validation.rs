@@ -293,6 +293,14 @@ fn code_message(code: &str, lang: Lang) -> &'static str {
             "Kế hoạch không có giai đoạn này",
             "The plan has no such phase",
         ),
+        "avoided_weekdays" => (
+            "Không thể xin tránh cả năm ngày làm việc (Thứ Hai đến Thứ Sáu)",
+            "You cannot avoid all five working days (Monday to Friday)",
+        ),
+        "avoided_months" => (
+            "Chọn tháng từ 1 đến 12, mỗi tháng một lần, tối đa 6 tháng",
+            "Months 1 to 12, each once, at most six",
+        ),
         _ => ("Giá trị không hợp lệ", "Invalid value"),
     };
     if lang == Lang::Vi { vi } else { en }

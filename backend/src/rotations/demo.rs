@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, Weekday};
 use serde_json::json;
 use shared::registry::Profession;
-use shared::rotation::{AssignmentStatus, DemandPattern, Feedback, RuleSettings, Weekdays};
+use shared::rotation::{AssignmentStatus, DemandPattern, Feedback, Months, RuleSettings, Weekdays};
 
 use super::generator;
 use super::repo::{self, AssignmentChange, AssignmentFilter, DemandChanges, PlanChanges};
@@ -103,6 +103,14 @@ const DEMANDS: &[DemandSeed] = &[
     ),
 ];
 
+/// Weekdays and months some doctors asked to avoid: (name, weekdays, months).
+const AVOIDANCES: &[(&str, &[Weekday], &[u8])] = &[
+    // The clinician of the demo (`bacsi`): his own clinic on Fridays, family in August.
+    ("Lê Văn Phúc", &[Weekday::Fri], &[8]),
+    ("Phạm Thị Ngọc Ánh", &[Weekday::Wed], &[]),
+    ("Võ Minh Tuấn", &[], &[6, 12]),
+];
+
 /// A quarter of 2026: title, first and last month, whether it is generated and published.
 struct Quarter {
     title: &'static str,
@@ -137,6 +145,7 @@ pub fn load(
         repo::replace_preferences(conn, *person, &[*station])?;
     }
     let mut made = 0;
+    let mut draft = None;
     for quarter in QUARTERS {
         let start = date(2026, quarter.months.0, 1);
         let end = date(2026, quarter.months.1 + 1, 1) - chrono::Duration::days(1);
@@ -179,6 +188,9 @@ pub fn load(
                 },
             )?;
         }
+        if !quarter.published {
+            draft = Some(plan_id);
+        }
         if quarter.published {
             let heads: BTreeMap<i64, String> = facilities
                 .iter()
@@ -188,6 +200,41 @@ pub fn load(
                 })
                 .collect();
             made += publish_with_history(conn, plan_id, at, &heads)?;
+        }
+    }
+    // An Phú's head asks for a midwife on Mondays in May, waiting for planning's answer.
+    if let (Some(plan_id), Some(station)) = (draft, facilities.get("74-TYT-ANPHU")) {
+        repo::insert_proposed_demand(
+            conn,
+            plan_id,
+            at,
+            "tram.anphu",
+            &DemandChanges {
+                station_id: *station,
+                profession: DbEnum(Profession::Midwife),
+                specialty: None,
+                count: 1,
+                pattern: DbEnum(DemandPattern::Weekdays),
+                start_date: date(2026, 5, 4),
+                end_date: date(2026, 5, 25),
+                weekdays: i32::from(Weekdays::of(&[Weekday::Mon]).0),
+                plan_activity_id: None,
+                note: Some("Khám thai, tư vấn chăm sóc sau sinh tại trạm".into()),
+                version: 1,
+                updated_at: at,
+            },
+        )?;
+    }
+    // Stated after the first quarter was generated (it stays as published); the
+    // second quarter's run honours them.
+    for (name, weekdays, months) in AVOIDANCES {
+        if let Some(person) = staff.get(name) {
+            repo::replace_avoidance(
+                conn,
+                *person,
+                i32::from(Weekdays::of(weekdays).0),
+                i32::from(Months::of(months).0),
+            )?;
         }
     }
     audit::record_as_user(

@@ -5,13 +5,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use shared::registry::Profession;
 use shared::rotation::{
-    AssignmentSource, AssignmentStatus, DemandPattern, FeedSubject, GenerationStatus,
+    AssignmentSource, AssignmentStatus, DemandPattern, DemandStatus, FeedSubject, GenerationStatus,
 };
 
 use crate::db::{AnyConn, DbEnum};
 use crate::schema::{
-    calendar_feeds, rotation_assignments, rotation_demands, rotation_generations, rotation_plans,
-    rotation_preferences,
+    calendar_feeds, rotation_assignments, rotation_avoidances, rotation_demands,
+    rotation_generations, rotation_plans, rotation_preferences,
 };
 
 /// A `rotation_plans` row; `settings` is JSON.
@@ -143,8 +143,10 @@ pub fn status_counts(
 
 /// Number of demands of a plan.
 pub fn demand_count(conn: &mut AnyConn, plan_id: i64) -> QueryResult<i64> {
+    // The plan's demands as the generator sees them: proposals are not yet demands.
     rotation_demands::table
         .filter(rotation_demands::plan_id.eq(plan_id))
+        .filter(rotation_demands::status.eq(DbEnum(DemandStatus::Accepted)))
         .count()
         .get_result(conn)
 }
@@ -168,6 +170,11 @@ pub struct DemandRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub status: DbEnum<DemandStatus>,
+    pub proposed_by: Option<String>,
+    pub proposed_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub decline_reason: Option<String>,
 }
 
 impl DemandRow {
@@ -199,7 +206,7 @@ pub struct DemandChanges {
     pub updated_at: NaiveDateTime,
 }
 
-/// Inserts a demand.
+/// Inserts a demand (accepted: the planners' own).
 pub fn insert_demand(
     conn: &mut AnyConn,
     plan_id: i64,
@@ -216,6 +223,65 @@ pub fn insert_demand(
         .get_result(conn)
 }
 
+/// Inserts a demand a station proposes (status `proposed`, with who and when).
+pub fn insert_proposed_demand(
+    conn: &mut AnyConn,
+    plan_id: i64,
+    at: NaiveDateTime,
+    proposed_by: &str,
+    changes: &DemandChanges,
+) -> QueryResult<i64> {
+    diesel::insert_into(rotation_demands::table)
+        .values((
+            rotation_demands::plan_id.eq(plan_id),
+            rotation_demands::created_at.eq(at),
+            rotation_demands::status.eq(DbEnum(DemandStatus::Proposed)),
+            rotation_demands::proposed_by.eq(proposed_by),
+            rotation_demands::proposed_at.eq(at),
+            changes,
+        ))
+        .returning(rotation_demands::id)
+        .get_result(conn)
+}
+
+/// Moves a proposed demand to `status` at `version`; 0 rows when it changed meanwhile.
+pub fn decide_demand(
+    conn: &mut AnyConn,
+    id: i64,
+    version: i64,
+    status: DemandStatus,
+    decided_by: &str,
+    decline_reason: Option<&str>,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        rotation_demands::table
+            .filter(rotation_demands::id.eq(id))
+            .filter(rotation_demands::version.eq(version)),
+    )
+    .set((
+        rotation_demands::status.eq(DbEnum(status)),
+        rotation_demands::decided_by.eq(decided_by),
+        rotation_demands::decline_reason.eq(decline_reason),
+        rotation_demands::version.eq(version + 1),
+        rotation_demands::updated_at.eq(at),
+    ))
+    .execute(conn)
+}
+
+/// Whether `supporter` supports `station` (a support link).
+pub fn supports(conn: &mut AnyConn, supporter: i64, station: i64) -> QueryResult<bool> {
+    Ok(supporters_of(conn, station)?.contains(&supporter))
+}
+
+/// The facilities that support a station.
+pub fn supporters_of(conn: &mut AnyConn, station: i64) -> QueryResult<Vec<i64>> {
+    crate::schema::support_links::table
+        .filter(crate::schema::support_links::supported_id.eq(station))
+        .select(crate::schema::support_links::supporter_id)
+        .load(conn)
+}
+
 /// Finds a demand.
 pub fn find_demand(conn: &mut AnyConn, id: i64) -> QueryResult<Option<DemandRow>> {
     rotation_demands::table
@@ -225,11 +291,12 @@ pub fn find_demand(conn: &mut AnyConn, id: i64) -> QueryResult<Option<DemandRow>
         .optional()
 }
 
-/// Demands of a plan (or station), by id.
+/// Demands of a plan (or station), by id; only those in `status` when given.
 pub fn list_demands(
     conn: &mut AnyConn,
     plan_ids: Option<&[i64]>,
     station_id: Option<i64>,
+    status: Option<DemandStatus>,
     after_id: Option<i64>,
     limit: Option<i64>,
 ) -> QueryResult<Vec<DemandRow>> {
@@ -237,6 +304,9 @@ pub fn list_demands(
         .select(DemandRow::as_select())
         .order(rotation_demands::id)
         .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(rotation_demands::status.eq(DbEnum(status)));
+    }
     if let Some(ids) = plan_ids {
         query = query.filter(rotation_demands::plan_id.eq_any(ids.to_vec()));
     }
@@ -490,6 +560,40 @@ pub fn replace_preferences(conn: &mut AnyConn, staff_id: i64, stations: &[i64]) 
             .values((
                 rotation_preferences::staff_id.eq(staff_id),
                 rotation_preferences::station_id.eq(station),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Avoided weekdays and months (staff id, weekday mask, month mask) of some staff.
+pub fn avoidances(conn: &mut AnyConn, staff_ids: &[i64]) -> QueryResult<Vec<(i64, i32, i32)>> {
+    rotation_avoidances::table
+        .filter(rotation_avoidances::staff_id.eq_any(staff_ids.to_vec()))
+        .select((
+            rotation_avoidances::staff_id,
+            rotation_avoidances::weekdays,
+            rotation_avoidances::months,
+        ))
+        .order(rotation_avoidances::staff_id)
+        .load(conn)
+}
+
+/// Replaces a person's avoided weekdays and months (no row when nothing is avoided).
+pub fn replace_avoidance(
+    conn: &mut AnyConn,
+    staff_id: i64,
+    weekdays: i32,
+    months: i32,
+) -> QueryResult<()> {
+    diesel::delete(rotation_avoidances::table.filter(rotation_avoidances::staff_id.eq(staff_id)))
+        .execute(conn)?;
+    if weekdays != 0 || months != 0 {
+        diesel::insert_into(rotation_avoidances::table)
+            .values((
+                rotation_avoidances::staff_id.eq(staff_id),
+                rotation_avoidances::weekdays.eq(weekdays),
+                rotation_avoidances::months.eq(months),
             ))
             .execute(conn)?;
     }

@@ -5,14 +5,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use shared::page::Page;
 use shared::rotation::{
-    AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, CheckResult, DemandInput,
-    DemandQuery, FeedInput, FeedbackInput, GenerateInput, Generation, Roster, RotationAssignment,
-    RotationDemand, RotationPlan, RotationPlanInput, RotationPlanQuery, RotationPreferences,
-    SwapInput,
+    AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, CheckResult,
+    DeclineDemandInput, DemandInput, DemandQuery, FeedInput, FeedbackInput, GenerateInput,
+    Generation, Roster, RotationAssignment, RotationDemand, RotationPlan, RotationPlanInput,
+    RotationPlanQuery, RotationPreferences, SwapInput,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::service::{self, Step};
+use super::service::{self, DemandStep, Step};
 use super::{generator, ics};
 use crate::app::AppState;
 use crate::auth::Principal;
@@ -42,6 +42,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_demand)
         .service(get_demand)
         .service(update_demand)
+        .service(accept_demand)
+        .service(decline_demand)
         .service(list_assignments)
         .service(create_assignment)
         .service(check_assignment)
@@ -312,7 +314,9 @@ async fn list_demands(
         .await
 }
 
-/// Add a station's demand to a plan. Accepts `Idempotency-Key`.
+/// Add a station's demand to a plan (planning), or propose one for one's own station in
+/// an unpublished plan (its station head: status `proposed`, 409 on a published plan).
+/// Accepts `Idempotency-Key`.
 #[utoipa::path(
     tag = "rotations",
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
@@ -533,6 +537,31 @@ async fn step(
         .run(move |conn| service::step(conn, &by, id, if_match.0, &step, lang))
         .await?;
     Ok(ok_versioned(assignment.version, &assignment))
+}
+
+async fn demand_step(
+    req: &HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    id: i64,
+    if_match: IfMatch,
+    step: DemandStep,
+) -> Result<HttpResponse, ApiError> {
+    let lang = request_lang(req);
+    let demand = state
+        .db
+        .run(move |conn| service::step_demand(conn, &by, id, if_match.0, &step, lang))
+        .await?;
+    Ok(ok_versioned(demand.version, &demand))
+}
+
+step_routes! {
+    tag: "rotations", id: "Demand id", answer: RotationDemand,
+    problems: (Invalid, Forbidden, NotFound, Conflict, Stale), take: demand_step;
+    /// Accept a station's proposed demand (planning): the generator fills it from now on.
+    accept_demand: "/rotation-demands/{id}/accept", () => DemandStep::Accept, "Accepted";
+    /// Decline a station's proposed demand with a reason the station reads (planning).
+    decline_demand: "/rotation-demands/{id}/decline", (input: DeclineDemandInput) => DemandStep::Decline(input), "Declined";
 }
 
 step_routes! {

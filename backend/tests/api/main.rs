@@ -21,6 +21,7 @@ mod matrix;
 mod plans;
 mod referrals;
 mod registry;
+mod rotation_entry;
 mod rotations;
 mod rules;
 mod schema;

@@ -316,6 +316,8 @@ struct Fixtures {
     rotation_plan_body: RotationPlanInput,
     demand: i64,
     demand_body: DemandInput,
+    proposal_to_accept: i64,
+    proposal_to_decline: i64,
     generation: i64,
     visit: i64,
     visit_body: AssignmentInput,
@@ -614,6 +616,11 @@ async fn setup(app: &TestApp) -> (Api, Fixtures) {
         "start_date": "2027-01-04", "end_date": "2027-01-29", "weekdays": 2
     }));
     let demand = made(planner.rotation_demands().create(&demand_body).await).id;
+    // Two demands An Phú's head proposes, for planning to accept and to decline.
+    let mut proposals = Vec::new();
+    for _ in 0..2 {
+        proposals.push(made(api.of(AnPhu).rotation_demands().create(&demand_body).await).id);
+    }
     let first_run = GenerateInput {
         seed: Some(1),
         replan_published: false,
@@ -743,6 +750,8 @@ async fn setup(app: &TestApp) -> (Api, Fixtures) {
         rotation_plan_body,
         demand,
         demand_body,
+        proposal_to_accept: proposals[0],
+        proposal_to_decline: proposals[1],
         generation,
         visit: published[0].id,
         visit_body: crate::rotations::input_of(&published[0]),
@@ -1063,12 +1072,29 @@ fn rotation_rows(f: &Fixtures) -> Vec<Row> {
         op("GET /api/v1/rotation-plans/{id}/roster", CENTRE_MANAGERS).ids(&[f.rotation_plan]),
         op("POST /api/v1/rotation-plans/{id}/publish", CENTRE_MANAGERS).ids(&[f.rotation_plan]),
         op("GET /api/v1/rotation-demands", SIGNED_IN),
-        op("POST /api/v1/rotation-demands", CENTRE_MANAGERS).body(&f.demand_body),
+        // An Phú's head proposes demands for An Phú (the body's station).
+        op(
+            "POST /api/v1/rotation-demands",
+            &[CENTRE_MANAGERS, &[AnPhu]].concat(),
+        )
+        .body(&f.demand_body),
         op("GET /api/v1/rotation-demands/{id}", &plan_readers).ids(&[f.demand]),
         op("PUT /api/v1/rotation-demands/{id}", CENTRE_MANAGERS)
             .ids(&[f.demand])
             .body(&f.demand_body)
             .stale(),
+        step(
+            "POST /api/v1/rotation-demands/{id}/accept",
+            f.proposal_to_accept,
+            CENTRE_MANAGERS,
+            json!({}),
+        ),
+        step(
+            "POST /api/v1/rotation-demands/{id}/decline",
+            f.proposal_to_decline,
+            CENTRE_MANAGERS,
+            json!({"reason": "Trạm đã có bác sĩ tăng cường"}),
+        ),
         op("GET /api/v1/rotation-assignments", SIGNED_IN),
         op("POST /api/v1/rotation-assignments", CENTRE_MANAGERS).body(new_assignment.clone()),
         op("POST /api/v1/rotation-assignments/check", CENTRE_MANAGERS).body(new_assignment),

@@ -21,7 +21,7 @@ use testkit::{Client, no_body};
 use crate::support::TestApp;
 
 /// The demo plans of the centre: (first quarter, published; second quarter, empty).
-async fn plans(planner: &Client) -> (RotationPlan, RotationPlan) {
+pub(crate) async fn plans(planner: &Client) -> (RotationPlan, RotationPlan) {
     let page = planner.rotation_plans().list("").await;
     let text = page.text.clone();
     let mut items = page.ok().items;
@@ -31,7 +31,7 @@ async fn plans(planner: &Client) -> (RotationPlan, RotationPlan) {
     (q1, q2)
 }
 
-async fn staff_id(user: &Client, name: &str) -> i64 {
+pub(crate) async fn staff_id(user: &Client, name: &str) -> i64 {
     let page: Page<Staff> = user
         .staff()
         .list(&format!("q={}", urlencode(name)))
@@ -58,7 +58,7 @@ fn day(text: &str) -> NaiveDate {
 }
 
 /// Every assignment visible to `user` for `query` (all pages).
-async fn assignments(user: &Client, query: &str) -> Vec<RotationAssignment> {
+pub(crate) async fn assignments(user: &Client, query: &str) -> Vec<RotationAssignment> {
     let mut all = Vec::new();
     let mut cursor = String::new();
     loop {
@@ -96,7 +96,7 @@ fn seed(seed: u64) -> GenerateInput {
 }
 
 /// Starts the generator and waits for its end.
-async fn generate(planner: &Client, plan_id: i64, body: &GenerateInput) -> Generation {
+pub(crate) async fn generate(planner: &Client, plan_id: i64, body: &GenerateInput) -> Generation {
     let run: Generation = planner
         .rotation_plans()
         .sub_post::<Generation>(plan_id, "generate", body)
@@ -612,6 +612,7 @@ async fn people_state_their_preferred_stations_and_only_their_own() {
     let path = format!("/api/v1/staff/{me}/rotation-preferences");
     let body = RotationPreferences {
         preferred_station_ids: vec![binh_hoa, binh_hoa],
+        ..RotationPreferences::default()
     };
     let response = clinician
         .put::<RotationPreferences>(&path, &body, None)
@@ -626,6 +627,7 @@ async fn people_state_their_preferred_stations_and_only_their_own() {
         .assert_problem(403, "forbidden");
     let unknown = RotationPreferences {
         preferred_station_ids: vec![999_999],
+        ..RotationPreferences::default()
     };
     clinician
         .put::<Value>(&path, &unknown, None)

@@ -22,5 +22,6 @@ mod referral_round_trip;
 mod registry_forms;
 mod resilience;
 mod rotation;
+mod rotation_entry;
 mod sign_in;
 mod support;

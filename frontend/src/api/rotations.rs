@@ -2,10 +2,10 @@
 
 use shared::page::{MAX_LIMIT, Page};
 use shared::rotation::{
-    AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, DemandInput, DemandQuery,
-    FeedInput, FeedbackInput, GenerateInput, Generation, Roster, RotationAssignment,
-    RotationDemand, RotationPlan, RotationPlanInput, RotationPlanQuery, RotationPreferences,
-    SwapInput,
+    AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, DeclineDemandInput,
+    DemandInput, DemandQuery, DemandStatus, FeedInput, FeedbackInput, GenerateInput, Generation,
+    Roster, RotationAssignment, RotationDemand, RotationPlan, RotationPlanInput, RotationPlanQuery,
+    RotationPreferences, SwapInput,
 };
 
 use super::{Api, ApiError, Write};
@@ -117,14 +117,44 @@ pub async fn cancel_generation(api: Api, id: i64) -> Result<Generation, ApiError
     .await
 }
 
-/// Every demand of a plan.
-pub async fn demands(api: Api, plan_id: i64) -> Result<Vec<RotationDemand>, ApiError> {
+/// Every demand of a plan, or only those in `status`.
+pub async fn demands(
+    api: Api,
+    plan_id: i64,
+    status: Option<DemandStatus>,
+) -> Result<Vec<RotationDemand>, ApiError> {
+    every_demand(
+        api,
+        DemandQuery {
+            plan_id: Some(plan_id),
+            status,
+            ..DemandQuery::default()
+        },
+    )
+    .await
+}
+
+/// Every demand at a station, in every plan (a station head's own proposals).
+pub async fn station_demands(api: Api, station_id: i64) -> Result<Vec<RotationDemand>, ApiError> {
+    let mut list = every_demand(
+        api,
+        DemandQuery {
+            station_id: Some(station_id),
+            ..DemandQuery::default()
+        },
+    )
+    .await?;
+    list.retain(|d| d.proposed_by.is_some());
+    Ok(list)
+}
+
+/// Every demand `base` selects, page after page.
+async fn every_demand(api: Api, base: DemandQuery) -> Result<Vec<RotationDemand>, ApiError> {
     all_pages(|cursor| {
         let query = DemandQuery {
-            plan_id: Some(plan_id),
             limit: Some(MAX_LIMIT),
             cursor,
-            ..DemandQuery::default()
+            ..base.clone()
         };
         async move {
             api.get_json::<Page<RotationDemand>>("/rotation-demands", |request| {
@@ -145,6 +175,29 @@ pub async fn create_demand(
     api.post_json(
         "/rotation-demands",
         Write::json(input).idempotency_key(idempotency_key),
+    )
+    .await
+}
+
+/// `POST /rotation-demands/{id}/accept` on the demand read at `version`.
+pub async fn accept_demand(api: Api, id: i64, version: i64) -> Result<RotationDemand, ApiError> {
+    api.post_json(
+        &format!("/rotation-demands/{id}/accept"),
+        Write::empty().if_match(version),
+    )
+    .await
+}
+
+/// `POST /rotation-demands/{id}/decline` on the demand read at `version`.
+pub async fn decline_demand(
+    api: Api,
+    id: i64,
+    version: i64,
+    input: &DeclineDemandInput,
+) -> Result<RotationDemand, ApiError> {
+    api.post_json(
+        &format!("/rotation-demands/{id}/decline"),
+        Write::json(input).if_match(version),
     )
     .await
 }

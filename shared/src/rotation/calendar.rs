@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// A set of weekdays as a bit mask: bit 0 is Monday … bit 6 is Sunday.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Weekdays(pub u8);
@@ -40,6 +40,30 @@ impl Weekdays {
             .filter(|bit| self.0 & (1 << bit) != 0)
             .filter_map(|bit| Weekday::try_from(bit).ok())
             .collect()
+    }
+
+    /// The full name of one day of the week ("Thứ Hai", "Chủ nhật" / "Monday").
+    pub fn day_name(day: Weekday, lang: crate::Lang) -> &'static str {
+        const VI: [&str; 7] = [
+            "Thứ Hai",
+            "Thứ Ba",
+            "Thứ Tư",
+            "Thứ Năm",
+            "Thứ Sáu",
+            "Thứ Bảy",
+            "Chủ nhật",
+        ];
+        const EN: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        let names = if lang == crate::Lang::Vi { VI } else { EN };
+        names[day.num_days_from_monday() as usize]
     }
 
     /// Short Vietnamese names ("T2, T5, CN") or English ("Mon, Thu, Sun").

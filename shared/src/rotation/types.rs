@@ -137,6 +137,9 @@ pub struct RotationPlanInput {
 pub struct RotationPlanQuery {
     /// Sending facility.
     pub facility_id: Option<i64>,
+    /// Plans of the facilities that support this station (a station head finds the
+    /// plans to propose demands in).
+    pub station_id: Option<i64>,
     /// Plans covering this day.
     pub on: Option<NaiveDate>,
     /// Page size (1–200, default 50).
@@ -175,6 +178,18 @@ pub struct RotationDemand {
     pub note: Option<String>,
     /// Days still without anyone (count × days, minus the days assigned).
     pub unfilled_days: i64,
+    /// Proposed by a station, accepted (the generator fills only these) or declined.
+    pub status: super::DemandStatus,
+    /// Who proposed it, when a station did (public).
+    pub proposed_by: Option<String>,
+    /// When it was proposed.
+    pub proposed_at: Option<DateTime<Utc>>,
+    /// Who accepted or declined the proposal.
+    pub decided_by: Option<String>,
+    /// Why it was declined (public).
+    pub decline_reason: Option<String>,
+    /// The steps the reader may take on it (`accept`, `decline`).
+    pub allowed_actions: Vec<super::DemandAction>,
     /// Version for `If-Match`.
     pub version: i64,
     /// Created at.
@@ -265,8 +280,10 @@ fn working_days() -> Weekdays {
 pub struct DemandQuery {
     /// Plan.
     pub plan_id: Option<i64>,
-    /// Station.
+    /// Station (a station head reads the demands of their own station in every plan).
     pub station_id: Option<i64>,
+    /// Only demands in this status.
+    pub status: Option<super::DemandStatus>,
     /// Page size (1–200, default 50).
     pub limit: Option<i64>,
     /// Cursor from the previous page.
@@ -466,13 +483,23 @@ pub struct CheckResult {
     pub breaches: Vec<Breach>,
 }
 
-/// A member of staff's stated preference for stations.
+/// A member of staff's stated preferences: stations they would rather go to, weekdays
+/// and months they would rather not be away (soft: see [`super::avoidance`]). Every field
+/// is public (not patient or clinical data).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[validate(schema(function = "super::avoidance::avoidance_rules"))]
 pub struct RotationPreferences {
     /// Stations the person would rather go to.
     #[validate(length(max = 50))]
     pub preferred_station_ids: Vec<i64>,
+    /// Days of the week to avoid, as a demand's weekdays (bit 0 Monday … bit 6 Sunday;
+    /// 0 = none). Never all five working days.
+    #[serde(default)]
+    pub avoided_weekdays: Weekdays,
+    /// Months to avoid (1 = January … 12), each once, at most six.
+    #[serde(default)]
+    pub avoided_months: Vec<u8>,
 }
 
 /// Body of `POST /rotation-plans/{id}/generate`.
@@ -505,6 +532,9 @@ pub struct ScoreBreakdown {
     pub travel_km: i64,
     /// Stated preferences met (days at a preferred station).
     pub preferred_days: i64,
+    /// Days given to people who asked to avoid them (a weekday or month).
+    #[serde(default)]
+    pub avoided_days: i64,
     /// Assignments changed from the calendar before this run.
     pub changes: i64,
     /// The weighted total the generator minimised.
@@ -575,6 +605,10 @@ pub struct GenerationResult {
     pub score: ScoreBreakdown,
     /// Demands not fully met, with the reasons.
     pub unmet: Vec<UnmetDemand>,
+    /// People placed on weekdays or months they asked to avoid, because no one else could
+    /// take those days.
+    #[serde(default)]
+    pub avoidances_broken: Vec<super::avoidance::AvoidanceBroken>,
     /// Solver time in milliseconds.
     pub solve_ms: i64,
 }

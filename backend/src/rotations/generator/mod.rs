@@ -12,11 +12,14 @@ use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 use shared::message::{Message, Record};
 use shared::registry::Profession;
+use shared::rotation::DemandStatus;
+use shared::rotation::avoidance::AvoidedHit;
 use shared::rotation::solver::{self, Blocker, Candidate, Options, Problem};
 use shared::rotation::{
-    AssignmentSource, AssignmentStatus, DemandPattern, Exclusion, GenerateInput, Generation,
-    GenerationResult, GenerationStatus, LoadSpread, Need, Roster, RotationRule, ScoreBreakdown,
-    Shortfall, Span, StaffFacts, UnmetDemand, Weekdays, monday_of, months_of, personal_breaches,
+    AssignmentSource, AssignmentStatus, Avoidance, AvoidanceBroken, DemandPattern, Exclusion,
+    GenerateInput, Generation, GenerationResult, GenerationStatus, LoadSpread, Need, Roster,
+    RotationRule, ScoreBreakdown, Shortfall, Span, StaffFacts, UnmetDemand, Weekdays, monday_of,
+    months_of, personal_breaches,
 };
 use shared::{Labelled, Lang};
 
@@ -102,6 +105,9 @@ impl StoredResult {
             if let Some(why) = self.shortfalls.get(i) {
                 unmet.explanation = unmet.explain(*why).text(lang);
             }
+        }
+        for broken in &mut result.avoidances_broken {
+            broken.explanation = broken.explain().text(lang);
         }
         result
     }
@@ -534,6 +540,7 @@ fn write(
                 .count() as i64,
         score,
         unmet,
+        avoidances_broken: broken_avoidances(inputs, model, assigned),
         solve_ms,
     };
     write_tx(conn, |conn| {

@@ -31,6 +31,8 @@ pub(super) struct Inputs {
     /// Plan assignments that book someone.
     pub(super) assignments: Vec<AssignmentRow>,
     pub(super) preferences: Vec<(i64, i64)>,
+    /// Weekdays and months people asked to avoid, by staff id.
+    pub(super) avoidances: HashMap<i64, Avoidance>,
     /// Coordinates of facilities (home and stations).
     pub(super) coordinates: HashMap<i64, (f64, f64)>,
     pub(super) stations: HashMap<i64, shared::registry::FacilityRef>,
@@ -38,7 +40,15 @@ pub(super) struct Inputs {
 
 pub(super) fn load(conn: &mut AnyConn, plan_id: i64) -> Result<Inputs, ApiError> {
     let plan = repo::find_plan(conn, plan_id)?.ok_or_else(not_found)?;
-    let demands = repo::list_demands(conn, Some(&[plan_id]), None, None, None)?;
+    // Only accepted demands: a station's proposal waits for planning's answer.
+    let demands = repo::list_demands(
+        conn,
+        Some(&[plan_id]),
+        None,
+        Some(DemandStatus::Accepted),
+        None,
+        None,
+    )?;
     let roster = roster_of(conn, &plan)?;
     let assignments = repo::list_assignments(
         conn,
@@ -51,6 +61,7 @@ pub(super) fn load(conn: &mut AnyConn, plan_id: i64) -> Result<Inputs, ApiError>
     )?;
     let staff_ids: Vec<i64> = roster.staff.iter().map(|s| s.id).collect();
     let preferences = repo::preferences(conn, &staff_ids)?;
+    let avoidances = service::avoidances_of(conn, &staff_ids)?;
     let mut facility_ids: Vec<i64> = demands.iter().map(|d| d.station_id).collect();
     facility_ids.push(plan.facility_id);
     let mut coordinates = HashMap::new();
@@ -69,6 +80,7 @@ pub(super) fn load(conn: &mut AnyConn, plan_id: i64) -> Result<Inputs, ApiError>
         roster,
         assignments,
         preferences,
+        avoidances,
         coordinates,
         stations,
     })
@@ -295,6 +307,11 @@ pub(super) fn build(inputs: &Inputs, replan_published: bool) -> Model {
                     if preferred.contains(&(s.id, demand.station_id)) {
                         cost -= PREFERRED_PER_DAY * days.len() as i64;
                     }
+                    // Soft: an avoided weekday or month costs far more than any other
+                    // goal but less than a day left open.
+                    if let Some(avoidance) = inputs.avoidances.get(&s.id) {
+                        cost += avoidance.cost(days);
+                    }
                     km.insert((s.id, demand.station_id), distance);
                     Candidate { person: i, cost }
                 })
@@ -449,6 +466,7 @@ pub(super) fn score(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) 
     let mut load: HashMap<i64, i64> = HashMap::new();
     let mut travel = 0.0;
     let mut preferred_days = 0;
+    let mut avoided_days = 0;
     let mut unfilled_days = 0;
     for (t, meta) in model.tasks.iter().enumerate() {
         let days = meta.days.len() as i64;
@@ -464,6 +482,9 @@ pub(super) fn score(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) 
                     * days as f64;
                 if model.preferred.contains(&(staff_id, meta.station_id)) {
                     preferred_days += days;
+                }
+                if let Some(hit) = avoided_by_run(inputs, model, t, staff_id) {
+                    avoided_days += hit.days;
                 }
             }
             None => unfilled_days += days,
@@ -502,9 +523,58 @@ pub(super) fn score(inputs: &Inputs, model: &Model, assigned: &[Option<usize>]) 
         stint_starts: evaluated.as_ref().map(|s| s.stint_starts).unwrap_or(0),
         travel_km: travel.round() as i64,
         preferred_days,
+        avoided_days,
         changes: evaluated.as_ref().map(|s| s.changes).unwrap_or(0),
         objective: evaluated.map(|s| s.objective).unwrap_or(0),
     }
+}
+
+/// The avoided days this run gave a person in task `t` (not those of work kept as it
+/// was: the run did not choose them).
+fn avoided_by_run(inputs: &Inputs, model: &Model, t: usize, staff_id: i64) -> Option<AvoidedHit> {
+    let meta = model.tasks.get(t)?;
+    if meta.demand.is_none() || model.problem.tasks.get(t)?.fixed.is_some() {
+        return None;
+    }
+    inputs.avoidances.get(&staff_id)?.hit(&meta.days)
+}
+
+/// Everyone the run placed on days they asked to avoid, per person and station, with the
+/// sentence in the default language (a reader gets it in theirs, `StoredResult`).
+pub(super) fn broken_avoidances(
+    inputs: &Inputs,
+    model: &Model,
+    assigned: &[Option<usize>],
+) -> Vec<AvoidanceBroken> {
+    let mut hits: BTreeMap<(i64, i64), AvoidedHit> = BTreeMap::new();
+    for (t, person) in assigned.iter().enumerate() {
+        let Some(staff_id) = person.and_then(|p| model.people.get(p).copied()) else {
+            continue;
+        };
+        if let Some(hit) = avoided_by_run(inputs, model, t, staff_id) {
+            hits.entry((staff_id, model.tasks[t].station_id))
+                .and_modify(|h| h.merge(hit))
+                .or_insert(hit);
+        }
+    }
+    hits.into_iter()
+        .map(|((staff_id, station_id), hit)| {
+            let name = inputs
+                .roster
+                .staff
+                .iter()
+                .find(|s| s.id == staff_id)
+                .map(|s| s.full_name.clone())
+                .unwrap_or_default();
+            AvoidanceBroken::new(
+                staff_id,
+                name,
+                registry_station(inputs, station_id),
+                hit,
+                Lang::Vi,
+            )
+        })
+        .collect()
 }
 
 /// For every demand not fully met: how many days, which rule kept which people out, and

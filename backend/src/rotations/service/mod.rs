@@ -12,9 +12,10 @@ use shared::page::{Page, clamp_limit};
 use shared::registry::{DepartmentQuery, FacilityRef, Profession, StaffQuery};
 use shared::rotation::{
     AssignmentAction, AssignmentInput, AssignmentQuery, AssignmentSide, AssignmentSource,
-    AssignmentStatus, AttendanceInput, Booking, Breach, CalendarFeed, CheckResult, DemandInput,
-    DemandPattern, DemandQuery, DepartmentFacts, FeedInput, FeedSubject, Feedback, FeedbackInput,
-    LeavePeriod, Need, Proposal, Roster, RotationAssignment, RotationDemand, RotationPlan,
+    AssignmentStatus, AttendanceInput, Avoidance, Booking, Breach, CalendarFeed, CheckResult,
+    DeclineDemandInput, DemandAction, DemandInput, DemandParty, DemandPattern, DemandProposals,
+    DemandQuery, DemandStatus, DepartmentFacts, FeedInput, FeedSubject, Feedback, FeedbackInput,
+    LeavePeriod, Months, Need, Proposal, Roster, RotationAssignment, RotationDemand, RotationPlan,
     RotationPlanInput, RotationPlanQuery, RotationPreferences, RuleSettings, Span, StaffFacts,
     StaffRef, StatusCount, Swap, SwapInput, Weekdays, check, transition,
 };

@@ -98,6 +98,21 @@ pub fn list_plans(
         )?;
         facilities = Some(vec![id]);
     }
+    // A station sees the plans that may send people to it: those of its supporters.
+    if let Some(station) = query.station_id {
+        authorize(
+            by,
+            Action::ReadRotations {
+                facility_id: station,
+                station_id: Some(station),
+            },
+        )?;
+        let supporters = repo::supporters_of(conn, station)?;
+        facilities = Some(match (query.facility_id, facilities) {
+            (Some(id), _) => supporters.into_iter().filter(|s| *s == id).collect(),
+            _ => supporters,
+        });
+    }
     let rows = repo::list_plans(conn, facilities.as_deref(), query.on, after, limit)?;
     let page = page_of(rows, limit, |row| row.id);
     Ok(Page {

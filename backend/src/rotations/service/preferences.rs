@@ -20,22 +20,44 @@ pub(super) fn may_state_preferences(
     )
 }
 
-/// A person's preferred stations.
+/// A person's preferred stations and avoided weekdays and months.
 pub fn preferences(
     conn: &mut AnyConn,
     by: &Principal,
     staff_id: i64,
 ) -> Result<RotationPreferences, ApiError> {
     may_state_preferences(conn, by, staff_id)?;
+    let avoidance = avoidances_of(conn, &[staff_id])?
+        .remove(&staff_id)
+        .unwrap_or_default();
     Ok(RotationPreferences {
         preferred_station_ids: repo::preferences(conn, &[staff_id])?
             .into_iter()
             .map(|(_, station)| station)
             .collect(),
+        avoided_weekdays: avoidance.weekdays,
+        avoided_months: avoidance.months.list(),
     })
 }
 
-/// Replaces a person's preferred stations (the person, or planning).
+/// The avoided weekdays and months of some staff, by staff id (only those who stated any).
+pub fn avoidances_of(
+    conn: &mut AnyConn,
+    staff_ids: &[i64],
+) -> Result<HashMap<i64, Avoidance>, ApiError> {
+    Ok(repo::avoidances(conn, staff_ids)?
+        .into_iter()
+        .map(|(staff_id, weekdays, months)| {
+            let avoidance = Avoidance {
+                weekdays: Weekdays(u8::try_from(weekdays).unwrap_or(0) & Weekdays::ALL.0),
+                months: Months(u16::try_from(months).unwrap_or(0) & 0x0fff),
+            };
+            (staff_id, avoidance)
+        })
+        .collect())
+}
+
+/// Replaces a person's preferences (the person, or planning).
 pub fn set_preferences(
     conn: &mut AnyConn,
     by: &Principal,
@@ -56,6 +78,13 @@ pub fn set_preferences(
         }
         let before = preferences(conn, by, staff_id)?;
         repo::replace_preferences(conn, staff_id, &stations)?;
+        let avoidance = Avoidance::of(input);
+        repo::replace_avoidance(
+            conn,
+            staff_id,
+            i32::from(avoidance.weekdays.0),
+            i32::from(avoidance.months.0),
+        )?;
         let facility = registry_repo::staff_facility(conn, staff_id)?.unwrap_or(0);
         audit::change(
             conn,
@@ -64,7 +93,11 @@ pub fn set_preferences(
             staff_id,
             "update",
             facility,
-            json!({ "preferred_station_ids": [before.preferred_station_ids, stations] }),
+            json!({
+                "preferred_station_ids": [before.preferred_station_ids, stations],
+                "avoided_weekdays": [before.avoided_weekdays, avoidance.weekdays],
+                "avoided_months": [before.avoided_months, avoidance.months.list()],
+            }),
         )?;
         preferences(conn, by, staff_id)
     })

@@ -135,10 +135,16 @@ pub(super) fn DemandForm(
     let api = use_api();
     let lang = use_lang();
     let plan_id = plan.id;
+    // A station head proposes for their one station: it is chosen already.
+    let only_station = match stations.as_slice() {
+        [only] => Some(only.id.to_string()),
+        _ => None,
+    };
     let station = RwSignal::new(
         editing
             .as_ref()
             .map(|d| d.station.id.to_string())
+            .or(only_station)
             .unwrap_or_default(),
     );
     let profession = RwSignal::new(

@@ -7,7 +7,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 use shared::Labelled;
 use shared::rotation::{
-    GenerateInput, Generation, GenerationResult, GenerationStatus, ScoreBreakdown, UnmetDemand,
+    AvoidanceBroken, GenerateInput, Generation, GenerationResult, GenerationStatus, ScoreBreakdown,
+    UnmetDemand,
 };
 
 use crate::api::{self, ApiError, use_api};
@@ -248,7 +249,33 @@ fn GenerationOutcome(result: GenerationResult) -> impl IntoView {
         </p>
         <ScoreTable score=result.score />
         <UnmetDemandList unmet=result.unmet />
+        <AvoidancesBroken broken=result.avoidances_broken />
     }
+}
+
+/// The people the run placed on weekdays or months they asked to avoid, each with the
+/// server's sentence (in the reader's language).
+#[component]
+fn AvoidancesBroken(broken: Vec<AvoidanceBroken>) -> impl IntoView {
+    let lang = use_lang();
+    if broken.is_empty() {
+        return ().into_any();
+    }
+    let items = broken
+        .into_iter()
+        .map(|b| {
+            view! {
+                <li data-test="avoidance-broken" data-staff-id=b.staff_id>
+                    {b.explanation}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{move || lang.t(Key::AvoidancesBroken)}</h3>
+        <ul class="avoidances-broken" id="avoidances-broken">{items}</ul>
+    }
+    .into_any()
 }
 
 /// The score goal by goal (lower is better except for preferences met).
@@ -265,6 +292,7 @@ fn ScoreTable(score: ScoreBreakdown) -> impl IntoView {
         (Key::GoalContinuity, score.stint_starts, "stint_starts"),
         (Key::GoalTravel, score.travel_km, "travel_km"),
         (Key::GoalPreferences, score.preferred_days, "preferred_days"),
+        (Key::GoalAvoidedDays, score.avoided_days, "avoided_days"),
         (Key::GoalChanges, score.changes, "changes"),
         (Key::GoalObjective, score.objective, "objective"),
     ]

@@ -17,6 +17,7 @@ mod mine;
 mod plan;
 mod plans;
 mod preferences;
+mod proposals;
 mod station;
 
 pub use mine::MyRotationsPage;
@@ -24,7 +25,7 @@ pub use plan::RotationPlanPage;
 pub use plans::RotationPlansPage;
 pub use station::StationRotationsPage;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Weekday};
 use leptos::prelude::*;
 use shared::Lang;
 use shared::auth::Capability;
@@ -133,15 +134,25 @@ fn WeekdayPicker(
     /// Messages about the choice.
     #[prop(into)]
     messages: Signal<Vec<String>>,
+    /// The legend (default: "Ngày trong tuần").
+    #[prop(optional)]
+    legend: Option<Key>,
+    /// Full day names ("Thứ Hai") rather than short ones ("T2").
+    #[prop(optional)]
+    full_names: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let errors_id = format!("{id}-errors");
     let described_by = errors_id.clone();
+    let legend = legend.unwrap_or(Key::Weekdays);
     let boxes = (0..7u8)
         .map(|bit| {
             let input_id = format!("{id}-{bit}");
             let label_for = input_id.clone();
-            let name = move || Weekdays(1 << bit).label(lang.get());
+            let name = move || match Weekday::try_from(bit) {
+                Ok(day) if full_names => Weekdays::day_name(day, lang.get()).to_string(),
+                _ => Weekdays(1 << bit).label(lang.get()),
+            };
             view! {
                 <label class="weekday" for=label_for>
                     <input
@@ -163,7 +174,7 @@ fn WeekdayPicker(
         .collect_view();
     view! {
         <fieldset class="field weekdays" id=id aria-describedby=described_by>
-            <legend class="field-label">{move || lang.t(Key::Weekdays)}</legend>
+            <legend class="field-label">{move || lang.t(legend)}</legend>
             <div class="weekday-boxes">{boxes}</div>
             <crate::components::FieldErrors id=errors_id messages />
         </fieldset>

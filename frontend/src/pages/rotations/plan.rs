@@ -6,7 +6,8 @@ use leptos_router::components::A;
 use shared::Labelled;
 use shared::registry::FacilityRef;
 use shared::rotation::{
-    AssignmentQuery, AssignmentStatus, Roster, RotationAssignment, RotationDemand, RotationPlan,
+    AssignmentQuery, AssignmentStatus, DemandStatus, Roster, RotationAssignment, RotationDemand,
+    RotationPlan,
 };
 
 use super::demands::{DemandForm, DemandTable};
@@ -14,6 +15,7 @@ use super::editor::{AssignmentEditor, Editing};
 use super::generation::GenerationPanel;
 use super::grid::CalendarGrid;
 use super::plans::PlanCreateForm;
+use super::proposals::ProposalList;
 use super::{BASE, InvalidPlanId, format_period, use_id_param};
 use crate::api::{self, ApiError, use_api};
 use crate::components::{Loading, ProblemView, loaded};
@@ -37,7 +39,11 @@ fn PlanView(id: i64) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let plan = LocalResource::new(move || api::rotations::plan(api, id));
-    let demands = LocalResource::new(move || api::rotations::demands(api, id));
+    // The plan's demands; the stations' proposals wait apart until planning answers.
+    let demands =
+        LocalResource::new(move || api::rotations::demands(api, id, Some(DemandStatus::Accepted)));
+    let proposals =
+        LocalResource::new(move || api::rotations::demands(api, id, Some(DemandStatus::Proposed)));
     let assignments = LocalResource::new(move || async move {
         let query = AssignmentQuery {
             plan_id: Some(id),
@@ -81,6 +87,7 @@ fn PlanView(id: i64) -> impl IntoView {
     let reload = Callback::new(move |()| {
         plan.refetch();
         demands.refetch();
+        proposals.refetch();
         assignments.refetch();
         roster.refetch();
     });
@@ -206,6 +213,16 @@ fn PlanView(id: i64) -> impl IntoView {
                     })
                 }}
             </Transition>
+            {move || {
+                planner.get().then(|| view! {
+                    <h2>{move || lang.t(Key::StationProposalsTitle)}</h2>
+                    <Transition fallback=|| view! { <Loading /> }>
+                        {move || Suspend::new(async move {
+                            loaded(proposals.await, move |list| view! { <ProposalList proposals=list changed=reload /> })
+                        })}
+                    </Transition>
+                })
+            }}
             <h2>{move || lang.t(Key::StationDemands)}</h2>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || {

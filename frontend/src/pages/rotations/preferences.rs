@@ -1,13 +1,14 @@
-//! "Nguyện vọng luân phiên": the stations a person would rather be sent to, which the
-//! generator favours. A clinician states their own (the server lets the person and the
-//! planners of their facility do so).
+//! "Nguyện vọng luân phiên": the stations a person would rather be sent to, and the
+//! weekdays and months they would rather not be away, which the generator honours when
+//! it can. A clinician states their own (the server lets the person and the planners of
+//! their facility do so).
 
 use std::collections::BTreeSet;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::registry::{FacilityQuery, FacilityRef};
-use shared::rotation::RotationPreferences;
+use shared::rotation::{Months, RotationPreferences, Weekdays};
 use validator::Validate;
 
 use crate::api::{self, ApiError, use_api};
@@ -15,6 +16,8 @@ use crate::components::form::{CheckedSend, SubmitButton, rule_messages};
 use crate::components::{FieldErrors, Loading, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
+
+use super::WeekdayPicker;
 
 /// The person's preferred stations, among those their facility supports.
 #[component]
@@ -79,9 +82,19 @@ fn PreferencesForm(
             .into_iter()
             .collect::<BTreeSet<i64>>(),
     );
+    let weekdays = RwSignal::new(chosen.avoided_weekdays.0);
+    let months = RwSignal::new(Months::of(&chosen.avoided_months).0);
     let saved = RwSignal::new(false);
+    // Any change makes "saved" stale.
+    Effect::new(move |_| {
+        weekdays.track();
+        months.track();
+        saved.set(false);
+    });
     let body = move || RotationPreferences {
         preferred_station_ids: picked.with(|ids| ids.iter().copied().collect()),
+        avoided_weekdays: Weekdays(weekdays.get()),
+        avoided_months: Months(months.get()).list(),
     };
     let problems = Memo::new(move |_| rule_messages(body().validate(), lang.get()));
     let form = CheckedSend::new(problems, move |input: RotationPreferences| async move {
@@ -92,9 +105,7 @@ fn PreferencesForm(
         event.prevent_default();
         form.submit(|| untrack(body));
     };
-    if stations.is_empty() {
-        return view! { <p class="muted">{move || lang.t(Key::NoStationsYet)}</p> }.into_any();
-    }
+    let no_stations = stations.is_empty();
     let boxes = stations
         .into_iter()
         .map(|station| {
@@ -123,13 +134,34 @@ fn PreferencesForm(
     view! {
         <form class="form preferences-form" id="rotation-preferences" novalidate on:submit=on_submit>
             <p class="muted">{move || lang.t(Key::PreferencesIntro)}</p>
-            <div class="check-grid" role="group" aria-describedby="pref-stations-errors">
-                {boxes}
-            </div>
-            <FieldErrors id="pref-stations-errors" messages=form.messages("preferred_station_ids") />
+            <fieldset class="field" id="pref-stations">
+                <legend class="field-label">{move || lang.t(Key::PreferredStations)}</legend>
+                {if no_stations {
+                    Some(view! { <p class="muted">{move || lang.t(Key::NoStationsYet)}</p> })
+                } else {
+                    None
+                }}
+                <div class="check-grid" role="group" aria-describedby="pref-stations-errors">
+                    {boxes}
+                </div>
+                <FieldErrors id="pref-stations-errors" messages=form.messages("preferred_station_ids") />
+            </fieldset>
+            <WeekdayPicker
+                id="avoid-weekdays"
+                value=weekdays
+                messages=form.messages("avoided_weekdays")
+                legend=Key::AvoidedWeekdays
+                full_names=true
+            />
+            <MonthPicker id="avoid-months" value=months messages=form.messages("avoided_months") />
             {move || {
                 form.failure()
-                    .map(|error| view! { <ProblemView error inline_fields=&["preferred_station_ids"] /> })
+                    .map(|error| view! {
+                        <ProblemView
+                            error
+                            inline_fields=&["preferred_station_ids", "avoided_weekdays", "avoided_months"]
+                        />
+                    })
             }}
             <div class="form-actions">
                 <SubmitButton id="save-preferences" label=Key::Save pending=form.pending() />
@@ -141,5 +173,49 @@ fn PreferencesForm(
             </div>
         </form>
     }
-    .into_any()
+}
+
+/// Twelve checkboxes, "Tháng 1" to "Tháng 12", over a month bit mask (bit 0 January).
+#[component]
+fn MonthPicker(
+    /// Prefix of the checkboxes' ids (`{id}-1` is January).
+    id: &'static str,
+    /// The mask: bit 0 January … bit 11 December.
+    value: RwSignal<u16>,
+    /// Messages about the choice.
+    #[prop(into)]
+    messages: Signal<Vec<String>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let errors_id = format!("{id}-errors");
+    let described_by = errors_id.clone();
+    let boxes = (1..=12u8)
+        .map(|month| {
+            let bit = 1u16 << (month - 1);
+            let input_id = format!("{id}-{month}");
+            let label_for = input_id.clone();
+            view! {
+                <label class="weekday" for=label_for>
+                    <input
+                        type="checkbox"
+                        id=input_id
+                        data-month=month
+                        prop:checked=move || value.get() & bit != 0
+                        on:change=move |event| {
+                            let on = event_target_checked(&event);
+                            value.update(|mask| if on { *mask |= bit } else { *mask &= !bit });
+                        }
+                    />
+                    {move || Months::name(month, lang.get())}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="field weekdays months" id=id aria-describedby=described_by>
+            <legend class="field-label">{move || lang.t(Key::AvoidedMonths)}</legend>
+            <div class="weekday-boxes">{boxes}</div>
+            <FieldErrors id=errors_id messages />
+        </fieldset>
+    }
 }

@@ -5,10 +5,12 @@
 use leptos::prelude::*;
 use shared::Labelled;
 use shared::auth::Capability;
+use shared::registry::FacilityRef;
 use shared::rotation::{AssignmentQuery, AssignmentStatus, FeedSubject, RotationAssignment};
 
 use super::actions::{AssignmentActions, FeedbackForm, FeedbackView};
 use super::feed::CalendarFeedPanel;
+use super::proposals::StationProposals;
 use super::{AssignmentStatusBadge, RotationTabs, Tab, format_period};
 use crate::api::{self, ApiError, use_api};
 use crate::components::{Loading, loaded};
@@ -24,13 +26,13 @@ pub fn StationRotationsPage() -> impl IntoView {
         session
             .me()
             .filter(|me| me.can(Capability::ReceiveRotations))
-            .map(|me| me.facility.id)
+            .map(|me| me.facility.clone())
     });
     view! {
         <section class="page station-rotations">
             <RotationTabs current=Tab::Station />
             {move || match station.get() {
-                Some(station_id) => view! { <StationRotations station_id /> }.into_any(),
+                Some(station) => view! { <StationRotations station /> }.into_any(),
                 None => {
                     view! {
                         <div class="notice" role="status">
@@ -46,7 +48,8 @@ pub fn StationRotationsPage() -> impl IntoView {
 
 /// Who comes to the station, earliest first, with attendance and feedback.
 #[component]
-fn StationRotations(station_id: i64) -> impl IntoView {
+fn StationRotations(station: FacilityRef) -> impl IntoView {
+    let station_id = station.id;
     let api = use_api();
     let lang = use_lang();
     let assignments = LocalResource::new(move || async move {
@@ -66,6 +69,7 @@ fn StationRotations(station_id: i64) -> impl IntoView {
                 loaded(assignments.await, move |list| view! { <StationVisitTable list changed /> })
             })}
         </Transition>
+        <StationProposals station />
         <h2>{move || lang.t(Key::PhoneCalendar)}</h2>
         <CalendarFeedPanel subject=FeedSubject::Station subject_id=Signal::derive(move || Some(station_id)) />
     }

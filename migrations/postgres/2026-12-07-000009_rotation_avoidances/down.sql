@@ -1,0 +1,1 @@
+DROP TABLE rotation_avoidances;
