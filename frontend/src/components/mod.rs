@@ -2,6 +2,7 @@
 
 pub mod copy;
 pub mod dialog;
+pub mod download;
 pub mod error;
 pub mod field_errors;
 pub mod filters;
@@ -14,6 +15,7 @@ pub mod record;
 
 pub use copy::CopyField;
 pub use dialog::{ActionBar, ActionDialog};
+pub use download::DownloadButton;
 pub use error::{ProblemView, loaded};
 pub use field_errors::FieldErrors;
 pub use layout::{Shell, StandaloneTop};

@@ -18,7 +18,7 @@ use crate::components::filters::{
 use crate::components::list::DataTable;
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime};
-use crate::pages::plans::download::DownloadButton;
+use crate::components::DownloadButton;
 use crate::pages::query::{QueryParams, href_with, non_blank, parse_param, text_param};
 
 const PATH: &str = "/admin/audit";

@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use shared::plan::document::{DocumentBlock, DocumentLayout, DocumentTable};
 use shared::plan::{Plan, PlanStatus};
 
-use super::download::DownloadButton;
+use crate::components::DownloadButton;
 use super::frame::{PlanTab, plan_page};
 use super::{InvalidPlanId, plan_href, print_page, use_id_param};
 use crate::api::plans::FileKind;

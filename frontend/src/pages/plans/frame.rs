@@ -10,7 +10,7 @@ use shared::plan::{Plan, PlanAction, PlanReasonInput};
 use shared::validation::field_messages;
 use validator::Validate;
 
-use super::download::DownloadButton;
+use crate::components::DownloadButton;
 use super::{
     BASE, InvalidPlanId, PlanStatusBadge, format_span, plan_href, plan_page_href,
     reporting_station, use_id_param,

@@ -9,7 +9,7 @@ use shared::Labelled;
 use shared::plan::{Period, Plan, PlanReport, ReportActivity, StationFigures};
 
 use super::board::{BoardTable, PeriodPicker, use_period};
-use super::download::DownloadButton;
+use crate::components::DownloadButton;
 use super::{
     InvalidPlanId, format_number, format_span, plan_href, plan_page_href, print_page, use_id_param,
 };

@@ -16,7 +16,7 @@ use crate::components::ProblemView;
 use crate::components::form::SelectField;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
-use crate::pages::plans::download::DownloadButton;
+use crate::components::DownloadButton;
 
 /// Reads the file chosen in an `<input type="file">`.
 async fn read_chosen(input: web_sys::HtmlInputElement) -> Option<Sheet> {
