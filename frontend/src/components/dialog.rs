@@ -145,3 +145,61 @@ where
     }
     .into_any()
 }
+
+/// A button for a step that cannot be undone (remove a link, a leave period): pressing
+/// it asks first, in place ("remove this?", confirm / close), and only "confirm" runs
+/// `on_confirm`. The button is `#{id}`, its confirm button `#{id}-confirm`.
+#[component]
+pub fn ConfirmButton(
+    /// Element id of the button.
+    #[prop(into)]
+    id: String,
+    /// What the button says.
+    label: Key,
+    /// The question asked before going on.
+    question: Key,
+    /// Whether the step is under way (the confirm button waits).
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// "Confirm" was pressed.
+    on_confirm: Callback<()>,
+    /// Why the last attempt failed (tracked); shown under the question.
+    #[prop(into)]
+    problem: Signal<Option<crate::api::ApiError>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let asking = RwSignal::new(false);
+    let confirm_id = format!("{id}-confirm");
+    let question_id = format!("{id}-question");
+    let confirm = move || {
+        asking.get().then(|| {
+            view! {
+                <div class="confirm" role="alertdialog" aria-labelledby=question_id.clone()>
+                    <p id=question_id.clone()>{move || lang.t(question)}</p>
+                    {move || problem.get().map(|error| view! { <crate::components::ProblemView error /> })}
+                    <DialogButtons
+                        confirm=Key::Confirm
+                        confirm_id=confirm_id.clone()
+                        pending
+                        on_confirm
+                        on_close=Callback::new(move |()| asking.set(false))
+                    />
+                </div>
+            }
+        })
+    };
+    view! {
+        <span class="confirm-button">
+            <button
+                type="button"
+                class="button ghost small danger"
+                id=id
+                aria-expanded=move || asking.get().to_string()
+                on:click=move |_| asking.update(|open| *open = !*open)
+            >
+                {move || lang.t(label)}
+            </button>
+            {confirm}
+        </span>
+    }
+}

@@ -14,7 +14,7 @@ pub mod module;
 pub mod record;
 
 pub use copy::CopyField;
-pub use dialog::{ActionBar, ActionDialog};
+pub use dialog::{ActionBar, ActionDialog, ConfirmButton};
 pub use download::DownloadButton;
 pub use error::{ProblemView, loaded};
 pub use field_errors::FieldErrors;

@@ -1,25 +1,28 @@
-//! The facility's edit form (kind, level, national facility code, address, coordinates,
-//! specialties) and a department's (name, minimum staff on site per profession), each
-//! opened in place on the facility's page, checked with the shared validators as they
-//! are typed and saved at the version read (412: reload).
+//! The facility form (kind, level, national facility code, supervising facility,
+//! address, coordinates, specialties and named techniques), for a new facility on its
+//! own page or an existing one in place on its page, and the department form (code,
+//! name, kind, minimum staff on site per profession), new or existing, in place on the
+//! facility's page; each checked with the shared validators as it is typed, an edit
+//! saved at the version read (412: reload), a creation once per body.
 
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use shared::Labelled;
+use shared::page::Page;
 use shared::registry::{
-    Capability, CapabilityKind, Department, DepartmentInput, Facility, FacilityInput, FacilityKind,
-    Profession, TechnicalLevel, specialty_label,
+    Capability, CapabilityKind, Department, DepartmentInput, DepartmentKind, Facility,
+    FacilityInput, FacilityKind, FacilityQuery, Profession, TechnicalLevel, specialty_label,
 };
 use validator::Validate;
 
 use super::staff_edit::SpecialtyChecks;
-use crate::api::{self, use_api};
+use crate::api::{self, ApiError, IdempotencyKeys, use_api};
 use crate::components::FieldErrors;
 use crate::components::filters::bind;
 use crate::components::form::{
-    CheckedSend, FieldMessages, FormSection, FormText, InlineForm, InputKind, SelectField,
-    StaleNotice, is_stale, messages_at, rule_messages,
+    CheckedSend, ChoiceField, Column, FieldMessages, FormSection, FormText, InlineForm, InputKind,
+    Row, RowsEditor, SelectField, StaleNotice, is_stale, messages_at, rows_from, rule_messages,
 };
 use crate::contexts::use_lang;
 use crate::i18n::{Key, t};
@@ -30,6 +33,7 @@ const FACILITY_FIELDS: &[&str] = &[
     "name",
     "kind",
     "level",
+    "supervising_id",
     "province",
     "ward",
     "address",
@@ -39,13 +43,30 @@ const FACILITY_FIELDS: &[&str] = &[
     "capabilities",
 ];
 
-/// The facility's fields as typed.
+/// The columns of the named techniques' rows.
+const TECHNIQUE_COLUMNS: &[Column] = &[
+    Column {
+        label: Key::Code,
+        field: "code",
+        kind: InputKind::Text,
+        upper: false,
+    },
+    Column {
+        label: Key::Name,
+        field: "name",
+        kind: InputKind::Text,
+        upper: false,
+    },
+];
+
+/// The facility's fields as typed (its named techniques are rows of their own).
 #[derive(Debug, Clone, Default, PartialEq)]
 struct FacilityDraft {
     code: String,
     name: String,
     kind: String,
     level: String,
+    supervising_id: String,
     province: String,
     ward: String,
     address: String,
@@ -61,6 +82,14 @@ fn optional(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
+/// The message "choose one" under `path`.
+fn choose_one(messages: &mut FieldMessages, path: &str, lang: shared::Lang) {
+    messages
+        .entry(path.to_string())
+        .or_default()
+        .push(t(lang, Key::ChoiceRequired).to_string());
+}
+
 impl FacilityDraft {
     fn of(facility: &Facility) -> Self {
         let figure = |value: Option<f64>| value.map(|v| v.to_string()).unwrap_or_default();
@@ -71,6 +100,10 @@ impl FacilityDraft {
             level: facility
                 .level
                 .map(|l| l.as_str().to_string())
+                .unwrap_or_default(),
+            supervising_id: facility
+                .supervising_id
+                .map(|id| id.to_string())
                 .unwrap_or_default(),
             province: facility.province.clone(),
             ward: facility.ward.clone().unwrap_or_default(),
@@ -87,9 +120,15 @@ impl FacilityDraft {
         }
     }
 
-    /// The body these fields make of `facility` (its techniques kept as they are), and
-    /// the fields that cannot be read.
-    fn input(&self, facility: &Facility, lang: shared::Lang) -> (FacilityInput, FieldMessages) {
+    /// The body these fields and technique rows make (what the form does not show, such
+    /// as whether the facility is in service, is `active`), and the fields that cannot
+    /// be read.
+    fn input(
+        &self,
+        techniques: &[Row],
+        active: bool,
+        lang: shared::Lang,
+    ) -> (FacilityInput, FieldMessages) {
         let mut unreadable = FieldMessages::new();
         let mut figure = |path: &str, text: &str| {
             let text = text.trim();
@@ -107,38 +146,53 @@ impl FacilityDraft {
         };
         let latitude = figure("latitude", &self.latitude);
         let longitude = figure("longitude", &self.longitude);
-        let mut capabilities: Vec<Capability> = self
-            .specialties
+        let kind = self.kind.parse::<FacilityKind>().ok();
+        if kind.is_none() {
+            choose_one(&mut unreadable, "kind", lang);
+        }
+        // The techniques come first, so that `capabilities[i]` in a message is row `i`
+        // of their editor; the specialties are checkboxes of the catalogue.
+        let mut capabilities: Vec<Capability> = techniques
             .iter()
-            .map(|code| Capability {
-                kind: CapabilityKind::Specialty,
-                code: code.clone(),
-                name: specialty_label(code, shared::Lang::Vi).to_string(),
+            .map(|row| Capability {
+                kind: CapabilityKind::Technique,
+                code: row.value(0).trim().to_string(),
+                name: row.value(1).trim().to_string(),
             })
             .collect();
-        capabilities.extend(
-            facility
-                .capabilities
-                .iter()
-                .filter(|c| c.kind != CapabilityKind::Specialty)
-                .cloned(),
-        );
+        capabilities.extend(self.specialties.iter().map(|code| Capability {
+            kind: CapabilityKind::Specialty,
+            code: code.clone(),
+            name: specialty_label(code, shared::Lang::Vi).to_string(),
+        }));
         let input = FacilityInput {
             code: self.code.trim().to_string(),
             name: self.name.trim().to_string(),
-            kind: self.kind.parse().unwrap_or(facility.kind),
+            kind: kind.unwrap_or(FacilityKind::HealthStation),
             level: self.level.parse().ok(),
+            supervising_id: self.supervising_id.parse().ok(),
             province: self.province.trim().to_string(),
             ward: optional(&self.ward),
             address: optional(&self.address),
             phone: optional(&self.phone),
             latitude,
             longitude,
+            active,
             capabilities,
-            ..facility.to_input()
         };
         (input, unreadable)
     }
+}
+
+/// The technique rows of a facility.
+fn technique_rows(facility: &Facility) -> Vec<Row> {
+    rows_from(
+        facility
+            .capabilities
+            .iter()
+            .filter(|c| c.kind == CapabilityKind::Technique)
+            .map(|c| vec![c.code.clone(), c.name.clone()]),
+    )
 }
 
 /// What cannot be read in a form's fields and what the shared rules find wrong with the
@@ -156,6 +210,112 @@ fn problems_of<I: Validate + 'static>(
     })
 }
 
+/// Every facility, to choose the supervising one from.
+pub(super) fn all_facilities() -> LocalResource<Result<Page<Facility>, ApiError>> {
+    let api = use_api();
+    LocalResource::new(move || async move {
+        let query = FacilityQuery {
+            limit: Some(shared::page::MAX_LIMIT),
+            ..Default::default()
+        };
+        api::registry::facilities(api, &query).await
+    })
+}
+
+/// A facility read as `(id, name)` choices.
+pub(super) fn facility_choices(page: Page<Facility>) -> Vec<(i64, String)> {
+    page.items.into_iter().map(|f| (f.id, f.name)).collect()
+}
+
+/// The facility form's fields, for a new facility and an existing one alike.
+#[component]
+fn FacilityFields(
+    form: CheckedSend<FacilityInput, Facility>,
+    draft: RwSignal<FacilityDraft>,
+    techniques: RwSignal<Vec<Row>>,
+) -> impl IntoView {
+    let kind = bind(draft, |d| &d.kind, |d| &mut d.kind);
+    let level = bind(draft, |d| &d.level, |d| &mut d.level);
+    let supervising = bind(draft, |d| &d.supervising_id, |d| &mut d.supervising_id);
+    let on_edit = Callback::new(move |path: String| {
+        form.touched.update(|touched| {
+            touched.insert(path);
+        })
+    });
+    view! {
+        <FormSection legend=Key::Facilities>
+            <div class="form-grid">
+                <FormText form path="code" label=Key::FacilityCode field=bind(draft, |d| &d.code, |d| &mut d.code) required=true eager=true />
+                <FormText form path="name" label=Key::Name field=bind(draft, |d| &d.name, |d| &mut d.name) required=true eager=true />
+                <SelectField
+                    id="f-kind"
+                    label=Key::Kind
+                    values=FacilityKind::all()
+                    code=FacilityKind::as_str
+                    value=kind.value
+                    on_change=kind.set
+                    messages=form.messages("kind")
+                    required=true
+                />
+                <SelectField
+                    id="f-level"
+                    label=Key::Level
+                    values=TechnicalLevel::all()
+                    code=TechnicalLevel::as_str
+                    value=level.value
+                    on_change=level.set
+                    messages=form.messages("level")
+                />
+                <ChoiceField
+                    id="f-supervising_id"
+                    label=Key::SupervisingFacility
+                    source=all_facilities()
+                    choices=facility_choices
+                    value=supervising.value
+                    on_change=supervising.set
+                    messages=form.messages("supervising_id")
+                />
+                <FormText form path="province" label=Key::Province field=bind(draft, |d| &d.province, |d| &mut d.province) required=true eager=true />
+                <FormText form path="ward" label=Key::Ward field=bind(draft, |d| &d.ward, |d| &mut d.ward) eager=true />
+                <FormText form path="address" label=Key::Address field=bind(draft, |d| &d.address, |d| &mut d.address) eager=true />
+                <FormText form path="phone" label=Key::Phone field=bind(draft, |d| &d.phone, |d| &mut d.phone) eager=true />
+                <FormText form path="latitude" label=Key::Latitude field=bind(draft, |d| &d.latitude, |d| &mut d.latitude) kind=InputKind::Decimal eager=true />
+                <FormText form path="longitude" label=Key::Longitude field=bind(draft, |d| &d.longitude, |d| &mut d.longitude) kind=InputKind::Decimal eager=true />
+            </div>
+        </FormSection>
+        <FormSection legend=Key::Specialty>
+            <SpecialtyChecks
+                id="f-specialties"
+                chosen=bind(draft, |d| &d.specialties, |d| &mut d.specialties)
+                messages=Signal::derive(Vec::new)
+            />
+        </FormSection>
+        <FormSection legend=Key::Techniques>
+            <RowsEditor
+                rows=techniques
+                columns=TECHNIQUE_COLUMNS
+                path="capabilities"
+                messages=form.shown()
+                add_label=Key::AddTechnique
+                on_edit
+            />
+        </FormSection>
+    }
+}
+
+/// Why a facility save failed, without what the fields show (tracked).
+fn facility_problem(form: CheckedSend<FacilityInput, Facility>) -> Signal<Option<ApiError>> {
+    Signal::derive(move || {
+        form.failure()
+            .filter(|error| !is_stale(error))
+            .map(|error| {
+                error.without_fields(|path| {
+                    FACILITY_FIELDS.contains(&path) || path.starts_with("capabilities[")
+                })
+            })
+    })
+}
+
 /// The facility's edit form, in place; `on_saved` runs after a save, `on_close` on close.
 #[component]
 pub(super) fn FacilityForm(
@@ -168,10 +328,12 @@ pub(super) fn FacilityForm(
     let api = use_api();
     let lang = use_lang();
     let draft = RwSignal::new(FacilityDraft::of(&facility));
+    let techniques = RwSignal::new(technique_rows(&facility));
     let current = StoredValue::new(facility);
     let input = move || {
         let lang = lang.get();
-        draft.with(|draft| current.with_value(|facility| draft.input(facility, lang)))
+        let active = current.with_value(|f| f.active);
+        techniques.with(|rows| draft.with(|draft| draft.input(rows, active, lang)))
     };
     let form = CheckedSend::new(problems_of(lang, input), move |input: FacilityInput| {
         let (id, version) = current.with_value(|f| (f.id, f.version));
@@ -180,84 +342,82 @@ pub(super) fn FacilityForm(
     .on_success(on_saved);
     let on_save = Callback::new(move |()| form.submit(|| untrack(input).0));
     let failure = Signal::derive(move || form.failure());
-    let problem = Signal::derive(move || {
-        form.failure()
-            .filter(|error| !is_stale(error))
-            .map(|error| error.without_fields(|path| FACILITY_FIELDS.contains(&path)))
-    });
-    let kind = bind(draft, |d| &d.kind, |d| &mut d.kind);
-    let level = bind(draft, |d| &d.level, |d| &mut d.level);
     view! {
         <div id="facility-form">
-            <InlineForm label=Key::EditFacility pending=form.pending() problem on_save on_close>
-                <FormSection legend=Key::EditFacility>
-                    <div class="form-grid">
-                        <FormText form path="code" label=Key::FacilityCode field=bind(draft, |d| &d.code, |d| &mut d.code) required=true eager=true />
-                        <FormText form path="name" label=Key::Name field=bind(draft, |d| &d.name, |d| &mut d.name) required=true eager=true />
-                        <SelectField
-                            id="f-kind"
-                            label=Key::Kind
-                            values=FacilityKind::all()
-                            code=FacilityKind::as_str
-                            value=kind.value
-                            on_change=kind.set
-                            messages=form.messages("kind")
-                            required=true
-                        />
-                        <SelectField
-                            id="f-level"
-                            label=Key::Level
-                            values=TechnicalLevel::all()
-                            code=TechnicalLevel::as_str
-                            value=level.value
-                            on_change=level.set
-                            messages=form.messages("level")
-                        />
-                        <FormText form path="province" label=Key::Province field=bind(draft, |d| &d.province, |d| &mut d.province) required=true eager=true />
-                        <FormText form path="ward" label=Key::Ward field=bind(draft, |d| &d.ward, |d| &mut d.ward) eager=true />
-                        <FormText form path="address" label=Key::Address field=bind(draft, |d| &d.address, |d| &mut d.address) eager=true />
-                        <FormText form path="phone" label=Key::Phone field=bind(draft, |d| &d.phone, |d| &mut d.phone) eager=true />
-                        <FormText form path="latitude" label=Key::Latitude field=bind(draft, |d| &d.latitude, |d| &mut d.latitude) kind=InputKind::Decimal eager=true />
-                        <FormText form path="longitude" label=Key::Longitude field=bind(draft, |d| &d.longitude, |d| &mut d.longitude) kind=InputKind::Decimal eager=true />
-                    </div>
-                </FormSection>
-                <FormSection legend=Key::Specialty>
-                    <SpecialtyChecks
-                        id="f-capabilities"
-                        chosen=bind(draft, |d| &d.specialties, |d| &mut d.specialties)
-                        messages=form.messages("capabilities")
-                    />
-                </FormSection>
+            <InlineForm label=Key::EditFacility pending=form.pending() problem=facility_problem(form) on_save on_close>
+                <FacilityFields form draft techniques />
                 <StaleNotice id="facility-stale" failure on_reload />
             </InlineForm>
         </div>
     }
 }
 
-/// A department's fields as typed: its name and a minimum per profession.
+/// A new facility's form; `on_created` runs with what the server made of it.
+#[component]
+pub(super) fn NewFacilityForm(
+    on_created: Callback<Facility>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let api = use_api();
+    let lang = use_lang();
+    let draft = RwSignal::new(FacilityDraft::default());
+    let techniques = RwSignal::new(Vec::new());
+    let input = move || {
+        let lang = lang.get();
+        techniques.with(|rows| draft.with(|draft| draft.input(rows, true, lang)))
+    };
+    let keys = IdempotencyKeys::<FacilityInput>::new();
+    let form = CheckedSend::new(problems_of(lang, input), move |input: FacilityInput| {
+        let key = keys.for_body(&input);
+        async move { api::registry::create_facility(api, &input, &key).await }
+    })
+    .on_answer(move |facility| on_created.run(facility));
+    let on_save = Callback::new(move |()| form.submit(|| untrack(input).0));
+    view! {
+        <div id="new-facility-form">
+            <InlineForm label=Key::NewFacility pending=form.pending() problem=facility_problem(form) on_save on_close>
+                <FacilityFields form draft techniques />
+            </InlineForm>
+        </div>
+    }
+}
+
+/// A department's fields as typed: code, name, kind and a minimum per profession.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct DepartmentDraft {
+    code: String,
     name: String,
+    kind: String,
     minimum: BTreeMap<Profession, String>,
 }
 
 impl DepartmentDraft {
-    fn of(department: &Department) -> Self {
+    /// The fields of `department`, or empty ones (every minimum 0) for a new one.
+    fn of(department: Option<&Department>) -> Self {
         DepartmentDraft {
-            name: department.name.clone(),
+            code: department.map(|d| d.code.clone()).unwrap_or_default(),
+            name: department.map(|d| d.name.clone()).unwrap_or_default(),
+            kind: department
+                .map(|d| d.kind.as_str().to_string())
+                .unwrap_or_default(),
             minimum: Profession::all()
                 .iter()
                 .map(|p| {
-                    let n = department.min_on_site.get(p).copied().unwrap_or(0);
+                    let n = department
+                        .and_then(|d| d.min_on_site.get(p).copied())
+                        .unwrap_or(0);
                     (*p, n.to_string())
                 })
                 .collect(),
         }
     }
 
+    /// The body these fields make for a department of `facility_id` (in service or not
+    /// as `active` says), and the fields that cannot be read.
     fn input(
         &self,
-        department: &Department,
+        facility_id: i64,
+        active: bool,
         lang: shared::Lang,
     ) -> (DepartmentInput, FieldMessages) {
         let mut unreadable = FieldMessages::new();
@@ -278,10 +438,17 @@ impl DepartmentDraft {
                     .push(t(lang, Key::NotANumber).to_string()),
             }
         }
+        let kind = self.kind.parse::<DepartmentKind>().ok();
+        if kind.is_none() {
+            choose_one(&mut unreadable, "kind", lang);
+        }
         let input = DepartmentInput {
+            facility_id,
+            code: self.code.trim().to_string(),
             name: self.name.trim().to_string(),
+            kind: kind.unwrap_or(DepartmentKind::Clinical),
             min_on_site,
-            ..department.to_input()
+            active,
         };
         (input, unreadable)
     }
@@ -292,24 +459,39 @@ fn min_path(profession: Profession) -> String {
     format!("min_on_site.{}", profession.as_str())
 }
 
-/// A department's edit form, in place under the departments.
+/// A department's form, in place on the facility's page: an existing department's
+/// (saved at the version read) or, without one, a new department's of `facility_id`
+/// (created once per body). Its inputs are `#d-{field}`, apart from the facility
+/// form's `#f-…` ones that may be open at the same time.
 #[component]
 pub(super) fn DepartmentForm(
-    department: Department,
+    /// The department edited; none: a new one.
+    department: Option<Department>,
+    /// Its facility.
+    facility_id: i64,
     on_saved: Callback<()>,
     on_close: Callback<()>,
 ) -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
-    let draft = RwSignal::new(DepartmentDraft::of(&department));
-    let current = StoredValue::new(department.clone());
+    let draft = RwSignal::new(DepartmentDraft::of(department.as_ref()));
+    let existing = department.as_ref().map(|d| (d.id, d.version));
+    let active = department.as_ref().is_none_or(|d| d.active);
     let input = move || {
         let lang = lang.get();
-        draft.with(|draft| current.with_value(|d| draft.input(d, lang)))
+        draft.with(|draft| draft.input(facility_id, active, lang))
     };
+    let keys = IdempotencyKeys::<DepartmentInput>::new();
     let form = CheckedSend::new(problems_of(lang, input), move |input: DepartmentInput| {
-        let (id, version) = current.with_value(|d| (d.id, d.version));
-        async move { api::registry::update_department(api, id, version, &input).await }
+        let key = keys.for_body(&input);
+        async move {
+            match existing {
+                Some((id, version)) => {
+                    api::registry::update_department(api, id, version, &input).await
+                }
+                None => api::registry::create_department(api, &input, &key).await,
+            }
+        }
     })
     .on_success(on_saved);
     let on_save = Callback::new(move |()| form.submit(|| untrack(input).0));
@@ -319,7 +501,8 @@ pub(super) fn DepartmentForm(
             .filter(|error| !is_stale(error))
             .map(|error| {
                 error.without_fields(|path| {
-                    matches!(path, "name" | "min_on_site") || path.starts_with("min_on_site.")
+                    matches!(path, "code" | "name" | "kind" | "min_on_site")
+                        || path.starts_with("min_on_site.")
                 })
             })
     });
@@ -329,7 +512,7 @@ pub(super) fn DepartmentForm(
         .map(|profession| {
             let profession = *profession;
             let path = min_path(profession);
-            let id = format!("f-min-{}", profession.as_str());
+            let id = format!("d-min-{}", profession.as_str());
             let value = Signal::derive(move || {
                 draft.with(|d| d.minimum.get(&profession).cloned().unwrap_or_default())
             });
@@ -357,16 +540,33 @@ pub(super) fn DepartmentForm(
             }
         })
         .collect_view();
-    let label = department.name;
+    let (label, form_id) = if existing.is_some() {
+        (Key::EditDepartment, "department-form")
+    } else {
+        (Key::NewDepartment, "new-department-form")
+    };
+    let kind = bind(draft, |d| &d.kind, |d| &mut d.kind);
     view! {
-        <div id="department-form">
-            <InlineForm label=Key::EditDepartment pending=form.pending() problem on_save on_close>
-                <FormSection legend=Key::EditDepartment>
-                    <p class="muted">{label}</p>
-                    <FormText form path="name" label=Key::Name field=bind(draft, |d| &d.name, |d| &mut d.name) required=true eager=true />
+        <div id=form_id>
+            <InlineForm label pending=form.pending() problem on_save on_close>
+                <FormSection legend=label>
+                    <div class="form-grid">
+                        <FormText form path="code" id="d-code" label=Key::Code field=bind(draft, |d| &d.code, |d| &mut d.code) required=true eager=true />
+                        <FormText form path="name" id="d-name" label=Key::Name field=bind(draft, |d| &d.name, |d| &mut d.name) required=true eager=true />
+                        <SelectField
+                            id="d-kind"
+                            label=Key::Kind
+                            values=DepartmentKind::all()
+                            code=DepartmentKind::as_str
+                            value=kind.value
+                            on_change=kind.set
+                            messages=form.messages("kind")
+                            required=true
+                        />
+                    </div>
                     <h4>{move || lang.t(Key::MinOnSite)}</h4>
                     <div class="form-grid">{minimums}</div>
-                    <FieldErrors id="f-min_on_site-errors" messages=form.messages("min_on_site") />
+                    <FieldErrors id="d-min_on_site-errors" messages=form.messages("min_on_site") />
                 </FormSection>
                 <StaleNotice id="department-stale" failure on_reload=on_close />
             </InlineForm>
