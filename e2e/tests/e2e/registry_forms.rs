@@ -3,35 +3,15 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{BrowserRun, click, fill, follow_nav, sign_in_as, sign_out, wait_for};
+use crate::browser::{
+    BrowserRun, click, follow_nav, replace_text, set_value, sign_in_as, sign_out, wait_for,
+};
 use crate::support::{self, PLANNER, STATION_HEAD, Server};
 
 /// The licence end typed into the form.
 const NEW_VALID_UNTIL: &str = "2031-12-31";
 /// The second-quarter rotation plan of the demo.
 const Q2_PLAN: &str = "Lịch luân phiên hỗ trợ trạm y tế quý II/2026";
-
-/// Sets an input's value the way typing would (a date input's typed form depends on the
-/// browser's locale; its value does not).
-async fn set_value(browser: &Client, id: &str, value: &str) -> Result<(), String> {
-    let element = wait_for(browser, Locator::Id(id), &format!("the field #{id}")).await?;
-    let target = serde_json::to_value(&element).map_err(|e| format!("#{id}: {e}"))?;
-    browser
-        .execute(
-            "arguments[0].value = arguments[1];\
-             arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
-            vec![target, serde_json::Value::String(value.to_string())],
-        )
-        .await
-        .map_err(|e| format!("setting #{id}: {e}"))?;
-    Ok(())
-}
-
-/// Empties a text input and types `text` into it.
-async fn replace_text(browser: &Client, id: &str, text: &str) -> Result<(), String> {
-    set_value(browser, id, "").await?;
-    fill(browser, id, text).await
-}
 
 /// The station head opens the first member of their staff, sets the licence's last
 /// day, saves, and finds it in the staff list.

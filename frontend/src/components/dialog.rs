@@ -51,7 +51,7 @@ pub fn DialogButtons(
     /// What the confirm button says.
     confirm: Key,
     /// Element id of the confirm button, when tests look for it.
-    #[prop(optional, into)]
+    #[prop(optional_no_strip, into)]
     confirm_id: Option<String>,
     /// Whether the request is under way (the confirm button waits).
     #[prop(into)]

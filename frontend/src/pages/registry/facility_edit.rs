@@ -344,7 +344,7 @@ pub(super) fn FacilityForm(
     let failure = Signal::derive(move || form.failure());
     view! {
         <div id="facility-form">
-            <InlineForm label=Key::EditFacility pending=form.pending() problem=facility_problem(form) on_save on_close>
+            <InlineForm label=Key::EditFacility pending=form.pending() problem=facility_problem(form) on_save on_close save_id="save-facility">
                 <FacilityFields form draft techniques />
                 <StaleNotice id="facility-stale" failure on_reload />
             </InlineForm>
@@ -375,7 +375,7 @@ pub(super) fn NewFacilityForm(
     let on_save = Callback::new(move |()| form.submit(|| untrack(input).0));
     view! {
         <div id="new-facility-form">
-            <InlineForm label=Key::NewFacility pending=form.pending() problem=facility_problem(form) on_save on_close>
+            <InlineForm label=Key::NewFacility pending=form.pending() problem=facility_problem(form) on_save on_close save_id="save-facility">
                 <FacilityFields form draft techniques />
             </InlineForm>
         </div>
@@ -548,7 +548,7 @@ pub(super) fn DepartmentForm(
     let kind = bind(draft, |d| &d.kind, |d| &mut d.kind);
     view! {
         <div id=form_id>
-            <InlineForm label pending=form.pending() problem on_save on_close>
+            <InlineForm label pending=form.pending() problem on_save on_close save_id="save-department">
                 <FormSection legend=label>
                     <div class="form-grid">
                         <FormText form path="code" id="d-code" label=Key::Code field=bind(draft, |d| &d.code, |d| &mut d.code) required=true eager=true />

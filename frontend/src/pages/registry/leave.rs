@@ -190,7 +190,7 @@ fn NewLeaveForm(staff_id: i64, on_saved: Callback<()>, on_close: Callback<()>) -
     let kind = bind(draft, |d| &d.kind, |d| &mut d.kind);
     view! {
         <div id="new-leave-form">
-            <InlineForm label=Key::AddLeave pending=form.pending() problem on_save on_close>
+            <InlineForm label=Key::AddLeave pending=form.pending() problem on_save on_close save_id="save-leave">
                 <FormSection legend=Key::AddLeave>
                     <div class="form-grid">
                         <SelectField

@@ -310,7 +310,7 @@ fn NewLinkForm(facility_id: i64, on_saved: Callback<()>, on_close: Callback<()>)
         .problem_besides(|path| matches!(path, "supporter_id" | "supported_id" | "since" | "note"));
     view! {
         <div id="new-link-form">
-            <InlineForm label=Key::AddSupportLink pending=form.pending() problem on_save on_close>
+            <InlineForm label=Key::AddSupportLink pending=form.pending() problem on_save on_close save_id="save-link">
                 <FormSection legend=Key::AddSupportLink>
                     <RadioField
                         id="l-side"
