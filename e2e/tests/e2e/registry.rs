@@ -52,7 +52,14 @@ async fn open_facility(browser: &Client, server: &Server, code: &str) -> Result<
     Ok(())
 }
 
-/// Adds a leave period through the staff page's form and returns the new row's id.
+/// A day as the Vietnamese pages show it: `2027-01-04` → `04/01/2027`.
+fn shown_day(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    format!("{}/{}/{}", parts[2], parts[1], parts[0])
+}
+
+/// Adds a leave period through the staff page's form and returns the new row's id
+/// (found by its first day: the member may have had leave before).
 async fn add_leave(browser: &Client, from: &str, to: &str) -> Result<String, String> {
     click(browser, Locator::Css("#add-leave"), "the add-leave button").await?;
     wait_for(browser, Locator::Css("#new-leave-form"), "the leave form").await?;
@@ -68,7 +75,10 @@ async fn add_leave(browser: &Client, from: &str, to: &str) -> Result<String, Str
     .await?;
     let row = wait_for(
         browser,
-        Locator::Css("#staff-leaves tr[data-leave-id]"),
+        Locator::XPath(&format!(
+            "//section[@id='staff-leaves']//tr[@data-leave-id][td[normalize-space(.)='{}']]",
+            shown_day(from)
+        )),
         "the new leave period in the list",
     )
     .await?;

@@ -14,7 +14,6 @@ use shared::registry::{
     Capability, CapabilityKind, Department, DepartmentInput, DepartmentKind, Facility,
     FacilityInput, FacilityKind, FacilityQuery, Profession, TechnicalLevel, specialty_label,
 };
-use validator::Validate;
 
 use super::staff_edit::SpecialtyChecks;
 use crate::api::{self, ApiError, IdempotencyKeys, use_api};
@@ -22,10 +21,12 @@ use crate::components::FieldErrors;
 use crate::components::filters::bind;
 use crate::components::form::{
     CheckedSend, ChoiceField, Column, FieldMessages, FormSection, FormText, InlineForm, InputKind,
-    Row, RowsEditor, SelectField, StaleNotice, is_stale, messages_at, rows_from, rule_messages,
+    Row, RowsEditor, SelectField, StaleNotice, Unreadable, input_problems, is_stale, messages_at,
+    rows_from,
 };
 use crate::contexts::use_lang;
-use crate::i18n::{Key, t};
+use crate::i18n::Key;
+use crate::pages::query::non_blank;
 
 /// The fields the facility form shows messages next to.
 const FACILITY_FIELDS: &[&str] = &[
@@ -76,20 +77,6 @@ struct FacilityDraft {
     specialties: Vec<String>,
 }
 
-/// `Some(text)` unless blank.
-fn optional(text: &str) -> Option<String> {
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_string())
-}
-
-/// The message "choose one" under `path`.
-fn choose_one(messages: &mut FieldMessages, path: &str, lang: shared::Lang) {
-    messages
-        .entry(path.to_string())
-        .or_default()
-        .push(t(lang, Key::ChoiceRequired).to_string());
-}
-
 impl FacilityDraft {
     fn of(facility: &Facility) -> Self {
         let figure = |value: Option<f64>| value.map(|v| v.to_string()).unwrap_or_default();
@@ -129,27 +116,10 @@ impl FacilityDraft {
         active: bool,
         lang: shared::Lang,
     ) -> (FacilityInput, FieldMessages) {
-        let mut unreadable = FieldMessages::new();
-        let mut figure = |path: &str, text: &str| {
-            let text = text.trim();
-            if text.is_empty() {
-                return None;
-            }
-            let value = text.replace(',', ".").parse::<f64>().ok();
-            if value.is_none() {
-                unreadable
-                    .entry(path.to_string())
-                    .or_default()
-                    .push(t(lang, Key::NotANumber).to_string());
-            }
-            value
-        };
-        let latitude = figure("latitude", &self.latitude);
-        let longitude = figure("longitude", &self.longitude);
-        let kind = self.kind.parse::<FacilityKind>().ok();
-        if kind.is_none() {
-            choose_one(&mut unreadable, "kind", lang);
-        }
+        let mut unreadable = Unreadable::new(lang);
+        let latitude = unreadable.optional_figure("latitude", &self.latitude);
+        let longitude = unreadable.optional_figure("longitude", &self.longitude);
+        let kind = unreadable.choice::<FacilityKind>("kind", &self.kind);
         // The techniques come first, so that `capabilities[i]` in a message is row `i`
         // of their editor; the specialties are checkboxes of the catalogue.
         let mut capabilities: Vec<Capability> = techniques
@@ -172,15 +142,15 @@ impl FacilityDraft {
             level: self.level.parse().ok(),
             supervising_id: self.supervising_id.parse().ok(),
             province: self.province.trim().to_string(),
-            ward: optional(&self.ward),
-            address: optional(&self.address),
-            phone: optional(&self.phone),
+            ward: non_blank(&self.ward),
+            address: non_blank(&self.address),
+            phone: non_blank(&self.phone),
             latitude,
             longitude,
             active,
             capabilities,
         };
-        (input, unreadable)
+        (input, unreadable.messages)
     }
 }
 
@@ -193,21 +163,6 @@ fn technique_rows(facility: &Facility) -> Vec<Row> {
             .filter(|c| c.kind == CapabilityKind::Technique)
             .map(|c| vec![c.code.clone(), c.name.clone()]),
     )
-}
-
-/// What cannot be read in a form's fields and what the shared rules find wrong with the
-/// body they make (tracked).
-fn problems_of<I: Validate + 'static>(
-    lang: crate::contexts::LangContext,
-    input: impl Fn() -> (I, FieldMessages) + Send + Sync + 'static,
-) -> Memo<FieldMessages> {
-    Memo::new(move |_| {
-        let (input, mut messages) = input();
-        for (path, list) in rule_messages(input.validate(), lang.get()) {
-            messages.entry(path).or_insert(list);
-        }
-        messages
-    })
 }
 
 /// Every facility, to choose the supervising one from.
@@ -335,7 +290,7 @@ pub(super) fn FacilityForm(
         let active = current.with_value(|f| f.active);
         techniques.with(|rows| draft.with(|draft| draft.input(rows, active, lang)))
     };
-    let form = CheckedSend::new(problems_of(lang, input), move |input: FacilityInput| {
+    let form = CheckedSend::new(input_problems(lang, input), move |input: FacilityInput| {
         let (id, version) = current.with_value(|f| (f.id, f.version));
         async move { api::registry::update_facility(api, id, version, &input).await }
     })
@@ -367,7 +322,7 @@ pub(super) fn NewFacilityForm(
         techniques.with(|rows| draft.with(|draft| draft.input(rows, true, lang)))
     };
     let keys = IdempotencyKeys::<FacilityInput>::new();
-    let form = CheckedSend::new(problems_of(lang, input), move |input: FacilityInput| {
+    let form = CheckedSend::new(input_problems(lang, input), move |input: FacilityInput| {
         let key = keys.for_body(&input);
         async move { api::registry::create_facility(api, &input, &key).await }
     })
@@ -420,7 +375,7 @@ impl DepartmentDraft {
         active: bool,
         lang: shared::Lang,
     ) -> (DepartmentInput, FieldMessages) {
-        let mut unreadable = FieldMessages::new();
+        let mut unreadable = Unreadable::new(lang);
         let mut min_on_site = BTreeMap::new();
         for (profession, text) in &self.minimum {
             let text = text.trim();
@@ -432,16 +387,10 @@ impl DepartmentDraft {
                 Ok(n) => {
                     min_on_site.insert(*profession, n);
                 }
-                Err(_) => unreadable
-                    .entry(min_path(*profession))
-                    .or_default()
-                    .push(t(lang, Key::NotANumber).to_string()),
+                Err(_) => unreadable.say(&min_path(*profession), Key::NotANumber),
             }
         }
-        let kind = self.kind.parse::<DepartmentKind>().ok();
-        if kind.is_none() {
-            choose_one(&mut unreadable, "kind", lang);
-        }
+        let kind = unreadable.choice::<DepartmentKind>("kind", &self.kind);
         let input = DepartmentInput {
             facility_id,
             code: self.code.trim().to_string(),
@@ -450,7 +399,7 @@ impl DepartmentDraft {
             min_on_site,
             active,
         };
-        (input, unreadable)
+        (input, unreadable.messages)
     }
 }
 
@@ -482,17 +431,20 @@ pub(super) fn DepartmentForm(
         draft.with(|draft| draft.input(facility_id, active, lang))
     };
     let keys = IdempotencyKeys::<DepartmentInput>::new();
-    let form = CheckedSend::new(problems_of(lang, input), move |input: DepartmentInput| {
-        let key = keys.for_body(&input);
-        async move {
-            match existing {
-                Some((id, version)) => {
-                    api::registry::update_department(api, id, version, &input).await
+    let form = CheckedSend::new(
+        input_problems(lang, input),
+        move |input: DepartmentInput| {
+            let key = keys.for_body(&input);
+            async move {
+                match existing {
+                    Some((id, version)) => {
+                        api::registry::update_department(api, id, version, &input).await
+                    }
+                    None => api::registry::create_department(api, &input, &key).await,
                 }
-                None => api::registry::create_department(api, &input, &key).await,
             }
-        }
-    })
+        },
+    )
     .on_success(on_saved);
     let on_save = Callback::new(move |()| form.submit(|| untrack(input).0));
     let failure = Signal::derive(move || form.failure());
@@ -571,5 +523,65 @@ pub(super) fn DepartmentForm(
                 <StaleNotice id="department-stale" failure on_reload=on_close />
             </InlineForm>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::Lang;
+
+    use validator::Validate;
+
+    use super::*;
+    use crate::components::form::rule_messages;
+
+    #[test]
+    fn techniques_come_first_so_their_messages_land_on_their_rows() {
+        let draft = FacilityDraft {
+            code: "74-TYT-MOI".into(),
+            name: "Trạm Y tế Mới".into(),
+            kind: "health_station".into(),
+            province: "Thành phố Hồ Chí Minh".into(),
+            latitude: "10,5".into(),
+            specialties: vec!["nhi_khoa".into()],
+            ..FacilityDraft::default()
+        };
+        let rows = rows_from([vec!["Bad Code".to_string(), "Lọc máu".to_string()]]);
+        let (input, unreadable) = draft.input(&rows, true, Lang::Vi);
+        assert!(unreadable.is_empty(), "{unreadable:?}");
+        assert_eq!(input.latitude, Some(10.5));
+        assert_eq!(input.capabilities[0].kind, CapabilityKind::Technique);
+        assert_eq!(input.capabilities[1].code, "nhi_khoa");
+        let messages = rule_messages(input.validate(), Lang::Vi);
+        assert!(
+            messages.contains_key("capabilities[0].code"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn a_new_facility_needs_a_kind_and_readable_figures() {
+        let draft = FacilityDraft {
+            longitude: "đông".into(),
+            ..FacilityDraft::default()
+        };
+        let (_, unreadable) = draft.input(&[], true, Lang::Vi);
+        assert!(unreadable.contains_key("kind"), "{unreadable:?}");
+        assert!(unreadable.contains_key("longitude"), "{unreadable:?}");
+    }
+
+    #[test]
+    fn a_new_departments_minimums_skip_zeros() {
+        let mut draft = DepartmentDraft::of(None);
+        draft.kind = "clinical".into();
+        draft.minimum.insert(Profession::Nurse, "2".into());
+        draft.minimum.insert(Profession::Doctor, "x".into());
+        let (input, unreadable) = draft.input(7, true, Lang::En);
+        assert_eq!(input.facility_id, 7);
+        assert_eq!(input.min_on_site, BTreeMap::from([(Profession::Nurse, 2)]));
+        assert_eq!(
+            unreadable.keys().collect::<Vec<_>>(),
+            ["min_on_site.doctor"]
+        );
     }
 }

@@ -4,12 +4,10 @@
 //! a confirmed "remove" on each. Either changes the member's version, so the page reads
 //! the member again afterwards.
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use shared::Labelled;
 use shared::auth::Capability;
 use shared::registry::{Leave, LeaveInput, LeaveKind, Staff};
-use validator::Validate;
 
 use super::may_manage;
 use crate::api::{self, IdempotencyKeys, use_api};
@@ -17,11 +15,12 @@ use crate::components::ConfirmButton;
 use crate::components::filters::bind;
 use crate::components::form::{
     CheckedSend, FieldMessages, FormSection, FormText, InlineForm, InputKind, SelectField,
-    rule_messages,
+    Unreadable, input_problems,
 };
 use crate::components::list::{DataTable, Heading};
 use crate::contexts::{use_lang, use_session};
-use crate::i18n::{Key, format_date, t};
+use crate::i18n::{Key, format_date};
+use crate::pages::query::non_blank;
 
 /// The leave of `staff`; `reload` reads the member again after a change.
 #[component]
@@ -129,34 +128,17 @@ struct LeaveDraft {
 impl LeaveDraft {
     /// The body these fields make, and the fields that cannot be read.
     fn input(&self, lang: shared::Lang) -> (LeaveInput, FieldMessages) {
-        let mut unreadable = FieldMessages::new();
-        let mut say = |path: &str, key: Key| {
-            unreadable
-                .entry(path.to_string())
-                .or_default()
-                .push(t(lang, key).to_string());
-        };
-        let kind = self.kind.parse::<LeaveKind>().ok();
-        if kind.is_none() {
-            say("kind", Key::ChoiceRequired);
-        }
-        let mut date = |path: &str, text: &str| {
-            let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
-            if date.is_none() {
-                say(path, Key::DateRequired);
-            }
-            date.unwrap_or_default()
-        };
-        let start_date = date("start_date", &self.start_date);
-        let end_date = date("end_date", &self.end_date);
-        let note = self.note.trim();
+        let mut unreadable = Unreadable::new(lang);
+        let kind = unreadable.choice::<LeaveKind>("kind", &self.kind);
+        let start_date = unreadable.date("start_date", &self.start_date);
+        let end_date = unreadable.date("end_date", &self.end_date);
         let input = LeaveInput {
             kind: kind.unwrap_or(LeaveKind::Other),
-            start_date,
-            end_date,
-            note: (!note.is_empty()).then(|| note.to_string()),
+            start_date: start_date.unwrap_or_default(),
+            end_date: end_date.unwrap_or_default(),
+            note: non_blank(&self.note),
         };
-        (input, unreadable)
+        (input, unreadable.messages)
     }
 }
 
@@ -170,14 +152,7 @@ fn NewLeaveForm(staff_id: i64, on_saved: Callback<()>, on_close: Callback<()>) -
         let lang = lang.get();
         draft.with(|draft| draft.input(lang))
     };
-    let problems = Memo::new(move |_| {
-        let (input, mut messages) = input();
-        // A day that cannot be read is said once, not again as out of order.
-        for (path, list) in rule_messages(input.validate(), lang.get()) {
-            messages.entry(path).or_insert(list);
-        }
-        messages
-    });
+    let problems = input_problems(lang, input);
     let keys = IdempotencyKeys::<LeaveInput>::new();
     let form = CheckedSend::new(problems, move |input: LeaveInput| {
         let key = keys.for_body(&input);
@@ -210,5 +185,33 @@ fn NewLeaveForm(staff_id: i64, on_saved: Callback<()>, on_close: Callback<()>) -
                 </FormSection>
             </InlineForm>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::Lang;
+    use validator::Validate;
+
+    use super::*;
+    use crate::components::form::rule_messages;
+
+    #[test]
+    fn an_unreadable_day_is_said_once() {
+        let draft = LeaveDraft {
+            kind: "annual".into(),
+            start_date: "2027-01-04".into(),
+            end_date: "4/1".into(),
+            note: String::new(),
+        };
+        let (input, mut messages) = draft.input(Lang::Vi);
+        // The unread day falls back to the earliest one, before the first day.
+        for (path, list) in rule_messages(input.validate(), Lang::Vi) {
+            messages.entry(path).or_insert(list);
+        }
+        assert_eq!(
+            messages["end_date"],
+            vec![crate::i18n::t(Lang::Vi, Key::DateRequired)]
+        );
     }
 }

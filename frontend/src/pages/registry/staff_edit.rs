@@ -14,7 +14,6 @@ use shared::auth::Capability;
 use shared::registry::{
     DepartmentQuery, Profession, RotationExemption, SPECIALTIES, Staff, StaffInput, specialty_label,
 };
-use validator::Validate;
 
 use super::facility_edit::{all_facilities, facility_choices};
 use super::leave::LeaveSection;
@@ -23,11 +22,12 @@ use crate::api::{self, IdempotencyKeys, use_api};
 use crate::components::filters::bind;
 use crate::components::form::{
     CheckedSend, ChoiceField, FieldMessages, FormSection, FormText, InputKind, SelectField,
-    StaleNotice, SubmitButton, is_stale, rule_messages,
+    StaleNotice, SubmitButton, Unreadable, input_problems, is_stale,
 };
 use crate::components::{FieldErrors, InvalidId, Loading, ProblemView, loaded, use_id_param};
 use crate::contexts::{use_lang, use_session};
-use crate::i18n::{Key, t};
+use crate::i18n::Key;
+use crate::pages::query::non_blank;
 
 /// The fields this form shows messages next to.
 const STAFF_FIELDS: &[&str] = &[
@@ -64,12 +64,6 @@ struct Draft {
     department_id: String,
     limit: String,
     exemption: String,
-}
-
-/// `Some(text)` unless blank.
-fn optional(text: &str) -> Option<String> {
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_string())
 }
 
 impl Draft {
@@ -111,56 +105,35 @@ impl Draft {
     /// The body these fields make (employed or not as `active` says), and the fields
     /// that cannot be read.
     fn input(&self, active: bool, lang: shared::Lang) -> (StaffInput, FieldMessages) {
-        let mut unreadable = FieldMessages::new();
-        let mut say = |path: &str, key: Key| {
-            unreadable
-                .entry(path.to_string())
-                .or_default()
-                .push(t(lang, key).to_string());
-        };
-        let facility_id = self.facility_id.parse::<i64>().ok();
-        if facility_id.is_none() {
-            say("facility_id", Key::ChoiceRequired);
-        }
-        let profession = self.profession.parse::<Profession>().ok();
-        if profession.is_none() {
-            say("profession", Key::ChoiceRequired);
-        }
+        let mut unreadable = Unreadable::new(lang);
+        let facility_id = unreadable.choice::<i64>("facility_id", &self.facility_id);
+        let profession = unreadable.choice::<Profession>("profession", &self.profession);
         let limit = self.limit.trim().parse().unwrap_or_else(|_| {
-            say("monthly_rotation_day_limit", Key::NotANumber);
+            unreadable.say("monthly_rotation_day_limit", Key::NotANumber);
             0
         });
-        let mut date = |path: &str, text: &str| {
-            let text = text.trim();
-            if text.is_empty() {
-                return None;
-            }
-            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
-            if date.is_none() {
-                say(path, Key::DateRequired);
-            }
-            date
-        };
-        let licence_valid_from = date("licence_valid_from", &self.licence_valid_from);
-        let licence_valid_until = date("licence_valid_until", &self.licence_valid_until);
+        let licence_valid_from =
+            unreadable.optional_date("licence_valid_from", &self.licence_valid_from);
+        let licence_valid_until =
+            unreadable.optional_date("licence_valid_until", &self.licence_valid_until);
         let input = StaffInput {
             facility_id: facility_id.unwrap_or_default(),
             department_id: self.department_id.parse().ok(),
-            code: optional(&self.code),
+            code: non_blank(&self.code),
             full_name: self.full_name.trim().to_string(),
             profession: profession.unwrap_or(Profession::Doctor),
-            title: optional(&self.title),
-            licence_number: optional(&self.licence_number),
+            title: non_blank(&self.title),
+            licence_number: non_blank(&self.licence_number),
             licence_valid_from,
             licence_valid_until,
             specialties: self.specialties.clone(),
             monthly_rotation_day_limit: limit,
             rotation_exemption: self.exemption.parse().ok(),
-            phone: optional(&self.phone),
-            email: optional(&self.email),
+            phone: non_blank(&self.phone),
+            email: non_blank(&self.email),
             active,
         };
-        (input, unreadable)
+        (input, unreadable.messages)
     }
 }
 
@@ -276,13 +249,7 @@ fn StaffForm(
         let active = current.with_value(|staff| staff.as_ref().is_none_or(|s| s.active));
         draft.with(|draft| draft.input(active, lang))
     };
-    let problems = Memo::new(move |_| {
-        let (input, mut messages) = input();
-        for (path, list) in rule_messages(input.validate(), lang.get()) {
-            messages.entry(path).or_insert(list);
-        }
-        messages
-    });
+    let problems = input_problems(lang, input);
     let keys = IdempotencyKeys::<StaffInput>::new();
     let form = CheckedSend::new(problems, move |input: StaffInput| {
         let existing = current.with_value(|staff| staff.as_ref().map(|s| (s.id, s.version)));

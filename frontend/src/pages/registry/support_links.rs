@@ -7,18 +7,18 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::Labelled;
 use shared::registry::{FacilityQuery, SupportLink, SupportLinkInput, SupportLinkQuery};
-use validator::Validate;
 
 use super::NoResults;
 use crate::api::{self, ApiError, IdempotencyKeys, use_api};
 use crate::components::filters::bind;
 use crate::components::form::{
     CheckedSend, ChoiceField, FieldMessages, FormSection, FormText, InlineForm, InputKind,
-    RadioField, messages_at, rule_messages,
+    RadioField, Unreadable, input_problems, messages_at,
 };
 use crate::components::{ConfirmButton, Loading, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_date, t};
+use crate::pages::query::non_blank;
 
 /// Which way a new link goes, seen from the facility whose page it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,44 +211,26 @@ struct LinkDraft {
 impl LinkDraft {
     /// The body these fields make for a link of `facility_id`, and what cannot be read.
     fn input(&self, facility_id: i64, lang: shared::Lang) -> (SupportLinkInput, FieldMessages) {
-        let mut unreadable = FieldMessages::new();
-        let side = Side::ALL.iter().copied().find(|s| s.code() == self.side);
-        let other = self.other.parse::<i64>().ok();
-        let mut say = |path: &str, key: Key| {
-            unreadable
-                .entry(path.to_string())
-                .or_default()
-                .push(t(lang, key).to_string())
-        };
-        if other.is_none() {
-            say(
-                side.unwrap_or(Side::SupportedBy).other_path(),
-                Key::ChoiceRequired,
-            );
-        }
-        let since = self.since.trim();
-        let since = if since.is_empty() {
-            None
-        } else {
-            let date = chrono::NaiveDate::parse_from_str(since, "%Y-%m-%d").ok();
-            if date.is_none() {
-                say("since", Key::DateRequired);
-            }
-            date
-        };
+        let mut unreadable = Unreadable::new(lang);
+        let side = Side::ALL
+            .iter()
+            .copied()
+            .find(|s| s.code() == self.side)
+            .unwrap_or(Side::SupportedBy);
+        let other = unreadable.choice::<i64>(side.other_path(), &self.other);
+        let since = unreadable.optional_date("since", &self.since);
         let other = other.unwrap_or_default();
-        let (supporter_id, supported_id) = match side.unwrap_or(Side::SupportedBy) {
+        let (supporter_id, supported_id) = match side {
             Side::Supports => (facility_id, other),
             Side::SupportedBy => (other, facility_id),
         };
-        let note = self.note.trim();
         let input = SupportLinkInput {
             supporter_id,
             supported_id,
             since,
-            note: (!note.is_empty()).then(|| note.to_string()),
+            note: non_blank(&self.note),
         };
-        (input, unreadable)
+        (input, unreadable.messages)
     }
 }
 
@@ -281,13 +263,7 @@ fn NewLinkForm(facility_id: i64, on_saved: Callback<()>, on_close: Callback<()>)
         let lang = lang.get();
         draft.with(|draft| draft.input(facility_id, lang))
     };
-    let problems = Memo::new(move |_| {
-        let (input, mut messages) = input();
-        for (path, list) in rule_messages(input.validate(), lang.get()) {
-            messages.entry(path).or_insert(list);
-        }
-        messages
-    });
+    let problems = input_problems(lang, input);
     let keys = IdempotencyKeys::<SupportLinkInput>::new();
     let form = CheckedSend::new(problems, move |input: SupportLinkInput| {
         let key = keys.for_body(&input);
@@ -340,5 +316,30 @@ fn NewLinkForm(facility_id: i64, on_saved: Callback<()>, on_close: Callback<()>)
                 </FormSection>
             </InlineForm>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::Lang;
+
+    use super::*;
+
+    #[test]
+    fn the_side_chosen_decides_which_end_this_facility_is() {
+        let mut draft = LinkDraft {
+            side: Side::SupportedBy.code().into(),
+            other: "3".into(),
+            since: String::new(),
+            note: String::new(),
+        };
+        let (input, unreadable) = draft.input(9, Lang::Vi);
+        assert!(unreadable.is_empty());
+        assert_eq!((input.supporter_id, input.supported_id), (3, 9));
+        draft.side = Side::Supports.code().into();
+        draft.other.clear();
+        let (input, unreadable) = draft.input(9, Lang::Vi);
+        assert_eq!(input.supporter_id, 9);
+        assert!(unreadable.contains_key("supported_id"), "{unreadable:?}");
     }
 }
