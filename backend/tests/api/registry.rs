@@ -449,7 +449,7 @@ async fn a_new_station_gets_capabilities_a_link_a_department_staff_and_leave() {
         .facilities()
         .create(&bad)
         .await
-        .assert_problem(422, "validation_failed");
+        .assert_problem(400, "validation_failed");
     assert!(
         problem["errors"]["capabilities[0].code"].is_array(),
         "{problem}"
@@ -517,7 +517,7 @@ async fn a_new_station_gets_capabilities_a_link_a_department_staff_and_leave() {
         .staff()
         .add_leave(nurse.id, &leave("2027-01-08", "2027-01-09"))
         .await
-        .assert_problem(422, "validation_failed");
+        .assert_problem(400, "validation_failed");
     assert!(problem["errors"]["start_date"].is_array(), "{problem}");
     let leave_path =
         |staff: i64, leave: i64| format!("{}/leaves/{leave}", admin.staff().item_path(staff));
