@@ -147,10 +147,11 @@ where
 }
 
 /// A button for a step that cannot be undone (remove a link, a leave period): pressing
-/// it asks first, in place ("remove this?", confirm / close), and only "confirm" runs
-/// `on_confirm`. The button is `#{id}`, its confirm button `#{id}-confirm`.
+/// it asks first, in place ("remove this?", confirm / close); "confirm" sends `send`,
+/// whose refusal shows under the question, and `on_done` runs once it went through.
+/// The button is `#{id}`, its confirm button `#{id}-confirm`.
 #[component]
-pub fn ConfirmButton(
+pub fn ConfirmButton<F, Fut>(
     /// Element id of the button.
     #[prop(into)]
     id: String,
@@ -158,17 +159,24 @@ pub fn ConfirmButton(
     label: Key,
     /// The question asked before going on.
     question: Key,
-    /// Whether the step is under way (the confirm button waits).
-    #[prop(into)]
-    pending: Signal<bool>,
-    /// "Confirm" was pressed.
-    on_confirm: Callback<()>,
-    /// Why the last attempt failed (tracked); shown under the question.
-    #[prop(into)]
-    problem: Signal<Option<crate::api::ApiError>>,
-) -> impl IntoView {
+    /// The request the step makes.
+    send: F,
+    /// Runs after the request went through.
+    on_done: Callback<()>,
+) -> impl IntoView
+where
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<(), crate::api::ApiError>> + 'static,
+{
     let lang = use_lang();
     let asking = RwSignal::new(false);
+    let step = Action::new_local(move |_: &()| send());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = step.value().get() {
+            on_done.run(());
+        }
+    });
+    let pending = step.pending();
     let confirm_id = format!("{id}-confirm");
     let question_id = format!("{id}-question");
     let confirm = move || {
@@ -176,12 +184,19 @@ pub fn ConfirmButton(
             view! {
                 <div class="confirm" role="alertdialog" aria-labelledby=question_id.clone()>
                     <p id=question_id.clone()>{move || lang.t(question)}</p>
-                    {move || problem.get().map(|error| view! { <crate::components::ProblemView error /> })}
+                    {move || {
+                        step.value()
+                            .get()
+                            .and_then(Result::err)
+                            .map(|error| view! { <crate::components::ProblemView error /> })
+                    }}
                     <DialogButtons
                         confirm=Key::Confirm
                         confirm_id=confirm_id.clone()
                         pending
-                        on_confirm
+                        on_confirm=Callback::new(move |()| {
+                            step.dispatch_local(());
+                        })
                         on_close=Callback::new(move |()| asking.set(false))
                     />
                 </div>

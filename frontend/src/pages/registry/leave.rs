@@ -82,14 +82,6 @@ fn LeaveRow(leave: Leave, editable: bool, reload: Callback<()>) -> impl IntoView
     let api = use_api();
     let lang = use_lang();
     let (staff_id, id) = (leave.staff_id, leave.id);
-    let remove = Action::new_local(move |_: &()| async move {
-        api::registry::delete_leave(api, staff_id, id).await
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
-            reload.run(());
-        }
-    });
     let kind = leave.kind;
     let (start, end) = (leave.start_date, leave.end_date);
     view! {
@@ -104,11 +96,8 @@ fn LeaveRow(leave: Leave, editable: bool, reload: Callback<()>) -> impl IntoView
                         id=format!("remove-leave-{id}")
                         label=Key::Remove
                         question=Key::RemoveLeaveQuestion
-                        pending=remove.pending()
-                        on_confirm=Callback::new(move |()| {
-                            remove.dispatch_local(());
-                        })
-                        problem=Signal::derive(move || remove.value().get().and_then(Result::err))
+                        send=move || api::registry::delete_leave(api, staff_id, id)
+                        on_done=reload
                     />
                 </td>
             })}

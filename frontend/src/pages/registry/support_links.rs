@@ -177,24 +177,13 @@ fn LinkList(
 #[component]
 fn RemoveLink(id: i64, changed: Callback<()>) -> impl IntoView {
     let api = use_api();
-    let remove = Action::new_local(move |_: &()| async move {
-        api::registry::delete_support_link(api, id).await
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
-            changed.run(());
-        }
-    });
     view! {
         <ConfirmButton
             id=format!("remove-link-{id}")
             label=Key::Remove
             question=Key::RemoveLinkQuestion
-            pending=remove.pending()
-            on_confirm=Callback::new(move |()| {
-                remove.dispatch_local(());
-            })
-            problem=Signal::derive(move || remove.value().get().and_then(Result::err))
+            send=move || api::registry::delete_support_link(api, id)
+            on_done=changed
         />
     }
 }
