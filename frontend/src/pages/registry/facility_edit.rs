@@ -18,7 +18,7 @@ use shared::registry::{
 use super::staff_edit::SpecialtyChecks;
 use crate::api::{self, ApiError, IdempotencyKeys, use_api};
 use crate::components::FieldErrors;
-use crate::components::filters::bind;
+use crate::components::filters::{CheckFilter, bind};
 use crate::components::form::{
     CheckedSend, ChoiceField, Column, FieldMessages, FormSection, FormText, InlineForm, InputKind,
     Row, RowsEditor, SelectField, StaleNotice, Unreadable, input_problems, is_stale, messages_at,
@@ -75,6 +75,8 @@ struct FacilityDraft {
     latitude: String,
     longitude: String,
     specialties: Vec<String>,
+    /// In service.
+    active: bool,
 }
 
 impl FacilityDraft {
@@ -104,18 +106,20 @@ impl FacilityDraft {
                 .filter(|c| c.kind == CapabilityKind::Specialty)
                 .map(|c| c.code.clone())
                 .collect(),
+            active: facility.active,
         }
     }
 
-    /// The body these fields and technique rows make (what the form does not show, such
-    /// as whether the facility is in service, is `active`), and the fields that cannot
-    /// be read.
-    fn input(
-        &self,
-        techniques: &[Row],
-        active: bool,
-        lang: shared::Lang,
-    ) -> (FacilityInput, FieldMessages) {
+    /// A new facility's fields: empty, in service.
+    fn new() -> Self {
+        FacilityDraft {
+            active: true,
+            ..FacilityDraft::default()
+        }
+    }
+
+    /// The body these fields and technique rows make, and the fields that cannot be read.
+    fn input(&self, techniques: &[Row], lang: shared::Lang) -> (FacilityInput, FieldMessages) {
         let mut unreadable = Unreadable::new(lang);
         let latitude = unreadable.optional_figure("latitude", &self.latitude);
         let longitude = unreadable.optional_figure("longitude", &self.longitude);
@@ -147,7 +151,7 @@ impl FacilityDraft {
             phone: non_blank(&self.phone),
             latitude,
             longitude,
-            active,
+            active: self.active,
             capabilities,
         };
         (input, unreadable.messages)
@@ -188,6 +192,9 @@ fn FacilityFields(
     form: CheckedSend<FacilityInput, Facility>,
     draft: RwSignal<FacilityDraft>,
     techniques: RwSignal<Vec<Row>>,
+    /// An existing facility's form (which may take it out of service).
+    #[prop(optional)]
+    existing: bool,
 ) -> impl IntoView {
     let kind = bind(draft, |d| &d.kind, |d| &mut d.kind);
     let level = bind(draft, |d| &d.level, |d| &mut d.level);
@@ -236,6 +243,9 @@ fn FacilityFields(
                 <FormText form path="phone" label=Key::Phone field=bind(draft, |d| &d.phone, |d| &mut d.phone) eager=true />
                 <FormText form path="latitude" label=Key::Latitude field=bind(draft, |d| &d.latitude, |d| &mut d.latitude) kind=InputKind::Decimal eager=true />
                 <FormText form path="longitude" label=Key::Longitude field=bind(draft, |d| &d.longitude, |d| &mut d.longitude) kind=InputKind::Decimal eager=true />
+                {existing.then(|| view! {
+                    <CheckFilter id="f-active" label=Key::Active field=bind(draft, |d| &d.active, |d| &mut d.active) />
+                })}
             </div>
         </FormSection>
         <FormSection legend=Key::Specialty>
@@ -287,8 +297,7 @@ pub(super) fn FacilityForm(
     let current = StoredValue::new(facility);
     let input = move || {
         let lang = lang.get();
-        let active = current.with_value(|f| f.active);
-        techniques.with(|rows| draft.with(|draft| draft.input(rows, active, lang)))
+        techniques.with(|rows| draft.with(|draft| draft.input(rows, lang)))
     };
     let form = CheckedSend::new(input_problems(lang, input), move |input: FacilityInput| {
         let (id, version) = current.with_value(|f| (f.id, f.version));
@@ -300,7 +309,7 @@ pub(super) fn FacilityForm(
     view! {
         <div id="facility-form">
             <InlineForm label=Key::EditFacility pending=form.pending() problem=facility_problem(form) on_save on_close save_id="save-facility">
-                <FacilityFields form draft techniques />
+                <FacilityFields form draft techniques existing=true />
                 <StaleNotice id="facility-stale" failure on_reload />
             </InlineForm>
         </div>
@@ -315,11 +324,11 @@ pub(super) fn NewFacilityForm(
 ) -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
-    let draft = RwSignal::new(FacilityDraft::default());
+    let draft = RwSignal::new(FacilityDraft::new());
     let techniques = RwSignal::new(Vec::new());
     let input = move || {
         let lang = lang.get();
-        techniques.with(|rows| draft.with(|draft| draft.input(rows, true, lang)))
+        techniques.with(|rows| draft.with(|draft| draft.input(rows, lang)))
     };
     let keys = IdempotencyKeys::<FacilityInput>::new();
     let form = CheckedSend::new(input_problems(lang, input), move |input: FacilityInput| {
@@ -547,7 +556,7 @@ mod tests {
             ..FacilityDraft::default()
         };
         let rows = rows_from([vec!["Bad Code".to_string(), "Lọc máu".to_string()]]);
-        let (input, unreadable) = draft.input(&rows, true, Lang::Vi);
+        let (input, unreadable) = draft.input(&rows, Lang::Vi);
         assert!(unreadable.is_empty(), "{unreadable:?}");
         assert_eq!(input.latitude, Some(10.5));
         assert_eq!(input.capabilities[0].kind, CapabilityKind::Technique);
@@ -565,7 +574,7 @@ mod tests {
             longitude: "đông".into(),
             ..FacilityDraft::default()
         };
-        let (_, unreadable) = draft.input(&[], true, Lang::Vi);
+        let (_, unreadable) = draft.input(&[], Lang::Vi);
         assert!(unreadable.contains_key("kind"), "{unreadable:?}");
         assert!(unreadable.contains_key("longitude"), "{unreadable:?}");
     }

@@ -19,7 +19,7 @@ use super::facility_edit::{all_facilities, facility_choices};
 use super::leave::LeaveSection;
 use super::may_manage;
 use crate::api::{self, IdempotencyKeys, use_api};
-use crate::components::filters::bind;
+use crate::components::filters::{CheckFilter, bind};
 use crate::components::form::{
     CheckedSend, ChoiceField, FieldMessages, FormSection, FormText, InputKind, SelectField,
     StaleNotice, SubmitButton, Unreadable, input_problems, is_stale,
@@ -64,6 +64,8 @@ struct Draft {
     department_id: String,
     limit: String,
     exemption: String,
+    /// Employed.
+    active: bool,
 }
 
 impl Draft {
@@ -90,6 +92,7 @@ impl Draft {
                 .rotation_exemption
                 .map(|e| e.as_str().to_string())
                 .unwrap_or_default(),
+            active: staff.active,
         }
     }
 
@@ -98,13 +101,13 @@ impl Draft {
         Draft {
             facility_id: facility_id.to_string(),
             limit: "10".to_string(),
+            active: true,
             ..Draft::default()
         }
     }
 
-    /// The body these fields make (employed or not as `active` says), and the fields
-    /// that cannot be read.
-    fn input(&self, active: bool, lang: shared::Lang) -> (StaffInput, FieldMessages) {
+    /// The body these fields make, and the fields that cannot be read.
+    fn input(&self, lang: shared::Lang) -> (StaffInput, FieldMessages) {
         let mut unreadable = Unreadable::new(lang);
         let facility_id = unreadable.choice::<i64>("facility_id", &self.facility_id);
         let profession = unreadable.choice::<Profession>("profession", &self.profession);
@@ -131,7 +134,7 @@ impl Draft {
             rotation_exemption: self.exemption.parse().ok(),
             phone: non_blank(&self.phone),
             email: non_blank(&self.email),
-            active,
+            active: self.active,
         };
         (input, unreadable.messages)
     }
@@ -246,8 +249,7 @@ fn StaffForm(
 
     let input = move || {
         let lang = lang.get();
-        let active = current.with_value(|staff| staff.as_ref().is_none_or(|s| s.active));
-        draft.with(|draft| draft.input(active, lang))
+        draft.with(|draft| draft.input(lang))
     };
     let problems = input_problems(lang, input);
     let keys = IdempotencyKeys::<StaffInput>::new();
@@ -422,6 +424,10 @@ fn StaffForm(
                         on_change=exemption.set
                         messages=form.messages("rotation_exemption")
                     />
+                    // Someone who leaves is marked so, not deleted: plans keep naming them.
+                    {(!creating).then(|| view! {
+                        <CheckFilter id="f-active" label=Key::Employed field=bind(draft, |d| &d.active, |d| &mut d.active) />
+                    })}
                 </div>
             </FormSection>
             <StaleNotice id="staff-stale" failure on_reload=reload />
