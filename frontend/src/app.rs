@@ -119,6 +119,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=admin::UsersPage />
                     <Route path=path!("/admin/api-clients") view=admin::ApiClientsPage />
                     <Route path=path!("/admin/audit") view=admin::AuditPage />
+                    <Route path=path!("/admin/referral-rules") view=admin::ReferralRulesPage />
                 </ProtectedParentRoute>
             </Routes>
         </Router>

@@ -58,6 +58,24 @@ pub enum Key {
     Revoke,
     AdminAudit,
     AuditSummary,
+    AdminReferralRules,
+    ReferralRulesSummary,
+    AnswerWindows,
+    EmergencyMinutes,
+    UrgentMinutes,
+    RoutineMinutes,
+    LongValidityCodes,
+    LongValidityHint,
+    Icd10CodeOrRange,
+    AddCode,
+    HolidayCalendar,
+    HolidayYears,
+    NoHolidaysThisYear,
+    NewHoliday,
+    AddHoliday,
+    RulesSaved,
+    SaveRules,
+    CompleteHolidays,
     AuditActor,
     AuditEntity,
     AuditEntityId,
@@ -775,6 +793,36 @@ impl Key {
             Revoked => ("Đã thu hồi", "Revoked"),
             Revoke => ("Thu hồi", "Revoke"),
             AdminAudit => ("Nhật ký hệ thống", "Audit trail"),
+            AdminReferralRules => ("Quy định chuyển tuyến", "Referral rules"),
+            ReferralRulesSummary => (
+                "Thời hạn trả lời, mã bệnh có giấy chuyển tuyến giá trị 1 năm và lịch nghỉ lễ dùng để tính hạn giấy chuyển tuyến.",
+                "Answer windows, the diagnoses whose slips are valid for a year, and the holidays slip validity skips.",
+            ),
+            AnswerWindows => (
+                "Thời hạn trả lời theo mức độ khẩn",
+                "Answer windows per urgency",
+            ),
+            EmergencyMinutes => ("Cấp cứu (phút)", "Emergency (minutes)"),
+            UrgentMinutes => ("Khẩn (phút)", "Urgent (minutes)"),
+            RoutineMinutes => ("Thông thường (phút)", "Routine (minutes)"),
+            LongValidityCodes => ("Mã bệnh có giá trị 1 năm", "Diagnoses valid for a year"),
+            LongValidityHint => (
+                "Mã ICD-10, tiền tố (E11) hoặc khoảng nhóm bệnh (C00-C97).",
+                "ICD-10 codes, prefixes (E11) or category ranges (C00-C97).",
+            ),
+            Icd10CodeOrRange => ("Mã hoặc khoảng mã", "Code or range"),
+            AddCode => ("Thêm mã", "Add a code"),
+            HolidayCalendar => ("Lịch nghỉ lễ", "Holiday calendar"),
+            HolidayYears => ("Năm", "Years"),
+            NoHolidaysThisYear => (
+                "Chưa có ngày nghỉ lễ nào trong năm này.",
+                "No holiday in this year yet.",
+            ),
+            NewHoliday => ("Ngày nghỉ lễ mới", "New holiday"),
+            AddHoliday => ("Thêm ngày nghỉ", "Add the holiday"),
+            RulesSaved => ("Đã lưu quy định chuyển tuyến.", "Referral rules saved."),
+            SaveRules => ("Lưu quy định", "Save the rules"),
+            CompleteHolidays => ("Cập nhật lịch nghỉ lễ", "Complete the holiday calendar"),
             AuditSummary => (
                 "Mọi thay đổi dữ liệu và mọi lần xem thông tin bệnh nhân đều được ghi lại.",
                 "Every change of data and every read of patient data is recorded.",
@@ -1812,6 +1860,27 @@ pub fn format_datetime(lang: Lang, at: DateTime<Utc>) -> String {
     match lang {
         Lang::Vi => local.format("%H:%M %d/%m/%Y").to_string(),
         Lang::En => local.format("%-d %b %Y, %H:%M").to_string(),
+    }
+}
+
+/// Why a year without holidays matters: the current one is dated wrongly now, the
+/// coming one will be.
+pub fn holiday_gap(lang: Lang, gap: &shared::referral::MissingHolidayYear) -> String {
+    let year = gap.year;
+    let now = gap.severity == shared::referral::GapSeverity::Error;
+    match (lang, now) {
+        (Lang::Vi, false) => {
+            format!("Chưa có lịch nghỉ lễ năm {year} — hạn giấy chuyển tuyến sẽ không trừ ngày lễ")
+        }
+        (Lang::Vi, true) => format!(
+            "Chưa có lịch nghỉ lễ năm {year} — hạn giấy chuyển tuyến đang không trừ ngày lễ"
+        ),
+        (Lang::En, false) => {
+            format!("No holiday calendar for {year} — slip validity will not skip holidays")
+        }
+        (Lang::En, true) => {
+            format!("No holiday calendar for {year} — slip validity does not skip holidays now")
+        }
     }
 }
 

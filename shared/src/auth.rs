@@ -169,6 +169,11 @@ pub struct Me {
     /// The password was set by someone else and must be changed before anything else.
     #[serde(default)]
     pub must_change_password: bool,
+    /// For admins and planners: years that matter today and have no holiday list in
+    /// the referral rules (slip validity ignores their holidays); empty for others.
+    /// Public (no patient data).
+    #[serde(default)]
+    pub holiday_years_missing: Vec<crate::referral::MissingHolidayYear>,
 }
 
 impl Me {

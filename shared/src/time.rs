@@ -10,7 +10,9 @@
 //! The functions are total: an instant within seven hours of the ends of chrono's range
 //! (hundreds of thousands of years away) keeps its UTC reading instead of panicking.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc, Weekday};
+
+use crate::Lang;
 
 /// Vietnam's offset from UTC, in seconds: seven hours.
 const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
@@ -70,6 +72,20 @@ pub const BLANK_ADMINISTRATIVE_DATE: &str = "ngày      tháng      năm       "
 /// A date as numbers, day first: "20/03/2026".
 pub fn short_date(day: NaiveDate) -> String {
     day.format("%d/%m/%Y").to_string()
+}
+
+/// A weekday's name, as calendars and the holiday list show it ("Thứ Hai", "Chủ Nhật").
+pub fn weekday_name(day: Weekday, lang: Lang) -> &'static str {
+    let (vi, en) = match day {
+        Weekday::Mon => ("Thứ Hai", "Monday"),
+        Weekday::Tue => ("Thứ Ba", "Tuesday"),
+        Weekday::Wed => ("Thứ Tư", "Wednesday"),
+        Weekday::Thu => ("Thứ Năm", "Thursday"),
+        Weekday::Fri => ("Thứ Sáu", "Friday"),
+        Weekday::Sat => ("Thứ Bảy", "Saturday"),
+        Weekday::Sun => ("Chủ Nhật", "Sunday"),
+    };
+    if lang == Lang::Vi { vi } else { en }
 }
 
 #[cfg(test)]
@@ -161,5 +177,12 @@ mod tests {
             "ngày 26 tháng 5 năm 2008"
         );
         assert_eq!(short_date(d(2026, 3, 20)), "20/03/2026");
+    }
+
+    #[test]
+    fn weekdays_have_vietnamese_names() {
+        assert_eq!(weekday_name(d(2027, 2, 6).weekday(), Lang::Vi), "Thứ Bảy");
+        assert_eq!(weekday_name(Weekday::Sun, Lang::Vi), "Chủ Nhật");
+        assert_eq!(weekday_name(Weekday::Mon, Lang::En), "Monday");
     }
 }

@@ -157,6 +157,11 @@ fn code_message(code: &str, lang: Lang) -> &'static str {
             "A record cannot refer to itself",
         ),
         "duplicate" => ("Giá trị bị trùng lặp", "Duplicate value"),
+        "holiday_year" => (
+            "Ngày nghỉ lễ phải thuộc các năm 2000–2100",
+            "A holiday must fall in the years 2000–2100",
+        ),
+        "too_many" => ("Danh sách quá dài", "The list is too long"),
         "weekdays" => (
             "Chọn ít nhất một ngày trong tuần",
             "Choose at least one day of the week",

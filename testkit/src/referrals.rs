@@ -1,7 +1,9 @@
 //! Referrals (chuyển tuyến) and the follow-up visits that close their loop.
 
 use serde_json::Value;
-use shared::referral::{FollowUp, Referral, ReferralInput, ReferralRules, ReferralSummary};
+use shared::referral::{
+    FollowUp, Referral, ReferralInput, ReferralRules, ReferralRulesSetting, ReferralSummary,
+};
 
 use crate::{API, Answer, Client, Resource};
 
@@ -16,8 +18,23 @@ impl Client {
         Resource::new(self, "follow-ups")
     }
 
-    /// `GET /referral-rules`: the network's referral rules and their version.
-    pub async fn referral_rules(&self) -> Answer<ReferralRules> {
-        self.get(&format!("{API}/referral-rules")).await
+    /// `GET /referral-rules`: the network's referral rules, their version and the
+    /// years missing a holiday list.
+    pub async fn referral_rules(&self) -> Answer<ReferralRulesSetting> {
+        self.get(&rules_path()).await
     }
+
+    /// `PUT /referral-rules` at the version read (`If-Match: "version"`).
+    pub async fn store_referral_rules(
+        &self,
+        rules: &ReferralRules,
+        version: i64,
+    ) -> Answer<ReferralRulesSetting> {
+        let etag = format!("\"{version}\"");
+        self.put(&rules_path(), rules, Some(&etag)).await
+    }
+}
+
+fn rules_path() -> String {
+    format!("{API}/referral-rules")
 }

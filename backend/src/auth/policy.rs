@@ -62,6 +62,10 @@ pub enum Action {
     },
     /// Change the referral rules (answer windows, holidays, long-validity codes).
     ManageReferralRules,
+    /// Be told (on `GET /me`) of what the referral rules lack, e.g. the coming year's
+    /// holidays: admins, who complete them, and planners, whose slips and plans count
+    /// on them.
+    HearOfRuleGaps,
     /// See the consultation calendar: sessions with their time, place, link, participants.
     ReadConsultationSessions,
     /// Create, edit and cancel the consultation sessions a facility holds.
@@ -172,6 +176,7 @@ fn user_allowed(role: Role, principal: &Principal, action: Action) -> bool {
         | Action::ManageApiClients
         | Action::ReadAudit
         | Action::ManageReferralRules => role == Admin,
+        Action::HearOfRuleGaps => matches!(role, Admin | Planner),
         Action::ReadReferral {
             from_facility_id,
             to_facility_id,
@@ -300,6 +305,7 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         | Action::ManageApiClients
         | Action::ReadAudit
         | Action::ManageReferralRules
+        | Action::HearOfRuleGaps
         | Action::PlanRotations { .. } => false,
         // Plans are people's work; no scope reads or writes them yet.
         Action::ReadPlan { .. }

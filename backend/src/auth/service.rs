@@ -312,6 +312,7 @@ pub fn me(conn: &mut AnyConn, by: &Principal) -> Result<Me, ApiError> {
     let user =
         repo::find_user(conn, user_id)?.ok_or_else(|| ApiError::not_found(Record::Account))?;
     let facility = registry_repo::facility_ref(conn, user.facility_id)?;
+    let holiday_years_missing = crate::referrals::service::holiday_years_missing(conn, by)?;
     Ok(Me {
         role: user.role(),
         id: user.id,
@@ -321,6 +322,7 @@ pub fn me(conn: &mut AnyConn, by: &Principal) -> Result<Me, ApiError> {
         staff_id: user.staff_id,
         capabilities: policy::capabilities(by),
         must_change_password: user.must_change_password,
+        holiday_years_missing,
     })
 }
 

@@ -6,7 +6,8 @@ use shared::page::Page;
 use shared::referral::{
     ArriveInput, CancelInput, CompleteInput, DeclineInput, Destination, DestinationQuery, FollowUp,
     FollowUpMissedInput, FollowUpQuery, FollowUpVisitInput, RedirectInput, Referral, ReferralEvent,
-    ReferralInput, ReferralQuery, ReferralRules, ReferralSummary, TransitionNote,
+    ReferralInput, ReferralQuery, ReferralRules, ReferralRulesSetting, ReferralSummary,
+    TransitionNote,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -291,11 +292,13 @@ async fn mark_follow_up_missed(
 }
 
 /// The referral rules: answer windows per urgency, public holidays, ICD-10 codes whose
-/// slips are valid for a year. ETag carries the version (0: the built-in defaults).
+/// slips are valid for a year; with their version (also the ETag; 0: the built-in
+/// defaults) and the years that matter today without a holiday list (the current year
+/// an `error`, the coming one a `warning` from 1 October).
 #[utoipa::path(
     tag = "referrals",
     responses(
-        (status = 200, description = "The rules", body = ReferralRules),
+        (status = 200, description = "The rules", body = ReferralRulesSetting),
         Problems<Forbidden>,
     )
 )]
@@ -304,17 +307,18 @@ async fn get_referral_rules(
     state: web::Data<AppState>,
     _by: Principal,
 ) -> Result<HttpResponse, ApiError> {
-    let (rules, version) = state.db.run(service::rules).await?;
-    Ok(ok_versioned(version, &rules))
+    let setting = state.db.run(service::rules_setting).await?;
+    Ok(ok_versioned(setting.version, &setting))
 }
 
-/// Replace the referral rules (admins). Needs `If-Match`.
+/// Replace the referral rules (admins). Needs `If-Match`; a bad holiday or code is
+/// refused at its path (`holidays[3]`, `long_validity_codes[1]`).
 #[utoipa::path(
     tag = "referrals",
     params(("If-Match" = String, Header, description = "ETag of the version read")),
     request_body = ReferralRules,
     responses(
-        (status = 200, description = "Stored", body = ReferralRules),
+        (status = 200, description = "Stored", body = ReferralRulesSetting),
         Problems<(Invalid, Forbidden, Stale, IfMatchMissing)>,
     )
 )]
@@ -326,9 +330,9 @@ async fn update_referral_rules(
     body: ValidJson<ReferralRules>,
 ) -> Result<HttpResponse, ApiError> {
     let version = if_match.required()?;
-    let (rules, version) = state
+    let setting = state
         .db
         .run(move |conn| service::store_rules(conn, &by, version, &body.0))
         .await?;
-    Ok(ok_versioned(version, &rules))
+    Ok(ok_versioned(setting.version, &setting))
 }

@@ -22,6 +22,7 @@ mod plans;
 mod referrals;
 mod registry;
 mod rotations;
+mod rules;
 mod schema;
 mod support;
 mod system;

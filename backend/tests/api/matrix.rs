@@ -517,7 +517,7 @@ async fn setup(app: &TestApp) -> (Api, Fixtures) {
         staff_id: None,
         active: true,
     };
-    let rules = made(admin.referral_rules().await);
+    let rules = made(admin.referral_rules().await).rules;
 
     // People of the centre.
     let phuc = made(api.of(Bacsi).me().await)

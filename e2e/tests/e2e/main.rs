@@ -11,6 +11,7 @@
     reason = "a test states what must hold by unwrapping; a failure is a loud, located panic"
 )]
 
+mod admin;
 mod browser;
 mod first_run;
 mod hostile_text;

@@ -4,8 +4,8 @@ use shared::page::Page;
 use shared::referral::{
     ArriveInput, CancelInput, CompleteInput, DeclineInput, Destination, DestinationQuery, FollowUp,
     FollowUpMissedInput, FollowUpQuery, FollowUpVisitInput, RedirectInput, Referral,
-    ReferralAction, ReferralEvent, ReferralInput, ReferralQuery, ReferralRules, ReferralSummary,
-    TransitionNote,
+    ReferralAction, ReferralEvent, ReferralInput, ReferralQuery, ReferralRules,
+    ReferralRulesSetting, ReferralSummary, TransitionNote,
 };
 
 use super::{Api, ApiError, Write};
@@ -136,10 +136,23 @@ pub async fn destinations(
         .await
 }
 
-/// `GET /referral-rules`: answer windows, holidays and long-validity codes.
-pub async fn rules(api: Api) -> Result<ReferralRules, ApiError> {
-    api.get_json("/referral-rules", |request| request).await
+/// `GET /referral-rules`: answer windows, holidays and long-validity codes, their
+/// version and the years missing a holiday list.
+pub async fn rules(api: Api) -> Result<ReferralRulesSetting, ApiError> {
+    api.get_json(RULES, |request| request).await
 }
+
+/// `PUT /referral-rules` at the version read.
+pub async fn store_rules(
+    api: Api,
+    version: i64,
+    rules: &ReferralRules,
+) -> Result<ReferralRulesSetting, ApiError> {
+    api.put_json(RULES, Write::json(rules).if_match(version))
+        .await
+}
+
+const RULES: &str = "/referral-rules";
 
 /// `GET /follow-ups`.
 pub async fn follow_ups(api: Api, query: &FollowUpQuery) -> Result<Page<FollowUp>, ApiError> {

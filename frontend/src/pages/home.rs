@@ -7,6 +7,7 @@ use shared::Labelled;
 use crate::components::Loading;
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
+use crate::pages::admin::HolidayGaps;
 
 /// The modules, in the order the navigation shows them.
 const MODULES: [(&str, Key, Key); 5] = [
@@ -57,9 +58,18 @@ pub fn HomePage() -> impl IntoView {
         .into_any()
     };
 
+    // Told to admins and planners only (the server fills it for them).
+    let gaps = Signal::derive(move || {
+        session
+            .me()
+            .map(|me| me.holiday_years_missing)
+            .unwrap_or_default()
+    });
+
     view! {
         <section class="page">
             {profile}
+            <HolidayGaps gaps link=true />
             <h2>{move || lang.t(Key::Modules)}</h2>
             <ul class="cards">
                 {MODULES

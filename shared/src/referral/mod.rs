@@ -14,7 +14,9 @@
 //! - [`routing`]: ranking of capable destinations ([`rank_destinations`]).
 //! - [`types`]: the request and response bodies.
 //! - [`rules`]: the configurable parameters bundled as [`ReferralRules`].
+//! - [`holidays`]: the holiday calendar per year and the years missing one.
 
+pub mod holidays;
 pub mod routing;
 pub mod rules;
 pub mod slip;
@@ -22,8 +24,9 @@ pub mod state;
 pub mod timeliness;
 pub mod types;
 
+pub use holidays::{GapSeverity, MissingHolidayYear, holidays_by_year, missing_holiday_years};
 pub use routing::{Destination, DestinationQuery, distance_km, rank_destinations};
-pub use rules::ReferralRules;
+pub use rules::{ReferralRules, ReferralRulesSetting};
 pub use slip::{
     SAMPLE_HOLIDAYS_2026, SAMPLE_LONG_VALIDITY_CODES, SlipNumber, format_slip_number,
     has_long_validity, is_expired, is_working_day, parse_slip_number, slip_expired,

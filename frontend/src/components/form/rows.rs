@@ -13,7 +13,8 @@ use crate::i18n::Key;
 pub struct Column {
     /// Header.
     pub label: Key,
-    /// Field name inside a row, as in the error paths (`code` in `diagnoses[0].code`).
+    /// Field name inside a row, as in the error paths (`code` in `diagnoses[0].code`);
+    /// empty when the row is a single value (`long_validity_codes[0]`).
     pub field: &'static str,
     /// Input kind.
     pub kind: InputKind,
@@ -87,7 +88,10 @@ pub fn RowsEditor(
             .enumerate()
             .map(|(column_index, column)| {
                 let column = *column;
-                let cell_path = move || format!("{path}[{}].{}", index(), column.field);
+                let cell_path = move || match column.field {
+                    "" => format!("{path}[{}]", index()),
+                    field => format!("{path}[{}].{field}", index()),
+                };
                 let id = Signal::derive(move || field_id(&cell_path()));
                 // Keyed by the row, not its position: stays right when rows above go.
                 let errors_id = format!("{}-{key}-{}-errors", field_id(path), column.field);

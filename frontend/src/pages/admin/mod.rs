@@ -1,12 +1,15 @@
-//! Administration: user accounts, integration clients, the audit trail. Each tab shows only when the
-//! capabilities of `GET /me` allow it; the server decides with the same policy.
+//! Administration: user accounts, integration clients, the audit trail, the referral
+//! rules. Each tab shows only when the capabilities of `GET /me` allow it; the server
+//! decides with the same policy.
 
 mod audit;
 mod clients;
+mod rules;
 mod users;
 
 pub use audit::AuditPage;
 pub use clients::ApiClientsPage;
+pub use rules::{HolidayGaps, ReferralRulesPage};
 pub use users::UsersPage;
 
 use std::collections::BTreeMap;
@@ -31,6 +34,11 @@ const TABS: &[(Capability, &str, Key)] = &[
         Key::AdminApiClients,
     ),
     (Capability::ReadAudit, "/admin/audit", Key::AdminAudit),
+    (
+        Capability::ManageReferralRules,
+        rules::PATH,
+        Key::AdminReferralRules,
+    ),
 ];
 
 /// Where the administration starts for this person: its first tab they may open.
@@ -75,9 +83,14 @@ fn AdminTabs() -> impl IntoView {
 #[component]
 fn Guarded(capability: Capability, children: ChildrenFn) -> impl IntoView {
     let lang = use_lang();
-    let may = may(capability);
+    // A memo: a profile read again (same rights) must not rebuild the page and lose
+    // what is typed in it.
+    let may = Memo::new({
+        let may = may(capability);
+        move |_| may()
+    });
     move || {
-        if may() {
+        if may.get() {
             children().into_any()
         } else {
             view! {

@@ -32,16 +32,7 @@ fn week_href(monday: NaiveDate) -> String {
 
 /// A weekday's name.
 fn weekday_name(lang: Lang, day: NaiveDate) -> &'static str {
-    let (vi, en) = match day.weekday() {
-        chrono::Weekday::Mon => ("Thứ Hai", "Monday"),
-        chrono::Weekday::Tue => ("Thứ Ba", "Tuesday"),
-        chrono::Weekday::Wed => ("Thứ Tư", "Wednesday"),
-        chrono::Weekday::Thu => ("Thứ Năm", "Thursday"),
-        chrono::Weekday::Fri => ("Thứ Sáu", "Friday"),
-        chrono::Weekday::Sat => ("Thứ Bảy", "Saturday"),
-        chrono::Weekday::Sun => ("Chủ Nhật", "Sunday"),
-    };
-    if lang == Lang::Vi { vi } else { en }
+    shared::time::weekday_name(day.weekday(), lang)
 }
 
 /// The consultation calendar, a week at a time.

@@ -197,7 +197,7 @@ pub(super) fn SlipFormView(initial: Option<Referral>) -> impl IntoView {
 
     // The validity the slip would have if sent today, from the configured rules.
     let validity = move || {
-        let rules = rules.get()?.ok()?;
+        let rules = rules.get()?.ok()?.rules;
         let today = vietnam_date(Utc::now());
         let diagnoses = input.with(|(input, _)| input.clinical.diagnoses.clone());
         let until = rules.valid_until(today, &diagnoses);
