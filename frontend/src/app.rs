@@ -107,12 +107,14 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <Redirect path="/registry/facilities" /> }
                     />
                     <Route path=path!("/registry/facilities") view=registry::FacilitiesPage />
+                    <Route path=path!("/registry/facilities/new") view=registry::NewFacilityPage />
                     <Route
                         path=path!("/registry/facilities/:id")
                         view=registry::FacilityDetailPage
                     />
                     <Route path=path!("/registry/staff") view=registry::StaffPage />
                     <Route path=path!("/registry/import") view=registry::ImportPage />
+                    <Route path=path!("/registry/staff/new") view=registry::NewStaffPage />
                     <Route path=path!("/registry/staff/:id") view=registry::StaffEditPage />
                     <Route path=path!("/admin/users") view=admin::UsersPage />
                     <Route path=path!("/admin/api-clients") view=admin::ApiClientsPage />

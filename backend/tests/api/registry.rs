@@ -466,3 +466,170 @@ async fn a_staff_citizen_id_is_validated_unique_and_shown_only_to_those_allowed(
     assert_eq!(after.title.as_deref(), Some("BSCKII"));
     assert_eq!(after.citizen_id.as_deref(), Some("079301000456"));
 }
+
+/// What the SPA's registry pages do, through the API: an admin registers a station with
+/// its capabilities under the centre, links it as supported by the centre, gives it a
+/// department with a minimum on site and a nurse whose leave is added and removed; a
+/// station head manages the leave of their own station only.
+#[actix_web::test]
+async fn a_new_station_gets_capabilities_a_link_a_department_staff_and_leave() {
+    use shared::registry::{
+        Capability, CapabilityKind, DepartmentInput, DepartmentKind, LeaveInput, LeaveKind,
+        SupportLink, SupportLinkInput, TechnicalLevel,
+    };
+
+    let app = TestApp::spawn().await;
+    let admin = app.user("admin").await;
+    let centre = admin.facility_id(CENTRE).await;
+    let capabilities = vec![
+        Capability {
+            kind: CapabilityKind::Technique,
+            code: "tiem_chung".into(),
+            name: "Tiêm chủng mở rộng".into(),
+        },
+        Capability {
+            kind: CapabilityKind::Specialty,
+            code: "y_te_du_phong".into(),
+            name: "Y tế dự phòng".into(),
+        },
+    ];
+    let input = FacilityInput {
+        level: Some(TechnicalLevel::Initial),
+        supervising_id: Some(centre),
+        latitude: Some(10.921),
+        longitude: Some(106.712),
+        capabilities: capabilities.clone(),
+        ..facility_input(
+            "74-TYT-TANMOI",
+            "Trạm Y tế phường Tân Mới",
+            FacilityKind::HealthStation,
+            "Thành phố Hồ Chí Minh",
+        )
+    };
+    let station = admin.facilities().create(&input).await.created();
+    assert_eq!(station.supervising_id, Some(centre));
+    let mut got = station.capabilities.clone();
+    got.sort_by(|a, b| a.code.cmp(&b.code));
+    assert_eq!(got, capabilities, "{station:?}");
+
+    // A bad technique code is a field message at its row, not a 500.
+    let bad = FacilityInput {
+        code: "74-TYT-KHAC".into(),
+        capabilities: vec![Capability {
+            kind: CapabilityKind::Technique,
+            code: "Tiêm chủng".into(),
+            name: "Tiêm chủng".into(),
+        }],
+        ..input.clone()
+    };
+    let problem = admin
+        .facilities()
+        .create(&bad)
+        .await
+        .assert_problem(400, "validation_failed");
+    assert!(
+        problem["errors"]["capabilities[0].code"].is_array(),
+        "{problem}"
+    );
+
+    // Supported by the centre; the same link twice is a conflict.
+    let link = SupportLinkInput {
+        supporter_id: centre,
+        supported_id: station.id,
+        since: Some("2026-12-01".parse().unwrap()),
+        note: None,
+    };
+    let made = admin.support_links().create(&link).await.created();
+    admin
+        .support_links()
+        .create(&link)
+        .await
+        .assert_problem(409, "conflict");
+    let above: Vec<SupportLink> = admin
+        .support_links()
+        .list(&format!("supported_id={}", station.id))
+        .await
+        .cast::<Vec<SupportLink>>()
+        .ok();
+    assert_eq!(above.len(), 1, "{above:?}");
+    assert_eq!(above[0].supporter.id, centre);
+    let read = admin.facilities().get(station.id).await.ok();
+    assert_eq!(read.supported_by.len(), 1, "{read:?}");
+
+    // A department with one nurse always on site, and a nurse in it.
+    let department = admin
+        .departments()
+        .create(&DepartmentInput {
+            facility_id: station.id,
+            code: "KB".into(),
+            name: "Khám bệnh".into(),
+            kind: DepartmentKind::Clinical,
+            min_on_site: [(Profession::Nurse, 1)].into_iter().collect(),
+            active: true,
+        })
+        .await
+        .created();
+    let nurse = admin
+        .staff()
+        .create(&StaffInput {
+            department_id: Some(department.id),
+            ..new_staff(station.id, "Trần Thị Ngọc Mai")
+        })
+        .await
+        .created();
+
+    // Leave added; an overlapping period refused at its first day; removed again.
+    let leave = |from: &str, to: &str| LeaveInput {
+        kind: LeaveKind::Annual,
+        start_date: from.parse().unwrap(),
+        end_date: to.parse().unwrap(),
+        note: None,
+    };
+    let added = admin
+        .staff()
+        .add_leave(nurse.id, &leave("2027-01-04", "2027-01-08"))
+        .await
+        .created();
+    let problem = admin
+        .staff()
+        .add_leave(nurse.id, &leave("2027-01-08", "2027-01-09"))
+        .await
+        .assert_problem(400, "validation_failed");
+    assert!(problem["errors"]["start_date"].is_array(), "{problem}");
+    let leave_path =
+        |staff: i64, leave: i64| format!("{}/leaves/{leave}", admin.staff().item_path(staff));
+    assert_eq!(
+        admin.delete(&leave_path(nurse.id, added.id)).await.code(),
+        204
+    );
+    assert!(admin.staff().get(nurse.id).await.ok().leaves.is_empty());
+
+    // The link goes too.
+    assert_eq!(admin.support_links().delete(made.id).await.code(), 204);
+
+    // A station head: leave for their own staff, not for the new station's.
+    let head = app.user("tram.anphu").await;
+    let own = &staff(&head, "").await[0];
+    let theirs = head
+        .staff()
+        .add_leave(own.id, &leave("2027-02-01", "2027-02-03"))
+        .await
+        .created();
+    assert_eq!(theirs.staff_id, own.id);
+    head.staff()
+        .add_leave(nurse.id, &leave("2027-02-01", "2027-02-03"))
+        .await
+        .assert_problem(403, "forbidden");
+    assert_eq!(
+        head.delete(&leave_path(own.id, theirs.id)).await.code(),
+        204
+    );
+    let elsewhere = admin
+        .staff()
+        .add_leave(nurse.id, &leave("2027-03-01", "2027-03-02"))
+        .await
+        .created();
+    head.delete(&leave_path(nurse.id, elsewhere.id))
+        .await
+        .assert_problem(403, "forbidden");
+}

@@ -175,6 +175,12 @@ pub async fn set_value(browser: &Client, id: &str, value: &str) -> Result<(), St
     Ok(())
 }
 
+/// Empties a text input and types `text` into it.
+pub async fn replace_text(browser: &Client, id: &str, text: &str) -> Result<(), String> {
+    set_value(browser, id, "").await?;
+    fill(browser, id, text).await
+}
+
 /// Picks the option `value` of the select with id `id`.
 pub async fn choose(browser: &Client, id: &str, value: &str) -> Result<(), String> {
     wait_for(browser, Locator::Id(id), &format!("the select #{id}"))
@@ -182,6 +188,26 @@ pub async fn choose(browser: &Client, id: &str, value: &str) -> Result<(), Strin
         .select_by_value(value)
         .await
         .map_err(|e| format!("choosing {value} in #{id}: {e}"))
+}
+
+/// Picks the option of the select with id `id` that reads `text` (its value is a
+/// record's id, which the flow does not know), once the options have come.
+pub async fn choose_text(browser: &Client, id: &str, text: &str) -> Result<(), String> {
+    let what = format!("the option {text:?} of #{id}");
+    let option = wait_for(
+        browser,
+        Locator::XPath(&format!(
+            "//select[@id='{id}']/option[normalize-space(.)='{text}']"
+        )),
+        &what,
+    )
+    .await?;
+    let value = option
+        .attr("value")
+        .await
+        .map_err(|e| format!("reading {what}: {e}"))?
+        .unwrap_or_default();
+    choose(browser, id, &value).await
 }
 
 /// Clicks an element once it is there, scrolled to the middle of the window first so

@@ -19,6 +19,7 @@ mod hostile_text;
 mod http;
 mod plan_approval;
 mod referral_round_trip;
+mod registry;
 mod registry_forms;
 mod resilience;
 mod rotation;

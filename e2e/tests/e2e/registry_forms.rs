@@ -4,7 +4,7 @@
 use fantoccini::{Client, Locator};
 
 use crate::browser::{
-    BrowserRun, click, fill, follow_nav, set_value, sign_in_as, sign_out, wait_for,
+    BrowserRun, click, follow_nav, replace_text, set_value, sign_in_as, sign_out, wait_for,
 };
 use crate::support::{self, PLANNER, STATION_HEAD, Server};
 
@@ -12,12 +12,6 @@ use crate::support::{self, PLANNER, STATION_HEAD, Server};
 const NEW_VALID_UNTIL: &str = "2031-12-31";
 /// The second-quarter rotation plan of the demo.
 const Q2_PLAN: &str = "Lịch luân phiên hỗ trợ trạm y tế quý II/2026";
-
-/// Empties a text input and types `text` into it.
-async fn replace_text(browser: &Client, id: &str, text: &str) -> Result<(), String> {
-    set_value(browser, id, "").await?;
-    fill(browser, id, text).await
-}
 
 /// The station head opens the first member of their staff, sets the licence's last
 /// day, saves, and finds it in the staff list.

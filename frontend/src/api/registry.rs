@@ -1,9 +1,10 @@
 //! Facilities, departments and staff.
 
+use reqwest::Method;
 use shared::page::Page;
 use shared::registry::{
-    Department, DepartmentInput, DepartmentQuery, Facility, FacilityInput, FacilityQuery, Staff,
-    StaffInput, StaffQuery,
+    Department, DepartmentInput, DepartmentQuery, Facility, FacilityInput, FacilityQuery, Leave,
+    LeaveInput, Staff, StaffInput, StaffQuery, SupportLink, SupportLinkInput, SupportLinkQuery,
 };
 
 use super::{Api, ApiError, Write};
@@ -75,6 +76,85 @@ pub async fn update_department(
     api.put_json(
         &format!("/departments/{id}"),
         Write::json(input).if_match(version),
+    )
+    .await
+}
+
+/// `POST /facilities`.
+pub async fn create_facility(
+    api: Api,
+    input: &FacilityInput,
+    key: &str,
+) -> Result<Facility, ApiError> {
+    api.post_json("/facilities", Write::json(input).idempotency_key(key))
+        .await
+}
+
+/// `GET /support-links`.
+pub async fn support_links(
+    api: Api,
+    query: &SupportLinkQuery,
+) -> Result<Vec<SupportLink>, ApiError> {
+    api.get_json("/support-links", |request| request.query(query))
+        .await
+}
+
+/// `POST /support-links`.
+pub async fn create_support_link(
+    api: Api,
+    input: &SupportLinkInput,
+    key: &str,
+) -> Result<SupportLink, ApiError> {
+    api.post_json("/support-links", Write::json(input).idempotency_key(key))
+        .await
+}
+
+/// `DELETE /support-links/{id}`.
+pub async fn delete_support_link(api: Api, id: i64) -> Result<(), ApiError> {
+    api.send_empty(
+        Method::DELETE,
+        &format!("/support-links/{id}"),
+        Write::<()>::empty(),
+    )
+    .await
+}
+
+/// `POST /departments`.
+pub async fn create_department(
+    api: Api,
+    input: &DepartmentInput,
+    key: &str,
+) -> Result<Department, ApiError> {
+    api.post_json("/departments", Write::json(input).idempotency_key(key))
+        .await
+}
+
+/// `POST /staff`.
+pub async fn create_staff(api: Api, input: &StaffInput, key: &str) -> Result<Staff, ApiError> {
+    api.post_json("/staff", Write::json(input).idempotency_key(key))
+        .await
+}
+
+/// `POST /staff/{id}/leaves`.
+pub async fn add_leave(
+    api: Api,
+    staff_id: i64,
+    input: &LeaveInput,
+    key: &str,
+) -> Result<Leave, ApiError> {
+    api.post_json(
+        &format!("/staff/{staff_id}/leaves"),
+        Write::json(input).idempotency_key(key),
+    )
+    .await
+}
+
+/// `DELETE /staff/{id}/leaves/{leave_id}`.
+pub async fn delete_leave(api: Api, staff_id: i64, leave_id: i64) -> Result<(), ApiError> {
+    api.send_empty(
+        Method::DELETE,
+        &format!("/staff/{staff_id}/leaves/{leave_id}"),
+        Write::<()>::empty(),
     )
     .await
 }

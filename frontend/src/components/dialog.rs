@@ -51,7 +51,7 @@ pub fn DialogButtons(
     /// What the confirm button says.
     confirm: Key,
     /// Element id of the confirm button, when tests look for it.
-    #[prop(optional, into)]
+    #[prop(optional_no_strip, into)]
     confirm_id: Option<String>,
     /// Whether the request is under way (the confirm button waits).
     #[prop(into)]
@@ -144,4 +144,77 @@ where
         {dialog}
     }
     .into_any()
+}
+
+/// A button for a step that cannot be undone (remove a link, a leave period): pressing
+/// it asks first, in place ("remove this?", confirm / close); "confirm" sends `send`,
+/// whose refusal shows under the question, and `on_done` runs once it went through.
+/// The button is `#{id}`, its confirm button `#{id}-confirm`.
+#[component]
+pub fn ConfirmButton<F, Fut>(
+    /// Element id of the button.
+    #[prop(into)]
+    id: String,
+    /// What the button says.
+    label: Key,
+    /// The question asked before going on.
+    question: Key,
+    /// The request the step makes.
+    send: F,
+    /// Runs after the request went through.
+    on_done: Callback<()>,
+) -> impl IntoView
+where
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<(), crate::api::ApiError>> + 'static,
+{
+    let lang = use_lang();
+    let asking = RwSignal::new(false);
+    let step = Action::new_local(move |_: &()| send());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = step.value().get() {
+            on_done.run(());
+        }
+    });
+    let pending = step.pending();
+    let confirm_id = format!("{id}-confirm");
+    let question_id = format!("{id}-question");
+    let confirm = move || {
+        asking.get().then(|| {
+            view! {
+                <div class="confirm" role="alertdialog" aria-labelledby=question_id.clone()>
+                    <p id=question_id.clone()>{move || lang.t(question)}</p>
+                    {move || {
+                        step.value()
+                            .get()
+                            .and_then(Result::err)
+                            .map(|error| view! { <crate::components::ProblemView error /> })
+                    }}
+                    <DialogButtons
+                        confirm=Key::Confirm
+                        confirm_id=confirm_id.clone()
+                        pending
+                        on_confirm=Callback::new(move |()| {
+                            step.dispatch_local(());
+                        })
+                        on_close=Callback::new(move |()| asking.set(false))
+                    />
+                </div>
+            }
+        })
+    };
+    view! {
+        <span class="confirm-button">
+            <button
+                type="button"
+                class="button ghost small danger"
+                id=id
+                aria-expanded=move || asking.get().to_string()
+                on:click=move |_| asking.update(|open| *open = !*open)
+            >
+                {move || lang.t(label)}
+            </button>
+            {confirm}
+        </span>
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod copy;
 pub mod dialog;
+pub mod download;
 pub mod error;
 pub mod field_errors;
 pub mod filters;
@@ -13,7 +14,8 @@ pub mod module;
 pub mod record;
 
 pub use copy::CopyField;
-pub use dialog::{ActionBar, ActionDialog};
+pub use dialog::{ActionBar, ActionDialog, ConfirmButton};
+pub use download::DownloadButton;
 pub use error::{ProblemView, loaded};
 pub use field_errors::FieldErrors;
 pub use layout::{Shell, StandaloneTop};

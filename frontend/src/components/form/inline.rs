@@ -24,6 +24,9 @@ pub fn InlineForm(
     on_save: Callback<()>,
     /// "Close" was pressed.
     on_close: Callback<()>,
+    /// Element id of the save button, where the browser tests look for it.
+    #[prop(optional)]
+    save_id: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -31,7 +34,13 @@ pub fn InlineForm(
         <div class="inline-form" role="group" aria-label=move || lang.t(label)>
             {children()}
             {move || problem.get().map(|error| view! { <ProblemView error /> })}
-            <DialogButtons confirm=Key::Save pending on_confirm=on_save on_close />
+            <DialogButtons
+                confirm=Key::Save
+                confirm_id=save_id.map(str::to_string)
+                pending
+                on_confirm=on_save
+                on_close
+            />
         </div>
     }
 }

@@ -4,6 +4,7 @@
 //! focus on the first field with a problem.
 
 mod inline;
+mod read;
 mod rows;
 mod select;
 mod send;
@@ -18,6 +19,7 @@ use shared::validation::field_messages;
 use wasm_bindgen::JsCast;
 
 pub use inline::InlineForm;
+pub use read::{Unreadable, input_problems};
 pub use rows::{Column, Row, RowsEditor, rows_from};
 pub use select::{ChoiceField, RadioField, SelectField, SpecialtyField};
 pub use send::CheckedSend;

@@ -10,6 +10,7 @@ use shared::time::from_vietnam;
 use super::{AdminTabs, Guarded};
 use crate::api::plans::FileKind;
 use crate::api::{self, use_api};
+use crate::components::DownloadButton;
 use crate::components::NoResults;
 use crate::components::filters::{
     FilterActions, FilterForm, InputFilter, PagedList, UrlQuery, apply_filters, bind, cursor_field,
@@ -18,7 +19,6 @@ use crate::components::filters::{
 use crate::components::list::DataTable;
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime};
-use crate::pages::plans::download::DownloadButton;
 use crate::pages::query::{QueryParams, href_with, non_blank, parse_param, text_param};
 
 const PATH: &str = "/admin/audit";

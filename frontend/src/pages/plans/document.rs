@@ -12,11 +12,11 @@ use leptos_router::components::A;
 use shared::plan::document::{DocumentBlock, DocumentLayout, DocumentTable};
 use shared::plan::{Plan, PlanStatus};
 
-use super::download::DownloadButton;
 use super::frame::{PlanTab, plan_page};
 use super::{InvalidPlanId, plan_href, print_page, use_id_param};
 use crate::api::plans::FileKind;
 use crate::api::{self, use_api};
+use crate::components::DownloadButton;
 use crate::components::{Loading, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::Key;

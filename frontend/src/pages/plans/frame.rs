@@ -10,13 +10,13 @@ use shared::plan::{Plan, PlanAction, PlanReasonInput};
 use shared::validation::field_messages;
 use validator::Validate;
 
-use super::download::DownloadButton;
 use super::{
     BASE, InvalidPlanId, PlanStatusBadge, format_span, plan_href, plan_page_href,
     reporting_station, use_id_param,
 };
 use crate::api::plans::{FileKind, Step};
 use crate::api::{self, use_api};
+use crate::components::DownloadButton;
 use crate::components::{FieldErrors, Loading, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime};

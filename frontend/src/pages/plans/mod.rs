@@ -12,7 +12,6 @@ mod activities;
 mod board;
 mod charts;
 mod document;
-pub(crate) mod download;
 mod editor;
 mod evaluations;
 mod frame;

@@ -9,12 +9,12 @@ use shared::Labelled;
 use shared::plan::{Period, Plan, PlanReport, ReportActivity, StationFigures};
 
 use super::board::{BoardTable, PeriodPicker, use_period};
-use super::download::DownloadButton;
 use super::{
     InvalidPlanId, format_number, format_span, plan_href, plan_page_href, print_page, use_id_param,
 };
 use crate::api::plans::FileKind;
 use crate::api::{self, use_api};
+use crate::components::DownloadButton;
 use crate::components::list::{DataTable, Heading};
 use crate::components::{Loading, NoResults, loaded};
 use crate::contexts::use_lang;

@@ -1,10 +1,14 @@
-//! `/registry/facilities`: the facilities of the network, filtered.
+//! `/registry/facilities`: the facilities of the network, filtered; and
+//! `/registry/facilities/new`, where those who manage the registry add one.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 use shared::Labelled;
+use shared::auth::Capability;
 use shared::registry::{Facility, FacilityKind, FacilityQuery, TechnicalLevel};
 
+use super::facility_edit::NewFacilityForm;
 use super::{NoResults, RegistryTabs, StatusBadge, href_with, non_blank, parse_param, text_param};
 use crate::api::{self, use_api};
 use crate::components::filters::{
@@ -110,6 +114,7 @@ impl Draft {
 #[component]
 pub fn FacilitiesPage() -> impl IntoView {
     let api = use_api();
+    let lang = use_lang();
     let session = use_session();
     let query = use_url_query::<FacilityQuery>();
     let my_facility = move || session.me().map(|me| me.facility.id);
@@ -127,6 +132,13 @@ pub fn FacilitiesPage() -> impl IntoView {
     view! {
         <section class="page">
             <RegistryTabs />
+            {session.can(Capability::ManageFacilities).then(|| view! {
+                <div class="page-actions">
+                    <A href=format!("{PATH}/new") attr:class="button primary" attr:id="new-facility">
+                        {move || lang.t(Key::NewFacility)}
+                    </A>
+                </div>
+            })}
             <FilterForm on_apply>
                 <SearchFilter placeholder=Key::FacilitySearchHint field=bind(draft, |d| &d.q, |d| &mut d.q) />
                 <EnumFilter
@@ -161,6 +173,37 @@ pub fn FacilitiesPage() -> impl IntoView {
                 <FilterActions clear=PATH.to_string() />
             </FilterForm>
             <PagedList query page=facilities show=|items| view! { <FacilityTable items /> } />
+        </section>
+    }
+}
+
+/// A new facility's form; once it is created, its page.
+#[component]
+pub fn NewFacilityPage() -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let navigate = use_navigate();
+    let to_list = navigate.clone();
+    let on_created = Callback::new(move |facility: Facility| {
+        navigate(&format!("{PATH}/{}", facility.id), Default::default())
+    });
+    let on_close = Callback::new(move |()| to_list(PATH, Default::default()));
+    view! {
+        <section class="page">
+            <p class="breadcrumb">
+                <A href=PATH>{move || lang.t(Key::BackToFacilities)}</A>
+            </p>
+            <header class="page-header">
+                <h1>{move || lang.t(Key::NewFacility)}</h1>
+            </header>
+            {move || {
+                if session.can(Capability::ManageFacilities) {
+                    view! { <NewFacilityForm on_created on_close /> }.into_any()
+                } else {
+                    view! { <p class="muted" id="facility-read-only">{move || lang.t(Key::NotYoursToEdit)}</p> }
+                        .into_any()
+                }
+            }}
         </section>
     }
 }

@@ -1,4 +1,6 @@
-//! `/registry/facilities/:id`: one facility, its departments and its staff.
+//! `/registry/facilities/:id`: one facility, its support links, its departments and its
+//! staff; for those who may, the facility's edit form, the links' "add" and "remove",
+//! a new department and a department's edit form, and a new member of staff.
 
 use std::collections::BTreeMap;
 
@@ -8,13 +10,14 @@ use leptos_router::hooks::use_params_map;
 use shared::Labelled;
 use shared::auth::Capability;
 use shared::registry::{
-    CapabilityKind, Department, DepartmentQuery, Facility, FacilityRef, StaffQuery, specialty_label,
+    CapabilityKind, Department, DepartmentQuery, Facility, StaffQuery, specialty_label,
 };
 
 use super::NoResults;
 use super::StatusBadge;
 use super::facility_edit::{DepartmentForm, FacilityForm};
 use super::staff::StaffTable;
+use super::support_links::SupportLinks;
 use crate::api::{self, use_api};
 use crate::components::{Loading, loaded};
 use crate::contexts::{use_lang, use_session};
@@ -54,6 +57,9 @@ fn FacilityDetail(id: i64) -> impl IntoView {
     let facility_resource = facility;
     let editing_facility = RwSignal::new(false);
     let editing_department = RwSignal::new(None::<i64>);
+    let adding_department = RwSignal::new(false);
+    let departments_editable = super::may_manage(session, Capability::ManageDepartments, id);
+    let staff_editable = super::may_manage(session, Capability::ManageStaff, id);
     let departments = LocalResource::new(move || async move {
         let query = DepartmentQuery {
             facility_id: Some(id),
@@ -123,6 +129,8 @@ fn FacilityDetail(id: i64) -> impl IntoView {
                 })}
             </Transition>
 
+            <SupportLinks facility_id=id editable=session.can(Capability::ManageFacilities) />
+
             <h2>{move || lang.t(Key::Departments)}</h2>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
@@ -131,7 +139,6 @@ fn FacilityDetail(id: i64) -> impl IntoView {
                         move |page| {
                             let items = page.items;
                             let items_for_form = StoredValue::new(items.clone());
-                            let editable = super::may_manage(session, Capability::ManageDepartments, id);
                             let form = move || {
                                 let chosen = editing_department.get()?;
                                 let department = items_for_form
@@ -140,7 +147,8 @@ fn FacilityDetail(id: i64) -> impl IntoView {
                                     })?;
                                 Some(view! {
                                     <DepartmentForm
-                                        department
+                                        department=Some(department)
+                                        facility_id=id
                                         on_saved=Callback::new(move |()| {
                                             editing_department.set(None);
                                             departments.refetch();
@@ -153,7 +161,7 @@ fn FacilityDetail(id: i64) -> impl IntoView {
                                 <DepartmentTable
                                     facility_id=id
                                     items
-                                    on_edit=editable.then_some(Callback::new(move |chosen| editing_department.set(Some(chosen))))
+                                    on_edit=departments_editable.then_some(Callback::new(move |chosen| editing_department.set(Some(chosen))))
                                 />
                                 {form}
                             }
@@ -161,8 +169,37 @@ fn FacilityDetail(id: i64) -> impl IntoView {
                     )
                 })}
             </Transition>
+            {departments_editable.then(|| view! {
+                <button
+                    type="button"
+                    class="button secondary"
+                    id="new-department"
+                    aria-expanded=move || adding_department.get().to_string()
+                    on:click=move |_| adding_department.update(|open| *open = !*open)
+                >
+                    {move || lang.t(Key::NewDepartment)}
+                </button>
+                <Show when=move || adding_department.get()>
+                    <DepartmentForm
+                        department=None
+                        facility_id=id
+                        on_saved=Callback::new(move |()| {
+                            adding_department.set(false);
+                            departments.refetch();
+                        })
+                        on_close=Callback::new(move |()| adding_department.set(false))
+                    />
+                </Show>
+            })}
 
             <h2>{move || lang.t(Key::Staff)}</h2>
+            {staff_editable.then(|| view! {
+                <p>
+                    <A href=format!("/registry/staff/new?facility_id={id}") attr:class="button secondary" attr:id="new-staff">
+                        {move || lang.t(Key::NewStaff)}
+                    </A>
+                </p>
+            })}
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     // Department names for the staff table; if they failed to load, the
@@ -199,7 +236,7 @@ fn FacilityDetail(id: i64) -> impl IntoView {
     }
 }
 
-/// Name, kind, level, where it is, what it can do, and its support links.
+/// Name, kind, level, where it is and what it can do.
 #[component]
 fn FacilitySummary(facility: Facility) -> impl IntoView {
     let lang = use_lang();
@@ -283,42 +320,6 @@ fn FacilitySummary(facility: Facility) -> impl IntoView {
                     </ul>
                 }
             })}
-        <div class="columns">
-            <FacilityLinks title=Key::SupportedBy links=facility.supported_by />
-            <FacilityLinks title=Key::Supports links=facility.supports />
-        </div>
-    }
-}
-
-/// A titled list of links to other facilities.
-#[component]
-fn FacilityLinks(title: Key, links: Vec<FacilityRef>) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <section>
-            <h2>{move || lang.t(title)}</h2>
-            {if links.is_empty() {
-                view! { <NoResults /> }.into_any()
-            } else {
-                view! {
-                    <ul class="plain-list">
-                        {links
-                            .into_iter()
-                            .map(|link| {
-                                let kind = link.kind;
-                                view! {
-                                    <li>
-                                        <A href=format!("/registry/facilities/{}", link.id)>{link.name}</A>
-                                        <span class="muted">" · " {move || kind.label(lang.get())}</span>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }}
-        </section>
     }
 }
 

@@ -12,11 +12,11 @@ use super::RegistryTabs;
 use crate::api::import::Sheet;
 use crate::api::plans::{FileKind, SheetFormat};
 use crate::api::{self, new_idempotency_key, use_api};
+use crate::components::DownloadButton;
 use crate::components::ProblemView;
 use crate::components::form::SelectField;
 use crate::contexts::use_lang;
 use crate::i18n::Key;
-use crate::pages::plans::download::DownloadButton;
 
 /// Reads the file chosen in an `<input type="file">`.
 async fn read_chosen(input: web_sys::HtmlInputElement) -> Option<Sheet> {

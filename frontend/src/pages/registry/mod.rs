@@ -5,14 +5,16 @@ mod facilities;
 mod facility_detail;
 mod facility_edit;
 mod import;
+mod leave;
 mod staff;
 mod staff_edit;
+mod support_links;
 
-pub use facilities::FacilitiesPage;
+pub use facilities::{FacilitiesPage, NewFacilityPage};
 pub use facility_detail::FacilityDetailPage;
 pub use import::ImportPage;
 pub use staff::StaffPage;
-pub use staff_edit::StaffEditPage;
+pub use staff_edit::{NewStaffPage, StaffEditPage};
 
 use leptos::prelude::*;
 use leptos_router::components::A;

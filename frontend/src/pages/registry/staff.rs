@@ -124,6 +124,7 @@ impl Draft {
 pub fn StaffPage() -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
+    let session = use_session();
     let query = use_url_query::<StaffQuery>();
     let facility_id = Memo::new(move |_| query.with(|query| query.facility_id));
     let draft = use_filter_draft(query, Draft::from_query);
@@ -254,6 +255,22 @@ pub fn StaffPage() -> impl IntoView {
     view! {
         <section class="page">
             <RegistryTabs />
+            {move || {
+                (session.can(Capability::ManageStaff) || session.can(Capability::ManageFacilities))
+                    .then(|| {
+                        let href = match facility_id.get() {
+                            Some(id) => format!("{PATH}/new?facility_id={id}"),
+                            None => format!("{PATH}/new"),
+                        };
+                        view! {
+                            <div class="page-actions">
+                                <A href=href attr:class="button primary" attr:id="new-staff">
+                                    {move || lang.t(Key::NewStaff)}
+                                </A>
+                            </div>
+                        }
+                    })
+            }}
             <FilterForm on_apply>
                 <SearchFilter placeholder=Key::StaffSearchHint field=bind(draft, |d| &d.q, |d| &mut d.q) />
                 <div class="field">

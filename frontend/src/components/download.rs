@@ -1,6 +1,7 @@
-//! Files the server renders (the plan as DOCX, the report as XLSX). A plain link could
-//! not carry the bearer token, so the bytes are fetched with the API client and handed
-//! to the browser as a Blob behind a temporary `<a download>`.
+//! Files the server renders (a plan as DOCX, a report as XLSX, the registry's templates
+//! and exports, the audit trail as CSV). A plain link could not carry the bearer token,
+//! so the bytes are fetched with the API client and handed to the browser as a Blob
+//! behind a temporary `<a download>`.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -42,7 +43,7 @@ fn save_file(file: &Download) -> Result<(), String> {
 
 /// A button that fetches a rendered file and saves it.
 #[component]
-pub(crate) fn DownloadButton(
+pub fn DownloadButton(
     /// Element id.
     id: &'static str,
     /// Its text.
