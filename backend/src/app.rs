@@ -252,6 +252,7 @@ fn serve(
         app.wrap_fn(|req, srv| {
             let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
             let lang = crate::http::request_lang(req.request());
+            let api = req.path().starts_with("/api/");
             // A query string no handler could read sensibly is refused before routing.
             let answer = match crate::http::check_query_string(req.query_string()) {
                 Ok(()) => Either::Left(
@@ -261,7 +262,16 @@ fn serve(
                 Err(error) => Either::Right(ready(Ok(req.error_response(error)))),
             };
             answer.map(move |result| {
-                result.map(|response| finish_problem(response, lang, request_id))
+                result.map(|response| {
+                    let mut response = finish_problem(response, lang, request_id);
+                    // API answers, problems included, carry patient data: no browser or
+                    // proxy may keep a copy. A route that sets its own policy keeps it.
+                    let headers = response.headers_mut();
+                    if api && !headers.contains_key(header::CACHE_CONTROL) {
+                        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                    }
+                    response
+                })
             })
         })
         .wrap(security_headers())

@@ -43,13 +43,19 @@ impl Settings {
     }
 }
 
+/// The shortest signing key accepted, from either source (HS256 wants at least its
+/// hash's 32 bytes).
+pub const MIN_SECRET_BYTES: usize = 32;
+
 /// The JWT secret: `TUYEN_JWT_SECRET` when set, else the one stored in
-/// `DATA_DIR/jwt-secret`, generated (64 random bytes, mode 0600) on first run.
+/// `DATA_DIR/jwt-secret`, generated (64 random bytes, hex, mode 0600) on first run.
+/// A key shorter than [`MIN_SECRET_BYTES`] from either source stops the start with a
+/// message saying what to do, rather than signing tokens anyone could forge.
 pub fn jwt_secret(from_env: Option<String>, data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     if let Some(secret) = from_env.filter(|s| !s.is_empty()) {
         anyhow::ensure!(
-            secret.len() >= 32,
-            "TUYEN_JWT_SECRET must be at least 32 characters"
+            secret.len() >= MIN_SECRET_BYTES,
+            "TUYEN_JWT_SECRET must be at least {MIN_SECRET_BYTES} characters"
         );
         return Ok(secret.into_bytes());
     }
@@ -57,34 +63,52 @@ pub fn jwt_secret(from_env: Option<String>, data_dir: &Path) -> anyhow::Result<V
     if path.exists() {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
-        return hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()));
+        let secret =
+            hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()))?;
+        anyhow::ensure!(
+            secret.len() >= MIN_SECRET_BYTES,
+            "{} holds a {}-byte key; at least {MIN_SECRET_BYTES} are needed. Put a longer \
+             hex key in it, or delete it to have a new one generated (everyone signs in again)",
+            path.display(),
+            secret.len()
+        );
+        return Ok(secret);
     }
     std::fs::create_dir_all(data_dir)?;
     let mut secret = vec![0u8; 64];
     rand::rng().fill_bytes(&mut secret);
-    write_private(&path, &hex::encode(&secret))?;
+    write_whole(&path, &hex::encode(&secret))?;
     tracing::info!(path = %path.display(), "generated a new JWT secret");
     Ok(secret)
 }
 
-#[cfg(unix)]
-fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+/// Writes `contents` to `path` whole or not at all: a temporary file in the same folder
+/// (created 0600 by `tempfile`), flushed to disk, then renamed into place — a crash
+/// midway leaves no short key behind. Never replaces an existing file.
+fn write_whole(path: &Path, contents: &str) -> anyhow::Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(folder)?;
     file.write_all(contents.as_bytes())?;
+    file.as_file().sync_all()?;
+    file.persist_noclobber(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    std::fs::File::open(folder)?.sync_all()?;
     Ok(())
 }
 
-#[cfg(not(unix))]
-fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
-    std::fs::write(path, contents)?;
-    Ok(())
+/// Makes every file and folder the server creates from now on private to its user
+/// (umask 077): the data folder, the SQLite database and its journal, backups and the
+/// secret. Called first thing in `main`; the files hold patient data.
+#[cfg(unix)]
+pub fn keep_created_files_private() {
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
 }
+
+/// Elsewhere, the platform's own access rules apply.
+#[cfg(not(unix))]
+pub fn keep_created_files_private() {}
 
 #[cfg(test)]
 mod tests {
@@ -100,6 +124,36 @@ mod tests {
         let from_env = jwt_secret(Some("x".repeat(40)), dir.path())?;
         assert_eq!(from_env, "x".repeat(40).into_bytes());
         assert!(jwt_secret(Some("short".into()), dir.path()).is_err());
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_generated_secret_is_readable_by_its_owner_only() -> anyhow::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        jwt_secret(None, dir.path())?;
+        let mode = std::fs::metadata(dir.path().join("jwt-secret"))?
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        Ok(())
+    }
+
+    #[test]
+    fn an_empty_or_short_secret_file_stops_the_start() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("jwt-secret");
+        let one_byte_short = "ab".repeat(MIN_SECRET_BYTES - 1);
+        for short in ["", "\n", one_byte_short.as_str()] {
+            std::fs::write(&path, short)?;
+            match jwt_secret(None, dir.path()) {
+                Err(refused) => assert!(refused.to_string().contains("at least 32"), "{refused}"),
+                Ok(key) => panic!("{short:?} accepted as a {}-byte key", key.len()),
+            }
+        }
+        std::fs::write(&path, "ab".repeat(32))?;
+        assert_eq!(jwt_secret(None, dir.path())?, vec![0xab; 32]);
         Ok(())
     }
 }

@@ -190,6 +190,7 @@ fn init_tracing() {
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
+    tuyen::config::keep_created_files_private();
     let cli = Cli::parse();
     let command = cli.command.unwrap_or_else(|| {
         // Plain `tuyen` serves with the defaults.

@@ -139,3 +139,29 @@ async fn the_same_request_id_is_echoed_and_put_in_problems() {
     let echoed = echoed.unwrap().to_str().unwrap().to_string();
     assert_eq!(body["request_id"], echoed.as_str());
 }
+
+/// Referrals, problems and downloads alike: nothing the API answers may be kept by a
+/// browser's cache or a proxy on a shared computer of a ward station.
+#[actix_web::test]
+async fn api_answers_are_not_stored_by_caches() {
+    let app = TestApp::spawn().await;
+    let token = app.token("tram.anphu").await;
+    for path in [
+        "/api/v1/referrals",
+        "/api/v1/me",
+        "/api/v1/registry/staff.csv",
+        "/api/v1/nothing-here",
+        "/api/v2/staff",
+    ] {
+        let answer = app.get(path, &token).await;
+        assert_eq!(
+            answer.headers()["cache-control"],
+            "no-store",
+            "{path}: {}",
+            answer.status()
+        );
+    }
+    let unsigned = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(unsigned.status(), 401);
+    assert_eq!(unsigned.headers()["cache-control"], "no-store");
+}
