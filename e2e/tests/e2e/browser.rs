@@ -294,3 +294,22 @@ pub async fn generate(browser: &Client) -> Result<(), String> {
         .map_err(|e| format!("waiting for the generator to finish: {e}"))?;
     Ok(())
 }
+
+/// Signs `user` in and opens the rotation plan titled `plan` from the rotation plans list.
+pub async fn open_rotation_plan(
+    browser: &Client,
+    login_url: &str,
+    user: (&str, &str),
+    plan: &str,
+) -> Result<(), String> {
+    sign_in_as(browser, login_url, user).await?;
+    follow_nav(browser, "Luân phiên").await?;
+    click(
+        browser,
+        Locator::XPath(&format!(
+            "//a[@data-test='plan-link'][normalize-space(.)='{plan}']"
+        )),
+        "the plan in the rotation plans list",
+    )
+    .await
+}

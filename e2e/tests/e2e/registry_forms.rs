@@ -4,7 +4,7 @@
 use fantoccini::{Client, Locator};
 
 use crate::browser::{
-    BrowserRun, click, follow_nav, replace_text, set_value, sign_in_as, sign_out, wait_for,
+    BrowserRun, click, open_rotation_plan, replace_text, set_value, sign_in_as, sign_out, wait_for,
 };
 use crate::support::{self, PLANNER, STATION_HEAD, Server};
 
@@ -48,16 +48,7 @@ async fn station_head_edits_licence(browser: &Client, server: &Server) -> Result
 /// The planner opens the second quarter, edits its first demand to ask for two people,
 /// saves, and sees the table say so.
 async fn planner_edits_demand(browser: &Client, server: &Server) -> Result<(), String> {
-    sign_in_as(browser, &server.url("/login"), PLANNER).await?;
-    follow_nav(browser, "Luân phiên").await?;
-    click(
-        browser,
-        Locator::XPath(&format!(
-            "//a[@data-test='plan-link'][normalize-space(.)='{Q2_PLAN}']"
-        )),
-        "the second-quarter plan in the list",
-    )
-    .await?;
+    open_rotation_plan(browser, &server.url("/login"), PLANNER, Q2_PLAN).await?;
     let first = wait_for(
         browser,
         Locator::Css("#demands tr[data-demand-id]"),

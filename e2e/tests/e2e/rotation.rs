@@ -5,7 +5,8 @@ use fantoccini::{Client, Locator};
 use reqwest::StatusCode;
 
 use crate::browser::{
-    BrowserRun, click, follow_nav, generate, sign_in_as, sign_out, wait_for, wait_until_gone,
+    BrowserRun, click, follow_nav, generate, open_rotation_plan, sign_in_as, sign_out, wait_for,
+    wait_until_gone,
 };
 use crate::support::{self, CENTRE_CLINICIAN, PLANNER, Server, http_client};
 
@@ -17,16 +18,7 @@ const AWAY_SHARE_RULE: &str = "Vượt tỷ lệ nhân lực của khoa đi luâ
 /// The planner opens the second quarter, generates it, reads why the paediatric visits
 /// at An Phú cannot be met, publishes, and sees the calendar published.
 async fn plan_generate_and_publish(browser: &Client, server: &Server) -> Result<(), String> {
-    sign_in_as(browser, &server.url("/login"), PLANNER).await?;
-    follow_nav(browser, "Luân phiên").await?;
-    click(
-        browser,
-        Locator::XPath(&format!(
-            "//a[@data-test='plan-link'][normalize-space(.)='{Q2_PLAN}']"
-        )),
-        "the second-quarter plan in the list",
-    )
-    .await?;
+    open_rotation_plan(browser, &server.url("/login"), PLANNER, Q2_PLAN).await?;
     wait_for(
         browser,
         Locator::XPath(&format!(

@@ -4,7 +4,9 @@
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{BrowserRun, click, fill, follow_nav, sign_in_as, sign_out, wait_for};
+use crate::browser::{
+    BrowserRun, click, fill, follow_nav, open_rotation_plan, sign_in_as, sign_out, wait_for,
+};
 use crate::support::{self, CENTRE_CLINICIAN, PLANNER, STATION_HEAD, Server};
 
 /// The second-quarter rotation plan of the demo (a draft: proposals are open).
@@ -95,16 +97,7 @@ async fn station_head_proposes(browser: &Client, server: &Server) -> Result<(), 
 /// The planner opens the plan, accepts the station's proposal, and finds it among the
 /// plan's demands.
 async fn planner_accepts(browser: &Client, server: &Server) -> Result<(), String> {
-    sign_in_as(browser, &server.url("/login"), PLANNER).await?;
-    follow_nav(browser, "Luân phiên").await?;
-    click(
-        browser,
-        Locator::XPath(&format!(
-            "//a[@data-test='plan-link'][normalize-space(.)='{Q2_PLAN}']"
-        )),
-        "the second-quarter plan in the list",
-    )
-    .await?;
+    open_rotation_plan(browser, &server.url("/login"), PLANNER, Q2_PLAN).await?;
     let proposal = format!("//li[@data-test='demand-proposal'][contains(., '{PROPOSAL_NOTE}')]");
     click(
         browser,
