@@ -42,6 +42,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Rotation generator runs in progress.
     pub generations: Arc<crate::rotations::generator::Generations>,
+    /// Sign-in rate limits and the password-check semaphore.
+    pub signin: Arc<crate::auth::throttle::SignInGuard>,
 }
 
 /// Every `/api/v1` route, in one place: each module registers its own.
@@ -145,6 +147,7 @@ impl Application {
             tokens: TokenIssuer::new(&settings, keys.clone()),
             keys,
             db,
+            signin: Arc::new(crate::auth::throttle::SignInGuard::new(&settings)),
             settings: Arc::new(settings),
             generations: Arc::default(),
         };

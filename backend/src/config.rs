@@ -25,7 +25,22 @@ pub struct Settings {
     pub access_ttl_secs: i64,
     /// Refresh-token lifetime.
     pub refresh_ttl_secs: i64,
+    /// Proxies whose `X-Forwarded-For` names the client (`TUYEN_TRUSTED_PROXIES`);
+    /// from anyone else the peer address counts.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Sign-in and token requests one address may make per minute, per process.
+    pub signin_per_address_per_minute: u32,
+    /// Sign-in and token requests the whole process takes per second.
+    pub signin_per_second: u32,
+    /// Bearer token that opens `/metrics` (`TUYEN_METRICS_TOKEN`); without one the
+    /// metrics are not served.
+    pub metrics_token: Option<String>,
 }
+
+/// Default of [`Settings::signin_per_address_per_minute`].
+pub const SIGNIN_PER_ADDRESS_PER_MINUTE: u32 = 30;
+/// Default of [`Settings::signin_per_second`].
+pub const SIGNIN_PER_SECOND: u32 = 50;
 
 impl Settings {
     /// Settings for tests: port 0 on loopback, the given database, a fixed secret.
@@ -39,6 +54,12 @@ impl Settings {
             load_demo: true,
             access_ttl_secs: 900,
             refresh_ttl_secs: 30 * 24 * 3600,
+            trusted_proxies: Vec::new(),
+            // Every test signs in many times from 127.0.0.1: the limits are tested
+            // on their own, with the defaults.
+            signin_per_address_per_minute: 1_000_000,
+            signin_per_second: 1_000_000,
+            metrics_token: None,
         }
     }
 }

@@ -55,10 +55,35 @@ async fn login(
     req: HttpRequest,
     body: ValidJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let address = state.signin.client_address(&req);
+    state.signin.admit(address)?;
+    let request = body.0;
+    let attempt = service::Attempt::new(&request, address);
+    // Three steps so that no pooled connection waits on argon2: read, check, write.
+    let seen = {
+        let attempt = attempt.clone();
+        state
+            .db
+            .run(move |conn| service::login_check(conn, &attempt))
+            .await?
+    };
+    let password_ok = state
+        .signin
+        .verify(seen.password_hash(), request.password)
+        .await?;
     let issuer = state.tokens.clone();
     let request_id = request_id(&req);
     state
-        .json(move |conn| service::login(conn, &issuer, &body.0, request_id.as_deref()))
+        .json(move |conn| {
+            service::login_finish(
+                conn,
+                &issuer,
+                &attempt,
+                &seen,
+                password_ok,
+                request_id.as_deref(),
+            )
+        })
         .await
 }
 
@@ -69,14 +94,16 @@ async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenPair),
-        Problems<(Invalid, TokenRejected)>,
+        Problems<(Invalid, TokenRejected, LockedOut)>,
     )
 )]
 #[post("/auth/refresh")]
 async fn refresh(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: ValidJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state.signin.admit(state.signin.client_address(&req))?;
     let issuer = state.tokens.clone();
     state
         .json(move |conn| service::refresh(conn, &issuer, &body.0.refresh_token))

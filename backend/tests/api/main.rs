@@ -25,5 +25,6 @@ mod rotation_entry;
 mod rotations;
 mod rules;
 mod schema;
+mod sign_in_abuse;
 mod support;
 mod system;

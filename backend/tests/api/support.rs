@@ -45,6 +45,11 @@ pub fn fresh_pg_database(admin: &str) -> String {
 impl TestApp {
     /// Starts the app on a fresh database with the demo network loaded.
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    /// As [`TestApp::spawn`], with the test settings changed by `adjust` first.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = match pg_admin_url() {
             Some(admin) => fresh_pg_database(&admin),
@@ -54,7 +59,8 @@ impl TestApp {
                 .to_string_lossy()
                 .into_owned(),
         };
-        let settings = Settings::for_tests(&url, dir.path());
+        let mut settings = Settings::for_tests(&url, dir.path());
+        adjust(&mut settings);
         let app = Application::build(settings).expect("build app");
         let base = format!("http://127.0.0.1:{}", app.port());
         let db = app.state().db.clone();
