@@ -153,8 +153,9 @@ impl Application {
         };
         let listener = TcpListener::bind(state.settings.bind)?;
         let port = listener.local_addr()?.port();
+        // `/metrics` itself is served by `system::metrics`, behind its token.
         let metrics = PrometheusMetricsBuilder::new("tuyen")
-            .endpoint("/metrics")
+            .mask_unmatched_patterns("unmatched")
             .build()
             .map_err(|e| anyhow::anyhow!("metrics: {e}"))?;
         let server = serve(listener, state.clone(), metrics)?;
@@ -204,6 +205,7 @@ fn serve(
 ) -> anyhow::Result<Server> {
     let static_dir = state.settings.static_dir.clone();
     let data = web::Data::new(state);
+    let registry = web::Data::new(metrics.registry.clone());
     let spec = spec();
     let server = HttpServer::new(move || {
         let app = App::new()
@@ -232,6 +234,8 @@ fn serve(
                     .default_service(web::to(api_not_found)),
             )
             .into_app()
+            .app_data(registry.clone())
+            .route("/metrics", web::get().to(crate::system::metrics))
             .route(
                 "/docs",
                 web::get().to(|| async {
