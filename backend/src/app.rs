@@ -131,6 +131,7 @@ impl Application {
     /// Connects the database (migrating, loading demo data into an empty one), binds the
     /// listener and prepares the server; [`Application::run`] serves.
     pub fn build(settings: Settings) -> anyhow::Result<Application> {
+        crate::config::secure_data_dir(&settings.data_dir, &settings.database_url)?;
         let db = Db::connect(&settings.database_url)?;
         if settings.load_demo {
             crate::demo::load_if_empty(&db)?;

@@ -119,6 +119,66 @@ fn write_whole(path: &Path, contents: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Makes the data folder (created if missing) 0700, and the SQLite database with its
+/// journal files 0600, when they are looser: an older installation or a folder made by
+/// hand may let the whole machine read patient data. What cannot be tightened (another
+/// owner) is logged as a warning, not fatal.
+pub fn secure_data_dir(data_dir: &Path, database_url: &str) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    make_private(data_dir);
+    if let crate::db::DbUrl::Sqlite(file) = crate::db::DbUrl::parse(database_url) {
+        let file = Path::new(&file);
+        if let Some(folder) = file.parent().filter(|f| !f.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("creating {}", folder.display()))?;
+            make_private(folder);
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = file.as_os_str().to_owned();
+            name.push(suffix);
+            let path = PathBuf::from(name);
+            if path.exists() {
+                make_private(&path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Takes group and other permissions off `path` (a folder keeps its owner's 0700, a
+/// file 0600); warns when it cannot.
+#[cfg(unix)]
+pub fn make_private(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return;
+    }
+    let private = if meta.is_dir() { 0o700 } else { 0o600 };
+    match std::fs::set_permissions(path, std::fs::Permissions::from_mode(private)) {
+        Ok(()) => tracing::warn!(
+            path = %path.display(),
+            was = format!("{mode:o}"),
+            now = format!("{private:o}"),
+            "tightened the permissions of a data file: it was readable by others"
+        ),
+        Err(error) => tracing::warn!(
+            path = %path.display(),
+            mode = format!("{mode:o}"),
+            %error,
+            "a data file is readable by others and could not be made private"
+        ),
+    }
+}
+
+/// Elsewhere, the platform's own access rules apply.
+#[cfg(not(unix))]
+pub fn make_private(_path: &Path) {}
+
 /// Makes every file and folder the server creates from now on private to its user
 /// (umask 077): the data folder, the SQLite database and its journal, backups and the
 /// secret. Called first thing in `main`; the files hold patient data.
@@ -158,6 +218,34 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_loose_data_folder_and_database_are_made_private() -> anyhow::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| -> anyhow::Result<u32> {
+            Ok(std::fs::metadata(path)?.permissions().mode() & 0o777)
+        };
+        let root = tempfile::tempdir()?;
+        let data = root.path().join("data");
+        std::fs::create_dir(&data)?;
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755))?;
+        let database = data.join("tuyen.sqlite3");
+        for file in [database.clone(), data.join("tuyen.sqlite3-wal")] {
+            std::fs::write(&file, b"")?;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644))?;
+        }
+        secure_data_dir(&data, &database.to_string_lossy())?;
+        assert_eq!(mode(&data)?, 0o700);
+        assert_eq!(mode(&database)?, 0o600);
+        assert_eq!(mode(&data.join("tuyen.sqlite3-wal"))?, 0o600);
+
+        // A missing folder is created private, whatever the umask.
+        let fresh = root.path().join("fresh");
+        secure_data_dir(&fresh, "postgres://localhost/tuyen")?;
+        assert_eq!(mode(&fresh)? & 0o077, 0);
         Ok(())
     }
 
