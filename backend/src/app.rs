@@ -285,7 +285,7 @@ fn serve(
         .wrap(security_headers())
         .wrap(Compress::default())
         .wrap(metrics.clone())
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<crate::request_log::RequestLog>::new())
     })
     // Small JSON answers go out at once instead of waiting ~40 ms for Nagle's algorithm.
     .tcp_nodelay(true)

@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use tracing_subscriber::EnvFilter;
 use tuyen::app::{Application, spec_json};
 use tuyen::config::{Settings, jwt_secret};
 use tuyen::db::{Db, DbUrl};
@@ -188,14 +187,10 @@ fn read_new_password() -> anyhow::Result<String> {
 }
 
 fn init_tracing() {
-    let filter = EnvFilter::try_from_env("TUYEN_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    if std::env::var("TUYEN_LOG_FORMAT").as_deref() == Ok("json") {
-        builder.json().init();
-    } else {
-        builder.compact().init();
-    }
+    tuyen::request_log::init(
+        std::env::var("TUYEN_LOG_FORMAT").as_deref() == Ok("json"),
+        std::io::stdout,
+    );
 }
 
 #[actix_web::main]

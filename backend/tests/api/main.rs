@@ -21,6 +21,7 @@ mod matrix;
 mod plans;
 mod referrals;
 mod registry;
+mod request_log;
 mod rotation_entry;
 mod rotations;
 mod rules;

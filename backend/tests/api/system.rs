@@ -191,7 +191,10 @@ async fn metrics_need_their_token_and_label_by_route_pattern() {
         let metrics = response.text().await.unwrap();
         assert!(metrics.contains("tuyen_http_requests_total"), "{metrics}");
         // Route patterns, never raw paths: ids and unknown paths do not make series.
-        assert!(metrics.contains("endpoint=\"/api/v1/referrals/{id}\""), "{metrics}");
+        assert!(
+            metrics.contains("endpoint=\"/api/v1/referrals/{id}\""),
+            "{metrics}"
+        );
         assert!(metrics.contains("endpoint=\"/api/v1/me\""), "{metrics}");
         for raw in ["987654", "no-such-route-4d1f", "page-7e2a"] {
             assert!(!metrics.contains(raw), "{raw} in {metrics}");
