@@ -178,7 +178,7 @@ impl Application {
     }
 
     /// Serves until stopped, refreshing the planner's statistics every hour as the
-    /// data grows.
+    /// data grows (and forgetting sign-in throttles that hold nothing back).
     pub async fn run(self) -> std::io::Result<()> {
         let db = self.state.db.clone();
         let statistics = actix_web::rt::spawn(async move {
@@ -187,7 +187,16 @@ impl Application {
             loop {
                 every.tick().await;
                 let db = db.clone();
-                let refreshed = actix_web::web::block(move || db.refresh_statistics()).await;
+                let refreshed = actix_web::web::block(move || {
+                    let pruned = db
+                        .conn()
+                        .and_then(|mut conn| crate::auth::throttle::prune(&mut conn));
+                    if let Err(error) = pruned {
+                        tracing::warn!(%error, "could not prune sign-in throttles");
+                    }
+                    db.refresh_statistics()
+                })
+                .await;
                 if let Ok(Err(error)) = refreshed {
                     tracing::warn!(%error, "could not refresh planner statistics");
                 }

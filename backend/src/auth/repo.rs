@@ -25,7 +25,9 @@ pub struct UserRow {
     pub facility_id: i64,
     pub staff_id: Option<i64>,
     pub active: bool,
+    /// No longer read: sign-in counts failures in `login_throttles`.
     pub failed_logins: i32,
+    /// No longer read: sign-in holds live in `login_throttles`.
     pub locked_until: Option<NaiveDateTime>,
     pub last_login_at: Option<NaiveDateTime>,
     pub version: i64,
@@ -354,6 +356,29 @@ pub fn clear_throttles_of(
         ),
     )
     .execute(conn)
+}
+
+/// Drops the throttles that no longer hold anything back: counts idle since
+/// `forget_before` with no hold running, and known addresses not seen since
+/// `known_since`. Keeps the table small under a flood of made-up usernames.
+pub fn prune_throttles(
+    conn: &mut AnyConn,
+    at: NaiveDateTime,
+    forget_before: NaiveDateTime,
+    known_since: NaiveDateTime,
+) -> QueryResult<usize> {
+    let idle_counts = login_throttles::key
+        .not_like("known:%")
+        .and(login_throttles::updated_at.lt(forget_before))
+        .and(
+            login_throttles::locked_until
+                .is_null()
+                .or(login_throttles::locked_until.le(at)),
+        );
+    let old_known = login_throttles::key
+        .like("known:%")
+        .and(login_throttles::updated_at.lt(known_since));
+    diesel::delete(login_throttles::table.filter(idle_counts.or(old_known))).execute(conn)
 }
 
 /// Records a successful sign-in.

@@ -92,6 +92,17 @@ pub fn seconds_left(until: Option<NaiveDateTime>, at: NaiveDateTime) -> Option<u
         .map(|until| (until - at).num_seconds().max(1) as u64)
 }
 
+/// Forgets the throttles that hold nothing back any more (run hourly by the server).
+pub fn prune(conn: &mut crate::db::AnyConn) -> Result<usize, ApiError> {
+    let at = crate::db::now();
+    Ok(super::repo::prune_throttles(
+        conn,
+        at,
+        at - Duration::minutes(FORGET_AFTER_MINUTES),
+        at - Duration::days(KNOWN_ADDRESS_DAYS),
+    )?)
+}
+
 /// The in-memory part, one per process: rate limiters and the password semaphore.
 pub struct SignInGuard {
     per_address: DefaultKeyedRateLimiter<IpAddr>,

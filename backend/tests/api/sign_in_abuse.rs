@@ -216,3 +216,24 @@ async fn a_new_password_set_by_an_admin_ends_the_hold() {
         200
     );
 }
+
+#[actix_web::test]
+async fn throttles_that_hold_nothing_back_are_forgotten() {
+    let app = TestApp::spawn().await;
+    app.sql(
+        "INSERT INTO login_throttles (key, failures, locked_until, updated_at) VALUES \
+         ('account:idle', 3, NULL, '2020-01-01 00:00:00'), \
+         ('pair:held|192.0.2.1', 9, '2999-01-01 00:00:00', '2020-01-01 00:00:00'), \
+         ('known:gone|192.0.2.1', 0, NULL, '2020-01-01 00:00:00'), \
+         ('pair:fresh|192.0.2.1', 1, NULL, '2999-01-01 00:00:00'), \
+         ('known:fresh|192.0.2.1', 0, NULL, '2999-01-01 00:00:00')",
+    )
+    .await;
+    let pruned = app
+        .db
+        .run(|conn| tuyen::auth::throttle::prune(conn))
+        .await
+        .unwrap();
+    // The idle count and the stale known address; a running hold and fresh rows stay.
+    assert_eq!(pruned, 2);
+}
