@@ -178,9 +178,25 @@ async fn change_password(
     by: SelfService,
     body: ValidJson<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
+    // As sign-in: argon2 runs with no pooled connection held, one check per core.
+    let by = by.0;
+    let seen_hash = {
+        let by = by.clone();
+        state
+            .db
+            .run(move |conn| service::own_password_hash(conn, &by))
+            .await?
+    };
+    let input = body.0;
+    let current_ok = state
+        .signin
+        .verify(Some(seen_hash.clone()), input.current_password.clone())
+        .await?;
+    service::check_password_change(&input, current_ok)?;
+    let hash = state.signin.hash(input.new_password).await?;
     let issuer = state.tokens.clone();
     state
-        .json(move |conn| service::change_own_password(conn, &issuer, &by.0, &body.0))
+        .json(move |conn| service::change_own_password(conn, &issuer, &by, &seen_hash, &hash))
         .await
 }
 

@@ -319,21 +319,21 @@ pub fn logout_all(conn: &mut AnyConn, by: &Principal) -> Result<(), ApiError> {
     })
 }
 
-/// A signed-in user changes their own password (a temporary one, or any time). Every
-/// other session ends; the answer is a fresh sign-in for the one that asked.
-pub fn change_own_password(
-    conn: &mut AnyConn,
-    issuer: &TokenIssuer,
-    by: &Principal,
-    input: &PasswordChange,
-) -> Result<TokenPair, ApiError> {
+/// The stored hash of the signed-in user's password, read before the current password
+/// is checked off the pool (see `routes::change_password`).
+pub fn own_password_hash(conn: &mut AnyConn, by: &Principal) -> Result<String, ApiError> {
     let user_id = by
         .user_id()
         .ok_or_else(|| ApiError::not_found(Message::ClientHasNoProfile))?;
     let seen =
         repo::find_user(conn, user_id)?.ok_or_else(|| ApiError::not_found(Record::Account))?;
-    // argon2 runs outside the write transaction, as in `login`.
-    if !password::verify(&seen.password_hash, &input.current_password) {
+    Ok(seen.password_hash)
+}
+
+/// Refuses a password change whose current password was wrong or whose new password is
+/// the current one.
+pub fn check_password_change(input: &PasswordChange, current_ok: bool) -> Result<(), ApiError> {
+    if !current_ok {
         return Err(ApiError::field(
             "current_password",
             Message::WrongCurrentPassword,
@@ -342,14 +342,29 @@ pub fn change_own_password(
     if input.new_password == input.current_password {
         return Err(ApiError::field("new_password", Message::PasswordUnchanged));
     }
-    let hash = password::hash(&input.new_password)?;
+    Ok(())
+}
+
+/// A signed-in user changes their own password (a temporary one, or any time), once the
+/// current one was checked against `seen_hash` and the new one hashed to `hash` off the
+/// pool. Every other session ends; the answer is a fresh sign-in for the one that asked.
+pub fn change_own_password(
+    conn: &mut AnyConn,
+    issuer: &TokenIssuer,
+    by: &Principal,
+    seen_hash: &str,
+    hash: &str,
+) -> Result<TokenPair, ApiError> {
+    let user_id = by
+        .user_id()
+        .ok_or_else(|| ApiError::not_found(Message::ClientHasNoProfile))?;
     write_tx(conn, |conn| {
         let at = now();
         let user = repo::find_user(conn, user_id)?
-            .filter(|user| user.password_hash == seen.password_hash)
+            .filter(|user| user.password_hash == seen_hash)
             // Changed meanwhile (a reset, another tab): the current password is stale.
             .ok_or_else(ApiError::precondition_failed)?;
-        repo::set_password(conn, user_id, &hash, false, at)?;
+        repo::set_password(conn, user_id, hash, false, at)?;
         repo::revoke_user_families(conn, user_id, at)?;
         audit::record(
             conn,

@@ -177,6 +177,14 @@ impl SignInGuard {
         .await
         .map_err(ApiError::internal)
     }
+
+    /// Hashes a new password on the blocking pool under the same semaphore.
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        let _permit = self.verifying.acquire().await.map_err(ApiError::internal)?;
+        web::block(move || password::hash(&password))
+            .await
+            .map_err(ApiError::internal)?
+    }
 }
 
 #[cfg(test)]
