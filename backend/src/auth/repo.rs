@@ -266,26 +266,39 @@ pub fn count_failure(
         if let Some(failures) = counted {
             return Ok(failures);
         }
-        // In a savepoint: on PostgreSQL a failed statement would end the transaction.
-        let inserted = conn.transaction(|conn| {
-            diesel::insert_into(login_throttles::table)
-                .values((
-                    login_throttles::key.eq(key),
-                    login_throttles::failures.eq(1),
-                    login_throttles::locked_until.eq(None::<NaiveDateTime>),
-                    login_throttles::updated_at.eq(at),
-                ))
-                .execute(conn)
-        });
-        match inserted {
-            Ok(_) => return Ok(1),
-            // Another guess inserted it first: count on its row.
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => continue,
-            Err(error) => return Err(error),
+        if insert_throttle(conn, key, 1, at)? {
+            return Ok(1);
         }
+        // Another guess inserted it first: count on its row.
+    }
+}
+
+/// Inserts a throttle row; `false` when one under `key` exists already (a parallel
+/// request inserted it first).
+fn insert_throttle(
+    conn: &mut AnyConn,
+    key: &str,
+    failures: i32,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    // In a savepoint: on PostgreSQL a failed statement would end the transaction.
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(login_throttles::table)
+            .values((
+                login_throttles::key.eq(key),
+                login_throttles::failures.eq(failures),
+                login_throttles::locked_until.eq(None::<NaiveDateTime>),
+                login_throttles::updated_at.eq(at),
+            ))
+            .execute(conn)
+    });
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(error) => Err(error),
     }
 }
 
@@ -311,28 +324,11 @@ pub fn touch_throttle(conn: &mut AnyConn, key: &str, at: NaiveDateTime) -> Query
             login_throttles::updated_at.eq(at),
         ))
         .execute(conn)?;
-    if touched > 0 {
-        return Ok(());
+    if touched == 0 {
+        // `false`: a parallel sign-in from the same address recorded it first, as good.
+        insert_throttle(conn, key, 0, at)?;
     }
-    let inserted = conn.transaction(|conn| {
-        diesel::insert_into(login_throttles::table)
-            .values((
-                login_throttles::key.eq(key),
-                login_throttles::failures.eq(0),
-                login_throttles::locked_until.eq(None::<NaiveDateTime>),
-                login_throttles::updated_at.eq(at),
-            ))
-            .execute(conn)
-    });
-    match inserted {
-        // A parallel sign-in from the same address recorded it first: as good.
-        Ok(_)
-        | Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(()),
-        Err(error) => Err(error),
-    }
+    Ok(())
 }
 
 /// Forgets the throttles under `keys`.
