@@ -229,11 +229,7 @@ async fn throttles_that_hold_nothing_back_are_forgotten() {
          ('known:fresh|192.0.2.1', 0, NULL, '2999-01-01 00:00:00')",
     )
     .await;
-    let pruned = app
-        .db
-        .run(|conn| tuyen::auth::throttle::prune(conn))
-        .await
-        .unwrap();
+    let pruned = app.db.run(tuyen::auth::throttle::prune).await.unwrap();
     // The idle count and the stale known address; a running hold and fresh rows stay.
     assert_eq!(pruned, 2);
 }
