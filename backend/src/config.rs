@@ -25,6 +25,8 @@ pub struct Settings {
     pub access_ttl_secs: i64,
     /// Refresh-token lifetime.
     pub refresh_ttl_secs: i64,
+    /// The rotation generator's workers, lease and memory budget.
+    pub generator: GeneratorSettings,
 }
 
 impl Settings {
@@ -39,7 +41,62 @@ impl Settings {
             load_demo: true,
             access_ttl_secs: 900,
             refresh_ttl_secs: 30 * 24 * 3600,
+            generator: GeneratorSettings::default(),
         }
+    }
+}
+
+// --- The rotation generator's queue (issue 16, jobs lane). ---
+
+/// How this server serves the generator's queue (every server on a database serves it:
+/// the runs solved at once across servers are the sum of their `workers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GeneratorSettings {
+    /// Runs this server solves at once (`TUYEN_GENERATOR_WORKERS`, default 1; 0 = this
+    /// server only queues, others solve).
+    pub workers: usize,
+    /// Seconds a worker's claim on a run lasts without renewal
+    /// (`TUYEN_GENERATOR_LEASE_SECS`, default 30); it renews every third of that. A
+    /// run whose server died is taken over (once) or failed when its lease lapses.
+    pub lease_secs: u64,
+    /// Largest estimated solver model, in MiB (`TUYEN_GENERATOR_BUDGET_MB`, default
+    /// 2048): a plan above it is refused with a problem that says how to split it.
+    pub model_budget_mb: u64,
+}
+
+impl Default for GeneratorSettings {
+    fn default() -> Self {
+        GeneratorSettings {
+            workers: 1,
+            lease_secs: 30,
+            model_budget_mb: 2048,
+        }
+    }
+}
+
+impl GeneratorSettings {
+    /// The defaults, overridden by the environment variables named on the fields.
+    pub fn from_env() -> anyhow::Result<GeneratorSettings> {
+        fn read<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+            match std::env::var(name) {
+                Ok(text) if !text.trim().is_empty() => text
+                    .trim()
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("{name} must be a whole number, not {text:?}")),
+                _ => Ok(default),
+            }
+        }
+        let defaults = GeneratorSettings::default();
+        let settings = GeneratorSettings {
+            workers: read("TUYEN_GENERATOR_WORKERS", defaults.workers)?,
+            lease_secs: read("TUYEN_GENERATOR_LEASE_SECS", defaults.lease_secs)?,
+            model_budget_mb: read("TUYEN_GENERATOR_BUDGET_MB", defaults.model_budget_mb)?,
+        };
+        anyhow::ensure!(
+            settings.lease_secs >= 2,
+            "TUYEN_GENERATOR_LEASE_SECS must be at least 2"
+        );
+        Ok(settings)
     }
 }
 

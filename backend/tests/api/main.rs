@@ -14,6 +14,7 @@ mod consultations;
 mod contract;
 mod first_run;
 mod forms;
+mod generator_queue;
 mod hostile;
 mod import;
 mod languages;
