@@ -62,6 +62,9 @@ pub struct GeneratorSettings {
     /// Largest estimated solver model, in MiB (`TUYEN_GENERATOR_BUDGET_MB`, default
     /// 2048): a plan above it is refused with a problem that says how to split it.
     pub model_budget_mb: u64,
+    /// Search effort of a run, local-search moves per task (`TUYEN_GENERATOR_EFFORT`,
+    /// default the solver's own): higher searches longer for a better calendar.
+    pub effort: u32,
 }
 
 impl Default for GeneratorSettings {
@@ -70,6 +73,7 @@ impl Default for GeneratorSettings {
             workers: 1,
             lease_secs: 30,
             model_budget_mb: 2048,
+            effort: shared::rotation::solver::DEFAULT_EFFORT,
         }
     }
 }
@@ -91,6 +95,7 @@ impl GeneratorSettings {
             workers: read("TUYEN_GENERATOR_WORKERS", defaults.workers)?,
             lease_secs: read("TUYEN_GENERATOR_LEASE_SECS", defaults.lease_secs)?,
             model_budget_mb: read("TUYEN_GENERATOR_BUDGET_MB", defaults.model_budget_mb)?,
+            effort: read("TUYEN_GENERATOR_EFFORT", defaults.effort)?,
         };
         anyhow::ensure!(
             settings.lease_secs >= 2,

@@ -255,6 +255,18 @@ pub fn advisory_xact_lock(conn: &mut AnyConn, key: i64) -> QueryResult<()> {
     Ok(())
 }
 
+/// Runs CPU-bound work (a DOCX, XLSX or ICS render) on the blocking pool, so that a
+/// large export never stalls the async workers that serve every other request.
+pub async fn off_workers<T, F>(work: F) -> Result<T, ApiError>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    actix_web::web::block(work)
+        .await
+        .map_err(ApiError::internal)
+}
+
 /// How long a writer waits for SQLite's write lock, in the queue or in SQLite's busy
 /// handler, before the request is answered 503 (the same bound as `busy_timeout`).
 const SQLITE_WRITE_WAIT: Duration = Duration::from_secs(10);

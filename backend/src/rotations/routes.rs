@@ -698,7 +698,9 @@ async fn calendar_feed(
         .db
         .run(move |conn| service::feed_content(conn, &secret))
         .await?;
+    let lang = request_lang(&req);
+    let calendar = crate::db::off_workers(move || ics::render(&content, lang)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
-        .body(ics::render(&content, request_lang(&req))))
+        .body(calendar))
 }

@@ -265,6 +265,7 @@ impl Queue {
                     let options = Options {
                         seed: u64::try_from(row.seed).unwrap_or(1),
                         threads: SEARCH_THREADS,
+                        effort: self.settings.effort,
                         cancel: Some(cancel.clone()),
                         progress: Some(Arc::new(move |fraction: f32| {
                             reported.store(
