@@ -26,5 +26,6 @@ mod rotation_entry;
 mod rotations;
 mod rules;
 mod schema;
+mod several_servers;
 mod support;
 mod system;

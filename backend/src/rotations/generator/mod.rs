@@ -604,6 +604,8 @@ pub async fn start(
                 if queue::plan_has_open_run(conn, plan_id)? {
                     return Err(ApiError::conflict(Message::ScheduleBusy));
                 }
+                // Two starts at once on PostgreSQL both pass the check above: the
+                // partial unique index refuses the second.
                 let id = queue::enqueue(
                     conn,
                     plan_id,
@@ -611,7 +613,14 @@ pub async fn start(
                     input.replan_published,
                     &requester,
                     now(),
-                )?;
+                )
+                .map_err(|error| match error {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) => ApiError::conflict(Message::ScheduleBusy),
+                    other => other.into(),
+                })?;
                 repo::find_generation(conn, id)?.ok_or_else(not_found)
             })
         })
