@@ -273,7 +273,6 @@ impl Queue {
                                 Ordering::Relaxed,
                             );
                         })),
-                        ..Options::default()
                     };
                     let started = Instant::now();
                     let solution = solver::solve(&model.problem, &options);

@@ -48,10 +48,13 @@ pub(super) fn enqueue(
         .get_result(conn)
 }
 
-fn open() -> diesel::dsl::Or<
+/// A queued or running run.
+type Open = diesel::dsl::Or<
     diesel::dsl::Eq<g::status, DbEnum<GenerationStatus>>,
     diesel::dsl::Eq<g::status, DbEnum<GenerationStatus>>,
-> {
+>;
+
+fn open() -> Open {
     g::status
         .eq(DbEnum(GenerationStatus::Queued))
         .or(g::status.eq(DbEnum(GenerationStatus::Running)))
@@ -192,15 +195,17 @@ pub(super) fn request_cancel(conn: &mut AnyConn, id: i64, at: NaiveDateTime) -> 
     Ok(flagged == 1)
 }
 
-fn lapsed(
-    at: NaiveDateTime,
-) -> diesel::dsl::And<
+/// A running run whose lease has lapsed (or never had one: a row of an earlier
+/// version) at `at`.
+type Lapsed = diesel::dsl::And<
     diesel::dsl::Eq<g::status, DbEnum<GenerationStatus>>,
     diesel::dsl::Or<
         diesel::dsl::IsNull<g::lease_expires_at>,
         diesel::dsl::Lt<g::lease_expires_at, NaiveDateTime>,
     >,
-> {
+>;
+
+fn lapsed(at: NaiveDateTime) -> Lapsed {
     g::status
         .eq(DbEnum(GenerationStatus::Running))
         .and(g::lease_expires_at.is_null().or(g::lease_expires_at.lt(at)))
