@@ -250,7 +250,7 @@ async fn generator_runs_and_calendar_feeds_follow_accept_language() {
     let mut vi = Value::Null;
     for _ in 0..600 {
         vi = json_in(&app, &path, &planner, None).await;
-        if vi["status"] != "running" {
+        if vi["status"] != "running" && vi["status"] != "queued" {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

@@ -214,8 +214,10 @@ impl Queue {
             Err(failure) => (GenerationStatus::Failed, Some(failure.stored())),
         };
         let finished = db.conn().and_then(|mut conn| {
-            queue::finish(&mut conn, id, Some(&self.owner), status, None, error, now())
-                .map_err(ApiError::from)
+            write_tx(&mut conn, |conn| {
+                queue::finish(conn, id, Some(&self.owner), status, None, error, now())
+            })
+            .map_err(ApiError::from)
         });
         if let Err(error) = finished {
             tracing::error!(generation = id, "recording the generator's end: {error:?}");
@@ -286,13 +288,15 @@ impl Queue {
                 done_rx.recv_timeout(self.tick())
             {
                 let renewed = db.conn().and_then(|mut conn| {
-                    queue::renew(
-                        &mut conn,
-                        id,
-                        &self.owner,
-                        progress.load(Ordering::Relaxed) as i32,
-                        now() + self.lease(),
-                    )
+                    write_tx(&mut conn, |conn| {
+                        queue::renew(
+                            conn,
+                            id,
+                            &self.owner,
+                            progress.load(Ordering::Relaxed) as i32,
+                            now() + self.lease(),
+                        )
+                    })
                     .map_err(ApiError::from)
                 });
                 match renewed {
@@ -566,27 +570,9 @@ pub async fn start(
             )?;
             // After authorization: whoever may not plan learns nothing about runs.
             // The size is read before the write: it takes the roster, not the lock.
-            let demands = repo::list_demands(
-                conn,
-                Some(&[plan_id]),
-                None,
-                Some(DemandStatus::Accepted),
-                None,
-                None,
-            )?;
-            let roster = roster_of(conn, &plan)?;
-            let bookings = repo::list_assignments(
-                conn,
-                &AssignmentFilter {
-                    plan_ids: Some(vec![plan_id]),
-                    booking_only: true,
-                    ..AssignmentFilter::default()
-                },
-                None,
-            )?
-            .len();
-            let needed =
-                size_of(&plan, &demands, &roster, bookings).estimated_bytes(SEARCH_THREADS as u64);
+            let (demands, roster, bookings) = core(conn, &plan)?;
+            let needed = size_of(&plan, &demands, &roster, bookings.len())
+                .estimated_bytes(SEARCH_THREADS as u64);
             if needed > budget {
                 return Err(ApiError::conflict(Message::GenerationTooLarge {
                     needed_mb: needed.div_ceil(1 << 20),
