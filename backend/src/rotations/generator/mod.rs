@@ -160,7 +160,19 @@ impl Queue {
                 return;
             }
             match self.take_one(db) {
-                Ok(Some(id)) => self.execute(db, id),
+                Ok(Some(id)) => {
+                    // A panic outside the solve (writing, say) fails the run too, and
+                    // the worker lives on.
+                    if let Err(panic) = contained(|| self.execute(db, id)) {
+                        tracing::error!(generation = id, "rotation generator panicked: {panic}");
+                        self.end(
+                            db,
+                            id,
+                            GenerationStatus::Failed,
+                            Some(Failure::Error.stored()),
+                        );
+                    }
+                }
                 Ok(None) => {
                     if !self.bell.wait(self.tick()) {
                         return;
@@ -213,6 +225,11 @@ impl Queue {
             }
             Err(failure) => (GenerationStatus::Failed, Some(failure.stored())),
         };
+        self.end(db, id, status, error);
+    }
+
+    /// Records the end of a run this server holds (nothing if its lease was lost).
+    fn end(&self, db: &Db, id: i64, status: GenerationStatus, error: Option<String>) {
         let finished = db.conn().and_then(|mut conn| {
             write_tx(&mut conn, |conn| {
                 queue::finish(conn, id, Some(&self.owner), status, None, error, now())
