@@ -40,8 +40,8 @@ pub struct AppState {
     pub keys: Keys,
     /// Settings.
     pub settings: Arc<Settings>,
-    /// Rotation generator runs in progress.
-    pub generations: Arc<crate::rotations::generator::Generations>,
+    /// This server's side of the rotation generator's queue.
+    pub generations: Arc<crate::rotations::generator::Queue>,
     /// Sign-in rate limits and the password-check semaphore.
     pub signin: Arc<crate::auth::throttle::SignInGuard>,
 }
@@ -125,6 +125,8 @@ pub struct Application {
     server: Server,
     port: u16,
     state: AppState,
+    /// The generator's workers, stopped with the application.
+    _workers: crate::rotations::generator::Workers,
 }
 
 impl Application {
@@ -138,19 +140,14 @@ impl Application {
         }
         db.refresh_statistics()
             .map_err(|e| anyhow::anyhow!("planner statistics: {e}"))?;
-        // A generator run cannot survive a restart: mark the ones cut short as failed.
-        crate::rotations::generator::fail_interrupted(
-            &mut *db.conn().map_err(|e| anyhow::anyhow!("{e}"))?,
-            crate::db::now(),
-        )?;
         let keys = Keys::new(&settings.jwt_secret);
         let state = AppState {
             tokens: TokenIssuer::new(&settings, keys.clone()),
             keys,
             db,
             signin: Arc::new(crate::auth::throttle::SignInGuard::new(&settings)),
+            generations: crate::rotations::generator::Queue::new(settings.generator),
             settings: Arc::new(settings),
-            generations: Arc::default(),
         };
         let listener = TcpListener::bind(state.settings.bind)?;
         let port = listener.local_addr()?.port();
@@ -160,10 +157,13 @@ impl Application {
             .build()
             .map_err(|e| anyhow::anyhow!("metrics: {e}"))?;
         let server = serve(listener, state.clone(), metrics)?;
+        // Runs another server left are taken over by the workers once their lease lapses.
+        let workers = state.generations.start_workers(&state.db)?;
         Ok(Application {
             server,
             port,
             state,
+            _workers: workers,
         })
     }
 

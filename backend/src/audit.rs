@@ -131,6 +131,18 @@ pub fn record_as_user(
     insert(conn, user_id, None, label, request_id, entry)
 }
 
+/// Writes an event on behalf of a caller no longer present (a queued job run by a
+/// worker): their user or client id and label, as stored with the job.
+pub fn record_on_behalf(
+    conn: &mut AnyConn,
+    user_id: Option<i64>,
+    client_id: Option<i64>,
+    label: &str,
+    entry: Entry<'_>,
+) -> QueryResult<()> {
+    insert(conn, user_id, client_id, label, None, entry)
+}
+
 fn insert(
     conn: &mut AnyConn,
     user_id: Option<i64>,

@@ -35,6 +35,8 @@ pub struct Settings {
     /// Bearer token that opens `/metrics` (`TUYEN_METRICS_TOKEN`); without one the
     /// metrics are not served.
     pub metrics_token: Option<String>,
+    /// The rotation generator's workers, lease and memory budget.
+    pub generator: GeneratorSettings,
 }
 
 /// Default of [`Settings::signin_per_address_per_minute`].
@@ -60,7 +62,67 @@ impl Settings {
             signin_per_address_per_minute: 1_000_000,
             signin_per_second: 1_000_000,
             metrics_token: None,
+            generator: GeneratorSettings::default(),
         }
+    }
+}
+
+// --- The rotation generator's queue (issue 16, jobs lane). ---
+
+/// How this server serves the generator's queue (every server on a database serves it:
+/// the runs solved at once across servers are the sum of their `workers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GeneratorSettings {
+    /// Runs this server solves at once (`TUYEN_GENERATOR_WORKERS`, default 1; 0 = this
+    /// server only queues, others solve).
+    pub workers: usize,
+    /// Seconds a worker's claim on a run lasts without renewal
+    /// (`TUYEN_GENERATOR_LEASE_SECS`, default 30); it renews every third of that. A
+    /// run whose server died is taken over (once) or failed when its lease lapses.
+    pub lease_secs: u64,
+    /// Largest estimated solver model, in MiB (`TUYEN_GENERATOR_BUDGET_MB`, default
+    /// 2048): a plan above it is refused with a problem that says how to split it.
+    pub model_budget_mb: u64,
+    /// Search effort of a run, local-search moves per task (`TUYEN_GENERATOR_EFFORT`,
+    /// default the solver's own): higher searches longer for a better calendar.
+    pub effort: u32,
+}
+
+impl Default for GeneratorSettings {
+    fn default() -> Self {
+        GeneratorSettings {
+            workers: 1,
+            lease_secs: 30,
+            model_budget_mb: 2048,
+            effort: shared::rotation::solver::DEFAULT_EFFORT,
+        }
+    }
+}
+
+impl GeneratorSettings {
+    /// The defaults, overridden by the environment variables named on the fields.
+    pub fn from_env() -> anyhow::Result<GeneratorSettings> {
+        fn read<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
+            match std::env::var(name) {
+                Ok(text) if !text.trim().is_empty() => text
+                    .trim()
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("{name} must be a whole number, not {text:?}")),
+                _ => Ok(default),
+            }
+        }
+        let defaults = GeneratorSettings::default();
+        let settings = GeneratorSettings {
+            workers: read("TUYEN_GENERATOR_WORKERS", defaults.workers)?,
+            lease_secs: read("TUYEN_GENERATOR_LEASE_SECS", defaults.lease_secs)?,
+            model_budget_mb: read("TUYEN_GENERATOR_BUDGET_MB", defaults.model_budget_mb)?,
+            effort: read("TUYEN_GENERATOR_EFFORT", defaults.effort)?,
+        };
+        anyhow::ensure!(
+            settings.lease_secs >= 2,
+            "TUYEN_GENERATOR_LEASE_SECS must be at least 2"
+        );
+        Ok(settings)
     }
 }
 

@@ -151,15 +151,29 @@ impl Db {
     }
 
     /// Applies the pending migrations of this engine's dialect.
+    /// On PostgreSQL, under [`MIGRATIONS_LOCK`]: servers started together on an empty
+    /// database would otherwise each create the same tables, and all but one die on
+    /// PostgreSQL's catalog (`pg_type_typname_nsp_index`). The second waits, then finds
+    /// nothing pending. (SQLite's migrations run in one write transaction each.)
     pub fn migrate(&self) -> anyhow::Result<()> {
         let mut conn = self.pool.get()?;
         let applied = match &mut *conn {
-            AnyConn::Sqlite(inner) => inner.run_pending_migrations(SQLITE_MIGRATIONS),
-            AnyConn::Postgresql(inner) => inner.run_pending_migrations(POSTGRES_MIGRATIONS),
+            AnyConn::Sqlite(inner) => inner
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(|applied| applied.len()),
+            AnyConn::Postgresql(inner) => {
+                pg_session_lock(inner, MIGRATIONS_LOCK, true)?;
+                let applied = inner
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|applied| applied.len());
+                // Released whatever happened: the connection goes back to the pool.
+                pg_session_lock(inner, MIGRATIONS_LOCK, false)?;
+                applied
+            }
         }
         .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
-        if !applied.is_empty() {
-            tracing::info!(count = applied.len(), "applied migrations");
+        if applied > 0 {
+            tracing::info!(count = applied, "applied migrations");
         }
         Ok(())
     }
@@ -205,6 +219,52 @@ impl Db {
         .await
         .map_err(ApiError::internal)?
     }
+}
+
+/// PostgreSQL advisory-lock key of the migrations (any fixed number all servers share).
+pub const MIGRATIONS_LOCK: i64 = 0x7475_7965_6e00_0001;
+
+/// PostgreSQL advisory-lock key of the demo load.
+pub const DEMO_LOCK: i64 = 0x7475_7965_6e00_0002;
+
+/// Takes (`true`) or releases (`false`) a session-level advisory lock; taking waits for
+/// another server holding it.
+fn pg_session_lock(conn: &mut PgConnection, key: i64, take: bool) -> anyhow::Result<()> {
+    let function = if take {
+        "pg_advisory_lock"
+    } else {
+        "pg_advisory_unlock"
+    };
+    diesel::sql_query(format!("SELECT {function}($1)"))
+        .bind::<diesel::sql_types::BigInt, _>(key)
+        .execute(conn)
+        .map_err(|e| anyhow::anyhow!("{function}: {e}"))?;
+    Ok(())
+}
+
+/// In a write transaction on PostgreSQL: waits for the transaction-level advisory lock
+/// `key` (released at commit or rollback), so that servers doing the same one-off work
+/// (the demo load) do it one after the other. Nothing on SQLite, whose write
+/// transaction is exclusive already.
+pub fn advisory_xact_lock(conn: &mut AnyConn, key: i64) -> QueryResult<()> {
+    if let AnyConn::Postgresql(inner) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(key)
+            .execute(inner)?;
+    }
+    Ok(())
+}
+
+/// Runs CPU-bound work (a DOCX, XLSX or ICS render) on the blocking pool, so that a
+/// large export never stalls the async workers that serve every other request.
+pub async fn off_workers<T, F>(work: F) -> Result<T, ApiError>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    actix_web::web::block(work)
+        .await
+        .map_err(ApiError::internal)
 }
 
 /// How long a writer waits for SQLite's write lock, in the queue or in SQLite's busy

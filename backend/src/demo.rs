@@ -961,6 +961,9 @@ pub fn load_if_empty(db: &Db) -> anyhow::Result<()> {
     use diesel::prelude::*;
     let mut conn = db.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
     let loaded = write_tx(&mut conn, |conn| -> Result<bool, ApiError> {
+        // Servers started together on an empty PostgreSQL: one loads, the others wait
+        // and then find the network there.
+        crate::db::advisory_xact_lock(conn, crate::db::DEMO_LOCK)?;
         let count: i64 = crate::schema::facilities::table.count().get_result(conn)?;
         if count > 0 {
             return Ok(false);

@@ -340,6 +340,7 @@ async fn main() -> anyhow::Result<()> {
                 metrics_token: std::env::var("TUYEN_METRICS_TOKEN")
                     .ok()
                     .filter(|token| !token.is_empty()),
+                generator: tuyen::config::GeneratorSettings::from_env()?,
             };
             if settings.static_dir.is_none() {
                 tracing::warn!(dir = %static_dir.display(), "SPA folder missing; serving the API only (run `make spa`)");

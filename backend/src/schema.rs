@@ -361,6 +361,12 @@ diesel::table! {
         started_by -> Text,
         started_at -> Timestamp,
         finished_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+        cancel_requested -> Bool,
+        attempts -> Integer,
+        started_by_user_id -> Nullable<BigInt>,
+        started_by_client_id -> Nullable<BigInt>,
     }
 }
 

@@ -327,6 +327,13 @@ pub enum Message {
     GenerationInterrupted,
     /// A generator run that stopped on an error (the server's log has the details).
     GenerationFailed,
+    /// A plan whose solver model would take more memory than the server allows.
+    GenerationTooLarge {
+        /// Estimated size of the model, in MiB.
+        needed_mb: u64,
+        /// The configured budget, in MiB.
+        budget_mb: u64,
+    },
     // Plans.
     /// Facility ids that name nothing.
     UnknownFacilities(String),
@@ -780,6 +787,17 @@ impl Message {
                 "Lượt xếp lịch gặp lỗi và đã dừng; hãy thử lại hoặc báo quản trị viên",
                 "The scheduling run stopped on an error; try again or tell the administrator",
             ),
+            Message::GenerationTooLarge {
+                needed_mb,
+                budget_mb,
+            } => (
+                format!(
+                    "Lịch này quá lớn để xếp tự động một lần (cần khoảng {needed_mb} MB, máy chủ cho phép {budget_mb} MB); hãy chia thời gian thành các lịch ngắn hơn hoặc thu hẹp số trạm, số nhu cầu"
+                ),
+                format!(
+                    "This schedule is too large to generate in one run (about {needed_mb} MB needed, the server allows {budget_mb} MB); split the period into shorter plans or narrow the stations and demands"
+                ),
+            ),
 
             Message::UnknownFacilities(ids) => (
                 format!("Không tìm thấy cơ sở: {ids}"),
@@ -1052,6 +1070,14 @@ mod tests {
                 Message::GenerationFailed,
                 "Lượt xếp lịch gặp lỗi và đã dừng; hãy thử lại hoặc báo quản trị viên",
                 "The scheduling run stopped on an error; try again or tell the administrator",
+            ),
+            (
+                Message::GenerationTooLarge {
+                    needed_mb: 900,
+                    budget_mb: 512,
+                },
+                "Lịch này quá lớn để xếp tự động một lần (cần khoảng 900 MB, máy chủ cho phép 512 MB); hãy chia thời gian thành các lịch ngắn hơn hoặc thu hẹp số trạm, số nhu cầu",
+                "This schedule is too large to generate in one run (about 900 MB needed, the server allows 512 MB); split the period into shorter plans or narrow the stations and demands",
             ),
         ];
         for (message, vi, en) in cases {

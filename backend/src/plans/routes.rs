@@ -300,8 +300,10 @@ async fn plan_document(
         .db
         .run(move |conn| service::get_plan(conn, &by, id))
         .await?;
-    let bytes = export::plan_docx(&plan).map_err(ApiError::internal)?;
     let name = format!("{}-v{}.docx", file_stem(&plan.code), plan.version_number);
+    let bytes = crate::db::off_workers(move || export::plan_docx(&plan))
+        .await?
+        .map_err(ApiError::internal)?;
     Ok(attachment(DOCX, &name, bytes))
 }
 
@@ -588,12 +590,14 @@ async fn plan_report_xlsx(
         .db
         .run(move |conn| service::report(conn, &by, id, &query))
         .await?;
-    let bytes = export::report_xlsx(&report).map_err(ApiError::internal)?;
     let name = format!(
         "bao-cao-{}-{}.xlsx",
         file_stem(&report.plan.code),
         report.period
     );
+    let bytes = crate::db::off_workers(move || export::report_xlsx(&report))
+        .await?
+        .map_err(ApiError::internal)?;
     Ok(attachment(XLSX, &name, bytes))
 }
 

@@ -679,25 +679,6 @@ pub fn finish_generation(
         .execute(conn)
 }
 
-/// Runs still marked running (after a restart they never finish: they are failed, with
-/// `error` as their stored reason).
-pub fn fail_unfinished_generations(
-    conn: &mut AnyConn,
-    at: NaiveDateTime,
-    error: &str,
-) -> QueryResult<usize> {
-    diesel::update(
-        rotation_generations::table
-            .filter(rotation_generations::status.eq(DbEnum(GenerationStatus::Running))),
-    )
-    .set((
-        rotation_generations::status.eq(DbEnum(GenerationStatus::Failed)),
-        rotation_generations::error.eq(error),
-        rotation_generations::finished_at.eq(at),
-    ))
-    .execute(conn)
-}
-
 /// Stores a new feed secret for a subject, revoking the earlier ones.
 pub fn replace_feed(
     conn: &mut AnyConn,

@@ -199,11 +199,14 @@ async fn plan_roster(
         .await
 }
 
-/// Start the generator on the plan's open demands. It runs in the background; follow
-/// it with `GET /rotation-generations/{id}`. Published and confirmed assignments are
-/// kept unless `replan_published` is set.
+/// Start the generator on the plan's open demands. The run is queued (`status:
+/// queued`) and solved in the background by a worker of any server; follow it with
+/// `GET /rotation-generations/{id}`. Published and confirmed assignments are kept
+/// unless `replan_published` is set.
 ///
-/// 409 while a run is already going on.
+/// 409 while a run of the plan is queued or running, and when the plan is too large
+/// to generate in one run (the problem says by how much: split the period into
+/// shorter plans or narrow the stations and demands).
 #[utoipa::path(
     tag = "rotations",
     params(("id" = i64, Path, description = "Plan id")),
@@ -272,9 +275,11 @@ async fn get_generation(
     Ok(HttpResponse::Ok().json(generation))
 }
 
-/// Stop a running generator; nothing it found is saved.
+/// Stop a queued or running generator run; nothing it found is saved. A queued run
+/// is cancelled at once; a running one stops within a few seconds (the answer still
+/// says `running` until then).
 ///
-/// 409 when the run is not running.
+/// 409 when the run has ended.
 #[utoipa::path(
     tag = "rotations",
     params(("id" = i64, Path, description = "Run id")),
@@ -693,7 +698,9 @@ async fn calendar_feed(
         .db
         .run(move |conn| service::feed_content(conn, &secret))
         .await?;
+    let lang = request_lang(&req);
+    let calendar = crate::db::off_workers(move || ics::render(&content, lang)).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
-        .body(ics::render(&content, request_lang(&req))))
+        .body(calendar))
 }

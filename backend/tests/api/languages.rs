@@ -250,7 +250,7 @@ async fn generator_runs_and_calendar_feeds_follow_accept_language() {
     let mut vi = Value::Null;
     for _ in 0..600 {
         vi = json_in(&app, &path, &planner, None).await;
-        if vi["status"] != "running" {
+        if vi["status"] != "running" && vi["status"] != "queued" {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -285,19 +285,21 @@ async fn generator_runs_and_calendar_feeds_follow_accept_language() {
     );
     assert_eq!(vi["result"]["score"], en["result"]["score"]);
 
-    // A run a restart cut short: its reason is stored as a key and read in each language.
+    // A run whose server died on its last attempt: a live server's sweep fails it when
+    // its lease lapses; the reason is stored as a key and read in each language.
     app.sql(&format!(
-        "UPDATE rotation_generations SET status = 'running' WHERE id = {}",
+        "UPDATE rotation_generations SET status = 'running', attempts = 2, \
+         lease_owner = 'gone', lease_expires_at = '2000-01-01 00:00:00' WHERE id = {}",
         run["id"]
     ))
     .await;
-    app.db
-        .run(|conn| {
-            tuyen::rotations::generator::fail_interrupted(conn, tuyen::db::now())
-                .map_err(tuyen::error::ApiError::from)
-        })
-        .await
-        .unwrap();
+    for _ in 0..100 {
+        let run = json_in(&app, &path, &planner, None).await;
+        if run["status"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     for (lang, reason) in [
         (None, "Máy chủ khởi động lại trong khi xếp lịch"),
         (

@@ -38,8 +38,7 @@ use shared::registry::{
     SupportLinkInput, UserUpdate,
 };
 use shared::rotation::{
-    AssignmentInput, DemandInput, FeedInput, FeedSubject, GenerateInput, GenerationStatus,
-    RotationPlanInput,
+    AssignmentInput, DemandInput, FeedInput, FeedSubject, GenerateInput, RotationPlanInput,
 };
 use testkit::{Answer, no_body};
 
@@ -634,7 +633,7 @@ async fn setup(app: &TestApp) -> (Api, Fixtures) {
     let generation = run.id;
     for _ in 0..600 {
         let run = made(planner.rotation_generations().get(generation).await);
-        if run.status != GenerationStatus::Running {
+        if !run.status.is_active() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

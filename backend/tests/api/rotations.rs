@@ -104,7 +104,7 @@ pub(crate) async fn generate(planner: &Client, plan_id: i64, body: &GenerateInpu
         .with_status(202);
     for _ in 0..600 {
         let run = planner.rotation_generations().get(run.id).await.ok();
-        if run.status != GenerationStatus::Running {
+        if !run.status.is_active() {
             assert_eq!(run.status, GenerationStatus::Done, "{run:?}");
             assert_eq!(run.progress, 100);
             return run;

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub api: testkit::Client,
     /// The app's database, for tests that must move a record in time.
     pub db: tuyen::db::Db,
+    /// The database's URL (a sibling server opens the same one).
+    pub database_url: String,
     _dir: TempDir,
 }
 
@@ -48,8 +50,9 @@ impl TestApp {
         TestApp::spawn_with(|_| {}).await
     }
 
-    /// As [`TestApp::spawn`], with the test settings changed by `adjust` first.
-    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    /// Starts the app on a fresh database with the demo network loaded, its settings
+    /// changed by `configure` (e.g. the generator's budget).
+    pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = match pg_admin_url() {
             Some(admin) => fresh_pg_database(&admin),
@@ -59,8 +62,19 @@ impl TestApp {
                 .to_string_lossy()
                 .into_owned(),
         };
+        TestApp::start(url, dir, configure)
+    }
+
+    /// A second server on this app's database (several servers on one database),
+    /// with its own settings.
+    pub async fn sibling(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        TestApp::start(self.database_url.clone(), dir, configure)
+    }
+
+    fn start(url: String, dir: TempDir, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let mut settings = Settings::for_tests(&url, dir.path());
-        adjust(&mut settings);
+        configure(&mut settings);
         let app = Application::build(settings).expect("build app");
         let base = format!("http://127.0.0.1:{}", app.port());
         let db = app.state().db.clone();
@@ -71,6 +85,7 @@ impl TestApp {
             base,
             client,
             db,
+            database_url: url,
             _dir: dir,
         }
     }

@@ -26,3 +26,4 @@ mod rotation;
 mod rotation_entry;
 mod sign_in;
 mod support;
+mod two_servers;

@@ -173,19 +173,34 @@ impl Server {
 
     /// Like [`Server::start`], on `database_url` (a PostgreSQL URL) when given.
     pub async fn start_with(data_dir: &Path, database_url: Option<&str>) -> Server {
-        Server::launch(data_dir, database_url, true).await
+        Server::launch(data_dir, database_url, true, &[]).await
+    }
+
+    /// Like [`Server::start_with`], with extra environment variables (settings such
+    /// as a shared `TUYEN_JWT_SECRET` or the generator's lease).
+    pub async fn start_with_env(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> Server {
+        Server::launch(data_dir, database_url, true, env).await
     }
 
     /// `tuyen serve` without `--demo`, as a real installation starts: an empty database
     /// stays empty, in setup mode.
     pub async fn start_without_demo(data_dir: &Path) -> Server {
-        Server::launch(data_dir, None, false).await
+        Server::launch(data_dir, None, false, &[]).await
     }
 
-    async fn launch(data_dir: &Path, database_url: Option<&str>, demo: bool) -> Server {
+    async fn launch(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        demo: bool,
+        env: &[(&str, &str)],
+    ) -> Server {
         let mut last_error = String::new();
         for _attempt in 0..3 {
-            match Server::try_start(data_dir, database_url, demo).await {
+            match Server::try_start(data_dir, database_url, demo, env).await {
                 Ok(server) => return server,
                 // Another test may have taken the port between picking and binding it.
                 Err(error) if error.to_lowercase().contains("in use") => last_error = error,
@@ -199,6 +214,7 @@ impl Server {
         data_dir: &Path,
         database_url: Option<&str>,
         demo: bool,
+        env: &[(&str, &str)],
     ) -> Result<Server, String> {
         let bin = tuyen_bin();
         let port = free_port();
@@ -225,6 +241,7 @@ impl Server {
         for var in SERVER_ENV {
             command.env_remove(var);
         }
+        command.envs(env.iter().copied());
         command
             .current_dir(data_dir)
             .stdin(Stdio::null())
@@ -283,6 +300,11 @@ impl Server {
     /// The typed API client of this server on the connection pool `http`.
     pub fn api_with(&self, http: &reqwest::Client) -> testkit::Client {
         testkit::Client::with_http(http.clone(), self.base_url.clone())
+    }
+
+    /// The server's process id (the generator's lease owner starts with it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// What the server printed so far (its start-up lines, its log).
@@ -356,6 +378,35 @@ pub fn fresh_pg_database() -> Option<String> {
     assert!(status.success(), "psql could not create {name}");
     let (base, _) = admin.rsplit_once('/').expect("admin URL with a database");
     Some(format!("{base}/{name}"))
+}
+
+/// The rows `sql` returns on `database_url`, one line each, columns separated by `|`.
+pub fn psql_rows(database_url: &str, sql: &str) -> Vec<String> {
+    let output = Command::new(psql())
+        .args([
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            database_url,
+            "-c",
+        ])
+        .arg(sql)
+        .output()
+        .expect("run psql");
+    assert!(
+        output.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .filter(|line| !line.is_empty())
+        .collect()
 }
 
 /// `psql` from PATH, else from Debian's versioned PostgreSQL folder.

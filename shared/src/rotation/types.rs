@@ -28,12 +28,20 @@ labelled_enum! {
 }
 
 labelled_enum! {
-    /// State of a generator run.
+    /// State of a generator run: queued until a worker of some server takes it.
     pub enum GenerationStatus {
+        Queued = "queued", "Đang chờ xếp lịch", "Queued";
         Running = "running", "Đang xếp lịch", "Running";
         Done = "done", "Hoàn tất", "Done";
         Cancelled = "cancelled", "Đã dừng", "Cancelled";
         Failed = "failed", "Lỗi", "Failed";
+    }
+}
+
+impl GenerationStatus {
+    /// Not ended yet (queued or running): progress still moves, a cancel still works.
+    pub fn is_active(self) -> bool {
+        matches!(self, GenerationStatus::Queued | GenerationStatus::Running)
     }
 }
 

@@ -51,13 +51,31 @@ pub fn template_rows(kind: ImportKind) -> Vec<Vec<String>> {
 }
 
 /// A file of `kind` with these rows, as an attachment named `stem.format`.
-pub fn attachment(
+/// Rendered on the blocking pool, off the async workers.
+pub async fn attachment(
     kind: ImportKind,
     format: FileFormat,
     stem: &str,
-    rows: &[Vec<String>],
+    rows: Vec<Vec<String>>,
 ) -> Result<HttpResponse, ApiError> {
-    let (content_type, bytes, extension) = match format {
+    let (content_type, bytes, extension) =
+        crate::db::off_workers(move || render(kind, format, &rows)).await??;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{stem}.{extension}\""),
+        ))
+        .body(bytes))
+}
+
+/// The file's type, bytes and extension.
+fn render(
+    kind: ImportKind,
+    format: FileFormat,
+    rows: &[Vec<String>],
+) -> Result<(&'static str, Vec<u8>, &'static str), ApiError> {
+    Ok(match format {
         FileFormat::Xlsx => (
             XLSX_TYPE,
             xlsx(kind, rows).map_err(ApiError::internal)?,
@@ -68,14 +86,7 @@ pub fn attachment(
             csv(kind, rows).map_err(ApiError::internal)?,
             "csv",
         ),
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{stem}.{extension}\""),
-        ))
-        .body(bytes))
+    })
 }
 
 fn headers(kind: ImportKind) -> Vec<&'static str> {

@@ -62,7 +62,7 @@ async fn template(
 ) -> Result<HttpResponse, ApiError> {
     let (kind, format) = path.into_inner();
     let stem = format!("mau-{}", kind.file_stem());
-    export::attachment(kind, format, &stem, &export::template_rows(kind))
+    export::attachment(kind, format, &stem, export::template_rows(kind)).await
 }
 
 /// The registry's records of a kind in the template's columns (staff and leave only
@@ -89,7 +89,7 @@ async fn export_file(
         .db
         .run(move |conn| export::export_rows(conn, &by, kind))
         .await?;
-    export::attachment(kind, format, kind.file_stem(), &rows)
+    export::attachment(kind, format, kind.file_stem(), rows).await
 }
 
 /// Check a filled-in sheet without writing anything: every row as new, changed (with

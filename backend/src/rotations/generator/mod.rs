@@ -1,12 +1,19 @@
 //! The rotation generator: turns a plan's open demands into tasks, asks the solver to
 //! fill them under the hard rules while optimising fair load, continuity, travel and
-//! preferences, explains what it could not fill, and writes the proposals. Runs on its
-//! own thread (never on the server's workers), reports progress and can be cancelled.
+//! preferences, explains what it could not fill, and writes the proposals.
+//!
+//! Runs are a job queue in the database ([`queue`]): a start queues a run; a fixed
+//! number of workers per server ([`GeneratorSettings::workers`]) claim queued runs,
+//! solve them on their own threads (never on the server's workers) holding no pooled
+//! connection while the solver works, renew their lease and write progress into the
+//! row, and stop on a cancel flag set by any server. A run whose server died is taken
+//! over or failed by another server once its lease lapses.
 
 use std::collections::{BTreeMap, HashMap};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
@@ -14,7 +21,7 @@ use shared::message::{Message, Record};
 use shared::registry::Profession;
 use shared::rotation::DemandStatus;
 use shared::rotation::avoidance::AvoidedHit;
-use shared::rotation::solver::{self, Blocker, Candidate, Options, Problem};
+use shared::rotation::solver::{self, Blocker, Candidate, ModelSize, Options, Problem};
 use shared::rotation::{
     AssignmentSource, AssignmentStatus, Avoidance, AvoidanceBroken, DemandPattern, Exclusion,
     GenerateInput, Generation, GenerationResult, GenerationStatus, LoadSpread, Need, Roster,
@@ -30,49 +37,399 @@ use super::service::{self, roster_of};
 use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::{Action, Principal, authorize};
+use crate::config::GeneratorSettings;
 use crate::db::{AnyConn, Db, DbEnum, now, utc, write_tx};
 use crate::error::ApiError;
 use crate::registry::repo as registry_repo;
 
 mod model;
+mod queue;
 use model::*;
 
-/// Runs in progress, by run id: their progress (0–100) and cancel flag.
+/// Search threads of one run (the result depends on this number: keep it fixed).
+const SEARCH_THREADS: usize = 2;
+
+/// This server's side of the queue: its owner id in leases, its settings, and the bell
+/// that wakes its idle workers when a run is queued here (others poll).
+pub struct Queue {
+    owner: String,
+    settings: GeneratorSettings,
+    bell: Bell,
+}
+
+/// Wakes idle workers early; also tells them to stop.
 #[derive(Default)]
-pub struct Generations {
-    running: Mutex<HashMap<i64, Running>>,
+struct Bell {
+    state: Mutex<BellState>,
+    rung: Condvar,
 }
 
-#[derive(Clone)]
-struct Running {
-    plan_id: i64,
-    progress: Arc<AtomicU32>,
-    cancel: Arc<AtomicBool>,
+#[derive(Default)]
+struct BellState {
+    pending: bool,
+    stopped: bool,
 }
 
-impl Generations {
-    fn get(&self, id: i64) -> Option<Running> {
-        self.running.lock().ok()?.get(&id).cloned()
+impl Bell {
+    fn ring(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.pending = true;
+        }
+        self.rung.notify_all();
     }
 
-    fn plan_busy(&self, plan_id: i64) -> bool {
-        self.running
-            .lock()
-            .map(|running| running.values().any(|r| r.plan_id == plan_id))
-            .unwrap_or(false)
+    fn stop(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.stopped = true;
+        }
+        self.rung.notify_all();
     }
 
-    fn insert(&self, id: i64, running: Running) {
-        if let Ok(mut map) = self.running.lock() {
-            map.insert(id, running);
+    fn stopped(&self) -> bool {
+        self.state.lock().map(|state| state.stopped).unwrap_or(true)
+    }
+
+    /// Waits until rung, stopped or `timeout`; `false` once stopped.
+    fn wait(&self, timeout: Duration) -> bool {
+        let Ok(state) = self.state.lock() else {
+            return false;
+        };
+        let Ok((mut state, _)) = self
+            .rung
+            .wait_timeout_while(state, timeout, |s| !s.pending && !s.stopped)
+        else {
+            return false;
+        };
+        state.pending = false;
+        !state.stopped
+    }
+}
+
+impl Queue {
+    /// This server's queue side; [`Queue::start_workers`] starts serving it.
+    pub fn new(settings: GeneratorSettings) -> Arc<Queue> {
+        Arc::new(Queue {
+            owner: format!(
+                "{}-{}",
+                std::process::id(),
+                &uuid::Uuid::new_v4().simple().to_string()[..12]
+            ),
+            settings,
+            bell: Bell::default(),
+        })
+    }
+
+    fn lease(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::try_from(self.settings.lease_secs).unwrap_or(30))
+    }
+
+    /// How often a worker renews its lease (a third of it) and an idle one polls.
+    fn tick(&self) -> Duration {
+        Duration::from_millis(self.settings.lease_secs.saturating_mul(1000) / 3)
+            .clamp(Duration::from_millis(200), Duration::from_secs(2))
+    }
+
+    fn budget_bytes(&self) -> u64 {
+        self.settings.model_budget_mb.saturating_mul(1 << 20)
+    }
+
+    /// Starts the configured number of worker threads on `db`; they stop when the
+    /// returned guard is dropped (a run in progress finishes first).
+    pub fn start_workers(self: &Arc<Queue>, db: &Db) -> std::io::Result<Workers> {
+        for n in 0..self.settings.workers {
+            let (queue, db) = (self.clone(), db.clone());
+            std::thread::Builder::new()
+                .name(format!("rotation-generator-{n}"))
+                .spawn(move || queue.serve(&db))?;
+        }
+        if self.settings.workers > 0 {
+            tracing::info!(
+                workers = self.settings.workers,
+                owner = %self.owner,
+                "rotation generator workers started"
+            );
+        }
+        Ok(Workers(self.clone()))
+    }
+
+    /// A worker's loop: take over lapsed runs, claim the oldest queued run, solve it;
+    /// when there is none, wait for the bell or the next poll.
+    fn serve(&self, db: &Db) {
+        loop {
+            if self.bell.stopped() {
+                return;
+            }
+            match self.take_one(db) {
+                Ok(Some(id)) => {
+                    // A panic outside the solve (writing, say) fails the run too, and
+                    // the worker lives on.
+                    if let Err(panic) = contained(|| self.execute(db, id)) {
+                        tracing::error!(generation = id, "rotation generator panicked: {panic}");
+                        self.end(
+                            db,
+                            id,
+                            GenerationStatus::Failed,
+                            Some(Failure::Error.stored()),
+                        );
+                    }
+                }
+                Ok(None) => {
+                    if !self.bell.wait(self.tick()) {
+                        return;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!("rotation generator queue: {error:?}");
+                    if !self.bell.wait(self.tick() * 3) {
+                        return;
+                    }
+                }
+            }
         }
     }
 
-    fn remove(&self, id: i64) {
-        if let Ok(mut map) = self.running.lock() {
-            map.remove(&id);
+    /// Sweeps lapsed leases and claims a queued run, reading first so that an idle
+    /// server does not take SQLite's write lock at every poll.
+    fn take_one(&self, db: &Db) -> Result<Option<i64>, ApiError> {
+        let mut conn = db.conn()?;
+        let at = now();
+        if queue::any_lapsed(&mut conn, at)? {
+            let swept = write_tx(&mut conn, |conn| {
+                queue::sweep(conn, at, Failure::Interrupted.key())
+            })?;
+            tracing::warn!(?swept, "rotation generator: runs whose server stopped");
+        }
+        // A few tries: another worker may claim the oldest one first.
+        for _ in 0..3 {
+            let Some(id) = queue::next_queued(&mut conn)? else {
+                return Ok(None);
+            };
+            let until = now() + self.lease();
+            if write_tx(&mut conn, |conn| queue::claim(conn, id, &self.owner, until))? {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Solves a claimed run and records its end (the result's end is committed with its
+    /// proposals, by [`write`]).
+    fn execute(&self, db: &Db, id: i64) {
+        let outcome = self.solve_claimed(db, id);
+        let (status, error) = match outcome {
+            Ok(Solved::Written) => return,
+            Ok(Solved::Cancelled) => (GenerationStatus::Cancelled, None),
+            Ok(Solved::LeaseLost) => {
+                tracing::warn!(generation = id, "lost the lease; another server has it");
+                return;
+            }
+            Err(failure) => (GenerationStatus::Failed, Some(failure.stored())),
+        };
+        self.end(db, id, status, error);
+    }
+
+    /// Records the end of a run this server holds (nothing if its lease was lost).
+    fn end(&self, db: &Db, id: i64, status: GenerationStatus, error: Option<String>) {
+        let finished = db.conn().and_then(|mut conn| {
+            write_tx(&mut conn, |conn| {
+                queue::finish(conn, id, Some(&self.owner), status, None, error, now())
+            })
+            .map_err(ApiError::from)
+        });
+        if let Err(error) = finished {
+            tracing::error!(generation = id, "recording the generator's end: {error:?}");
         }
     }
+
+    /// Reads the inputs (connection given back), checks the model's size, solves on a
+    /// scoped thread while this one renews the lease, then takes a connection to write.
+    fn solve_claimed(&self, db: &Db, id: i64) -> Result<Solved, Failure> {
+        let logged = |error: ApiError| {
+            tracing::error!(generation = id, "rotation generator failed: {error:?}");
+            Failure::Error
+        };
+        let (row, inputs, requester) = {
+            let mut conn = db.conn().map_err(logged)?;
+            let row = repo::find_generation(&mut conn, id)
+                .map_err(ApiError::from)
+                .and_then(|row| row.ok_or_else(not_found))
+                .map_err(logged)?;
+            let inputs = load(&mut conn, row.plan_id).map_err(logged)?;
+            let requester = queue::requester_ids(&mut conn, id).map_err(|e| logged(e.into()))?;
+            (row, inputs, requester)
+        };
+        let size = size_of(
+            &inputs.plan,
+            &inputs.demands,
+            &inputs.roster,
+            inputs.assignments.len(),
+        );
+        let needed = size.estimated_bytes(SEARCH_THREADS as u64);
+        if needed > self.budget_bytes() {
+            return Err(Failure::TooLarge {
+                needed_mb: needed >> 20,
+                budget_mb: self.settings.model_budget_mb,
+            });
+        }
+        let progress = Arc::new(AtomicU32::new(5));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let lost = AtomicBool::new(false);
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let solved = std::thread::scope(|scope| {
+            let solving = scope.spawn(|| {
+                let outcome = contained(|| {
+                    let model = build(&inputs, row.replan_published);
+                    progress.store(10, Ordering::Relaxed);
+                    let reported = progress.clone();
+                    let options = Options {
+                        seed: u64::try_from(row.seed).unwrap_or(1),
+                        threads: SEARCH_THREADS,
+                        effort: self.settings.effort,
+                        cancel: Some(cancel.clone()),
+                        progress: Some(Arc::new(move |fraction: f32| {
+                            reported.store(
+                                10 + (fraction.clamp(0.0, 1.0) * 80.0) as u32,
+                                Ordering::Relaxed,
+                            );
+                        })),
+                    };
+                    let started = Instant::now();
+                    let solution = solver::solve(&model.problem, &options);
+                    (model, solution, started.elapsed().as_millis() as i64)
+                });
+                let _ = done_tx.send(());
+                outcome
+            });
+            // Renew the lease (and store progress, read the cancel flag) until solved.
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                done_rx.recv_timeout(self.tick())
+            {
+                let renewed = db.conn().and_then(|mut conn| {
+                    write_tx(&mut conn, |conn| {
+                        queue::renew(
+                            conn,
+                            id,
+                            &self.owner,
+                            progress.load(Ordering::Relaxed) as i32,
+                            now() + self.lease(),
+                        )
+                    })
+                    .map_err(ApiError::from)
+                });
+                match renewed {
+                    Ok(Some(false)) => {}
+                    Ok(Some(true)) => cancel.store(true, Ordering::Relaxed),
+                    Ok(None) => {
+                        lost.store(true, Ordering::Relaxed);
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                    // The database away for a moment: the lease has slack (3 ticks).
+                    Err(error) => tracing::warn!(generation = id, "renewing: {error:?}"),
+                }
+            }
+            // A panic is caught inside; one escaping it still fails only this run.
+            solving
+                .join()
+                .unwrap_or_else(|panic| Err(panic_message(panic.as_ref())))
+        });
+        let (model, solution, solve_ms) = match solved {
+            Ok(solved) => solved,
+            Err(panic) => {
+                tracing::error!(generation = id, "rotation generator panicked: {panic}");
+                return Err(Failure::Error);
+            }
+        };
+        if lost.load(Ordering::Relaxed) {
+            return Ok(Solved::LeaseLost);
+        }
+        if solution.cancelled || cancel.load(Ordering::Relaxed) {
+            return Ok(Solved::Cancelled);
+        }
+        let by = Attribution::Requester {
+            label: &row.started_by,
+            user_id: requester.0,
+            client_id: requester.1,
+        };
+        let mut conn = db.conn().map_err(logged)?;
+        let written = write(
+            &mut conn,
+            by,
+            &inputs,
+            &model,
+            &solution.assigned,
+            solve_ms,
+            &row,
+            Some(&self.owner),
+        );
+        match written {
+            Ok(_) => Ok(Solved::Written),
+            Err(Written::LeaseLost) => Ok(Solved::LeaseLost),
+            Err(Written::Error(error)) => Err(logged(error)),
+        }
+    }
+}
+
+/// Stops this server's workers when dropped (with the application).
+pub struct Workers(Arc<Queue>);
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        self.0.bell.stop();
+    }
+}
+
+/// How a claimed run ended, when it did not fail.
+enum Solved {
+    /// Its proposals and end are committed.
+    Written,
+    Cancelled,
+    /// Its lease lapsed and another server took it: nothing of it is written.
+    LeaseLost,
+}
+
+/// Runs `work`, turning a panic into an error with the panic's message (a solver bug
+/// must fail its run, never leave the plan busy or take the worker down).
+fn contained<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(work)).map_err(|panic| panic_message(panic.as_ref()))
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+/// The dimensions of a plan's model, from its demands and roster, before it is built:
+/// tasks are each copy of each unit of each demand (plus the bookings kept); a task's
+/// candidates are at most the staff of the demand's profession.
+fn size_of(plan: &PlanRow, demands: &[DemandRow], roster: &Roster, bookings: usize) -> ModelSize {
+    let mut per_profession: HashMap<Profession, u64> = HashMap::new();
+    for person in &roster.staff {
+        *per_profession.entry(person.profession).or_default() += 1;
+    }
+    let min_months = u32::from(roster.settings.min_posting_months);
+    let mut size = ModelSize {
+        people: roster.staff.len() as u64,
+        weeks: ((plan.end_date - monday_of(plan.start_date)).num_days() / 7 + 1).max(0) as u64,
+        windows: months_of(plan.start_date, plan.end_date).len() as u64,
+        tasks: (bookings + roster.bookings.len()) as u64,
+        candidate_pairs: (bookings + roster.bookings.len()) as u64,
+    };
+    for demand in demands {
+        let tasks = (units(demand, plan, min_months).len() as u64)
+            .saturating_mul(u64::try_from(demand.count).unwrap_or(0));
+        let people = per_profession
+            .get(&demand.profession.0)
+            .copied()
+            .unwrap_or(0);
+        size.tasks = size.tasks.saturating_add(tasks);
+        size.candidate_pairs = size
+            .candidate_pairs
+            .saturating_add(tasks.saturating_mul(people));
+    }
+    size
 }
 
 fn not_found() -> ApiError {
@@ -115,12 +472,14 @@ impl StoredResult {
 
 /// Why a run failed, as its row stores it: a key, written out in the reader's language
 /// (the error itself goes to the server's log, never to the client).
-#[derive(Clone, Copy, strum::VariantArray)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Failure {
-    /// The server restarted while it ran.
+    /// The server running it stopped (its lease lapsed) too often.
     Interrupted,
-    /// It stopped on an error.
+    /// It stopped on an error or a panic.
     Error,
+    /// Its model grew past the budget after it was queued.
+    TooLarge { needed_mb: u64, budget_mb: u64 },
 }
 
 impl Failure {
@@ -128,6 +487,18 @@ impl Failure {
         match self {
             Failure::Interrupted => "interrupted",
             Failure::Error => "error",
+            Failure::TooLarge { .. } => "too_large",
+        }
+    }
+
+    /// The text stored in the row: the key, with the figures of a model too large.
+    fn stored(self) -> String {
+        match self {
+            Failure::TooLarge {
+                needed_mb,
+                budget_mb,
+            } => format!("{}:{needed_mb}:{budget_mb}", self.key()),
+            _ => self.key().to_string(),
         }
     }
 
@@ -135,39 +506,45 @@ impl Failure {
         match self {
             Failure::Interrupted => Message::GenerationInterrupted,
             Failure::Error => Message::GenerationFailed,
+            Failure::TooLarge {
+                needed_mb,
+                budget_mb,
+            } => Message::GenerationTooLarge {
+                needed_mb,
+                budget_mb,
+            },
+        }
+    }
+
+    /// The failure a stored text names, if any.
+    fn parse(stored: &str) -> Option<Failure> {
+        let mut parts = stored.split(':');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some("interrupted"), None, ..) => Some(Failure::Interrupted),
+            (Some("error"), None, ..) => Some(Failure::Error),
+            (Some("too_large"), Some(needed), Some(budget), None) => Some(Failure::TooLarge {
+                needed_mb: needed.parse().ok()?,
+                budget_mb: budget.parse().ok()?,
+            }),
+            _ => None,
         }
     }
 
     /// The stored error in `lang`; a text stored before keys were, as it is.
     fn read(stored: String, lang: Lang) -> String {
-        use strum::VariantArray;
-        Failure::VARIANTS
-            .iter()
-            .find(|failure| failure.key() == stored)
-            .map_or(stored, |failure| failure.message().text(lang))
+        match Failure::parse(&stored) {
+            Some(failure) => failure.message().text(lang),
+            None => stored,
+        }
     }
 }
 
-/// Marks the runs a restart cut short as failed (a run cannot survive one).
-pub fn fail_interrupted(
-    conn: &mut AnyConn,
-    at: chrono::NaiveDateTime,
-) -> diesel::QueryResult<usize> {
-    repo::fail_unfinished_generations(conn, at, Failure::Interrupted.key())
-}
-
-fn view(row: GenerationRow, live: Option<&Running>, lang: Lang) -> Result<Generation, ApiError> {
+fn view(row: GenerationRow, lang: Lang) -> Result<Generation, ApiError> {
     Ok(Generation {
         id: row.id,
         plan_id: row.plan_id,
         status: row.status.0,
-        // The live figure only while the stored run is still running: the run leaves
-        // the live map just after its end is committed, and a reader in between would
-        // otherwise see a finished run at 92 %.
-        progress: live
-            .filter(|_| row.status.0 == GenerationStatus::Running)
-            .map(|r| r.progress.load(Ordering::Relaxed) as i32)
-            .unwrap_or(row.progress),
+        progress: row.progress,
         seed: row.seed,
         replan_published: row.replan_published,
         result: row
@@ -184,7 +561,9 @@ fn view(row: GenerationRow, live: Option<&Running>, lang: Lang) -> Result<Genera
     })
 }
 
-/// Starts a run on a plan (planning only; one run per plan at a time).
+/// Queues a run on a plan (planning only; one open run per plan at a time). A plan
+/// whose model would exceed the memory budget is refused with a problem saying how to
+/// make it smaller.
 pub async fn start(
     state: &AppState,
     by: Principal,
@@ -193,89 +572,72 @@ pub async fn start(
     lang: Lang,
 ) -> Result<Generation, ApiError> {
     let seed = input.seed.unwrap_or(1);
-    let label = by.label();
-    let starter = by.clone();
-    let registry = state.generations.clone();
+    let budget_mb = state.generations.settings.model_budget_mb;
+    let budget = state.generations.budget_bytes();
     let row = state
         .db
         .run(move |conn| {
+            let plan = repo::find_plan(conn, plan_id)?
+                .ok_or_else(|| ApiError::not_found(Record::RotationPlan))?;
+            authorize(
+                &by,
+                Action::PlanRotations {
+                    facility_id: plan.facility_id,
+                },
+            )?;
+            // After authorization: whoever may not plan learns nothing about runs.
+            // The size is read before the write: it takes the roster, not the lock.
+            let (demands, roster, bookings) = core(conn, &plan)?;
+            let needed = size_of(&plan, &demands, &roster, bookings.len())
+                .estimated_bytes(SEARCH_THREADS as u64);
+            if needed > budget {
+                return Err(ApiError::conflict(Message::GenerationTooLarge {
+                    needed_mb: needed.div_ceil(1 << 20),
+                    budget_mb,
+                }));
+            }
+            let label = by.label();
+            let requester = queue::Requester {
+                label: &label,
+                user_id: by.user_id(),
+                client_id: by.client_id(),
+            };
             write_tx(conn, |conn| {
-                let plan = repo::find_plan(conn, plan_id)?
-                    .ok_or_else(|| ApiError::not_found(Record::RotationPlan))?;
-                authorize(
-                    &starter,
-                    Action::PlanRotations {
-                        facility_id: plan.facility_id,
-                    },
-                )?;
-                // After authorization: whoever may not plan learns nothing about runs.
-                if registry.plan_busy(plan_id) {
+                if queue::plan_has_open_run(conn, plan_id)? {
                     return Err(ApiError::conflict(Message::ScheduleBusy));
                 }
-                let id = repo::insert_generation(
+                // Two starts at once on PostgreSQL both pass the check above: the
+                // partial unique index refuses the second.
+                let id = queue::enqueue(
                     conn,
                     plan_id,
                     i64::try_from(seed).unwrap_or(i64::MAX),
                     input.replan_published,
-                    &label,
+                    &requester,
                     now(),
-                )?;
+                )
+                .map_err(|error| match error {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) => ApiError::conflict(Message::ScheduleBusy),
+                    other => other.into(),
+                })?;
                 repo::find_generation(conn, id)?.ok_or_else(not_found)
             })
         })
         .await?;
-    let running = Running {
-        plan_id,
-        progress: Arc::new(AtomicU32::new(0)),
-        cancel: Arc::new(AtomicBool::new(false)),
-    };
-    state.generations.insert(row.id, running.clone());
-    let generation = view(row.clone(), Some(&running), lang)?;
-    let (db, registry, id) = (state.db.clone(), state.generations.clone(), row.id);
-    let spawned = std::thread::Builder::new()
-        .name(format!("rotation-generator-{id}"))
-        .spawn(move || {
-            let outcome = run(&db, &by, &row, &running);
-            let (status, result, error) = match outcome {
-                Ok(Some(result)) => (
-                    GenerationStatus::Done,
-                    serde_json::to_string(&result).ok(),
-                    None,
-                ),
-                Ok(None) => (GenerationStatus::Cancelled, None, None),
-                Err(error) => {
-                    tracing::error!(generation = id, "rotation generator failed: {error:?}");
-                    (
-                        GenerationStatus::Failed,
-                        None,
-                        Some(Failure::Error.key().to_string()),
-                    )
-                }
-            };
-            let finished = db.conn().and_then(|mut conn| {
-                repo::finish_generation(&mut conn, id, status, result, error, now())
-                    .map_err(ApiError::from)
-            });
-            if let Err(error) = finished {
-                tracing::error!(generation = id, "recording the generator's end: {error:?}");
-            }
-            registry.remove(id);
-        });
-    if let Err(error) = spawned {
-        state.generations.remove(id);
-        return Err(ApiError::internal(error));
-    }
-    Ok(generation)
+    state.generations.bell.ring();
+    view(row, lang)
 }
 
-/// The run `load` finds, in `lang`, with live progress while it runs.
+/// The run `load` finds, in `lang`.
 async fn show<F>(state: &AppState, lang: Lang, load: F) -> Result<Generation, ApiError>
 where
     F: FnOnce(&mut AnyConn) -> Result<GenerationRow, ApiError> + Send + 'static,
 {
     let row = state.db.run(load).await?;
-    let live = state.generations.get(row.id);
-    view(row, live.as_ref(), lang)
+    view(row, lang)
 }
 
 /// A run of a plan the caller may see.
@@ -307,7 +669,8 @@ pub async fn latest(
     .await
 }
 
-/// Asks a run to stop.
+/// Asks a run to stop, whichever server runs it: a queued run ends at once, a running
+/// one when its worker next renews its lease.
 pub async fn cancel(
     state: &AppState,
     by: Principal,
@@ -325,68 +688,28 @@ pub async fn cancel(
                     facility_id: plan.facility_id,
                 },
             )?;
-            Ok(row)
+            let asked = write_tx(conn, |conn| queue::request_cancel(conn, id, now()))?;
+            if !asked {
+                return Err(ApiError::new(
+                    shared::error::ErrorCode::InvalidTransition,
+                    Message::GenerationNotRunning,
+                ));
+            }
+            repo::find_generation(conn, id)?.ok_or_else(not_found)
         })
         .await?;
-    let Some(live) = state.generations.get(id) else {
-        return Err(ApiError::new(
-            shared::error::ErrorCode::InvalidTransition,
-            Message::GenerationNotRunning,
-        ));
-    };
-    live.cancel.store(true, Ordering::Relaxed);
-    view(row, Some(&live), lang)
-}
-
-fn run(
-    db: &Db,
-    by: &Principal,
-    row: &GenerationRow,
-    running: &Running,
-) -> Result<Option<StoredResult>, ApiError> {
-    let mut conn = db.conn()?;
-    let inputs = load(&mut conn, row.plan_id)?;
-    running.progress.store(5, Ordering::Relaxed);
-    let model = build(&inputs, row.replan_published);
-    running.progress.store(10, Ordering::Relaxed);
-
-    let progress = running.progress.clone();
-    let options = Options {
-        seed: u64::try_from(row.seed).unwrap_or(1),
-        threads: 2,
-        cancel: Some(running.cancel.clone()),
-        progress: Some(Arc::new(move |fraction: f32| {
-            progress.store(
-                10 + (fraction.clamp(0.0, 1.0) * 80.0) as u32,
-                Ordering::Relaxed,
-            );
-        })),
-        ..Options::default()
-    };
-    let started = Instant::now();
-    let solution = solver::solve(&model.problem, &options);
-    let solve_ms = started.elapsed().as_millis() as i64;
-    if solution.cancelled || running.cancel.load(Ordering::Relaxed) {
-        return Ok(None);
-    }
-    running.progress.store(92, Ordering::Relaxed);
-    let result = write(
-        &mut conn,
-        Attribution::Principal(by),
-        &inputs,
-        &model,
-        &solution.assigned,
-        solve_ms,
-        row,
-    )?;
-    Ok(Some(result))
+    view(row, lang)
 }
 
 /// Who a run's changes are attributed to.
 #[derive(Clone, Copy)]
 enum Attribution<'a> {
-    /// A signed-in planner.
-    Principal(&'a Principal),
+    /// Whoever queued the run, as stored with it.
+    Requester {
+        label: &'a str,
+        user_id: Option<i64>,
+        client_id: Option<i64>,
+    },
     /// The system (demo data).
     System,
 }
@@ -394,21 +717,45 @@ enum Attribution<'a> {
 impl Attribution<'_> {
     fn label(&self) -> String {
         match self {
-            Attribution::Principal(by) => by.label(),
+            Attribution::Requester { label, .. } => label.to_string(),
             Attribution::System => audit::SYSTEM.to_string(),
         }
     }
 
     fn record(&self, conn: &mut AnyConn, entry: Entry<'_>) -> diesel::QueryResult<()> {
         match self {
-            Attribution::Principal(by) => audit::record(conn, by, entry),
+            Attribution::Requester {
+                label,
+                user_id,
+                client_id,
+            } => audit::record_on_behalf(conn, *user_id, *client_id, label, entry),
             Attribution::System => audit::record_as_user(conn, None, audit::SYSTEM, None, entry),
         }
     }
 }
 
+/// Why [`write`] wrote nothing.
+#[derive(Debug)]
+enum Written {
+    /// The lease was lost meanwhile: another server has the run.
+    LeaseLost,
+    Error(ApiError),
+}
+
+impl From<ApiError> for Written {
+    fn from(error: ApiError) -> Written {
+        Written::Error(error)
+    }
+}
+
+impl From<diesel::result::Error> for Written {
+    fn from(error: diesel::result::Error) -> Written {
+        Written::Error(error.into())
+    }
+}
+
 /// Generates a plan's calendar at once on the caller's connection (demo data, tests of
-/// the CLI): same model and solver as a background run, one thread.
+/// the CLI): same model and solver as a queued run, one thread.
 pub fn generate_now(
     conn: &mut AnyConn,
     plan_id: i64,
@@ -441,20 +788,20 @@ pub fn generate_now(
         &solution.assigned,
         solve_ms,
         &row,
-    )?;
-    repo::finish_generation(
-        conn,
-        id,
-        GenerationStatus::Done,
-        serde_json::to_string(&result).ok(),
         None,
-        now(),
-    )?;
+    )
+    .map_err(|written| match written {
+        Written::Error(error) => error,
+        Written::LeaseLost => ApiError::internal("a run without a lease lost it"),
+    })?;
     Ok(result.result)
 }
 
 /// Writes the run's proposals, replacing the plan's earlier proposals (and, when
-/// re-planning, the published assignments it changes), and explains unmet demand.
+/// re-planning, the published assignments it changes), explains unmet demand, and
+/// records the run as done in the same transaction: only while `owner` still holds its
+/// lease (`None`: a run without one), so that a run taken over is never written twice.
+#[allow(clippy::too_many_arguments)]
 fn write(
     conn: &mut AnyConn,
     by: Attribution<'_>,
@@ -463,7 +810,8 @@ fn write(
     assigned: &[Option<usize>],
     solve_ms: i64,
     row: &GenerationRow,
-) -> Result<StoredResult, ApiError> {
+    owner: Option<&str>,
+) -> Result<StoredResult, Written> {
     let at = now();
     // Published rows that keep every task keep their row; others are replaced.
     let mut changed_rows: HashMap<i64, bool> = HashMap::new();
@@ -543,6 +891,9 @@ fn write(
         avoidances_broken: broken_avoidances(inputs, model, assigned),
         solve_ms,
     };
+    let stored = StoredResult::new(result, shortfalls);
+    let stored_text = serde_json::to_string(&stored).map_err(ApiError::internal)?;
+    let result = &stored.result;
     write_tx(conn, |conn| {
         let stale_proposals: Vec<i64> = inputs
             .assignments
@@ -606,9 +957,21 @@ fn write(
                 }),
             },
         )?;
-        Ok::<_, ApiError>(())
+        let finished = queue::finish(
+            conn,
+            row.id,
+            owner,
+            GenerationStatus::Done,
+            Some(stored_text),
+            None,
+            at,
+        )?;
+        if !finished {
+            return Err(Written::LeaseLost);
+        }
+        Ok::<_, Written>(())
     })?;
-    Ok(StoredResult::new(result, shortfalls))
+    Ok(stored)
 }
 
 #[cfg(test)]
@@ -616,34 +979,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_finished_run_shows_its_stored_progress_even_while_still_in_the_live_map() {
-        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
-            .and_then(|d| d.and_hms_opt(1, 0, 0))
-            .unwrap_or_default();
-        let row = |status, progress| GenerationRow {
-            id: 1,
-            plan_id: 1,
-            status: DbEnum(status),
-            progress,
-            seed: 7,
-            replan_published: false,
-            result: None,
-            error: None,
-            started_by: "kehoach".into(),
-            started_at: at,
-            finished_at: None,
+    fn a_panic_in_the_work_becomes_an_error_with_its_message() {
+        assert_eq!(contained(|| 7), Ok(7));
+        let failed = contained(|| -> i32 { panic!("solver bug at task {}", 3) });
+        assert_eq!(failed, Err("solver bug at task 3".to_string()));
+        assert_eq!(
+            contained(|| -> i32 { panic!("plain") }),
+            Err("plain".into())
+        );
+    }
+
+    #[test]
+    fn a_model_too_large_is_stored_with_its_figures_and_read_back() {
+        let failure = Failure::TooLarge {
+            needed_mb: 900,
+            budget_mb: 512,
         };
-        let live = Running {
-            plan_id: 1,
-            progress: Arc::new(AtomicU32::new(92)),
-            cancel: Arc::new(AtomicBool::new(false)),
-        };
-        let shown = |status, progress| {
-            view(row(status, progress), Some(&live), Lang::Vi).map(|run| run.progress)
-        };
-        // The end is committed before the run leaves the live map.
-        assert_eq!(shown(GenerationStatus::Done, 100).ok(), Some(100));
-        assert_eq!(shown(GenerationStatus::Running, 10).ok(), Some(92));
+        assert_eq!(failure.stored(), "too_large:900:512");
+        assert_eq!(Failure::parse(&failure.stored()), Some(failure));
+        assert!(Failure::read(failure.stored(), Lang::En).contains("about 900 MB needed"));
+        assert_eq!(Failure::parse("too_large:x:1"), None);
     }
 
     #[test]
@@ -660,8 +1015,8 @@ mod tests {
                 "The scheduling run stopped on an error; try again or tell the administrator",
             ),
         ] {
-            assert_eq!(Failure::read(failure.key().to_string(), Lang::Vi), vi);
-            assert_eq!(Failure::read(failure.key().to_string(), Lang::En), en);
+            assert_eq!(Failure::read(failure.stored(), Lang::Vi), vi);
+            assert_eq!(Failure::read(failure.stored(), Lang::En), en);
         }
         // A text stored before reasons were keys is shown as it was written.
         assert_eq!(Failure::read("Lỗi cũ".to_string(), Lang::En), "Lỗi cũ");

@@ -38,27 +38,36 @@ pub(super) struct Inputs {
     pub(super) stations: HashMap<i64, shared::registry::FacilityRef>,
 }
 
-pub(super) fn load(conn: &mut AnyConn, plan_id: i64) -> Result<Inputs, ApiError> {
-    let plan = repo::find_plan(conn, plan_id)?.ok_or_else(not_found)?;
+/// What a model's size depends on: the plan's accepted demands, its roster and the
+/// plan's assignments that book someone.
+pub(super) type Core = (Vec<DemandRow>, Roster, Vec<AssignmentRow>);
+
+pub(super) fn core(conn: &mut AnyConn, plan: &PlanRow) -> Result<Core, ApiError> {
     // Only accepted demands: a station's proposal waits for planning's answer.
     let demands = repo::list_demands(
         conn,
-        Some(&[plan_id]),
+        Some(&[plan.id]),
         None,
         Some(DemandStatus::Accepted),
         None,
         None,
     )?;
-    let roster = roster_of(conn, &plan)?;
+    let roster = roster_of(conn, plan)?;
     let assignments = repo::list_assignments(
         conn,
         &AssignmentFilter {
-            plan_ids: Some(vec![plan_id]),
+            plan_ids: Some(vec![plan.id]),
             booking_only: true,
             ..AssignmentFilter::default()
         },
         None,
     )?;
+    Ok((demands, roster, assignments))
+}
+
+pub(super) fn load(conn: &mut AnyConn, plan_id: i64) -> Result<Inputs, ApiError> {
+    let plan = repo::find_plan(conn, plan_id)?.ok_or_else(not_found)?;
+    let (demands, roster, assignments) = core(conn, &plan)?;
     let staff_ids: Vec<i64> = roster.staff.iter().map(|s| s.id).collect();
     let preferences = repo::preferences(conn, &staff_ids)?;
     let avoidances = service::avoidances_of(conn, &staff_ids)?;

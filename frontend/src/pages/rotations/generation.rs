@@ -46,7 +46,7 @@ pub(super) fn GenerationPanel(
     Effect::new(move |_| {
         let Some(id) = run.with(|run| {
             run.as_ref()
-                .filter(|run| run.status == GenerationStatus::Running)
+                .filter(|run| run.status.is_active())
                 .map(|run| run.id)
         }) else {
             return;
@@ -55,7 +55,7 @@ pub(super) fn GenerationPanel(
             leptos::task::spawn_local(async move {
                 match api::rotations::generation(api, id).await {
                     Ok(next) => {
-                        let finished = next.status != GenerationStatus::Running;
+                        let finished = !next.status.is_active();
                         if run.try_set(Some(next)).is_none() && finished {
                             on_finished.run(());
                         }
@@ -99,12 +99,7 @@ pub(super) fn GenerationPanel(
             }
         }
     });
-    let running = move || {
-        run.with(|run| {
-            run.as_ref()
-                .is_some_and(|run| run.status == GenerationStatus::Running)
-        })
-    };
+    let running = move || run.with(|run| run.as_ref().is_some_and(|run| run.status.is_active()));
     let seed_value = move || -> Result<Option<u64>, ()> {
         match seed.with(|s| s.trim().to_string()) {
             text if text.is_empty() => Ok(None),
@@ -174,7 +169,8 @@ fn GenerationRun(run: Generation, cancel: Action<i64, ()>) -> impl IntoView {
     let id = run.id;
     let progress = run.progress.clamp(0, 100);
     let body = match status {
-        GenerationStatus::Running => view! {
+        // A queued run shows 0 % until a worker takes it.
+        GenerationStatus::Queued | GenerationStatus::Running => view! {
             <div class="generation-progress">
                 <progress id="generation-progress" max="100" value=progress></progress>
                 <span class="progress-text">{progress} "%"</span>

@@ -162,6 +162,56 @@ impl Default for Weights {
     }
 }
 
+/// The dimensions of a model, known before it is built: what its memory grows with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ModelSize {
+    /// Tasks (each copy of each unit of each demand, and the bookings kept).
+    pub tasks: u64,
+    /// Σ over tasks of their candidates: the term that dominates a large plan.
+    pub candidate_pairs: u64,
+    /// People.
+    pub people: u64,
+    /// Horizon weeks.
+    pub weeks: u64,
+    /// Budget windows.
+    pub windows: u64,
+}
+
+impl ModelSize {
+    /// An upper estimate, in bytes, of what building and solving the model takes with
+    /// `threads` searches: each candidate pair is held by the caller's [`Task`] and by
+    /// the solver's model (person, cost); each task by its metadata and each search's
+    /// state; each person by per-week and per-window tables in every search.
+    pub fn estimated_bytes(&self, threads: u64) -> u64 {
+        const PER_PAIR: u64 = 2 * 16 + 4 + 8;
+        const PER_TASK: u64 = 512;
+        const PER_TASK_PER_SEARCH: u64 = 64;
+        const PER_PERSON_WEEK: u64 = 2;
+        const PER_PERSON_WINDOW: u64 = 12;
+        let searches = threads.max(1);
+        let bits = (self.tasks.saturating_mul(self.people.div_ceil(64)))
+            .min(model::MAX_BIT_WORDS as u64)
+            .saturating_mul(8);
+        self.candidate_pairs
+            .saturating_mul(PER_PAIR)
+            .saturating_add(self.tasks.saturating_mul(PER_TASK))
+            .saturating_add(
+                self.tasks
+                    .saturating_mul(PER_TASK_PER_SEARCH)
+                    .saturating_mul(searches),
+            )
+            .saturating_add(
+                self.people
+                    .saturating_mul(
+                        self.weeks.saturating_mul(PER_PERSON_WEEK)
+                            + self.windows.saturating_mul(PER_PERSON_WINDOW),
+                    )
+                    .saturating_mul(searches + 1),
+            )
+            .saturating_add(bits)
+    }
+}
+
 /// Callback receiving the search's progress, from 0.0 to 1.0.
 pub type Progress = Arc<dyn Fn(f32) + Send + Sync>;
 

@@ -12,7 +12,7 @@ const MAX_NEIGHBOURS: usize = 24;
 
 /// Largest candidate bit matrix (in 64-bit words) kept for O(1) membership tests; above
 /// it, membership falls back to a binary search.
-const MAX_BIT_WORDS: usize = 1 << 20;
+pub(super) const MAX_BIT_WORDS: usize = 1 << 20;
 
 /// What the search needs of a task, in one cache line.
 #[derive(Clone, Copy, Default)]

@@ -660,3 +660,109 @@ fn progress_is_reported_up_to_one() {
     assert_eq!(v.last(), Some(&1.0));
     assert!(v.windows(2).all(|w| w[0] <= w[1]));
 }
+
+#[test]
+fn the_size_estimate_refuses_the_instance_that_grew_past_24_gb_and_keeps_small_plans() {
+    // 10,000 staff, 3,300 stations with a weekly visit each over a quarter (13 weeks),
+    // half the staff of the profession asked for: the instance of issue 16.
+    let huge = ModelSize {
+        tasks: 3_300 * 13,
+        candidate_pairs: 3_300 * 13 * 5_000,
+        people: 10_000,
+        weeks: 14,
+        windows: 3,
+    };
+    assert!(
+        huge.estimated_bytes(2) > 8 << 30,
+        "{}",
+        huge.estimated_bytes(2)
+    );
+    // A district centre: 300 staff, 20 stations, a year.
+    let district = ModelSize {
+        tasks: 20 * 52 * 2,
+        candidate_pairs: 20 * 52 * 2 * 100,
+        people: 300,
+        weeks: 53,
+        windows: 12,
+    };
+    assert!(
+        district.estimated_bytes(2) < 64 << 20,
+        "{}",
+        district.estimated_bytes(2)
+    );
+}
+
+/// Peak memory of a solve against the estimate (run by hand, in release:
+/// `cargo test -p shared --release -- --ignored size_estimate --nocapture`).
+#[test]
+#[ignore]
+fn size_estimate_is_above_the_measured_peak() {
+    fn peak_kb() -> u64 {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+    let before = peak_kb();
+    let (people, weeks, stations) = (3_000usize, 13u16, 400usize);
+    let problem = Problem {
+        weeks,
+        people: (0..people)
+            .map(|_| Person {
+                window_caps: vec![20; 3],
+                groups: Vec::new(),
+                busy: Vec::new(),
+            })
+            .collect(),
+        tasks: (0..stations * usize::from(weeks))
+            .map(|t| Task {
+                station: (t % stations) as u32,
+                occupancy: vec![((t / stations) as u16, 0b10)],
+                load: 1,
+                usage: vec![((t / stations) * 3 / usize::from(weeks), 1)],
+                candidates: (0..people)
+                    .map(|person| Candidate {
+                        person,
+                        cost: (person % 7) as i64,
+                    })
+                    .collect(),
+                fixed: None,
+                current: None,
+            })
+            .collect(),
+        groups: Vec::new(),
+        windows: 3,
+        max_consecutive_weeks: None,
+        weights: Weights::default(),
+    };
+    let size = ModelSize {
+        tasks: problem.tasks.len() as u64,
+        candidate_pairs: (problem.tasks.len() * people) as u64,
+        people: people as u64,
+        weeks: u64::from(weeks),
+        windows: 3,
+    };
+    let solution = solve(
+        &problem,
+        &Options {
+            seed: 1,
+            effort: 10,
+            threads: 2,
+            ..Options::default()
+        },
+    );
+    assert_eq!(solution.assigned.len(), problem.tasks.len());
+    let used = (peak_kb() - before) << 10;
+    let estimate = size.estimated_bytes(2);
+    eprintln!(
+        "{} tasks × {people} candidates: peak {} MiB, estimate {} MiB",
+        problem.tasks.len(),
+        used >> 20,
+        estimate >> 20
+    );
+    assert!(used <= estimate, "peak {used} > estimate {estimate}");
+}
