@@ -19,6 +19,8 @@ mod import;
 mod languages;
 mod matrix;
 mod plans;
+mod plans_access;
+mod privacy;
 mod referrals;
 mod registry;
 mod rotation_entry;

@@ -6,8 +6,14 @@ use chrono::NaiveDateTime;
 use shared::Lang;
 use shared::plan::{PlanSide, Plans};
 
-/// Checks what the derive cannot: facilities and departments exist and belong.
-pub(super) fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), ApiError> {
+/// Checks what the derive cannot: facilities and departments exist and belong, and the
+/// supported facilities are within the author's scope (a plan that names a facility
+/// makes its computed indicators readable to the plan's readers).
+pub(super) fn check_input(
+    conn: &mut AnyConn,
+    by: &Principal,
+    input: &PlanInput,
+) -> Result<(), ApiError> {
     match registry_repo::find_facility_row(conn, input.issuing_facility_id)? {
         Some(row) if row.active => {}
         _ => {
@@ -28,6 +34,18 @@ pub(super) fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), A
         return Err(ApiError::field(
             "supported_facility_ids",
             Message::UnknownFacilities(unknown.join(", ")),
+        ));
+    }
+    let outside: Vec<String> = input
+        .supported_facility_ids
+        .iter()
+        .filter(|id| !by.scope.contains(**id))
+        .map(i64::to_string)
+        .collect();
+    if !outside.is_empty() {
+        return Err(ApiError::field_reference(
+            "supported_facility_ids",
+            Message::FacilitiesOutsideScope(outside.join(", ")),
         ));
     }
     for (g, group) in input.activity_groups.iter().enumerate() {
@@ -138,7 +156,7 @@ pub fn create_plan(
         },
     )?;
     crate::idempotency::once(conn, by, key, "POST /plans", input, |conn| {
-        check_input(conn, input)?;
+        check_input(conn, by, input)?;
         let new = NewPlan {
             series_id: uuid::Uuid::new_v4().to_string(),
             version_number: 1,
@@ -231,7 +249,7 @@ pub fn update_plan(
         if plan.row.version != version {
             return Err(ApiError::precondition_failed());
         }
-        check_input(conn, input)?;
+        check_input(conn, by, input)?;
         let issuing_facility_id = plan.row.issuing_facility_id;
         let before = view(conn, by, plan)?.to_input();
         if repo::update_plan(conn, id, version, &changes(input, version + 1)?)? == 0 {
