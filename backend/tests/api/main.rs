@@ -15,6 +15,7 @@ mod contract;
 mod first_run;
 mod forms;
 mod hostile;
+mod idempotency;
 mod import;
 mod languages;
 mod matrix;

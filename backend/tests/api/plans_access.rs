@@ -11,6 +11,7 @@ use crate::support::TestApp;
 
 const CENTRE: &str = "74-TTYTTA";
 const AN_PHU: &str = "74-TYT-ANPHU";
+const LAI_THIEU: &str = "74-TYT-LAITHIEU";
 const CHILDREN_HOSPITAL: &str = "79-BVNHI1";
 
 async fn client_of(app: &TestApp, facility_id: i64, scopes: &[ApiScope]) -> Client {
@@ -111,4 +112,68 @@ async fn a_plan_supports_only_facilities_its_author_sees() {
         .update(plan.id, &outside, Some(&format!("\"{}\"", plan.version)))
         .await
         .assert_problem(422, "invalid_reference");
+}
+
+/// Every page of the plan list for `query`, following the cursor.
+async fn all_pages(user: &Client, query: &str) -> (Vec<i64>, usize) {
+    let mut ids = Vec::new();
+    let mut pages = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let q = match &cursor {
+            Some(c) => format!("{query}&cursor={c}"),
+            None => query.to_string(),
+        };
+        let page: Page<PlanSummary> = user.plans().list(&q).await.ok();
+        pages += 1;
+        assert!(page.items.len() <= 2, "limit=2 holds");
+        ids.extend(page.items.iter().map(|p| p.id));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return (ids, pages),
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_plan_list_is_filtered_and_paged_by_the_database() {
+    let app = TestApp::spawn().await;
+    let planner = app.user("kehoach").await;
+    let centre = planner.facility_id(CENTRE).await;
+    let an_phu = planner.facility_id(AN_PHU).await;
+    let lai_thieu = planner.facility_id(LAI_THIEU).await;
+    let mut for_an_phu = Vec::new();
+    let mut for_lai_thieu = Vec::new();
+    for i in 0..3 {
+        let plan = crate::plans::small_plan(centre, &[an_phu], &format!("KH-AP-{i}"));
+        for_an_phu.push(planner.plans().create(&plan).await.created().id);
+        let plan = crate::plans::small_plan(centre, &[lai_thieu], &format!("KH-LT-{i}"));
+        for_lai_thieu.push(planner.plans().create(&plan).await.created().id);
+    }
+
+    // The planner pages through everything it sees, newest first, each plan once.
+    let (ids, pages) = all_pages(&planner, "limit=2").await;
+    assert!(pages >= 4, "{pages} pages");
+    let mut sorted = ids.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    sorted.dedup();
+    assert_eq!(ids, sorted, "newest first, no repeats");
+    for id in for_an_phu.iter().chain(&for_lai_thieu) {
+        assert!(ids.contains(id));
+    }
+
+    // A filter on a facility is a WHERE clause: plans issued by or supporting it.
+    let (ids, _) = all_pages(&planner, &format!("limit=2&facility_id={lai_thieu}")).await;
+    for id in &for_lai_thieu {
+        assert!(ids.contains(id));
+    }
+    assert!(for_an_phu.iter().all(|id| !ids.contains(id)));
+
+    // An Phú's head sees the plans that support An Phú, not Lái Thiêu's.
+    let station = app.user("tram.anphu").await;
+    let (ids, _) = all_pages(&station, "limit=2").await;
+    for id in &for_an_phu {
+        assert!(ids.contains(id));
+    }
+    assert!(for_lai_thieu.iter().all(|id| !ids.contains(id)));
 }

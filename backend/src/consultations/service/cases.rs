@@ -66,7 +66,7 @@ pub fn create_case(
     input: &CaseInput,
 ) -> Result<ConsultationCase, ApiError> {
     authorize(by, Action::RequestConsultation)?;
-    crate::idempotency::once(conn, by, key, "POST /consultation-cases", input, |conn| {
+    let create = |conn: &mut AnyConn| {
         check_facility(conn, "consulting_facility_id", input.consulting_facility_id)?;
         let at = now();
         let id = repo::insert_case(
@@ -97,7 +97,16 @@ pub fn create_case(
                     "urgency": row.urgency, "specialty": row.specialty, "status": row.status }),
         )?;
         case_view(conn, by, &row)
-    })
+    };
+    crate::idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /consultation-cases", "/api/v1/consultation-cases"),
+        input,
+        create,
+        |conn, id| get_case(conn, by, id),
+    )
 }
 
 /// One case as the principal may see it; a read of patient data is audited.

@@ -155,7 +155,7 @@ pub fn create_plan(
             facility_id: input.issuing_facility_id,
         },
     )?;
-    crate::idempotency::once(conn, by, key, "POST /plans", input, |conn| {
+    let create = |conn: &mut AnyConn| {
         check_input(conn, by, input)?;
         let new = NewPlan {
             series_id: uuid::Uuid::new_v4().to_string(),
@@ -167,6 +167,7 @@ pub fn create_plan(
             created_at: now(),
         };
         let id = repo::insert_plan(conn, &new, &changes(input, 1)?)?;
+        repo::replace_plan_facilities(conn, id, &input.supported_facility_ids)?;
         repo::replace_children(
             conn,
             id,
@@ -184,7 +185,16 @@ pub fn create_plan(
         )?;
         let plan = load(conn, id)?;
         view(conn, by, plan)
-    })
+    };
+    crate::idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /plans", "/api/v1/plans"),
+        input,
+        create,
+        |conn, id| get_plan(conn, by, id),
+    )
 }
 
 /// One plan version.
@@ -208,21 +218,15 @@ pub fn list_plans(
         },
     )?;
     let limit = clamp_limit(query.limit);
-    let before = parse_cursor(query.cursor.as_deref())?;
-    let rows = repo::list_plans(conn, query.status, query.include_superseded, before)?;
-    let mut visible = Vec::new();
-    for row in rows {
-        let supported: Vec<i64> = from_json(&row.supported_facility_ids, "supported facilities")?;
-        let concerns = query
-            .facility_id
-            .is_none_or(|id| row.issuing_facility_id == id || supported.contains(&id));
-        if concerns && may_read(by, &row, &supported) {
-            visible.push(row);
-            if visible.len() > usize::try_from(limit).unwrap_or(0) {
-                break;
-            }
-        }
-    }
+    let filter = repo::PlanFilter {
+        status: query.status,
+        include_superseded: query.include_superseded,
+        before: parse_cursor(query.cursor.as_deref())?,
+        facility_id: query.facility_id,
+        within: by.scope.ids(),
+    };
+    // The reader's scope is what `may_read` checks: issuer or a supported facility in it.
+    let visible = repo::list_plans(conn, &filter, limit + 1)?;
     let ids: Vec<i64> = visible.iter().map(|row| row.issuing_facility_id).collect();
     let refs = registry_repo::facility_refs(conn, &ids)?;
     let items = visible
@@ -255,6 +259,7 @@ pub fn update_plan(
         if repo::update_plan(conn, id, version, &changes(input, version + 1)?)? == 0 {
             return Err(ApiError::precondition_failed());
         }
+        repo::replace_plan_facilities(conn, id, &input.supported_facility_ids)?;
         let earlier = progress_by_title(repo::activities(conn, id)?);
         repo::replace_children(
             conn,
@@ -499,6 +504,7 @@ pub fn revise(conn: &mut AnyConn, by: &Principal, id: i64, reason: &str) -> Resu
             created_at: now(),
         };
         let new_id = repo::insert_plan(conn, &new, &changes(&input, 1)?)?;
+        repo::replace_plan_facilities(conn, new_id, &input.supported_facility_ids)?;
         let earlier = progress_by_title(repo::activities(conn, id)?);
         repo::replace_children(
             conn,
