@@ -543,3 +543,39 @@ async fn a_facilitys_users_and_its_integration_clients_see_the_same_referrals() 
         assert_eq!(by_user, by_client, "{who}: follow-ups");
     }
 }
+
+#[actix_web::test]
+async fn a_stations_feed_is_replaced_only_by_its_head_a_planner_or_an_admin() {
+    use shared::rotation::{FeedInput, FeedSubject};
+    let app = TestApp::spawn().await;
+    let head = app.user("tram.anphu").await;
+    let an_phu = head.facility_id("74-TYT-ANPHU").await;
+    let body = FeedInput {
+        subject: FeedSubject::Station,
+        subject_id: an_phu,
+    };
+    let issue = |user: Client| {
+        let body = body.clone();
+        async move { user.calendar_feeds().create(&body).await }
+    };
+    let first = issue(head.clone()).await;
+    assert!(first.status.is_success(), "{}", first.text);
+    let first = first.body();
+    // Readers of the station's rotations who neither head it nor plan for it.
+    for name in ["dieuduong", "giamdoc", "bacsi", "soyte"] {
+        issue(app.user(name).await)
+            .await
+            .assert_problem(403, "forbidden");
+    }
+    let feed = |path: String| {
+        let client = app.client.clone();
+        let url = app.url(&path);
+        async move { client.get(url).send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(feed(first.path.clone()).await, 200, "the feed still works");
+    // The planning office replaces it: the old address stops working.
+    let second = issue(app.user("kehoach").await).await;
+    assert!(second.status.is_success(), "{}", second.text);
+    assert_eq!(feed(first.path).await, 404);
+    assert_eq!(feed(second.body().path).await, 200);
+}
