@@ -2,11 +2,12 @@
 //! kept within the author's scope, and the plan list paged by the database.
 
 use serde_json::Value;
-use shared::auth::{ApiClientCreated, ApiScope, NewApiClient};
+use shared::auth::ApiScope;
 use shared::page::Page;
 use shared::plan::PlanSummary;
 use testkit::Client;
 
+use crate::privacy::client_of;
 use crate::support::TestApp;
 
 const CENTRE: &str = "74-TTYTTA";
@@ -14,27 +15,12 @@ const AN_PHU: &str = "74-TYT-ANPHU";
 const LAI_THIEU: &str = "74-TYT-LAITHIEU";
 const CHILDREN_HOSPITAL: &str = "79-BVNHI1";
 
-async fn client_of(app: &TestApp, facility_id: i64, scopes: &[ApiScope]) -> Client {
-    let created: ApiClientCreated = app
-        .user("admin")
-        .await
-        .api_clients()
-        .create(&NewApiClient {
-            name: format!("HIS {scopes:?}"),
-            facility_id,
-            scopes: scopes.to_vec(),
-        })
-        .await
-        .body();
-    app.api.as_user(created.token)
-}
-
 #[actix_web::test]
 async fn plans_read_lets_a_client_read_plans_and_indicators_and_nothing_else() {
     let app = TestApp::spawn().await;
     let planner = app.user("kehoach").await;
     let centre = planner.facility_id(CENTRE).await;
-    let reader = client_of(&app, centre, &[ApiScope::PlansRead]).await;
+    let reader = client_of(&app, "HIS kế hoạch", centre, &[ApiScope::PlansRead]).await;
 
     let an_phu = planner.facility_id(AN_PHU).await;
     let id = planner
@@ -71,7 +57,7 @@ async fn plans_read_lets_a_client_read_plans_and_indicators_and_nothing_else() {
         .assert_problem(403, "forbidden");
 
     // Without the scope, no plans.
-    let other = client_of(&app, centre, &[ApiScope::ReferralsRead]).await;
+    let other = client_of(&app, "HIS chuyển tuyến", centre, &[ApiScope::ReferralsRead]).await;
     other
         .plans()
         .list("")

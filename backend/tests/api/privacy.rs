@@ -223,7 +223,13 @@ fn clinical_filled(schema: &str, value: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn client_of(app: &TestApp, name: &str, facility_id: i64, scopes: &[ApiScope]) -> Client {
+/// A new integration client of `facility_id` with `scopes`, signed in.
+pub(crate) async fn client_of(
+    app: &TestApp,
+    name: &str,
+    facility_id: i64,
+    scopes: &[ApiScope],
+) -> Client {
     let admin = app.user("admin").await;
     let created: ApiClientCreated = admin
         .api_clients()

@@ -24,24 +24,20 @@ pub(super) fn check_input(
         }
     }
     let refs = registry_repo::facility_refs(conn, &input.supported_facility_ids)?;
-    let unknown: Vec<String> = input
-        .supported_facility_ids
-        .iter()
-        .filter(|id| !refs.contains_key(id))
-        .map(i64::to_string)
-        .collect();
+    let listed = |keep: &dyn Fn(i64) -> bool| -> Vec<String> {
+        let ids = input.supported_facility_ids.iter().copied();
+        ids.filter(|id| keep(*id))
+            .map(|id| id.to_string())
+            .collect()
+    };
+    let unknown = listed(&|id| !refs.contains_key(&id));
     if !unknown.is_empty() {
         return Err(ApiError::field(
             "supported_facility_ids",
             Message::UnknownFacilities(unknown.join(", ")),
         ));
     }
-    let outside: Vec<String> = input
-        .supported_facility_ids
-        .iter()
-        .filter(|id| !by.scope.contains(**id))
-        .map(i64::to_string)
-        .collect();
+    let outside = listed(&|id| !by.scope.contains(id));
     if !outside.is_empty() {
         return Err(ApiError::field_reference(
             "supported_facility_ids",
