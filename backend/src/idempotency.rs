@@ -2,9 +2,9 @@
 //! first one made instead of creating a second; the same key with a different body is a
 //! 409. Keys are kept for [`KEY_LIFETIME`]: an older key is purged and counts as new.
 //!
-//! What is kept is what a replay needs. A create that makes one record with patient data
-//! ([`once_record`]: referrals, consultation cases) or that a reader's rights decide
-//! (plans, support requests) keeps its status, the record's id and location, never the
+//! What is kept is what a replay needs. A create that makes one record with patient or
+//! personal data ([`once_record`]: referrals, consultation cases, staff) or one whose
+//! reading the reader's rights decide (plans) keeps its status, the record's id and location, never the
 //! answer: the replay re-reads the record through the normal read path, so the caller's
 //! current rights apply and a read of patient data is audited like any other. Answers
 //! without patient data (the registry, rotations, session series, import reports:
@@ -37,6 +37,12 @@ impl Created for shared::referral::Referral {
 }
 
 impl Created for shared::consultation::ConsultationCase {
+    fn record_id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl Created for shared::registry::Staff {
     fn record_id(&self) -> i64 {
         self.id
     }

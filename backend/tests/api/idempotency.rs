@@ -104,12 +104,14 @@ async fn a_replay_rereads_the_one_record_and_is_audited_and_keeps_no_answer() {
     };
     let (a, b) = (post("case-1").await, post("case-1").await);
     assert_eq!(a["id"], b["id"]);
-    assert!(
-        stored(&app)
-            .await
-            .iter()
-            .all(|(id, _, body)| id.is_some() && !body)
-    );
+    // And a staff record, which carries a citizen id.
+    let planner = app.user("kehoach").await;
+    let member = crate::registry::new_staff(centre, "Vi Thị Nhân Viên");
+    let (c, d) = planner.staff().create_retried(&member, "staff-1").await;
+    assert_eq!(c.id, d.id);
+    let kept = stored(&app).await;
+    assert_eq!(kept.len(), 3);
+    assert!(kept.iter().all(|(id, _, body)| id.is_some() && !body));
 }
 
 #[actix_web::test]
