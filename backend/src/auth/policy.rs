@@ -708,6 +708,74 @@ mod tests {
     }
 
     #[test]
+    fn a_client_reads_what_its_facility_reads_and_sees_patients_only_as_a_party() {
+        let mut reader = client(vec![ApiScope::ReferralsRead, ApiScope::PlansRead]);
+        reader.scope = FacilityScope::Only(BTreeSet::from([CENTRE, STATION_A]));
+        let read = |from, to| Action::ReadReferral {
+            from_facility_id: from,
+            to_facility_id: to,
+        };
+        let see = |from, to| Action::SeeReferralPatient {
+            from_facility_id: from,
+            to_facility_id: to,
+        };
+        // A referral between a supported station and another: read, no patient.
+        assert!(allowed(&reader, read(STATION_A, STATION_B)));
+        assert!(!allowed(&reader, see(STATION_A, STATION_B)));
+        assert!(allowed(&reader, see(STATION_A, CENTRE)));
+        assert!(!allowed(&reader, read(STATION_B, 99)));
+        assert!(allowed(
+            &reader,
+            Action::ReadPlan {
+                facility_id: STATION_A
+            }
+        ));
+        assert!(!allowed(
+            &reader,
+            Action::WritePlans {
+                facility_id: CENTRE
+            }
+        ));
+        let no_plans = client(vec![ApiScope::ReferralsRead]);
+        assert!(!allowed(
+            &no_plans,
+            Action::ReadPlan {
+                facility_id: CENTRE
+            }
+        ));
+    }
+
+    #[test]
+    fn a_stations_feed_is_replaced_by_its_head_a_planner_above_it_or_an_admin() {
+        let replace = Action::ReplaceStationFeed {
+            station_id: STATION_A,
+        };
+        let everyone = &[CENTRE, STATION_A, STATION_B];
+        for (who, principal, may) in [
+            (
+                "head",
+                user(Role::StationHead, STATION_A, &[STATION_A]),
+                true,
+            ),
+            ("planner", user(Role::Planner, CENTRE, everyone), true),
+            (
+                "nursing head",
+                user(Role::NursingHead, CENTRE, everyone),
+                false,
+            ),
+            ("director", user(Role::Director, CENTRE, everyone), false),
+            (
+                "other head",
+                user(Role::StationHead, STATION_B, &[STATION_B]),
+                false,
+            ),
+            ("client", client(vec![ApiScope::RotationsRead]), false),
+        ] {
+            assert_eq!(allowed(&principal, replace), may, "{who}");
+        }
+    }
+
+    #[test]
     fn a_staff_citizen_id_is_seen_by_planners_their_station_head_and_themselves() {
         let of_station_a = Action::SeeStaffCitizenId {
             facility_id: STATION_A,
