@@ -144,6 +144,14 @@ impl ApiError {
         ApiError::new(ErrorCode::InvalidReference, detail)
     }
 
+    /// 422: a field names records the caller may not use, with the field map.
+    pub fn field_reference(field: &str, message: impl Into<Message>) -> ApiError {
+        ApiError {
+            errors: Some(BTreeMap::from([(field.to_string(), vec![message.into()])])),
+            ..ApiError::new(ErrorCode::InvalidReference, Message::MissingReference)
+        }
+    }
+
     /// 412: the `If-Match` version is stale.
     pub fn precondition_failed() -> ApiError {
         ApiError::bare(ErrorCode::PreconditionFailed)

@@ -166,8 +166,10 @@ diesel::table! {
         idempotency_key -> Text,
         request_hash -> Text,
         status -> Integer,
-        response -> Text,
+        response -> Nullable<Text>,
         created_at -> Timestamp,
+        record_id -> Nullable<BigInt>,
+        location -> Nullable<Text>,
     }
 }
 
@@ -433,6 +435,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    plan_facilities (plan_id, facility_id) {
+        plan_id -> BigInt,
+        facility_id -> BigInt,
+    }
+}
+
+diesel::table! {
     plans (id) {
         id -> BigInt,
         series_id -> Text,
@@ -635,6 +644,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_sessions,
     consultation_cases,
     plans,
+    plan_facilities,
     plan_activities,
     activity_feedback,
     plan_indicators,

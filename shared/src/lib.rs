@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod message;
 pub mod page;
 pub mod plan;
+pub mod privacy;
 pub mod referral;
 pub mod registry;
 pub mod rotation;

@@ -337,6 +337,9 @@ pub enum Message {
     // Plans.
     /// Facility ids that name nothing.
     UnknownFacilities(String),
+    /// Supported facilities outside the author's own scope (a plan may support only
+    /// facilities its author sees).
+    FacilitiesOutsideScope(String),
     /// A responsible department of another facility.
     DepartmentOutsideIssuer,
     /// A plan's issuing facility changed.
@@ -802,6 +805,10 @@ impl Message {
             Message::UnknownFacilities(ids) => (
                 format!("Không tìm thấy cơ sở: {ids}"),
                 format!("Unknown facilities: {ids}"),
+            ),
+            Message::FacilitiesOutsideScope(ids) => (
+                format!("Cơ sở không thuộc phạm vi của đơn vị bạn: {ids}"),
+                format!("Facilities outside your facility's scope: {ids}"),
             ),
             Message::DepartmentOutsideIssuer => both(
                 "Khoa/phòng không thuộc cơ sở ban hành",

@@ -103,6 +103,12 @@ pub enum Action {
         /// The station concerned, if any.
         station_id: Option<i64>,
     },
+    /// Issue (and so replace) the calendar feed of a station: its head, a planner who
+    /// plans for it, admins.
+    ReplaceStationFeed {
+        /// The station.
+        station_id: i64,
+    },
     /// Write rotation plans, demands and assignments of a sending facility; generate,
     /// publish, swap and cancel.
     PlanRotations {
@@ -246,6 +252,12 @@ fn user_allowed(role: Role, principal: &Principal, action: Action) -> bool {
         Action::PlanRotations { facility_id } => {
             role == Admin || (matches!(role, Director | Planner | NursingHead) && own(facility_id))
         }
+        // Replacing a feed cuts off everyone subscribed to the old address.
+        Action::ReplaceStationFeed { station_id } => {
+            role == Admin
+                || (role == StationHead && own(station_id))
+                || (role == Planner && principal.scope.contains(station_id))
+        }
         Action::ReadPlan { facility_id } => principal.scope.contains(facility_id),
         Action::WritePlans { facility_id } => {
             matches!(role, Planner | HealthDepartment) && own(facility_id)
@@ -281,11 +293,17 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         Action::ReadStaff { facility_id } => {
             has(ApiScope::RegistryRead) && principal.facility_id == facility_id
         }
+        // A client reads the referrals its facility's people read (its facility's scope),
+        // and sees the patient only where its facility is a party.
         Action::ReadReferral {
             from_facility_id,
             to_facility_id,
+        } => {
+            (has(ApiScope::ReferralsRead) || has(ApiScope::ReferralsWrite))
+                && (principal.scope.contains(from_facility_id)
+                    || principal.scope.contains(to_facility_id))
         }
-        | Action::SeeReferralPatient {
+        Action::SeeReferralPatient {
             from_facility_id,
             to_facility_id,
         } => {
@@ -301,8 +319,12 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         Action::ReadConsultationCase {
             requesting_facility_id,
             consulting_facility_id,
+        } => {
+            has(ApiScope::ConsultationsRead)
+                && (principal.scope.contains(requesting_facility_id)
+                    || principal.scope.contains(consulting_facility_id))
         }
-        | Action::SeeConsultationPatient {
+        Action::SeeConsultationPatient {
             requesting_facility_id,
             consulting_facility_id,
         } => {
@@ -325,10 +347,14 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         | Action::ReadAudit
         | Action::ManageReferralRules
         | Action::HearOfRuleGaps
+        | Action::ReplaceStationFeed { .. }
         | Action::PlanRotations { .. } => false,
-        // Plans are people's work; no scope reads or writes them yet.
-        Action::ReadPlan { .. }
-        | Action::WritePlans { .. }
+        // A machine reads plans and their indicators with `plans_read`, within its
+        // facility's scope; writing and approving plans is people's work.
+        Action::ReadPlan { facility_id } => {
+            has(ApiScope::PlansRead) && principal.scope.contains(facility_id)
+        }
+        Action::WritePlans { .. }
         | Action::ApprovePlans { .. }
         | Action::EnterIndicatorValues { .. }
         | Action::ApproveIndicatorValues { .. }
@@ -679,6 +705,74 @@ mod tests {
         assert!(side.clinical);
         let side = consultation_side(&reader, STATION_A, CENTRE);
         assert!(!side.clinical && !side.schedules);
+    }
+
+    #[test]
+    fn a_client_reads_what_its_facility_reads_and_sees_patients_only_as_a_party() {
+        let mut reader = client(vec![ApiScope::ReferralsRead, ApiScope::PlansRead]);
+        reader.scope = FacilityScope::Only(BTreeSet::from([CENTRE, STATION_A]));
+        let read = |from, to| Action::ReadReferral {
+            from_facility_id: from,
+            to_facility_id: to,
+        };
+        let see = |from, to| Action::SeeReferralPatient {
+            from_facility_id: from,
+            to_facility_id: to,
+        };
+        // A referral between a supported station and another: read, no patient.
+        assert!(allowed(&reader, read(STATION_A, STATION_B)));
+        assert!(!allowed(&reader, see(STATION_A, STATION_B)));
+        assert!(allowed(&reader, see(STATION_A, CENTRE)));
+        assert!(!allowed(&reader, read(STATION_B, 99)));
+        assert!(allowed(
+            &reader,
+            Action::ReadPlan {
+                facility_id: STATION_A
+            }
+        ));
+        assert!(!allowed(
+            &reader,
+            Action::WritePlans {
+                facility_id: CENTRE
+            }
+        ));
+        let no_plans = client(vec![ApiScope::ReferralsRead]);
+        assert!(!allowed(
+            &no_plans,
+            Action::ReadPlan {
+                facility_id: CENTRE
+            }
+        ));
+    }
+
+    #[test]
+    fn a_stations_feed_is_replaced_by_its_head_a_planner_above_it_or_an_admin() {
+        let replace = Action::ReplaceStationFeed {
+            station_id: STATION_A,
+        };
+        let everyone = &[CENTRE, STATION_A, STATION_B];
+        for (who, principal, may) in [
+            (
+                "head",
+                user(Role::StationHead, STATION_A, &[STATION_A]),
+                true,
+            ),
+            ("planner", user(Role::Planner, CENTRE, everyone), true),
+            (
+                "nursing head",
+                user(Role::NursingHead, CENTRE, everyone),
+                false,
+            ),
+            ("director", user(Role::Director, CENTRE, everyone), false),
+            (
+                "other head",
+                user(Role::StationHead, STATION_B, &[STATION_B]),
+                false,
+            ),
+            ("client", client(vec![ApiScope::RotationsRead]), false),
+        ] {
+            assert_eq!(allowed(&principal, replace), may, "{who}");
+        }
     }
 
     #[test]

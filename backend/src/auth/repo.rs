@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use shared::auth::{ApiScope, Role};
+use shared::registry::FacilityKind;
 
 use super::principal::{Actor, FacilityScope};
 use crate::db::{AnyConn, DbEnum, utc};
@@ -616,40 +617,45 @@ pub fn revoke_client(conn: &mut AnyConn, id: i64, now: NaiveDateTime) -> QueryRe
 
 /// The facilities a principal may see (DESIGN.md, "Access is scoped"): admins all; the
 /// department of health its province; anyone else their own facility and the
-/// facilities it supports; an integration client its own facility.
+/// facilities it supports. An integration client sees what its facility's people see
+/// (docs/API.md, "Who reads what"): the scope is the facility's, the client's scopes
+/// then narrow what it may do within it.
 pub fn facility_scope(
     conn: &mut AnyConn,
     actor: &Actor,
     facility_id: i64,
 ) -> Result<FacilityScope, ApiError> {
-    let role = match actor {
-        Actor::User { role, .. } => Some(*role),
-        Actor::Client { .. } => None,
+    let province_wide = match actor {
+        Actor::User { role, .. } if *role == Role::Admin => return Ok(FacilityScope::All),
+        Actor::User { role, .. } => *role == Role::HealthDepartment,
+        Actor::Client { .. } => {
+            facilities::table
+                .find(facility_id)
+                .select(facilities::kind)
+                .first::<DbEnum<FacilityKind>>(conn)?
+                .0
+                == FacilityKind::HealthDepartment
+        }
     };
     let mut visible = BTreeSet::from([facility_id]);
-    match role {
-        Some(Role::Admin) => return Ok(FacilityScope::All),
-        Some(Role::HealthDepartment) => {
-            let province: String = facilities::table
-                .find(facility_id)
-                .select(facilities::province)
-                .first(conn)?;
-            visible.extend(
-                facilities::table
-                    .filter(facilities::province.eq(province))
-                    .select(facilities::id)
-                    .load::<i64>(conn)?,
-            );
-        }
-        Some(_) => {
-            visible.extend(
-                support_links::table
-                    .filter(support_links::supporter_id.eq(facility_id))
-                    .select(support_links::supported_id)
-                    .load::<i64>(conn)?,
-            );
-        }
-        None => {}
+    if province_wide {
+        let province: String = facilities::table
+            .find(facility_id)
+            .select(facilities::province)
+            .first(conn)?;
+        visible.extend(
+            facilities::table
+                .filter(facilities::province.eq(province))
+                .select(facilities::id)
+                .load::<i64>(conn)?,
+        );
+    } else {
+        visible.extend(
+            support_links::table
+                .filter(support_links::supporter_id.eq(facility_id))
+                .select(support_links::supported_id)
+                .load::<i64>(conn)?,
+        );
     }
     Ok(FacilityScope::Only(visible))
 }

@@ -224,8 +224,9 @@ async fn create_case(
         .await
 }
 
-/// One case. Patient and clinical text only for the two facilities (and admins); each
-/// such read is audited.
+/// One case. Patient and clinical text only for the two facilities (and admins), `null`
+/// for other readers; each such read is audited. A case the caller may not know of
+/// answers 404, as one that does not exist.
 #[utoipa::path(
     tag = "consultations",
     params(("id" = i64, Path, description = "Case id")),

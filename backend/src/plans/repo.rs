@@ -10,8 +10,8 @@ use shared::plan::{
 
 use crate::db::{AnyConn, DbEnum};
 use crate::schema::{
-    activity_feedback, evaluations, indicator_values, plan_activities, plan_indicators, plans,
-    support_requests, value_approvals,
+    activity_feedback, evaluations, indicator_values, plan_activities, plan_facilities,
+    plan_indicators, plans, support_requests, value_approvals,
 };
 
 /// A `plans` row: one version of a plan. JSON columns: `phases`,
@@ -100,24 +100,74 @@ pub fn series(conn: &mut AnyConn, series_id: &str) -> QueryResult<Vec<PlanRow>> 
         .load(conn)
 }
 
-/// Plans newest first after a cursor id; the service filters what the caller may see.
+/// What the plan list asks of the database.
+#[derive(Debug, Clone, Default)]
+pub struct PlanFilter {
+    /// Only this status.
+    pub status: Option<PlanStatus>,
+    /// Superseded versions too.
+    pub include_superseded: bool,
+    /// Ids below this cursor.
+    pub before: Option<i64>,
+    /// Plans issued by or supporting this facility.
+    pub facility_id: Option<i64>,
+    /// Plans issued by or supporting one of these facilities (the reader's scope);
+    /// `None`: every plan.
+    pub within: Option<Vec<i64>>,
+}
+
+/// One page of plans, newest first, filtered and paged by the database.
 pub fn list_plans(
     conn: &mut AnyConn,
-    status: Option<PlanStatus>,
-    include_superseded: bool,
-    before: Option<i64>,
+    filter: &PlanFilter,
+    limit: i64,
 ) -> QueryResult<Vec<PlanRow>> {
+    let supporting = |ids: Vec<i64>| {
+        plan_facilities::table
+            .filter(plan_facilities::facility_id.eq_any(ids))
+            .select(plan_facilities::plan_id)
+    };
     let mut query = plans::table.select(PlanRow::as_select()).into_boxed();
-    if let Some(status) = status {
+    if let Some(status) = filter.status {
         query = query.filter(plans::status.eq(DbEnum(status)));
     }
-    if !include_superseded {
+    if !filter.include_superseded {
         query = query.filter(plans::superseded_by_id.is_null());
     }
-    if let Some(before) = before {
+    if let Some(before) = filter.before {
         query = query.filter(plans::id.lt(before));
     }
-    query.order(plans::id.desc()).load(conn)
+    if let Some(id) = filter.facility_id {
+        query = query.filter(
+            plans::issuing_facility_id
+                .eq(id)
+                .or(plans::id.eq_any(supporting(vec![id]))),
+        );
+    }
+    if let Some(ids) = &filter.within {
+        query = query.filter(
+            plans::issuing_facility_id
+                .eq_any(ids.clone())
+                .or(plans::id.eq_any(supporting(ids.clone()))),
+        );
+    }
+    query.order(plans::id.desc()).limit(limit).load(conn)
+}
+
+/// Replaces the rows of the facilities a plan supports.
+pub fn replace_plan_facilities(conn: &mut AnyConn, plan_id: i64, ids: &[i64]) -> QueryResult<()> {
+    diesel::delete(plan_facilities::table.filter(plan_facilities::plan_id.eq(plan_id)))
+        .execute(conn)?;
+    let unique: std::collections::BTreeSet<i64> = ids.iter().copied().collect();
+    for facility_id in unique {
+        diesel::insert_into(plan_facilities::table)
+            .values((
+                plan_facilities::plan_id.eq(plan_id),
+                plan_facilities::facility_id.eq(facility_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Replaces a draft's text at `version`; 0 rows when it changed meanwhile.

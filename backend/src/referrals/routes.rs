@@ -93,8 +93,9 @@ async fn create_referral(
         .await
 }
 
-/// One referral. Patient and clinical data only for the two facilities (and admins);
-/// each such read is audited.
+/// One referral. Patient and clinical fields only for the two facilities (and admins),
+/// `null` or empty for other readers; each such read is audited. A referral the caller
+/// may not know of answers 404, as one that does not exist.
 #[utoipa::path(
     tag = "referrals",
     params(("id" = i64, Path, description = "Referral id")),
@@ -180,7 +181,9 @@ step_routes! {
     cancel_referral: "/referrals/{id}/cancel", (input: CancelInput) => Step::Cancel(input), "Cancelled";
 }
 
-/// The referral's timeline: every transition with actor and time, oldest first.
+/// The referral's timeline: every transition with actor and time, oldest first. Notes
+/// only for the two facilities (and admins); 404 for a referral the caller may not know
+/// of.
 #[utoipa::path(
     tag = "referrals",
     params(("id" = i64, Path, description = "Referral id")),

@@ -403,7 +403,8 @@ pub fn create_staff(
             facility_id: input.facility_id,
         },
     )?;
-    let member = idempotency::once(conn, by, key, "POST /staff", input, |conn| {
+    // A staff record carries personal data (the citizen id): the key keeps its id only.
+    let create = |conn: &mut AnyConn| {
         check_staff_refs(conn, input)?;
         let at = now();
         let id = repo::insert_staff(conn, &StaffChanges::from_input(input, 1, at), at)?;
@@ -420,7 +421,16 @@ pub fn create_staff(
             },
         )?;
         Ok(member)
-    })?;
+    };
+    let member = idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /staff", "/api/v1/staff"),
+        input,
+        create,
+        |conn, id| get_staff(conn, by, id),
+    )?;
     Ok(shown_to(by, member))
 }
 

@@ -437,13 +437,13 @@ async fn the_patient_stays_with_the_two_facilities_and_reads_are_audited() {
     let case = ask(&p.station, &request(p.centre, "Quan Thị Bích")).await;
     let id = case.id;
 
-    // Another station does not see the case at all.
+    // Another station does not see the case at all: 404, as for no case.
     let other = app.user("tram.binhhoa").await;
     other
         .consultation_cases()
         .get(id)
         .await
-        .assert_problem(403, "forbidden");
+        .assert_problem(404, "not_found");
     let theirs = cases(&other, "").await;
     assert!(theirs.items.iter().all(|c| c.id != id));
     let binh_hoa = other.facility_id(BINH_HOA).await;

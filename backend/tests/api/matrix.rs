@@ -7,7 +7,10 @@
 //! What is expected of an answer:
 //! - an anonymous caller of a secured operation: 401 problem+json;
 //! - a refused caller: 403 or 404 problem+json (404 is how records of another facility,
-//!   and drafts, are hidden);
+//!   and drafts, are hidden). Rows on a referral, a follow-up or a consultation case
+//!   name the callers who may not know of the record (`unknown_to`): exactly 404 for
+//!   them, exactly 403 for the other refused callers, who see the record but may not
+//!   take the step;
 //! - an allowed caller: anything but 400, 401, 403, 404 and 5xx. A 409, 412 or 422 is a
 //!   business answer: an earlier allowed caller already took the step, the stale
 //!   `If-Match: "0"` every PUT carries was refused, or a rotation rule was broken.
@@ -137,9 +140,10 @@ const CLINICAL: &[User] = &[Giamdoc, Truongkhoa, Bacsi, AnPhu, BinhHoa, NhiDong]
 const SEE_CENTRE: &[User] = &[
     Admin, Soyte, Giamdoc, Kehoach, Dieuduong, Truongkhoa, Bacsi, NhiDong,
 ];
-/// Readers of the centre's plans for An Phú: those who see the centre, and An Phú.
+/// Readers of the centre's plans for An Phú: those who see the centre, An Phú, and the
+/// centre's client (it holds `plans_read`).
 const PLAN_READERS: &[User] = &[
-    Admin, Soyte, Giamdoc, Kehoach, Dieuduong, Truongkhoa, Bacsi, AnPhu, NhiDong,
+    Admin, Soyte, Giamdoc, Kehoach, Dieuduong, Truongkhoa, Bacsi, AnPhu, NhiDong, Client,
 ];
 
 // ---------------------------------------------------------------------------- rows
@@ -161,6 +165,9 @@ struct Row {
     /// A body sent as it is (a file upload) instead of JSON.
     raw: Option<String>,
     allowed: Vec<User>,
+    /// Refused callers who may not know the record exists: 404, and 403 for the other
+    /// refused callers. Empty: either is accepted.
+    unknown_to: Vec<User>,
     /// Changes the request per caller (a record each, where one would be used up).
     vary: Option<Vary>,
 }
@@ -175,6 +182,7 @@ fn op(key: &'static str, allowed: &[User]) -> Row {
         headers: Vec::new(),
         raw: None,
         allowed: allowed.to_vec(),
+        unknown_to: Vec::new(),
         vary: None,
     }
 }
@@ -218,6 +226,17 @@ impl Row {
         self.headers
             .push(("Content-Type", content_type.to_string()));
         self.raw = Some(text);
+        self
+    }
+
+    /// The callers who may not know of the row's record: every signed-in caller but
+    /// `readers`.
+    fn unknown_to_all_but(mut self, readers: &[User]) -> Row {
+        self.unknown_to = SIGNED_IN
+            .iter()
+            .copied()
+            .filter(|user| !readers.contains(user))
+            .collect();
         self
     }
 
@@ -918,7 +937,14 @@ fn referral_rows(f: &Fixtures) -> Vec<Row> {
     let receivers = [CENTRE_CLINICIANS, &[Client]].concat();
     // Sent to a hospital no caller belongs to: nobody refers a patient to themselves.
     let slip = crate::referrals::slip_input(f.hospital, "Người Bệnh Mới");
-    let step = |key, id, allowed: &[User], body: Value| op(key, allowed).ids(&[id]).body(body);
+    // A draft is known only to its sender and admins.
+    let draft_readers = [Admin, AnPhu];
+    let step = |key, id, allowed: &[User], body: Value| {
+        op(key, allowed)
+            .ids(&[id])
+            .body(body)
+            .unknown_to_all_but(&readers)
+    };
     vec![
         op("GET /api/v1/referral-destinations", SIGNED_IN).query("specialty=tim_mach"),
         op("GET /api/v1/referral-rules", SIGNED_IN),
@@ -929,19 +955,22 @@ fn referral_rows(f: &Fixtures) -> Vec<Row> {
             .stale(),
         op("GET /api/v1/referrals", SIGNED_IN),
         op("POST /api/v1/referrals", &[CLINICAL, &[Client]].concat()).body(slip.clone()),
-        op("GET /api/v1/referrals/{id}", &readers).ids(&[f.sent]),
-        op("GET /api/v1/referrals/{id}/events", &readers).ids(&[f.sent]),
+        op("GET /api/v1/referrals/{id}", &readers)
+            .ids(&[f.sent])
+            .unknown_to_all_but(&readers),
+        op("GET /api/v1/referrals/{id}/events", &readers)
+            .ids(&[f.sent])
+            .unknown_to_all_but(&readers),
         // A draft is the sender's: the receiver does not see it at all.
         op("PUT /api/v1/referrals/{id}", &[AnPhu])
             .ids(&[f.draft_to_edit])
             .body(slip)
-            .stale(),
-        step(
-            "POST /api/v1/referrals/{id}/send",
-            f.draft,
-            &[AnPhu],
-            json!({}),
-        ),
+            .stale()
+            .unknown_to_all_but(&draft_readers),
+        op("POST /api/v1/referrals/{id}/send", &[AnPhu])
+            .ids(&[f.draft])
+            .body(json!({}))
+            .unknown_to_all_but(&draft_readers),
         step(
             "POST /api/v1/referrals/{id}/accept",
             f.to_accept,
@@ -997,7 +1026,12 @@ fn referral_rows(f: &Fixtures) -> Vec<Row> {
 
 fn consultation_rows(f: &Fixtures) -> Vec<Row> {
     let readers = [SEE_CENTRE, &[AnPhu, Client]].concat();
-    let step = |key, id, allowed: &[User], body: Value| op(key, allowed).ids(&[id]).body(body);
+    let step = |key, id, allowed: &[User], body: Value| {
+        op(key, allowed)
+            .ids(&[id])
+            .body(body)
+            .unknown_to_all_but(&readers)
+    };
     vec![
         // The calendar is the network's; machines read it with their scope.
         op("GET /api/v1/consultation-sessions", SIGNED_IN),
@@ -1008,17 +1042,19 @@ fn consultation_rows(f: &Fixtures) -> Vec<Row> {
             .ids(&[f.session_to_edit])
             .body(&f.session_body)
             .stale(),
-        step(
+        op(
             "POST /api/v1/consultation-sessions/{id}/cancel",
-            f.session_to_cancel,
             SESSION_HOSTS,
-            json!({"reason": "Trùng lịch giao ban"}),
-        ),
+        )
+        .ids(&[f.session_to_cancel])
+        .body(json!({"reason": "Trùng lịch giao ban"})),
         op("GET /api/v1/consultation-cases", SIGNED_IN),
         // No scope lets a machine ask for a consultation.
         op("POST /api/v1/consultation-cases", CLINICAL)
             .body(case_request(f.hospital, "Bệnh Nhân Mới")),
-        op("GET /api/v1/consultation-cases/{id}", &readers).ids(&[f.case]),
+        op("GET /api/v1/consultation-cases/{id}", &readers)
+            .ids(&[f.case])
+            .unknown_to_all_but(&readers),
         step(
             "POST /api/v1/consultation-cases/{id}/schedule",
             f.case_to_schedule,
@@ -1142,13 +1178,10 @@ fn rotation_rows(f: &Fixtures) -> Vec<Row> {
             CENTRE_MANAGERS,
             json!({"staff_id": f.exempt, "reason": "Đổi lịch"}),
         ),
-        // A station's calendar: whoever sees the station (not the hospital that
-        // supports the centre, nor a client, whose scope is its own facility).
-        op(
-            "POST /api/v1/calendar-feeds",
-            &[&[Admin, Soyte], CENTRE, &[AnPhu]].concat(),
-        )
-        .body(json!({"subject": "station", "subject_id": f.an_phu})),
+        // A station's calendar is replaced by its head or a planner who plans for it
+        // (and admins), not by every reader of its rotations.
+        op("POST /api/v1/calendar-feeds", &[Admin, Kehoach, AnPhu])
+            .body(json!({"subject": "station", "subject_id": f.an_phu})),
         op("POST /api/v1/rotation-plans/{id}/generate", CENTRE_MANAGERS)
             .ids(&[f.rotation_plan])
             .body(json!({"seed": 2})),
@@ -1166,9 +1199,9 @@ fn plan_rows(f: &Fixtures) -> Vec<Row> {
     let plan = |key, allowed: &[User]| op(key, allowed).ids(&[f.plan]);
     let approval = json!({"facility_id": f.an_phu, "period": "P1"});
     vec![
-        // Lists are filtered to what the caller may read; the client, which no scope lets
-        // read plans, is refused.
-        op("GET /api/v1/plans", PEOPLE),
+        // Lists are filtered to what the caller may read; the client reads plans with its
+        // `plans_read` scope.
+        op("GET /api/v1/plans", SIGNED_IN),
         op("POST /api/v1/plans", &[Kehoach]).body(support_plan(f.centre, f.an_phu, "KH-MT-NEW")),
         plan("GET /api/v1/plans/{id}", PLAN_READERS),
         plan("GET /api/v1/plans/{id}/versions", PLAN_READERS),
@@ -1197,10 +1230,11 @@ fn plan_rows(f: &Fixtures) -> Vec<Row> {
             "values": [{"indicator_code": "E1", "value": 120}]
         })),
         // A facility's reported values: readers of the plan who also see the facility
-        // (the hospital supporting the centre reads the plan, not An Phú's history).
+        // (the hospital supporting the centre reads the plan, not An Phú's history; the
+        // centre's client, with `plans_read`, sees what the centre sees).
         plan(
             "GET /api/v1/plans/{id}/indicator-values/history",
-            &[&[Admin, Soyte], CENTRE, &[AnPhu]].concat(),
+            &[&[Admin, Soyte], CENTRE, &[AnPhu, Client]].concat(),
         )
         .query(&format!(
             "indicator_code=E1&facility_id={}&period=P1",
@@ -1396,15 +1430,22 @@ async fn every_operation_answers_every_caller_as_the_policy_says() {
                 .starts_with("application/problem+json");
             let text = answer.text;
             let may = row.allowed.contains(&user);
-            let good = expected(may, user, status, problem);
+            let good = expected(may, user, status, problem)
+                && (may || user == Anonymous || row.unknown_to.is_empty() || {
+                    let hidden = row.unknown_to.contains(&user);
+                    status == if hidden { 404 } else { 403 }
+                });
             if !good {
                 let excerpt: String = text.chars().take(240).collect();
+                let want = match (may, row.unknown_to.is_empty()) {
+                    (false, false) if user == Anonymous => "401",
+                    (false, false) if row.unknown_to.contains(&user) => "404",
+                    (false, false) => "403",
+                    _ => expectation(may, user),
+                };
                 failures.push(format!(
                     "{} as {user}: expected {}, got {status} ({} {}) {excerpt}",
-                    row.op,
-                    expectation(may, user),
-                    method,
-                    request.path
+                    row.op, want, method, request.path
                 ));
             }
         }

@@ -281,13 +281,13 @@ async fn only_the_right_party_and_role_take_each_step() {
     act(&planner, id, "accept", &no_body())
         .await
         .assert_problem(403, "forbidden");
-    // Another station does not even see it.
+    // Another station does not even learn it exists: 404, as for no referral at all.
     let other_station = app.user("tram.binhhoa").await;
     other_station
         .referrals()
         .get(id)
         .await
-        .assert_problem(403, "forbidden");
+        .assert_problem(404, "not_found");
     // Steps out of order are conflicts with the state machine.
     act(
         &p.centre,

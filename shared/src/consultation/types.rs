@@ -432,8 +432,9 @@ pub struct CaseReferral {
 /// One case as `GET /consultation-cases/{id}` (and every step) returns it.
 ///
 /// The patient and the clinical text (`summary`, `question`, `conclusion_note`,
-/// `outcome`) are present only for the two facilities and admins
-/// ([`may_see_patient`]); every such read is audited.
+/// `outcome`, `status_reason`) are present only for the two facilities and admins
+/// (`null` for everyone else); every such read is audited (the table is
+/// `shared::privacy`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsultationCase {
@@ -447,13 +448,13 @@ pub struct ConsultationCase {
     pub consulting_facility: FacilityRef,
     /// The session it is scheduled in.
     pub session: Option<SessionRef>,
-    /// The patient; absent when the reader may not see it.
+    /// The patient. Clinical: `null` for a reader who is not a party.
     pub patient: Option<Patient>,
     /// The patient's initials, for everyone who may see the case.
     pub patient_initials: String,
-    /// Case summary; with the patient only.
+    /// Case summary. Clinical: `null` for a reader who is not a party.
     pub summary: Option<String>,
-    /// The question; with the patient only.
+    /// The question. Clinical: `null` for a reader who is not a party.
     pub question: Option<String>,
     /// Specialty code.
     pub specialty: Option<String>,
@@ -461,7 +462,7 @@ pub struct ConsultationCase {
     pub urgency: Urgency,
     /// The conclusion, once concluded.
     pub conclusion: Option<Conclusion>,
-    /// The consultants' advice; with the patient only.
+    /// The consultants' advice. Clinical: `null` for a reader who is not a party.
     pub conclusion_note: Option<String>,
     /// Who concluded.
     pub concluded_by: Option<String>,
@@ -471,11 +472,12 @@ pub struct ConsultationCase {
     pub referral_avoided: bool,
     /// The referral draft a `refer` conclusion opened.
     pub referral: Option<CaseReferral>,
-    /// The outcome the station reported; with the patient only.
+    /// The outcome the station reported. Clinical: `null` for a reader who is not a
+    /// party.
     pub outcome: Option<String>,
     /// When it was reported.
     pub outcome_at: Option<DateTime<Utc>>,
-    /// Why it was cancelled.
+    /// Why it was cancelled. Clinical: `null` for a reader who is not a party.
     pub status_reason: Option<String>,
     /// Who created it.
     pub created_by: String,
@@ -505,7 +507,7 @@ pub struct CaseSummary {
     pub session_id: Option<i64>,
     /// Session start, when scheduled.
     pub session_starts_at: Option<DateTime<Utc>>,
-    /// Patient's full name; absent when the reader may not see the patient.
+    /// Patient's full name. Clinical: `null` for a reader who is not a party.
     pub patient_name: Option<String>,
     /// Patient's initials.
     pub patient_initials: String,

@@ -522,10 +522,12 @@ pub struct ReferralLink {
 
 /// One referral as `GET /referrals/{id}` returns it (and every transition answers).
 ///
-/// Patient identity and clinical data (`patient`, `clinical`, `discharge_summary`) are
-/// present only for users of the sending or receiving facility and admins
-/// ([`super::may_see_patient`]); every such read is audited. Others see the referral,
-/// its status, timings and outcome, and `patient_initials`.
+/// Patient identity and clinical data (`patient`, `clinical`, `reason_text`,
+/// `status_reason`, `attachments`, `discharge_summary`, `discharge_diagnoses`, and the
+/// follow-ups' instructions and visit notes) are present only for the sending and
+/// receiving facility (their users and integration clients) and admins; every such read
+/// is audited. Others see the referral, its status, timings and outcome, and
+/// `patient_initials` (the table is `shared::privacy`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Referral {
@@ -545,13 +547,13 @@ pub struct Referral {
     pub urgency: Urgency,
     /// Reason 1, 2 or 3.
     pub reason: ReferralReason,
-    /// Details of the reason.
+    /// Details of the reason. Clinical: `null` for a reader who is not a party.
     pub reason_text: Option<String>,
-    /// The patient; absent when the reader may not see it.
+    /// The patient. Clinical: `null` for a reader who is not a party.
     pub patient: Option<Patient>,
     /// The patient's initials, for everyone who may see the referral.
     pub patient_initials: String,
-    /// Clinical summary; absent when the reader may not see the patient.
+    /// Clinical summary. Clinical: `null` for a reader who is not a party.
     pub clinical: Option<ClinicalSummary>,
     /// Transport and escort.
     pub transport: Transport,
@@ -559,7 +561,7 @@ pub struct Referral {
     pub signed_by: Option<Signatory>,
     /// Treating clinician.
     pub physician: Option<Signatory>,
-    /// Names of attached documents.
+    /// Names of attached documents. Clinical: empty for a reader who is not a party.
     pub attachments: Vec<String>,
     /// Who created it (user name or integration client).
     pub created_by: String,
@@ -575,7 +577,8 @@ pub struct Referral {
     pub arrived_at: Option<DateTime<Utc>>,
     /// When it reached a final status.
     pub closed_at: Option<DateTime<Utc>>,
-    /// Why it was declined, redirected or cancelled.
+    /// Why it was declined, redirected or cancelled. Clinical: `null` for a reader who
+    /// is not a party.
     pub status_reason: Option<String>,
     /// Day the slip was signed (Vietnam date of sending).
     pub signed_on: Option<NaiveDate>,
@@ -591,9 +594,11 @@ pub struct Referral {
     pub overdue: bool,
     /// Outcome, once completed; always shown to the sender.
     pub outcome: Option<Outcome>,
-    /// Discharge summary, once completed; absent when the reader may not see the patient.
+    /// Discharge summary, once completed. Clinical: `null` for a reader who is not a
+    /// party.
     pub discharge_summary: Option<String>,
-    /// Diagnoses at discharge, once completed (with the patient's data).
+    /// Diagnoses at discharge, once completed. Clinical: empty for a reader who is not a
+    /// party.
     pub discharge_diagnoses: Vec<Diagnosis>,
     /// The referral this one was created from (redirected from, back-referral of, or
     /// transferred onward from).
@@ -601,7 +606,7 @@ pub struct Referral {
     /// Referrals created from this one (its redirect, its back-referral, onward transfers).
     pub successors: Vec<ReferralLink>,
     /// Follow-up tasks set at completion (on the original referral; the station works
-    /// them from its back-referral).
+    /// them from its back-referral). Their clinical fields follow [`FollowUp`].
     pub follow_ups: Vec<FollowUp>,
     /// Transitions the reader may take now ([`super::allowed_actions`]): the buttons.
     pub allowed_actions: Vec<ReferralAction>,
@@ -631,11 +636,11 @@ pub struct ReferralSummary {
     pub urgency: Urgency,
     /// Reason.
     pub reason: ReferralReason,
-    /// Patient's full name; absent when the reader may not see the patient.
+    /// Patient's full name. Clinical: `null` for a reader who is not a party.
     pub patient_name: Option<String>,
     /// Patient's initials.
     pub patient_initials: String,
-    /// Main diagnosis; absent when the reader may not see the patient.
+    /// Main diagnosis. Clinical: `null` for a reader who is not a party.
     pub main_diagnosis: Option<Diagnosis>,
     /// Created at.
     pub created_at: DateTime<Utc>,
@@ -802,8 +807,8 @@ pub struct FollowUpVisit {
     pub id: i64,
     /// Day of the visit.
     pub visited_on: NaiveDate,
-    /// What was found and done.
-    pub notes: String,
+    /// What was found and done. Clinical: `null` for a reader who is not a party.
+    pub notes: Option<String>,
     /// Who recorded it.
     pub recorded_by: String,
     /// When it was recorded.
@@ -822,14 +827,14 @@ pub struct FollowUp {
     pub back_referral_id: Option<i64>,
     /// The facility that follows the patient up (the original sender).
     pub facility: FacilityRef,
-    /// Patient's full name; absent when the reader may not see the patient.
+    /// Patient's full name. Clinical: `null` for a reader who is not a party.
     pub patient_name: Option<String>,
     /// Patient's initials.
     pub patient_initials: String,
     /// Day due.
     pub due_on: NaiveDate,
-    /// What to do.
-    pub instructions: String,
+    /// What to do. Clinical: `null` for a reader who is not a party.
+    pub instructions: Option<String>,
     /// Status.
     pub status: FollowUpStatus,
     /// Open past its due day ([`super::follow_up_overdue`]).
@@ -910,7 +915,7 @@ pub struct ReferralEvent {
     pub facility: FacilityRef,
     /// When.
     pub at: DateTime<Utc>,
-    /// Note or reason given.
+    /// Note or reason given. Clinical: `null` for a reader who is not a party.
     pub note: Option<String>,
 }
 

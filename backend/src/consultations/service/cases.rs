@@ -3,6 +3,7 @@
 use super::*;
 use crate::workflow::{self, StepRecord, Stepped, Stepping};
 use shared::consultation::{CaseSide, ConsultationCases};
+use shared::privacy::shown_to;
 
 pub(super) fn read_case_action(row: &CaseRow) -> Action {
     Action::ReadConsultationCase {
@@ -21,14 +22,17 @@ pub(super) fn sees_patient(by: &Principal, row: &CaseRow) -> bool {
     )
 }
 
-/// A case the principal may see (403 otherwise, 404 when there is none).
+/// A case the principal may see; 404 both when there is none and when the principal
+/// may not know of it (an action it may not take on a case it sees is a 403).
 pub(super) fn visible_case(
     conn: &mut AnyConn,
     by: &Principal,
     id: i64,
 ) -> Result<CaseRow, ApiError> {
     let row = repo::find_case(conn, id)?.ok_or_else(case_not_found)?;
-    authorize(by, read_case_action(&row))?;
+    if !allowed(by, read_case_action(&row)) {
+        return Err(case_not_found());
+    }
     Ok(row)
 }
 
@@ -62,7 +66,7 @@ pub fn create_case(
     input: &CaseInput,
 ) -> Result<ConsultationCase, ApiError> {
     authorize(by, Action::RequestConsultation)?;
-    crate::idempotency::once(conn, by, key, "POST /consultation-cases", input, |conn| {
+    let create = |conn: &mut AnyConn| {
         check_facility(conn, "consulting_facility_id", input.consulting_facility_id)?;
         let at = now();
         let id = repo::insert_case(
@@ -93,7 +97,16 @@ pub fn create_case(
                     "urgency": row.urgency, "specialty": row.specialty, "status": row.status }),
         )?;
         case_view(conn, by, &row)
-    })
+    };
+    crate::idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /consultation-cases", "/api/v1/consultation-cases"),
+        input,
+        create,
+        |conn, id| get_case(conn, by, id),
+    )
 }
 
 /// One case as the principal may see it; a read of patient data is audited.
@@ -105,15 +118,6 @@ pub fn get_case(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Consultat
         }
         case_view(conn, by, &row)
     })
-}
-
-/// Facilities whose cases the principal may list (`None`: all).
-pub(super) fn visible_facilities(by: &Principal) -> Option<Vec<i64>> {
-    match (&by.actor, &by.scope) {
-        // A client sees its own facility's cases only.
-        (Actor::Client { .. }, _) => Some(vec![by.facility_id]),
-        (_, scope) => scope.ids(),
-    }
 }
 
 /// Lists the cases the principal may see, newest first. Patient names appear only for
@@ -133,7 +137,7 @@ pub fn list_cases(
         },
     )?;
     let mut filter = CaseFilter {
-        within: visible_facilities(by),
+        within: by.scope.ids(),
         status: query.status,
         conclusion: query.conclusion,
         session_id: query.session_id,
@@ -175,7 +179,7 @@ pub fn list_cases(
             if visible {
                 named.push(row.id);
             }
-            Ok(CaseSummary {
+            let full = CaseSummary {
                 id: row.id,
                 status: row.status.0,
                 requesting_facility: facility(&refs, row.requesting_facility_id)?,
@@ -186,13 +190,14 @@ pub fn list_cases(
                     .and_then(|id| starts.get(&id))
                     .map(|at| utc(*at)),
                 patient_initials: patient.initials(),
-                patient_name: visible.then_some(patient.full_name),
+                patient_name: Some(patient.full_name),
                 specialty: row.specialty.clone(),
                 urgency: row.urgency.0,
                 conclusion: row.conclusion.map(|conclusion| conclusion.0),
                 referral_id: row.referral_id,
                 created_at: utc(row.created_at),
-            })
+            };
+            Ok(shown_to(full, visible))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     let page = page_of(summaries, limit, |s: &CaseSummary| s.id);
@@ -497,26 +502,25 @@ pub(super) fn case_view(
     };
     let patient: Patient = from_json(&row.patient, "patient")?;
     let conclusion = row.conclusion.map(|conclusion| conclusion.0);
-    let clinical = |text: &Option<String>| text.clone().filter(|_| visible);
-    Ok(ConsultationCase {
+    let full = ConsultationCase {
         id: row.id,
         status,
         requesting_facility: facility(&refs, row.requesting_facility_id)?,
         consulting_facility: facility(&refs, row.consulting_facility_id)?,
         session,
         patient_initials: patient.initials(),
-        patient: visible.then_some(patient),
-        summary: visible.then(|| row.summary.clone()),
-        question: visible.then(|| row.question.clone()),
+        patient: Some(patient),
+        summary: Some(row.summary.clone()),
+        question: Some(row.question.clone()),
         specialty: row.specialty.clone(),
         urgency: row.urgency.0,
         conclusion,
-        conclusion_note: clinical(&row.conclusion_note),
+        conclusion_note: row.conclusion_note.clone(),
         concluded_by: row.concluded_by.clone(),
         concluded_at: row.concluded_at.map(utc),
         referral_avoided: conclusion.is_some_and(Conclusion::avoids_referral),
         referral,
-        outcome: clinical(&row.outcome),
+        outcome: row.outcome.clone(),
         outcome_at: row.outcome_at.map(utc),
         status_reason: row.status_reason.clone(),
         created_by: row.created_by.clone(),
@@ -524,5 +528,6 @@ pub(super) fn case_view(
         updated_at: utc(row.updated_at),
         allowed_actions: consultation::allowed_actions(status, side),
         version: row.version,
-    })
+    };
+    Ok(shown_to(full, visible))
 }

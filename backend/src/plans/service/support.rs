@@ -77,6 +77,10 @@ pub fn list_support(
     by: &Principal,
     query: &SupportRequestQuery,
 ) -> Result<Page<SupportRequest>, ApiError> {
+    // `plans_read` lets a machine read plans and indicators, not the stations' asks.
+    if by.role().is_none() {
+        return Err(ApiError::forbidden());
+    }
     authorize(
         by,
         Action::ReadPlan {

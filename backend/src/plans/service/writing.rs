@@ -6,8 +6,14 @@ use chrono::NaiveDateTime;
 use shared::Lang;
 use shared::plan::{PlanSide, Plans};
 
-/// Checks what the derive cannot: facilities and departments exist and belong.
-pub(super) fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), ApiError> {
+/// Checks what the derive cannot: facilities and departments exist and belong, and the
+/// supported facilities are within the author's scope (a plan that names a facility
+/// makes its computed indicators readable to the plan's readers).
+pub(super) fn check_input(
+    conn: &mut AnyConn,
+    by: &Principal,
+    input: &PlanInput,
+) -> Result<(), ApiError> {
     match registry_repo::find_facility_row(conn, input.issuing_facility_id)? {
         Some(row) if row.active => {}
         _ => {
@@ -18,16 +24,24 @@ pub(super) fn check_input(conn: &mut AnyConn, input: &PlanInput) -> Result<(), A
         }
     }
     let refs = registry_repo::facility_refs(conn, &input.supported_facility_ids)?;
-    let unknown: Vec<String> = input
-        .supported_facility_ids
-        .iter()
-        .filter(|id| !refs.contains_key(id))
-        .map(i64::to_string)
-        .collect();
+    let listed = |keep: &dyn Fn(i64) -> bool| -> Vec<String> {
+        let ids = input.supported_facility_ids.iter().copied();
+        ids.filter(|id| keep(*id))
+            .map(|id| id.to_string())
+            .collect()
+    };
+    let unknown = listed(&|id| !refs.contains_key(&id));
     if !unknown.is_empty() {
         return Err(ApiError::field(
             "supported_facility_ids",
             Message::UnknownFacilities(unknown.join(", ")),
+        ));
+    }
+    let outside = listed(&|id| !by.scope.contains(id));
+    if !outside.is_empty() {
+        return Err(ApiError::field_reference(
+            "supported_facility_ids",
+            Message::FacilitiesOutsideScope(outside.join(", ")),
         ));
     }
     for (g, group) in input.activity_groups.iter().enumerate() {
@@ -137,8 +151,8 @@ pub fn create_plan(
             facility_id: input.issuing_facility_id,
         },
     )?;
-    crate::idempotency::once(conn, by, key, "POST /plans", input, |conn| {
-        check_input(conn, input)?;
+    let create = |conn: &mut AnyConn| {
+        check_input(conn, by, input)?;
         let new = NewPlan {
             series_id: uuid::Uuid::new_v4().to_string(),
             version_number: 1,
@@ -149,6 +163,7 @@ pub fn create_plan(
             created_at: now(),
         };
         let id = repo::insert_plan(conn, &new, &changes(input, 1)?)?;
+        repo::replace_plan_facilities(conn, id, &input.supported_facility_ids)?;
         repo::replace_children(
             conn,
             id,
@@ -166,7 +181,16 @@ pub fn create_plan(
         )?;
         let plan = load(conn, id)?;
         view(conn, by, plan)
-    })
+    };
+    crate::idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /plans", "/api/v1/plans"),
+        input,
+        create,
+        |conn, id| get_plan(conn, by, id),
+    )
 }
 
 /// One plan version.
@@ -190,21 +214,15 @@ pub fn list_plans(
         },
     )?;
     let limit = clamp_limit(query.limit);
-    let before = parse_cursor(query.cursor.as_deref())?;
-    let rows = repo::list_plans(conn, query.status, query.include_superseded, before)?;
-    let mut visible = Vec::new();
-    for row in rows {
-        let supported: Vec<i64> = from_json(&row.supported_facility_ids, "supported facilities")?;
-        let concerns = query
-            .facility_id
-            .is_none_or(|id| row.issuing_facility_id == id || supported.contains(&id));
-        if concerns && may_read(by, &row, &supported) {
-            visible.push(row);
-            if visible.len() > usize::try_from(limit).unwrap_or(0) {
-                break;
-            }
-        }
-    }
+    let filter = repo::PlanFilter {
+        status: query.status,
+        include_superseded: query.include_superseded,
+        before: parse_cursor(query.cursor.as_deref())?,
+        facility_id: query.facility_id,
+        within: by.scope.ids(),
+    };
+    // The reader's scope is what `may_read` checks: issuer or a supported facility in it.
+    let visible = repo::list_plans(conn, &filter, limit + 1)?;
     let ids: Vec<i64> = visible.iter().map(|row| row.issuing_facility_id).collect();
     let refs = registry_repo::facility_refs(conn, &ids)?;
     let items = visible
@@ -231,12 +249,13 @@ pub fn update_plan(
         if plan.row.version != version {
             return Err(ApiError::precondition_failed());
         }
-        check_input(conn, input)?;
+        check_input(conn, by, input)?;
         let issuing_facility_id = plan.row.issuing_facility_id;
         let before = view(conn, by, plan)?.to_input();
         if repo::update_plan(conn, id, version, &changes(input, version + 1)?)? == 0 {
             return Err(ApiError::precondition_failed());
         }
+        repo::replace_plan_facilities(conn, id, &input.supported_facility_ids)?;
         let earlier = progress_by_title(repo::activities(conn, id)?);
         repo::replace_children(
             conn,
@@ -481,6 +500,7 @@ pub fn revise(conn: &mut AnyConn, by: &Principal, id: i64, reason: &str) -> Resu
             created_at: now(),
         };
         let new_id = repo::insert_plan(conn, &new, &changes(&input, 1)?)?;
+        repo::replace_plan_facilities(conn, new_id, &input.supported_facility_ids)?;
         let earlier = progress_by_title(repo::activities(conn, id)?);
         repo::replace_children(
             conn,

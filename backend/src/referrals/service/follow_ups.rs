@@ -56,8 +56,13 @@ pub(super) fn follow_up_for_update(
     by: &Principal,
     id: i64,
 ) -> Result<(FollowUpRow, ReferralRow), ApiError> {
-    let row =
-        repo::find_follow_up(conn, id)?.ok_or_else(|| ApiError::not_found(Record::FollowUp))?;
+    let missing = || ApiError::not_found(Record::FollowUp);
+    let row = repo::find_follow_up(conn, id)?.ok_or_else(missing)?;
+    let referral = repo::find(conn, row.referral_id)?.ok_or_else(not_found)?;
+    // A follow-up of a referral the principal may not know of does not exist for it.
+    if !allowed(by, read_action(&referral)) {
+        return Err(missing());
+    }
     authorize(
         by,
         Action::ManageFollowUps {
@@ -70,7 +75,6 @@ pub(super) fn follow_up_for_update(
             Message::FollowUpClosed,
         ));
     }
-    let referral = repo::find(conn, row.referral_id)?.ok_or_else(not_found)?;
     Ok((row, referral))
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use shared::message::{Message, Record};
 use shared::page::{Page, clamp_limit};
+use shared::privacy::shown_to;
 use shared::referral::{
     self, ArriveInput, CancelInput, ClinicalSummary, CompleteInput, DeclineInput, Destination,
     DestinationQuery, Diagnosis, Direction, FollowUp, FollowUpMissedInput, FollowUpQuery,
@@ -127,12 +128,15 @@ fn sees_patient(by: &Principal, row: &ReferralRow) -> bool {
     )
 }
 
-/// A referral the principal may see (403 otherwise, 404 when there is none). A draft
-/// is the sender's working paper: nobody else learns it exists until it is sent.
+/// A referral the principal may see; 404 both when there is none and when the
+/// principal may not know of it, so ids do not tell who refers whom. A draft is the
+/// sender's working paper: nobody else learns it exists until it is sent. (A reader who
+/// may not take an action on the referral gets 403 from that action.)
 fn visible_row(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<ReferralRow, ApiError> {
     let row = repo::find(conn, id)?.ok_or_else(not_found)?;
-    authorize(by, read_action(&row))?;
-    if row.status.0 == ReferralStatus::Draft && !sees_drafts_of(by, row.from_facility_id) {
+    if !allowed(by, read_action(&row))
+        || (row.status.0 == ReferralStatus::Draft && !sees_drafts_of(by, row.from_facility_id))
+    {
         return Err(not_found());
     }
     Ok(row)

@@ -19,7 +19,7 @@ pub(super) fn follow_up_views(
             .push(FollowUpVisit {
                 id: visit.id,
                 visited_on: visit.visited_on,
-                notes: visit.notes,
+                notes: Some(visit.notes),
                 recorded_by: visit.recorded_by,
                 recorded_at: utc(visit.recorded_at),
             });
@@ -28,21 +28,22 @@ pub(super) fn follow_up_views(
         .map(|row| {
             let status = row.status.0;
             let (name, visible) = patients.get(&row.referral_id).cloned().unwrap_or_default();
-            Ok(FollowUp {
+            let full = FollowUp {
                 id: row.id,
                 referral_id: row.referral_id,
                 back_referral_id: row.back_referral_id,
                 facility: facility(refs, row.facility_id)?,
-                patient_name: visible.then(|| name.clone()),
                 patient_initials: referral::patient_initials(&name),
+                patient_name: Some(name),
                 due_on: row.due_on,
-                instructions: row.instructions,
+                instructions: Some(row.instructions),
                 status,
                 overdue: referral::follow_up_overdue(status, row.due_on, today),
                 visits: visits.remove(&row.id).unwrap_or_default(),
                 closed_at: row.closed_at.map(utc),
                 version: row.version,
-            })
+            };
+            Ok(shown_to(full, visible))
         })
         .collect()
 }
@@ -103,9 +104,8 @@ pub(super) fn view(
         .discharge
         .as_deref()
         .map(|text| from_json::<Discharge>(text, "discharge"))
-        .transpose()?
-        .filter(|_| visible);
-    Ok(Referral {
+        .transpose()?;
+    let full = Referral {
         id: row.id,
         slip_number: row.slip_number.clone(),
         status,
@@ -116,8 +116,8 @@ pub(super) fn view(
         reason: input.reason,
         reason_text: row.reason_text.clone(),
         patient_initials: input.patient.initials(),
-        patient: visible.then(|| input.patient.clone()),
-        clinical: visible.then(|| input.clinical.clone()),
+        patient: Some(input.patient.clone()),
+        clinical: Some(input.clinical.clone()),
         transport: input.transport.clone(),
         signed_by: input.signed_by.clone(),
         physician: input.physician.clone(),
@@ -145,12 +145,14 @@ pub(super) fn view(
         allowed_actions: referral::allowed_actions(status, side),
         editable: referral::may_edit(status, side),
         version: row.version,
-    })
+    };
+    Ok(shown_to(full, visible))
 }
 
 /// The timeline of a referral.
 pub fn events(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Vec<ReferralEvent>, ApiError> {
     let row = visible_row(conn, by, id)?;
+    let visible = sees_patient(by, &row);
     let rows = repo::events(conn, row.id)?;
     let ids: Vec<i64> = rows
         .iter()
@@ -161,7 +163,7 @@ pub fn events(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Vec<Referra
     let refs = registry_repo::facility_refs(conn, &ids)?;
     rows.into_iter()
         .map(|event| {
-            Ok(ReferralEvent {
+            let full = ReferralEvent {
                 id: event.id,
                 referral_id: event.referral_id,
                 kind: event.kind.0,
@@ -172,7 +174,8 @@ pub fn events(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Vec<Referra
                 facility: facility(&refs, event.facility_id)?,
                 at: utc(event.at),
                 note: event.note,
-            })
+            };
+            Ok(shown_to(full, visible))
         })
         .collect()
 }
@@ -195,8 +198,8 @@ pub fn list(
         ..ListFilter::default()
     };
     if let Actor::Client { .. } = by.actor {
-        // A client sees its own facility's referrals only.
-        filter.within = Some(vec![own]);
+        // A client lists what its facility's people list (its facility's scope), once
+        // it holds a referrals scope.
         if !allowed(
             by,
             Action::ReadReferral {
@@ -266,6 +269,7 @@ pub fn list(
             let status = row.status.0;
             let urgency = row.urgency.0;
             let visible = sees_patient(by, row);
+            // The clinical column is parsed only for a reader who may see it.
             let main_diagnosis = if visible {
                 from_json::<ClinicalSummary>(&row.clinical, "clinical summary")?
                     .diagnoses
@@ -277,7 +281,7 @@ pub fn list(
             if visible {
                 named.push(row.id);
             }
-            Ok(ReferralSummary {
+            let full = ReferralSummary {
                 id: row.id,
                 slip_number: row.slip_number.clone(),
                 status,
@@ -286,7 +290,7 @@ pub fn list(
                 direction: row.direction.0,
                 urgency,
                 reason: row.reason.0,
-                patient_name: visible.then(|| row.patient_name.clone()),
+                patient_name: Some(row.patient_name.clone()),
                 patient_initials: referral::patient_initials(&row.patient_name),
                 main_diagnosis,
                 created_at: utc(row.created_at),
@@ -297,7 +301,8 @@ pub fn list(
                 expired: referral::slip_expired(status, row.valid_until, today),
                 outcome: row.outcome.map(|outcome| outcome.0),
                 open_follow_ups: open.get(&row.id).copied().unwrap_or(0),
-            })
+            };
+            Ok(shown_to(full, visible))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     let page = page_of(summaries, limit, |s: &ReferralSummary| s.id);

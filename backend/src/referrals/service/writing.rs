@@ -10,11 +10,19 @@ pub fn create(
     input: &ReferralInput,
 ) -> Result<Referral, ApiError> {
     authorize(by, Action::CreateReferral)?;
-    crate::idempotency::once(conn, by, key, "POST /referrals", input, |conn| {
-        let row = create_draft_at(conn, by, by.facility_id, input, None)?;
-        let (rules, _) = rules(conn)?;
-        view(conn, by, &row, &rules, row.created_at)
-    })
+    crate::idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /referrals", "/api/v1/referrals"),
+        input,
+        |conn| {
+            let row = create_draft_at(conn, by, by.facility_id, input, None)?;
+            let (rules, _) = rules(conn)?;
+            view(conn, by, &row, &rules, row.created_at)
+        },
+        |conn, id| get(conn, by, id),
+    )
 }
 
 /// Opens a draft slip issued by `from_facility_id`, written by `by`: the principal's own

@@ -3,8 +3,8 @@
 use super::*;
 
 /// A new subscription address for a person's or a station's calendar; earlier ones
-/// stop working. The person themselves, planning of their facility, or the station's
-/// head (for a station).
+/// stop working. The person themselves or planning of their facility (for a person); the
+/// station's head or a planner who plans for it (for a station).
 pub fn create_feed(
     conn: &mut AnyConn,
     by: &Principal,
@@ -28,9 +28,8 @@ pub fn create_feed(
                 .ok_or_else(|| ApiError::field("subject_id", Record::Station))?;
             authorize(
                 by,
-                Action::ReadRotations {
-                    facility_id: input.subject_id,
-                    station_id: Some(input.subject_id),
+                Action::ReplaceStationFeed {
+                    station_id: input.subject_id,
                 },
             )?;
         }
