@@ -42,6 +42,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// This server's side of the rotation generator's queue.
     pub generations: Arc<crate::rotations::generator::Queue>,
+    /// Sign-in rate limits and the password-check semaphore.
+    pub signin: Arc<crate::auth::throttle::SignInGuard>,
 }
 
 /// Every `/api/v1` route, in one place: each module registers its own.
@@ -131,6 +133,7 @@ impl Application {
     /// Connects the database (migrating, loading demo data into an empty one), binds the
     /// listener and prepares the server; [`Application::run`] serves.
     pub fn build(settings: Settings) -> anyhow::Result<Application> {
+        crate::config::secure_data_dir(&settings.data_dir, &settings.database_url)?;
         let db = Db::connect(&settings.database_url)?;
         if settings.load_demo {
             crate::demo::load_if_empty(&db)?;
@@ -143,12 +146,14 @@ impl Application {
             keys,
             db,
             generations: crate::rotations::generator::Queue::new(settings.generator),
+            signin: Arc::new(crate::auth::throttle::SignInGuard::new(&settings)),
             settings: Arc::new(settings),
         };
         let listener = TcpListener::bind(state.settings.bind)?;
         let port = listener.local_addr()?.port();
+        // `/metrics` itself is served by `system::metrics`, behind its token.
         let metrics = PrometheusMetricsBuilder::new("tuyen")
-            .endpoint("/metrics")
+            .mask_unmatched_patterns("unmatched")
             .build()
             .map_err(|e| anyhow::anyhow!("metrics: {e}"))?;
         let server = serve(listener, state.clone(), metrics)?;
@@ -173,7 +178,7 @@ impl Application {
     }
 
     /// Serves until stopped, refreshing the planner's statistics every hour as the
-    /// data grows.
+    /// data grows (and forgetting sign-in throttles that hold nothing back).
     pub async fn run(self) -> std::io::Result<()> {
         let db = self.state.db.clone();
         let statistics = actix_web::rt::spawn(async move {
@@ -182,7 +187,16 @@ impl Application {
             loop {
                 every.tick().await;
                 let db = db.clone();
-                let refreshed = actix_web::web::block(move || db.refresh_statistics()).await;
+                let refreshed = actix_web::web::block(move || {
+                    let pruned = db
+                        .conn()
+                        .and_then(|mut conn| crate::auth::throttle::prune(&mut conn));
+                    if let Err(error) = pruned {
+                        tracing::warn!(%error, "could not prune sign-in throttles");
+                    }
+                    db.refresh_statistics()
+                })
+                .await;
                 if let Ok(Err(error)) = refreshed {
                     tracing::warn!(%error, "could not refresh planner statistics");
                 }
@@ -201,6 +215,7 @@ fn serve(
 ) -> anyhow::Result<Server> {
     let static_dir = state.settings.static_dir.clone();
     let data = web::Data::new(state);
+    let registry = web::Data::new(metrics.registry.clone());
     let spec = spec();
     let server = HttpServer::new(move || {
         let app = App::new()
@@ -229,6 +244,8 @@ fn serve(
                     .default_service(web::to(api_not_found)),
             )
             .into_app()
+            .app_data(registry.clone())
+            .route("/metrics", web::get().to(crate::system::metrics))
             .route(
                 "/docs",
                 web::get().to(|| async {
@@ -277,7 +294,7 @@ fn serve(
         .wrap(security_headers())
         .wrap(Compress::default())
         .wrap(metrics.clone())
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<crate::request_log::RequestLog>::new())
     })
     // Small JSON answers go out at once instead of waiting ~40 ms for Nagle's algorithm.
     .tcp_nodelay(true)

@@ -124,6 +124,9 @@ fn check(conn: &Connection) -> anyhow::Result<()> {
 
 /// Moves the checked copy into place and reports on it.
 fn finish(partial: &Path, target: &Path, pages: i64, started: Instant) -> anyhow::Result<Copied> {
+    // A backup holds every patient record: readable by the server's user only, whatever
+    // the umask of the shell that ran the command.
+    crate::config::make_private(partial);
     std::fs::File::open(partial)?.sync_all()?;
     std::fs::rename(partial, target)
         .with_context(|| format!("đổi tên {} thành {}", partial.display(), target.display()))?;
@@ -148,4 +151,27 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_backup_and_a_restored_database_are_readable_by_their_owner_only() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let database = dir.path().join("tuyen.sqlite3");
+        crate::db::Db::connect(&database.to_string_lossy())?;
+        let copy = dir.path().join("copy.sqlite3");
+        backup(&database, &copy)?;
+        let mode = |path: &Path| -> anyhow::Result<u32> {
+            Ok(std::fs::metadata(path)?.permissions().mode() & 0o777)
+        };
+        assert_eq!(mode(&copy)?, 0o600);
+        let restored = dir.path().join("restored.sqlite3");
+        restore(&copy, &restored, false)?;
+        assert_eq!(mode(&restored)?, 0o600);
+        Ok(())
+    }
 }

@@ -27,7 +27,22 @@ pub struct Settings {
     pub refresh_ttl_secs: i64,
     /// The rotation generator's workers, lease and memory budget.
     pub generator: GeneratorSettings,
+    /// Proxies whose `X-Forwarded-For` names the client (`TUYEN_TRUSTED_PROXIES`);
+    /// from anyone else the peer address counts.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Sign-in and token requests one address may make per minute, per process.
+    pub signin_per_address_per_minute: u32,
+    /// Sign-in and token requests the whole process takes per second.
+    pub signin_per_second: u32,
+    /// Bearer token that opens `/metrics` (`TUYEN_METRICS_TOKEN`); without one the
+    /// metrics are not served.
+    pub metrics_token: Option<String>,
 }
+
+/// Default of [`Settings::signin_per_address_per_minute`].
+pub const SIGNIN_PER_ADDRESS_PER_MINUTE: u32 = 30;
+/// Default of [`Settings::signin_per_second`].
+pub const SIGNIN_PER_SECOND: u32 = 50;
 
 impl Settings {
     /// Settings for tests: port 0 on loopback, the given database, a fixed secret.
@@ -42,6 +57,12 @@ impl Settings {
             access_ttl_secs: 900,
             refresh_ttl_secs: 30 * 24 * 3600,
             generator: GeneratorSettings::default(),
+            trusted_proxies: Vec::new(),
+            // Every test signs in many times from 127.0.0.1: the limits are tested
+            // on their own, with the defaults.
+            signin_per_address_per_minute: 1_000_000,
+            signin_per_second: 1_000_000,
+            metrics_token: None,
         }
     }
 }
@@ -160,6 +181,66 @@ fn write_whole(path: &Path, contents: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Makes the data folder (created if missing) 0700, and the SQLite database with its
+/// journal files 0600, when they are looser: an older installation or a folder made by
+/// hand may let the whole machine read patient data. What cannot be tightened (another
+/// owner) is logged as a warning, not fatal.
+pub fn secure_data_dir(data_dir: &Path, database_url: &str) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    make_private(data_dir);
+    if let crate::db::DbUrl::Sqlite(file) = crate::db::DbUrl::parse(database_url) {
+        let file = Path::new(&file);
+        if let Some(folder) = file.parent().filter(|f| !f.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("creating {}", folder.display()))?;
+            make_private(folder);
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = file.as_os_str().to_owned();
+            name.push(suffix);
+            let path = PathBuf::from(name);
+            if path.exists() {
+                make_private(&path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Takes group and other permissions off `path` (a folder keeps its owner's 0700, a
+/// file 0600); warns when it cannot.
+#[cfg(unix)]
+pub fn make_private(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return;
+    }
+    let private = if meta.is_dir() { 0o700 } else { 0o600 };
+    match std::fs::set_permissions(path, std::fs::Permissions::from_mode(private)) {
+        Ok(()) => tracing::warn!(
+            path = %path.display(),
+            was = format!("{mode:o}"),
+            now = format!("{private:o}"),
+            "tightened the permissions of a data file: it was readable by others"
+        ),
+        Err(error) => tracing::warn!(
+            path = %path.display(),
+            mode = format!("{mode:o}"),
+            %error,
+            "a data file is readable by others and could not be made private"
+        ),
+    }
+}
+
+/// Elsewhere, the platform's own access rules apply.
+#[cfg(not(unix))]
+pub fn make_private(_path: &Path) {}
+
 /// Makes every file and folder the server creates from now on private to its user
 /// (umask 077): the data folder, the SQLite database and its journal, backups and the
 /// secret. Called first thing in `main`; the files hold patient data.
@@ -199,6 +280,34 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_loose_data_folder_and_database_are_made_private() -> anyhow::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| -> anyhow::Result<u32> {
+            Ok(std::fs::metadata(path)?.permissions().mode() & 0o777)
+        };
+        let root = tempfile::tempdir()?;
+        let data = root.path().join("data");
+        std::fs::create_dir(&data)?;
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755))?;
+        let database = data.join("tuyen.sqlite3");
+        for file in [database.clone(), data.join("tuyen.sqlite3-wal")] {
+            std::fs::write(&file, b"")?;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644))?;
+        }
+        secure_data_dir(&data, &database.to_string_lossy())?;
+        assert_eq!(mode(&data)?, 0o700);
+        assert_eq!(mode(&database)?, 0o600);
+        assert_eq!(mode(&data.join("tuyen.sqlite3-wal"))?, 0o600);
+
+        // A missing folder is created private, whatever the umask.
+        let fresh = root.path().join("fresh");
+        secure_data_dir(&fresh, "postgres://localhost/tuyen")?;
+        assert_eq!(mode(&fresh)? & 0o077, 0);
         Ok(())
     }
 

@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod plans;
 pub mod referrals;
 pub mod registry;
+pub mod request_log;
 pub mod rotations;
 pub mod schema;
 pub mod system;

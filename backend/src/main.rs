@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use tracing_subscriber::EnvFilter;
 use tuyen::app::{Application, spec_json};
 use tuyen::config::{Settings, jwt_secret};
 use tuyen::db::{Db, DbUrl};
@@ -57,6 +56,16 @@ enum Command {
         /// Deprecated: the demo is loaded only with --demo now.
         #[arg(long, hide = true, conflicts_with = "demo")]
         no_demo: bool,
+        /// Addresses of reverse proxies whose X-Forwarded-For names the client
+        /// (comma-separated); from anyone else the peer address counts.
+        #[arg(long, env = "TUYEN_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<std::net::IpAddr>,
+        /// Sign-in and token requests one address may make per minute (per server).
+        #[arg(long, env = "TUYEN_SIGNIN_PER_ADDRESS_PER_MINUTE", default_value_t = tuyen::config::SIGNIN_PER_ADDRESS_PER_MINUTE)]
+        signin_per_address_per_minute: u32,
+        /// Sign-in and token requests the server takes per second (per server).
+        #[arg(long, env = "TUYEN_SIGNIN_PER_SECOND", default_value_t = tuyen::config::SIGNIN_PER_SECOND)]
+        signin_per_second: u32,
     },
     /// Create an admin account (the first one of a new installation). The password is
     /// read from the terminal, or from standard input when that is not a terminal —
@@ -178,14 +187,10 @@ fn read_new_password() -> anyhow::Result<String> {
 }
 
 fn init_tracing() {
-    let filter = EnvFilter::try_from_env("TUYEN_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    if std::env::var("TUYEN_LOG_FORMAT").as_deref() == Ok("json") {
-        builder.json().init();
-    } else {
-        builder.compact().init();
-    }
+    tuyen::request_log::init(
+        std::env::var("TUYEN_LOG_FORMAT").as_deref() == Ok("json"),
+        std::io::stdout,
+    );
 }
 
 #[actix_web::main]
@@ -314,6 +319,9 @@ async fn main() -> anyhow::Result<()> {
             static_dir,
             demo,
             no_demo,
+            trusted_proxies,
+            signin_per_address_per_minute,
+            signin_per_second,
         } => {
             init_tracing();
             let settings = Settings {
@@ -326,6 +334,13 @@ async fn main() -> anyhow::Result<()> {
                 access_ttl_secs: 15 * 60,
                 refresh_ttl_secs: 30 * 24 * 3600,
                 generator: tuyen::config::GeneratorSettings::from_env()?,
+                trusted_proxies,
+                signin_per_address_per_minute,
+                signin_per_second,
+                // From the environment only: a flag would show in `ps`.
+                metrics_token: std::env::var("TUYEN_METRICS_TOKEN")
+                    .ok()
+                    .filter(|token| !token.is_empty()),
             };
             if settings.static_dir.is_none() {
                 tracing::warn!(dir = %static_dir.display(), "SPA folder missing; serving the API only (run `make spa`)");

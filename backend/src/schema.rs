@@ -578,6 +578,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_throttles (key) {
+        key -> Text,
+        failures -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(departments -> facilities (facility_id));
 diesel::joinable!(staff -> facilities (facility_id));
 diesel::joinable!(staff -> departments (department_id));
@@ -606,6 +615,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_leaves,
     users,
     refresh_tokens,
+    login_throttles,
     api_clients,
     audit_events,
     idempotency_keys,

@@ -117,3 +117,34 @@ pub async fn audit_events_csv(
         bytes,
     ))
 }
+
+/// Prometheus metrics, for a scraper that sends `Authorization: Bearer
+/// $TUYEN_METRICS_TOKEN`; not served at all (404) when no token is configured. Request
+/// counts are labelled by route pattern (`/api/v1/referrals/{id}`), every path no route
+/// matches under the one label `unmatched`, so the series stay few. An operators'
+/// endpoint: not part of the API contract.
+pub async fn metrics(
+    state: web::Data<AppState>,
+    registry: web::Data<prometheus::Registry>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    use crate::auth::tokens::sha256_hex;
+    let Some(expected) = &state.settings.metrics_token else {
+        return Err(ApiError::not_found(shared::message::Record::ApiResource));
+    };
+    let presented = crate::auth::principal::bearer(&req)?;
+    // Digests compared, so the time taken says nothing about the token.
+    if sha256_hex(presented.as_bytes()) != sha256_hex(expected.as_bytes()) {
+        return Err(ApiError::unauthorized(
+            shared::message::Message::InvalidAccessToken,
+        ));
+    }
+    let mut text = String::new();
+    prometheus::TextEncoder::new()
+        .encode_utf8(&registry.gather(), &mut text)
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(text))
+}

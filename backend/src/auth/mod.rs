@@ -10,6 +10,7 @@ pub mod repo;
 pub mod routes;
 pub mod service;
 pub mod setup;
+pub mod throttle;
 pub mod tokens;
 
 pub use policy::{Action, authorize};

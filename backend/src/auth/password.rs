@@ -46,4 +46,21 @@ mod tests {
         assert!(!verify(dummy_hash(), "thuanan2026"));
         Ok(())
     }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() -> Result<(), ApiError> {
+        // An unknown username must take argon2's full time: the dummy parses (a hash
+        // that did not would be refused at once) with the parameters of a real hash.
+        let real = hash("thuanan2026")?;
+        let real = PasswordHash::new(&real).map_err(ApiError::internal)?;
+        let dummy = PasswordHash::new(dummy_hash()).map_err(ApiError::internal)?;
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert_eq!(
+            dummy.hash.map(|output| output.len()),
+            real.hash.map(|output| output.len())
+        );
+        Ok(())
+    }
 }

@@ -9,7 +9,9 @@ use shared::auth::{ApiScope, Role};
 use super::principal::{Actor, FacilityScope};
 use crate::db::{AnyConn, DbEnum, utc};
 use crate::error::ApiError;
-use crate::schema::{api_clients, facilities, refresh_tokens, support_links, users};
+use crate::schema::{
+    api_clients, facilities, login_throttles, refresh_tokens, support_links, users,
+};
 
 /// A `users` row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -23,7 +25,9 @@ pub struct UserRow {
     pub facility_id: i64,
     pub staff_id: Option<i64>,
     pub active: bool,
+    /// No longer read: sign-in counts failures in `login_throttles`.
     pub failed_logins: i32,
+    /// No longer read: sign-in holds live in `login_throttles`.
     pub locked_until: Option<NaiveDateTime>,
     pub last_login_at: Option<NaiveDateTime>,
     pub version: i64,
@@ -211,19 +215,166 @@ pub fn set_password(
         .execute(conn)
 }
 
-/// Records a failed sign-in: counts it, and locks the account when the limit is hit.
-pub fn record_failed_login(
+/// A sign-in throttle: failures counted under one key (see `auth::throttle`).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = login_throttles)]
+pub struct ThrottleRow {
+    pub key: String,
+    pub failures: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The throttles under `keys` that exist.
+pub fn find_throttles(conn: &mut AnyConn, keys: &[&str]) -> QueryResult<Vec<ThrottleRow>> {
+    login_throttles::table
+        .filter(login_throttles::key.eq_any(keys))
+        .select(ThrottleRow::as_select())
+        .load(conn)
+}
+
+/// Counts one failure under `key` and returns the count, in one statement per engine
+/// (`failures = failures + 1 … RETURNING`): parallel guesses each count, none is lost
+/// to a read-modify-write. A count idle since `forget_before` with no lock running
+/// starts again from one.
+pub fn count_failure(
     conn: &mut AnyConn,
-    id: i64,
+    key: &str,
+    at: NaiveDateTime,
+    forget_before: NaiveDateTime,
+) -> QueryResult<i32> {
+    diesel::delete(
+        login_throttles::table
+            .find(key)
+            .filter(login_throttles::updated_at.lt(forget_before))
+            .filter(
+                login_throttles::locked_until
+                    .is_null()
+                    .or(login_throttles::locked_until.le(at)),
+            ),
+    )
+    .execute(conn)?;
+    loop {
+        let counted: Option<i32> = diesel::update(login_throttles::table.find(key))
+            .set((
+                login_throttles::failures.eq(login_throttles::failures + 1),
+                login_throttles::updated_at.eq(at),
+            ))
+            .returning(login_throttles::failures)
+            .get_result(conn)
+            .optional()?;
+        if let Some(failures) = counted {
+            return Ok(failures);
+        }
+        if insert_throttle(conn, key, 1, at)? {
+            return Ok(1);
+        }
+        // Another guess inserted it first: count on its row.
+    }
+}
+
+/// Inserts a throttle row; `false` when one under `key` exists already (a parallel
+/// request inserted it first).
+fn insert_throttle(
+    conn: &mut AnyConn,
+    key: &str,
     failures: i32,
-    locked_until: Option<NaiveDateTime>,
-) -> QueryResult<usize> {
-    diesel::update(users::table.find(id))
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    // In a savepoint: on PostgreSQL a failed statement would end the transaction.
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(login_throttles::table)
+            .values((
+                login_throttles::key.eq(key),
+                login_throttles::failures.eq(failures),
+                login_throttles::locked_until.eq(None::<NaiveDateTime>),
+                login_throttles::updated_at.eq(at),
+            ))
+            .execute(conn)
+    });
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
+/// Locks `key` until `until`; a later lock already set stays.
+pub fn lock_throttle(conn: &mut AnyConn, key: &str, until: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        login_throttles::table.find(key).filter(
+            login_throttles::locked_until
+                .is_null()
+                .or(login_throttles::locked_until.lt(until)),
+        ),
+    )
+    .set(login_throttles::locked_until.eq(Some(until)))
+    .execute(conn)
+}
+
+/// Records `key` as seen now with no failure (a known address of an account).
+pub fn touch_throttle(conn: &mut AnyConn, key: &str, at: NaiveDateTime) -> QueryResult<()> {
+    let touched = diesel::update(login_throttles::table.find(key))
         .set((
-            users::failed_logins.eq(failures),
-            users::locked_until.eq(locked_until),
+            login_throttles::failures.eq(0),
+            login_throttles::locked_until.eq(None::<NaiveDateTime>),
+            login_throttles::updated_at.eq(at),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    if touched == 0 {
+        // `false`: a parallel sign-in from the same address recorded it first, as good.
+        insert_throttle(conn, key, 0, at)?;
+    }
+    Ok(())
+}
+
+/// Forgets the throttles under `keys`.
+pub fn clear_throttles(conn: &mut AnyConn, keys: &[&str]) -> QueryResult<usize> {
+    diesel::delete(login_throttles::table.filter(login_throttles::key.eq_any(keys))).execute(conn)
+}
+
+/// Forgets every failure and lock of `username` (an admin set a new password), from
+/// every address; known addresses stay.
+pub fn clear_throttles_of(
+    conn: &mut AnyConn,
+    account_key: &str,
+    pair_prefix: &str,
+) -> QueryResult<usize> {
+    let escaped = crate::db::escape_like(pair_prefix);
+    diesel::delete(
+        login_throttles::table.filter(
+            login_throttles::key.eq(account_key).or(login_throttles::key
+                .like(format!("{escaped}%"))
+                .escape('\\')),
+        ),
+    )
+    .execute(conn)
+}
+
+/// Drops the throttles that no longer hold anything back: counts idle since
+/// `forget_before` with no hold running, and known addresses not seen since
+/// `known_since`. Keeps the table small under a flood of made-up usernames.
+pub fn prune_throttles(
+    conn: &mut AnyConn,
+    at: NaiveDateTime,
+    forget_before: NaiveDateTime,
+    known_since: NaiveDateTime,
+) -> QueryResult<usize> {
+    let idle_counts = login_throttles::key
+        .not_like("known:%")
+        .and(login_throttles::updated_at.lt(forget_before))
+        .and(
+            login_throttles::locked_until
+                .is_null()
+                .or(login_throttles::locked_until.le(at)),
+        );
+    let old_known = login_throttles::key
+        .like("known:%")
+        .and(login_throttles::updated_at.lt(known_since));
+    diesel::delete(login_throttles::table.filter(idle_counts.or(old_known))).execute(conn)
 }
 
 /// Records a successful sign-in.

@@ -55,10 +55,35 @@ async fn login(
     req: HttpRequest,
     body: ValidJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let address = state.signin.client_address(&req);
+    state.signin.admit(address)?;
+    let request = body.0;
+    let attempt = service::Attempt::new(&request, address);
+    // Three steps so that no pooled connection waits on argon2: read, check, write.
+    let seen = {
+        let attempt = attempt.clone();
+        state
+            .db
+            .run(move |conn| service::login_check(conn, &attempt))
+            .await?
+    };
+    let password_ok = state
+        .signin
+        .verify(seen.password_hash(), request.password)
+        .await?;
     let issuer = state.tokens.clone();
     let request_id = request_id(&req);
     state
-        .json(move |conn| service::login(conn, &issuer, &body.0, request_id.as_deref()))
+        .json(move |conn| {
+            service::login_finish(
+                conn,
+                &issuer,
+                &attempt,
+                &seen,
+                password_ok,
+                request_id.as_deref(),
+            )
+        })
         .await
 }
 
@@ -69,14 +94,16 @@ async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenPair),
-        Problems<(Invalid, TokenRejected)>,
+        Problems<(Invalid, TokenRejected, LockedOut)>,
     )
 )]
 #[post("/auth/refresh")]
 async fn refresh(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: ValidJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state.signin.admit(state.signin.client_address(&req))?;
     let issuer = state.tokens.clone();
     state
         .json(move |conn| service::refresh(conn, &issuer, &body.0.refresh_token))
@@ -151,9 +178,25 @@ async fn change_password(
     by: SelfService,
     body: ValidJson<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
+    // As sign-in: argon2 runs with no pooled connection held, one check per core.
+    let by = by.0;
+    let seen_hash = {
+        let by = by.clone();
+        state
+            .db
+            .run(move |conn| service::own_password_hash(conn, &by))
+            .await?
+    };
+    let input = body.0;
+    let current_ok = state
+        .signin
+        .verify(Some(seen_hash.clone()), input.current_password.clone())
+        .await?;
+    service::check_password_change(&input, current_ok)?;
+    let hash = state.signin.hash(input.new_password).await?;
     let issuer = state.tokens.clone();
     state
-        .json(move |conn| service::change_own_password(conn, &issuer, &by.0, &body.0))
+        .json(move |conn| service::change_own_password(conn, &issuer, &by, &seen_hash, &hash))
         .await
 }
 

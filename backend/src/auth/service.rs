@@ -1,5 +1,7 @@
 //! Sign-in, token rotation, sign-out, and the account resources (users, clients).
 
+use std::net::IpAddr;
+
 use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 use shared::auth::{
@@ -10,7 +12,7 @@ use shared::registry::{NewUser, PasswordReset, User, UserQuery, UserUpdate};
 
 use super::jwt::{Claims, Keys};
 use super::repo::{self, Family, NewUserRow, UserRow};
-use super::{Action, Principal, authorize, password, policy, tokens};
+use super::{Action, Principal, authorize, password, policy, throttle, tokens};
 use crate::audit::{self, Entry};
 use crate::config::Settings;
 use crate::db::{AnyConn, DbEnum, now, write_tx};
@@ -19,10 +21,6 @@ use crate::http::{page_of, parse_cursor};
 use crate::registry::repo as registry_repo;
 use shared::message::{Message, Record};
 
-/// Failed sign-ins before an account is locked.
-pub const MAX_FAILED_LOGINS: i32 = 5;
-/// How long a locked account stays locked.
-pub const LOCK_MINUTES: i64 = 15;
 /// A sign-in's refresh-token family ends this many days after the sign-in, however often
 /// it is refreshed: a stolen refresh token cannot be kept alive for ever.
 pub const SESSION_MAX_DAYS: i64 = 30;
@@ -99,65 +97,138 @@ fn login_entry(user: &UserRow, action: &'static str) -> Entry<'static> {
     }
 }
 
-/// Signs a user in. Five wrong passwords lock the account for 15 minutes (429 with
-/// `Retry-After`); a wrong username and a wrong password answer the same.
-///
-/// The password hash is checked before the write transaction opens: argon2 takes tens
-/// of milliseconds, and SQLite has one writer, so holding the lock through it would
-/// queue every other write behind each login.
-pub fn login(
-    conn: &mut AnyConn,
-    issuer: &TokenIssuer,
-    request: &LoginRequest,
-    request_id: Option<&str>,
-) -> Result<TokenPair, ApiError> {
-    let at = now();
-    let username = request.username.trim().to_lowercase();
-    let Some(seen) = repo::find_user_by_username(conn, &username)? else {
-        password::verify(password::dummy_hash(), &request.password);
-        return Err(ApiError::invalid_credentials());
-    };
-    if let Some(wait) = locked_for(&seen, at) {
+/// One sign-in attempt: who, from where, when.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// The username as typed, trimmed and lowercased.
+    pub username: String,
+    /// The throttle keys of this username at this address.
+    pub keys: throttle::Keys,
+    /// When the attempt began.
+    pub at: NaiveDateTime,
+}
+
+impl Attempt {
+    /// `request` arriving from `address` now.
+    pub fn new(request: &LoginRequest, address: IpAddr) -> Attempt {
+        let username = request.username.trim().to_lowercase();
+        Attempt {
+            keys: throttle::Keys::new(&username, address),
+            username,
+            at: now(),
+        }
+    }
+}
+
+/// What the first step of a sign-in read: the account, if the username exists.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    user: Option<UserRow>,
+}
+
+impl Seen {
+    /// The stored hash to verify against (`None`: a dummy one, same time).
+    pub fn password_hash(&self) -> Option<String> {
+        self.user.as_ref().map(|user| user.password_hash.clone())
+    }
+}
+
+/// Seconds the attempt must wait, if its address or its account is held back. The
+/// account-wide hold spares an address the account signed in from lately.
+fn held_back(conn: &mut AnyConn, attempt: &Attempt) -> Result<Option<u64>, ApiError> {
+    let keys = &attempt.keys;
+    let rows = repo::find_throttles(conn, &[&keys.pair, &keys.account, &keys.known])?;
+    let row = |key: &str| rows.iter().find(|row| row.key == key);
+    let pair = row(&keys.pair).and_then(|row| throttle::seconds_left(row.locked_until, attempt.at));
+    let known = row(&keys.known).is_some_and(|row| {
+        row.updated_at > attempt.at - Duration::days(throttle::KNOWN_ADDRESS_DAYS)
+    });
+    let account = row(&keys.account)
+        .filter(|_| !known)
+        .and_then(|row| throttle::seconds_left(row.locked_until, attempt.at));
+    Ok(pair.max(account))
+}
+
+/// The first step of a sign-in, on a pooled connection given back before the password
+/// is checked: refuses a held-back attempt (429 with `Retry-After`, before any argon2
+/// work) and reads the account. A wrong username goes through the same steps as a wrong
+/// password, so the answers (status, body, 429s, time) are alike.
+pub fn login_check(conn: &mut AnyConn, attempt: &Attempt) -> Result<Seen, ApiError> {
+    if let Some(wait) = held_back(conn, attempt)? {
         return Err(ApiError::too_many_requests(wait));
     }
-    let password_ok = password::verify(&seen.password_hash, &request.password);
+    Ok(Seen {
+        user: repo::find_user_by_username(conn, &attempt.username)?,
+    })
+}
+
+/// The last step of a sign-in, once the password was checked off the pool: a failure is
+/// counted atomically per address and per account, and holds them back when a limit is
+/// reached (a minute, doubling with each further failure, at most 15); a success clears
+/// this address's count and the account's, and remembers the address as known.
+pub fn login_finish(
+    conn: &mut AnyConn,
+    issuer: &TokenIssuer,
+    attempt: &Attempt,
+    seen: &Seen,
+    password_ok: bool,
+    request_id: Option<&str>,
+) -> Result<TokenPair, ApiError> {
+    let at = attempt.at;
+    let keys = &attempt.keys;
     // The failure count must be committed even though the answer is an error, so the
-    // transaction returns the outcome as a value. The user is read again inside it:
-    // concurrent wrong guesses each count, and a lock or a new password set meanwhile wins.
+    // transaction returns the outcome as a value. The user is read again inside it: a
+    // hold or a new password set meanwhile wins.
     write_tx(
         conn,
         |conn| -> Result<Result<TokenPair, ApiError>, ApiError> {
-            let Some(user) = repo::find_user(conn, seen.id)? else {
-                return Ok(Err(ApiError::invalid_credentials()));
-            };
-            if let Some(wait) = locked_for(&user, at) {
+            if let Some(wait) = held_back(conn, attempt)? {
                 return Ok(Err(ApiError::too_many_requests(wait)));
             }
-            if !password_ok || user.password_hash != seen.password_hash {
-                let failures = user.failed_logins + 1;
-                let locked = failures >= MAX_FAILED_LOGINS;
-                repo::record_failed_login(
-                    conn,
-                    user.id,
-                    if locked { 0 } else { failures },
-                    locked.then(|| at + Duration::minutes(LOCK_MINUTES)),
-                )?;
-                audit::record_as_user(
-                    conn,
-                    Some(user.id),
-                    &user.username,
-                    request_id,
-                    login_entry(&user, if locked { "locked" } else { "login_failed" }),
-                )?;
-                return Ok(Err(if locked {
-                    ApiError::too_many_requests((LOCK_MINUTES * 60) as u64)
-                } else {
-                    ApiError::invalid_credentials()
+            let user = match &seen.user {
+                Some(seen) => repo::find_user(conn, seen.id)?
+                    .filter(|user| user.password_hash == seen.password_hash),
+                None => None,
+            };
+            let Some(user) = user.filter(|_| password_ok) else {
+                let forget = at - Duration::minutes(throttle::FORGET_AFTER_MINUTES);
+                let mut wait = None;
+                for (key, threshold) in [
+                    (&keys.pair, throttle::PAIR_FAILURES),
+                    (&keys.account, throttle::ACCOUNT_FAILURES),
+                ] {
+                    let failures = repo::count_failure(conn, key, at, forget)?;
+                    if let Some(hold) = throttle::backoff(failures, threshold) {
+                        repo::lock_throttle(conn, key, at + hold)?;
+                        wait = wait.max(Some(hold.num_seconds() as u64));
+                    }
+                }
+                if let Some(user) = &seen.user {
+                    audit::record_as_user(
+                        conn,
+                        Some(user.id),
+                        &user.username,
+                        request_id,
+                        login_entry(
+                            user,
+                            if wait.is_some() {
+                                "locked"
+                            } else {
+                                "login_failed"
+                            },
+                        ),
+                    )?;
+                }
+                return Ok(Err(match wait {
+                    Some(wait) => ApiError::too_many_requests(wait),
+                    None => ApiError::invalid_credentials(),
                 }));
-            }
+            };
             if !user.active {
                 return Ok(Err(ApiError::account_disabled()));
             }
+            repo::clear_throttles(conn, &[&keys.pair, &keys.account])?;
+            repo::touch_throttle(conn, &keys.known, at)?;
             repo::record_login(conn, user.id, at)?;
             audit::record_as_user(
                 conn,
@@ -169,13 +240,6 @@ pub fn login(
             Ok(issuer.issue(conn, &user, None, at))
         },
     )?
-}
-
-/// Seconds until a locked account may try again; `None` when it is not locked.
-fn locked_for(user: &UserRow, at: NaiveDateTime) -> Option<u64> {
-    user.locked_until
-        .filter(|until| *until > at)
-        .map(|until| (until - at).num_seconds().max(1) as u64)
 }
 
 /// Exchanges a refresh token for a new pair. Each token works once: presenting a used
@@ -255,21 +319,21 @@ pub fn logout_all(conn: &mut AnyConn, by: &Principal) -> Result<(), ApiError> {
     })
 }
 
-/// A signed-in user changes their own password (a temporary one, or any time). Every
-/// other session ends; the answer is a fresh sign-in for the one that asked.
-pub fn change_own_password(
-    conn: &mut AnyConn,
-    issuer: &TokenIssuer,
-    by: &Principal,
-    input: &PasswordChange,
-) -> Result<TokenPair, ApiError> {
+/// The stored hash of the signed-in user's password, read before the current password
+/// is checked off the pool (see `routes::change_password`).
+pub fn own_password_hash(conn: &mut AnyConn, by: &Principal) -> Result<String, ApiError> {
     let user_id = by
         .user_id()
         .ok_or_else(|| ApiError::not_found(Message::ClientHasNoProfile))?;
     let seen =
         repo::find_user(conn, user_id)?.ok_or_else(|| ApiError::not_found(Record::Account))?;
-    // argon2 runs outside the write transaction, as in `login`.
-    if !password::verify(&seen.password_hash, &input.current_password) {
+    Ok(seen.password_hash)
+}
+
+/// Refuses a password change whose current password was wrong or whose new password is
+/// the current one.
+pub fn check_password_change(input: &PasswordChange, current_ok: bool) -> Result<(), ApiError> {
+    if !current_ok {
         return Err(ApiError::field(
             "current_password",
             Message::WrongCurrentPassword,
@@ -278,14 +342,29 @@ pub fn change_own_password(
     if input.new_password == input.current_password {
         return Err(ApiError::field("new_password", Message::PasswordUnchanged));
     }
-    let hash = password::hash(&input.new_password)?;
+    Ok(())
+}
+
+/// A signed-in user changes their own password (a temporary one, or any time), once the
+/// current one was checked against `seen_hash` and the new one hashed to `hash` off the
+/// pool. Every other session ends; the answer is a fresh sign-in for the one that asked.
+pub fn change_own_password(
+    conn: &mut AnyConn,
+    issuer: &TokenIssuer,
+    by: &Principal,
+    seen_hash: &str,
+    hash: &str,
+) -> Result<TokenPair, ApiError> {
+    let user_id = by
+        .user_id()
+        .ok_or_else(|| ApiError::not_found(Message::ClientHasNoProfile))?;
     write_tx(conn, |conn| {
         let at = now();
         let user = repo::find_user(conn, user_id)?
-            .filter(|user| user.password_hash == seen.password_hash)
+            .filter(|user| user.password_hash == seen_hash)
             // Changed meanwhile (a reset, another tab): the current password is stale.
             .ok_or_else(ApiError::precondition_failed)?;
-        repo::set_password(conn, user_id, &hash, false, at)?;
+        repo::set_password(conn, user_id, hash, false, at)?;
         repo::revoke_user_families(conn, user_id, at)?;
         audit::record(
             conn,
@@ -491,6 +570,12 @@ pub fn reset_password(
             repo::find_user(conn, id)?.ok_or_else(|| ApiError::not_found(Record::Account))?;
         let at = now();
         repo::set_password(conn, id, &hash, true, at)?;
+        // A new password ends every hold on the account, from every address.
+        repo::clear_throttles_of(
+            conn,
+            &throttle::Keys::account_of(&user.username),
+            &throttle::Keys::pair_prefix(&user.username),
+        )?;
         let revoked = repo::revoke_user_families(conn, id, at)?;
         audit::record(
             conn,

@@ -133,7 +133,7 @@ answers! {
     AccountDisabled = 403, "Account disabled";
     PasswordChangeRequired = 403, "`password_change_required`: the password was set by someone else (temporary); change it first with POST /api/v1/me/password";
     NoProfile = 404, "An integration client has no user profile";
-    LockedOut = 429, "Locked after repeated failures; see Retry-After";
+    LockedOut = 429, "Too many attempts: the rate limit, or a hold after repeated failures; see Retry-After";
     Unavailable = 503, "Database unreachable";
 }
 

@@ -16,18 +16,9 @@ async fn health_readiness_metrics_and_docs_answer() {
         assert_eq!(body["status"], "ok");
     }
 
-    let token = app.token("kehoach").await;
-    app.get_json("/api/v1/me", &token).await;
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(metrics.contains("tuyen_http_requests_total"), "{metrics}");
+    // Without a configured token there are no metrics to read.
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(metrics.status(), 404);
 
     let spec: Value = app
         .client
@@ -164,4 +155,49 @@ async fn api_answers_are_not_stored_by_caches() {
     let unsigned = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(unsigned.status(), 401);
     assert_eq!(unsigned.headers()["cache-control"], "no-store");
+}
+
+#[actix_web::test]
+async fn metrics_need_their_token_and_label_by_route_pattern() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.metrics_token = Some("metrics-token-of-the-scraper".into());
+    })
+    .await;
+    let token = app.token("kehoach").await;
+    app.get_json("/api/v1/me", &token).await;
+    app.get("/api/v1/referrals/987654", &token).await;
+    app.get("/api/v1/no-such-route-4d1f", &token).await;
+    app.client
+        .get(app.url("/no/such/page-7e2a"))
+        .send()
+        .await
+        .unwrap();
+
+    for (authorization, status) in [
+        (None, 401),
+        (Some("Bearer wrong-token"), 401),
+        (Some("Basic bWV0cmljcw=="), 401),
+        (Some("Bearer metrics-token-of-the-scraper"), 200),
+    ] {
+        let mut request = app.client.get(app.url("/metrics"));
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), status, "{authorization:?}");
+        if status != 200 {
+            continue;
+        }
+        let metrics = response.text().await.unwrap();
+        assert!(metrics.contains("tuyen_http_requests_total"), "{metrics}");
+        // Route patterns, never raw paths: ids and unknown paths do not make series.
+        assert!(
+            metrics.contains("endpoint=\"/api/v1/referrals/{id}\""),
+            "{metrics}"
+        );
+        assert!(metrics.contains("endpoint=\"/api/v1/me\""), "{metrics}");
+        for raw in ["987654", "no-such-route-4d1f", "page-7e2a"] {
+            assert!(!metrics.contains(raw), "{raw} in {metrics}");
+        }
+    }
 }

@@ -1,0 +1,205 @@
+//! What keeps sign-in standing under abuse (docs/API.md, "Rate limits"):
+//!
+//! - **rate limits** in memory, per process: per client address and for the whole
+//!   server, on `POST /auth/login` and `POST /auth/refresh`; over the limit the answer is
+//!   429 with `Retry-After` before any database or password work;
+//! - **the client address**: the peer's, or the `X-Forwarded-For` entry a configured
+//!   proxy (`TUYEN_TRUSTED_PROXIES`) added — never a header from anyone else;
+//! - **password checks** on the blocking pool under a semaphore as wide as the machine
+//!   has cores, with no pooled connection held, so a flood of sign-ins queues for CPU
+//!   instead of taking every database connection;
+//! - **failure backoff** per account and address (the rules below, counted in the
+//!   `login_throttles` table so that every server sees them).
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use actix_web::HttpRequest;
+use actix_web::web;
+use chrono::{Duration, NaiveDateTime};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use tokio::sync::Semaphore;
+
+use super::password;
+use crate::config::Settings;
+use crate::error::ApiError;
+
+/// Wrong passwords for one username from one address before that pair is held back.
+pub const PAIR_FAILURES: i32 = 5;
+/// Wrong passwords for one username from all addresses together before the account is
+/// held back everywhere except at addresses it signed in from before.
+pub const ACCOUNT_FAILURES: i32 = 20;
+/// The first hold lasts a minute and each further failure doubles it, up to this.
+pub const MAX_BACKOFF_MINUTES: i64 = 15;
+/// A count with no failure for this long (and no hold running) starts again from zero.
+pub const FORGET_AFTER_MINUTES: i64 = 60;
+/// An address the account signed in from within this many days is "known": the
+/// account-wide hold does not apply there, so a guesser elsewhere cannot keep the owner
+/// out.
+pub const KNOWN_ADDRESS_DAYS: i64 = 30;
+
+/// How long a key with `failures` counted is held back, if at all.
+pub fn backoff(failures: i32, threshold: i32) -> Option<Duration> {
+    if failures < threshold {
+        return None;
+    }
+    let over = failures - threshold;
+    // 1, 2, 4, 8 minutes, then the cap.
+    let minutes = 1i64 << over.clamp(0, 4);
+    Some(Duration::minutes(minutes.min(MAX_BACKOFF_MINUTES)))
+}
+
+/// The throttle keys of one sign-in attempt. The username is the one typed (trimmed,
+/// lowercased), known or not: an unknown username is counted and held back like a real
+/// one, so the answers cannot tell them apart.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    /// `account:<username>`.
+    pub account: String,
+    /// `pair:<username>|<address>`.
+    pub pair: String,
+    /// `known:<username>|<address>`: a successful sign-in from there.
+    pub known: String,
+}
+
+impl Keys {
+    /// The keys of `username` signing in from `address`.
+    pub fn new(username: &str, address: IpAddr) -> Keys {
+        Keys {
+            account: Keys::account_of(username),
+            pair: format!("pair:{username}|{address}"),
+            known: format!("known:{username}|{address}"),
+        }
+    }
+
+    /// The account key of `username`.
+    pub fn account_of(username: &str) -> String {
+        format!("account:{username}")
+    }
+
+    /// The prefix of every pair key of `username`.
+    pub fn pair_prefix(username: &str) -> String {
+        format!("pair:{username}|")
+    }
+}
+
+/// Seconds until `until`, at least one; `None` once it has passed.
+pub fn seconds_left(until: Option<NaiveDateTime>, at: NaiveDateTime) -> Option<u64> {
+    until
+        .filter(|until| *until > at)
+        .map(|until| (until - at).num_seconds().max(1) as u64)
+}
+
+/// Forgets the throttles that hold nothing back any more (run hourly by the server).
+pub fn prune(conn: &mut crate::db::AnyConn) -> Result<usize, ApiError> {
+    let at = crate::db::now();
+    Ok(super::repo::prune_throttles(
+        conn,
+        at,
+        at - Duration::minutes(FORGET_AFTER_MINUTES),
+        at - Duration::days(KNOWN_ADDRESS_DAYS),
+    )?)
+}
+
+/// The in-memory part, one per process: rate limiters and the password semaphore.
+pub struct SignInGuard {
+    per_address: DefaultKeyedRateLimiter<IpAddr>,
+    global: DefaultDirectRateLimiter,
+    trusted_proxies: Vec<IpAddr>,
+    verifying: Arc<Semaphore>,
+}
+
+impl SignInGuard {
+    /// From the settings; the semaphore is as wide as the machine has cores.
+    pub fn new(settings: &Settings) -> SignInGuard {
+        let per_minute = NonZeroU32::new(settings.signin_per_address_per_minute.max(1))
+            .unwrap_or(NonZeroU32::MIN);
+        let per_second =
+            NonZeroU32::new(settings.signin_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        SignInGuard {
+            per_address: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            global: RateLimiter::direct(Quota::per_second(per_second)),
+            trusted_proxies: settings.trusted_proxies.clone(),
+            verifying: Arc::new(Semaphore::new(cores)),
+        }
+    }
+
+    /// The address a request comes from: the peer, or — when the peer is a trusted
+    /// proxy — the last `X-Forwarded-For` entry that is not itself a trusted proxy.
+    pub fn client_address(&self, req: &HttpRequest) -> IpAddr {
+        let peer = req
+            .peer_addr()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |addr| addr.ip());
+        if !self.trusted_proxies.contains(&peer) {
+            return peer;
+        }
+        let forwarded: Vec<IpAddr> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .filter_map(|entry| entry.trim().parse().ok())
+            .collect();
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|address| !self.trusted_proxies.contains(address))
+            .unwrap_or(peer)
+    }
+
+    /// Admits one sign-in or token request from `address`, or answers 429 with the
+    /// seconds to wait.
+    pub fn admit(&self, address: IpAddr) -> Result<(), ApiError> {
+        let clock = DefaultClock::default();
+        // Addresses not seen for a while are dropped so the map stays small.
+        if self.per_address.len() > 10_000 {
+            self.per_address.retain_recent();
+        }
+        let wait = match (self.per_address.check_key(&address), self.global.check()) {
+            (Ok(()), Ok(())) => return Ok(()),
+            (Err(refused), _) | (_, Err(refused)) => refused.wait_time_from(clock.now()),
+        };
+        Err(ApiError::too_many_requests(wait.as_secs_f64().ceil() as u64))
+    }
+
+    /// Checks `password` against `stored` (or against a dummy hash when the username is
+    /// unknown, so both take the same time) on the blocking pool, at most one check per
+    /// core at a time. No database connection is held meanwhile.
+    pub async fn verify(&self, stored: Option<String>, password: String) -> Result<bool, ApiError> {
+        let _permit = self.verifying.acquire().await.map_err(ApiError::internal)?;
+        web::block(move || {
+            let stored = stored.as_deref().unwrap_or(password::dummy_hash());
+            password::verify(stored, &password)
+        })
+        .await
+        .map_err(ApiError::internal)
+    }
+
+    /// Hashes a new password on the blocking pool under the same semaphore.
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        let _permit = self.verifying.acquire().await.map_err(ApiError::internal)?;
+        web::block(move || password::hash(&password))
+            .await
+            .map_err(ApiError::internal)?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_a_minute_and_stops_at_the_cap() {
+        let minutes = |failures| backoff(failures, PAIR_FAILURES).map(|d| d.num_minutes());
+        assert_eq!(minutes(4), None);
+        assert_eq!(minutes(5), Some(1));
+        assert_eq!(minutes(6), Some(2));
+        assert_eq!(minutes(7), Some(4));
+        assert_eq!(minutes(8), Some(8));
+        assert_eq!(minutes(9), Some(15));
+        assert_eq!(minutes(500), Some(15));
+    }
+}
