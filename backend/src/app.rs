@@ -145,8 +145,8 @@ impl Application {
             tokens: TokenIssuer::new(&settings, keys.clone()),
             keys,
             db,
-            signin: Arc::new(crate::auth::throttle::SignInGuard::new(&settings)),
             generations: crate::rotations::generator::Queue::new(settings.generator),
+            signin: Arc::new(crate::auth::throttle::SignInGuard::new(&settings)),
             settings: Arc::new(settings),
         };
         let listener = TcpListener::bind(state.settings.bind)?;

@@ -25,6 +25,8 @@ pub struct Settings {
     pub access_ttl_secs: i64,
     /// Refresh-token lifetime.
     pub refresh_ttl_secs: i64,
+    /// The rotation generator's workers, lease and memory budget.
+    pub generator: GeneratorSettings,
     /// Proxies whose `X-Forwarded-For` names the client (`TUYEN_TRUSTED_PROXIES`);
     /// from anyone else the peer address counts.
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -35,8 +37,6 @@ pub struct Settings {
     /// Bearer token that opens `/metrics` (`TUYEN_METRICS_TOKEN`); without one the
     /// metrics are not served.
     pub metrics_token: Option<String>,
-    /// The rotation generator's workers, lease and memory budget.
-    pub generator: GeneratorSettings,
 }
 
 /// Default of [`Settings::signin_per_address_per_minute`].
@@ -56,13 +56,13 @@ impl Settings {
             load_demo: true,
             access_ttl_secs: 900,
             refresh_ttl_secs: 30 * 24 * 3600,
+            generator: GeneratorSettings::default(),
             trusted_proxies: Vec::new(),
             // Every test signs in many times from 127.0.0.1: the limits are tested
             // on their own, with the defaults.
             signin_per_address_per_minute: 1_000_000,
             signin_per_second: 1_000_000,
             metrics_token: None,
-            generator: GeneratorSettings::default(),
         }
     }
 }

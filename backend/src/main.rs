@@ -333,6 +333,7 @@ async fn main() -> anyhow::Result<()> {
                 load_demo: demo,
                 access_ttl_secs: 15 * 60,
                 refresh_ttl_secs: 30 * 24 * 3600,
+                generator: tuyen::config::GeneratorSettings::from_env()?,
                 trusted_proxies,
                 signin_per_address_per_minute,
                 signin_per_second,
@@ -340,7 +341,6 @@ async fn main() -> anyhow::Result<()> {
                 metrics_token: std::env::var("TUYEN_METRICS_TOKEN")
                     .ok()
                     .filter(|token| !token.is_empty()),
-                generator: tuyen::config::GeneratorSettings::from_env()?,
             };
             if settings.static_dir.is_none() {
                 tracing::warn!(dir = %static_dir.display(), "SPA folder missing; serving the API only (run `make spa`)");

@@ -30,7 +30,7 @@ mod rotation_entry;
 mod rotations;
 mod rules;
 mod schema;
-mod sign_in_abuse;
 mod several_servers;
+mod sign_in_abuse;
 mod support;
 mod system;
