@@ -205,6 +205,19 @@ pub struct ApiClient {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Paging of `GET /api-clients`, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ApiClientQuery {
+    /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
+    pub cursor: Option<String>,
+}
+
 /// Body of `POST /api-clients`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -212,7 +225,7 @@ pub struct NewApiClient {
     /// Name of the integrating system.
     #[validate(
         length(min = 1, max = 200),
-        custom(function = "crate::validation::not_blank")
+        custom(function = "crate::text::single_line_not_blank")
     )]
     pub name: String,
     /// Facility the client acts for.

@@ -21,6 +21,7 @@ pub mod plan;
 pub mod referral;
 pub mod registry;
 pub mod rotation;
+pub mod text;
 pub mod time;
 pub mod validation;
 pub mod workflow;

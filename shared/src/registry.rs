@@ -174,7 +174,10 @@ pub struct Capability {
     #[validate(custom(function = "validation::specialty_code"))]
     pub code: String,
     /// Name shown to people, e.g. "Lọc máu liên tục".
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub name: String,
 }
 
@@ -257,7 +260,10 @@ pub struct FacilityInput {
     #[validate(custom(function = "validation::code_format"))]
     pub code: String,
     /// Name.
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub name: String,
     /// Kind.
     pub kind: FacilityKind,
@@ -268,15 +274,18 @@ pub struct FacilityInput {
     #[serde(default)]
     pub supervising_id: Option<i64>,
     /// Province or city.
-    #[validate(length(max = 100), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 100),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub province: String,
     /// Ward or commune.
     #[serde(default)]
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
     pub ward: Option<String>,
     /// Street address.
     #[serde(default)]
-    #[validate(length(max = 300))]
+    #[validate(length(max = 300), custom(function = "crate::text::single_line"))]
     pub address: Option<String>,
     /// Latitude (WGS 84).
     #[serde(default)]
@@ -321,8 +330,10 @@ pub struct FacilityQuery {
     /// Text in code or name.
     pub q: Option<String>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -366,7 +377,7 @@ pub struct SupportLinkInput {
     pub since: Option<NaiveDate>,
     /// Note.
     #[serde(default)]
-    #[validate(length(max = 500))]
+    #[validate(length(max = 500), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
 }
 
@@ -444,7 +455,10 @@ pub struct DepartmentInput {
     #[validate(custom(function = "validation::code_format"))]
     pub code: String,
     /// Name.
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub name: String,
     /// Kind.
     pub kind: DepartmentKind,
@@ -467,8 +481,10 @@ pub struct DepartmentQuery {
     /// Kind.
     pub kind: Option<DepartmentKind>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -511,7 +527,7 @@ pub struct LeaveInput {
     pub end_date: NaiveDate,
     /// Note.
     #[serde(default)]
-    #[validate(length(max = 500))]
+    #[validate(length(max = 500), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
 }
 
@@ -614,17 +630,23 @@ pub struct StaffInput {
     #[validate(custom(function = "validation::code_format"))]
     pub code: Option<String>,
     /// Full name.
-    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 120),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub full_name: String,
     /// Profession.
     pub profession: Profession,
     /// Title or degree.
     #[serde(default)]
-    #[validate(length(max = 60))]
+    #[validate(length(max = 60), custom(function = "crate::text::single_line"))]
     pub title: Option<String>,
     /// Practice licence number.
     #[serde(default)]
-    #[validate(length(min = 1, max = 40))]
+    #[validate(
+        length(min = 1, max = 40),
+        custom(function = "crate::text::single_line")
+    )]
     pub licence_number: Option<String>,
     /// Citizen id (CCCD, 12 digits); personal data of the staff member (see
     /// [`Staff::citizen_id`] for who sees it). On a replace by someone who may not see
@@ -686,8 +708,10 @@ pub struct StaffQuery {
     /// Text in name, code or licence number.
     pub q: Option<String>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -728,7 +752,10 @@ pub struct NewUser {
     #[validate(custom(function = "validation::password_strength"))]
     pub password: String,
     /// Full name.
-    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 120),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub full_name: String,
     /// Role.
     pub role: Role,
@@ -744,7 +771,10 @@ pub struct NewUser {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserUpdate {
     /// Full name.
-    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 120),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub full_name: String,
     /// Role.
     pub role: Role,
@@ -780,8 +810,10 @@ pub struct UserQuery {
     /// Text in username or name.
     pub q: Option<String>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 

@@ -15,6 +15,7 @@ mod contract;
 mod first_run;
 mod forms;
 mod hostile;
+mod http_rules;
 mod import;
 mod languages;
 mod matrix;

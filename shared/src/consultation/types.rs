@@ -136,7 +136,10 @@ pub struct SessionInput {
     #[validate(range(min = 1))]
     pub host_facility_id: i64,
     /// Title, e.g. "Hội chẩn Nội khoa trực tuyến hằng tuần".
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub title: String,
     /// Specialty code (see `SPECIALTIES`), when the session is for one.
     #[serde(default)]
@@ -163,7 +166,7 @@ pub struct SessionInput {
     pub participants: Vec<i64>,
     /// Agenda or practical notes.
     #[serde(default)]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
     /// Create one session per week up to this day (Vietnam date), creating only.
     #[serde(default)]
@@ -288,8 +291,10 @@ pub struct SessionQuery {
     /// Status.
     pub status: Option<SessionStatus>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^-?[0-9]{1,17}\.[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -298,7 +303,10 @@ pub struct SessionQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsultationCancelInput {
     /// Why.
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub reason: String,
 }
 
@@ -315,10 +323,16 @@ pub struct CaseInput {
     #[validate(nested)]
     pub patient: Patient,
     /// Case summary: history, signs, results, treatment so far.
-    #[validate(length(max = 4000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 4000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub summary: String,
     /// What the station asks the consultants.
-    #[validate(length(max = 2000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub question: String,
     /// Specialty code needed.
     #[serde(default)]
@@ -381,7 +395,10 @@ pub struct ConclusionInput {
     /// The conclusion.
     pub conclusion: Conclusion,
     /// The consultants' advice: diagnosis, treatment, what to test, where and why to refer.
-    #[validate(length(max = 4000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 4000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub note: String,
     /// With `refer`: another destination than the consulting facility.
     #[serde(default)]
@@ -395,7 +412,10 @@ pub struct ConclusionInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomeInput {
     /// The outcome, e.g. test results and the patient's condition after the advice.
-    #[validate(length(max = 4000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 4000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub outcome: String,
 }
 
@@ -546,8 +566,10 @@ pub struct CaseQuery {
     /// Requesting or consulting facility.
     pub facility_id: Option<i64>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 

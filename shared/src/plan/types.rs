@@ -120,19 +120,31 @@ labelled_enum! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalBasis {
     /// Kind of instrument, e.g. "Quyết định", "Kế hoạch", "Thông tư".
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::text::single_line")
+    )]
     pub kind: String,
     /// Number and symbol, e.g. "1816/QĐ-BYT".
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::text::single_line")
+    )]
     pub number: String,
     /// Date of issue.
     #[serde(default)]
     pub issued_on: Option<NaiveDate>,
     /// Issuer, e.g. "Bộ Y tế".
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::text::single_line")
+    )]
     pub issuer: String,
     /// Subject ("về việc …").
-    #[validate(length(min = 1, max = 1000))]
+    #[validate(
+        length(min = 1, max = 1000),
+        custom(function = "crate::text::single_line")
+    )]
     pub title: String,
 }
 
@@ -141,7 +153,10 @@ pub struct LegalBasis {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Section {
     /// Heading.
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::text::single_line")
+    )]
     pub heading: String,
     /// Bullet points.
     #[validate(length(max = 50), custom(function = "short_lines"))]
@@ -165,14 +180,17 @@ pub struct Milestone {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BudgetLine {
     /// What it pays for.
-    #[validate(length(min = 1, max = 500))]
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::text::single_line")
+    )]
     pub item: String,
     /// Amount in đồng, when known.
     #[serde(default)]
     #[validate(range(min = 0))]
     pub amount_vnd: Option<i64>,
     /// Source, e.g. "Ngân sách nhà nước", "Theo quy định của pháp luật".
-    #[validate(length(max = 300))]
+    #[validate(length(max = 300), custom(function = "crate::text::single_line"))]
     #[serde(default)]
     pub source: String,
 }
@@ -182,10 +200,10 @@ pub struct BudgetLine {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signer {
     /// Position, e.g. "GIÁM ĐỐC".
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
     pub title: String,
     /// Full name.
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
     pub name: String,
 }
 
@@ -195,15 +213,15 @@ pub struct Signer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanDocument {
     /// Governing body above the issuer, for the header (e.g. "SỞ Y TẾ TP. HỒ CHÍ MINH").
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "crate::text::single_line"))]
     #[serde(default)]
     pub governing_body: String,
     /// Place of issue, e.g. "Lái Thiêu".
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
     #[serde(default)]
     pub place: String,
     /// Number and symbol, e.g. "125/KH-TTYT" (given when issued).
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
     #[serde(default)]
     pub number: Option<String>,
     /// Date of issue.
@@ -214,7 +232,7 @@ pub struct PlanDocument {
     #[serde(default)]
     pub legal_bases: Vec<LegalBasis>,
     /// The sentence after the căn cứ list.
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     #[serde(default)]
     pub preamble: String,
     /// I.1 Mục đích.
@@ -242,7 +260,7 @@ pub struct PlanDocument {
     #[serde(default)]
     pub budget_lines: Vec<BudgetLine>,
     /// The closing paragraph.
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     #[serde(default)]
     pub closing: String,
     /// Nơi nhận.
@@ -256,6 +274,7 @@ pub struct PlanDocument {
 }
 
 fn short_lines(lines: &[String]) -> Result<(), ValidationError> {
+    crate::text::single_lines(lines)?;
     if lines
         .iter()
         .all(|line| !line.trim().is_empty() && line.chars().count() <= 2000)
@@ -275,7 +294,10 @@ fn short_lines(lines: &[String]) -> Result<(), ValidationError> {
 #[validate(schema(function = "activity_dates", skip_on_field_errors = false))]
 pub struct ActivityInput {
     /// What is done.
-    #[validate(length(max = 500), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 500),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub title: String,
     /// Kind.
     pub kind: ActivityKind,
@@ -285,7 +307,7 @@ pub struct ActivityInput {
     pub responsible_department_id: Option<i64>,
     /// Responsible unit in words, e.g. "Phòng Điều dưỡng".
     #[serde(default)]
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "crate::text::single_line"))]
     pub responsible_unit: String,
     /// Facilities it serves (a subset of the plan's supported facilities).
     #[serde(default)]
@@ -297,7 +319,7 @@ pub struct ActivityInput {
     pub end_date: NaiveDate,
     /// Details.
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
     pub description: String,
 }
 
@@ -314,7 +336,10 @@ fn activity_dates(input: &ActivityInput) -> Result<(), ValidationError> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityGroupInput {
     /// Title.
-    #[validate(length(max = 300), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 300),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub title: String,
     /// Activities.
     #[validate(length(max = 100), nested)]
@@ -348,10 +373,13 @@ pub struct IndicatorInput {
     #[validate(custom(function = "validation::code_format"))]
     pub code: String,
     /// Name.
-    #[validate(length(max = 500), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 500),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub name: String,
     /// Unit, e.g. "ngày", "ca", "%".
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "crate::text::single_line"))]
     #[serde(default)]
     pub unit: String,
     /// Count, percentage or yes/no.
@@ -366,7 +394,7 @@ pub struct IndicatorInput {
     /// For `share_of_facilities`: the indicator whose value decides whether a facility
     /// meets the condition.
     #[serde(default)]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "crate::text::single_line"))]
     pub basis_code: Option<String>,
     /// For `share_of_facilities`: a facility meets the condition when its value of the
     /// basis indicator is at least this (1 for a yes/no indicator).
@@ -420,7 +448,10 @@ pub struct PlanInput {
     #[validate(custom(function = "validation::code_format"))]
     pub code: String,
     /// Title, e.g. "Hỗ trợ chuyên môn trạm y tế phường trên địa bàn năm 2026".
-    #[validate(length(max = 500), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 500),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub title: String,
     /// The facility issuing the plan.
     #[validate(range(min = 1))]
@@ -748,8 +779,10 @@ pub struct PlanQuery {
     #[serde(default)]
     pub include_superseded: bool,
     /// Page size.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -758,7 +791,10 @@ pub struct PlanQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanReasonInput {
     /// Why.
-    #[validate(length(max = 2000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub reason: String,
 }
 
@@ -808,7 +844,7 @@ pub struct ActivityProgressInput {
     pub delivered_on: Option<NaiveDate>,
     /// What happened.
     #[serde(default)]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
 }
 
@@ -824,7 +860,7 @@ pub struct ActivityFeedbackInput {
     pub rating: i32,
     /// Comment.
     #[serde(default)]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub comment: Option<String>,
 }
 
@@ -852,14 +888,17 @@ pub struct ActivityFeedback {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValueInput {
     /// The indicator (an entered one).
-    #[validate(length(min = 1, max = 30))]
+    #[validate(
+        length(min = 1, max = 30),
+        custom(function = "crate::text::single_line")
+    )]
     pub indicator_code: String,
     /// The value (for yes/no: 1 = yes, 0 = no; percentages 0–100).
     #[validate(range(min = 0.0, max = 1e12))]
     pub value: f64,
     /// Note, e.g. the source of the figure.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
 }
 
@@ -890,7 +929,7 @@ pub struct PeriodApprovalInput {
     pub period: String,
     /// Why (required to un-approve).
     #[serde(default)]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub reason: Option<String>,
 }
 
@@ -900,6 +939,10 @@ pub struct PeriodApprovalInput {
 pub struct PeriodQuery {
     /// Period, e.g. `2026-Q1` (default: the quarter of today, within the plan).
     #[validate(custom(function = "period_format"))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = r"^((20[0-9]{2}|2100)(-H[12]|-Q[1-4])?|P[1-9])$")
+    )]
     pub period: Option<String>,
     /// Only this facility.
     pub facility_id: Option<i64>,
@@ -981,6 +1024,10 @@ pub struct ValueHistoryQuery {
     pub facility_id: i64,
     /// Period.
     #[validate(custom(function = "period_format"))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = r"^((20[0-9]{2}|2100)(-H[12]|-Q[1-4])?|P[1-9])$")
+    )]
     pub period: String,
 }
 
@@ -1076,17 +1123,20 @@ pub struct Evaluation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluationRowEdit {
     /// Indicator code.
-    #[validate(length(min = 1, max = 30))]
+    #[validate(
+        length(min = 1, max = 30),
+        custom(function = "crate::text::single_line")
+    )]
     pub indicator_code: String,
     /// The facility (none for a network-wide line).
     #[serde(default)]
     pub facility_id: Option<i64>,
     /// Assessment.
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
     #[serde(default)]
     pub narrative: String,
     /// Adjustment.
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
     #[serde(default)]
     pub adjustment: String,
 }
@@ -1096,7 +1146,7 @@ pub struct EvaluationRowEdit {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluationUpdate {
     /// Overall assessment.
-    #[validate(length(max = 10000))]
+    #[validate(length(max = 10000), custom(function = "crate::text::multi_line"))]
     #[serde(default)]
     pub summary: String,
     /// Lines to change (others stay).
@@ -1191,7 +1241,10 @@ pub struct SupportRequestInput {
     #[validate(range(min = 1))]
     pub station_id: i64,
     /// Topic, e.g. "Hướng dẫn quy trình tiêm truyền an toàn".
-    #[validate(length(max = 300), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 300),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub topic: String,
     /// Specialty code.
     #[serde(default)]
@@ -1201,7 +1254,7 @@ pub struct SupportRequestInput {
     pub urgency: SupportUrgency,
     /// Details.
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
     pub details: String,
 }
 
@@ -1267,7 +1320,9 @@ pub struct SupportRequestQuery {
     /// Only in this status.
     pub status: Option<SupportRequestStatus>,
     /// Page size.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }

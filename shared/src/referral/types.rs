@@ -178,6 +178,14 @@ fn patient_rules(patient: &Patient) -> Result<(), ValidationError> {
             Err(validation::on_field(error, "birth_date"))
         }
         (Some(date), Some(year)) if date.year() != year => Err(birth_year("birth_mismatch")),
+        // Today as the staff's calendar reads it: a baby born this morning in Hà Nội is
+        // not refused while it is still yesterday in UTC.
+        (Some(date), _) if date > crate::time::vietnam_date(chrono::Utc::now()) => Err(
+            validation::on_field(ValidationError::new("birth_in_future"), "birth_date"),
+        ),
+        (None, Some(year)) if year > crate::time::vietnam_date(chrono::Utc::now()).year() => {
+            Err(birth_year("birth_in_future"))
+        }
         _ => Ok(()),
     }
 }
@@ -189,7 +197,10 @@ fn patient_rules(patient: &Patient) -> Result<(), ValidationError> {
 #[validate(schema(function = "patient_rules", skip_on_field_errors = false))]
 pub struct Patient {
     /// "Họ và tên người bệnh".
-    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 120),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub full_name: String,
     /// "Ngày sinh", when known.
     #[serde(default)]
@@ -213,23 +224,26 @@ pub struct Patient {
     pub insurance_expiry: Option<NaiveDate>,
     /// "Địa chỉ".
     #[serde(default)]
-    #[validate(length(max = 300))]
+    #[validate(length(max = 300), custom(function = "crate::text::single_line"))]
     pub address: Option<String>,
     /// "Dân tộc", e.g. "Kinh".
     #[serde(default)]
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "crate::text::single_line"))]
     pub ethnicity: Option<String>,
     /// "Quốc tịch" (default "Việt Nam").
     #[serde(default = "default_nationality")]
-    #[validate(length(min = 1, max = 60))]
+    #[validate(
+        length(min = 1, max = 60),
+        custom(function = "crate::text::single_line")
+    )]
     pub nationality: String,
     /// "Nghề nghiệp".
     #[serde(default)]
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
     pub occupation: Option<String>,
     /// "Nơi làm việc".
     #[serde(default)]
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "crate::text::single_line"))]
     pub workplace: Option<String>,
     /// A phone number to reach the patient or family.
     #[serde(default)]
@@ -280,7 +294,10 @@ pub struct Diagnosis {
     #[validate(custom(function = "validation::icd10_code"))]
     pub code: String,
     /// Name of the disease as the clinician writes it.
-    #[validate(length(max = 300), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 300),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub name: String,
 }
 
@@ -297,7 +314,10 @@ fn prior_treatment_rules(prior: &PriorTreatment) -> Result<(), ValidationError> 
 #[validate(schema(function = "prior_treatment_rules", skip_on_field_errors = false))]
 pub struct PriorTreatment {
     /// Facility (free text: it may be outside the network).
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub facility_name: String,
     /// "Từ ngày".
     #[serde(default)]
@@ -332,22 +352,22 @@ fn clinical_rules(clinical: &ClinicalSummary) -> Result<(), ValidationError> {
 #[serde(default)]
 pub struct ClinicalSummary {
     /// "Dấu hiệu lâm sàng".
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
     pub signs: String,
     /// "Kết quả xét nghiệm, cận lâm sàng" (tests and imaging).
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
     pub tests_summary: Option<String>,
     /// "Chẩn đoán", main diagnosis first (up to 20, each code once).
     #[validate(nested, length(max = 20))]
     pub diagnoses: Vec<Diagnosis>,
     /// "Phương pháp, thủ thuật, kỹ thuật, thuốc đã sử dụng trong điều trị".
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
     pub treatment_given: Option<String>,
     /// "Tình trạng người bệnh lúc chuyển".
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub condition_at_transfer: String,
     /// "Hướng điều trị": what the sender recommends.
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub treatment_direction: Option<String>,
     /// "Đã được khám bệnh, điều trị tại": earlier care for this illness (up to 10).
     #[validate(nested, length(max = 10))]
@@ -375,10 +395,10 @@ pub struct Transport {
     /// Means of transport (needed to send).
     pub means: Option<TransportMeans>,
     /// Escort's full name (needed to send an emergency).
-    #[validate(length(max = 120))]
+    #[validate(length(max = 120), custom(function = "crate::text::single_line"))]
     pub escort_name: Option<String>,
     /// Escort's title and qualification, e.g. "Điều dưỡng".
-    #[validate(length(max = 120))]
+    #[validate(length(max = 120), custom(function = "crate::text::single_line"))]
     pub escort_title: Option<String>,
     /// Whether the emergency centre (115) was asked for an ambulance.
     pub emergency_centre_requested: bool,
@@ -389,11 +409,14 @@ pub struct Transport {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signatory {
     /// Full name.
-    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 120),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub full_name: String,
     /// Title, e.g. "Trạm trưởng", "Phó Giám đốc", "BSCKI".
     #[serde(default)]
-    #[validate(length(max = 120))]
+    #[validate(length(max = 120), custom(function = "crate::text::single_line"))]
     pub title: Option<String>,
 }
 
@@ -415,7 +438,7 @@ pub struct ReferralInput {
     pub reason: ReferralReason,
     /// Details of the reason.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
     pub reason_text: Option<String>,
     /// The patient.
     #[validate(nested)]
@@ -681,8 +704,10 @@ pub struct ReferralQuery {
     /// Text in the slip number, or in the patient's name where the reader may see it.
     pub q: Option<String>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -692,7 +717,7 @@ pub struct ReferralQuery {
 pub struct TransitionNote {
     /// Note shown on the timeline.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
 }
 
@@ -706,7 +731,7 @@ pub struct ArriveInput {
     pub arrived_at: Option<DateTime<Utc>>,
     /// Note shown on the timeline.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
 }
 
@@ -715,7 +740,10 @@ pub struct ArriveInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeclineInput {
     /// Why the receiver cannot take the patient.
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub reason: String,
 }
 
@@ -730,7 +758,10 @@ pub struct RedirectInput {
     #[validate(range(min = 1))]
     pub to_facility_id: i64,
     /// Why.
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub reason: String,
 }
 
@@ -739,7 +770,10 @@ pub struct RedirectInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancelInput {
     /// Why the referral is cancelled.
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub reason: String,
 }
 
@@ -750,7 +784,10 @@ pub struct FollowUpInput {
     /// Day the station should see the patient by.
     pub due_on: NaiveDate,
     /// What to do (e.g. "Đo huyết áp, đường huyết; tái khám nếu ...").
-    #[validate(length(max = 2000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub instructions: String,
 }
 
@@ -782,7 +819,10 @@ pub struct CompleteInput {
     /// How care ended.
     pub outcome: Outcome,
     /// Discharge summary for the referrer: course, results, treatment, advice.
-    #[validate(length(max = 8000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 8000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub discharge_summary: String,
     /// Diagnoses at discharge (ICD-10), main first.
     #[serde(default)]
@@ -850,7 +890,10 @@ pub struct FollowUpVisitInput {
     /// Day of the visit.
     pub visited_on: NaiveDate,
     /// What was found and done.
-    #[validate(length(max = 2000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub notes: String,
     /// Close the follow-up as done.
     #[serde(default)]
@@ -863,7 +906,10 @@ pub struct FollowUpVisitInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUpMissedInput {
     /// What was tried.
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub reason: String,
 }
 
@@ -883,8 +929,10 @@ pub struct FollowUpQuery {
     /// Due on or before.
     pub due_to: Option<NaiveDate>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -946,6 +994,41 @@ mod tests {
             workplace: None,
             contact_phone: Some("0912 345 678".into()),
         }
+    }
+
+    #[test]
+    fn a_birth_in_the_future_is_refused() {
+        let tomorrow = crate::time::vietnam_date(chrono::Utc::now()) + chrono::Duration::days(1);
+        let born_tomorrow = Patient {
+            birth_date: Some(tomorrow),
+            ..patient()
+        };
+        assert!(messages(born_tomorrow.validate()).contains_key("birth_date"));
+        let next_year = Patient {
+            birth_date: None,
+            birth_year: Some(tomorrow.year() + 1),
+            ..patient()
+        };
+        assert!(messages(next_year.validate()).contains_key("birth_year"));
+        let today = Patient {
+            birth_date: Some(tomorrow - chrono::Duration::days(1)),
+            ..patient()
+        };
+        assert!(today.validate().is_ok());
+    }
+
+    #[test]
+    fn single_line_fields_refuse_line_breaks_and_notes_keep_them() {
+        let patient = Patient {
+            full_name: "Nguyễn\r\nVăn An".into(),
+            ..patient()
+        };
+        assert!(messages(patient.validate()).contains_key("full_name"));
+        let mut draft = complete_draft();
+        draft.reason_text = Some("Dòng 1\nDòng 2".into());
+        assert!(draft.validate().is_ok());
+        draft.reason_text = Some("Dòng 1\u{1b}[2J".into());
+        assert!(messages(draft.validate()).contains_key("reason_text"));
     }
 
     fn complete_draft() -> ReferralInput {

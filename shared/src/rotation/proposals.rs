@@ -6,7 +6,6 @@
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::validation;
 use crate::workflow::{Actor, Messages, Rule, Workflow};
 
 labelled_enum! {
@@ -91,7 +90,10 @@ impl Actor<DemandProposals> for DemandParty {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeclineDemandInput {
     /// Why the station's proposal is declined (shown to the station; public data).
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub reason: String,
 }
 

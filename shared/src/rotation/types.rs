@@ -118,7 +118,10 @@ pub struct RotationPlanInput {
     /// The sending facility (cannot change after creation).
     pub facility_id: i64,
     /// Title.
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
     pub title: String,
     /// First day.
     pub start_date: NaiveDate,
@@ -143,8 +146,10 @@ pub struct RotationPlanQuery {
     /// Plans covering this day.
     pub on: Option<NaiveDate>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -265,7 +270,7 @@ pub struct DemandInput {
     pub plan_activity_id: Option<i64>,
     /// Note.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
 }
 
@@ -285,8 +290,10 @@ pub struct DemandQuery {
     /// Only demands in this status.
     pub status: Option<super::DemandStatus>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -436,8 +443,10 @@ pub struct AssignmentQuery {
     /// Assignments starting on or before this day.
     pub to: Option<NaiveDate>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -448,7 +457,10 @@ pub struct SwapInput {
     /// The new person.
     pub staff_id: i64,
     /// Why.
-    #[validate(length(max = 500), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 500),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
     pub reason: String,
 }
 
@@ -458,7 +470,7 @@ pub struct SwapInput {
 pub struct AttendanceInput {
     /// Note.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
     pub note: Option<String>,
 }
 
@@ -471,7 +483,7 @@ pub struct FeedbackInput {
     pub rating: i32,
     /// Comment.
     #[serde(default)]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
     pub comment: Option<String>,
 }
 
