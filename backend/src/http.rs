@@ -292,12 +292,14 @@ impl Precondition {
     /// Parses an `If-Match` value: `*`, or a comma-separated list of entity tags, each
     /// a quoted version number (`openapi::IF_MATCH_PATTERN` in the contract).
     pub fn parse(value: &str) -> Option<Precondition> {
-        let value = value.trim();
+        // Optional whitespace in HTTP is spaces and tabs only.
+        let ows = |c: char| c == ' ' || c == '\t';
+        let value = value.trim_matches(ows);
         if value == "*" {
             return Some(Precondition::Any);
         }
         let mut versions = Vec::new();
-        for tag in value.split(',').map(str::trim) {
+        for tag in value.split(',').map(|tag| tag.trim_matches(ows)) {
             if let Some(weak) = tag.strip_prefix("W/") {
                 // Well-formed, but never matches.
                 let inner = weak.strip_prefix('"')?.strip_suffix('"')?;

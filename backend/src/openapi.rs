@@ -138,7 +138,8 @@ pub fn add_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
 /// What an `If-Match` header may hold (RFC 9110): `*` or a list of entity tags, strong
 /// (`"7"`) or weak (`W/"7"`, which never matches). `http::Precondition::parse` reads
 /// exactly this.
-pub const IF_MATCH_PATTERN: &str = r#"^\s*(\*|(W/)?"[0-9]{1,18}"(\s*,\s*(W/)?"[0-9]{1,18}")*)\s*$"#;
+pub const IF_MATCH_PATTERN: &str =
+    r#"^[ \t]*(\*|(W/)?"[0-9]{1,18}"([ \t]*,[ \t]*(W/)?"[0-9]{1,18}")*)[ \t]*$"#;
 /// What an `Idempotency-Key` may hold: 1–200 visible ASCII characters.
 pub const IDEMPOTENCY_KEY_PATTERN: &str = r"^[!-~]{1,200}$";
 

@@ -178,6 +178,14 @@ pub struct Capability {
         length(max = 200),
         custom(function = "crate::text::single_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub name: String,
 }
 
@@ -258,11 +266,20 @@ fn facility_input_rules(input: &FacilityInput) -> Result<(), ValidationError> {
 pub struct FacilityInput {
     /// Code, unique.
     #[validate(custom(function = "validation::code_format"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._-]{1,32}$"))]
     pub code: String,
     /// Name.
     #[validate(
         length(max = 200),
         custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub name: String,
     /// Kind.
@@ -278,14 +295,30 @@ pub struct FacilityInput {
         length(max = 100),
         custom(function = "crate::text::single_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 100,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub province: String,
     /// Ward or commune.
     #[serde(default)]
     #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub ward: Option<String>,
     /// Street address.
     #[serde(default)]
     #[validate(length(max = 300), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 300, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub address: Option<String>,
     /// Latitude (WGS 84).
     #[serde(default)]
@@ -378,6 +411,13 @@ pub struct SupportLinkInput {
     /// Note.
     #[serde(default)]
     #[validate(length(max = 500), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -453,11 +493,20 @@ pub struct DepartmentInput {
     pub facility_id: i64,
     /// Code, unique within the facility.
     #[validate(custom(function = "validation::code_format"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._-]{1,32}$"))]
     pub code: String,
     /// Name.
     #[validate(
         length(max = 200),
         custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub name: String,
     /// Kind.
@@ -528,6 +577,13 @@ pub struct LeaveInput {
     /// Note.
     #[serde(default)]
     #[validate(length(max = 500), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -628,11 +684,20 @@ pub struct StaffInput {
     /// Employee code.
     #[serde(default)]
     #[validate(custom(function = "validation::code_format"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._-]{1,32}$"))]
     pub code: Option<String>,
     /// Full name.
     #[validate(
         length(max = 120),
         custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 120,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub full_name: String,
     /// Profession.
@@ -640,6 +705,10 @@ pub struct StaffInput {
     /// Title or degree.
     #[serde(default)]
     #[validate(length(max = 60), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub title: Option<String>,
     /// Practice licence number.
     #[serde(default)]
@@ -647,12 +716,17 @@ pub struct StaffInput {
         length(min = 1, max = 40),
         custom(function = "crate::text::single_line")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 40, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub licence_number: Option<String>,
     /// Citizen id (CCCD, 12 digits); personal data of the staff member (see
     /// [`Staff::citizen_id`] for who sees it). On a replace by someone who may not see
     /// it, the recorded one is kept.
     #[serde(default)]
     #[validate(custom(function = "validation::citizen_id"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{12}$"))]
     pub citizen_id: Option<String>,
     /// Licence valid from.
     #[serde(default)]
@@ -663,10 +737,12 @@ pub struct StaffInput {
     /// Scope of practice: specialty codes.
     #[serde(default)]
     #[validate(length(max = 30), custom(function = "validation::specialty_codes"))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     pub specialties: Vec<String>,
     /// Most rotation days per month (0–31, default 10).
     #[serde(default = "default_rotation_limit")]
     #[validate(range(min = 0, max = 31))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 31))]
     pub monthly_rotation_day_limit: i32,
     /// Rotation exemption.
     #[serde(default)]
@@ -678,6 +754,7 @@ pub struct StaffInput {
     /// Email.
     #[serde(default)]
     #[validate(email, length(max = 200))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub email: Option<String>,
     /// Whether employed (default true).
     #[serde(default = "default_true")]
@@ -756,6 +833,14 @@ pub struct NewUser {
         length(max = 120),
         custom(function = "crate::text::single_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 120,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub full_name: String,
     /// Role.
     pub role: Role,
@@ -774,6 +859,14 @@ pub struct UserUpdate {
     #[validate(
         length(max = 120),
         custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 120,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub full_name: String,
     /// Role.

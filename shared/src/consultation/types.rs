@@ -134,11 +134,20 @@ fn session_rules(input: &SessionInput) -> Result<(), ValidationError> {
 pub struct SessionInput {
     /// The facility that holds the session and gives the advice (a centre, a hospital).
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub host_facility_id: i64,
     /// Title, e.g. "Hội chẩn Nội khoa trực tuyến hằng tuần".
     #[validate(
         length(max = 200),
         custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub title: String,
     /// Specialty code (see `SPECIALTIES`), when the session is for one.
@@ -150,23 +159,34 @@ pub struct SessionInput {
     /// The meeting link (needed online).
     #[serde(default)]
     #[validate(length(max = 500), custom(function = "meeting_url_format"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub meeting_url: Option<String>,
     /// Where it takes place (needed in person), e.g. a station.
     #[serde(default)]
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub location_facility_id: Option<i64>,
     /// When it starts.
     pub starts_at: DateTime<Utc>,
     /// How long it lasts, in minutes (15–480).
     #[validate(range(min = 15, max = 480))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 15, maximum = 480))]
     pub duration_minutes: i32,
     /// Staff ids of the participants (consultants, and station staff joining), up to 50.
     #[serde(default)]
     #[validate(length(max = 50), custom(function = "distinct_staff_ids"))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub participants: Vec<i64>,
     /// Agenda or practical notes.
     #[serde(default)]
     #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
     /// Create one session per week up to this day (Vietnam date), creating only.
     #[serde(default)]
@@ -307,6 +327,14 @@ pub struct ConsultationCancelInput {
         length(max = 1000),
         custom(function = "crate::text::multi_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub reason: String,
 }
 
@@ -318,6 +346,7 @@ pub struct ConsultationCancelInput {
 pub struct CaseInput {
     /// The facility asked for advice.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub consulting_facility_id: i64,
     /// The patient (as on a referral slip).
     #[validate(nested)]
@@ -327,11 +356,27 @@ pub struct CaseInput {
         length(max = 4000),
         custom(function = "crate::text::multi_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub summary: String,
     /// What the station asks the consultants.
     #[validate(
         length(max = 2000),
         custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub question: String,
     /// Specialty code needed.
@@ -371,6 +416,7 @@ impl CaseInput {
 pub struct ScheduleInput {
     /// Session id.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub session_id: i64,
 }
 
@@ -399,10 +445,19 @@ pub struct ConclusionInput {
         length(max = 4000),
         custom(function = "crate::text::multi_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub note: String,
     /// With `refer`: another destination than the consulting facility.
     #[serde(default)]
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub refer_to_facility_id: Option<i64>,
 }
 
@@ -415,6 +470,14 @@ pub struct OutcomeInput {
     #[validate(
         length(max = 4000),
         custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub outcome: String,
 }

@@ -16,11 +16,20 @@ use crate::Lang;
 pub struct PlanPhase {
     /// `P1`, `P2`, …
     #[validate(custom(function = "phase_code"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^P[1-9]$"))]
     pub code: String,
     /// Name, e.g. "Giai đoạn 2021–2025".
     #[validate(
         length(min = 1, max = 200),
         custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+        )
     )]
     pub name: String,
     /// First day.

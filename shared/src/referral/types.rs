@@ -201,6 +201,14 @@ pub struct Patient {
         length(max = 120),
         custom(function = "crate::text::single_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 120,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub full_name: String,
     /// "Ngày sinh", when known.
     #[serde(default)]
@@ -208,12 +216,14 @@ pub struct Patient {
     /// Year of birth, when only the year is known (must agree with `birth_date`).
     #[serde(default)]
     #[validate(range(min = 1900, max = 2100))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1900, maximum = 2100))]
     pub birth_year: Option<i32>,
     /// "Giới tính".
     pub sex: Sex,
     /// "Số định danh cá nhân" (citizen ID, 12 digits).
     #[serde(default)]
     #[validate(custom(function = "validation::citizen_id"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{12}$"))]
     pub citizen_id: Option<String>,
     /// "Số thẻ bảo hiểm y tế": 10 digits or the 15-character card number.
     #[serde(default)]
@@ -225,10 +235,18 @@ pub struct Patient {
     /// "Địa chỉ".
     #[serde(default)]
     #[validate(length(max = 300), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 300, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub address: Option<String>,
     /// "Dân tộc", e.g. "Kinh".
     #[serde(default)]
     #[validate(length(max = 50), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub ethnicity: Option<String>,
     /// "Quốc tịch" (default "Việt Nam").
     #[serde(default = "default_nationality")]
@@ -236,14 +254,26 @@ pub struct Patient {
         length(min = 1, max = 60),
         custom(function = "crate::text::single_line")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub nationality: String,
     /// "Nghề nghiệp".
     #[serde(default)]
     #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub occupation: Option<String>,
     /// "Nơi làm việc".
     #[serde(default)]
     #[validate(length(max = 200), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub workplace: Option<String>,
     /// A phone number to reach the patient or family.
     #[serde(default)]
@@ -298,6 +328,14 @@ pub struct Diagnosis {
         length(max = 300),
         custom(function = "crate::text::single_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 300,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub name: String,
 }
 
@@ -317,6 +355,14 @@ pub struct PriorTreatment {
     #[validate(
         length(max = 200),
         custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub facility_name: String,
     /// "Từ ngày".
@@ -353,21 +399,56 @@ fn clinical_rules(clinical: &ClinicalSummary) -> Result<(), ValidationError> {
 pub struct ClinicalSummary {
     /// "Dấu hiệu lâm sàng".
     #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub signs: String,
     /// "Kết quả xét nghiệm, cận lâm sàng" (tests and imaging).
     #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub tests_summary: Option<String>,
     /// "Chẩn đoán", main diagnosis first (up to 20, each code once).
     #[validate(nested, length(max = 20))]
     pub diagnoses: Vec<Diagnosis>,
     /// "Phương pháp, thủ thuật, kỹ thuật, thuốc đã sử dụng trong điều trị".
     #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub treatment_given: Option<String>,
     /// "Tình trạng người bệnh lúc chuyển".
     #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub condition_at_transfer: String,
     /// "Hướng điều trị": what the sender recommends.
     #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub treatment_direction: Option<String>,
     /// "Đã được khám bệnh, điều trị tại": earlier care for this illness (up to 10).
     #[validate(nested, length(max = 10))]
@@ -396,9 +477,17 @@ pub struct Transport {
     pub means: Option<TransportMeans>,
     /// Escort's full name (needed to send an emergency).
     #[validate(length(max = 120), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 120, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub escort_name: Option<String>,
     /// Escort's title and qualification, e.g. "Điều dưỡng".
     #[validate(length(max = 120), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 120, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub escort_title: Option<String>,
     /// Whether the emergency centre (115) was asked for an ambulance.
     pub emergency_centre_requested: bool,
@@ -413,10 +502,22 @@ pub struct Signatory {
         length(max = 120),
         custom(function = "crate::text::single_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 120,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub full_name: String,
     /// Title, e.g. "Trạm trưởng", "Phó Giám đốc", "BSCKI".
     #[serde(default)]
     #[validate(length(max = 120), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 120, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub title: Option<String>,
 }
 
@@ -429,6 +530,7 @@ pub struct Signatory {
 pub struct ReferralInput {
     /// "Kính gửi": the receiving facility.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub to_facility_id: i64,
     /// Direction.
     pub direction: Direction,
@@ -439,6 +541,13 @@ pub struct ReferralInput {
     /// Details of the reason.
     #[serde(default)]
     #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub reason_text: Option<String>,
     /// The patient.
     #[validate(nested)]
@@ -462,6 +571,7 @@ pub struct ReferralInput {
     /// Names of attached documents (test results, images), up to 20.
     #[serde(default)]
     #[validate(length(max = 20), custom(function = "validation::attachment_names"))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub attachments: Vec<String>,
 }
 
@@ -718,6 +828,13 @@ pub struct TransitionNote {
     /// Note shown on the timeline.
     #[serde(default)]
     #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -732,6 +849,13 @@ pub struct ArriveInput {
     /// Note shown on the timeline.
     #[serde(default)]
     #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -743,6 +867,14 @@ pub struct DeclineInput {
     #[validate(
         length(max = 1000),
         custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub reason: String,
 }
@@ -756,11 +888,20 @@ pub struct DeclineInput {
 pub struct RedirectInput {
     /// The facility the patient should go to instead.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub to_facility_id: i64,
     /// Why.
     #[validate(
         length(max = 1000),
         custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub reason: String,
 }
@@ -773,6 +914,14 @@ pub struct CancelInput {
     #[validate(
         length(max = 1000),
         custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub reason: String,
 }
@@ -787,6 +936,14 @@ pub struct FollowUpInput {
     #[validate(
         length(max = 2000),
         custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub instructions: String,
 }
@@ -822,6 +979,14 @@ pub struct CompleteInput {
     #[validate(
         length(max = 8000),
         custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 8000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub discharge_summary: String,
     /// Diagnoses at discharge (ICD-10), main first.
@@ -894,6 +1059,14 @@ pub struct FollowUpVisitInput {
         length(max = 2000),
         custom(function = "crate::text::multi_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub notes: String,
     /// Close the follow-up as done.
     #[serde(default)]
@@ -909,6 +1082,14 @@ pub struct FollowUpMissedInput {
     #[validate(
         length(max = 1000),
         custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
     )]
     pub reason: String,
 }

@@ -94,6 +94,14 @@ pub struct DeclineDemandInput {
         length(max = 1000),
         custom(function = "crate::text::multi_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub reason: String,
 }
 

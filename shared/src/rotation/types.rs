@@ -122,6 +122,14 @@ pub struct RotationPlanInput {
         length(max = 200),
         custom(function = "crate::text::single_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub title: String,
     /// First day.
     pub start_date: NaiveDate,
@@ -254,6 +262,7 @@ pub struct DemandInput {
     pub specialty: Option<String>,
     /// How many people at once (1–20).
     #[validate(range(min = 1, max = 20))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20))]
     pub count: i32,
     /// Pattern.
     pub pattern: DemandPattern,
@@ -271,6 +280,13 @@ pub struct DemandInput {
     /// Note.
     #[serde(default)]
     #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -461,6 +477,14 @@ pub struct SwapInput {
         length(max = 500),
         custom(function = "crate::text::multi_line_not_blank")
     )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub reason: String,
 }
 
@@ -471,6 +495,13 @@ pub struct AttendanceInput {
     /// Note.
     #[serde(default)]
     #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -480,10 +511,18 @@ pub struct AttendanceInput {
 pub struct FeedbackInput {
     /// 1 (poor) to 5 (excellent).
     #[validate(range(min = 1, max = 5))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub rating: i32,
     /// Comment.
     #[serde(default)]
     #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub comment: Option<String>,
 }
 
@@ -504,6 +543,7 @@ pub struct CheckResult {
 pub struct RotationPreferences {
     /// Stations the person would rather go to.
     #[validate(length(max = 50))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub preferred_station_ids: Vec<i64>,
     /// Days of the week to avoid, as a demand's weekdays (bit 0 Monday … bit 6 Sunday;
     /// 0 = none). Never all five working days.
