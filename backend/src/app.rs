@@ -17,7 +17,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::auth::jwt::Keys;
 use crate::auth::service::TokenIssuer;
@@ -70,12 +70,17 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .service(scope::scope("/api/v1").configure(api))
         .split_for_parts();
     crate::openapi::add_common_problems(&mut spec);
+    crate::openapi::add_ready_to_send(&mut spec);
     spec
 }
 
-/// The spec as committed in `openapi/openapi.json`.
+/// The spec as committed in `openapi/openapi.json` and served at `/api/v1/openapi.json`
+/// (and `/openapi.json`), its descriptions written for integrators.
 pub fn spec_json() -> anyhow::Result<String> {
-    Ok(format!("{}\n", spec().to_pretty_json()?))
+    Ok(format!(
+        "{}\n",
+        crate::openapi::for_integrators(&spec().to_pretty_json()?)
+    ))
 }
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -116,8 +121,28 @@ fn finish_problem<B>(
     response
 }
 
-async fn api_not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found(shared::message::Record::ApiResource))
+/// Where the contract is served; `/openapi.json` answers it too.
+const CONTRACT_URL: &str = "/api/v1/openapi.json";
+
+/// The OpenAPI document's text, as committed.
+struct Contract(String);
+
+async fn contract(document: web::Data<Contract>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document.0.clone())
+}
+
+/// A path of the contract with a method it does not answer: 405 with `Allow`; any
+/// other path: 404.
+async fn api_not_found(
+    req: actix_web::HttpRequest,
+    paths: web::Data<crate::http::KnownPaths>,
+) -> Result<HttpResponse, ApiError> {
+    match paths.allowed(req.path()) {
+        Some(allowed) => Err(ApiError::method_not_allowed(allowed)),
+        None => Err(ApiError::not_found(shared::message::Record::ApiResource)),
+    }
 }
 
 /// A running server bound to a port.
@@ -217,16 +242,14 @@ fn serve(
     let data = web::Data::new(state);
     let registry = web::Data::new(metrics.registry.clone());
     let spec = spec();
+    let paths = web::Data::new(crate::http::KnownPaths::of(&spec));
+    let document = web::Data::new(Contract(spec_json()?));
     let server = HttpServer::new(move || {
         let app = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
             .app_data(data.clone())
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(JSON_LIMIT)
-                    .error_handler(extractors::json),
-            )
+            .app_data(paths.clone())
             .app_data(web::QueryConfig::default().error_handler(extractors::query))
             .app_data(web::PathConfig::default().error_handler(extractors::path))
             .app_data(web::PayloadConfig::default().limit(JSON_LIMIT))
@@ -234,9 +257,12 @@ fn serve(
             .service(crate::system::readyz)
             // Before the API scope, whose fallback would otherwise answer the spec's URL.
             .map(|app| {
-                app.service(
-                    SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", spec.clone()),
-                )
+                app.service(SwaggerUi::new("/docs/{_:.*}").config(Config::new([CONTRACT_URL])))
+                    .service(
+                        web::resource([CONTRACT_URL, "/openapi.json"])
+                            .app_data(document.clone())
+                            .route(web::get().to(contract)),
+                    )
             })
             .service(
                 scope::scope("/api/v1")
@@ -271,7 +297,19 @@ fn serve(
             let lang = crate::http::request_lang(req.request());
             let api = req.path().starts_with("/api/");
             // A query string no handler could read sensibly is refused before routing.
-            let answer = match crate::http::check_query_string(req.query_string()) {
+            let checked =
+                crate::http::check_query_string(req.query_string()).and_then(|()| match req
+                    .app_data::<web::Data<crate::http::KnownPaths>>()
+                {
+                    Some(paths) => paths.check_request(
+                        req.method().as_str(),
+                        req.path(),
+                        req.query_string(),
+                        api,
+                    ),
+                    None => Ok(()),
+                });
+            let answer = match checked {
                 Ok(()) => Either::Left(
                     actix_web::dev::Service::call(srv, req)
                         .map(|result| result.map(ServiceResponse::map_into_boxed_body)),

@@ -51,11 +51,24 @@ impl ApiError {
         ApiError::new(ErrorCode::BadRequest, detail)
     }
 
-    /// 400: field-level validation failures.
+    /// 400 `validation_failed`: field-level failures; or 422 `invalid_reference` when
+    /// every failure is a field naming a record that does not exist, so that a client
+    /// tells a typo in its data from a stale id by the code alone (docs/API.md).
     pub fn validation(errors: FieldMessages) -> ApiError {
+        let unknown_record = |message: &Message| {
+            matches!(
+                message,
+                Message::NotFound(_) | Message::NoSuch(_) | Message::UnknownStation(_)
+            )
+        };
+        let code = if !errors.is_empty() && errors.values().flatten().all(unknown_record) {
+            ErrorCode::InvalidReference
+        } else {
+            ErrorCode::ValidationFailed
+        };
         ApiError {
             errors: Some(errors),
-            ..ApiError::bare(ErrorCode::ValidationFailed)
+            ..ApiError::bare(code)
         }
     }
 
@@ -127,6 +140,15 @@ impl ApiError {
     /// 404: the named thing does not exist (or is not visible).
     pub fn not_found(what: impl Into<Message>) -> ApiError {
         ApiError::new(ErrorCode::NotFound, what)
+    }
+
+    /// 405: the resource exists but does not answer this method; `allow` lists the
+    /// methods it answers (`GET, PUT`), sent as `Allow`.
+    pub fn method_not_allowed(allow: String) -> ApiError {
+        ApiError::new(
+            ErrorCode::MethodNotAllowed,
+            Message::MethodNotAllowed(allow),
+        )
     }
 
     /// 409: conflicts with existing data.
@@ -218,6 +240,12 @@ impl ApiError {
         {
             response.insert_header((header::RETRY_AFTER, value));
         }
+        // The methods a 405 names in its detail are its `Allow` header.
+        if let Some(Message::MethodNotAllowed(allow)) = &self.detail
+            && let Ok(value) = HeaderValue::from_str(allow)
+        {
+            response.insert_header((header::ALLOW, value));
+        }
         if self.code == ErrorCode::Unauthorized || self.code == ErrorCode::InvalidCredentials {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
@@ -274,44 +302,53 @@ impl From<DieselError> for ApiError {
     }
 }
 
-/// Maps actix's extractor errors (bad JSON, path, query, size) into problem documents.
+/// Maps actix's extractor errors (path, query) into problem documents. JSON bodies are
+/// read by `http::ValidJson`, which reports every fault at its field.
 pub mod extractors {
-    use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+    use actix_web::error::{PathError, QueryPayloadError};
     use actix_web::{Error, HttpRequest};
 
     use super::ApiError;
-    use shared::error::ErrorCode;
     use shared::message::Message;
 
-    /// Error handler for `web::JsonConfig`.
-    pub fn json(error: JsonPayloadError, _req: &HttpRequest) -> Error {
-        let api = match &error {
-            JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-                ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    Message::Verbatim(error.to_string()),
-                )
-            }
-            JsonPayloadError::ContentType => ApiError::new(
-                ErrorCode::UnsupportedMediaType,
-                Message::JsonContentTypeRequired,
-            ),
-            JsonPayloadError::Deserialize(inner) => {
-                ApiError::bad_request(Message::InvalidJson(inner.to_string()))
-            }
-            other => ApiError::bad_request(Message::UnreadableBody(other.to_string())),
-        };
-        api.into()
-    }
-
-    /// Error handler for `web::QueryConfig`.
+    /// Error handler for `web::QueryConfig`: serde's report names the parameter, but in
+    /// the parser's words, which an integrator cannot act on; the parameters are the
+    /// operation's, listed in the contract.
     pub fn query(error: QueryPayloadError, _req: &HttpRequest) -> Error {
-        ApiError::bad_request(Message::InvalidQuery(error.to_string())).into()
+        tracing::debug!(%error, "query not read");
+        ApiError::bad_request(Message::InvalidQuery(query_fault(&error.to_string()))).into()
     }
 
-    /// Error handler for `web::PathConfig`.
-    pub fn path(error: PathError, _req: &HttpRequest) -> Error {
-        ApiError::bad_request(Message::InvalidPath(error.to_string())).into()
+    /// Error handler for `web::PathConfig`. A path that only a parameter route took
+    /// (`PUT /rotation-assignments/check` reaching `PUT /rotation-assignments/{id}`) is
+    /// a method the fixed path does not answer: 405, as for any undeclared method.
+    pub fn path(error: PathError, req: &HttpRequest) -> Error {
+        tracing::debug!(%error, "path not read");
+        let allowed = req
+            .app_data::<actix_web::web::Data<crate::http::KnownPaths>>()
+            .and_then(|paths| paths.allowed(req.path()))
+            .filter(|allowed| !allowed.split(", ").any(|m| m == req.method().as_str()));
+        match allowed {
+            Some(allowed) => ApiError::method_not_allowed(allowed).into(),
+            None => ApiError::bad_request(Message::InvalidPath(req.path().to_string())).into(),
+        }
+    }
+
+    /// The parameter a query error names, without the parser's internals: "`limit`"
+    /// for "Query deserialize error: invalid digit found in string" is not known, so
+    /// the field is named only when serde names it (`unknown variant`, `missing field`).
+    fn query_fault(report: &str) -> String {
+        let named = |prefix: &str| {
+            report
+                .split(prefix)
+                .nth(1)
+                .and_then(|rest| rest.split('`').next())
+                .map(str::to_string)
+        };
+        named("missing field `")
+            .or_else(|| named("unknown field `"))
+            .map(|field| format!("`{field}`"))
+            .unwrap_or_default()
     }
 }
 

@@ -85,9 +85,11 @@ labelled_enum! {
 pub struct LoginRequest {
     /// Login name.
     #[validate(length(min = 1, max = 64))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub username: String,
     /// Password.
     #[validate(length(min = 1, max = 128))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub password: String,
 }
 
@@ -117,6 +119,7 @@ pub struct TokenPair {
 pub struct PasswordChange {
     /// The password signed in with.
     #[validate(length(min = 1, max = 128))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub current_password: String,
     /// The new password (at least 10 characters with letters and digits).
     #[validate(custom(function = "crate::validation::password_strength"))]
@@ -144,6 +147,7 @@ pub const CREATE_ADMIN_COMMAND: &str = "tuyen create-admin --username TÊN";
 pub struct RefreshRequest {
     /// The refresh token received last.
     #[validate(length(min = 1, max = 256))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 256))]
     pub refresh_token: String,
 }
 
@@ -205,6 +209,19 @@ pub struct ApiClient {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Paging of `GET /api-clients`, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ApiClientQuery {
+    /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
+    pub cursor: Option<String>,
+}
+
 /// Body of `POST /api-clients`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -212,13 +229,22 @@ pub struct NewApiClient {
     /// Name of the integrating system.
     #[validate(
         length(min = 1, max = 200),
-        custom(function = "crate::validation::not_blank")
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
     )]
     pub name: String,
     /// Facility the client acts for.
     pub facility_id: i64,
     /// Scopes to grant (at least one).
     #[validate(length(min = 1, max = 16))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 16))]
     pub scopes: Vec<ApiScope>,
 }
 

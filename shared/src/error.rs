@@ -14,6 +14,7 @@ labelled_enum! {
         InvalidCredentials = "invalid_credentials", "Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password";
         Forbidden = "forbidden", "Không có quyền thực hiện thao tác này", "You may not do this";
         NotFound = "not_found", "Không tìm thấy", "Not found";
+        MethodNotAllowed = "method_not_allowed", "Phương thức không được hỗ trợ cho địa chỉ này", "Method not allowed for this resource";
         Conflict = "conflict", "Xung đột với dữ liệu hiện có", "Conflicts with existing data";
         IdempotencyConflict = "idempotency_conflict", "Khóa Idempotency-Key đã dùng cho một yêu cầu khác", "Idempotency-Key already used for a different request";
         InvalidReference = "invalid_reference", "Tham chiếu tới bản ghi không tồn tại", "Refers to a record that does not exist";
@@ -42,6 +43,7 @@ impl ErrorCode {
             | ErrorCode::AccountDisabled
             | ErrorCode::PasswordChangeRequired => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict | ErrorCode::IdempotencyConflict | ErrorCode::InvalidTransition => {
                 409
             }

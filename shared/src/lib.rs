@@ -22,6 +22,7 @@ pub mod privacy;
 pub mod referral;
 pub mod registry;
 pub mod rotation;
+pub mod text;
 pub mod time;
 pub mod validation;
 pub mod workflow;

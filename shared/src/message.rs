@@ -108,6 +108,38 @@ impl Record {
     }
 }
 
+/// The JSON type a body field expects, named in [`Message::BodyWrongType`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    /// A number.
+    Number,
+    /// A string (a text, a date, a code).
+    Text,
+    /// `true` or `false`.
+    Boolean,
+    /// An array.
+    List,
+    /// An object.
+    Object,
+    /// Another value.
+    Value,
+}
+
+impl JsonKind {
+    /// The type's name in `lang`.
+    pub fn name(self, lang: Lang) -> &'static str {
+        let (vi, en) = match self {
+            JsonKind::Number => ("số", "a number"),
+            JsonKind::Text => ("chuỗi văn bản", "a string"),
+            JsonKind::Boolean => ("true hoặc false", "true or false"),
+            JsonKind::List => ("danh sách (mảng)", "an array"),
+            JsonKind::Object => ("đối tượng", "an object"),
+            JsonKind::Value => ("giá trị khác", "another value"),
+        };
+        if lang == Lang::Vi { vi } else { en }
+    }
+}
+
 /// A message a service raises or writes, with the values it names. [`Message::text`]
 /// gives it in a language; the backend calls it with the request's language.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,13 +168,12 @@ pub enum Message {
     ConcurrentWrite,
     /// The body is not declared as JSON.
     JsonContentTypeRequired,
-    /// The JSON body does not parse; carries the parser's report.
-    InvalidJson(String),
     /// The body could not be read; carries the reason.
     UnreadableBody(String),
-    /// The query string does not parse; carries the parser's report.
+    /// The query string does not parse; carries the parameter when it is known (or
+    /// nothing).
     InvalidQuery(String),
-    /// The path does not parse; carries the parser's report.
+    /// The path does not parse (a record id that is not a number); carries the path.
     InvalidPath(String),
     /// The query string is longer than the limit, in bytes.
     QueryTooLong(usize),
@@ -154,6 +185,29 @@ pub enum Message {
     InvalidIdempotencyKey,
     /// A page cursor does not parse.
     InvalidCursor,
+    /// A body field the operation needs is missing.
+    BodyFieldRequired,
+    /// A body field has the wrong JSON type; carries the type expected.
+    BodyWrongType(JsonKind),
+    /// A body field holds a value outside its list; carries the values allowed.
+    BodyUnknownValue(Vec<String>),
+    /// A body field the operation does not know.
+    BodyUnknownField,
+    /// A body field's value cannot be read (a malformed date, a number out of range).
+    BodyInvalidValue,
+    /// The body is not well-formed JSON; carries the line and column.
+    MalformedJson {
+        /// Line of the fault, from 1.
+        line: usize,
+        /// Column of the fault, from 1.
+        column: usize,
+    },
+    /// The body nests arrays and objects deeper than the limit; carries the limit.
+    JsonTooDeep(usize),
+    /// The method is not one the resource answers; carries the methods it does.
+    MethodNotAllowed(String),
+    /// The body is larger than the limit; carries the limit in bytes.
+    BodyTooLarge(usize),
     /// An end date before its start date.
     EndBeforeStart,
     /// A search text over the limit.
@@ -452,21 +506,51 @@ impl Message {
                 "Cần Content-Type: application/json",
                 "Content-Type: application/json is required",
             ),
-            Message::InvalidJson(why) => (
-                format!("JSON không hợp lệ: {why}"),
-                format!("Invalid JSON: {why}"),
-            ),
             Message::UnreadableBody(why) => (
                 format!("Không đọc được dữ liệu gửi lên: {why}"),
                 format!("Could not read the request body: {why}"),
             ),
-            Message::InvalidQuery(why) => (
-                format!("Tham số truy vấn không hợp lệ: {why}"),
-                format!("Invalid query parameters: {why}"),
+            Message::InvalidQuery(field) if field.is_empty() => both(
+                "Tham số truy vấn không hợp lệ; xem các tham số của thao tác trong tài liệu API",
+                "Invalid query parameters; see the operation's parameters in the API contract",
             ),
-            Message::InvalidPath(why) => (
-                format!("Đường dẫn không hợp lệ: {why}"),
-                format!("Invalid path: {why}"),
+            Message::InvalidQuery(field) => (
+                format!("Tham số truy vấn không hợp lệ: {field}"),
+                format!("Invalid query parameter: {field}"),
+            ),
+            Message::InvalidPath(path) => (
+                format!("Đường dẫn không hợp lệ: {path} (mã bản ghi là số nguyên)"),
+                format!("Invalid path: {path} (record ids are whole numbers)"),
+            ),
+            Message::BodyFieldRequired => both("Bắt buộc nhập", "Required"),
+            Message::BodyWrongType(kind) => (
+                format!("Sai kiểu dữ liệu: cần {}", kind.name(Lang::Vi)),
+                format!("Wrong type: expected {}", kind.name(Lang::En)),
+            ),
+            Message::BodyUnknownValue(allowed) => (
+                format!(
+                    "Giá trị không hợp lệ; chọn một trong: {}",
+                    allowed.join(", ")
+                ),
+                format!("Unknown value; one of: {}", allowed.join(", ")),
+            ),
+            Message::BodyUnknownField => both("Trường không được hỗ trợ", "Unknown field"),
+            Message::BodyInvalidValue => both("Giá trị không hợp lệ", "Invalid value"),
+            Message::MalformedJson { line, column } => (
+                format!("JSON không đúng cú pháp (dòng {line}, cột {column})"),
+                format!("Malformed JSON (line {line}, column {column})"),
+            ),
+            Message::JsonTooDeep(max) => (
+                format!("JSON lồng nhau quá {max} tầng"),
+                format!("JSON nested deeper than {max} levels"),
+            ),
+            Message::BodyTooLarge(max) => (
+                format!("Dữ liệu gửi lên vượt quá {max} byte"),
+                format!("The body is larger than {max} bytes"),
+            ),
+            Message::MethodNotAllowed(allowed) => (
+                format!("Địa chỉ này chỉ nhận: {allowed}"),
+                format!("This resource answers only: {allowed}"),
             ),
             Message::QueryTooLong(max) => (
                 format!("Tham số truy vấn quá dài (tối đa {max} byte)"),

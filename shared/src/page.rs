@@ -7,6 +7,13 @@ pub const DEFAULT_LIMIT: i64 = 50;
 /// Largest page a client may ask for.
 pub const MAX_LIMIT: i64 = 200;
 
+/// What a list's `cursor` looks like: the last id of the previous page. Declared in the
+/// contract and enforced for every list (an empty cursor is refused).
+pub const CURSOR_PATTERN: &str = r"^[0-9]{1,18}$";
+/// The cursor of the consultation sessions, which page in start order: the last
+/// session's start in microseconds and its id.
+pub const SESSION_CURSOR_PATTERN: &str = r"^-?[0-9]{1,17}\.[0-9]{1,18}$";
+
 /// One page of a list, in a stable order. Pass `next_cursor` back as `cursor` to get
 /// the next page; it is absent on the last page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -174,7 +174,18 @@ pub struct Capability {
     #[validate(custom(function = "validation::specialty_code"))]
     pub code: String,
     /// Name shown to people, e.g. "Lọc máu liên tục".
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub name: String,
 }
 
@@ -255,9 +266,21 @@ fn facility_input_rules(input: &FacilityInput) -> Result<(), ValidationError> {
 pub struct FacilityInput {
     /// Code, unique.
     #[validate(custom(function = "validation::code_format"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._-]{1,32}$"))]
     pub code: String,
     /// Name.
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub name: String,
     /// Kind.
     pub kind: FacilityKind,
@@ -268,15 +291,34 @@ pub struct FacilityInput {
     #[serde(default)]
     pub supervising_id: Option<i64>,
     /// Province or city.
-    #[validate(length(max = 100), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 100),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 100,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub province: String,
     /// Ward or commune.
     #[serde(default)]
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub ward: Option<String>,
     /// Street address.
     #[serde(default)]
-    #[validate(length(max = 300))]
+    #[validate(length(max = 300), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 300, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub address: Option<String>,
     /// Latitude (WGS 84).
     #[serde(default)]
@@ -321,8 +363,10 @@ pub struct FacilityQuery {
     /// Text in code or name.
     pub q: Option<String>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -366,7 +410,14 @@ pub struct SupportLinkInput {
     pub since: Option<NaiveDate>,
     /// Note.
     #[serde(default)]
-    #[validate(length(max = 500))]
+    #[validate(length(max = 500), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -442,9 +493,21 @@ pub struct DepartmentInput {
     pub facility_id: i64,
     /// Code, unique within the facility.
     #[validate(custom(function = "validation::code_format"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._-]{1,32}$"))]
     pub code: String,
     /// Name.
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub name: String,
     /// Kind.
     pub kind: DepartmentKind,
@@ -467,8 +530,10 @@ pub struct DepartmentQuery {
     /// Kind.
     pub kind: Option<DepartmentKind>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -511,7 +576,14 @@ pub struct LeaveInput {
     pub end_date: NaiveDate,
     /// Note.
     #[serde(default)]
-    #[validate(length(max = 500))]
+    #[validate(length(max = 500), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -612,25 +684,49 @@ pub struct StaffInput {
     /// Employee code.
     #[serde(default)]
     #[validate(custom(function = "validation::code_format"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._-]{1,32}$"))]
     pub code: Option<String>,
     /// Full name.
-    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 120),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 120,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub full_name: String,
     /// Profession.
     pub profession: Profession,
     /// Title or degree.
     #[serde(default)]
-    #[validate(length(max = 60))]
+    #[validate(length(max = 60), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub title: Option<String>,
     /// Practice licence number.
     #[serde(default)]
-    #[validate(length(min = 1, max = 40))]
+    #[validate(
+        length(min = 1, max = 40),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 40, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub licence_number: Option<String>,
     /// Citizen id (CCCD, 12 digits); personal data of the staff member (see
     /// [`Staff::citizen_id`] for who sees it). On a replace by someone who may not see
     /// it, the recorded one is kept.
     #[serde(default)]
     #[validate(custom(function = "validation::citizen_id"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{12}$"))]
     pub citizen_id: Option<String>,
     /// Licence valid from.
     #[serde(default)]
@@ -641,10 +737,12 @@ pub struct StaffInput {
     /// Scope of practice: specialty codes.
     #[serde(default)]
     #[validate(length(max = 30), custom(function = "validation::specialty_codes"))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     pub specialties: Vec<String>,
     /// Most rotation days per month (0–31, default 10).
     #[serde(default = "default_rotation_limit")]
     #[validate(range(min = 0, max = 31))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 31))]
     pub monthly_rotation_day_limit: i32,
     /// Rotation exemption.
     #[serde(default)]
@@ -656,6 +754,7 @@ pub struct StaffInput {
     /// Email.
     #[serde(default)]
     #[validate(email, length(max = 200))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub email: Option<String>,
     /// Whether employed (default true).
     #[serde(default = "default_true")]
@@ -686,8 +785,10 @@ pub struct StaffQuery {
     /// Text in name, code or licence number.
     pub q: Option<String>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -728,7 +829,18 @@ pub struct NewUser {
     #[validate(custom(function = "validation::password_strength"))]
     pub password: String,
     /// Full name.
-    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 120),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 120,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub full_name: String,
     /// Role.
     pub role: Role,
@@ -744,7 +856,18 @@ pub struct NewUser {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserUpdate {
     /// Full name.
-    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 120),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 120,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub full_name: String,
     /// Role.
     pub role: Role,
@@ -780,8 +903,10 @@ pub struct UserQuery {
     /// Text in username or name.
     pub q: Option<String>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 

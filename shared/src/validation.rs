@@ -129,6 +129,14 @@ fn code_message(code: &str, lang: Lang) -> &'static str {
     let (vi, en) = match code {
         "required" => ("Bắt buộc nhập", "Required"),
         "blank" => ("Không được để trống", "Must not be blank"),
+        "control_characters" => (
+            "Không được chứa ký tự điều khiển (xuống dòng, tab…)",
+            "Must not contain control characters (line breaks, tabs…)",
+        ),
+        "control_characters_multi_line" => (
+            "Không được chứa ký tự điều khiển (ngoài xuống dòng và tab)",
+            "Must not contain control characters other than line breaks and tabs",
+        ),
         "email" => ("Địa chỉ email không hợp lệ", "Invalid email address"),
         "phone" => ("Số điện thoại không hợp lệ", "Invalid phone number"),
         "code_format" => (
@@ -189,6 +197,10 @@ fn code_message(code: &str, lang: Lang) -> &'static str {
         "birth_required" => (
             "Cần nhập ngày sinh hoặc năm sinh",
             "Enter a birth date or a birth year",
+        ),
+        "birth_in_future" => (
+            "Ngày sinh không được ở tương lai",
+            "The birth date cannot be in the future",
         ),
         "birth_mismatch" => (
             "Năm sinh không khớp với ngày sinh",
@@ -472,7 +484,10 @@ pub fn attachment_names(values: &[String]) -> Result<(), ValidationError> {
     let mut seen = std::collections::BTreeSet::new();
     for value in values {
         let length = value.trim().chars().count();
-        if !(1..=200).contains(&length) || value.contains(['/', '\\']) {
+        if !(1..=200).contains(&length)
+            || value.contains(['/', '\\'])
+            || value.chars().any(char::is_control)
+        {
             return Err(error("attachment_name"));
         }
         if !seen.insert(value) {

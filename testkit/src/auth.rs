@@ -97,11 +97,6 @@ impl Client {
     pub fn api_clients(&self) -> Resource<'_, ApiClientCreated, NewApiClient, ApiClient> {
         Resource::new(self, "api-clients")
     }
-
-    /// `GET /api-clients`: every integration client, a plain array without the secrets.
-    pub async fn api_client_list(&self) -> Answer<Vec<ApiClient>> {
-        self.get(self.api_clients().path()).await
-    }
 }
 
 fn refresh_request(refresh_token: &str) -> RefreshRequest {

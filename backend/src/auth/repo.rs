@@ -595,10 +595,16 @@ pub fn find_client(conn: &mut AnyConn, id: i64) -> QueryResult<Option<ApiClientR
 }
 
 /// All clients, newest last.
-pub fn list_clients(conn: &mut AnyConn) -> QueryResult<Vec<ApiClientRow>> {
+pub fn list_clients(
+    conn: &mut AnyConn,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<ApiClientRow>> {
     api_clients::table
         .select(ApiClientRow::as_select())
+        .filter(api_clients::id.gt(after.unwrap_or(0)))
         .order(api_clients::id.asc())
+        .limit(limit)
         .load(conn)
 }
 

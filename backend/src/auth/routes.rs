@@ -2,8 +2,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use shared::auth::{
-    ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, PasswordChange, RefreshRequest,
-    TokenPair,
+    ApiClient, ApiClientCreated, ApiClientQuery, LoginRequest, Me, NewApiClient, PasswordChange,
+    RefreshRequest, TokenPair,
 };
 use shared::page::Page;
 use shared::registry::{NewUser, PasswordReset, User, UserQuery, UserUpdate};
@@ -319,11 +319,12 @@ async fn reset_password(
         .await
 }
 
-/// List integration clients (admins).
+/// List integration clients (admins), oldest first, a page at a time like every list.
 #[utoipa::path(
     tag = "api-clients",
+    params(ApiClientQuery),
     responses(
-        (status = 200, description = "All clients", body = Vec<ApiClient>),
+        (status = 200, description = "A page of clients, without their tokens", body = Page<ApiClient>),
         Problems<AdminOnly>,
     )
 )]
@@ -331,9 +332,10 @@ async fn reset_password(
 async fn list_api_clients(
     state: web::Data<AppState>,
     by: Principal,
+    query: web::Query<ApiClientQuery>,
 ) -> Result<HttpResponse, ApiError> {
     state
-        .json(move |conn| service::list_clients(conn, &by))
+        .json(move |conn| service::list_clients(conn, &by, &query))
         .await
 }
 

@@ -5,7 +5,8 @@ use std::net::IpAddr;
 use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 use shared::auth::{
-    ApiClient, ApiClientCreated, LoginRequest, Me, NewApiClient, PasswordChange, TokenPair,
+    ApiClient, ApiClientCreated, ApiClientQuery, LoginRequest, Me, NewApiClient, PasswordChange,
+    TokenPair,
 };
 use shared::page::{Page, clamp_limit};
 use shared::registry::{NewUser, PasswordReset, User, UserQuery, UserUpdate};
@@ -597,12 +598,16 @@ pub fn reset_password(
 }
 
 /// Lists integration clients (admins).
-pub fn list_clients(conn: &mut AnyConn, by: &Principal) -> Result<Vec<ApiClient>, ApiError> {
+pub fn list_clients(
+    conn: &mut AnyConn,
+    by: &Principal,
+    query: &ApiClientQuery,
+) -> Result<Page<ApiClient>, ApiError> {
     authorize(by, Action::ManageApiClients)?;
-    Ok(repo::list_clients(conn)?
-        .into_iter()
-        .map(repo::ApiClientRow::into_api)
-        .collect())
+    let limit = clamp_limit(query.limit);
+    let rows = repo::list_clients(conn, parse_cursor(query.cursor.as_deref())?, limit + 1)?;
+    let clients = rows.into_iter().map(repo::ApiClientRow::into_api).collect();
+    Ok(page_of(clients, limit, |client: &ApiClient| client.id))
 }
 
 /// Creates an integration client; its token is returned this once.

@@ -105,10 +105,12 @@ macro_rules! answers {
 answers! {
     Unauthorized = 401, "Not signed in, or the token is invalid or expired";
     MalformedParameter = 400, "Malformed parameter";
-    MalformedBody = 400, "Malformed or invalid body";
+    MalformedBody = 400, "`validation_failed`: the body is malformed JSON, lacks a field, has a field of the wrong type or value, or breaks a rule; `errors` maps each field path to its messages";
     TooLarge = 413, "Body too large";
     NotJson = 415, "Body is not application/json";
-    UnknownReference = 422, "Refers to a record that does not exist";
+    UnknownReference = 422, "`invalid_reference`: a field names a record that does not exist; `errors` names the field";
+    IfMatchRequired = 428, "`precondition_required`: If-Match missing";
+    Busy = 503, "`service_unavailable`: the database is busy or unreachable; retry after Retry-After seconds when given";
 }
 
 // Named by the routes.

@@ -165,7 +165,7 @@ async fn step(
 step_routes! {
     tag: "referrals", id: "Referral id", answer: Referral,
     problems: (Invalid, Forbidden, NotFound, Conflict, Stale), take: step;
-    /// Send a draft slip to the receiving facility (sender). Checks the slip is complete, signs it today and starts the answer clock.
+    /// Send a draft slip to the receiving facility (sender). Checks the slip is complete, signs it today and starts the answer clock. The stored draft must be a `ReferralReadyToSend` (see the schemas): clinical signs, at least one diagnosis, the condition at transfer, the means of transport, the signatory and, for an emergency, the escort's name; a draft lacking any is refused with `validation_failed`, each missing field at its path.
     send_referral: "/referrals/{id}/send", (input: TransitionNote) => Step::Send(input), "Sent";
     /// Accept a sent referral (receiver).
     accept_referral: "/referrals/{id}/accept", (input: TransitionNote) => Step::Accept(input), "Accepted";

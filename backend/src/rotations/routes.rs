@@ -64,6 +64,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// Rotation plans you may see.
 #[utoipa::path(
     tag = "rotations",
+    operation_id = "list_rotation_plans",
     params(RotationPlanQuery),
     responses(
         (status = 200, description = "A page of plans", body = Page<RotationPlan>),
@@ -85,6 +86,7 @@ async fn list_plans(
 /// `Idempotency-Key`.
 #[utoipa::path(
     tag = "rotations",
+    operation_id = "create_rotation_plan",
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe create")),
     request_body = RotationPlanInput,
     responses(
@@ -109,6 +111,7 @@ async fn create_plan(
 /// One rotation plan.
 #[utoipa::path(
     tag = "rotations",
+    operation_id = "get_rotation_plan",
     params(("id" = i64, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The plan; ETag carries the version", body = RotationPlan),
@@ -129,6 +132,7 @@ async fn get_plan(
 /// Change a plan's title, period or limits. Needs `If-Match`.
 #[utoipa::path(
     tag = "rotations",
+    operation_id = "update_rotation_plan",
     params(
         ("id" = i64, Path, description = "Plan id"),
         ("If-Match" = String, Header, description = "ETag of the version read"),

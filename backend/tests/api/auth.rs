@@ -157,8 +157,14 @@ async fn api_tokens_are_shown_once_scoped_and_revocable() {
     assert!(token.starts_with("tyn_"));
 
     // Listed without the secret: nowhere in the answer's text, whatever its shape.
-    let listed = admin.api_client_list().await;
-    assert!(listed.body().iter().any(|c| c.name == "HIS Nhi Đồng 1"));
+    let listed = admin.api_clients().list("").await;
+    assert!(
+        listed
+            .body()
+            .items
+            .iter()
+            .any(|c| c.name == "HIS Nhi Đồng 1")
+    );
     assert!(!listed.text.contains(&token));
 
     // Reads the registry; may not manage users or read staff of other facilities.

@@ -31,14 +31,14 @@ async fn deeply_nested_json_is_refused_without_a_crash() {
     let depth = 20_000;
     let arrays = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
     let body = post_raw(&app, "/api/v1/staff", &token, arrays.into_bytes()).await;
-    assert_problem(body, 400, "bad_request").await;
+    assert_problem(body, 400, "validation_failed").await;
     let objects = format!(
         "{{\"full_name\": {}1{}}}",
         "{\"a\":".repeat(depth),
         "}".repeat(depth)
     );
     let body = post_raw(&app, "/api/v1/staff", &token, objects.into_bytes()).await;
-    assert_problem(body, 400, "bad_request").await;
+    assert_problem(body, 400, "validation_failed").await;
     // The server is still there and nothing was written.
     assert_eq!(staff_count(&app, &token).await, before);
 }
@@ -53,7 +53,7 @@ async fn invalid_utf8_in_a_body_a_query_or_a_path_is_a_400_problem() {
     assert_problem(
         post_raw(&app, "/api/v1/staff", &token, body).await,
         400,
-        "bad_request",
+        "validation_failed",
     )
     .await;
     let problem = assert_problem(
@@ -209,10 +209,10 @@ async fn wrong_shapes_and_types_are_400_problems_that_name_the_problem() {
         let problem = assert_problem(
             app.post("/api/v1/referrals", &token, &body).await,
             400,
-            "bad_request",
+            "validation_failed",
         )
         .await;
-        assert!(problem["detail"].as_str().is_some(), "{body}: {problem}");
+        assert!(problem["errors"].is_object(), "{body}: {problem}");
     }
     // An id beyond i64 in a path.
     assert_problem(

@@ -16,6 +16,7 @@ mod first_run;
 mod forms;
 mod generator_queue;
 mod hostile;
+mod http_rules;
 mod idempotency;
 mod import;
 mod languages;

@@ -236,16 +236,23 @@ async fn unknown_enum_values_and_wrong_types_are_400_not_500() {
     // Bodies no `StaffInput` can hold: raw JSON on purpose.
     let mut body = serde_json::to_value(new_staff(1, "A")).unwrap();
     body["profession"] = json!("wizard");
-    planner
+    let problem = planner
         .post::<Value>(&path, &body)
         .await
-        .assert_problem(400, "bad_request");
+        .assert_problem(400, "validation_failed");
+    assert!(
+        problem["errors"]["profession"][0]
+            .as_str()
+            .is_some_and(|message| message.contains("nurse")),
+        "{problem}"
+    );
     body["profession"] = json!("nurse");
     body["facility_id"] = json!("one");
-    planner
+    let problem = planner
         .post::<Value>(&path, &body)
         .await
-        .assert_problem(400, "bad_request");
+        .assert_problem(400, "validation_failed");
+    assert!(problem["errors"]["facility_id"].is_array(), "{problem}");
     planner
         .staff()
         .list("profession=wizard")

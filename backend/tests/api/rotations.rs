@@ -632,7 +632,7 @@ async fn people_state_their_preferred_stations_and_only_their_own() {
     clinician
         .put::<Value>(&path, &unknown, None)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "invalid_reference");
 }
 
 #[actix_web::test]

@@ -170,7 +170,7 @@ async fn bad_holidays_codes_and_windows_are_refused_at_their_fields() {
     // In the language asked for.
     let code_message = errors[format!("holidays[{}]", duplicate_at + 1)].to_string();
     assert!(code_message.contains("2000"), "{code_message}");
-    // A date that is no date at all does not parse: a bad request, not a 500.
+    // A date that is no date at all does not parse: refused at its path, not a 500.
     admin
         .put::<serde_json::Value>(
             &format!("{}/referral-rules", testkit::API),
@@ -178,6 +178,6 @@ async fn bad_holidays_codes_and_windows_are_refused_at_their_fields() {
             Some(&format!("\"{}\"", read.version)),
         )
         .await
-        .assert_problem(400, "bad_request");
+        .assert_problem(400, "validation_failed");
     assert_eq!(admin.referral_rules().await.ok().version, read.version);
 }

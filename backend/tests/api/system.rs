@@ -79,13 +79,13 @@ async fn malformed_bodies_are_400_problems() {
     assert_problem(
         send("{\"full_name\": ", "application/json").await.unwrap(),
         400,
-        "bad_request",
+        "validation_failed",
     )
     .await;
     assert_problem(
         send("[1, 2, 3]", "application/json").await.unwrap(),
         400,
-        "bad_request",
+        "validation_failed",
     )
     .await;
     assert_problem(

@@ -1,12 +1,12 @@
 //! Administration: user accounts and integration clients.
 
 use reqwest::Method;
-use shared::auth::{ApiClient, ApiClientCreated, NewApiClient};
-use shared::page::Page;
+use shared::auth::{ApiClient, ApiClientCreated, ApiClientQuery, NewApiClient};
+use shared::page::{MAX_LIMIT, Page};
 use shared::registry::{NewUser, PasswordReset, User, UserQuery, UserUpdate};
 
 use super::write::Write;
-use super::{Api, ApiError};
+use super::{Api, ApiError, all_pages};
 
 /// `GET /users`.
 pub async fn users(api: Api, query: &UserQuery) -> Result<Page<User>, ApiError> {
@@ -40,9 +40,19 @@ pub async fn reset_password(api: Api, id: i64, body: &PasswordReset) -> Result<(
     .await
 }
 
-/// `GET /api-clients`.
+/// `GET /api-clients`, every page: the admin page lists them all.
 pub async fn api_clients(api: Api) -> Result<Vec<ApiClient>, ApiError> {
-    api.get_json("/api-clients", |request| request).await
+    all_pages(|cursor| {
+        let query = ApiClientQuery {
+            limit: Some(MAX_LIMIT),
+            cursor,
+        };
+        async move {
+            api.get_json::<Page<ApiClient>>("/api-clients", |request| request.query(&query))
+                .await
+        }
+    })
+    .await
 }
 
 /// `POST /api-clients`: the answer holds the token, shown this once.

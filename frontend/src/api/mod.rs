@@ -25,6 +25,7 @@ use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use shared::error::{ErrorCode, Problem};
+use shared::page::Page;
 
 use crate::contexts::{LangContext, Session};
 pub(crate) use write::Write;
@@ -291,4 +292,27 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
         .json::<T>()
         .await
         .map_err(|error| ApiError::Decode(error.to_string()))
+}
+
+/// The most pages a "whole list" read follows: 10 × 200 records is far beyond one plan
+/// or the integration clients of a network.
+const MAX_PAGES: usize = 10;
+
+/// Every record of a list, following `next_cursor` (at most [`MAX_PAGES`] pages).
+pub(crate) async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, ApiError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<T>, ApiError>>,
+{
+    let mut items = Vec::new();
+    let mut cursor = None;
+    for _ in 0..MAX_PAGES {
+        let next = page(cursor).await?;
+        items.extend(next.items);
+        match next.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    Ok(items)
 }

@@ -8,29 +8,7 @@ use shared::rotation::{
     RotationPreferences, SwapInput,
 };
 
-use super::{Api, ApiError, Write};
-
-/// The most pages a "whole list" read follows: 10 × 200 records is far beyond one plan.
-const MAX_PAGES: usize = 10;
-
-/// Every record of a list, following `next_cursor` (at most [`MAX_PAGES`] pages).
-async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, ApiError>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<Page<T>, ApiError>>,
-{
-    let mut items = Vec::new();
-    let mut cursor = None;
-    for _ in 0..MAX_PAGES {
-        let next = page(cursor).await?;
-        items.extend(next.items);
-        match next.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
-    Ok(items)
-}
+use super::{Api, ApiError, Write, all_pages};
 
 /// `GET /rotation-plans`.
 pub async fn plans(api: Api, query: &RotationPlanQuery) -> Result<Page<RotationPlan>, ApiError> {

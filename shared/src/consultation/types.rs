@@ -134,9 +134,21 @@ fn session_rules(input: &SessionInput) -> Result<(), ValidationError> {
 pub struct SessionInput {
     /// The facility that holds the session and gives the advice (a centre, a hospital).
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub host_facility_id: i64,
     /// Title, e.g. "Hội chẩn Nội khoa trực tuyến hằng tuần".
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub title: String,
     /// Specialty code (see `SPECIALTIES`), when the session is for one.
     #[serde(default)]
@@ -147,23 +159,34 @@ pub struct SessionInput {
     /// The meeting link (needed online).
     #[serde(default)]
     #[validate(length(max = 500), custom(function = "meeting_url_format"))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub meeting_url: Option<String>,
     /// Where it takes place (needed in person), e.g. a station.
     #[serde(default)]
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub location_facility_id: Option<i64>,
     /// When it starts.
     pub starts_at: DateTime<Utc>,
     /// How long it lasts, in minutes (15–480).
     #[validate(range(min = 15, max = 480))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 15, maximum = 480))]
     pub duration_minutes: i32,
     /// Staff ids of the participants (consultants, and station staff joining), up to 50.
     #[serde(default)]
     #[validate(length(max = 50), custom(function = "distinct_staff_ids"))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub participants: Vec<i64>,
     /// Agenda or practical notes.
     #[serde(default)]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
     /// Create one session per week up to this day (Vietnam date), creating only.
     #[serde(default)]
@@ -288,8 +311,10 @@ pub struct SessionQuery {
     /// Status.
     pub status: Option<SessionStatus>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^-?[0-9]{1,17}\.[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -298,7 +323,18 @@ pub struct SessionQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsultationCancelInput {
     /// Why.
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub reason: String,
 }
 
@@ -310,15 +346,38 @@ pub struct ConsultationCancelInput {
 pub struct CaseInput {
     /// The facility asked for advice.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub consulting_facility_id: i64,
     /// The patient (as on a referral slip).
     #[validate(nested)]
     pub patient: Patient,
     /// Case summary: history, signs, results, treatment so far.
-    #[validate(length(max = 4000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 4000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub summary: String,
     /// What the station asks the consultants.
-    #[validate(length(max = 2000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub question: String,
     /// Specialty code needed.
     #[serde(default)]
@@ -357,6 +416,7 @@ impl CaseInput {
 pub struct ScheduleInput {
     /// Session id.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub session_id: i64,
 }
 
@@ -381,11 +441,23 @@ pub struct ConclusionInput {
     /// The conclusion.
     pub conclusion: Conclusion,
     /// The consultants' advice: diagnosis, treatment, what to test, where and why to refer.
-    #[validate(length(max = 4000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 4000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub note: String,
     /// With `refer`: another destination than the consulting facility.
     #[serde(default)]
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub refer_to_facility_id: Option<i64>,
 }
 
@@ -395,7 +467,18 @@ pub struct ConclusionInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomeInput {
     /// The outcome, e.g. test results and the patient's condition after the advice.
-    #[validate(length(max = 4000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 4000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub outcome: String,
 }
 
@@ -548,8 +631,10 @@ pub struct CaseQuery {
     /// Requesting or consulting facility.
     pub facility_id: Option<i64>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 

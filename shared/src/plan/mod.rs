@@ -21,6 +21,6 @@ pub mod types;
 
 pub use document::{DocumentBlock, DocumentLayout};
 pub use indicator::{Direction, IndicatorKind, TrafficLight, attainment, share_percent};
-pub use period::{Period, PlanPhase};
+pub use period::{PERIOD_PATTERN, Period, PlanPhase};
 pub use state::{PlanAction, PlanError, PlanSide, PlanStatus, Plans, allowed_actions, transition};
 pub use types::*;

@@ -16,9 +16,21 @@ use crate::Lang;
 pub struct PlanPhase {
     /// `P1`, `P2`, …
     #[validate(custom(function = "phase_code"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^P[1-9]$"))]
     pub code: String,
     /// Name, e.g. "Giai đoạn 2021–2025".
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub name: String,
     /// First day.
     pub start_date: NaiveDate,
@@ -168,6 +180,10 @@ impl Period {
     }
 }
 
+/// What a period looks like (`2026`, `2026-H1`, `2026-Q3`, `P1`), as the contract declares
+/// it; [`Period`]'s parser is the rule, and a test keeps the two in step.
+pub const PERIOD_PATTERN: &str = r"^((20[0-9]{2}|2100)(-H[12]|-Q[1-4])?|P[1-9])$";
+
 /// Validator for a period string field.
 pub fn period_format(text: &str) -> Result<(), validator::ValidationError> {
     text.parse::<Period>()
@@ -181,6 +197,32 @@ mod tests {
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_declared_pattern_accepts_what_the_parser_accepts() {
+        let pattern = |text: &str| {
+            // A small matcher for the pattern's shape, without a regex engine here.
+            let year = |y: &str| {
+                y.len() == 4 && y.parse::<i32>().is_ok_and(|y| (2000..=2100).contains(&y))
+            };
+            match text.split_once('-') {
+                _ if text.len() == 2 && text.starts_with('P') => {
+                    matches!(text.as_bytes()[1], b'1'..=b'9')
+                }
+                None => year(text),
+                Some((y, rest)) => {
+                    year(y) && matches!(rest, "H1" | "H2" | "Q1" | "Q2" | "Q3" | "Q4")
+                }
+            }
+        };
+        assert!(PERIOD_PATTERN.contains("2100") && PERIOD_PATTERN.contains("P[1-9]"));
+        for text in [
+            "2026", "2000", "2100", "1999", "2101", "2026-H1", "2026-H3", "2026-Q4", "2026-Q5",
+            "P1", "P9", "P0", "P10", "", "2026-", "26", "2026-h1",
+        ] {
+            assert_eq!(pattern(text), text.parse::<Period>().is_ok(), "{text:?}");
+        }
     }
 
     #[test]

@@ -120,19 +120,63 @@ labelled_enum! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalBasis {
     /// Kind of instrument, e.g. "Quyết định", "Kế hoạch", "Thông tư".
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub kind: String,
     /// Number and symbol, e.g. "1816/QĐ-BYT".
-    #[validate(length(min = 1, max = 100))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 100,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub number: String,
     /// Date of issue.
     #[serde(default)]
     pub issued_on: Option<NaiveDate>,
     /// Issuer, e.g. "Bộ Y tế".
-    #[validate(length(min = 1, max = 200))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub issuer: String,
     /// Subject ("về việc …").
-    #[validate(length(min = 1, max = 1000))]
+    #[validate(
+        length(min = 1, max = 1000),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 1000,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub title: String,
 }
 
@@ -141,10 +185,22 @@ pub struct LegalBasis {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Section {
     /// Heading.
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 300,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub heading: String,
     /// Bullet points.
     #[validate(length(max = 50), custom(function = "short_lines"))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub items: Vec<String>,
 }
 
@@ -154,9 +210,14 @@ pub struct Section {
 pub struct Milestone {
     /// Period, e.g. `2026-Q3`.
     #[validate(custom(function = "period_format"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^((20[0-9]{2}|2100)(-H[12]|-Q[1-4])?|P[1-9])$")
+    )]
     pub period: String,
     /// What is done.
     #[validate(length(min = 1, max = 30), custom(function = "short_lines"))]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 30))]
     pub items: Vec<String>,
 }
 
@@ -165,14 +226,30 @@ pub struct Milestone {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BudgetLine {
     /// What it pays for.
-    #[validate(length(min = 1, max = 500))]
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 500,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub item: String,
     /// Amount in đồng, when known.
     #[serde(default)]
     #[validate(range(min = 0))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub amount_vnd: Option<i64>,
     /// Source, e.g. "Ngân sách nhà nước", "Theo quy định của pháp luật".
-    #[validate(length(max = 300))]
+    #[validate(length(max = 300), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 300, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     #[serde(default)]
     pub source: String,
 }
@@ -182,10 +259,18 @@ pub struct BudgetLine {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signer {
     /// Position, e.g. "GIÁM ĐỐC".
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub title: String,
     /// Full name.
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub name: String,
 }
 
@@ -195,15 +280,27 @@ pub struct Signer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanDocument {
     /// Governing body above the issuer, for the header (e.g. "SỞ Y TẾ TP. HỒ CHÍ MINH").
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     #[serde(default)]
     pub governing_body: String,
     /// Place of issue, e.g. "Lái Thiêu".
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     #[serde(default)]
     pub place: String,
     /// Number and symbol, e.g. "125/KH-TTYT" (given when issued).
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     #[serde(default)]
     pub number: Option<String>,
     /// Date of issue.
@@ -211,42 +308,64 @@ pub struct PlanDocument {
     pub issued_on: Option<NaiveDate>,
     /// Legal bases (căn cứ), in order.
     #[validate(length(max = 30), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     #[serde(default)]
     pub legal_bases: Vec<LegalBasis>,
     /// The sentence after the căn cứ list.
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     #[serde(default)]
     pub preamble: String,
     /// I.1 Mục đích.
     #[validate(length(max = 30), custom(function = "short_lines"))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     #[serde(default)]
     pub purposes: Vec<String>,
     /// I.2 Yêu cầu.
     #[validate(length(max = 30), custom(function = "short_lines"))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     #[serde(default)]
     pub requirements: Vec<String>,
     /// II. Nội dung thực hiện (the activities follow in the plan's activity groups).
     #[validate(length(max = 30), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     #[serde(default)]
     pub contents: Vec<Section>,
     /// III. Tổ chức thực hiện: one section per unit.
     #[validate(length(max = 30), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     #[serde(default)]
     pub responsibilities: Vec<Section>,
     /// IV. Lộ trình thực hiện.
     #[validate(length(max = 40), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 40))]
     #[serde(default)]
     pub roadmap: Vec<Milestone>,
     /// V. Kinh phí thực hiện.
     #[validate(length(max = 50), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     #[serde(default)]
     pub budget_lines: Vec<BudgetLine>,
     /// The closing paragraph.
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     #[serde(default)]
     pub closing: String,
     /// Nơi nhận.
     #[validate(length(max = 30), custom(function = "short_lines"))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     #[serde(default)]
     pub recipients: Vec<String>,
     /// Signer.
@@ -256,6 +375,7 @@ pub struct PlanDocument {
 }
 
 fn short_lines(lines: &[String]) -> Result<(), ValidationError> {
+    crate::text::single_lines(lines)?;
     if lines
         .iter()
         .all(|line| !line.trim().is_empty() && line.chars().count() <= 2000)
@@ -275,21 +395,38 @@ fn short_lines(lines: &[String]) -> Result<(), ValidationError> {
 #[validate(schema(function = "activity_dates", skip_on_field_errors = false))]
 pub struct ActivityInput {
     /// What is done.
-    #[validate(length(max = 500), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 500),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub title: String,
     /// Kind.
     pub kind: ActivityKind,
     /// Department of the issuing facility responsible for it.
     #[serde(default)]
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub responsible_department_id: Option<i64>,
     /// Responsible unit in words, e.g. "Phòng Điều dưỡng".
     #[serde(default)]
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub responsible_unit: String,
     /// Facilities it serves (a subset of the plan's supported facilities).
     #[serde(default)]
     #[validate(length(max = 200))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200))]
     pub facility_ids: Vec<i64>,
     /// First day.
     pub start_date: NaiveDate,
@@ -297,7 +434,14 @@ pub struct ActivityInput {
     pub end_date: NaiveDate,
     /// Details.
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub description: String,
 }
 
@@ -314,10 +458,22 @@ fn activity_dates(input: &ActivityInput) -> Result<(), ValidationError> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityGroupInput {
     /// Title.
-    #[validate(length(max = 300), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 300),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 300,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub title: String,
     /// Activities.
     #[validate(length(max = 100), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub activities: Vec<ActivityInput>,
 }
 
@@ -330,12 +486,18 @@ pub struct TargetInput {
     /// the network).
     #[serde(default)]
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub facility_id: Option<i64>,
     /// Period, e.g. `2026-Q2`, `2026`, `P2`.
     #[validate(custom(function = "period_format"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^((20[0-9]{2}|2100)(-H[12]|-Q[1-4])?|P[1-9])$")
+    )]
     pub period: String,
     /// The target value (for yes/no: 1 = yes).
     #[validate(range(min = 0.0, max = 1e12))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 1000000000000.0))]
     pub value: f64,
 }
 
@@ -346,12 +508,28 @@ pub struct TargetInput {
 pub struct IndicatorInput {
     /// Code, unique in the plan, e.g. "CT01".
     #[validate(custom(function = "validation::code_format"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._-]{1,32}$"))]
     pub code: String,
     /// Name.
-    #[validate(length(max = 500), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 500),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub name: String,
     /// Unit, e.g. "ngày", "ca", "%".
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     #[serde(default)]
     pub unit: String,
     /// Count, percentage or yes/no.
@@ -366,7 +544,11 @@ pub struct IndicatorInput {
     /// For `share_of_facilities`: the indicator whose value decides whether a facility
     /// meets the condition.
     #[serde(default)]
-    #[validate(length(max = 30))]
+    #[validate(length(max = 30), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 30, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub basis_code: Option<String>,
     /// For `share_of_facilities`: a facility meets the condition when its value of the
     /// basis indicator is at least this (1 for a yes/no indicator).
@@ -374,6 +556,7 @@ pub struct IndicatorInput {
     pub threshold: Option<f64>,
     /// Targets.
     #[validate(length(max = 500), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     #[serde(default)]
     pub targets: Vec<TargetInput>,
 }
@@ -418,12 +601,25 @@ fn indicator_rules(input: &IndicatorInput) -> Result<(), ValidationError> {
 pub struct PlanInput {
     /// Code, e.g. "KH-HTCM-2026".
     #[validate(custom(function = "validation::code_format"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._-]{1,32}$"))]
     pub code: String,
     /// Title, e.g. "Hỗ trợ chuyên môn trạm y tế phường trên địa bàn năm 2026".
-    #[validate(length(max = 500), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 500),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub title: String,
     /// The facility issuing the plan.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub issuing_facility_id: i64,
     /// A network plan is approved by the Department of Health, not the director.
     #[serde(default)]
@@ -434,10 +630,12 @@ pub struct PlanInput {
     pub end_date: NaiveDate,
     /// Phases of a multi-year plan.
     #[validate(length(max = 9), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 9))]
     #[serde(default)]
     pub phases: Vec<PlanPhase>,
     /// The facilities supported (for whom targets and values are kept).
     #[validate(length(max = 500))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     #[serde(default)]
     pub supported_facility_ids: Vec<i64>,
     /// The document's text.
@@ -446,10 +644,12 @@ pub struct PlanInput {
     pub document: PlanDocument,
     /// Activity groups → activities.
     #[validate(length(max = 30), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     #[serde(default)]
     pub activity_groups: Vec<ActivityGroupInput>,
     /// Indicators.
     #[validate(length(max = 100), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     #[serde(default)]
     pub indicators: Vec<IndicatorInput>,
 }
@@ -748,8 +948,10 @@ pub struct PlanQuery {
     #[serde(default)]
     pub include_superseded: bool,
     /// Page size.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -758,7 +960,18 @@ pub struct PlanQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanReasonInput {
     /// Why.
-    #[validate(length(max = 2000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub reason: String,
 }
 
@@ -808,7 +1021,14 @@ pub struct ActivityProgressInput {
     pub delivered_on: Option<NaiveDate>,
     /// What happened.
     #[serde(default)]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -818,13 +1038,22 @@ pub struct ActivityProgressInput {
 pub struct ActivityFeedbackInput {
     /// The rating facility (one of the activity's).
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub facility_id: i64,
     /// 1 (poor) to 5 (excellent).
     #[validate(range(min = 1, max = 5))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub rating: i32,
     /// Comment.
     #[serde(default)]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub comment: Option<String>,
 }
 
@@ -852,14 +1081,29 @@ pub struct ActivityFeedback {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValueInput {
     /// The indicator (an entered one).
-    #[validate(length(min = 1, max = 30))]
+    #[validate(
+        length(min = 1, max = 30),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 30, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub indicator_code: String,
     /// The value (for yes/no: 1 = yes, 0 = no; percentages 0–100).
     #[validate(range(min = 0.0, max = 1e12))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 1000000000000.0))]
     pub value: f64,
     /// Note, e.g. the source of the figure.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -869,12 +1113,18 @@ pub struct ValueInput {
 pub struct ValuesInput {
     /// The reporting facility.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub facility_id: i64,
     /// Period.
     #[validate(custom(function = "period_format"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^((20[0-9]{2}|2100)(-H[12]|-Q[1-4])?|P[1-9])$")
+    )]
     pub period: String,
     /// Values.
     #[validate(length(min = 1, max = 100), nested)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub values: Vec<ValueInput>,
 }
 
@@ -884,13 +1134,25 @@ pub struct ValuesInput {
 pub struct PeriodApprovalInput {
     /// The facility whose values.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub facility_id: i64,
     /// Period.
     #[validate(custom(function = "period_format"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^((20[0-9]{2}|2100)(-H[12]|-Q[1-4])?|P[1-9])$")
+    )]
     pub period: String,
     /// Why (required to un-approve).
     #[serde(default)]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub reason: Option<String>,
 }
 
@@ -900,6 +1162,10 @@ pub struct PeriodApprovalInput {
 pub struct PeriodQuery {
     /// Period, e.g. `2026-Q1` (default: the quarter of today, within the plan).
     #[validate(custom(function = "period_format"))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = r"^((20[0-9]{2}|2100)(-H[12]|-Q[1-4])?|P[1-9])$")
+    )]
     pub period: Option<String>,
     /// Only this facility.
     pub facility_id: Option<i64>,
@@ -981,6 +1247,10 @@ pub struct ValueHistoryQuery {
     pub facility_id: i64,
     /// Period.
     #[validate(custom(function = "period_format"))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = r"^((20[0-9]{2}|2100)(-H[12]|-Q[1-4])?|P[1-9])$")
+    )]
     pub period: String,
 }
 
@@ -1006,6 +1276,7 @@ pub struct EvaluationCreate {
     pub kind: EvaluationKind,
     /// The year evaluated.
     #[validate(range(min = 2000, max = 2100))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 2000, maximum = 2100))]
     pub year: i32,
 }
 
@@ -1076,17 +1347,38 @@ pub struct Evaluation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluationRowEdit {
     /// Indicator code.
-    #[validate(length(min = 1, max = 30))]
+    #[validate(
+        length(min = 1, max = 30),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 30, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub indicator_code: String,
     /// The facility (none for a network-wide line).
     #[serde(default)]
     pub facility_id: Option<i64>,
     /// Assessment.
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     #[serde(default)]
     pub narrative: String,
     /// Adjustment.
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     #[serde(default)]
     pub adjustment: String,
 }
@@ -1096,11 +1388,19 @@ pub struct EvaluationRowEdit {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvaluationUpdate {
     /// Overall assessment.
-    #[validate(length(max = 10000))]
+    #[validate(length(max = 10000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 10000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     #[serde(default)]
     pub summary: String,
     /// Lines to change (others stay).
     #[validate(length(max = 2000), nested)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 2000))]
     #[serde(default)]
     pub rows: Vec<EvaluationRowEdit>,
 }
@@ -1189,9 +1489,21 @@ pub struct PlanReport {
 pub struct SupportRequestInput {
     /// The asking station (the caller's own).
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub station_id: i64,
     /// Topic, e.g. "Hướng dẫn quy trình tiêm truyền an toàn".
-    #[validate(length(max = 300), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 300),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 300,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub topic: String,
     /// Specialty code.
     #[serde(default)]
@@ -1201,7 +1513,14 @@ pub struct SupportRequestInput {
     pub urgency: SupportUrgency,
     /// Details.
     #[serde(default)]
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub details: String,
 }
 
@@ -1211,6 +1530,7 @@ pub struct SupportRequestInput {
 pub struct SupportAcceptInput {
     /// The activity that will deliver it.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub activity_id: i64,
 }
 
@@ -1267,7 +1587,9 @@ pub struct SupportRequestQuery {
     /// Only in this status.
     pub status: Option<SupportRequestStatus>,
     /// Page size.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }

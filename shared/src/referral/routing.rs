@@ -46,6 +46,7 @@ pub struct DestinationQuery {
     /// The referring facility (default: the user's own).
     pub from_facility: Option<i64>,
     /// How many to return (1–50, default 10).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 50))]
     pub limit: Option<i64>,
 }
 

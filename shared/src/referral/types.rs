@@ -178,6 +178,14 @@ fn patient_rules(patient: &Patient) -> Result<(), ValidationError> {
             Err(validation::on_field(error, "birth_date"))
         }
         (Some(date), Some(year)) if date.year() != year => Err(birth_year("birth_mismatch")),
+        // Today as the staff's calendar reads it: a baby born this morning in Hà Nội is
+        // not refused while it is still yesterday in UTC.
+        (Some(date), _) if date > crate::time::vietnam_date(chrono::Utc::now()) => Err(
+            validation::on_field(ValidationError::new("birth_in_future"), "birth_date"),
+        ),
+        (None, Some(year)) if year > crate::time::vietnam_date(chrono::Utc::now()).year() => {
+            Err(birth_year("birth_in_future"))
+        }
         _ => Ok(()),
     }
 }
@@ -189,7 +197,18 @@ fn patient_rules(patient: &Patient) -> Result<(), ValidationError> {
 #[validate(schema(function = "patient_rules", skip_on_field_errors = false))]
 pub struct Patient {
     /// "Họ và tên người bệnh".
-    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 120),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 120,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub full_name: String,
     /// "Ngày sinh", when known.
     #[serde(default)]
@@ -197,12 +216,14 @@ pub struct Patient {
     /// Year of birth, when only the year is known (must agree with `birth_date`).
     #[serde(default)]
     #[validate(range(min = 1900, max = 2100))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1900, maximum = 2100))]
     pub birth_year: Option<i32>,
     /// "Giới tính".
     pub sex: Sex,
     /// "Số định danh cá nhân" (citizen ID, 12 digits).
     #[serde(default)]
     #[validate(custom(function = "validation::citizen_id"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{12}$"))]
     pub citizen_id: Option<String>,
     /// "Số thẻ bảo hiểm y tế": 10 digits or the 15-character card number.
     #[serde(default)]
@@ -213,23 +234,46 @@ pub struct Patient {
     pub insurance_expiry: Option<NaiveDate>,
     /// "Địa chỉ".
     #[serde(default)]
-    #[validate(length(max = 300))]
+    #[validate(length(max = 300), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 300, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub address: Option<String>,
     /// "Dân tộc", e.g. "Kinh".
     #[serde(default)]
-    #[validate(length(max = 50))]
+    #[validate(length(max = 50), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 50, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub ethnicity: Option<String>,
     /// "Quốc tịch" (default "Việt Nam").
     #[serde(default = "default_nationality")]
-    #[validate(length(min = 1, max = 60))]
+    #[validate(
+        length(min = 1, max = 60),
+        custom(function = "crate::text::single_line")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 60, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub nationality: String,
     /// "Nghề nghiệp".
     #[serde(default)]
-    #[validate(length(max = 100))]
+    #[validate(length(max = 100), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 100, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub occupation: Option<String>,
     /// "Nơi làm việc".
     #[serde(default)]
-    #[validate(length(max = 200))]
+    #[validate(length(max = 200), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub workplace: Option<String>,
     /// A phone number to reach the patient or family.
     #[serde(default)]
@@ -280,7 +324,18 @@ pub struct Diagnosis {
     #[validate(custom(function = "validation::icd10_code"))]
     pub code: String,
     /// Name of the disease as the clinician writes it.
-    #[validate(length(max = 300), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 300),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 300,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub name: String,
 }
 
@@ -297,7 +352,18 @@ fn prior_treatment_rules(prior: &PriorTreatment) -> Result<(), ValidationError> 
 #[validate(schema(function = "prior_treatment_rules", skip_on_field_errors = false))]
 pub struct PriorTreatment {
     /// Facility (free text: it may be outside the network).
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub facility_name: String,
     /// "Từ ngày".
     #[serde(default)]
@@ -332,22 +398,57 @@ fn clinical_rules(clinical: &ClinicalSummary) -> Result<(), ValidationError> {
 #[serde(default)]
 pub struct ClinicalSummary {
     /// "Dấu hiệu lâm sàng".
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub signs: String,
     /// "Kết quả xét nghiệm, cận lâm sàng" (tests and imaging).
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub tests_summary: Option<String>,
     /// "Chẩn đoán", main diagnosis first (up to 20, each code once).
     #[validate(nested, length(max = 20))]
     pub diagnoses: Vec<Diagnosis>,
     /// "Phương pháp, thủ thuật, kỹ thuật, thuốc đã sử dụng trong điều trị".
-    #[validate(length(max = 4000))]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub treatment_given: Option<String>,
     /// "Tình trạng người bệnh lúc chuyển".
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub condition_at_transfer: String,
     /// "Hướng điều trị": what the sender recommends.
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub treatment_direction: Option<String>,
     /// "Đã được khám bệnh, điều trị tại": earlier care for this illness (up to 10).
     #[validate(nested, length(max = 10))]
@@ -375,10 +476,18 @@ pub struct Transport {
     /// Means of transport (needed to send).
     pub means: Option<TransportMeans>,
     /// Escort's full name (needed to send an emergency).
-    #[validate(length(max = 120))]
+    #[validate(length(max = 120), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 120, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub escort_name: Option<String>,
     /// Escort's title and qualification, e.g. "Điều dưỡng".
-    #[validate(length(max = 120))]
+    #[validate(length(max = 120), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 120, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub escort_title: Option<String>,
     /// Whether the emergency centre (115) was asked for an ambulance.
     pub emergency_centre_requested: bool,
@@ -389,11 +498,26 @@ pub struct Transport {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signatory {
     /// Full name.
-    #[validate(length(max = 120), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 120),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 120,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub full_name: String,
     /// Title, e.g. "Trạm trưởng", "Phó Giám đốc", "BSCKI".
     #[serde(default)]
-    #[validate(length(max = 120))]
+    #[validate(length(max = 120), custom(function = "crate::text::single_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 120, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")
+    )]
     pub title: Option<String>,
 }
 
@@ -406,6 +530,7 @@ pub struct Signatory {
 pub struct ReferralInput {
     /// "Kính gửi": the receiving facility.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub to_facility_id: i64,
     /// Direction.
     pub direction: Direction,
@@ -415,7 +540,14 @@ pub struct ReferralInput {
     pub reason: ReferralReason,
     /// Details of the reason.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub reason_text: Option<String>,
     /// The patient.
     #[validate(nested)]
@@ -439,6 +571,7 @@ pub struct ReferralInput {
     /// Names of attached documents (test results, images), up to 20.
     #[serde(default)]
     #[validate(length(max = 20), custom(function = "validation::attachment_names"))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub attachments: Vec<String>,
 }
 
@@ -686,8 +819,10 @@ pub struct ReferralQuery {
     /// Text in the slip number, or in the patient's name where the reader may see it.
     pub q: Option<String>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -697,7 +832,14 @@ pub struct ReferralQuery {
 pub struct TransitionNote {
     /// Note shown on the timeline.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -711,7 +853,14 @@ pub struct ArriveInput {
     pub arrived_at: Option<DateTime<Utc>>,
     /// Note shown on the timeline.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -720,7 +869,18 @@ pub struct ArriveInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeclineInput {
     /// Why the receiver cannot take the patient.
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub reason: String,
 }
 
@@ -733,9 +893,21 @@ pub struct DeclineInput {
 pub struct RedirectInput {
     /// The facility the patient should go to instead.
     #[validate(range(min = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub to_facility_id: i64,
     /// Why.
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub reason: String,
 }
 
@@ -744,7 +916,18 @@ pub struct RedirectInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CancelInput {
     /// Why the referral is cancelled.
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub reason: String,
 }
 
@@ -755,7 +938,18 @@ pub struct FollowUpInput {
     /// Day the station should see the patient by.
     pub due_on: NaiveDate,
     /// What to do (e.g. "Đo huyết áp, đường huyết; tái khám nếu ...").
-    #[validate(length(max = 2000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub instructions: String,
 }
 
@@ -787,7 +981,18 @@ pub struct CompleteInput {
     /// How care ended.
     pub outcome: Outcome,
     /// Discharge summary for the referrer: course, results, treatment, advice.
-    #[validate(length(max = 8000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 8000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 8000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub discharge_summary: String,
     /// Diagnoses at discharge (ICD-10), main first.
     #[serde(default)]
@@ -855,7 +1060,18 @@ pub struct FollowUpVisitInput {
     /// Day of the visit.
     pub visited_on: NaiveDate,
     /// What was found and done.
-    #[validate(length(max = 2000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 2000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub notes: String,
     /// Close the follow-up as done.
     #[serde(default)]
@@ -868,7 +1084,18 @@ pub struct FollowUpVisitInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUpMissedInput {
     /// What was tried.
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub reason: String,
 }
 
@@ -888,8 +1115,10 @@ pub struct FollowUpQuery {
     /// Due on or before.
     pub due_to: Option<NaiveDate>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -951,6 +1180,41 @@ mod tests {
             workplace: None,
             contact_phone: Some("0912 345 678".into()),
         }
+    }
+
+    #[test]
+    fn a_birth_in_the_future_is_refused() {
+        let tomorrow = crate::time::vietnam_date(chrono::Utc::now()) + chrono::Duration::days(1);
+        let born_tomorrow = Patient {
+            birth_date: Some(tomorrow),
+            ..patient()
+        };
+        assert!(messages(born_tomorrow.validate()).contains_key("birth_date"));
+        let next_year = Patient {
+            birth_date: None,
+            birth_year: Some(tomorrow.year() + 1),
+            ..patient()
+        };
+        assert!(messages(next_year.validate()).contains_key("birth_year"));
+        let today = Patient {
+            birth_date: Some(tomorrow - chrono::Duration::days(1)),
+            ..patient()
+        };
+        assert!(today.validate().is_ok());
+    }
+
+    #[test]
+    fn single_line_fields_refuse_line_breaks_and_notes_keep_them() {
+        let patient = Patient {
+            full_name: "Nguyễn\r\nVăn An".into(),
+            ..patient()
+        };
+        assert!(messages(patient.validate()).contains_key("full_name"));
+        let mut draft = complete_draft();
+        draft.reason_text = Some("Dòng 1\nDòng 2".into());
+        assert!(draft.validate().is_ok());
+        draft.reason_text = Some("Dòng 1\u{1b}[2J".into());
+        assert!(messages(draft.validate()).contains_key("reason_text"));
     }
 
     fn complete_draft() -> ReferralInput {

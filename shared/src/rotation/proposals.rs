@@ -6,7 +6,6 @@
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::validation;
 use crate::workflow::{Actor, Messages, Rule, Workflow};
 
 labelled_enum! {
@@ -91,7 +90,18 @@ impl Actor<DemandProposals> for DemandParty {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeclineDemandInput {
     /// Why the station's proposal is declined (shown to the station; public data).
-    #[validate(length(max = 1000), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 1000),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub reason: String,
 }
 

@@ -126,7 +126,18 @@ pub struct RotationPlanInput {
     /// The sending facility (cannot change after creation).
     pub facility_id: i64,
     /// Title.
-    #[validate(length(max = 200), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 200),
+        custom(function = "crate::text::single_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub title: String,
     /// First day.
     pub start_date: NaiveDate,
@@ -151,8 +162,10 @@ pub struct RotationPlanQuery {
     /// Plans covering this day.
     pub on: Option<NaiveDate>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -257,6 +270,7 @@ pub struct DemandInput {
     pub specialty: Option<String>,
     /// How many people at once (1–20).
     #[validate(range(min = 1, max = 20))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 20))]
     pub count: i32,
     /// Pattern.
     pub pattern: DemandPattern,
@@ -273,7 +287,14 @@ pub struct DemandInput {
     pub plan_activity_id: Option<i64>,
     /// Note.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -293,8 +314,10 @@ pub struct DemandQuery {
     /// Only demands in this status.
     pub status: Option<super::DemandStatus>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -444,8 +467,10 @@ pub struct AssignmentQuery {
     /// Assignments starting on or before this day.
     pub to: Option<NaiveDate>,
     /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 
@@ -456,7 +481,18 @@ pub struct SwapInput {
     /// The new person.
     pub staff_id: i64,
     /// Why.
-    #[validate(length(max = 500), custom(function = "validation::not_blank"))]
+    #[validate(
+        length(max = 500),
+        custom(function = "crate::text::multi_line_not_blank")
+    )]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+            min_length = 1
+        )
+    )]
     pub reason: String,
 }
 
@@ -466,7 +502,14 @@ pub struct SwapInput {
 pub struct AttendanceInput {
     /// Note.
     #[serde(default)]
-    #[validate(length(max = 1000))]
+    #[validate(length(max = 1000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 1000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub note: Option<String>,
 }
 
@@ -476,10 +519,18 @@ pub struct AttendanceInput {
 pub struct FeedbackInput {
     /// 1 (poor) to 5 (excellent).
     #[validate(range(min = 1, max = 5))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub rating: i32,
     /// Comment.
     #[serde(default)]
-    #[validate(length(max = 2000))]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub comment: Option<String>,
 }
 
@@ -500,6 +551,7 @@ pub struct CheckResult {
 pub struct RotationPreferences {
     /// Stations the person would rather go to.
     #[validate(length(max = 50))]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub preferred_station_ids: Vec<i64>,
     /// Days of the week to avoid, as a demand's weekdays (bit 0 Monday … bit 6 Sunday;
     /// 0 = none). Never all five working days.

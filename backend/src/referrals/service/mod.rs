@@ -45,7 +45,7 @@ pub use steps::*;
 pub use writing::*;
 
 /// The key of the rules in `app_settings`.
-const RULES_KEY: &str = "referral_rules";
+pub const RULES_KEY: &str = "referral_rules";
 
 fn not_found() -> ApiError {
     ApiError::not_found(Record::Referral)
