@@ -33,12 +33,13 @@ accept `Idempotency-Key`. See docs/API.md.",
         version = "1.0.0"
     ),
     modifiers(&BearerAuth),
-    // Enums used only in query parameters, and the problem body, which the routes name
+    // Enums used only in query and path parameters, and the problem body, which the routes name
     // through `problems` rather than register themselves.
     components(schemas(
         shared::referral::ReferralBox,
         shared::consultation::CaseBox,
-        shared::error::Problem
+        shared::error::Problem,
+        crate::registry::import::export::FileFormat
     )),
     security(("bearer" = [])),
     tags(

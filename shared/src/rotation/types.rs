@@ -567,7 +567,9 @@ pub struct RotationPreferences {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GenerateInput {
     /// Seed: the same seed on the same data gives the same calendar (default 1).
+    /// Stored as a signed 64-bit number, hence the bound.
     #[serde(default)]
+    #[validate(range(max = 9_223_372_036_854_775_807u64))]
     pub seed: Option<u64>,
     /// Also re-plan published and confirmed assignments (with as few changes as
     /// possible); by default they are kept as they are.

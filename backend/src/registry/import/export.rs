@@ -15,7 +15,7 @@ use crate::db::AnyConn;
 use crate::error::ApiError;
 
 /// File formats of templates and exports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FileFormat {
     /// Excel workbook.

@@ -48,10 +48,13 @@ async fn upload(payload: web::Payload) -> Result<web::Bytes, ApiError> {
     tag = "registry import",
     params(
         ("kind" = ImportKind, Path, description = "facilities, departments, staff or leave"),
-        ("format" = String, Path, description = "xlsx or csv"),
+        ("format" = FileFormat, Path, description = "xlsx or csv"),
     ),
     responses(
-        (status = 200, description = "The template", body = String, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "The template: a workbook, or CSV in UTF-8", content(
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv"),
+        )),
         Problems<Forbidden>,
     )
 )]
@@ -71,10 +74,13 @@ async fn template(
     tag = "registry import",
     params(
         ("kind" = ImportKind, Path, description = "facilities, departments, staff or leave"),
-        ("format" = String, Path, description = "xlsx or csv"),
+        ("format" = FileFormat, Path, description = "xlsx or csv"),
     ),
     responses(
-        (status = 200, description = "The export", body = String, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "The export: a workbook, or CSV in UTF-8", content(
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv"),
+        )),
         Problems<Forbidden>,
     )
 )]
