@@ -334,7 +334,7 @@ pub fn export_csv(
         after = Some(last.id);
         count += rows.len();
         if count > EXPORT_MAX {
-            return Err(ApiError::bad_request(Message::ExportTooLarge(EXPORT_MAX)));
+            return Err(ApiError::unprocessable(Message::ExportTooLarge(EXPORT_MAX)));
         }
         let full = rows.len() as i64 == CHUNK;
         for row in rows {

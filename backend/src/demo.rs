@@ -898,7 +898,6 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
                 facility_id: codes[facility],
                 staff_id: staff_name.and_then(|name| staff_ids.get(name).copied()),
                 active: true,
-                failed_logins: 0,
                 version: 1,
                 created_at: at,
                 updated_at: at,

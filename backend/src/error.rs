@@ -46,12 +46,14 @@ impl ApiError {
         }
     }
 
-    /// 400: malformed request.
+    /// 400: the request cannot be read (malformed JSON, a parameter that does not
+    /// parse, a header of the wrong shape).
     pub fn bad_request(detail: impl Into<Message>) -> ApiError {
         ApiError::new(ErrorCode::BadRequest, detail)
     }
 
-    /// 400 `validation_failed`: field-level failures; or 422 `invalid_reference` when
+    /// 422 `validation_failed`: the request was read, but fields break the contract or a
+    /// rule (RFC 9110's "unprocessable content"); or 422 `invalid_reference` when
     /// every failure is a field naming a record that does not exist, so that a client
     /// tells a typo in its data from a stale id by the code alone (docs/API.md).
     pub fn validation(errors: FieldMessages) -> ApiError {
@@ -72,7 +74,7 @@ impl ApiError {
         }
     }
 
-    /// 400: the shared `validator` rules refused the input; their messages are kept in
+    /// 422: the shared `validator` rules refused the input; their messages are kept in
     /// both languages.
     pub fn invalid(errors: &ValidationErrors) -> ApiError {
         let vi = field_messages(errors, Lang::Vi);
@@ -104,7 +106,21 @@ impl ApiError {
         }
     }
 
-    /// 400: one field is wrong.
+    /// 422: a request breaks a rule that no one field carries (a file without the
+    /// template's columns, an export over its limit).
+    pub fn unprocessable(detail: impl Into<Message>) -> ApiError {
+        ApiError::new(ErrorCode::ValidationFailed, detail)
+    }
+
+    /// 400 `bad_request` with the field that could not be read (the body's JSON syntax).
+    pub fn unreadable(field: &str, message: impl Into<Message>) -> ApiError {
+        ApiError {
+            errors: Some(BTreeMap::from([(field.to_string(), vec![message.into()])])),
+            ..ApiError::bare(ErrorCode::BadRequest)
+        }
+    }
+
+    /// 422: one field is wrong.
     pub fn field(field: &str, message: impl Into<Message>) -> ApiError {
         ApiError::validation(BTreeMap::from([(field.to_string(), vec![message.into()])]))
     }

@@ -194,7 +194,7 @@ fn body_fault(path: String, error: &serde_json::Error) -> ApiError {
             if error.to_string().starts_with("recursion limit exceeded") {
                 return ApiError::field(FORM_FIELD, Message::JsonTooDeep(MAX_JSON_DEPTH));
             }
-            ApiError::field(
+            ApiError::unreadable(
                 FORM_FIELD,
                 Message::MalformedJson {
                     line: error.line(),
@@ -347,7 +347,12 @@ impl FromRequest for IfMatch {
         };
         let precondition = match precondition {
             None => {
-                return Box::pin(ready(Err(ApiError::bad_request(Message::InvalidIfMatch))));
+                // No current version matches a value that is not an entity tag: the
+                // precondition fails (RFC 9110 13.1.1), and the detail says why.
+                return Box::pin(ready(Err(ApiError::new(
+                    ErrorCode::PreconditionFailed,
+                    Message::InvalidIfMatch,
+                ))));
             }
             Some(Precondition::Versions(versions)) if versions.len() <= 1 => {
                 let version = versions.first().copied().unwrap_or(NO_VERSION);

@@ -2,13 +2,14 @@
 //! first one made instead of creating a second; the same key with a different body is a
 //! 409. Keys are kept for [`KEY_LIFETIME`]: an older key is purged and counts as new.
 //!
-//! What is kept is what a replay needs. A create that makes one record with patient or
-//! personal data ([`once_record`]: referrals, consultation cases, staff) or one whose
-//! reading the reader's rights decide (plans) keeps its status, the record's id and location, never the
-//! answer: the replay re-reads the record through the normal read path, so the caller's
-//! current rights apply and a read of patient data is audited like any other. Answers
-//! without patient data (the registry, rotations, session series, import reports:
-//! [`once`]) are kept as they were, for the same 24 hours.
+//! What is kept is what a replay needs. A create that makes one record
+//! ([`once_record`]: referrals, consultation cases, plans, the registry's records,
+//! rotation plans, demands and assignments, support requests) keeps its status, the
+//! record's id and location, never the answer: the replay re-reads the record through the
+//! normal read path, so the caller's current rights apply and a read of patient data is
+//! audited like any other. A create that makes several records at once (a series of
+//! consultation sessions, an import) answers a summary no single read gives back: that
+//! answer is kept ([`once`]), for the same 24 hours; it holds no patient data.
 
 use chrono::TimeDelta;
 use diesel::prelude::*;
@@ -30,29 +31,31 @@ pub trait Created {
     fn record_id(&self) -> i64;
 }
 
-impl Created for shared::referral::Referral {
-    fn record_id(&self) -> i64 {
-        self.id
-    }
+/// Implements [`Created`] for record types with an `id` field.
+macro_rules! created {
+    ($($record:ty),+ $(,)?) => {$(
+        impl Created for $record {
+            fn record_id(&self) -> i64 {
+                self.id
+            }
+        }
+    )+};
 }
 
-impl Created for shared::consultation::ConsultationCase {
-    fn record_id(&self) -> i64 {
-        self.id
-    }
-}
-
-impl Created for shared::registry::Staff {
-    fn record_id(&self) -> i64 {
-        self.id
-    }
-}
-
-impl Created for shared::plan::Plan {
-    fn record_id(&self) -> i64 {
-        self.id
-    }
-}
+created!(
+    shared::referral::Referral,
+    shared::consultation::ConsultationCase,
+    shared::registry::Staff,
+    shared::registry::Facility,
+    shared::registry::SupportLink,
+    shared::registry::Department,
+    shared::registry::Leave,
+    shared::plan::Plan,
+    shared::plan::SupportRequest,
+    shared::rotation::RotationPlan,
+    shared::rotation::RotationDemand,
+    shared::rotation::RotationAssignment,
+);
 
 /// What a replay finds under a key.
 enum Stored {

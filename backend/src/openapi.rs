@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 
 use problems::{
     Busy, IfMatchRequired, MalformedBody, MalformedParameter, NotJson, PasswordChangeRequired,
-    ProblemAnswer, TooLarge, Unauthorized, UnknownReference,
+    ProblemAnswer, TooLarge, Unauthorized, Unprocessable,
 };
 
 /// The operations a user with a temporary password may still call (the handlers that
@@ -105,16 +105,15 @@ pub fn add_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
                     add_password_change_required(&mut operation.responses.responses);
                 }
             }
-            if operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+            let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            if has_parameters {
                 common.push(MalformedParameter::entry());
             }
             if operation.request_body.is_some() {
-                common.extend([
-                    MalformedBody::entry(),
-                    TooLarge::entry(),
-                    NotJson::entry(),
-                    UnknownReference::entry(),
-                ]);
+                common.extend([MalformedBody::entry(), TooLarge::entry(), NotJson::entry()]);
+            }
+            if has_parameters || operation.request_body.is_some() {
+                common.push(Unprocessable::entry());
             }
             if needs_if_match(operation) {
                 common.push(IfMatchRequired::entry());
@@ -126,11 +125,7 @@ pub fn add_common_problems(openapi: &mut utoipa::openapi::OpenApi) {
                 common.push(Busy::entry());
             }
             for (status, response) in common {
-                operation
-                    .responses
-                    .responses
-                    .entry(status)
-                    .or_insert_with(|| response.into());
+                problems::merge(&mut operation.responses.responses, status, response);
             }
         }
     }

@@ -104,8 +104,6 @@ diesel::table! {
         facility_id -> BigInt,
         staff_id -> Nullable<BigInt>,
         active -> Bool,
-        failed_logins -> Integer,
-        locked_until -> Nullable<Timestamp>,
         last_login_at -> Nullable<Timestamp>,
         version -> BigInt,
         created_at -> Timestamp,

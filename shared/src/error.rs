@@ -37,7 +37,6 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::BadRequest => 400,
-            ErrorCode::ValidationFailed => 400,
             ErrorCode::Unauthorized | ErrorCode::InvalidCredentials => 401,
             ErrorCode::Forbidden
             | ErrorCode::AccountDisabled
@@ -50,7 +49,9 @@ impl ErrorCode {
             ErrorCode::PreconditionFailed => 412,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
-            ErrorCode::InvalidReference | ErrorCode::RotationRulesBroken => 422,
+            ErrorCode::ValidationFailed
+            | ErrorCode::InvalidReference
+            | ErrorCode::RotationRulesBroken => 422,
             ErrorCode::PreconditionRequired => 428,
             ErrorCode::TooManyRequests => 429,
             ErrorCode::ServiceUnavailable => 503,

@@ -430,6 +430,12 @@ pub struct SupportLinkQuery {
     pub supporter_id: Option<i64>,
     /// Supported facility.
     pub supported_id: Option<i64>,
+    /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
+    pub cursor: Option<String>,
 }
 
 /// A department (khoa / phòng) of a facility.

@@ -26,10 +26,6 @@ pub struct UserRow {
     pub facility_id: i64,
     pub staff_id: Option<i64>,
     pub active: bool,
-    /// No longer read: sign-in counts failures in `login_throttles`.
-    pub failed_logins: i32,
-    /// No longer read: sign-in holds live in `login_throttles`.
-    pub locked_until: Option<NaiveDateTime>,
     pub last_login_at: Option<NaiveDateTime>,
     pub version: i64,
     pub created_at: NaiveDateTime,
@@ -72,7 +68,6 @@ pub struct NewUserRow<'a> {
     pub facility_id: i64,
     pub staff_id: Option<i64>,
     pub active: bool,
-    pub failed_logins: i32,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -208,8 +203,6 @@ pub fn set_password(
         .set((
             users::password_hash.eq(password_hash),
             users::must_change_password.eq(temporary),
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<NaiveDateTime>),
             users::version.eq(users::version + 1),
             users::updated_at.eq(now),
         ))
@@ -381,11 +374,7 @@ pub fn prune_throttles(
 /// Records a successful sign-in.
 pub fn record_login(conn: &mut AnyConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
-        .set((
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<NaiveDateTime>),
-            users::last_login_at.eq(Some(now)),
-        ))
+        .set((users::last_login_at.eq(Some(now)),))
         .execute(conn)
 }
 

@@ -56,7 +56,7 @@ async fn login(
     body: ValidJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let address = state.signin.client_address(&req);
-    state.signin.admit(address)?;
+    state.signin.admit(address).await?;
     let request = body.0;
     let attempt = service::Attempt::new(&request, address);
     // Three steps so that no pooled connection waits on argon2: read, check, write.
@@ -103,7 +103,10 @@ async fn refresh(
     req: HttpRequest,
     body: ValidJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    state.signin.admit(state.signin.client_address(&req))?;
+    state
+        .signin
+        .admit(state.signin.client_address(&req))
+        .await?;
     let issuer = state.tokens.clone();
     state
         .json(move |conn| service::refresh(conn, &issuer, &body.0.refresh_token))
@@ -238,9 +241,12 @@ async fn create_user(
     by: Principal,
     body: ValidJson<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
+    // Refused before any argon2 work; the hash is made with no pooled connection held.
+    service::may_manage_users(&by)?;
+    let hash = state.signin.hash(body.0.password.clone()).await?;
     state
         .created("users", move |conn| {
-            service::create_user(conn, &by, &body.0)
+            service::create_user(conn, &by, &body.0, &hash)
         })
         .await
 }
@@ -314,8 +320,10 @@ async fn reset_password(
     id: web::Path<i64>,
     body: ValidJson<PasswordReset>,
 ) -> Result<HttpResponse, ApiError> {
+    service::may_manage_users(&by)?;
+    let hash = state.signin.hash(body.0.password.clone()).await?;
     state
-        .no_content(move |conn| service::reset_password(conn, &by, *id, &body.0))
+        .no_content(move |conn| service::reset_password(conn, &by, *id, &hash))
         .await
 }
 

@@ -9,11 +9,11 @@ use shared::auth::{
     TokenPair,
 };
 use shared::page::{Page, clamp_limit};
-use shared::registry::{NewUser, PasswordReset, User, UserQuery, UserUpdate};
+use shared::registry::{NewUser, User, UserQuery, UserUpdate};
 
 use super::jwt::{Claims, Keys};
 use super::repo::{self, Family, NewUserRow, UserRow};
-use super::{Action, Principal, authorize, password, policy, throttle, tokens};
+use super::{Action, Principal, authorize, policy, throttle, tokens};
 use crate::audit::{self, Entry};
 use crate::config::Settings;
 use crate::db::{AnyConn, DbEnum, now, write_tx};
@@ -453,10 +453,20 @@ fn check_staff_belongs(
     Ok(())
 }
 
-/// Creates a user (admins).
-pub fn create_user(conn: &mut AnyConn, by: &Principal, input: &NewUser) -> Result<User, ApiError> {
+/// Refuses anyone but an admin, before the password of an account is hashed.
+pub fn may_manage_users(by: &Principal) -> Result<(), ApiError> {
+    authorize(by, Action::ManageUsers)
+}
+
+/// Creates a user (admins) with the hash of `input.password` (made by the caller, off
+/// the connection pool).
+pub fn create_user(
+    conn: &mut AnyConn,
+    by: &Principal,
+    input: &NewUser,
+    hash: &str,
+) -> Result<User, ApiError> {
     authorize(by, Action::ManageUsers)?;
-    let hash = password::hash(&input.password)?;
     let username = input.username.trim().to_lowercase();
     write_tx(conn, |conn| {
         registry_repo::facility_ref(conn, input.facility_id)
@@ -470,13 +480,12 @@ pub fn create_user(conn: &mut AnyConn, by: &Principal, input: &NewUser) -> Resul
             conn,
             &NewUserRow {
                 username: &username,
-                password_hash: &hash,
+                password_hash: hash,
                 full_name: input.full_name.trim(),
                 role: DbEnum(input.role),
                 facility_id: input.facility_id,
                 staff_id: input.staff_id,
                 active: true,
-                failed_logins: 0,
                 version: 1,
                 created_at: at,
                 updated_at: at,
@@ -556,21 +565,21 @@ pub fn update_user(
     })
 }
 
-/// Sets a user's password (admins); clears any lock. The password is temporary (to be
-/// changed at the next sign-in) and every session of the user ends.
+/// Sets a user's password (admins) to the one `hash` was made from; clears any lock. The
+/// password is temporary (to be changed at the next sign-in) and every session of the
+/// user ends.
 pub fn reset_password(
     conn: &mut AnyConn,
     by: &Principal,
     id: i64,
-    input: &PasswordReset,
+    hash: &str,
 ) -> Result<(), ApiError> {
     authorize(by, Action::ManageUsers)?;
-    let hash = password::hash(&input.password)?;
     write_tx(conn, |conn| {
         let user =
             repo::find_user(conn, id)?.ok_or_else(|| ApiError::not_found(Record::Account))?;
         let at = now();
-        repo::set_password(conn, id, &hash, true, at)?;
+        repo::set_password(conn, id, hash, true, at)?;
         // A new password ends every hold on the account, from every address.
         repo::clear_throttles_of(
             conn,

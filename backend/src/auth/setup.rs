@@ -171,7 +171,6 @@ pub fn create_admin(
                 facility_id,
                 staff_id: None,
                 active: true,
-                failed_logins: 0,
                 version: 1,
                 created_at: at,
                 updated_at: at,

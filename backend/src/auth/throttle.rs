@@ -2,12 +2,15 @@
 //!
 //! - **rate limits** in memory, per process: per client address and for the whole
 //!   server, on `POST /auth/login` and `POST /auth/refresh`; over the limit the answer is
-//!   429 with `Retry-After` before any database or password work;
+//!   429 with `Retry-After` before any database or password work, sent after a pause of
+//!   [`REFUSAL_PAUSE`] so that a client ignoring `Retry-After` costs the server one
+//!   cheap answer per connection and second instead of thousands;
 //! - **the client address**: the peer's, or the `X-Forwarded-For` entry a configured
 //!   proxy (`TUYEN_TRUSTED_PROXIES`) added — never a header from anyone else;
-//! - **password checks** on the blocking pool under a semaphore as wide as the machine
-//!   has cores, with no pooled connection held, so a flood of sign-ins queues for CPU
-//!   instead of taking every database connection;
+//! - **password checks** on their own threads at the lowest CPU priority, under a
+//!   semaphore as wide as the machine has cores, with no pooled connection held: a
+//!   flood of sign-ins queues for what CPU the rest of the server leaves, instead of
+//!   taking every database connection or the cores that serve reads;
 //! - **failure backoff** per account and address (the rules below, counted in the
 //!   `login_throttles` table so that every server sees them).
 
@@ -16,7 +19,6 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use actix_web::HttpRequest;
-use actix_web::web;
 use chrono::{Duration, NaiveDateTime};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -39,6 +41,9 @@ pub const FORGET_AFTER_MINUTES: i64 = 60;
 /// account-wide hold does not apply there, so a guesser elsewhere cannot keep the owner
 /// out.
 pub const KNOWN_ADDRESS_DAYS: i64 = 30;
+
+/// How long a refused sign-in waits before its 429 is sent.
+pub const REFUSAL_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How long a key with `failures` counted is held back, if at all.
 pub fn backoff(failures: i32, threshold: i32) -> Option<Duration> {
@@ -151,8 +156,16 @@ impl SignInGuard {
     }
 
     /// Admits one sign-in or token request from `address`, or answers 429 with the
-    /// seconds to wait.
-    pub fn admit(&self, address: IpAddr) -> Result<(), ApiError> {
+    /// seconds to wait, after [`REFUSAL_PAUSE`].
+    pub async fn admit(&self, address: IpAddr) -> Result<(), ApiError> {
+        let refused = self.check(address);
+        if refused.is_err() {
+            actix_web::rt::time::sleep(REFUSAL_PAUSE).await;
+        }
+        refused
+    }
+
+    fn check(&self, address: IpAddr) -> Result<(), ApiError> {
         let clock = DefaultClock::default();
         // Addresses not seen for a while are dropped so the map stays small.
         if self.per_address.len() > 10_000 {
@@ -166,30 +179,83 @@ impl SignInGuard {
     }
 
     /// Checks `password` against `stored` (or against a dummy hash when the username is
-    /// unknown, so both take the same time) on the blocking pool, at most one check per
-    /// core at a time. No database connection is held meanwhile.
+    /// unknown, so both take the same time), at most one check per core at a time. No
+    /// database connection is held meanwhile.
     pub async fn verify(&self, stored: Option<String>, password: String) -> Result<bool, ApiError> {
-        let _permit = self.verifying.acquire().await.map_err(ApiError::internal)?;
-        web::block(move || {
+        self.off_the_cores(move || {
             let stored = stored.as_deref().unwrap_or(password::dummy_hash());
             password::verify(stored, &password)
         })
         .await
-        .map_err(ApiError::internal)
     }
 
-    /// Hashes a new password on the blocking pool under the same semaphore.
+    /// Hashes a new password under the same rules.
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        self.off_the_cores(move || password::hash(&password))
+            .await?
+    }
+
+    /// Runs argon2 work on a thread of its own at the lowest CPU priority, under the
+    /// semaphore. A thread per check costs microseconds next to argon2's tens of
+    /// milliseconds, and the semaphore bounds how many exist at once.
+    async fn off_the_cores<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
         let _permit = self.verifying.acquire().await.map_err(ApiError::internal)?;
-        web::block(move || password::hash(&password))
-            .await
-            .map_err(ApiError::internal)?
+        let (done, result) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("tuyen-password".into())
+            .spawn(move || {
+                lowest_priority();
+                // The receiver is gone only when the request was dropped.
+                let _ = done.send(work());
+            })
+            .map_err(ApiError::internal)?;
+        result.await.map_err(ApiError::internal)
+    }
+}
+
+/// Lowers the calling thread to the least CPU share the scheduler gives (nice 19 on
+/// Linux): reads and writes of other requests run first whenever the cores are busy.
+/// Lowering needs no privilege; should it fail, the check still runs, at normal priority.
+fn lowest_priority() {
+    if let Err(error) =
+        thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min)
+    {
+        tracing::debug!(?error, "password thread priority unchanged");
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The nice value of the calling thread, from procfs (field 19 of its stat line).
+    #[cfg(target_os = "linux")]
+    fn own_nice() -> i32 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+        // The command name may hold spaces: count fields after its closing parenthesis.
+        let after_name = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+        after_name
+            .split(' ')
+            .nth(16)
+            .and_then(|nice| nice.parse().ok())
+            .unwrap_or(0)
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn password_threads_yield_the_cores_to_other_work() {
+        let nice = std::thread::spawn(|| {
+            lowest_priority();
+            own_nice()
+        })
+        .join()
+        .unwrap_or(0);
+        assert_eq!(nice, 19, "argon2 runs at the lowest priority");
+        assert_eq!(own_nice(), 0, "only the password thread is lowered");
+    }
 
     #[test]
     fn backoff_doubles_from_a_minute_and_stops_at_the_cap() {

@@ -11,7 +11,7 @@
 //! Every answer is an `application/problem+json` body with the `Problem` schema; its
 //! description says what the status means for this API, and the problem's `code` (and
 //! `detail`) say which case it was. The answers every operation of a kind gives (401,
-//! a malformed parameter, the body's 400/413/415/422) are added by
+//! a malformed parameter, the body's 400/413/415, 422 wherever input is checked) are added by
 //! [`super::add_common_problems`] from the operation's shape, not named on each route.
 //! What a status means for one operation in particular (the state that refuses it, a
 //! taken code) goes in that operation's doc comment, after a blank line, where utoipa
@@ -57,12 +57,28 @@ impl<L: ProblemList> IntoResponses for Problems<L> {
 
 fn add<A: ProblemAnswer>(responses: &mut BTreeMap<String, RefOr<Response>>) {
     let (status, response) = A::entry();
-    // Two answers with one status would silently lose one description.
-    debug_assert!(
-        !responses.contains_key(&status),
-        "two problem answers for status {status}"
-    );
-    responses.insert(status, response.into());
+    merge(responses, status, response);
+}
+
+/// Adds an answer; a second answer with the same status (a rule broken, a record
+/// missing: both 422) joins the first one's description, so neither is lost.
+pub(super) fn merge(
+    responses: &mut BTreeMap<String, RefOr<Response>>,
+    status: String,
+    response: Response,
+) {
+    match responses.get_mut(&status) {
+        Some(RefOr::T(existing)) => {
+            if !existing.description.contains(&response.description) {
+                existing.description =
+                    format!("{}; or {}", existing.description, response.description);
+            }
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => {
+            responses.insert(status, response.into());
+        }
+    }
 }
 
 macro_rules! problem_lists {
@@ -104,28 +120,28 @@ macro_rules! answers {
 // Given by an operation's shape (see `add_common_problems`).
 answers! {
     Unauthorized = 401, "Not signed in, or the token is invalid or expired";
-    MalformedParameter = 400, "Malformed parameter";
-    MalformedBody = 400, "`validation_failed`: the body is malformed JSON, lacks a field, has a field of the wrong type or value, or breaks a rule; `errors` maps each field path to its messages";
+    MalformedParameter = 400, "`bad_request`: a parameter or header that does not parse";
+    MalformedBody = 400, "`bad_request`: the body is not well-formed JSON; `errors` names where";
     TooLarge = 413, "Body too large";
     NotJson = 415, "Body is not application/json";
-    UnknownReference = 422, "`invalid_reference`: a field names a record that does not exist; `errors` names the field";
+    Unprocessable = 422, "`validation_failed`: a field or parameter is missing, of the wrong type or value, or breaks a rule; `invalid_reference`: it names a record that does not exist; `errors` maps each field path to its messages";
     IfMatchRequired = 428, "`precondition_required`: If-Match missing";
     Busy = 503, "`service_unavailable`: the database is busy or unreachable; retry after Retry-After seconds when given";
 }
 
 // Named by the routes.
 answers! {
-    BadQuery = 400, "Bad filter, period or other query value";
-    Invalid = 400, "Invalid body or fields; `errors` holds each field's messages";
+    BadQuery = 400, "A filter, period or other query value that does not parse";
+    Invalid = 422, "`validation_failed`: a field or parameter is missing, of the wrong type or value, or breaks a rule; `invalid_reference`: it names a record that does not exist; `errors` maps each field path to its messages";
     Forbidden = 403, "Not allowed for your role or facility";
     AdminOnly = 403, "Not an admin";
     NotFound = 404, "No such record (or no such parent record)";
     Conflict = 409, "Not possible in the current state; the problem's `code` and `detail` say why";
     KeyReused = 409, "Idempotency-Key reused with another body";
     TakenOrKeyReused = 409, "Code or link already taken, or Idempotency-Key reused with another body";
-    Stale = 412, "Changed since read: If-Match is not the current version";
+    Stale = 412, "Changed since read: If-Match is not the current version (or not an entity tag)";
     IfMatchMissing = 428, "If-Match missing";
-    BreaksRules = 422, "Breaks rotation rules, or refers to a record that does not exist";
+    BreaksRules = 422, "`rotation_rules_broken`: breaks rotation rules; `errors` maps each broken rule's code to its messages";
 }
 
 // Sign-in, tokens and readiness.
@@ -163,7 +179,7 @@ mod tests {
         let responses = Problems::<(Invalid, Forbidden, NotFound)>::responses();
         assert_eq!(
             responses.keys().map(String::as_str).collect::<Vec<_>>(),
-            ["400", "403", "404"]
+            ["403", "404", "422"]
         );
         for response in responses.values() {
             let RefOr::T(response) = response else {
@@ -175,10 +191,14 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "two problem answers for status 400")]
-    #[cfg(debug_assertions)]
-    fn two_answers_with_one_status_are_refused() {
-        Problems::<(Invalid, BadQuery)>::responses();
+    fn two_answers_with_one_status_share_its_description() {
+        let responses = Problems::<(Invalid, BreaksRules)>::responses();
+        let RefOr::T(response) = &responses["422"] else {
+            panic!("an inline response")
+        };
+        assert_eq!(responses.len(), 1);
+        assert!(response.description.contains(Invalid::DESCRIPTION));
+        assert!(response.description.contains(BreaksRules::DESCRIPTION));
     }
 
     /// Keeps the one-entry rule: a route that spells a problem response out by hand

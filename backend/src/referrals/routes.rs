@@ -18,7 +18,7 @@ use crate::error::ApiError;
 use crate::http::{IdempotencyKey, IfMatch, ValidJson, ok_versioned, request_lang, versioned};
 use crate::openapi::problems::{
     BadQuery, Conflict, Forbidden, IfMatchMissing, Invalid, KeyReused, NotFound, Problems, Stale,
-    UnknownReference,
+    Unprocessable,
 };
 use crate::workflow::step_routes;
 
@@ -211,7 +211,7 @@ async fn referral_events(
     params(DestinationQuery),
     responses(
         (status = 200, description = "Ranked destinations", body = Vec<Destination>),
-        Problems<(BadQuery, Forbidden, UnknownReference)>,
+        Problems<(BadQuery, Forbidden, Unprocessable)>,
     )
 )]
 #[get("/referral-destinations")]

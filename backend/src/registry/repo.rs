@@ -360,12 +360,23 @@ pub fn list_facilities(
     hydrate_facilities(conn, rows)
 }
 
-/// Support links matching the filters.
+/// Support links matching the filters, by id.
 pub fn list_support_links(
     conn: &mut AnyConn,
     supporter_id: Option<i64>,
     supported_id: Option<i64>,
     id: Option<i64>,
+) -> Result<Vec<SupportLink>, ApiError> {
+    page_support_links(conn, (supporter_id, supported_id, id), None, i64::MAX)
+}
+
+/// Up to `limit` support links matching the filters (supporter, supported, id) with an
+/// id after `after`, by id.
+pub fn page_support_links(
+    conn: &mut AnyConn,
+    (supporter_id, supported_id, id): (Option<i64>, Option<i64>, Option<i64>),
+    after: Option<i64>,
+    limit: i64,
 ) -> Result<Vec<SupportLink>, ApiError> {
     let mut query = support_links::table
         .select((
@@ -386,7 +397,10 @@ pub fn list_support_links(
     if let Some(id) = id {
         query = query.filter(support_links::id.eq(id));
     }
-    let rows = query.order(support_links::id.asc()).load::<(
+    if let Some(after) = after {
+        query = query.filter(support_links::id.gt(after));
+    }
+    let rows = query.order(support_links::id.asc()).limit(limit).load::<(
         i64,
         i64,
         i64,

@@ -141,7 +141,7 @@ async fn update_facility(
     tag = "support-links",
     params(SupportLinkQuery),
     responses(
-        (status = 200, description = "Matching links", body = Vec<SupportLink>),
+        (status = 200, description = "Matching links, a page", body = Page<SupportLink>),
         Problems<(BadQuery, Forbidden)>,
     )
 )]

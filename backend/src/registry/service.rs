@@ -89,25 +89,33 @@ pub fn create_facility(
     input: &FacilityInput,
 ) -> Result<Facility, ApiError> {
     authorize(by, Action::ManageFacilities)?;
-    idempotency::once(conn, by, key, "POST /facilities", input, |conn| {
-        check_facility_refs(conn, input, None)?;
-        let at = now();
-        let id = repo::insert_facility(conn, &FacilityChanges::from_input(input, 1, at), at)?;
-        repo::replace_capabilities(conn, id, &input.capabilities)?;
-        let facility = repo::find_facility(conn, id)?.ok_or_else(facility_not_found)?;
-        audit::record(
-            conn,
-            by,
-            Entry {
-                entity: "facility",
-                entity_id: id.to_string(),
-                action: "create",
-                facility_id: Some(id),
-                changes: audit::snapshot(&facility),
-            },
-        )?;
-        Ok(facility)
-    })
+    idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /facilities", "/api/v1/facilities"),
+        input,
+        |conn| {
+            check_facility_refs(conn, input, None)?;
+            let at = now();
+            let id = repo::insert_facility(conn, &FacilityChanges::from_input(input, 1, at), at)?;
+            repo::replace_capabilities(conn, id, &input.capabilities)?;
+            let facility = repo::find_facility(conn, id)?.ok_or_else(facility_not_found)?;
+            audit::record(
+                conn,
+                by,
+                Entry {
+                    entity: "facility",
+                    entity_id: id.to_string(),
+                    action: "create",
+                    facility_id: Some(id),
+                    changes: audit::snapshot(&facility),
+                },
+            )?;
+            Ok(facility)
+        },
+        |conn, id| get_facility(conn, by, id),
+    )
 }
 
 /// Replaces a facility (admins) at the version the client read.
@@ -151,9 +159,16 @@ pub fn list_support_links(
     conn: &mut AnyConn,
     by: &Principal,
     query: &SupportLinkQuery,
-) -> Result<Vec<SupportLink>, ApiError> {
+) -> Result<Page<SupportLink>, ApiError> {
     authorize(by, Action::ReadRegistry)?;
-    repo::list_support_links(conn, query.supporter_id, query.supported_id, None)
+    let limit = clamp_limit(query.limit);
+    let links = repo::page_support_links(
+        conn,
+        (query.supporter_id, query.supported_id, None),
+        parse_cursor(query.cursor.as_deref())?,
+        limit + 1,
+    )?;
+    Ok(page_of(links, limit, |link: &SupportLink| link.id))
 }
 
 /// Links a supporting facility to a supported one (admins).
@@ -164,41 +179,53 @@ pub fn create_support_link(
     input: &SupportLinkInput,
 ) -> Result<SupportLink, ApiError> {
     authorize(by, Action::ManageSupportLinks)?;
-    idempotency::once(conn, by, key, "POST /support-links", input, |conn| {
-        for (field, id) in [
-            ("supporter_id", input.supporter_id),
-            ("supported_id", input.supported_id),
-        ] {
-            repo::find_facility_row(conn, id)?
-                .ok_or_else(|| ApiError::field(field, Message::NoSuch(Record::Facility)))?;
-        }
-        if !repo::list_support_links(
-            conn,
-            Some(input.supporter_id),
-            Some(input.supported_id),
-            None,
-        )?
-        .is_empty()
-        {
-            return Err(ApiError::conflict(Message::SupportLinkExists));
-        }
-        let id = repo::insert_support_link(conn, input, now())?;
-        let link = repo::list_support_links(conn, None, None, Some(id))?
-            .pop()
-            .ok_or_else(|| ApiError::internal("support link vanished"))?;
-        audit::record(
-            conn,
-            by,
-            Entry {
-                entity: "support_link",
-                entity_id: id.to_string(),
-                action: "create",
-                facility_id: Some(input.supported_id),
-                changes: audit::snapshot(&link),
-            },
-        )?;
-        Ok(link)
-    })
+    idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /support-links", "/api/v1/support-links"),
+        input,
+        |conn| {
+            for (field, id) in [
+                ("supporter_id", input.supporter_id),
+                ("supported_id", input.supported_id),
+            ] {
+                repo::find_facility_row(conn, id)?
+                    .ok_or_else(|| ApiError::field(field, Message::NoSuch(Record::Facility)))?;
+            }
+            if !repo::list_support_links(
+                conn,
+                Some(input.supporter_id),
+                Some(input.supported_id),
+                None,
+            )?
+            .is_empty()
+            {
+                return Err(ApiError::conflict(Message::SupportLinkExists));
+            }
+            let id = repo::insert_support_link(conn, input, now())?;
+            let link = repo::list_support_links(conn, None, None, Some(id))?
+                .pop()
+                .ok_or_else(|| ApiError::internal("support link vanished"))?;
+            audit::record(
+                conn,
+                by,
+                Entry {
+                    entity: "support_link",
+                    entity_id: id.to_string(),
+                    action: "create",
+                    facility_id: Some(input.supported_id),
+                    changes: audit::snapshot(&link),
+                },
+            )?;
+            Ok(link)
+        },
+        |conn, id| {
+            repo::list_support_links(conn, None, None, Some(id))?
+                .pop()
+                .ok_or_else(|| ApiError::not_found(Message::NoSuch(Record::SupportLink)))
+        },
+    )
 }
 
 /// Removes a support link (admins).
@@ -258,25 +285,34 @@ pub fn create_department(
             facility_id: input.facility_id,
         },
     )?;
-    idempotency::once(conn, by, key, "POST /departments", input, |conn| {
-        repo::find_facility_row(conn, input.facility_id)?
-            .ok_or_else(|| ApiError::field("facility_id", Message::NoSuch(Record::Facility)))?;
-        let at = now();
-        let id = repo::insert_department(conn, &DepartmentChanges::from_input(input, 1, at), at)?;
-        let department = repo::find_department(conn, id)?.ok_or_else(department_not_found)?;
-        audit::record(
-            conn,
-            by,
-            Entry {
-                entity: "department",
-                entity_id: id.to_string(),
-                action: "create",
-                facility_id: Some(input.facility_id),
-                changes: audit::snapshot(&department),
-            },
-        )?;
-        Ok(department)
-    })
+    idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /departments", "/api/v1/departments"),
+        input,
+        |conn| {
+            repo::find_facility_row(conn, input.facility_id)?
+                .ok_or_else(|| ApiError::field("facility_id", Message::NoSuch(Record::Facility)))?;
+            let at = now();
+            let id =
+                repo::insert_department(conn, &DepartmentChanges::from_input(input, 1, at), at)?;
+            let department = repo::find_department(conn, id)?.ok_or_else(department_not_found)?;
+            audit::record(
+                conn,
+                by,
+                Entry {
+                    entity: "department",
+                    entity_id: id.to_string(),
+                    action: "create",
+                    facility_id: Some(input.facility_id),
+                    changes: audit::snapshot(&department),
+                },
+            )?;
+            Ok(department)
+        },
+        |conn, id| get_department(conn, by, id),
+    )
 }
 
 /// Replaces a department at the version the client read.
@@ -494,33 +530,39 @@ pub fn add_leave(
         },
     )?;
     let endpoint = format!("POST /staff/{staff_id}/leaves");
-    idempotency::once(conn, by, key, &endpoint, input, |conn| {
-        let member = repo::find_staff(conn, staff_id)?.ok_or_else(staff_not_found)?;
-        if member
-            .leaves
-            .iter()
-            .any(|leave| leave.start_date <= input.end_date && input.start_date <= leave.end_date)
-        {
-            return Err(ApiError::field("start_date", Message::LeaveOverlaps));
-        }
-        let at = now();
-        let id = repo::insert_leave(conn, staff_id, input, at)?;
-        repo::bump_staff_version(conn, staff_id, at)?;
-        let leave =
-            repo::find_leave(conn, id)?.ok_or_else(|| ApiError::internal("leave vanished"))?;
-        audit::record(
-            conn,
-            by,
-            Entry {
-                entity: "staff_leave",
-                entity_id: id.to_string(),
-                action: "create",
-                facility_id: Some(member.facility_id),
-                changes: audit::snapshot(&leave),
-            },
-        )?;
-        Ok(leave)
-    })
+    idempotency::once_record(
+        conn,
+        by,
+        key,
+        (&endpoint, &format!("/api/v1/staff/{staff_id}/leaves")),
+        input,
+        |conn| {
+            let member = repo::find_staff(conn, staff_id)?.ok_or_else(staff_not_found)?;
+            if member.leaves.iter().any(|leave| {
+                leave.start_date <= input.end_date && input.start_date <= leave.end_date
+            }) {
+                return Err(ApiError::field("start_date", Message::LeaveOverlaps));
+            }
+            let at = now();
+            let id = repo::insert_leave(conn, staff_id, input, at)?;
+            repo::bump_staff_version(conn, staff_id, at)?;
+            let leave =
+                repo::find_leave(conn, id)?.ok_or_else(|| ApiError::internal("leave vanished"))?;
+            audit::record(
+                conn,
+                by,
+                Entry {
+                    entity: "staff_leave",
+                    entity_id: id.to_string(),
+                    action: "create",
+                    facility_id: Some(member.facility_id),
+                    changes: audit::snapshot(&leave),
+                },
+            )?;
+            Ok(leave)
+        },
+        |conn, id| repo::find_leave(conn, id)?.ok_or_else(|| ApiError::internal("leave vanished")),
+    )
 }
 
 /// Removes a leave period.

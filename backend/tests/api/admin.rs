@@ -89,7 +89,7 @@ async fn the_audit_trail_filters_by_actor_record_and_time_and_exports_csv() {
     admin
         .audit_events(&format!("since={since}&until={until}"))
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
 
     let csv = admin.audit_events_csv(&record).await;
     assert_eq!(csv.code(), 200, "{}", csv.text);

@@ -271,7 +271,7 @@ async fn admin_creates_a_user_who_can_sign_in_with_a_strong_password_only() {
         .users()
         .create(&new_user("yta.anphu", "Lê Thị Hoa", station, "short"))
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert!(body["errors"]["password"].is_array(), "{body}");
 
     let created = admin

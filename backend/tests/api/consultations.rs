@@ -361,7 +361,7 @@ async fn only_the_right_side_and_role_take_each_step_in_order() {
     let elsewhere = hold(&admin, &session(hospital, "2030-02-07T07:00:00Z", &[])).await;
     let problem = act(&p.planner, id, "schedule", &schedule(elsewhere.id))
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert!(problem["errors"]["session_id"].is_array(), "{problem}");
     let called_off = hold(&p.planner, &session(p.centre, "2030-02-07T07:00:00Z", &[])).await;
     let cancelled = p
@@ -404,7 +404,7 @@ async fn only_the_right_side_and_role_take_each_step_in_order() {
         .station
         .send::<Value>(request_en)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert_eq!(problem["errors"]["outcome"][0], "Must not be blank");
     // Unknown cases are 404.
     p.station
@@ -418,7 +418,7 @@ async fn only_the_right_side_and_role_take_each_step_in_order() {
         .consultation_cases()
         .create(&request(p.an_phu, "A"))
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert_eq!(
         problem["errors"]["consulting_facility_id"][0],
         "Cơ sở hội chẩn phải khác cơ sở đề nghị"
@@ -559,7 +559,7 @@ async fn a_weekly_series_makes_one_session_a_week_on_the_same_weekday_and_time()
     body.repeat_weekly_until = Some(day("2032-01-01"));
     let problem = sessions_of(&p.planner, &body)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert_eq!(
         problem["errors"]["repeat_weekly_until"][0],
         "Một chuỗi tối đa 60 buổi"
@@ -577,12 +577,12 @@ async fn a_weekly_series_makes_one_session_a_week_on_the_same_weekday_and_time()
     bad.meeting_url = None;
     let problem = sessions_of(&p.planner, &bad)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert!(problem["errors"]["meeting_url"].is_array(), "{problem}");
     let unknown = session(p.centre, "2030-01-03T07:00:00Z", &[999_999]);
     let problem = sessions_of(&p.planner, &unknown)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert!(problem["errors"]["participants"].is_array(), "{problem}");
 }
 
@@ -626,7 +626,7 @@ async fn session_edits_need_the_current_version_and_cancelling_frees_its_cases()
     calendar
         .update(session_id, &series, Some("\"2\""))
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
 
     // Cancelling returns its cases to the queue; a cancelled session stays as it is.
     let case = ask(&p.station, &request(p.centre, "Vương Thị Ngà")).await;

@@ -62,16 +62,16 @@ async fn a_password_set_by_an_admin_opens_only_the_password_change_until_changed
     let wrong = user
         .change_password("not-the-password1", OWN)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert!(wrong["errors"]["current_password"].is_array(), "{wrong}");
     let weak = user
         .change_password(TEMPORARY, "short")
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert!(weak["errors"]["new_password"].is_array(), "{weak}");
     user.change_password(TEMPORARY, TEMPORARY)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
 
     // Changed: the answer is a fresh session and everything works.
     let fresh = user.change_password(TEMPORARY, OWN).await.ok();

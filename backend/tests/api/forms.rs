@@ -56,7 +56,7 @@ async fn a_station_head_edits_the_licence_of_their_own_staff_only() {
     head.staff()
         .update(own.id, &backwards, etag.as_deref())
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
 
     // Another station's staff, read by the admin, stays out of reach.
     let other = admin

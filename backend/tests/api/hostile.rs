@@ -31,14 +31,14 @@ async fn deeply_nested_json_is_refused_without_a_crash() {
     let depth = 20_000;
     let arrays = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
     let body = post_raw(&app, "/api/v1/staff", &token, arrays.into_bytes()).await;
-    assert_problem(body, 400, "validation_failed").await;
+    assert_problem(body, 422, "validation_failed").await;
     let objects = format!(
         "{{\"full_name\": {}1{}}}",
         "{\"a\":".repeat(depth),
         "}".repeat(depth)
     );
     let body = post_raw(&app, "/api/v1/staff", &token, objects.into_bytes()).await;
-    assert_problem(body, 400, "validation_failed").await;
+    assert_problem(body, 422, "validation_failed").await;
     // The server is still there and nothing was written.
     assert_eq!(staff_count(&app, &token).await, before);
 }
@@ -53,7 +53,7 @@ async fn invalid_utf8_in_a_body_a_query_or_a_path_is_a_400_problem() {
     assert_problem(
         post_raw(&app, "/api/v1/staff", &token, body).await,
         400,
-        "validation_failed",
+        "bad_request",
     )
     .await;
     let problem = assert_problem(
@@ -86,7 +86,7 @@ async fn huge_strings_are_refused_with_the_field_named() {
     });
     let problem = assert_problem(
         app.post("/api/v1/staff", &token, &huge).await,
-        400,
+        422,
         "validation_failed",
     )
     .await;
@@ -196,7 +196,7 @@ async fn script_tags_in_free_text_are_kept_as_text_and_served_as_json() {
 }
 
 #[actix_web::test]
-async fn wrong_shapes_and_types_are_400_problems_that_name_the_problem() {
+async fn wrong_shapes_and_types_are_422_problems_that_name_the_problem() {
     let app = TestApp::spawn().await;
     let token = app.token("tram.anphu").await;
     for body in [
@@ -208,7 +208,7 @@ async fn wrong_shapes_and_types_are_400_problems_that_name_the_problem() {
     ] {
         let problem = assert_problem(
             app.post("/api/v1/referrals", &token, &body).await,
-            400,
+            422,
             "validation_failed",
         )
         .await;

@@ -49,7 +49,7 @@ async fn body_faults_of_every_kind_name_their_field() {
     // Missing field.
     let problem = assert_problem(
         post(json!({"facility_id": station, "code": "KB9", "kind": "clinical"}).to_string()).await,
-        400,
+        422,
         "validation_failed",
     )
     .await;
@@ -58,7 +58,7 @@ async fn body_faults_of_every_kind_name_their_field() {
     // Wrong type: `min_on_site` maps professions to numbers.
     let mut body = department(station, "Khám");
     body["min_on_site"] = json!({"nurse": "two"});
-    let problem = assert_problem(post(body.to_string()).await, 400, "validation_failed").await;
+    let problem = assert_problem(post(body.to_string()).await, 422, "validation_failed").await;
     assert!(
         field(&problem, "min_on_site").contains("expected a number"),
         "{problem}"
@@ -67,17 +67,17 @@ async fn body_faults_of_every_kind_name_their_field() {
     // Unknown enum value: the allowed ones are listed.
     let mut body = department(station, "Khám");
     body["kind"] = json!("surgery");
-    let problem = assert_problem(post(body.to_string()).await, 400, "validation_failed").await;
+    let problem = assert_problem(post(body.to_string()).await, 422, "validation_failed").await;
     assert!(
         field(&problem, "kind").contains("clinical, paraclinical, functional"),
         "{problem}"
     );
 
-    // Malformed JSON: where, not serde's words.
+    // Malformed JSON cannot be read: 400, saying where, not in serde's words.
     let problem = assert_problem(
         post(r#"{"facility_id": 1,"#.to_string()).await,
         400,
-        "validation_failed",
+        "bad_request",
     )
     .await;
     assert!(
@@ -106,13 +106,13 @@ async fn body_faults_of_every_kind_name_their_field() {
         "[".repeat(200),
         "]".repeat(200)
     ));
-    let problem = assert_problem(post(deep).await, 400, "validation_failed").await;
+    let problem = assert_problem(post(deep).await, 422, "validation_failed").await;
     assert!(field(&problem, "__all__").contains("128"), "{problem}");
 
     // A line break in a name is refused with a localised message.
     let problem = assert_problem(
         post(department(station, "Khám\r\nbệnh").to_string()).await,
-        400,
+        422,
         "validation_failed",
     )
     .await;
@@ -135,7 +135,7 @@ async fn query_bounds_are_the_declared_ones() {
     ] {
         let problem = assert_problem(
             app.get(&format!("/api/v1/referrals?{query}"), &token).await,
-            400,
+            422,
             "validation_failed",
         )
         .await;
@@ -146,7 +146,7 @@ async fn query_bounds_are_the_declared_ones() {
     assert_problem(
         app.get("/api/v1/referral-destinations?limit=51", &token)
             .await,
-        400,
+        422,
         "validation_failed",
     )
     .await;
@@ -234,7 +234,14 @@ async fn if_match_follows_rfc_9110() {
     // A list matches when one of its tags does.
     assert_eq!(put(r#""1", "2""#, "C").await.status(), 200);
     assert_problem(put(r#""1", "2""#, "D").await, 412, "precondition_failed").await;
-    assert_problem(put("yes", "E").await, 400, "bad_request").await;
+    // A value that is not an entity tag matches no version either; the detail says why.
+    let problem = assert_problem(put("yes", "E").await, 412, "precondition_failed").await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("ETag")),
+        "{problem}"
+    );
     // `*` on a record that does not exist: still the 404 of the record.
     let answer = app
         .call(
@@ -268,7 +275,7 @@ async fn api_clients_answer_a_page() {
     assert!(page["items"].is_array(), "{page}");
     assert_problem(
         app.get("/api/v1/api-clients?limit=0", &token).await,
-        400,
+        422,
         "validation_failed",
     )
     .await;

@@ -120,7 +120,7 @@ async fn a_staff_sheet_previews_commits_all_or_nothing_and_reimports_unchanged()
         .imports()
         .commit(ImportKind::Staff, CSV, bad.as_bytes(), None, None)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     let listed = admin.staff().list("q=IMP-000").await.ok().items;
     assert!(listed.is_empty(), "{listed:?}");
 
@@ -308,12 +308,13 @@ async fn who_may_import_what() {
     assert_eq!(report.rows[1].status, RowStatus::Error);
     assert_eq!(report.rows[1].errors[0].column, "facility_code");
 
-    // A file without a required column, or not a spreadsheet at all, is a 400.
+    // A file without a required column is read but refused (422); one that is not a
+    // spreadsheet at all cannot be read (400).
     station
         .imports()
         .preview(ImportKind::Staff, CSV, "Họ và tên\nAn\n".as_bytes())
         .await
-        .assert_problem(400, "bad_request");
+        .assert_problem(422, "validation_failed");
     station
         .imports()
         .preview(ImportKind::Staff, XLSX, b"PK\x03\x04not a zip")

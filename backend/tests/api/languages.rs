@@ -121,7 +121,7 @@ async fn problems_follow_accept_language_in_title_detail_and_field_messages() {
             "Invalid access token",
         ),
         (
-            ErrorCode::BadRequest,
+            ErrorCode::PreconditionFailed,
             Ask::new(Method::PUT, own_path.clone(), Some(&admin))
                 .body(demote.clone())
                 .header("If-Match", "seven"),

@@ -248,7 +248,7 @@ async fn the_workflow_lets_each_side_take_only_its_steps() {
         .plans()
         .step(id, "reject", &reason(" "), None)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     let why = "Bổ sung chỉ tiêu theo dõi sau chuyển tuyến";
     let returned = director
         .plans()
@@ -417,7 +417,7 @@ async fn computed_indicators_follow_rotations_and_referrals_and_entered_ones_are
         .plans()
         .enter_values(id, &typed)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert!(
         problem["errors"]["values[0].indicator_code"].is_array(),
         "{problem}"
@@ -491,7 +491,7 @@ async fn approved_values_are_locked_until_unapproved_with_a_reason() {
         .plans()
         .decide_values(id, "unapprove", &decision(None))
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     let why = Some("Trạm báo sai số lượt khám tháng 6");
     planner
         .plans()
@@ -599,7 +599,7 @@ async fn evaluations_reports_and_documents_come_from_the_data() {
         .plans()
         .report(id, "2027-Q1")
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
 
     // The spreadsheet, read back: a row per station and the total.
     let file = planner.plans().report_xlsx(id, "2026-Q1").await;
@@ -734,7 +734,7 @@ async fn stations_ask_for_support_and_rate_what_they_received() {
         .assert_problem(403, "forbidden");
     accept(&planner, into(activity(2, 2)))
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     let accepted: SupportRequest = accept(&planner, into(activity(2, 1))).await.ok();
     assert_eq!(accepted.status, SupportRequestStatus::Accepted);
     assert_eq!(accepted.activity.map(|a| a.id), Some(activity(2, 1).id));

@@ -312,7 +312,7 @@ async fn only_the_right_party_and_role_take_each_step() {
     };
     act(&p.centre, id, "decline", &decline)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
 }
 
 #[actix_web::test]
@@ -329,7 +329,7 @@ async fn an_incomplete_draft_is_saved_but_not_sent() {
     .unwrap();
     let draft = create(&p.station, &sparse).await;
     let refused = act(&p.station, draft.id, "send", &no_body()).await;
-    let problem = refused.assert_problem(400, "validation_failed");
+    let problem = refused.assert_problem(422, "validation_failed");
     for field in [
         "clinical.diagnoses",
         "clinical.signs",
@@ -351,7 +351,7 @@ async fn an_incomplete_draft_is_saved_but_not_sent() {
         .station
         .send::<Value>(request)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert!(
         problem["errors"]["clinical.diagnoses[0].code"].is_array(),
         "{problem}"
@@ -367,7 +367,7 @@ async fn an_incomplete_draft_is_saved_but_not_sent() {
         .referrals()
         .create(&slip_input(own, "A"))
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert!(problem["errors"]["to_facility_id"].is_array());
 }
 

@@ -64,7 +64,7 @@ async fn a_person_states_weekdays_and_months_to_avoid_checked_and_audited() {
         let problem = clinician
             .put::<Value>(&path, &bad, None)
             .await
-            .assert_problem(400, "validation_failed");
+            .assert_problem(422, "validation_failed");
         assert!(problem["errors"][field].is_array(), "{problem}");
     }
     // Nothing changed by the refused writes.
@@ -293,7 +293,7 @@ async fn a_station_head_proposes_demands_for_their_station_in_a_draft_plan_only(
             None,
         )
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     planner
         .rotation_demands()
         .step(

@@ -349,7 +349,7 @@ async fn hand_edits_are_refused_with_the_broken_rules() {
         .rotation_plans()
         .create(&backwards)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert!(problem["errors"]["end_date"].is_array(), "{problem}");
 }
 
@@ -436,7 +436,7 @@ async fn an_assignment_is_confirmed_attended_rated_and_swapped_by_the_right_peop
     head.rotation_assignments()
         .step(id, "feedback", &feedback(9, None), None)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
 
     // Planning swaps another published visit; both people are on record.
     let other = rows
@@ -592,7 +592,7 @@ async fn plans_are_created_once_per_idempotency_key_and_updated_with_if_match() 
         .rotation_demands()
         .create(&demand)
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert!(problem["errors"]["start_date"].is_array());
 }
 

@@ -153,7 +153,7 @@ async fn bad_holidays_codes_and_windows_are_refused_at_their_fields() {
     rules.long_validity_codes.push("e11".into());
     rules.response_windows.urgent_minutes = 0;
     let answer = admin.store_referral_rules(&rules, read.version).await;
-    let problem = answer.assert_problem(400, "validation_failed");
+    let problem = answer.assert_problem(422, "validation_failed");
     let errors = &problem["errors"];
     let codes_at = format!(
         "long_validity_codes[{}]",
@@ -178,6 +178,6 @@ async fn bad_holidays_codes_and_windows_are_refused_at_their_fields() {
             Some(&format!("\"{}\"", read.version)),
         )
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     assert_eq!(admin.referral_rules().await.ok().version, read.version);
 }

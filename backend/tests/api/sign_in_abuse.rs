@@ -156,8 +156,11 @@ async fn rate_limits_answer_429_with_retry_after_before_any_work() {
             401
         );
     }
+    let asked = std::time::Instant::now();
     let limited = login_from(&app, "203.0.113.7", "dieuduong", PASSWORD).await;
     limited.assert_problem(429, "too_many_requests");
+    // The refusal comes after a pause: a client ignoring Retry-After is slowed down.
+    assert!(asked.elapsed() >= tuyen::auth::throttle::REFUSAL_PAUSE);
     assert!(retry_after(&limited) >= 1);
     assert!(
         limited

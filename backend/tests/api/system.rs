@@ -65,7 +65,7 @@ async fn unknown_api_routes_are_404_problems() {
 }
 
 #[actix_web::test]
-async fn malformed_bodies_are_400_problems() {
+async fn malformed_and_misshapen_bodies_are_problems() {
     let app = TestApp::spawn().await;
     let token = app.token("kehoach").await;
     let send = |body: &'static str, content_type: &'static str| {
@@ -79,12 +79,12 @@ async fn malformed_bodies_are_400_problems() {
     assert_problem(
         send("{\"full_name\": ", "application/json").await.unwrap(),
         400,
-        "validation_failed",
+        "bad_request",
     )
     .await;
     assert_problem(
         send("[1, 2, 3]", "application/json").await.unwrap(),
-        400,
+        422,
         "validation_failed",
     )
     .await;

@@ -266,7 +266,7 @@ impl Api {
                 self.session.renew(&tokens);
                 Ok(tokens.access_token)
             }
-            Err(error) if matches!(error.status(), Some(400 | 401 | 403)) => {
+            Err(error) if matches!(error.status(), Some(400 | 401 | 403 | 422)) => {
                 self.session.expire();
                 Err(ApiError::SignedOut)
             }

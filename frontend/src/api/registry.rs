@@ -1,13 +1,13 @@
 //! Facilities, departments and staff.
 
 use reqwest::Method;
-use shared::page::Page;
+use shared::page::{MAX_LIMIT, Page};
 use shared::registry::{
     Department, DepartmentInput, DepartmentQuery, Facility, FacilityInput, FacilityQuery, Leave,
     LeaveInput, Staff, StaffInput, StaffQuery, SupportLink, SupportLinkInput, SupportLinkQuery,
 };
 
-use super::{Api, ApiError, Write};
+use super::{Api, ApiError, Write, all_pages};
 
 /// `GET /facilities`.
 pub async fn facilities(api: Api, query: &FacilityQuery) -> Result<Page<Facility>, ApiError> {
@@ -90,13 +90,23 @@ pub async fn create_facility(
         .await
 }
 
-/// `GET /support-links`.
+/// `GET /support-links`, every page: a facility's page lists all its links.
 pub async fn support_links(
     api: Api,
     query: &SupportLinkQuery,
 ) -> Result<Vec<SupportLink>, ApiError> {
-    api.get_json("/support-links", |request| request.query(query))
-        .await
+    all_pages(|cursor| {
+        let query = SupportLinkQuery {
+            limit: Some(MAX_LIMIT),
+            cursor,
+            ..query.clone()
+        };
+        async move {
+            api.get_json::<Page<SupportLink>>("/support-links", |request| request.query(&query))
+                .await
+        }
+    })
+    .await
 }
 
 /// `POST /support-links`.

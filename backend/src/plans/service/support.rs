@@ -45,30 +45,41 @@ pub fn create_support(
             facility_id: input.station_id,
         },
     )?;
-    crate::idempotency::once(conn, by, key, "POST /support-requests", input, |conn| {
-        let new = NewSupport {
-            station_id: input.station_id,
-            topic: input.topic.trim().to_string(),
-            specialty: input.specialty.clone(),
-            urgency: DbEnum(input.urgency),
-            details: input.details.trim().to_string(),
-            status: DbEnum(SupportRequestStatus::Open),
-            created_by: by.label(),
-            created_at: now(),
-        };
-        let id = repo::insert_support(conn, &new)?;
-        audit::change(
-            conn,
-            by,
-            "support_request",
-            id,
-            "create",
-            input.station_id,
-            audit::snapshot(input),
-        )?;
-        let row = repo::find_support(conn, id)?.ok_or_else(support_not_found)?;
-        support_view(conn, row)
-    })
+    crate::idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /support-requests", "/api/v1/support-requests"),
+        input,
+        |conn| {
+            let new = NewSupport {
+                station_id: input.station_id,
+                topic: input.topic.trim().to_string(),
+                specialty: input.specialty.clone(),
+                urgency: DbEnum(input.urgency),
+                details: input.details.trim().to_string(),
+                status: DbEnum(SupportRequestStatus::Open),
+                created_by: by.label(),
+                created_at: now(),
+            };
+            let id = repo::insert_support(conn, &new)?;
+            audit::change(
+                conn,
+                by,
+                "support_request",
+                id,
+                "create",
+                input.station_id,
+                audit::snapshot(input),
+            )?;
+            let row = repo::find_support(conn, id)?.ok_or_else(support_not_found)?;
+            support_view(conn, row)
+        },
+        |conn, id| {
+            let row = repo::find_support(conn, id)?.ok_or_else(support_not_found)?;
+            support_view(conn, row)
+        },
+    )
 }
 
 /// The support requests of the stations the principal sees, newest first.

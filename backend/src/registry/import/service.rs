@@ -632,10 +632,10 @@ fn plan(
     sheet: &Sheet,
 ) -> Result<Vec<Planned>, ApiError> {
     let Some((header, data)) = sheet.split_first() else {
-        return Err(ApiError::bad_request(Message::ImportNoRows));
+        return Err(ApiError::unprocessable(Message::ImportNoRows));
     };
     let headers = HeaderMap::new(kind, header).map_err(|missing| {
-        ApiError::bad_request(Message::ImportMissingColumn(missing.0.to_string()))
+        ApiError::unprocessable(Message::ImportMissingColumn(missing.0.to_string()))
     })?;
     let registry = Registry::load(conn, kind)?;
     let mut planner = Planner::new(by, kind, &registry);
@@ -653,7 +653,7 @@ fn plan(
         parsed.push((row, record));
     }
     if parsed.is_empty() {
-        return Err(ApiError::bad_request(Message::ImportNoRows));
+        return Err(ApiError::unprocessable(Message::ImportNoRows));
     }
     Ok(parsed
         .into_iter()

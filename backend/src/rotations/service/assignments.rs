@@ -401,41 +401,49 @@ pub fn create_assignment(
     input: &AssignmentInput,
     lang: Lang,
 ) -> Result<RotationAssignment, ApiError> {
-    idempotency::once(conn, by, key, "POST /rotation-assignments", input, |conn| {
-        let plan = plannable(conn, by, input.plan_id)?;
-        let proposal = proposal_of(conn, &plan, input, None)?;
-        refuse_breaches(check(&roster_of(conn, &plan)?, &proposal, lang))?;
-        let at = now();
-        let id = repo::insert_assignment(
-            conn,
-            &NewAssignment {
-                plan_id: plan.id,
-                demand_id: input.demand_id,
-                staff_id: input.staff_id,
-                station_id: input.station_id,
-                start_date: input.start_date,
-                end_date: input.end_date,
-                weekdays: i32::from(input.weekdays.0),
-                status: DbEnum(AssignmentStatus::Proposed),
-                source: DbEnum(AssignmentSource::Manual),
-                swaps: "[]".to_string(),
-                created_by: by.label(),
-                version: 1,
-                created_at: at,
-                updated_at: at,
-            },
-        )?;
-        audit::change(
-            conn,
-            by,
-            "rotation_assignment",
-            id,
-            "create",
-            plan.facility_id,
-            audit::snapshot(input),
-        )?;
-        get_assignment(conn, by, id)
-    })
+    idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /rotation-assignments", "/api/v1/rotation-assignments"),
+        input,
+        |conn| {
+            let plan = plannable(conn, by, input.plan_id)?;
+            let proposal = proposal_of(conn, &plan, input, None)?;
+            refuse_breaches(check(&roster_of(conn, &plan)?, &proposal, lang))?;
+            let at = now();
+            let id = repo::insert_assignment(
+                conn,
+                &NewAssignment {
+                    plan_id: plan.id,
+                    demand_id: input.demand_id,
+                    staff_id: input.staff_id,
+                    station_id: input.station_id,
+                    start_date: input.start_date,
+                    end_date: input.end_date,
+                    weekdays: i32::from(input.weekdays.0),
+                    status: DbEnum(AssignmentStatus::Proposed),
+                    source: DbEnum(AssignmentSource::Manual),
+                    swaps: "[]".to_string(),
+                    created_by: by.label(),
+                    version: 1,
+                    created_at: at,
+                    updated_at: at,
+                },
+            )?;
+            audit::change(
+                conn,
+                by,
+                "rotation_assignment",
+                id,
+                "create",
+                plan.facility_id,
+                audit::snapshot(input),
+            )?;
+            get_assignment(conn, by, id)
+        },
+        |conn, id| get_assignment(conn, by, id),
+    )
 }
 
 /// Changes who, where or when of a proposed or published assignment, refused when it

@@ -254,30 +254,38 @@ pub fn create_demand(
     let plan = repo::find_plan(conn, input.plan_id)?.ok_or_else(plan_not_found)?;
     let author = author_of(conn, by, &plan, input)?;
     check_demand(conn, &plan, input)?;
-    idempotency::once(conn, by, key, "POST /rotation-demands", input, |conn| {
-        let at = now();
-        let changes = demand_changes(input, 1, at);
-        let (id, action) = match author {
-            Author::Planning => (repo::insert_demand(conn, plan.id, at, &changes)?, "create"),
-            Author::Station => (
-                repo::insert_proposed_demand(conn, plan.id, at, &by.label(), &changes)?,
-                "propose",
-            ),
-        };
-        audit::change(
-            conn,
-            by,
-            "rotation_demand",
-            id,
-            action,
-            plan.facility_id,
-            audit::snapshot(input),
-        )?;
-        let row = repo::find_demand(conn, id)?.ok_or_else(demand_not_found)?;
-        demand_views(conn, by, vec![row])?
-            .pop()
-            .ok_or_else(demand_not_found)
-    })
+    idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /rotation-demands", "/api/v1/rotation-demands"),
+        input,
+        |conn| {
+            let at = now();
+            let changes = demand_changes(input, 1, at);
+            let (id, action) = match author {
+                Author::Planning => (repo::insert_demand(conn, plan.id, at, &changes)?, "create"),
+                Author::Station => (
+                    repo::insert_proposed_demand(conn, plan.id, at, &by.label(), &changes)?,
+                    "propose",
+                ),
+            };
+            audit::change(
+                conn,
+                by,
+                "rotation_demand",
+                id,
+                action,
+                plan.facility_id,
+                audit::snapshot(input),
+            )?;
+            let row = repo::find_demand(conn, id)?.ok_or_else(demand_not_found)?;
+            demand_views(conn, by, vec![row])?
+                .pop()
+                .ok_or_else(demand_not_found)
+        },
+        |conn, id| get_demand(conn, by, id),
+    )
 }
 
 /// A step on a demand proposal.

@@ -159,27 +159,35 @@ pub fn create_plan(
             facility_id: input.facility_id,
         },
     )?;
-    idempotency::once(conn, by, key, "POST /rotation-plans", input, |conn| {
-        let at = now();
-        let id = repo::insert_plan(
-            conn,
-            input.facility_id,
-            &by.label(),
-            at,
-            &plan_changes(input, 1, at)?,
-        )?;
-        audit::change(
-            conn,
-            by,
-            "rotation_plan",
-            id,
-            "create",
-            input.facility_id,
-            audit::snapshot(input),
-        )?;
-        let row = repo::find_plan(conn, id)?.ok_or_else(plan_not_found)?;
-        plan_view(conn, by, row)
-    })
+    idempotency::once_record(
+        conn,
+        by,
+        key,
+        ("POST /rotation-plans", "/api/v1/rotation-plans"),
+        input,
+        |conn| {
+            let at = now();
+            let id = repo::insert_plan(
+                conn,
+                input.facility_id,
+                &by.label(),
+                at,
+                &plan_changes(input, 1, at)?,
+            )?;
+            audit::change(
+                conn,
+                by,
+                "rotation_plan",
+                id,
+                "create",
+                input.facility_id,
+                audit::snapshot(input),
+            )?;
+            let row = repo::find_plan(conn, id)?.ok_or_else(plan_not_found)?;
+            plan_view(conn, by, row)
+        },
+        |conn, id| get_plan(conn, by, id),
+    )
 }
 
 /// Changes a plan's title, period or limits at the version read.
