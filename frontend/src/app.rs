@@ -7,6 +7,7 @@ use leptos_router::path;
 
 use crate::api::provide_api;
 use crate::components::Shell;
+use crate::components::layout::DocumentTitle;
 use crate::contexts::use_session;
 use crate::contexts::{provide_lang, provide_session};
 use crate::pages::{
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
+            <DocumentTitle />
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/login") view=LoginPage />
                 <ProtectedParentRoute

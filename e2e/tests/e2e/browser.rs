@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, Locator, elements::Element};
 
 use crate::support::{self, Chromedriver, Server};
@@ -74,8 +75,15 @@ impl BrowserRun {
     }
 
     /// Closes the session either way (so that Chromium exits with it) and fails with
-    /// the flow's error and what the browser showed.
+    /// the flow's error and what the browser showed. A flow that went through fails
+    /// still if a script broke on the way (an exception, a panic, `console.error`): the
+    /// console's refused requests, which flows provoke on purpose, are left to
+    /// [`expect_clean_console`].
     pub async fn finish(self, outcome: Result<(), String>) {
+        let outcome = match outcome {
+            Ok(()) => expect_console(&self.browser, "the flow", Strictness::ScriptsOnly).await,
+            failed => failed,
+        };
         let evidence = match &outcome {
             Ok(()) => String::new(),
             Err(_) => keep_evidence(&self.browser).await,
@@ -312,4 +320,261 @@ pub async fn open_rotation_plan(
         "the plan in the rotation plans list",
     )
     .await
+}
+
+/// A chromedriver command that fantoccini has no method for:
+/// `{method} /session/{id}/{path}` with a JSON body.
+#[derive(Debug)]
+struct DriverCommand {
+    method: http::Method,
+    path: &'static str,
+    body: serde_json::Value,
+}
+
+impl WebDriverCompatibleCommand for DriverCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (self.method.clone(), Some(self.body.to_string()))
+    }
+}
+
+/// Runs a DevTools protocol command in the page (through chromedriver).
+pub async fn devtools(
+    browser: &Client,
+    cmd: &str,
+    params: serde_json::Value,
+) -> Result<serde_json::Value, String> {
+    browser
+        .issue_cmd(DriverCommand {
+            method: http::Method::POST,
+            path: "goog/cdp/execute",
+            body: serde_json::json!({ "cmd": cmd, "params": params }),
+        })
+        .await
+        .map_err(|e| format!("DevTools {cmd}: {e}"))
+}
+
+/// A phone's screen: 390×844 CSS pixels at 3 device pixels each, as a touch device
+/// (what an iPhone 12-15 shows). The window's own size cannot be set that exactly
+/// (the browser keeps a minimum and its chrome), so DevTools emulates the device; it
+/// holds for the session's later pages.
+pub async fn emulate_phone(browser: &Client) -> Result<(), String> {
+    devtools(
+        browser,
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({
+            "width": PHONE_WIDTH,
+            "height": PHONE_HEIGHT,
+            "deviceScaleFactor": 3,
+            "mobile": true,
+        }),
+    )
+    .await?;
+    devtools(
+        browser,
+        "Emulation.setTouchEmulationEnabled",
+        serde_json::json!({ "enabled": true, "maxTouchPoints": 5 }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The phone's width in CSS pixels.
+pub const PHONE_WIDTH: u32 = 390;
+/// The phone's height in CSS pixels.
+pub const PHONE_HEIGHT: u32 = 844;
+
+/// One message of the browser's console.
+#[derive(Debug, serde::Deserialize)]
+pub struct ConsoleEntry {
+    /// `SEVERE`, `WARNING`, `INFO`, `DEBUG`.
+    pub level: String,
+    /// Who logged it: `javascript` (an uncaught exception), `console-api`
+    /// (`console.error`…), `network` (a refused or failed request)…
+    #[serde(default)]
+    pub source: String,
+    pub message: String,
+}
+
+/// What the browser's console logged since the last look (looking empties it); needs
+/// the session's `goog:loggingPrefs` (see `support::Chromedriver::browser`).
+pub async fn console_log(browser: &Client) -> Result<Vec<ConsoleEntry>, String> {
+    let entries = browser
+        .issue_cmd(DriverCommand {
+            method: http::Method::POST,
+            path: "se/log",
+            body: serde_json::json!({ "type": "browser" }),
+        })
+        .await
+        .map_err(|e| format!("reading the browser's console: {e}"))?;
+    serde_json::from_value(entries).map_err(|e| format!("reading the browser's console: {e}"))
+}
+
+/// Which console errors fail a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strictness {
+    /// Every error, refused requests included: a normal visit asks for nothing that
+    /// is not there.
+    Everything,
+    /// Errors of scripts only (exceptions, panics, `console.error`): for flows that
+    /// provoke refusals on purpose.
+    ScriptsOnly,
+}
+
+/// The console's errors that fail a check of this strictness.
+pub fn failing_entries(entries: Vec<ConsoleEntry>, strictness: Strictness) -> Vec<ConsoleEntry> {
+    entries
+        .into_iter()
+        .filter(|entry| entry.level == "SEVERE")
+        .filter(|entry| strictness == Strictness::Everything || entry.source != "network")
+        .collect()
+}
+
+/// Fails when the console logged errors of this strictness since the last look.
+async fn expect_console(
+    browser: &Client,
+    what: &str,
+    strictness: Strictness,
+) -> Result<(), String> {
+    let failing = failing_entries(console_log(browser).await?, strictness);
+    if failing.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = failing
+        .iter()
+        .map(|entry| format!("  [{}] {}", entry.source, entry.message))
+        .collect();
+    Err(format!(
+        "the browser's console logged errors on {what}:\n{}",
+        lines.join("\n")
+    ))
+}
+
+/// Fails when the browser's console logged any error (refused requests included) since
+/// the last look: call it at the end of a normal visit to `what`.
+pub async fn expect_clean_console(browser: &Client, what: &str) -> Result<(), String> {
+    expect_console(browser, what, Strictness::Everything).await
+}
+
+/// What a page looks like on a phone, measured in it.
+#[derive(Debug, serde::Deserialize)]
+pub struct PhoneFit {
+    /// `document.documentElement.scrollWidth`.
+    pub scroll_width: f64,
+    /// `window.innerWidth`.
+    pub inner_width: f64,
+    /// Visible inputs, selects and textareas narrower than 200 px, with their widths.
+    pub narrow_inputs: Vec<String>,
+    /// Visible buttons and list links lower than 44 px, with their heights.
+    pub small_targets: Vec<String>,
+}
+
+/// Measures the page shown: whether it scrolls sideways, its narrow inputs and its
+/// small touch targets.
+pub async fn measure_fit(browser: &Client) -> Result<PhoneFit, String> {
+    const MEASURE: &str = r#"
+        const shown = (e) => {
+            const box = e.getBoundingClientRect();
+            return box.width > 0 && box.height > 0 && getComputedStyle(e).visibility !== 'hidden';
+        };
+        const name = (e) => e.id ? '#' + e.id : e.tagName.toLowerCase() + ' "' +
+            (e.getAttribute('aria-label') || e.textContent || e.name || '').trim().slice(0, 40) + '"';
+        const notTyped = ['checkbox', 'radio', 'hidden', 'file', 'submit', 'button', 'reset', 'color', 'range', 'image'];
+        const narrow = [...document.querySelectorAll('input, select, textarea')]
+            .filter((e) => !notTyped.includes(e.type) && shown(e))
+            .filter((e) => e.getBoundingClientRect().width < 200)
+            .map((e) => name(e) + ' ' + Math.round(e.getBoundingClientRect().width) + ' px wide');
+        const targets = 'button, .button, table.data a, .pager a, .tabs a, .mainnav a, .filter-actions a';
+        const small = [...document.querySelectorAll(targets)]
+            .filter(shown)
+            .filter((e) => e.getBoundingClientRect().height < 44)
+            .map((e) => name(e) + ' ' + Math.round(e.getBoundingClientRect().height) + ' px high');
+        return {
+            scroll_width: document.documentElement.scrollWidth,
+            inner_width: window.innerWidth,
+            narrow_inputs: narrow,
+            small_targets: small,
+        };
+    "#;
+    let value = browser
+        .execute(MEASURE, vec![])
+        .await
+        .map_err(|e| format!("measuring the page: {e}"))?;
+    serde_json::from_value(value).map_err(|e| format!("reading the page's measures: {e}"))
+}
+
+/// Fails unless the page shown fits a phone: nothing scrolls sideways, every input is
+/// at least 200 px wide, every button and list link at least 44 px high.
+pub async fn expect_phone_fit(browser: &Client, what: &str) -> Result<PhoneFit, String> {
+    let fit = measure_fit(browser).await?;
+    let mut problems = Vec::new();
+    if fit.scroll_width > fit.inner_width {
+        problems.push(format!(
+            "it scrolls sideways ({} px of content in a {} px window)",
+            fit.scroll_width, fit.inner_width
+        ));
+    }
+    if (fit.inner_width - f64::from(PHONE_WIDTH)).abs() > 1.0 {
+        problems.push(format!(
+            "the window is {} px wide, not the phone's {PHONE_WIDTH}",
+            fit.inner_width
+        ));
+    }
+    if !fit.narrow_inputs.is_empty() {
+        problems.push(format!(
+            "inputs narrower than 200 px: {}",
+            fit.narrow_inputs.join(", ")
+        ));
+    }
+    if !fit.small_targets.is_empty() {
+        problems.push(format!(
+            "touch targets lower than 44 px: {}",
+            fit.small_targets.join(", ")
+        ));
+    }
+    if problems.is_empty() {
+        Ok(fit)
+    } else {
+        Err(format!("{what} on a phone: {}", problems.join("; ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ConsoleEntry, Strictness, failing_entries};
+
+    fn entry(level: &str, source: &str) -> ConsoleEntry {
+        ConsoleEntry {
+            level: level.into(),
+            source: source.into(),
+            message: format!("{source} {level}"),
+        }
+    }
+
+    #[test]
+    fn a_flow_fails_on_script_errors_a_normal_visit_on_refused_requests_too() {
+        let log = || {
+            vec![
+                entry("SEVERE", "network"),
+                entry("SEVERE", "javascript"),
+                entry("SEVERE", "console-api"),
+                entry("WARNING", "console-api"),
+            ]
+        };
+        assert_eq!(failing_entries(log(), Strictness::Everything).len(), 3);
+        let scripts = failing_entries(log(), Strictness::ScriptsOnly);
+        assert_eq!(scripts.len(), 2);
+        assert!(scripts.iter().all(|entry| entry.source != "network"));
+    }
 }

@@ -518,6 +518,11 @@ impl Chromedriver {
             "goog:chromeOptions".to_string(),
             serde_json::json!({ "binary": chromium, "args": args }),
         );
+        // The browser's console, read by `browser::console_errors` at the end of a flow.
+        capabilities.insert(
+            "goog:loggingPrefs".to_string(),
+            serde_json::json!({ "browser": "ALL" }),
+        );
         // Without a TLS feature fantoccini needs its connector given: plain HTTP is all a
         // local chromedriver speaks.
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();

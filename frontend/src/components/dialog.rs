@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use shared::Labelled;
+use wasm_bindgen::JsCast;
 
 use crate::contexts::use_lang;
 use crate::i18n::Key;
@@ -29,9 +30,17 @@ pub fn ActionDialog(
     /// The fields.
     children: Children,
 ) -> impl IntoView {
+    let panel = NodeRef::<leptos::html::Div>::new();
+    focus_into(panel);
     view! {
-        <div class="dialog" role="dialog" aria-labelledby="dialog-title" id=format!("dialog-{code}")>
-            <h2 id="dialog-title">{move || title.get()}</h2>
+        <div
+            class="dialog"
+            role="dialog"
+            aria-labelledby="dialog-title"
+            id=format!("dialog-{code}")
+            node_ref=panel
+        >
+            <h2 id="dialog-title" tabindex="-1">{move || title.get()}</h2>
             {children()}
             {move || problem.run()}
             <DialogButtons
@@ -43,6 +52,26 @@ pub fn ActionDialog(
             />
         </div>
     }
+}
+
+/// Moves the keyboard focus into a panel once it opens: its first field, or else what
+/// it marks as its start (`tabindex="-1"`: a heading, a question), so that a keyboard
+/// or screen-reader user is taken to what opened rather than left on the button.
+pub fn focus_into(panel: NodeRef<leptos::html::Div>) {
+    Effect::new(move |_| {
+        let Some(panel) = panel.get() else {
+            return;
+        };
+        let field = "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea";
+        let target = [field, "[tabindex='-1']"]
+            .into_iter()
+            .find_map(|selector| panel.query_selector(selector).ok().flatten());
+        if let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            && let Err(error) = target.focus()
+        {
+            leptos::logging::warn!("could not focus the panel: {error:?}");
+        }
+    });
 }
 
 /// "Confirm" (or "save") and "close" under a dialog's or an inline form's fields.
@@ -181,9 +210,16 @@ where
     let question_id = format!("{id}-question");
     let confirm = move || {
         asking.get().then(|| {
+            let panel = NodeRef::<leptos::html::Div>::new();
+            focus_into(panel);
             view! {
-                <div class="confirm" role="alertdialog" aria-labelledby=question_id.clone()>
-                    <p id=question_id.clone()>{move || lang.t(question)}</p>
+                <div
+                    class="confirm"
+                    role="alertdialog"
+                    aria-labelledby=question_id.clone()
+                    node_ref=panel
+                >
+                    <p id=question_id.clone() tabindex="-1">{move || lang.t(question)}</p>
                     {move || {
                         step.value()
                             .get()

@@ -174,29 +174,76 @@ impl<T: Clone + Send + Sync + 'static> From<RwSignal<T>> for Bound<T> {
     }
 }
 
-/// The filter form: its fields are the children; submitting applies them.
+/// How many filters the URL's query sets: its parameters with a value, but for the
+/// place in the list and those named in `outside` (a tab such as the referrals' box).
+pub fn active_filters<'a>(
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    outside: &[&str],
+) -> usize {
+    params
+        .into_iter()
+        .filter(|(key, value)| {
+            !value.trim().is_empty() && !["cursor", "limit"].contains(key) && !outside.contains(key)
+        })
+        .count()
+}
+
+/// The filter form: its fields are the children; submitting applies them. On a narrow
+/// screen the form folds behind one button, "Bộ lọc" with the count of the filters
+/// set, so that the list starts on the first screen.
 #[component]
 pub fn FilterForm(
     /// Applies the draft (none: the fields apply as they change, see [`bind_url`]).
     #[prop(optional)]
     on_apply: Option<Callback<()>>,
+    /// Parameters of the page's URL that are not filters (a tab), left out of the count.
+    #[prop(optional)]
+    outside: &'static [&'static str],
     children: Children,
 ) -> impl IntoView {
     let lang = use_lang();
+    let params = use_query_map();
+    let open = RwSignal::new(false);
+    let count = Memo::new(move |_| {
+        params.with(|params| {
+            let pairs = params
+                .latest_values()
+                .map(|(key, value)| (key.as_ref(), value));
+            active_filters(pairs, outside)
+        })
+    });
+    let toggle_text = move || match count.get() {
+        0 => lang.t(Key::Filters).to_string(),
+        n => format!("{} ({n})", lang.t(Key::Filters)),
+    };
     view! {
-        <form
-            class="filters"
-            role="search"
-            aria-label=move || lang.t(Key::Filters)
-            on:submit=move |event: leptos::ev::SubmitEvent| {
-                event.prevent_default();
-                if let Some(on_apply) = on_apply {
-                    on_apply.run(());
+        <div class="filters-box" class:open=move || open.get()>
+            <button
+                type="button"
+                class="button secondary filters-toggle"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="filters"
+                on:click=move |_| open.update(|open| *open = !*open)
+            >
+                {toggle_text}
+            </button>
+            <form
+                class="filters"
+                id="filters"
+                role="search"
+                aria-label=move || lang.t(Key::Filters)
+                on:submit=move |event: leptos::ev::SubmitEvent| {
+                    event.prevent_default();
+                    if let Some(on_apply) = on_apply {
+                        on_apply.run(());
+                    }
+                    // On a phone the list is what the person wants to see now.
+                    open.set(false);
                 }
-            }
-        >
-            {children()}
-        </form>
+            >
+                {children()}
+            </form>
+        </div>
     }
 }
 
@@ -339,5 +386,25 @@ pub fn SpecialtyFilter(
                 {specialty_options(field.value, lang)}
             </select>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::active_filters;
+
+    #[test]
+    fn the_filter_count_leaves_out_the_place_in_the_list_blanks_and_tabs() {
+        let params = [
+            ("box", "outbox"),
+            ("q", "hoa"),
+            ("status", "sent"),
+            ("urgency", " "),
+            ("cursor", "abc"),
+            ("limit", "20"),
+        ];
+        assert_eq!(active_filters(params, &["box"]), 2);
+        assert_eq!(active_filters(params, &[]), 3);
+        assert_eq!(active_filters([], &[]), 0);
     }
 }

@@ -4,12 +4,80 @@
 use leptos::logging::warn;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::use_location;
 use shared::Labelled;
 
 use super::ProblemView;
 use crate::api::{self, use_api};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
+
+/// What the page at `path` is called in the browser's tab and history, most specific
+/// first (`/referrals/new` before `/referrals`); none for an address no page answers.
+pub fn page_title(path: &str) -> Option<Key> {
+    const TITLES: &[(&str, Key)] = &[
+        ("/login", Key::LoginTitle),
+        ("/referrals/new", Key::NewReferral),
+        ("/referrals/follow-ups", Key::FollowUps),
+        ("/referrals/*/print", Key::PrintView),
+        ("/referrals/*/edit", Key::EditDraftTitle),
+        ("/referrals", Key::NavReferrals),
+        ("/rotations/mine", Key::MyRotations),
+        ("/rotations/station", Key::StationRotationsTitle),
+        ("/rotations", Key::NavRotations),
+        ("/consultations/cases", Key::NavConsultations),
+        ("/consultations", Key::ConsultationCalendar),
+        ("/plans/new", Key::NewPlanTitle),
+        ("/plans/*/edit", Key::EditPlanTitle),
+        ("/plans/*/document", Key::PlanPrintView),
+        ("/plans", Key::NavPlans),
+        ("/evaluations", Key::NavPlans),
+        ("/support-requests", Key::SupportRequests),
+        ("/registry/staff", Key::Staff),
+        ("/registry/import", Key::ImportTitle),
+        ("/registry/facilities", Key::Facilities),
+        ("/registry", Key::NavRegistry),
+        ("/admin/users", Key::AdminUsers),
+        ("/admin/api-clients", Key::AdminApiClients),
+        ("/admin/audit", Key::AdminAudit),
+        ("/admin/referral-rules", Key::AdminReferralRules),
+        ("/admin", Key::NavAdmin),
+    ];
+    let path = path.trim_end_matches('/');
+    if path.is_empty() {
+        return Some(Key::HomeTitle);
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    TITLES.iter().find_map(|(pattern, key)| {
+        let pattern: Vec<&str> = pattern.trim_end_matches('/').split('/').collect();
+        let matches = pattern.len() > 1
+            && segments.len() >= pattern.len()
+            && pattern
+                .iter()
+                .zip(&segments)
+                .all(|(want, got)| *want == "*" || want == got);
+        matches.then_some(*key)
+    })
+}
+
+/// Keeps the document's `<title>` on the page shown ("Chuyển tuyến — Tuyến"), so that
+/// tabs, history and screen readers tell pages apart; placed once inside the router.
+#[component]
+pub fn DocumentTitle() -> impl IntoView {
+    let lang = use_lang();
+    let location = use_location();
+    Effect::new(move |_| {
+        let lang = lang.get();
+        let app = crate::i18n::t(lang, Key::AppName);
+        let title = location.pathname.with(|path| match page_title(path) {
+            Some(page) => format!("{} — {app}", crate::i18n::t(lang, page)),
+            None => format!("{} — {app}", crate::i18n::t(lang, Key::NotFoundTitle)),
+        });
+        if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+            document.set_title(&title);
+        }
+    });
+}
 
 /// Switches the interface between Vietnamese and English.
 #[component]
@@ -189,5 +257,25 @@ pub fn Shell() -> impl IntoView {
                 <Outlet />
             </main>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_title;
+    use crate::i18n::Key;
+
+    #[test]
+    fn every_page_has_its_title_the_most_specific_first() {
+        assert_eq!(page_title("/"), Some(Key::HomeTitle));
+        assert_eq!(page_title("/referrals"), Some(Key::NavReferrals));
+        assert_eq!(page_title("/referrals/12"), Some(Key::NavReferrals));
+        assert_eq!(page_title("/referrals/new"), Some(Key::NewReferral));
+        assert_eq!(page_title("/referrals/follow-ups"), Some(Key::FollowUps));
+        assert_eq!(page_title("/referrals/12/print"), Some(Key::PrintView));
+        assert_eq!(page_title("/rotations/mine/"), Some(Key::MyRotations));
+        assert_eq!(page_title("/registry/staff/3"), Some(Key::Staff));
+        assert_eq!(page_title("/login"), Some(Key::LoginTitle));
+        assert_eq!(page_title("/nowhere"), None);
     }
 }

@@ -93,8 +93,21 @@ impl From<Key> for Heading {
     }
 }
 
-/// A table of records: the column headings over the rows (the children, `<tr>`s), in a
-/// frame that scrolls sideways on a narrow screen.
+impl Heading {
+    /// What a cell of this column is called on a card (a narrow screen shows each row
+    /// as one, its cells under their headings); empty for a column without one.
+    pub fn card_label(self, lang: shared::Lang) -> &'static str {
+        match self {
+            Heading::Label(label) | Heading::Number(label) => crate::i18n::t(lang, label),
+            Heading::Sign(sign) => sign,
+            Heading::Blank => "",
+        }
+    }
+}
+
+/// A table of records: the column headings over the rows (the children, `<tr>`s). On a
+/// narrow screen every row shows as a card (see `style.css`), each cell under its
+/// heading, which the table writes on the cells as `data-label`.
 #[component]
 pub fn DataTable(
     /// The table's classes besides `data` (`referrals`).
@@ -108,6 +121,16 @@ pub fn DataTable(
     children: Children,
 ) -> impl IntoView {
     let lang = use_lang();
+    let table = NodeRef::<leptos::html::Table>::new();
+    let columns = headings.clone();
+    // After the rows are in the page, and again when the language changes.
+    Effect::new(move |_| {
+        let lang = lang.get();
+        if let Some(table) = table.get() {
+            let labels: Vec<&str> = columns.iter().map(|h| h.card_label(lang)).collect();
+            label_cells(&table, &labels);
+        }
+    });
     let headings = headings
         .into_iter()
         .map(|heading| match heading {
@@ -128,12 +151,44 @@ pub fn DataTable(
     };
     view! {
         <div class="table-wrap">
-            <table class=class id=id>
+            <table class=class id=id node_ref=table>
                 <thead>
                     <tr>{headings}</tr>
                 </thead>
                 <tbody>{children()}</tbody>
             </table>
         </div>
+    }
+}
+
+/// Writes each column's heading on the cells of the table's body (`data-label`), for
+/// the card a narrow screen shows; a cell spanning columns (a form opened under a row)
+/// gets none.
+fn label_cells(table: &web_sys::Element, labels: &[&str]) {
+    let mut section = table.first_element_child();
+    while let Some(part) = section {
+        if part.tag_name().eq_ignore_ascii_case("tbody") {
+            let mut row = part.first_element_child();
+            while let Some(tr) = row {
+                let mut cell = tr.first_element_child();
+                let mut column = 0;
+                while let Some(td) = cell {
+                    let span = td
+                        .get_attribute("colspan")
+                        .and_then(|span| span.parse::<usize>().ok())
+                        .unwrap_or(1);
+                    let label = match span {
+                        1 => labels.get(column).copied().unwrap_or(""),
+                        _ => "",
+                    };
+                    // Fails only for an invalid attribute name, which this is not.
+                    let _ = td.set_attribute("data-label", label);
+                    column += span;
+                    cell = td.next_element_sibling();
+                }
+                row = tr.next_element_sibling();
+            }
+        }
+        section = part.next_element_sibling();
     }
 }

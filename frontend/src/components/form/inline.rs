@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::components::ProblemView;
-use crate::components::dialog::DialogButtons;
+use crate::components::dialog::{DialogButtons, focus_into};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
@@ -30,8 +30,10 @@ pub fn InlineForm(
     children: Children,
 ) -> impl IntoView {
     let lang = use_lang();
+    let panel = NodeRef::<leptos::html::Div>::new();
+    focus_into(panel);
     view! {
-        <div class="inline-form" role="group" aria-label=move || lang.t(label)>
+        <div class="inline-form" role="group" aria-label=move || lang.t(label) node_ref=panel>
             {children()}
             {move || problem.get().map(|error| view! { <ProblemView error /> })}
             <DialogButtons

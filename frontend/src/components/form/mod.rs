@@ -194,14 +194,50 @@ impl InputKind {
     }
 }
 
-/// What a field's label says, with a mark when the field is needed.
+/// What a field's label says, with a mark when the field is needed: a red star seen,
+/// and "bắt buộc" heard (the star alone reads as "star", or not at all).
 #[component]
 pub fn LabelText(label: Key, required: bool) -> impl IntoView {
     let lang = use_lang();
     view! {
         {move || lang.t(label)}
-        {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+        {required
+            .then(|| {
+                view! {
+                    <span class="required" title=move || lang.t(Key::RequiredMark)>
+                        <span aria-hidden="true">" *"</span>
+                        <span class="visually-hidden">
+                            " (" {move || lang.t(Key::RequiredMark)} ")"
+                        </span>
+                    </span>
+                }
+            })}
     }
+}
+
+/// `aria-required` for a control that must be filled (absent otherwise).
+pub fn aria_required(required: bool) -> Option<&'static str> {
+    required.then_some("true")
+}
+
+/// Moves the focus to the first control the page marks invalid (`aria-invalid`), once
+/// the page has drawn its messages: after a refused "send", the person lands on what
+/// needs them.
+pub fn focus_first_invalid() {
+    leptos::prelude::request_animation_frame(|| {
+        let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+            return;
+        };
+        let Ok(Some(element)) = document.query_selector("[aria-invalid='true']") else {
+            return;
+        };
+        // A group of radio buttons takes the focus on its first button.
+        let target = match element.query_selector("input") {
+            Ok(Some(input)) if element.tag_name().eq_ignore_ascii_case("fieldset") => input,
+            _ => element,
+        };
+        focus_first([target.id()]);
+    });
 }
 
 /// A section of a long form, under its heading.

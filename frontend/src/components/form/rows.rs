@@ -150,7 +150,7 @@ pub fn RowsEditor(
                     .into_any(),
                 };
                 view! {
-                    <td class=format!("cell-{}", column.field)>
+                    <td class=format!("cell-{}", column.field) data-label=move || lang.t(column.label)>
                         {control}
                         <FieldErrors id=errors_id messages=cell_messages />
                     </td>

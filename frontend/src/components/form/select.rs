@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use shared::{Labelled, Lang};
 
-use super::LabelText;
+use super::{LabelText, aria_required};
 use crate::api::ApiError;
 use crate::components::{FieldErrors, Loading, enum_options, loaded, specialty_options};
 use crate::contexts::use_lang;
@@ -49,6 +49,7 @@ where
                 id=id
                 aria-describedby=errors_id.clone()
                 aria-invalid=move || (!messages.with(Vec::is_empty)).to_string()
+                aria-required=aria_required(required)
                 on:change=move |event| on_change.run(event_target_value(&event))
             >
                 <option value="" prop:selected=move || value.with(String::is_empty)>
@@ -154,6 +155,8 @@ where
                                         <select
                                             id=id
                                             aria-describedby=describedby
+                                            aria-invalid=move || (!messages.with(Vec::is_empty)).to_string()
+                                            aria-required=aria_required(required)
                                             on:change=move |event| on_change.run(event_target_value(&event))
                                         >
                                             <option value="">{move || lang.t(Key::ChooseOne)}</option>
@@ -234,7 +237,14 @@ where
         })
         .collect_view();
     view! {
-        <fieldset class="field radio-group" id=id aria-describedby=describedby>
+        <fieldset
+            class="field radio-group"
+            id=id
+            role="radiogroup"
+            aria-describedby=describedby
+            aria-invalid=move || (!messages.with(Vec::is_empty)).to_string()
+            aria-required=aria_required(required)
+        >
             <legend class="field-label">
                 <LabelText label required />
             </legend>

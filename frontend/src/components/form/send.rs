@@ -8,7 +8,10 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
-use super::{FieldMessages, messages_at, shown_messages, visible_problems};
+use super::{
+    FieldMessages, focus_first_invalid, messages_at, server_messages, shown_messages,
+    visible_problems,
+};
 use crate::api::ApiError;
 
 /// The state of such a form (a handle: copy it freely).
@@ -43,11 +46,20 @@ where
         F: Fn(B) -> Fut + 'static,
         Fut: Future<Output = Result<T, ApiError>> + 'static,
     {
+        let run = Action::new_local(move |body: &B| send(body.clone()));
+        // A refusal naming fields brings the person to the first of them.
+        Effect::new(move |_| {
+            if let Some(Err(error)) = run.value().get()
+                && !server_messages(Some(&error)).is_empty()
+            {
+                focus_first_invalid();
+            }
+        });
         CheckedSend {
             tried: RwSignal::new(false),
             touched: RwSignal::new(BTreeSet::new()),
             problems,
-            run: Action::new_local(move |body: &B| send(body.clone())),
+            run,
         }
     }
 
@@ -122,9 +134,9 @@ where
     /// no problem is listed.
     pub fn submit_read(self, body: impl FnOnce() -> Option<B>) {
         self.tried.set(true);
-        if self.problems.with_untracked(FieldMessages::is_empty)
-            && let Some(body) = body()
-        {
+        if !self.problems.with_untracked(FieldMessages::is_empty) {
+            focus_first_invalid();
+        } else if let Some(body) = body() {
             self.run.dispatch_local(body);
         }
     }

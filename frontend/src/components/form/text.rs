@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{CheckedSend, InputKind, LabelText, field_id};
+use super::{CheckedSend, InputKind, LabelText, aria_required, field_id};
 use crate::components::FieldErrors;
 use crate::components::filters::Bound;
 use crate::contexts::use_lang;
@@ -59,6 +59,7 @@ pub fn TextField(
                 rows=lines
                 aria-describedby=move || errors_id.get()
                 aria-invalid=invalid
+                aria-required=aria_required(required)
                 prop:value=move || value.get()
                 on:input=input_event
                 on:blur=blur
@@ -73,6 +74,7 @@ pub fn TextField(
                 autocomplete=kind.autocomplete()
                 aria-describedby=move || errors_id.get()
                 aria-invalid=invalid
+                aria-required=aria_required(required)
                 prop:value=move || value.get()
                 on:input=input_event
                 on:blur=blur

@@ -93,6 +93,7 @@ pub(super) fn DestinationPicker(
                         let level = item.technical_level;
                         let kind = item.facility.kind;
                         let distance = item.distance_km;
+                        let name = item.facility.name.clone();
                         view! {
                             <li
                                 class="destination"
@@ -123,6 +124,11 @@ pub(super) fn DestinationPicker(
                                         class:primary=move || !is_chosen()
                                         class:secondary=is_chosen
                                         disabled=is_chosen
+                                        // Seven buttons that all say "Chọn": each names its facility.
+                                        aria-label=move || {
+                                            let act = if is_chosen() { Key::Chosen } else { Key::PickThis };
+                                            format!("{} {name}", lang.t(act))
+                                        }
                                         on:click=move |_| on_pick.run(picked.clone())
                                     >
                                         {move || {

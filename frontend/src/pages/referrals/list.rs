@@ -141,7 +141,7 @@ pub fn ReferralListPage() -> impl IntoView {
     view! {
         <section class="page">
             {tabs}
-            <FilterForm on_apply>
+            <FilterForm on_apply outside=&["box"]>
                 <SearchFilter placeholder=Key::ReferralSearchHint field=bind(draft, |d| &d.q, |d| &mut d.q) />
                 <EnumFilter
                     id="filter-status"
