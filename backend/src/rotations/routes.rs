@@ -239,12 +239,14 @@ async fn generate(
 
 /// The plan's latest generator run.
 ///
-/// 404 when there is no such plan or no run yet.
+/// 204 before the plan's first run (a plan never generated is no missing resource:
+/// the page that shows it asks on every visit); 404 when there is no such plan.
 #[utoipa::path(
     tag = "rotations",
     params(("id" = i64, Path, description = "Plan id")),
     responses(
         (status = 200, description = "The latest run", body = Generation),
+        (status = 204, description = "No run yet"),
         Problems<(Forbidden, NotFound)>,
     )
 )]
@@ -255,8 +257,12 @@ async fn latest_generation(
     by: Principal,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let generation = generator::latest(&state, by, *id, request_lang(&req)).await?;
-    Ok(HttpResponse::Ok().json(generation))
+    Ok(
+        match generator::latest(&state, by, *id, request_lang(&req)).await? {
+            Some(generation) => HttpResponse::Ok().json(generation),
+            None => HttpResponse::NoContent().finish(),
+        },
+    )
 }
 
 /// A generator run: progress while it runs; score and unmet demand when done.

@@ -218,10 +218,17 @@ async fn a_plan_whose_model_exceeds_the_budget_is_refused_with_what_to_do() {
             assert!(detail.contains(word), "{lang}: {problem}");
         }
     }
-    // Nothing was queued.
+    // Nothing was queued: the plan has no run yet, which is no error (204, no body).
+    let latest = planner
+        .rotation_plans()
+        .sub::<Value>(q2.id, "generation")
+        .await;
+    assert_eq!(latest.code(), 204, "{latest:?}");
+    assert!(latest.bytes().is_empty(), "{latest:?}");
+    // A plan that does not exist is still not found.
     planner
         .rotation_plans()
-        .sub::<Generation>(q2.id, "generation")
+        .sub::<Value>(i64::from(i32::MAX), "generation")
         .await
         .assert_problem(404, "not_found");
 }

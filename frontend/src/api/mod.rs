@@ -274,6 +274,21 @@ impl Api {
         }
     }
 
+    /// `GET` a JSON resource that may not exist yet (the server answers `204 No
+    /// Content`, which is `None`), with the session's token.
+    async fn get_optional_json<T: DeserializeOwned>(
+        self,
+        path: &str,
+    ) -> Result<Option<T>, ApiError> {
+        let response = self
+            .execute(Method::GET, path, Auth::Session, |request| request)
+            .await?;
+        if response.status() == reqwest::StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        decode(response).await.map(Some)
+    }
+
     /// `GET` a JSON resource with the session's token.
     async fn get_json<T: DeserializeOwned>(
         self,

@@ -65,19 +65,11 @@ pub async fn generate(
     .await
 }
 
-/// `GET /rotation-plans/{id}/generation`: the latest run, `None` before the first.
+/// `GET /rotation-plans/{id}/generation`: the latest run, `None` before the first (the
+/// server's 204: asking is no error, and leaves none in the browser's console).
 pub async fn latest_generation(api: Api, plan_id: i64) -> Result<Option<Generation>, ApiError> {
-    match api
-        .get_json(
-            &format!("/rotation-plans/{plan_id}/generation"),
-            |request| request,
-        )
+    api.get_optional_json(&format!("/rotation-plans/{plan_id}/generation"))
         .await
-    {
-        Ok(run) => Ok(Some(run)),
-        Err(error) if error.status() == Some(404) => Ok(None),
-        Err(error) => Err(error),
-    }
 }
 
 /// `GET /rotation-generations/{id}`.

@@ -655,18 +655,21 @@ pub async fn get(
     .await
 }
 
-/// The latest run of a plan the caller may see.
+/// The latest run of a plan the caller may see; none before the first.
 pub async fn latest(
     state: &AppState,
     by: Principal,
     plan: i64,
     lang: Lang,
-) -> Result<Generation, ApiError> {
-    show(state, lang, move |conn| {
-        service::visible_plan(conn, &by, plan)?;
-        repo::latest_generation(conn, plan)?.ok_or_else(not_found)
-    })
-    .await
+) -> Result<Option<Generation>, ApiError> {
+    let row = state
+        .db
+        .run(move |conn| {
+            service::visible_plan(conn, &by, plan)?;
+            Ok::<_, ApiError>(repo::latest_generation(conn, plan)?)
+        })
+        .await?;
+    row.map(|row| view(row, lang)).transpose()
 }
 
 /// Asks a run to stop, whichever server runs it: a queued run ends at once, a running
