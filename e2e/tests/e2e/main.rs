@@ -17,6 +17,7 @@ mod first_network;
 mod first_run;
 mod hostile_text;
 mod http;
+mod indicators;
 mod plan_approval;
 mod referral_round_trip;
 mod registry;
