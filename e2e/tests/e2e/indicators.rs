@@ -8,11 +8,9 @@ use fantoccini::wd::{PrintConfiguration, PrintOrientation, PrintSize, WebDriverC
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
-use crate::browser::{BrowserRun, click, follow_nav, sign_in_as, text_of, wait_for};
+use crate::browser::{BrowserRun, click, sign_in_as, text_of, wait_for};
+use crate::plan_approval::open_support_plan;
 use crate::support::{self, PLANNER, Server};
-
-/// The demo's active support plan (CT04 "Số ca chuyển tuyến lên" is lower-is-better).
-const SUPPORT_PLAN: &str = "Hỗ trợ chuyên môn trạm y tế phường trên địa bàn năm 2026";
 
 /// A4 in PDF points (1/72 in): 210 × 297 mm; Chromium rounds to whole CSS pixels.
 const A4_POINTS: (f64, f64) = (595.3, 841.9);
@@ -23,16 +21,7 @@ const A4_CONTENT_PX: u32 = 703;
 
 async fn dashboard_and_report_print_on_a4(browser: &Client, server: &Server) -> Result<(), String> {
     sign_in_as(browser, &server.url("/login"), PLANNER).await?;
-    follow_nav(browser, "Kế hoạch").await?;
-    click(
-        browser,
-        Locator::XPath(&format!(
-            "//tr[contains(@class,'plan-row')][@data-status='active']\
-             //a[contains(@class,'plan-link')][normalize-space(.)='{SUPPORT_PLAN}']"
-        )),
-        "the active support plan",
-    )
-    .await?;
+    open_support_plan(browser, "active").await?;
     click(
         browser,
         Locator::Css("#tab-plan-indicators"),
