@@ -444,6 +444,12 @@ pub enum Message {
     NoFigures,
     /// Narrative of an indicator: its light and attainment in percent.
     Attained(TrafficLight, f64),
+    /// Narrative of a lower-is-better indicator kept at or under its ceiling: the actual
+    /// value and the ceiling.
+    CeilingKept(f64, f64),
+    /// Narrative of a lower-is-better indicator over its ceiling: its light, the actual
+    /// value and the ceiling.
+    CeilingExceeded(TrafficLight, f64, f64),
     /// Narrative of an indicator whose attainment cannot be computed.
     NoAttainment,
     /// A plan evaluated before its approval.
@@ -1010,6 +1016,20 @@ impl Message {
             Message::Attained(light, percent) => (
                 format!("{}: đạt {percent}% chỉ tiêu.", light.label(Lang::Vi)),
                 format!("{}: {percent}% of target.", light.label(Lang::En)),
+            ),
+            Message::CeilingKept(actual, ceiling) => (
+                format!("Đạt: {actual}, không vượt mức tối đa {ceiling}."),
+                format!("Met: {actual}, within the ceiling of {ceiling}."),
+            ),
+            Message::CeilingExceeded(light, actual, ceiling) => (
+                format!(
+                    "{}: {actual}, vượt mức tối đa {ceiling}.",
+                    light.label(Lang::Vi)
+                ),
+                format!(
+                    "{}: {actual}, over the ceiling of {ceiling}.",
+                    light.label(Lang::En)
+                ),
             ),
             Message::NoAttainment => {
                 both("Không tính được mức đạt.", "Attainment cannot be computed.")

@@ -643,7 +643,39 @@ pub struct Staff {
     pub updated_at: DateTime<Utc>,
 }
 
+/// How many days before its end a practice licence is flagged as soon expiring (the
+/// time a renewal takes; the managers' work queue uses the same window).
+pub const LICENCE_WARNING_DAYS: i64 = 60;
+
+/// Where a practice licence stands on a day, for the flags in the staff list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LicenceStanding {
+    /// Valid, and not ending within [`LICENCE_WARNING_DAYS`] (or no end recorded).
+    Valid,
+    /// Valid today, ending on this day, within [`LICENCE_WARNING_DAYS`].
+    ExpiresSoon(NaiveDate),
+    /// Ended on this day: the rotation rules refuse assignments after it.
+    Expired(NaiveDate),
+}
+
+/// The standing on `today` of a licence valid until `valid_until` (inclusive); a licence
+/// without an end date is valid.
+pub fn licence_standing(valid_until: Option<NaiveDate>, today: NaiveDate) -> LicenceStanding {
+    match valid_until {
+        Some(until) if until < today => LicenceStanding::Expired(until),
+        Some(until) if (until - today).num_days() <= LICENCE_WARNING_DAYS => {
+            LicenceStanding::ExpiresSoon(until)
+        }
+        _ => LicenceStanding::Valid,
+    }
+}
+
 impl Staff {
+    /// Where this person's licence stands on `today`.
+    pub fn licence_standing(&self, today: NaiveDate) -> LicenceStanding {
+        licence_standing(self.licence_valid_until, today)
+    }
+
     /// The body that replaces this member of staff with what they are now (their leave
     /// is kept apart, under `/staff/{id}/leaves`).
     pub fn to_input(&self) -> StaffInput {
@@ -920,6 +952,28 @@ pub struct UserQuery {
 mod tests {
     use super::*;
     use crate::{Labelled, Lang};
+
+    #[test]
+    fn licences_are_flagged_when_expired_or_ending_within_sixty_days() {
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap_or_default();
+        let today = day("2026-12-07");
+        assert_eq!(licence_standing(None, today), LicenceStanding::Valid);
+        assert_eq!(
+            licence_standing(Some(day("2026-12-06")), today),
+            LicenceStanding::Expired(day("2026-12-06"))
+        );
+        // Valid through its last day, flagged until then.
+        for until in ["2026-12-07", "2027-02-05"] {
+            assert_eq!(
+                licence_standing(Some(day(until)), today),
+                LicenceStanding::ExpiresSoon(day(until))
+            );
+        }
+        assert_eq!(
+            licence_standing(Some(day("2027-02-06")), today),
+            LicenceStanding::Valid
+        );
+    }
 
     #[test]
     fn enums_have_codes_and_labels() {

@@ -402,6 +402,13 @@ async fn computed_indicators_follow_rotations_and_referrals_and_entered_ones_are
         .ok();
     let sent = station.plans().board(id, "P1").await.ok();
     assert_eq!(row(&sent, "R2", an_phu).actual.unwrap(), up_before + 1.0);
+    // Under its ceiling of 50 referrals up: met, 100 % and no more.
+    let up = row(&sent, "R2", an_phu);
+    assert_eq!(up.direction, Direction::LowerIsBetter);
+    assert_eq!(
+        (up.attainment, up.light),
+        (Some(100.0), Some(TrafficLight::Green))
+    );
 
     // Computed values are never typed in.
     let typed = ValuesInput {
@@ -422,6 +429,40 @@ async fn computed_indicators_follow_rotations_and_referrals_and_entered_ones_are
         problem["errors"]["values[0].indicator_code"].is_array(),
         "{problem}"
     );
+}
+
+#[actix_web::test]
+async fn attainment_never_reads_above_100_and_ceilings_are_met_at_or_under() {
+    let app = TestApp::spawn().await;
+    let planner = app.user("kehoach").await;
+    let id = versions_of(&planner, "KH-HTCM-2026").await[0].id;
+    for period in ["2026-Q1", "2026-Q2", "2026-H1", "2026"] {
+        let board = planner.plans().board(id, period).await.ok();
+        for line in &board.rows {
+            if let Some(percent) = line.attainment {
+                assert!(
+                    (0.0..=100.0).contains(&percent),
+                    "{period} {}: {percent}",
+                    line.indicator_code
+                );
+            }
+        }
+        // CT04 "Số ca chuyển tuyến lên" is a ceiling: at or under it is met.
+        let ceilings: Vec<_> = board
+            .rows
+            .iter()
+            .filter(|line| line.indicator_code == "CT04")
+            .collect();
+        assert!(!ceilings.is_empty(), "{period}: no CT04");
+        for line in ceilings {
+            assert_eq!(line.direction, Direction::LowerIsBetter);
+            if let (Some(ceiling), Some(actual)) = (line.target, line.actual) {
+                let met = actual <= ceiling;
+                assert_eq!(line.light == Some(TrafficLight::Green), met, "{line:?}");
+                assert_eq!(line.attainment == Some(100.0), met, "{line:?}");
+            }
+        }
+    }
 }
 
 #[actix_web::test]

@@ -18,6 +18,7 @@ mod first_run;
 mod hostile_text;
 mod http;
 mod phone;
+mod indicators;
 mod plan_approval;
 mod referral_round_trip;
 mod registry;

@@ -11,6 +11,20 @@ use crate::support::{self, DIRECTOR, Server};
 /// The demo plan whose second version waits for the director.
 const SUPPORT_PLAN: &str = "Hỗ trợ chuyên môn trạm y tế phường trên địa bàn năm 2026";
 
+/// Opens, from the plans list, the version of the demo's support plan in `status`.
+pub(crate) async fn open_support_plan(browser: &Client, status: &str) -> Result<(), String> {
+    follow_nav(browser, "Kế hoạch").await?;
+    click(
+        browser,
+        Locator::XPath(&format!(
+            "//tr[contains(@class,'plan-row')][@data-status='{status}']\
+             //a[contains(@class,'plan-link')][normalize-space(.)='{SUPPORT_PLAN}']"
+        )),
+        &format!("the {status} version of the support plan"),
+    )
+    .await
+}
+
 /// The director opens the submitted revision of the support plan, reads what changed,
 /// approves it and sees the indicator dashboard with its charts.
 async fn director_approves_plan_and_sees_dashboard(
@@ -18,16 +32,7 @@ async fn director_approves_plan_and_sees_dashboard(
     server: &Server,
 ) -> Result<(), String> {
     sign_in_as(browser, &server.url("/login"), DIRECTOR).await?;
-    follow_nav(browser, "Kế hoạch").await?;
-    click(
-        browser,
-        Locator::XPath(&format!(
-            "//tr[contains(@class,'plan-row')][@data-status='submitted']\
-             //a[contains(@class,'plan-link')][normalize-space(.)='{SUPPORT_PLAN}']"
-        )),
-        "the submitted revision of the support plan",
-    )
-    .await?;
+    open_support_plan(browser, "submitted").await?;
     wait_for(
         browser,
         Locator::Css("#plan-status[data-status='submitted']"),

@@ -5,8 +5,8 @@ use fantoccini::{Client, Locator};
 use reqwest::StatusCode;
 
 use crate::browser::{
-    BrowserRun, click, follow_nav, generate, open_rotation_plan, sign_in_as, sign_out, wait_for,
-    wait_until_gone,
+    BrowserRun, click, follow_nav, generate, open_rotation_plan, sign_in_as, sign_out, text_of,
+    wait_for, wait_until_gone,
 };
 use crate::support::{self, CENTRE_CLINICIAN, PLANNER, Server, http_client};
 
@@ -36,12 +36,32 @@ async fn plan_generate_and_publish(browser: &Client, server: &Server) -> Result<
     .await?;
 
     generate(browser).await?;
-    wait_for(
+    // The result in words: what was filled and what was not; the solver's score folded.
+    let summary = text_of(
         browser,
-        Locator::Css("#score-breakdown tr[data-goal='unfilled_days']"),
-        "the score per goal",
+        Locator::Css("#generation-summary li[data-test='unfilled']"),
+        "the sentence on unfilled demand",
     )
     .await?;
+    if !summary.starts_with("Còn ") || !summary.contains("nhu cầu chưa đủ người") {
+        return Err(format!(
+            "the unfilled demand is not said in words: {summary:?}"
+        ));
+    }
+    wait_for(
+        browser,
+        Locator::Css(
+            "details#generation-details:not([open]) #score-breakdown tr[data-goal='unfilled_days']",
+        ),
+        "the score per goal, folded",
+    )
+    .await?;
+    let page = text_of(browser, Locator::Css("#generation"), "the generator panel").await?;
+    for jargon in ["Hạt giống", "bình phương", "Tổng điểm có trọng số"] {
+        if page.contains(jargon) {
+            return Err(format!("the generator panel shows {jargon:?}: {page}"));
+        }
+    }
     let unmet = wait_for(
         browser,
         Locator::XPath(&format!(
@@ -74,10 +94,36 @@ async fn plan_generate_and_publish(browser: &Client, server: &Server) -> Result<
     )
     .await?;
 
+    // Publishing asks first, saying how many and, for a quarter already over, warning.
     click(
         browser,
         Locator::Css("#publish-plan:not([disabled])"),
         "the publish button",
+    )
+    .await?;
+    let question = text_of(
+        browser,
+        Locator::Css("#dialog-publish #publish-question"),
+        "the publish confirmation",
+    )
+    .await?;
+    if !question.starts_with("Công bố ") || !question.contains("phân công") {
+        return Err(format!(
+            "the confirmation does not say what it publishes: {question:?}"
+        ));
+    }
+    if quarter_two_is_over() {
+        wait_for(
+            browser,
+            Locator::Css("#dialog-publish #publish-past-warning"),
+            "the warning that the whole period is past",
+        )
+        .await?;
+    }
+    click(
+        browser,
+        Locator::Css("#confirm-publish:not([disabled])"),
+        "the confirm button of the publish dialog",
     )
     .await?;
     wait_for(
@@ -99,6 +145,15 @@ async fn plan_generate_and_publish(browser: &Client, server: &Server) -> Result<
     )
     .await?;
     sign_out(browser).await
+}
+
+/// Whether 30 June 2026 is over in Vietnam (UTC+7), so that the demo's second quarter
+/// lies wholly in the past.
+fn quarter_two_is_over() -> bool {
+    const JULY_2026_IN_VIETNAM: u64 = 1_782_838_800;
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .is_ok_and(|now| now.as_secs() >= JULY_2026_IN_VIETNAM)
 }
 
 /// The clinician finds a second-quarter rotation at a station among their own, and gets

@@ -1183,15 +1183,21 @@ pub struct BoardRow {
     pub unit: String,
     /// Kind.
     pub kind: IndicatorKind,
+    /// Which way is better (public): a lower-is-better target is a ceiling, met at or
+    /// under it; readers show it next to the name.
+    pub direction: Direction,
     /// Source.
     pub source: IndicatorSource,
     /// The facility; none for a network-wide indicator.
     pub facility: Option<FacilityRef>,
-    /// Target for the period.
+    /// Target for the period (a ceiling when lower is better).
     pub target: Option<f64>,
-    /// Actual value (computed now, or entered, or as locked at approval).
+    /// Actual value (computed now, or entered, or as locked at approval): the raw figure
+    /// shown beside the attainment.
     pub actual: Option<f64>,
-    /// Attainment in percent.
+    /// Attainment in percent, 0–100: 100 means met, never more (see
+    /// [`crate::plan::attainment`]).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0.0, maximum = 100.0))]
     pub attainment: Option<f64>,
     /// Traffic light.
     pub light: Option<TrafficLight>,
@@ -1290,13 +1296,17 @@ pub struct EvaluationRow {
     pub indicator_name: String,
     /// Unit.
     pub unit: String,
+    /// Which way is better (public); evaluations generated before it was recorded read
+    /// as higher-is-better.
+    #[serde(default)]
+    pub direction: Direction,
     /// The facility; none for a network-wide indicator.
     pub facility: Option<FacilityRef>,
     /// Target.
     pub target: Option<f64>,
     /// Actual, as generated.
     pub actual: Option<f64>,
-    /// Attainment %.
+    /// Attainment %, 0–100 (100 = met).
     pub attainment: Option<f64>,
     /// Traffic light.
     pub light: Option<TrafficLight>,

@@ -91,6 +91,7 @@ pub(super) fn report() -> PlanReport {
         } else {
             IndicatorKind::Percentage
         },
+        direction: Direction::HigherIsBetter,
         source: IndicatorSource::Computed,
         facility,
         target: Some(if code == "CT01" { 12.0 } else { 80.0 }),

@@ -18,7 +18,7 @@ pub(super) fn evaluation_view(
         period_label: period.label(Lang::Vi),
         status,
         summary: row.summary,
-        rows: from_json(&row.rows, "evaluation rows")?,
+        rows: stored_rows(&row.rows)?,
         created_by: row.created_by,
         created_at: utc(row.created_at),
         approved_by: row.approved_by,
@@ -42,11 +42,32 @@ pub(super) fn evaluation_view(
     })
 }
 
+/// An evaluation's lines as stored; one generated before attainment stopped at 100 %
+/// (a ceiling kept read 500 %) is read capped, so it says what a new one would.
+fn stored_rows(text: &str) -> Result<Vec<shared::plan::EvaluationRow>, ApiError> {
+    let mut rows: Vec<shared::plan::EvaluationRow> = from_json(text, "evaluation rows")?;
+    for row in &mut rows {
+        row.attainment = row.attainment.map(shared::plan::indicator::cap);
+    }
+    Ok(rows)
+}
+
 /// A first assessment in words of a line, edited by the planners afterwards.
 pub(super) fn narrative(row: &BoardRow) -> String {
     match (row.target, row.actual, row.attainment, row.light) {
         (None, _, _, _) => Message::NoTarget.text(Lang::Vi),
         (Some(_), None, _, _) => Message::NoFigures.text(Lang::Vi),
+        // A ceiling is kept or not: a percentage of it would read as a score to raise.
+        (Some(ceiling), Some(actual), Some(_), Some(TrafficLight::Green))
+            if row.direction == Direction::LowerIsBetter && row.kind != IndicatorKind::YesNo =>
+        {
+            Message::CeilingKept(actual, ceiling).text(Lang::Vi)
+        }
+        (Some(ceiling), Some(actual), Some(_), Some(light))
+            if row.direction == Direction::LowerIsBetter && row.kind != IndicatorKind::YesNo =>
+        {
+            Message::CeilingExceeded(light, actual, ceiling).text(Lang::Vi)
+        }
         (Some(_), Some(_), Some(percent), Some(light)) => {
             Message::Attained(light, percent).text(Lang::Vi)
         }
@@ -97,6 +118,7 @@ pub fn create_evaluation(
                 indicator_code: row.indicator_code.clone(),
                 indicator_name: row.indicator_name.clone(),
                 unit: row.unit.clone(),
+                direction: row.direction,
                 facility: row.facility.clone(),
                 target: row.target,
                 actual: row.actual,

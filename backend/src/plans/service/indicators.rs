@@ -181,6 +181,7 @@ impl BoardData {
                     indicator_name: indicator.name.clone(),
                     unit: indicator.unit.clone(),
                     kind: indicator.kind,
+                    direction: indicator.direction,
                     source: indicator.source,
                     facility: facility.cloned(),
                     target,

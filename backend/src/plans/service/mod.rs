@@ -15,12 +15,13 @@ use shared::message::{Message, Record};
 use shared::page::{Page, clamp_limit};
 use shared::plan::{
     self, Activity, ActivityFeedback, ActivityFeedbackInput, ActivityGroup, ActivityProgressInput,
-    ActivityRef, ActivityStatus, BoardRow, EvaluationCreate, EvaluationStatus, EvaluationUpdate,
-    Indicator, IndicatorBoard, IndicatorKind, IndicatorMetric, IndicatorSource, Period,
-    PeriodApproval, PeriodApprovalInput, PeriodQuery, Plan, PlanAction, PlanDiff, PlanError,
-    PlanInput, PlanPhase, PlanQuery, PlanReport, PlanSide, PlanStatus, PlanSummary, ReportActivity,
-    StationFigures, SupportAcceptInput, SupportRequest, SupportRequestInput, SupportRequestQuery,
-    SupportRequestStatus, TargetInput, TrafficLight, ValueEntry, ValueHistoryQuery, ValuesInput,
+    ActivityRef, ActivityStatus, BoardRow, Direction, EvaluationCreate, EvaluationStatus,
+    EvaluationUpdate, Indicator, IndicatorBoard, IndicatorKind, IndicatorMetric, IndicatorSource,
+    Period, PeriodApproval, PeriodApprovalInput, PeriodQuery, Plan, PlanAction, PlanDiff,
+    PlanError, PlanInput, PlanPhase, PlanQuery, PlanReport, PlanSide, PlanStatus, PlanSummary,
+    ReportActivity, StationFigures, SupportAcceptInput, SupportRequest, SupportRequestInput,
+    SupportRequestQuery, SupportRequestStatus, TargetInput, TrafficLight, ValueEntry,
+    ValueHistoryQuery, ValuesInput,
 };
 use shared::registry::FacilityRef;
 
@@ -103,6 +104,7 @@ mod tests {
             indicator_name: "Ngày luân phiên".into(),
             unit: "ngày".into(),
             kind: IndicatorKind::Count,
+            direction: Direction::HigherIsBetter,
             source: IndicatorSource::Computed,
             facility: None,
             target: Some(24.0),
@@ -120,5 +122,27 @@ mod tests {
             ..row.clone()
         };
         assert_eq!(narrative(&no_target), "Chưa giao chỉ tiêu cho kỳ này.");
+        // Referrals up under a ceiling of 10: kept, said as such (not "1000%").
+        let ceiling = |actual: f64, light: TrafficLight| BoardRow {
+            direction: Direction::LowerIsBetter,
+            target: Some(10.0),
+            actual: Some(actual),
+            attainment: shared::plan::attainment(
+                IndicatorKind::Count,
+                Direction::LowerIsBetter,
+                10.0,
+                actual,
+            ),
+            light: Some(light),
+            ..row.clone()
+        };
+        assert_eq!(
+            narrative(&ceiling(1.0, TrafficLight::Green)),
+            "Đạt: 1, không vượt mức tối đa 10."
+        );
+        assert_eq!(
+            narrative(&ceiling(12.0, TrafficLight::Amber)),
+            "Gần đạt: 12, vượt mức tối đa 10."
+        );
     }
 }

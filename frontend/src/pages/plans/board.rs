@@ -1,11 +1,11 @@
-//! `/plans/:id/indicators`: the indicator dashboard of a period — per indicator and
-//! station the target, the actual value, attainment and its traffic light, and whether
-//! the centre approved the station's values ("Chưa duyệt" until it has); a bar chart per
-//! indicator (actual against target, per station) and the attainment quarter by quarter.
+//! `/plans/:id/indicators`: the indicator dashboard of a period — first a summary (the
+//! traffic light of every indicator per station), then the charts (per indicator the
+//! actual against the target per station, and the attainment quarter by quarter), then
+//! the detail: per indicator and station the target, the actual value, attainment (never
+//! above 100 %; a lower-is-better indicator says so and is met at or under its ceiling)
+//! and whether the centre approved the station's values ("Chưa duyệt" until it has).
 //! Planning and the director of the issuing facility approve (lock) or un-approve a
 //! station's values of the period.
-
-use std::collections::BTreeMap;
 
 use chrono::Datelike;
 use leptos::prelude::*;
@@ -14,14 +14,15 @@ use shared::Labelled;
 use shared::Lang;
 use shared::plan::{
     BoardRow, IndicatorBoard, IndicatorKind, Period, PeriodApproval, PeriodApprovalInput,
-    PeriodQuery, Plan,
+    PeriodQuery, Plan, TrafficLight, average_attainment,
 };
+use shared::registry::FacilityRef;
 
 use super::charts::{IndicatorChart, QuarterChart};
 use super::frame::{PlanTab, plan_page};
 use super::{
-    ApprovedBadge, LightChip, approves_values_of, default_period, format_number, format_percent,
-    plan_page_href, plan_periods,
+    ApprovedBadge, DirectionNote, LightChip, approves_values_of, default_period, format_number,
+    format_percent, light_class, plan_page_href, plan_periods,
 };
 use crate::api::plans::Approval;
 use crate::api::{self, ApiError, use_api};
@@ -164,7 +165,11 @@ fn IndicatorsTab(plan: Plan) -> impl IntoView {
                                     move || period.map_or_else(|| label.clone(), |period| period.label(lang.get()))
                                 }
                             </h2>
-                            <BoardTable rows=board.rows.clone() />
+                            <BoardSummary rows=board.rows.clone() />
+                            <h2>{move || lang.t(Key::Charts)}</h2>
+                            <Charts rows=board.rows.clone() quarters />
+                            <h2>{move || lang.t(Key::BoardDetail)}</h2>
+                            <BoardTable rows=board.rows />
                             {move || {
                                 approves
                                     .get()
@@ -179,8 +184,6 @@ fn IndicatorsTab(plan: Plan) -> impl IntoView {
                                         }
                                     })
                             }}
-                            <h2>{move || lang.t(Key::Charts)}</h2>
-                            <Charts rows=board.rows quarters />
                         }
                     },
                 )
@@ -217,9 +220,139 @@ async fn quarter_boards(
     quarters.into_iter().zip(boards).collect()
 }
 
-/// Every indicator per station: target, actual, attainment, light, approval.
+/// The indicators in the board's order (code, name, direction), each with its rows.
+pub(super) fn by_indicator(rows: Vec<BoardRow>) -> Vec<(BoardRow, Vec<BoardRow>)> {
+    let mut groups: Vec<(BoardRow, Vec<BoardRow>)> = Vec::new();
+    for row in rows {
+        match groups
+            .iter_mut()
+            .find(|(first, _)| first.indicator_code == row.indicator_code)
+        {
+            Some((_, group)) => group.push(row),
+            None => groups.push((row.clone(), vec![row])),
+        }
+    }
+    groups
+}
+
+/// The columns of the summary: the stations in the board's order, then the whole
+/// network when an indicator is counted over it.
+fn summary_columns(rows: &[BoardRow]) -> Vec<Option<FacilityRef>> {
+    let mut columns: Vec<Option<FacilityRef>> = Vec::new();
+    for row in rows {
+        if !columns.contains(&row.facility) {
+            columns.push(row.facility.clone());
+        }
+    }
+    columns.sort_by_key(Option::is_none);
+    columns
+}
+
+/// The summary before everything else: one line per indicator, one column per station,
+/// each cell its traffic light with the attainment (at most 100 %) and the actual value
+/// beside it; the last column the average attainment over the stations, capped the same
+/// way.
 #[component]
-pub(super) fn BoardTable(rows: Vec<BoardRow>) -> impl IntoView {
+pub(super) fn BoardSummary(rows: Vec<BoardRow>) -> impl IntoView {
+    let lang = use_lang();
+    if rows.is_empty() {
+        return ().into_any();
+    }
+    let columns = summary_columns(&rows);
+    let headings = columns
+        .iter()
+        .map(|column| {
+            let name = column.as_ref().map(|facility| facility.name.clone());
+            view! {
+                <th scope="col" class="summary-station">
+                    {move || name.clone().unwrap_or_else(|| lang.t(Key::WholeNetwork).to_string())}
+                </th>
+            }
+        })
+        .collect_view();
+    let lines = by_indicator(rows)
+        .into_iter()
+        .map(|(first, group)| {
+            let average = average_attainment(group.iter().filter_map(|row| row.attainment));
+            let cells = columns
+                .iter()
+                .map(|column| {
+                    let row = group.iter().find(|row| &row.facility == column).cloned();
+                    view! { <SummaryCell row /> }
+                })
+                .collect_view();
+            let direction = first.direction;
+            view! {
+                <tr class="summary-row" data-indicator=first.indicator_code.clone()>
+                    <th scope="row">
+                        <code>{first.indicator_code.clone()}</code>
+                        " "
+                        {first.indicator_name.clone()}
+                        " "
+                        <DirectionNote direction />
+                    </th>
+                    {cells}
+                    <td
+                        class=format!("number summary-average {}", light_class(average.map(TrafficLight::of)))
+                        data-percent=average
+                    >
+                        {move || format_percent(lang.get(), average)}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="board-summary-box" aria-labelledby="plan-board-summary-title">
+            <h2 id="plan-board-summary-title">{move || lang.t(Key::BoardSummary)}</h2>
+            <p class="muted small">{move || lang.t(Key::BoardSummaryHint)}</p>
+            <div class="table-wrap">
+                <table class="data board-summary" id="plan-board-summary">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || lang.t(Key::Indicator)}</th>
+                            {headings}
+                            <th scope="col" class="number">{move || lang.t(Key::AverageAttainment)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{lines}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// One cell of the summary: the light, the attainment and, beside it, the value.
+#[component]
+fn SummaryCell(row: Option<BoardRow>) -> impl IntoView {
+    let lang = use_lang();
+    let Some(row) = row else {
+        return view! { <td class="summary-cell light-none">"—"</td> }.into_any();
+    };
+    let (kind, unit, actual, attainment) = (row.kind, row.unit.clone(), row.actual, row.attainment);
+    let light = row.light;
+    view! {
+        <td
+            class=format!("summary-cell {}", light_class(light))
+            data-light=light.map(|light| light.as_str())
+            data-facility-id=row.facility.as_ref().map(|facility| facility.id)
+            title=move || light.map(|light| light.label(lang.get()).to_string())
+        >
+            <span class="light-dot" aria-hidden="true"></span>
+            <span class="summary-percent">{move || format_percent(lang.get(), attainment)}</span>
+            <span class="summary-actual muted small">
+                {move || format_value(lang.get(), kind, &unit, actual)}
+            </span>
+        </td>
+    }
+    .into_any()
+}
+
+/// Every indicator per station: target, actual, attainment, light, approval (and who
+/// reported, unless `compact`: the printed report leaves it out to fit the page).
+#[component]
+pub(super) fn BoardTable(rows: Vec<BoardRow>, #[prop(optional)] compact: bool) -> impl IntoView {
     let lang = use_lang();
     if rows.is_empty() {
         return view! { <NoResults /> }.into_any();
@@ -231,7 +364,7 @@ pub(super) fn BoardTable(rows: Vec<BoardRow>) -> impl IntoView {
             let unit_for_actual = unit.clone();
             let (target, actual, attainment) = (row.target, row.actual, row.attainment);
             let reported = row.reported_at.map(|at| (at, row.reported_by.clone()));
-            let source = row.source;
+            let (source, direction) = (row.source, row.direction);
             view! {
                 <tr
                     class="board-row"
@@ -244,6 +377,8 @@ pub(super) fn BoardTable(rows: Vec<BoardRow>) -> impl IntoView {
                         <code>{row.indicator_code.clone()}</code>
                         " "
                         {row.indicator_name.clone()}
+                        " "
+                        <DirectionNote direction />
                         <span class="muted small block">{move || source.label(lang.get())}</span>
                     </td>
                     <td>
@@ -263,31 +398,36 @@ pub(super) fn BoardTable(rows: Vec<BoardRow>) -> impl IntoView {
                     <td>
                         <ApprovedBadge approved=row.approved />
                     </td>
-                    <td class="small">
-                        {reported
-                            .map(|(at, by)| {
-                                view! {
-                                    {by.unwrap_or_default()}
-                                    <span class="muted block">{move || format_datetime(lang.get(), at)}</span>
-                                }
-                            })}
-                        {row.note.map(|note| view! { <span class="block board-note">{note}</span> })}
-                    </td>
+                    {(!compact).then(|| view! {
+                        <td class="small">
+                            {reported
+                                .map(|(at, by)| {
+                                    view! {
+                                        {by.unwrap_or_default()}
+                                        <span class="muted block">{move || format_datetime(lang.get(), at)}</span>
+                                    }
+                                })}
+                            {row.note.map(|note| view! { <span class="block board-note">{note}</span> })}
+                        </td>
+                    })}
                 </tr>
             }
         })
         .collect_view();
+    let mut headings = vec![
+        Heading::Label(Key::Indicator),
+        Heading::Label(Key::Facility),
+        Heading::Number(Key::TargetValue),
+        Heading::Number(Key::ActualValue),
+        Heading::Number(Key::Attainment),
+        Heading::Label(Key::Light),
+        Heading::Label(Key::ValuesApproval),
+    ];
+    if !compact {
+        headings.push(Heading::Label(Key::ReportedBy));
+    }
     view! {
-        <DataTable class="board" id="plan-board" headings=vec![
-            Heading::Label(Key::Indicator),
-            Heading::Label(Key::Facility),
-            Heading::Number(Key::TargetValue),
-            Heading::Number(Key::ActualValue),
-            Heading::Number(Key::Attainment),
-            Heading::Label(Key::Light),
-            Heading::Label(Key::ValuesApproval),
-            Heading::Label(Key::ReportedBy),
-        ]>
+        <DataTable class="board" id="plan-board" headings>
             {body}
         </DataTable>
     }
@@ -301,25 +441,14 @@ fn Charts(
     quarters: LocalResource<Vec<(Period, Option<IndicatorBoard>)>>,
 ) -> impl IntoView {
     let lang = use_lang();
-    // Indicators in the board's order, each with its rows.
-    let mut order: Vec<(String, String)> = Vec::new();
-    let mut by_code: BTreeMap<String, Vec<BoardRow>> = BTreeMap::new();
-    for row in rows {
-        if !by_code.contains_key(&row.indicator_code) {
-            order.push((row.indicator_code.clone(), row.indicator_name.clone()));
-        }
-        by_code
-            .entry(row.indicator_code.clone())
-            .or_default()
-            .push(row);
-    }
-    if order.is_empty() {
+    let groups = by_indicator(rows);
+    if groups.is_empty() {
         return ().into_any();
     }
-    order
+    groups
         .into_iter()
-        .map(|(code, name)| {
-            let rows = by_code.remove(&code).unwrap_or_default();
+        .map(|(first, rows)| {
+            let (code, name) = (first.indicator_code, first.indicator_name);
             let quarter_code = code.clone();
             view! {
                 <section class="indicator-charts" data-indicator=code.clone()>
@@ -348,7 +477,8 @@ fn Charts(
         .into_any()
 }
 
-/// Per quarter, the average attainment of an indicator over the rows that have one.
+/// Per quarter, the average attainment of an indicator over the rows that have one,
+/// each counted at most 100 % (the same rule as the summary).
 fn quarter_points(
     boards: &[(Period, Option<IndicatorBoard>)],
     code: &str,
@@ -362,14 +492,13 @@ fn quarter_points(
                 (Period::Quarter(_, q), Lang::En) => format!("Q{q}"),
                 (other, _) => other.label(lang),
             };
-            let values: Vec<f64> = board
-                .iter()
-                .flat_map(|board| &board.rows)
-                .filter(|row| row.indicator_code == code)
-                .filter_map(|row| row.attainment)
-                .collect();
-            let average =
-                (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
+            let average = average_attainment(
+                board
+                    .iter()
+                    .flat_map(|board| &board.rows)
+                    .filter(|row| row.indicator_code == code)
+                    .filter_map(|row| row.attainment),
+            );
             (label, average)
         })
         .collect()

@@ -4,9 +4,9 @@
 //! nothing else, and the charts print.
 
 use leptos::prelude::*;
-use shared::plan::{BoardRow, TrafficLight};
+use shared::plan::{BoardRow, MET_PERCENT, TrafficLight};
 
-use super::{format_number, format_optional, light_class};
+use super::{DirectionNote, format_number, format_optional, light_class};
 use crate::contexts::use_lang;
 use crate::i18n::Key;
 
@@ -43,6 +43,7 @@ pub(super) fn IndicatorChart(
     rows: Vec<BoardRow>,
 ) -> impl IntoView {
     let lang = use_lang();
+    let direction = rows.first().map(|row| row.direction).unwrap_or_default();
     let scale = rows
         .iter()
         .flat_map(|row| [row.target, row.actual])
@@ -106,7 +107,7 @@ pub(super) fn IndicatorChart(
     view! {
         <figure class="chart-figure">
             <figcaption class="small">
-                <strong>{code.clone()}</strong> " " {name.clone()}
+                <strong>{code.clone()}</strong> " " {name.clone()} " " <DirectionNote direction />
             </figcaption>
             <svg
                 class="indicator-chart"
@@ -130,11 +131,12 @@ const Q_HEIGHT: f64 = 120.0;
 const Q_AXIS: f64 = 18.0;
 /// Room above the tallest bar for its figure.
 const Q_HEADROOM: f64 = 16.0;
-/// The attainment at the top of the chart (higher values are cut).
-const Q_MAX_PERCENT: f64 = 150.0;
+/// The attainment at the top of the chart: met, as no attainment goes above it.
+const Q_MAX_PERCENT: f64 = MET_PERCENT;
 
 /// How an indicator's attainment moved over the quarters: one bar per quarter (its
-/// average attainment over the stations), with the 100 % line.
+/// average attainment over the stations, each counted at most 100 %), with the 100 %
+/// line at the top.
 #[component]
 pub(super) fn QuarterChart(
     /// Indicator code.

@@ -18,8 +18,8 @@ use validator::Validate;
 
 use super::frame::{PlanTab, plan_page};
 use super::{
-    BASE, LightChip, evaluation_href, format_optional, format_percent, plan_page_href,
-    writes_plans_of,
+    BASE, DirectionNote, LightChip, evaluation_href, format_optional, format_percent,
+    plan_page_href, writes_plans_of,
 };
 use crate::api::{self, ApiError, use_api};
 use crate::components::list::{DataTable, Heading};
@@ -484,7 +484,8 @@ fn EvaluationLine(row: EvaluationRow, text: RowText, editable: bool) -> impl Int
     view! {
         <tr class="evaluation-line" data-indicator=row.indicator_code.clone() data-facility-id=facility_id>
             <td>
-                <code>{row.indicator_code.clone()}</code> " " {row.indicator_name.clone()}
+                <code>{row.indicator_code.clone()}</code> " " {row.indicator_name.clone()} " "
+                <DirectionNote direction=row.direction />
                 {(!row.unit.is_empty()).then(|| view! { <span class="muted small block">{row.unit.clone()}</span> })}
             </td>
             <td>

@@ -38,7 +38,7 @@ use leptos_router::components::A;
 use shared::Labelled;
 use shared::Lang;
 use shared::auth::{Capability, Me};
-use shared::plan::{Period, Plan, PlanPhase, PlanStatus, TrafficLight};
+use shared::plan::{Direction, Period, Plan, PlanPhase, PlanStatus, TrafficLight};
 use shared::time::vietnam_date;
 
 use crate::components::{InvalidId, ModuleHeader, StateBadge, TabLink, use_id_param};
@@ -147,6 +147,20 @@ fn LightChip(light: Option<TrafficLight>) -> impl IntoView {
             }}
         </span>
     }
+}
+
+/// Next to a lower-is-better indicator's name, "↓ Càng thấp càng tốt": its target is a
+/// ceiling, met at or under it. Nothing for the usual higher-is-better ones.
+#[component]
+fn DirectionNote(direction: Direction) -> impl IntoView {
+    let lang = use_lang();
+    (direction == Direction::LowerIsBetter).then(|| {
+        view! {
+            <span class="direction-note" data-direction=direction.as_str()>
+                {move || format!("{} {}", direction.arrow(), direction.label(lang.get()))}
+            </span>
+        }
+    })
 }
 
 /// "Đã duyệt" or, clearly, "Chưa duyệt".

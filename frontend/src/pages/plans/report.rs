@@ -1,14 +1,17 @@
-//! `/plans/:id/report?period=`: the periodic report to the Department of Health — the
-//! activities of the period, what happened at each station (rotation days,
+//! `/plans/:id/report?period=`: the periodic report to the Department of Health — a
+//! summary first (the traffic light of every indicator per station), then the charts,
+//! the activities of the period, what happened at each station (rotation days,
 //! consultations, referrals up, back and avoided, follow-ups on time), and indicator
-//! attainment — printable, and exported by the server as XLSX.
+//! attainment in detail — printable on A4 portrait (`@page plan-report` in the style
+//! sheet), and exported by the server as XLSX.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::Labelled;
 use shared::plan::{Period, Plan, PlanReport, ReportActivity, StationFigures};
 
-use super::board::{BoardTable, PeriodPicker, use_period};
+use super::board::{BoardSummary, BoardTable, PeriodPicker, by_indicator, use_period};
+use super::charts::IndicatorChart;
 use super::{
     InvalidPlanId, format_number, format_span, plan_href, plan_page_href, print_page, use_id_param,
 };
@@ -105,14 +108,37 @@ fn ReportSheet(report: PlanReport) -> impl IntoView {
                     {move || lang.t(Key::GeneratedAt)} " " {move || format_datetime(lang.get(), generated)}
                 </p>
             </header>
+            <BoardSummary rows=report.indicators.clone() />
+            <ReportCharts rows=report.indicators.clone() />
             <h2>{move || format!("1. {}", lang.t(Key::TabActivities))}</h2>
             <ActivitiesTable activities=report.activities />
             <h2>{move || format!("2. {}", lang.t(Key::StationFiguresTitle))}</h2>
             <StationsTable stations=report.stations />
             <h2>{move || format!("3. {}", lang.t(Key::IndicatorAttainment))}</h2>
-            <BoardTable rows=report.indicators />
+            <BoardTable rows=report.indicators compact=true />
         </article>
     }
+}
+
+/// One chart per indicator (actual against target, per station), two to a row on paper.
+#[component]
+fn ReportCharts(rows: Vec<shared::plan::BoardRow>) -> impl IntoView {
+    let lang = use_lang();
+    let groups = by_indicator(rows);
+    if groups.is_empty() {
+        return ().into_any();
+    }
+    let charts = groups
+        .into_iter()
+        .map(|(first, rows)| {
+            view! { <IndicatorChart code=first.indicator_code name=first.indicator_name rows /> }
+        })
+        .collect_view();
+    view! {
+        <h2>{move || lang.t(Key::Charts)}</h2>
+        <div class="report-charts">{charts}</div>
+    }
+    .into_any()
 }
 
 #[component]

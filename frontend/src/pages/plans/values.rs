@@ -15,7 +15,7 @@ use validator::Validate;
 
 use super::board::{PeriodPicker, format_value, use_period};
 use super::frame::{PlanTab, plan_page};
-use super::{ApprovedBadge, parse_number, plan_page_href, reporting_station};
+use super::{ApprovedBadge, DirectionNote, parse_number, plan_page_href, reporting_station};
 use crate::api::{self, use_api};
 use crate::components::list::{DataTable, Heading};
 use crate::components::{FieldErrors, Loading, NoResults, ProblemView, loaded};
@@ -402,7 +402,8 @@ fn ValueRow(
     view! {
         <tr class="value-row" data-indicator=code.clone() data-approved=row.approved.to_string()>
             <td>
-                <code>{code.clone()}</code> " " {row.indicator_name.clone()}
+                <code>{code.clone()}</code> " " {row.indicator_name.clone()} " "
+                <DirectionNote direction=row.direction />
             </td>
             <td class="number">{move || format_value(lang.get(), kind, &unit, target)}</td>
             <td class="number plan-current-value">

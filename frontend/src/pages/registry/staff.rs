@@ -1,13 +1,16 @@
 //! `/registry/staff`: members of staff, filtered by facility, department, profession,
-//! specialty, employment and text.
+//! specialty, employment and text; departments by name, and expired or soon-expiring
+//! practice licences flagged ("Hết hạn", "Sắp hết hạn (dd/mm/yyyy)").
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::Labelled;
 use shared::auth::Capability;
-use shared::registry::{DepartmentQuery, FacilityQuery, Profession, Staff, StaffQuery};
+use shared::registry::{
+    DepartmentQuery, FacilityQuery, LicenceStanding, Profession, Staff, StaffQuery,
+};
 
 use super::{NoResults, Pager, RegistryTabs, href_with, non_blank, parse_param, text_param};
 use crate::api::{self, use_api};
@@ -158,6 +161,18 @@ pub fn StaffPage() -> impl IntoView {
             api::registry::departments(api, &query)
                 .await
                 .map(|page| page.items)
+        }
+    });
+
+    // Before a facility is chosen, the departments of the facilities listed: the table
+    // names them rather than showing their ids.
+    let other_departments = LocalResource::new(move || async move {
+        if facility_id.get().is_some() {
+            return BTreeMap::new();
+        }
+        match staff.await {
+            Ok(page) => department_names_of(api, &page.items).await,
+            Err(_) => BTreeMap::new(),
         }
     });
 
@@ -320,12 +335,13 @@ pub fn StaffPage() -> impl IntoView {
                         .into_iter()
                         .map(|facility| (facility.id, facility.name))
                         .collect();
-                    let department_names: BTreeMap<i64, String> = departments
+                    let mut department_names: BTreeMap<i64, String> = departments
                         .await
                         .unwrap_or_default()
                         .into_iter()
                         .map(|department| (department.id, department.name))
                         .collect();
+                    department_names.extend(other_departments.await);
                     loaded(
                         page,
                         |page| {
@@ -340,6 +356,54 @@ pub fn StaffPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The names of the departments of `staff`, read per facility (a list over several
+/// facilities, before one is chosen); a facility whose departments cannot be read leaves
+/// its ids unnamed.
+async fn department_names_of(api: crate::api::Api, staff: &[Staff]) -> BTreeMap<i64, String> {
+    let facilities: BTreeSet<i64> = staff
+        .iter()
+        .filter(|person| person.department_id.is_some())
+        .map(|person| person.facility_id)
+        .collect();
+    let pages = futures::future::join_all(facilities.into_iter().map(|facility_id| {
+        let query = DepartmentQuery {
+            facility_id: Some(facility_id),
+            limit: Some(shared::page::MAX_LIMIT),
+            ..Default::default()
+        };
+        async move { api::registry::departments(api, &query).await }
+    }))
+    .await;
+    pages
+        .into_iter()
+        .filter_map(Result::ok)
+        .flat_map(|page| page.items)
+        .map(|department| (department.id, department.name))
+        .collect()
+}
+
+/// "Hết hạn" or "Sắp hết hạn (dd/mm/yyyy)" beside a licence that needs renewing.
+#[component]
+fn LicenceFlag(valid_until: Option<chrono::NaiveDate>) -> impl IntoView {
+    let lang = use_lang();
+    let today = shared::time::vietnam_date(chrono::Utc::now());
+    match shared::registry::licence_standing(valid_until, today) {
+        LicenceStanding::Valid => ().into_any(),
+        LicenceStanding::Expired(_) => view! {
+            <span class="badge licence-flag licence-expired" data-licence="expired">
+                {move || lang.t(Key::LicenceExpired)}
+            </span>
+        }
+        .into_any(),
+        LicenceStanding::ExpiresSoon(until) => view! {
+            <span class="badge licence-flag licence-expiring" data-licence="expiring">
+                {move || format!("{} ({})", lang.t(Key::LicenceExpiringOn), format_date(lang.get(), until))}
+            </span>
+        }
+        .into_any(),
     }
 }
 
@@ -386,6 +450,7 @@ pub(super) fn StaffTable(
                     .join(", ")
             };
             let licence_number = person.licence_number.clone();
+            let licence_number_given = licence_number.is_some();
             let valid_until = person.licence_valid_until;
             let licence = move || match &licence_number {
                 None => "—".to_string(),
@@ -421,7 +486,11 @@ pub(super) fn StaffTable(
                     {(!hide_facility).then(|| view! { <td>{facility}</td> })}
                     <td>{department}</td>
                     <td>{scope}</td>
-                    <td>{licence}</td>
+                    <td>
+                        {licence}
+                        " "
+                        {licence_number_given.then(|| view! { <LicenceFlag valid_until /> })}
+                    </td>
                     <td>
                         <super::StatusBadge active=person.active yes=Key::Employed no=Key::NotEmployed />
                         {exempt

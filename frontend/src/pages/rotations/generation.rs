@@ -1,6 +1,7 @@
 //! "Xếp lịch tự động": starts the generator on a plan, follows the run (progress bar,
-//! cancel), and shows what it found — the score goal by goal and, for every demand it
-//! could not fill, the explanation and the rules that kept people out.
+//! cancel), and says what it did in plain words — what it filled, what it could not fill
+//! and why (for every such demand the explanation and the rules that kept people out),
+//! what it changed — with the solver's score folded away for the curious.
 
 use std::time::Duration;
 
@@ -124,18 +125,6 @@ pub(super) fn GenerationPanel(
             <h2 id="generation-title">{move || lang.t(Key::AutoSchedule)}</h2>
             <p class="muted">{move || lang.t(Key::AutoScheduleHint)}</p>
             <div class="generation-controls">
-                <div class="field">
-                    <label for="generation-seed">{move || lang.t(Key::SeedOptional)}</label>
-                    <input
-                        id="generation-seed"
-                        type="number"
-                        min="0"
-                        aria-describedby="generation-seed-errors"
-                        prop:value=move || seed.get()
-                        on:input=move |event| seed.set(event_target_value(&event))
-                    />
-                    <crate::components::FieldErrors id="generation-seed-errors" messages=seed_messages />
-                </div>
                 <div class="field checkbox">
                     <input
                         id="replan-published"
@@ -155,6 +144,22 @@ pub(super) fn GenerationPanel(
                     {move || lang.t(Key::AutoSchedule)}
                 </button>
             </div>
+            // The seed only matters to someone repeating a run exactly: out of the way.
+            <details class="generation-advanced">
+                <summary>{move || lang.t(Key::GenerationAdvanced)}</summary>
+                <div class="field">
+                    <label for="generation-seed">{move || lang.t(Key::SeedOptional)}</label>
+                    <input
+                        id="generation-seed"
+                        type="number"
+                        min="0"
+                        aria-describedby="generation-seed-errors"
+                        prop:value=move || seed.get()
+                        on:input=move |event| seed.set(event_target_value(&event))
+                    />
+                    <crate::components::FieldErrors id="generation-seed-errors" messages=seed_messages />
+                </div>
+            </details>
             {move || run.get().map(|run| view! { <GenerationRun run cancel /> })}
             {move || error.get().map(|error| view! { <ProblemView error /> })}
         </section>
@@ -189,7 +194,7 @@ fn GenerationRun(run: Generation, cancel: Action<i64, ()>) -> impl IntoView {
         }
         .into_any(),
         GenerationStatus::Done => match run.result {
-            Some(result) => view! { <GenerationOutcome result /> }.into_any(),
+            Some(result) => view! { <GenerationOutcome result seed=run.seed /> }.into_any(),
             None => ().into_any(),
         },
         GenerationStatus::Cancelled => {
@@ -216,36 +221,128 @@ fn GenerationRun(run: Generation, cancel: Action<i64, ()>) -> impl IntoView {
             role="status"
             aria-live="polite"
         >
-            <p class="muted small">
-                {move || status.label(lang.get())} " · " {run.started_by.clone()} " · "
-                {move || lang.t(Key::Seed)} " " {run.seed}
-            </p>
+            <p class="muted small">{move || status.label(lang.get())} " · " {run.started_by.clone()}</p>
             {body}
         </div>
     }
 }
 
-/// A finished run: what it proposed and kept, the score, and the demand left unmet.
+/// A finished run in plain words: what it filled, what it kept, what it could not fill
+/// (each demand with why, below), what it changed, how the days were shared; then the
+/// solver's figures, folded.
 #[component]
-fn GenerationOutcome(result: GenerationResult) -> impl IntoView {
+fn GenerationOutcome(result: GenerationResult, seed: i64) -> impl IntoView {
     let lang = use_lang();
-    let (proposed, kept, solve_ms) = (result.proposed, result.kept, result.solve_ms);
+    let solve_ms = result.solve_ms;
+    let sentences = outcome_sentences(&result);
+    let sentences = move || {
+        sentences(lang.get())
+            .into_iter()
+            .map(|(test, text)| view! { <li data-test=test>{text}</li> })
+            .collect_view()
+    };
     view! {
-        <p class="generation-summary" id="generation-summary">
-            {move || match lang.get() {
-                shared::Lang::Vi => {
-                    format!(
-                        "Đề xuất {proposed} phân công, giữ nguyên {kept} phân công đã công bố ({solve_ms} ms).",
-                    )
-                }
-                shared::Lang::En => {
-                    format!("Proposed {proposed} assignments, kept {kept} published ({solve_ms} ms).")
-                }
-            }}
-        </p>
-        <ScoreTable score=result.score />
+        <ul class="generation-summary" id="generation-summary">{sentences}</ul>
         <UnmetDemandList unmet=result.unmet />
         <AvoidancesBroken broken=result.avoidances_broken />
+        <details class="generation-details" id="generation-details">
+            <summary>{move || lang.t(Key::GenerationDetails)}</summary>
+            <ScoreTable score=result.score />
+            <p class="muted small">
+                {move || lang.t(Key::Seed)} " " {seed} " · " {solve_ms} " ms"
+            </p>
+        </details>
+    }
+}
+
+/// The sentences of a finished run (each with its `data-test` name), in a language.
+fn outcome_sentences(
+    result: &GenerationResult,
+) -> impl Fn(shared::Lang) -> Vec<(&'static str, String)> + use<> {
+    let (proposed, kept) = (result.proposed, result.kept);
+    let score = result.score.clone();
+    let unmet = result.unmet.len();
+    move |lang| {
+        let vi = lang == shared::Lang::Vi;
+        let mut out = Vec::new();
+        out.push((
+            "filled",
+            match (proposed, vi) {
+                (0, true) => "Không xếp thêm phân công nào.".to_string(),
+                (0, false) => "No new assignment was made.".to_string(),
+                (n, true) => format!("Đã xếp {n} phân công mới cho các nhu cầu còn trống."),
+                (n, false) => format!("Made {n} new assignments for the open demand."),
+            },
+        ));
+        if kept > 0 {
+            out.push((
+                "kept",
+                if vi {
+                    format!("Giữ nguyên {kept} phân công đã công bố.")
+                } else {
+                    format!("Kept the {kept} published assignments as they were.")
+                },
+            ));
+        }
+        out.push((
+            "unfilled",
+            match (unmet, vi) {
+                (0, true) => t(lang, Key::AllDemandMet).to_string(),
+                (0, false) => t(lang, Key::AllDemandMet).to_string(),
+                (n, true) => format!(
+                    "Còn {n} nhu cầu chưa đủ người ({} ngày): lý do của từng nhu cầu ở dưới.",
+                    score.unfilled_days
+                ),
+                (n, false) => format!(
+                    "{n} demands are not fully met ({} days): why, for each, below.",
+                    score.unfilled_days
+                ),
+            },
+        ));
+        out.push((
+            "changes",
+            match (score.changes, vi) {
+                (0, true) => "Không thay đổi phân công nào của lịch trước.".to_string(),
+                (0, false) => "Nothing of the previous calendar changed.".to_string(),
+                (n, true) => format!("Thay đổi {n} phân công so với lịch trước."),
+                (n, false) => format!("Changed {n} assignments from the previous calendar."),
+            },
+        ));
+        for spread in &score.load_by_profession {
+            let profession = spread.profession.label(lang);
+            let (people, min, max) = (spread.people, spread.min_days, spread.max_days);
+            out.push((
+                "load",
+                if vi {
+                    format!("{profession}: {people} người, mỗi người từ {min} đến {max} ngày.")
+                } else {
+                    format!("{profession}: {people} people, {min} to {max} days each.")
+                },
+            ));
+        }
+        if score.preferred_days > 0 {
+            let days = score.preferred_days;
+            out.push((
+                "preferences",
+                if vi {
+                    format!("{days} ngày được xếp đúng trạm người đó mong muốn.")
+                } else {
+                    format!("{days} days at the station the person asked for.")
+                },
+            ));
+        }
+        if score.avoided_days > 0 {
+            let days = score.avoided_days;
+            out.push((
+                "avoided",
+                if vi {
+                    format!("{days} ngày phải xếp vào ngày người đó xin tránh, vì không còn ai khác.")
+                } else {
+                    format!("{days} days fall on days the person asked to avoid, as no one else could take them.")
+                },
+            ));
+        }
+        out
     }
 }
 
@@ -274,7 +371,8 @@ fn AvoidancesBroken(broken: Vec<AvoidanceBroken>) -> impl IntoView {
     .into_any()
 }
 
-/// The score goal by goal (lower is better except for preferences met).
+/// The solver's score goal by goal (lower is better except for preferences met), for
+/// those who tune it.
 #[component]
 fn ScoreTable(score: ScoreBreakdown) -> impl IntoView {
     let lang = use_lang();

@@ -18,6 +18,7 @@ use super::plans::PlanCreateForm;
 use super::proposals::ProposalList;
 use super::{BASE, InvalidPlanId, format_period, use_id_param};
 use crate::api::{self, ApiError, use_api};
+use crate::components::dialog::ActionDialog;
 use crate::components::{Loading, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_datetime};
@@ -404,47 +405,95 @@ fn PlanHeader(plan: RotationPlan, planner: bool, on_published: Callback<()>) -> 
                     }}
                 </p>
             </div>
-            {planner.then(|| view! { <PublishButton plan_id=plan.id version=plan.version proposed on_published /> })}
+            {planner
+                .then(|| {
+                    view! {
+                        <PublishButton plan_id=plan.id version=plan.version proposed start end on_published />
+                    }
+                })}
         </header>
     }
 }
 
-/// "Công bố lịch": publishes every proposed assignment of the plan.
+/// "Công bố lịch": asks first (how many assignments, which period, and a warning when
+/// the whole period is already past), then publishes every proposed assignment.
 #[component]
 fn PublishButton(
     plan_id: i64,
     version: i64,
     proposed: i64,
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
     on_published: Callback<()>,
 ) -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
+    let asking = RwSignal::new(false);
     let publish = Action::new_local(move |_: &()| async move {
         api::rotations::publish(api, plan_id, version).await
     });
     let pending = publish.pending();
     Effect::new(move |_| {
         if let Some(Ok(_)) = publish.value().get() {
+            asking.set(false);
             on_published.run(());
         }
     });
     let failure = move || publish.value().get().and_then(Result::err);
+    let past = end < shared::time::vietnam_date(chrono::Utc::now());
+    let question = move || {
+        let lang = lang.get();
+        let period = format_period(lang, start, end);
+        match lang {
+            shared::Lang::Vi => format!(
+                "Công bố {proposed} phân công đề xuất của kỳ {period}. Người được phân công sẽ thấy lịch của mình và cần xác nhận tham gia."
+            ),
+            shared::Lang::En => format!(
+                "Publish {proposed} proposed assignments of {period}. The people assigned will see their calendar and must confirm."
+            ),
+        }
+    };
+    let dialog = move || {
+        asking.get().then(|| {
+            view! {
+                <ActionDialog
+                    code="publish"
+                    title=Signal::derive(move || lang.t(Key::PublishConfirmTitle).to_string())
+                    pending
+                    on_confirm=Callback::new(move |()| {
+                        publish.dispatch_local(());
+                    })
+                    on_close=Callback::new(move |()| asking.set(false))
+                    problem=move || failure().map(|error| view! { <ProblemView error /> })
+                >
+                    <p id="publish-question">{question}</p>
+                    {past
+                        .then(|| {
+                            view! {
+                                <p class="alert alert-warning" id="publish-past-warning" role="alert">
+                                    {move || lang.t(Key::PublishPastWarning)}
+                                </p>
+                            }
+                        })}
+                </ActionDialog>
+            }
+        })
+    };
     view! {
         <div class="header-links publish">
             <button
                 type="button"
                 id="publish-plan"
                 class="button primary"
+                aria-expanded=move || asking.get().to_string()
                 disabled=move || pending.get() || proposed == 0
                 title=move || (proposed == 0).then(|| lang.t(Key::NothingToPublish))
-                on:click=move |_| {
-                    publish.dispatch_local(());
-                }
+                on:click=move |_| asking.update(|open| *open = !*open)
             >
                 {move || lang.t(Key::PublishPlan)}
                 {(proposed > 0).then(|| format!(" ({proposed})"))}
             </button>
-            {move || failure().map(|error| view! { <ProblemView error /> })}
         </div>
+        {dialog}
     }
 }
