@@ -20,4 +20,5 @@ pub mod request_log;
 pub mod rotations;
 pub mod schema;
 pub mod system;
+pub mod work_queue;
 pub mod workflow;

@@ -25,6 +25,7 @@ pub mod rotation;
 pub mod text;
 pub mod time;
 pub mod validation;
+pub mod work_queue;
 pub mod workflow;
 
 pub use i18n::{Labelled, Lang};

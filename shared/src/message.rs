@@ -356,6 +356,8 @@ pub enum Message {
     StationDiffersFromDemand,
     /// A swap to the same person.
     SameSubstitute,
+    /// A month outside the calendar (`confirm-month`).
+    MonthOutOfRange,
     /// Feedback before attendance was confirmed.
     FeedbackBeforeAttendance,
     /// A station id that names nothing.
@@ -839,6 +841,10 @@ impl Message {
             Message::SameSubstitute => both(
                 "Người thay phải khác người hiện tại",
                 "The substitute must be someone else",
+            ),
+            Message::MonthOutOfRange => both(
+                "Tháng phải từ 1 đến 12, năm từ 2000 đến 2100",
+                "The month must be 1 to 12 of a year from 2000 to 2100",
             ),
             Message::FeedbackBeforeAttendance => both(
                 "Chỉ đánh giá được sau khi đã xác nhận có mặt",

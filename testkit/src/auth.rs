@@ -78,6 +78,11 @@ impl Client {
         self.get(&format!("{API}/me")).await
     }
 
+    /// `GET /me/work-queue`: what waits for the signed-in person.
+    pub async fn work_queue(&self) -> Answer<shared::work_queue::WorkQueue> {
+        self.get(&format!("{API}/me/work-queue")).await
+    }
+
     /// User accounts (`PUT` takes a [`UserUpdate`](shared::registry::UserUpdate): use
     /// [`Resource::update_from`]).
     pub fn users(&self) -> Resource<'_, User, NewUser> {

@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 use shared::rotation::{
-    AssignmentInput, CalendarFeed, DemandInput, FeedInput, GenerateInput, Generation,
-    RotationAssignment, RotationDemand, RotationPlan, RotationPlanInput,
+    AssignmentInput, CalendarFeed, ConfirmMonthInput, DemandInput, FeedInput, GenerateInput,
+    Generation, RotationAssignment, RotationDemand, RotationPlan, RotationPlanInput,
 };
 
 use crate::{Answer, Client, Resource};
@@ -22,6 +22,17 @@ impl Client {
     /// Postings of staff to stations.
     pub fn rotation_assignments(&self) -> Resource<'_, RotationAssignment, AssignmentInput> {
         Resource::new(self, "rotation-assignments")
+    }
+
+    /// `POST /rotation-assignments/confirm-month`: confirms one's own published visits
+    /// of a month, today or later; the answer lists those confirmed now.
+    pub async fn confirm_month(&self, year: i32, month: u32) -> Answer<Vec<RotationAssignment>> {
+        let body = ConfirmMonthInput { year, month };
+        self.post(
+            &format!("{}/rotation-assignments/confirm-month", crate::API),
+            &body,
+        )
+        .await
     }
 
     /// Runs of the rotation generator.

@@ -104,6 +104,20 @@ pub fn first_facility(conn: &mut AnyConn) -> QueryResult<Option<(i64, String)>> 
         .optional()
 }
 
+/// The full names of these users (those that exist), for timelines: staff names are
+/// public, not patient data.
+pub fn full_names(
+    conn: &mut AnyConn,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, String>> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::full_name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Finds a user by id.
 pub fn find_user(conn: &mut AnyConn, id: i64) -> QueryResult<Option<UserRow>> {
     users::table

@@ -10,6 +10,9 @@ use shared::referral::{
 };
 
 use crate::db::{AnyConn, DbEnum, escape_like};
+
+/// The backend of [`AnyConn`], for boxed queries.
+type Backend = <AnyConn as diesel::Connection>::Backend;
 use crate::schema::{follow_up_visits, follow_ups, referral_events, referrals, slip_counters};
 
 /// A `referrals` row. Patient, clinical summary, the rest of the slip (`details`) and
@@ -234,6 +237,11 @@ pub struct ListFilter {
     pub drafts_only_of: Option<i64>,
     /// Newest first: ids below the cursor.
     pub before_id: Option<i64>,
+    /// Most urgent first, then the nearest answer deadline ([`by_urgency`]), paged by
+    /// `offset` instead of `before_id`.
+    pub urgency_first: bool,
+    /// Rows to skip (the urgency order only).
+    pub offset: i64,
 }
 
 /// A page of referrals, newest first.
@@ -305,10 +313,35 @@ pub fn list(conn: &mut AnyConn, filter: &ListFilter, limit: i64) -> QueryResult<
                 .or(referrals::from_facility_id.eq(sender)),
         );
     }
+    if filter.urgency_first {
+        return by_urgency(query)
+            .offset(filter.offset)
+            .limit(limit)
+            .load(conn);
+    }
     if let Some(before) = filter.before_id {
         query = query.filter(referrals::id.lt(before));
     }
     query.order(referrals::id.desc()).limit(limit).load(conn)
+}
+
+/// Orders referrals most urgent first (the stored codes do not sort that way as text),
+/// then by the nearest answer deadline (none last, on both engines), then newest first.
+pub fn by_urgency<'a, ST: 'a>(
+    query: referrals::BoxedQuery<'a, Backend, ST>,
+) -> referrals::BoxedQuery<'a, Backend, ST> {
+    let rank = diesel::dsl::case_when::<_, _, diesel::sql_types::Integer>(
+        referrals::urgency.eq(DbEnum(Urgency::Emergency)),
+        0,
+    )
+    .when(referrals::urgency.eq(DbEnum(Urgency::Urgent)), 1)
+    .otherwise(2);
+    query.order((
+        rank,
+        referrals::answer_due_at.is_null(),
+        referrals::answer_due_at,
+        referrals::id.desc(),
+    ))
 }
 
 /// A `referral_events` row.

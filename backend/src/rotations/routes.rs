@@ -6,9 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use shared::page::Page;
 use shared::rotation::{
     AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, CheckResult,
-    DeclineDemandInput, DemandInput, DemandQuery, FeedInput, FeedbackInput, GenerateInput,
-    Generation, Roster, RotationAssignment, RotationDemand, RotationPlan, RotationPlanInput,
-    RotationPlanQuery, RotationPreferences, SwapInput,
+    ConfirmMonthInput, DeclineDemandInput, DemandInput, DemandQuery, FeedInput, FeedbackInput,
+    GenerateInput, Generation, Roster, RotationAssignment, RotationDemand, RotationPlan,
+    RotationPlanInput, RotationPlanQuery, RotationPreferences, SwapInput,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -47,6 +47,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_assignments)
         .service(create_assignment)
         .service(check_assignment)
+        .service(confirm_month)
         .service(get_assignment)
         .service(update_assignment)
         .service(confirm_assignment)
@@ -473,6 +474,30 @@ async fn check_assignment(
     let (lang, id) = (request_lang(&req), query.assignment_id);
     state
         .json(move |conn| service::check_assignment(conn, &by, &body.0, id, lang))
+        .await
+}
+
+/// "Xác nhận cả tháng": confirm every published visit of yours that starts in the month,
+/// today or later, each one audited as its own `confirm` step. Idempotent: asking again
+/// confirms nothing more and answers an empty list. Past visits are left as they are.
+#[utoipa::path(
+    tag = "rotations",
+    request_body = ConfirmMonthInput,
+    responses(
+        (status = 200, description = "The visits confirmed now (empty when none was waiting)", body = Vec<RotationAssignment>),
+        Problems<(Invalid, Forbidden, Conflict, Stale)>,
+    )
+)]
+#[post("/rotation-assignments/confirm-month")]
+async fn confirm_month(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    by: Principal,
+    body: ValidJson<ConfirmMonthInput>,
+) -> Result<HttpResponse, ApiError> {
+    let lang = request_lang(&req);
+    state
+        .json(move |conn| service::confirm_month(conn, &by, &body.0, lang))
         .await
 }
 

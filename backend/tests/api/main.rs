@@ -35,3 +35,4 @@ mod several_servers;
 mod sign_in_abuse;
 mod support;
 mod system;
+mod work_queue;

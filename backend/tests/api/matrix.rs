@@ -807,6 +807,7 @@ fn public_and_account_rows(f: &Fixtures, refresh: BTreeMap<User, String>) -> Vec
         op("GET /api/v1/setup", EVERYONE),
         // An integration client has no profile: 404.
         op("GET /api/v1/me", PEOPLE),
+        op("GET /api/v1/me/work-queue", PEOPLE),
         op("GET /api/v1/api-clients", &[Admin]),
         op("POST /api/v1/api-clients", &[Admin]).body(crate::auth::new_api_client(
             "HIS mới",
@@ -1146,6 +1147,9 @@ fn rotation_rows(f: &Fixtures) -> Vec<Row> {
             &[CENTRE_MANAGERS, &[Bacsi]].concat(),
             json!({}),
         ),
+        // Anyone's own visits; a month without visits confirms nothing (200, empty).
+        op("POST /api/v1/rotation-assignments/confirm-month", PEOPLE)
+            .body(json!({"year": 2030, "month": 1})),
         step(
             "POST /api/v1/rotation-assignments/{id}/attend",
             f.visit_to_attend,

@@ -29,3 +29,4 @@ mod rotation_entry;
 mod sign_in;
 mod support;
 mod two_servers;
+mod work_queue;

@@ -45,6 +45,11 @@ pub async fn me(api: Api) -> Result<Me, ApiError> {
     api.get_json("/me", |request| request).await
 }
 
+/// `GET /me/work-queue`: what waits for the signed-in person.
+pub async fn work_queue(api: Api) -> Result<shared::work_queue::WorkQueue, ApiError> {
+    api.get_json("/me/work-queue", |request| request).await
+}
+
 /// `POST /auth/logout-all`: ends every session of the signed-in person.
 pub async fn logout_all(api: Api) -> Result<(), ApiError> {
     api.execute(Method::POST, "/auth/logout-all", Auth::Session, |request| {

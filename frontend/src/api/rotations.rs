@@ -2,10 +2,10 @@
 
 use shared::page::{MAX_LIMIT, Page};
 use shared::rotation::{
-    AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, DeclineDemandInput,
-    DemandInput, DemandQuery, DemandStatus, FeedInput, FeedbackInput, GenerateInput, Generation,
-    Roster, RotationAssignment, RotationDemand, RotationPlan, RotationPlanInput, RotationPlanQuery,
-    RotationPreferences, SwapInput,
+    AssignmentInput, AssignmentQuery, AttendanceInput, CalendarFeed, ConfirmMonthInput,
+    DeclineDemandInput, DemandInput, DemandQuery, DemandStatus, FeedInput, FeedbackInput,
+    GenerateInput, Generation, Roster, RotationAssignment, RotationDemand, RotationPlan,
+    RotationPlanInput, RotationPlanQuery, RotationPreferences, SwapInput,
 };
 
 use super::{Api, ApiError, Write, all_pages};
@@ -294,6 +294,16 @@ pub async fn step(
                 .await
         }
     }
+}
+
+/// `POST /rotation-assignments/confirm-month`: confirms one's own published visits of
+/// the month, today or later; answers those confirmed now.
+pub async fn confirm_month(
+    api: Api,
+    input: &ConfirmMonthInput,
+) -> Result<Vec<RotationAssignment>, ApiError> {
+    api.post_json("/rotation-assignments/confirm-month", Write::json(input))
+        .await
 }
 
 /// `POST /rotation-assignments/{id}/feedback`: the station's rating of a visit.

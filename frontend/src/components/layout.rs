@@ -158,10 +158,13 @@ pub fn Shell() -> impl IntoView {
     let everywhere_error = move || sign_out_everywhere.value().get().and_then(Result::err);
 
     let facility_name = move || session.me().map(|me| me.facility.name).unwrap_or_default();
-    let person = move || {
+    // The person by name; their role only as the hint, since colleagues know each
+    // other by name, not by title.
+    let person = move || session.me().map(|me| me.full_name).unwrap_or_default();
+    let role = move || {
         session
             .me()
-            .map(|me| format!("{} · {}", me.full_name, me.role.label(lang.get())))
+            .map(|me| me.role.label(lang.get()).to_string())
             .unwrap_or_default()
     };
 
@@ -182,7 +185,7 @@ pub fn Shell() -> impl IntoView {
                         <span id="facility-name" class="facility-name">
                             {facility_name}
                         </span>
-                        <span class="person">{person}</span>
+                        <span class="person" title=role>{person}</span>
                     </div>
                     <LangSwitch />
                     <button

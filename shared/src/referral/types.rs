@@ -126,6 +126,14 @@ labelled_enum! {
 }
 
 labelled_enum! {
+    /// The order of a referral list.
+    pub enum ReferralSort {
+        Newest = "newest", "Mới nhất trước", "Newest first";
+        Urgency = "urgency", "Khẩn nhất, hạn trả lời gần nhất trước", "Most urgent, nearest deadline first";
+    }
+}
+
+labelled_enum! {
     /// Why one referral was created from another.
     pub enum ReferralLinkKind {
         Redirect = "redirect", "Chuyển hướng sang cơ sở khác", "Redirected";
@@ -794,7 +802,8 @@ pub struct ReferralSummary {
 }
 
 /// Filters of `GET /referrals`, always within the reader's scope. Ordered by creation,
-/// newest first, with a stable cursor.
+/// newest first, with a stable cursor; or (`sort=urgency`) most urgent first, then the
+/// nearest answer deadline, where the cursor counts the rows already read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
@@ -818,6 +827,9 @@ pub struct ReferralQuery {
     pub date_to: Option<NaiveDate>,
     /// Text in the slip number, or in the patient's name where the reader may see it.
     pub q: Option<String>,
+    /// Order: `newest` (default) or `urgency` (emergency, urgent, routine; then the
+    /// nearest answer deadline, none last; then newest).
+    pub sort: Option<ReferralSort>,
     /// Page size (1–200, default 50).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<i64>,
@@ -1136,8 +1148,12 @@ pub struct ReferralEvent {
     pub from_status: Option<ReferralStatus>,
     /// Status after.
     pub to_status: ReferralStatus,
-    /// Who acted (person's name, or `api:<client name>`).
+    /// Who acted (person's user name, or `api:<client name>`).
     pub actor: String,
+    /// The person's full name (e.g. "BS. Trần Văn Bình"), absent for an integration
+    /// client or a removed account. Public: staff names are not patient data.
+    #[serde(default)]
+    pub actor_name: Option<String>,
     /// Their role, when a person.
     pub actor_role: Option<Role>,
     /// Their facility.

@@ -513,6 +513,39 @@ pub struct AttendanceInput {
     pub note: Option<String>,
 }
 
+/// Body of `POST /rotation-assignments/confirm-month` ("Xác nhận cả tháng"): confirm
+/// every published visit of the signed-in person starting in this month, today or later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfirmMonthInput {
+    /// Year.
+    #[validate(range(min = 2000, max = 2100))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 2000, maximum = 2100))]
+    pub year: i32,
+    /// Month, 1–12.
+    #[validate(range(min = 1, max = 12))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 12))]
+    pub month: u32,
+}
+
+impl ConfirmMonthInput {
+    /// The month of `day`.
+    pub fn of(day: NaiveDate) -> Self {
+        use chrono::Datelike;
+        ConfirmMonthInput {
+            year: day.year(),
+            month: day.month(),
+        }
+    }
+
+    /// The first and last day of the month, `None` outside the calendar.
+    pub fn days(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let first = NaiveDate::from_ymd_opt(self.year, self.month, 1)?;
+        let next = first.checked_add_months(chrono::Months::new(1))?;
+        Some((first, next.pred_opt()?))
+    }
+}
+
 /// Body of `POST /rotation-assignments/{id}/feedback`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

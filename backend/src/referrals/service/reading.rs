@@ -161,6 +161,8 @@ pub fn events(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Vec<Referra
         .into_iter()
         .collect();
     let refs = registry_repo::facility_refs(conn, &ids)?;
+    let people: Vec<i64> = rows.iter().filter_map(|e| e.actor_user_id).collect();
+    let names = crate::auth::repo::full_names(conn, &people)?;
     rows.into_iter()
         .map(|event| {
             let full = ReferralEvent {
@@ -169,6 +171,7 @@ pub fn events(conn: &mut AnyConn, by: &Principal, id: i64) -> Result<Vec<Referra
                 kind: event.kind.0,
                 from_status: event.from_status.map(|status| status.0),
                 to_status: event.to_status.0,
+                actor_name: event.actor_user_id.and_then(|id| names.get(&id).cloned()),
                 actor: event.actor,
                 actor_role: event.actor_role.map(|role| role.0),
                 facility: facility(&refs, event.facility_id)?,
@@ -194,6 +197,7 @@ pub fn list(
         status: query.status,
         urgency: query.urgency,
         before_id: parse_cursor(query.cursor.as_deref())?,
+        urgency_first: query.sort == Some(shared::referral::ReferralSort::Urgency),
         drafts_only_of: (!matches!(by.scope, FacilityScope::All)).then_some(own),
         ..ListFilter::default()
     };
@@ -246,6 +250,10 @@ pub fn list(
         }
     }
     let limit = clamp_limit(query.limit);
+    // In the urgency order the cursor counts the rows read: ids do not follow it.
+    if filter.urgency_first {
+        filter.offset = filter.before_id.take().unwrap_or(0);
+    }
     let rows = repo::list(conn, &filter, limit + 1)?;
     let (rules, _) = rules(conn)?;
     let mut ids: BTreeSet<i64> = BTreeSet::new();
@@ -305,7 +313,10 @@ pub fn list(
             Ok(shown_to(full, visible))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    let page = page_of(summaries, limit, |s: &ReferralSummary| s.id);
+    let mut page = page_of(summaries, limit, |s: &ReferralSummary| s.id);
+    if filter.urgency_first && page.next_cursor.is_some() {
+        page.next_cursor = Some((filter.offset + limit).to_string());
+    }
     named.retain(|id| page.items.iter().any(|s| s.id == *id));
     if !named.is_empty() {
         write_tx(conn, |conn| {

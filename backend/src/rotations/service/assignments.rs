@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::workflow::{self, StepRecord, Stepped, Stepping};
-use shared::rotation::{AssignmentError, Assignments};
+use shared::rotation::{AssignmentError, Assignments, ConfirmMonthInput};
 
 /// The acting user's own staff record and its department.
 #[derive(Debug, Clone, Copy, Default)]
@@ -725,5 +725,41 @@ pub fn give_feedback(
             json!({ "rating": input.rating, "comment": input.comment }),
         )?;
         get_assignment(conn, by, id)
+    })
+}
+
+/// "Xác nhận cả tháng": confirms every published visit of the signed-in person that
+/// starts in the month, today or later (the past is not confirmed ahead of time), each
+/// through the workflow as one `confirm` step (audited per visit), in one transaction.
+/// Asking again confirms nothing more: the answer lists the visits confirmed now.
+pub fn confirm_month(
+    conn: &mut AnyConn,
+    by: &Principal,
+    input: &ConfirmMonthInput,
+    lang: Lang,
+) -> Result<Vec<RotationAssignment>, ApiError> {
+    let (first, last) = input
+        .days()
+        .ok_or_else(|| ApiError::field("month", Message::MonthOutOfRange))?;
+    // A machine has no visits of its own to confirm.
+    if by.user_id().is_none() {
+        return Err(ApiError::forbidden());
+    }
+    let today = shared::time::vietnam_date(utc(now()));
+    let Some(staff_id) = own_staff_id(conn, by)? else {
+        return Ok(Vec::new());
+    };
+    write_tx(conn, |conn| {
+        let filter = AssignmentFilter {
+            staff_ids: Some(vec![staff_id]),
+            status: Some(AssignmentStatus::Published),
+            to: Some(last),
+            ..AssignmentFilter::default()
+        };
+        repo::list_assignments(conn, &filter, None)?
+            .into_iter()
+            .filter(|row| row.start_date >= first.max(today))
+            .map(|row| step(conn, by, row.id, None, &Step::Confirm, lang))
+            .collect()
     })
 }

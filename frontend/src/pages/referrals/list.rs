@@ -1,11 +1,12 @@
 //! `/referrals`: the facility's inbox (referred to us) or outbox (referred by us),
-//! filtered, newest first, a page at a time.
+//! filtered, most urgent first and then the nearest answer deadline (the server's
+//! `sort=urgency`; `sort=newest` in the address for the newest first), a page at a time.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::Labelled;
 use shared::referral::{
-    Direction, ReferralBox, ReferralQuery, ReferralStatus, ReferralSummary, Urgency,
+    Direction, ReferralBox, ReferralQuery, ReferralSort, ReferralStatus, ReferralSummary, Urgency,
 };
 
 use super::{FlagBadges, ReferralTabs, StatusBadge, Tab, UrgencyBadge, referral_href};
@@ -34,6 +35,7 @@ impl UrlQuery for ReferralQuery {
             date_from: parse_param(params, "date_from"),
             date_to: parse_param(params, "date_to"),
             q: text_param(params, "q"),
+            sort: Some(parse_param(params, "sort").unwrap_or(ReferralSort::Urgency)),
             limit: None,
             cursor: text_param(params, "cursor"),
         }
@@ -56,6 +58,14 @@ impl UrlQuery for ReferralQuery {
                 ("facility_id", query.facility_id.map(|id| id.to_string())),
                 ("date_from", query.date_from.map(|d| d.to_string())),
                 ("date_to", query.date_to.map(|d| d.to_string())),
+                // The default order stays out of the address.
+                (
+                    "sort",
+                    query
+                        .sort
+                        .filter(|sort| *sort != ReferralSort::Urgency)
+                        .map(|sort| sort.as_str().to_string()),
+                ),
                 ("cursor", query.cursor.clone()),
             ],
         )
@@ -102,6 +112,7 @@ impl Draft {
             date_from: self.date_from.parse().ok(),
             date_to: self.date_to.parse().ok(),
             q: non_blank(&self.q),
+            sort: current.sort,
             limit: None,
             cursor: None,
         }
@@ -124,6 +135,7 @@ pub fn ReferralListPage() -> impl IntoView {
     let clear = move || {
         ReferralQuery {
             mailbox: Some(mailbox.get()),
+            sort: query.with(|q| q.sort),
             ..Default::default()
         }
         .href()
@@ -238,6 +250,9 @@ fn ReferralTable(items: Vec<ReferralSummary>, mailbox: ReferralBox) -> impl Into
                         </A>
                     </td>
                     <td class="patient-cell">{patient}</td>
+                    <td class="small when answer-due" class:overdue-text=item.overdue>
+                        {move || answer_due.map(|due| format_datetime(lang.get(), due))}
+                    </td>
                     <td>{other}</td>
                     <td>{diagnosis}</td>
                     <td>
@@ -279,18 +294,6 @@ fn ReferralTable(items: Vec<ReferralSummary>, mailbox: ReferralBox) -> impl Into
                             }
                         }}
                         {move || {
-                            answer_due
-                                .map(|due| {
-                                    let lang = lang.get();
-                                    view! {
-                                        <span class="muted block">
-                                            {crate::i18n::t(lang, Key::AnswerDue)} ": "
-                                            {format_datetime(lang, due)}
-                                        </span>
-                                    }
-                                })
-                        }}
-                        {move || {
                             valid_until
                                 .map(|until| {
                                     let lang = lang.get();
@@ -311,6 +314,7 @@ fn ReferralTable(items: Vec<ReferralSummary>, mailbox: ReferralBox) -> impl Into
         <DataTable class="referrals" headings=vec![
             Heading::Label(Key::SlipNumber),
             Heading::Label(Key::Patient),
+            Heading::Label(Key::AnswerDue),
             Heading::Label(other_heading),
             Heading::Label(Key::MainDiagnosis),
             Heading::Label(Key::Urgency),
@@ -342,6 +346,7 @@ mod tests {
             date_from: NaiveDate::from_ymd_opt(2026, 1, 2),
             date_to: NaiveDate::from_ymd_opt(2026, 2, 3),
             q: Some("Nguyễn & con".into()),
+            sort: Some(ReferralSort::Newest),
             limit: None,
             cursor: Some("abc=".into()),
         }
@@ -357,6 +362,7 @@ mod tests {
             bare.at(None),
             ReferralQuery {
                 mailbox: bare.mailbox,
+                sort: Some(ReferralSort::Urgency),
                 ..Default::default()
             }
         );
@@ -380,6 +386,7 @@ mod tests {
             ReferralQuery {
                 mailbox: query.mailbox,
                 facility_id: query.facility_id,
+                sort: query.sort,
                 ..Default::default()
             }
         );

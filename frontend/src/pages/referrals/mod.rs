@@ -111,7 +111,7 @@ fn StatusBadge(status: ReferralStatus) -> impl IntoView {
 
 /// How urgent a referral is.
 #[component]
-fn UrgencyBadge(urgency: Urgency) -> impl IntoView {
+pub(crate) fn UrgencyBadge(urgency: Urgency) -> impl IntoView {
     let lang = use_lang();
     let class = format!("badge urgency-{}", urgency.as_str());
     view! { <span class=class>{move || urgency.label(lang.get())}</span> }

@@ -120,6 +120,9 @@ pub(super) fn Timeline(events: Vec<ReferralEvent>) -> impl IntoView {
                     let kind = event.kind;
                     let role = event.actor_role;
                     let at = event.at;
+                    // The person's name; the user name only for a machine or a removed
+                    // account.
+                    let actor = event.actor_name.unwrap_or(event.actor);
                     let local = to_vietnam(at);
                     view! {
                         <li class=format!("timeline-event event-{}", kind.as_str())>
@@ -131,7 +134,7 @@ pub(super) fn Timeline(events: Vec<ReferralEvent>) -> impl IntoView {
                                 " "
                                 <StatusBadge status=event.to_status />
                                 <span class="muted block">
-                                    {event.actor}
+                                    <span class="actor">{actor}</span>
                                     {move || role.map(|role| format!(", {}", role.label(lang.get())))}
                                     " · "
                                     {event.facility.name}
