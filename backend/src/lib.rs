@@ -19,5 +19,6 @@ pub mod registry;
 pub mod request_log;
 pub mod rotations;
 pub mod schema;
+pub mod static_files;
 pub mod system;
 pub mod workflow;
