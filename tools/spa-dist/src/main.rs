@@ -50,7 +50,8 @@ fn main() -> anyhow::Result<()> {
         "file", "raw", "gzip", "brotli"
     );
     let (mut raw, mut gz, mut br) = (0, 0, 0);
-    for name in renamed.values().chain([&INDEX.to_owned()]) {
+    let index_name = INDEX.to_owned();
+    for name in renamed.values().chain([&index_name]) {
         let path = dir.join(name);
         let sizes = precompress(&path, level)?;
         raw += sizes.0;
