@@ -160,7 +160,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use actix_web::{App, http::StatusCode, middleware::Compress, test};
+    use actix_web::{App, http::StatusCode, middleware::Compress, test as actix_test};
 
     #[test]
     fn accept_encoding_is_read_with_its_weights() {
@@ -195,20 +195,20 @@ mod tests {
         path: &str,
         accept_encoding: Option<&str>,
     ) -> (StatusCode, header::HeaderMap, Vec<u8>) {
-        let app = test::init_service(
+        let app = actix_test::init_service(
             App::new()
                 .wrap(Compress::default())
                 .service(service(dir.to_path_buf())),
         )
         .await;
-        let mut req = test::TestRequest::get().uri(path);
+        let mut req = actix_test::TestRequest::get().uri(path);
         if let Some(value) = accept_encoding {
             req = req.insert_header((header::ACCEPT_ENCODING, value));
         }
-        let res = test::call_service(&app, req.to_request()).await;
+        let res = actix_test::call_service(&app, req.to_request()).await;
         let status = res.status();
         let headers = res.headers().clone();
-        let body = test::read_body(res).await.to_vec();
+        let body = actix_test::read_body(res).await.to_vec();
         (status, headers, body)
     }
 
