@@ -212,7 +212,7 @@ mod tests {
         (status, headers, body)
     }
 
-    fn value<'a>(headers: &'a header::HeaderMap, name: header::HeaderName) -> &'a str {
+    fn value(headers: &header::HeaderMap, name: header::HeaderName) -> &str {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
