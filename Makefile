@@ -29,6 +29,13 @@ DIST       := dist
 # `wasm-test` profile (the same code, without whole-program optimisation).
 SPA_PROFILE ?= wasm-release
 WASM        = $(TARGET_DIR)/wasm32-unknown-unknown/$(SPA_PROFILE)/frontend.wasm
+# wasm-opt from the npm registry's binaryen, installed into the target dir (`make wasm-opt`).
+# Debian's binaryen (wasm-opt 108) writes a module that crashes in Chromium.
+BINARYEN_VERSION = 132
+WASM_OPT = $(TARGET_DIR)/npm/node_modules/.bin/wasm-opt
+# The wasm features rustc's wasm32 target emits, which wasm-opt must accept and keep.
+WASM_OPT_FLAGS = -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	--enable-mutable-globals --enable-reference-types --enable-multivalue
 # Exact wasm-bindgen version the SPA links against; the CLI must match it.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/^version = "|"$$/, ""); print; exit }' Cargo.lock)
 # The load generator of `make bench` (cargo install --locked; needs Rust >= 1.88).
@@ -37,7 +44,7 @@ OHA_VERSION = 1.16.0
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 APT_INSTALL = $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y
 
-.PHONY: help tools browser postgres-bin libpq loadgen spa build run openapi lint lint-host test test-pg e2e fuzz-api bench clean
+.PHONY: help tools wasm-opt browser postgres-bin libpq loadgen spa build run openapi lint lint-host test test-pg e2e fuzz-api bench bench-spa clean
 
 help:
 	@echo "make run       build SPA + server and serve http://127.0.0.1:8080 (demo data)"
@@ -48,7 +55,8 @@ help:
 	@echo "make lint      rustfmt check and clippy (-D warnings)"
 	@echo "make fuzz-api  schemathesis over openapi/openapi.json (the long run; make test runs a short one)"
 	@echo "make bench     load figures on SQLite and PostgreSQL into BENCHMARKS.md (release build)"
-	@echo "make tools | browser | postgres-bin | libpq | loadgen   install prerequisites"
+	@echo "make bench-spa first-screen times of the SPA in Chromium (loopback and a throttled link)"
+	@echo "make tools | wasm-opt | browser | postgres-bin | libpq | loadgen   install prerequisites"
 
 ## Prerequisites ---------------------------------------------------------------------
 
@@ -62,6 +70,13 @@ tools:
 	if [ "$$have" != "$$want" ]; then \
 		echo "Installing wasm-bindgen-cli $$want (found: $${have:-none}); this takes a few minutes"; \
 		$(CARGO) install wasm-bindgen-cli --version "$$want"; \
+	fi
+
+# npm's binaryen for `make spa` (the release profile only).
+wasm-opt:
+	@if [ "$$($(WASM_OPT) --version 2>/dev/null | awk '{ print $$3 }')" != "$(BINARYEN_VERSION)" ]; then \
+		command -v npm >/dev/null || { $(SUDO) apt-get update && $(APT_INSTALL) npm; }; \
+		npm install --prefix $(TARGET_DIR)/npm --no-audit --no-fund --no-save binaryen@$(BINARYEN_VERSION); \
 	fi
 
 browser:
@@ -96,12 +111,18 @@ loadgen:
 
 ## Build and run ---------------------------------------------------------------------
 
-spa: tools
+# The SPA into $(DIST): wasm-bindgen's output, wasm-opt -Oz (release profile; the test
+# build skips it, 1–2 minutes on 2 cores), then tools/spa-dist: content-hashed names
+# (cached a year by browsers), index.html rewritten to them, brotli and gzip copies
+# (the test build compresses at lower levels). Prints raw, gzip and brotli sizes.
+spa: tools $(if $(filter wasm-release,$(SPA_PROFILE)),wasm-opt)
 	$(CARGO) build -p frontend --target wasm32-unknown-unknown --profile $(SPA_PROFILE)
 	rm -rf $(DIST)
 	mkdir -p $(DIST)
 	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(DIST) $(WASM)
+	$(if $(filter wasm-release,$(SPA_PROFILE)),$(WASM_OPT) $(WASM_OPT_FLAGS) -o $(DIST)/frontend_bg.wasm $(DIST)/frontend_bg.wasm)
 	cp frontend/index.html frontend/style.css frontend/boot.js $(DIST)/
+	$(CARGO) run -q -p spa-dist -- $(if $(filter wasm-release,$(SPA_PROFILE)),,--fast) $(DIST)
 
 build: libpq
 	$(CARGO) build --release -p backend
@@ -124,7 +145,7 @@ lint: lint-host
 # Formatting and the host crates' lints only (shared, backend, e2e, testkit): the quick pass.
 lint-host: tools libpq
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy -p shared -p backend -p e2e -p testkit --all-targets -- -D warnings
+	$(CARGO) clippy -p shared -p backend -p e2e -p testkit -p spa-dist --all-targets -- -D warnings
 
 # The backend tests again on a throwaway PostgreSQL cluster, removed even when they fail.
 # The test harness creates one database per test from this admin URL.
@@ -179,6 +200,15 @@ bench: loadgen postgres-bin libpq
 	@started=$$(date +%s); \
 	$(CARGO) build --release -p backend; \
 	BENCH_STARTED=$$started TUYEN_BIN=$(TARGET_DIR)/release/tuyen scripts/bench/run.sh
+
+# The SPA's first screen in headless Chromium (e2e/tests/e2e/spa_size.rs): the brotli
+# bytes index.html loads, the time to the sign-in form (cold cache) and to the signed-in
+# home page (warm cache), on loopback and on a link throttled through the DevTools
+# protocol to 1.6 Mbit/s and 150 ms. Prints the figures (BENCHMARKS.md, "SPA").
+bench-spa: browser libpq spa
+	$(CARGO) build -p backend
+	TUYEN_REQUIRE_E2E=1 TUYEN_BENCH_SPA=1 TUYEN_BIN=$(TARGET_DIR)/debug/tuyen \
+		TUYEN_DIST=$(abspath $(DIST)) $(CARGO) test -p e2e spa_size -- --nocapture
 
 clean:
 	rm -rf $(DIST)

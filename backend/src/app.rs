@@ -2,11 +2,9 @@
 //! SPA. `main` and the tests start the same [`Application`].
 
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use actix_files::{Files, NamedFile};
-use actix_web::dev::{Server, ServiceRequest, ServiceResponse, fn_service};
+use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
@@ -283,13 +281,9 @@ fn serve(
             )
             .service(web::scope("/api").default_service(web::to(api_not_found)));
         let app = match &static_dir {
-            // Fixed file names (frontend.js, frontend_bg.wasm): browsers must revalidate
-            // after a deploy; ETag keeps that cheap.
-            Some(dir) => app.service(
-                web::scope("")
-                    .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-cache")))
-                    .service(spa(dir.clone())),
-            ),
+            // Content-hashed assets cached for a year, index.html revalidated, brotli and
+            // gzip copies from the build: see `static_files`.
+            Some(dir) => app.service(crate::static_files::service(dir.clone())),
             None => app,
         };
         // Innermost first: problems are finished before headers and compression apply.
@@ -341,23 +335,4 @@ fn serve(
     .shutdown_timeout(10)
     .run();
     Ok(server)
-}
-
-/// The built SPA: files as they are, `index.html` for any client-side route.
-fn spa(dir: PathBuf) -> Files {
-    let index = dir.join("index.html");
-    Files::new("/", dir)
-        .index_file("index.html")
-        .prefer_utf8(true)
-        .default_handler(fn_service(move |req: ServiceRequest| {
-            let index = index.clone();
-            async move {
-                let (req, _) = req.into_parts();
-                let response = match NamedFile::open(&index) {
-                    Ok(file) => file.into_response(&req),
-                    Err(_) => HttpResponse::NotFound().body("SPA not built: run `make spa`"),
-                };
-                Ok(ServiceResponse::new(req, response))
-            }
-        }))
 }

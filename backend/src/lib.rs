@@ -19,6 +19,7 @@ pub mod registry;
 pub mod request_log;
 pub mod rotations;
 pub mod schema;
+pub mod static_files;
 pub mod system;
 pub mod work_queue;
 pub mod workflow;

@@ -10,6 +10,7 @@
 #[macro_use]
 mod labels;
 
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod consultation;

@@ -791,7 +791,7 @@ pub struct StaffInput {
     pub phone: Option<String>,
     /// Email.
     #[serde(default)]
-    #[validate(email, length(max = 200))]
+    #[validate(custom(function = "validation::email"), length(max = 200))]
     #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub email: Option<String>,
     /// Whether employed (default true).

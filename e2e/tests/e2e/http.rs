@@ -136,15 +136,23 @@ async fn spa_is_served_for_root_and_client_routes() {
         assert_eq!(body, index, "GET {path} must answer the SPA's index.html");
     }
 
-    // The files index.html loads (absolute paths), each with the type the browser needs:
-    // a module script must be JavaScript, and streaming wasm compilation needs
-    // `application/wasm`.
+    // The files index.html loads (absolute paths, content-hashed names), each with the
+    // type the browser needs: a module script must be JavaScript, and streaming wasm
+    // compilation needs `application/wasm`.
+    let named = |prefix: &str, suffix: &str| {
+        index
+            .split('"')
+            .find(|part| part.starts_with(prefix) && part.ends_with(suffix))
+            .unwrap_or_else(|| panic!("index.html names no {prefix}…{suffix}"))
+            .to_string()
+    };
     for (path, wanted) in [
-        ("/boot.js", "text/javascript"),
-        ("/frontend.js", "text/javascript"),
-        ("/frontend_bg.wasm", "application/wasm"),
-        ("/style.css", "text/css"),
+        (named("/boot-", ".js"), "text/javascript"),
+        (named("/frontend-", ".js"), "text/javascript"),
+        (named("/frontend-", "_bg.wasm"), "application/wasm"),
+        (named("/style-", ".css"), "text/css"),
     ] {
+        let path = path.as_str();
         let res = http.get(server.url(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "GET {path}");
         let kind = content_type(&res);

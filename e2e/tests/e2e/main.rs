@@ -27,6 +27,7 @@ mod resilience;
 mod rotation;
 mod rotation_entry;
 mod sign_in;
+mod spa_size;
 mod support;
 mod two_servers;
 mod work_queue;
