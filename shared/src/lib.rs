@@ -12,6 +12,7 @@ mod labels;
 
 pub mod audit;
 pub mod auth;
+pub mod code_list;
 pub mod consultation;
 pub mod error;
 pub mod i18n;
@@ -22,6 +23,7 @@ pub mod privacy;
 pub mod referral;
 pub mod registry;
 pub mod rotation;
+pub mod search;
 pub mod text;
 pub mod time;
 pub mod validation;
