@@ -1,4 +1,4 @@
-//! The Vietnamese ICD-10 list of `data/icd10-vi.tsv`, embedded in the binary and parsed
+//! The Vietnamese ICD-10 list of `backend/reference/icd10-vi.tsv` (not `data/`: that is the server's runtime folder, ignored by git), embedded in the binary and parsed
 //! on first use. Searched by code prefix or by words of the name, accent-insensitive.
 
 use std::sync::LazyLock;
@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::http::parse_cursor;
 
 /// The data file: `#` comment lines (its source), then `CODE<TAB>NAME` in code order.
-const SOURCE: &str = include_str!("../../../data/icd10-vi.tsv");
+const SOURCE: &str = include_str!("../../reference/icd10-vi.tsv");
 
 /// One code, with what the search compares.
 #[derive(Debug)]
