@@ -175,6 +175,12 @@ impl Db {
         if applied > 0 {
             tracing::info!(count = applied, "applied migrations");
         }
+        // Two servers starting together may both fold the same rows: same values.
+        let folded = crate::search::backfill(&mut conn)
+            .map_err(|e| anyhow::anyhow!("folding search names: {e}"))?;
+        if folded > 0 {
+            tracing::info!(count = folded, "folded search names");
+        }
         Ok(())
     }
 

@@ -18,6 +18,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        name_search -> Nullable<Text>,
     }
 }
 
@@ -79,6 +80,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         citizen_id -> Nullable<Text>,
+        name_search -> Nullable<Text>,
     }
 }
 
@@ -109,6 +111,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         must_change_password -> Bool,
+        name_search -> Nullable<Text>,
     }
 }
 
@@ -612,6 +615,14 @@ diesel::joinable!(plan_activities -> plans (plan_id));
 diesel::joinable!(plan_indicators -> plans (plan_id));
 diesel::joinable!(activity_feedback -> plan_activities (activity_id));
 diesel::joinable!(evaluations -> plans (plan_id));
+diesel::table! {
+    referral_search (referral_id) {
+        referral_id -> BigInt,
+        patient_name_search -> Text,
+    }
+}
+
+diesel::joinable!(referral_search -> referrals (referral_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     facilities,
@@ -628,6 +639,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     slip_counters,
     referrals,
+    referral_search,
     referral_events,
     follow_ups,
     follow_up_visits,

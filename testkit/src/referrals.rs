@@ -1,6 +1,8 @@
 //! Referrals (chuyển tuyến) and the follow-up visits that close their loop.
 
 use serde_json::Value;
+use shared::code_list::CodeEntry;
+use shared::page::Page;
 use shared::referral::{
     FollowUp, Referral, ReferralInput, ReferralRules, ReferralRulesSetting, ReferralSummary,
 };
@@ -16,6 +18,12 @@ impl Client {
     /// A referral's follow-up visits at the station.
     pub fn follow_ups(&self) -> Resource<'_, FollowUp, Value> {
         Resource::new(self, "follow-ups")
+    }
+
+    /// `GET /code-lists/icd10?{query}`: a page of the ICD-10 list (`q`, `limit`,
+    /// `cursor`; the query string is sent as given).
+    pub async fn icd10(&self, query: &str) -> Answer<Page<CodeEntry>> {
+        self.get(&format!("{API}/code-lists/icd10?{query}")).await
     }
 
     /// `GET /referral-rules`: the network's referral rules, their version and the

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use shared::auth::{ApiScope, Role};
 use shared::registry::FacilityKind;
+use shared::search::fold;
 
 use super::principal::{Actor, FacilityScope};
 use crate::db::{AnyConn, DbEnum, utc};
@@ -139,7 +140,7 @@ pub fn find_user_by_username(conn: &mut AnyConn, username: &str) -> QueryResult<
 /// Inserts a user, returning its id.
 pub fn insert_user(conn: &mut AnyConn, row: &NewUserRow<'_>) -> QueryResult<i64> {
     diesel::insert_into(users::table)
-        .values(row)
+        .values((row, users::name_search.eq(fold(row.full_name))))
         .returning(users::id)
         .get_result(conn)
 }
@@ -166,11 +167,12 @@ pub fn list_users(
     }
     if let Some(q) = q {
         let pattern = format!("%{}%", crate::db::escape_like(q));
+        let folded = format!("%{}%", crate::db::escape_like(&fold(q)));
         query = query.filter(
             users::username
-                .like(pattern.clone())
+                .like(pattern)
                 .escape('\\')
-                .or(users::full_name.like(pattern).escape('\\')),
+                .or(users::name_search.like(folded).escape('\\')),
         );
     }
     if let Some(after) = after {
@@ -195,6 +197,7 @@ pub fn update_user(
     diesel::update(users::table.filter(users::id.eq(id).and(users::version.eq(version))))
         .set((
             users::full_name.eq(full_name),
+            users::name_search.eq(fold(full_name)),
             users::role.eq(DbEnum(role)),
             users::facility_id.eq(facility_id),
             users::staff_id.eq(staff_id),

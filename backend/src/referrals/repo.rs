@@ -8,12 +8,15 @@ use shared::referral::{
     Direction, FollowUpStatus, Outcome, ReferralEventKind, ReferralLinkKind, ReferralReason,
     ReferralStatus, Urgency,
 };
+use shared::search::fold;
 
 use crate::db::{AnyConn, DbEnum, escape_like};
+use crate::schema::{
+    follow_up_visits, follow_ups, referral_events, referral_search, referrals, slip_counters,
+};
 
 /// The backend of [`AnyConn`], for boxed queries.
 type Backend = <AnyConn as diesel::Connection>::Backend;
-use crate::schema::{follow_up_visits, follow_ups, referral_events, referrals, slip_counters};
 
 /// A `referrals` row. Patient, clinical summary, the rest of the slip (`details`) and
 /// the discharge are JSON.
@@ -147,10 +150,30 @@ pub fn next_slip_seq(conn: &mut AnyConn, facility_id: i64, year: i32) -> QueryRe
 
 /// Inserts a referral, returning its id.
 pub fn insert(conn: &mut AnyConn, new: &NewReferral, slip: &SlipChanges) -> QueryResult<i64> {
-    diesel::insert_into(referrals::table)
+    let id = diesel::insert_into(referrals::table)
         .values((new, slip))
         .returning(referrals::id)
-        .get_result(conn)
+        .get_result(conn)?;
+    store_search(conn, id, &slip.patient_name)?;
+    Ok(id)
+}
+
+/// Keeps the referral's folded patient name (`referral_search`): clinical data like the
+/// name, searched only where the name may be seen.
+pub fn store_search(conn: &mut AnyConn, id: i64, patient_name: &str) -> QueryResult<()> {
+    let folded = fold(patient_name);
+    let updated = diesel::update(referral_search::table.find(id))
+        .set(referral_search::patient_name_search.eq(&folded))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(referral_search::table)
+            .values((
+                referral_search::referral_id.eq(id),
+                referral_search::patient_name_search.eq(&folded),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Finds a referral.
@@ -187,6 +210,12 @@ pub fn update_slip(
     )
     .set(slip)
     .execute(conn)
+    .and_then(|changed| {
+        if changed > 0 {
+            store_search(conn, id, &slip.patient_name)?;
+        }
+        Ok(changed)
+    })
 }
 
 /// Applies a transition at `version`; 0 rows when it changed meanwhile.
@@ -293,16 +322,27 @@ pub fn list(conn: &mut AnyConn, filter: &ListFilter, limit: i64) -> QueryResult<
     }
     if let Some(text) = &filter.text {
         let pattern = format!("%{}%", escape_like(text));
-        let by_number = referrals::slip_number.like(pattern.clone()).escape('\\');
+        let folded = format!("%{}%", escape_like(&fold(text)));
+        let by_number = referrals::slip_number.like(pattern).escape('\\');
         if filter.name_within.is_empty() {
             query = query.filter(by_number);
         } else {
             query = query.filter(
-                by_number.or(referrals::patient_name.like(pattern).escape('\\').and(
-                    referrals::from_facility_id
-                        .eq_any(filter.name_within.clone())
-                        .or(referrals::to_facility_id.eq_any(filter.name_within.clone())),
-                )),
+                by_number.or(referrals::id
+                    .eq_any(
+                        referral_search::table
+                            .filter(
+                                referral_search::patient_name_search
+                                    .like(folded)
+                                    .escape('\\'),
+                            )
+                            .select(referral_search::referral_id),
+                    )
+                    .and(
+                        referrals::from_facility_id
+                            .eq_any(filter.name_within.clone())
+                            .or(referrals::to_facility_id.eq_any(filter.name_within.clone())),
+                    )),
             );
         }
     }

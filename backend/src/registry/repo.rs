@@ -9,6 +9,7 @@ use shared::registry::{
     FacilityKind, FacilityQuery, FacilityRef, Leave, LeaveKind, Profession, RotationExemption,
     Staff, StaffQuery, SupportLink, TechnicalLevel,
 };
+use shared::search::fold;
 
 use crate::db::{AnyConn, DbEnum, escape_like, utc};
 use crate::error::ApiError;
@@ -56,6 +57,8 @@ pub struct FacilityChanges<'a> {
     pub active: bool,
     pub version: i64,
     pub updated_at: NaiveDateTime,
+    /// The name folded for accent-insensitive search (public, like the name).
+    pub name_search: String,
 }
 
 impl<'a> FacilityChanges<'a> {
@@ -74,6 +77,7 @@ impl<'a> FacilityChanges<'a> {
         FacilityChanges {
             code: input.code.trim(),
             name: input.name.trim(),
+            name_search: fold(&input.name),
             kind: DbEnum(input.kind),
             level: input.level.map(DbEnum),
             supervising_id: input.supervising_id,
@@ -343,11 +347,12 @@ pub fn list_facilities(
     }
     if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
         let pattern = format!("%{}%", escape_like(q));
+        let folded = format!("%{}%", escape_like(&fold(q)));
         rows = rows.filter(
             facilities::code
-                .like(pattern.clone())
+                .like(pattern)
                 .escape('\\')
-                .or(facilities::name.like(pattern).escape('\\')),
+                .or(facilities::name_search.like(folded).escape('\\')),
         );
     }
     if let Some(after) = after {
@@ -646,6 +651,8 @@ pub struct StaffChanges<'a> {
     pub version: i64,
     pub updated_at: NaiveDateTime,
     pub citizen_id: Option<&'a str>,
+    /// The name folded for accent-insensitive search (public, like the name).
+    pub name_search: String,
 }
 
 impl<'a> StaffChanges<'a> {
@@ -680,6 +687,7 @@ impl<'a> StaffChanges<'a> {
             version,
             updated_at: at,
             citizen_id: text(&input.citizen_id),
+            name_search: fold(&input.full_name),
         }
     }
 }
@@ -843,9 +851,10 @@ pub fn list_staff(
     }
     if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
         let pattern = format!("%{}%", escape_like(q));
+        let folded = format!("%{}%", escape_like(&fold(q)));
         rows = rows.filter(
-            staff::full_name
-                .like(pattern.clone())
+            staff::name_search
+                .like(folded)
                 .escape('\\')
                 .or(staff::code.like(pattern.clone()).escape('\\'))
                 .or(staff::licence_number.like(pattern).escape('\\')),

@@ -10,6 +10,7 @@
 mod actions;
 mod admin;
 mod auth;
+mod code_lists;
 mod consultations;
 mod contract;
 mod first_run;
@@ -31,6 +32,7 @@ mod rotation_entry;
 mod rotations;
 mod rules;
 mod schema;
+mod search;
 mod several_servers;
 mod sign_in_abuse;
 mod support;

@@ -949,6 +949,8 @@ fn referral_rows(f: &Fixtures) -> Vec<Row> {
     vec![
         op("GET /api/v1/referral-destinations", SIGNED_IN).query("specialty=tim_mach"),
         op("GET /api/v1/referral-rules", SIGNED_IN),
+        // Public reference data, for every signed-in caller and integrator.
+        op("GET /api/v1/code-lists/icd10", SIGNED_IN).query("q=viem%20phoi"),
         // The demo never stored the rules: "0" is their version, the admin's write of
         // the same rules goes through.
         op("PUT /api/v1/referral-rules", &[Admin])

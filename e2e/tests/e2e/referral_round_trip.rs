@@ -83,14 +83,21 @@ async fn refer_and_accept(browser: &Client, server: &Server) -> Result<String, S
         "Sốt 39 độ C ba ngày, ho, thở nhanh",
     )
     .await?;
+    // The ICD-10 lookup: words without accents, then the code picked from the matches
+    // fills the diagnosis row.
+    fill(browser, "icd-lookup", "viem phoi").await?;
     click(
         browser,
-        Locator::XPath("//button[contains(., 'Thêm chẩn đoán')]"),
-        "the add-diagnosis button",
+        Locator::XPath("//li[contains(@class,'icd-option')][code[normalize-space(.)='J18.9']]"),
+        "J18.9 among the ICD-10 matches",
     )
     .await?;
-    fill(browser, "f-clinical-diagnoses-0-code", "J18.9").await?;
-    fill(browser, "f-clinical-diagnoses-0-name", "Viêm phổi").await?;
+    wait_for(
+        browser,
+        Locator::Css("#f-clinical-diagnoses-0-code"),
+        "the diagnosis row the lookup filled",
+    )
+    .await?;
     fill(
         browser,
         "f-clinical-condition_at_transfer",
@@ -98,8 +105,25 @@ async fn refer_and_accept(browser: &Client, server: &Server) -> Result<String, S
     )
     .await?;
     choose(browser, "f-transport-means", "private_vehicle").await?;
-    fill(browser, "f-signed_by-full_name", "Nguyễn Văn Minh").await?;
+    // The signer comes from the station head's staff record.
+    wait_for(
+        browser,
+        Locator::Id("signer-prefilled"),
+        "the signer pre-filled from the staff record",
+    )
+    .await?;
     click(browser, Locator::Id("save-send"), "“Lưu và gửi”").await?;
+    let confirmation = text_of(
+        browser,
+        Locator::Id("sent-confirmation"),
+        "the confirmation of the send",
+    )
+    .await?;
+    if !confirmation.contains("74-TYT-ANPHU/") {
+        return Err(format!(
+            "the confirmation {confirmation:?} has no slip number"
+        ));
+    }
 
     // The referral page: sent, and the sender may only cancel it.
     let actions = offered_actions(browser, "sent").await?;

@@ -16,6 +16,15 @@ pub async fn list(api: Api, query: &ReferralQuery) -> Result<Page<ReferralSummar
         .await
 }
 
+/// `GET /code-lists/icd10`: a page of the ICD-10 list matching `query`.
+pub async fn icd10(
+    api: Api,
+    query: &shared::code_list::CodeListQuery,
+) -> Result<Page<shared::code_list::CodeEntry>, ApiError> {
+    api.get_json("/code-lists/icd10", |request| request.query(query))
+        .await
+}
+
 /// `GET /referrals/{id}`.
 pub async fn get(api: Api, id: i64) -> Result<Referral, ApiError> {
     api.get_json(&format!("/referrals/{id}"), |request| request)

@@ -2,7 +2,7 @@
 
 pub mod lang;
 pub mod session;
-mod storage;
+pub(crate) mod storage;
 
 pub use lang::{LangContext, provide_lang, use_lang};
 pub use session::{Session, provide_session, use_capability, use_session};

@@ -41,6 +41,9 @@ fn ReferralDetail(id: i64) -> impl IntoView {
     let referral = LocalResource::new(move || api::referrals::get(api, id));
     let events = LocalResource::new(move || api::referrals::events(api, id));
     let open = RwSignal::new(None::<ReferralAction>);
+    // `?sent=1`: the form just sent this slip.
+    let query = leptos_router::hooks::use_query_map();
+    let just_sent = move || query.with(|q| q.get("sent").is_some_and(|v| v == "1"));
     let changed = Callback::new(move |()| {
         open.set(None);
         referral.refetch();
@@ -57,7 +60,16 @@ fn ReferralDetail(id: i64) -> impl IntoView {
                     loaded(
                         referral.await,
                         move |referral| {
+                            let number = referral.slip_number.clone();
                             view! {
+                                {just_sent()
+                                    .then(|| {
+                                        view! {
+                                            <div class="alert alert-success" role="status" id="sent-confirmation">
+                                                {lang.t(Key::SentWithNumber)} " " <strong>{number}</strong>
+                                            </div>
+                                        }
+                                    })}
                                 <ReferralHeader referral=referral.clone() />
                                 <ReferralActions referral=referral.clone() open changed />
                                 <ReferralBody referral />

@@ -7,6 +7,7 @@
 //! messages (`errors` of a `validation_failed` problem) show next to the same fields.
 
 mod binder;
+mod icd;
 mod sections;
 mod slip;
 mod view;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use shared::referral::{Direction, Sex, TransportMeans, Urgency};
 
 use super::binder::{Binder, ReasonChoice, SlipSelect, SlipText};
+use super::icd::IcdLookup;
 use super::slip::PRIOR_COLUMNS;
 use crate::components::form::{FormSection, InputKind, Row, RowsEditor, field_id};
 use crate::contexts::use_lang;
@@ -248,6 +249,7 @@ pub(super) fn ClinicalSection(
                     <span class="required" aria-hidden="true">" *"</span>
                 </span>
                 <span class="field-hint">{move || lang.t(Key::DiagnosesHint)}</span>
+                <IcdLookup diagnoses on_pick=on_row_edit />
                 <RowsEditor
                     rows=diagnoses
                     columns=DIAGNOSIS_COLUMNS

@@ -32,7 +32,7 @@ pub(super) const PRIOR_COLUMNS: &[Column] = &[
 ];
 
 /// The slip's single-value fields as typed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(super) struct SlipForm {
     pub(super) to: Option<(i64, String)>,
     pub(super) direction: String,
@@ -328,4 +328,31 @@ pub(super) fn to_input(
         attachments: form.attachments.lines().filter_map(optional).collect(),
     };
     (input, unreadable)
+}
+
+/// A new slip as typed so far, kept in this browser (`localStorage`, per user) until it
+/// is saved or sent: a closed tab or a lost connection loses nothing. Clinical data on
+/// the user's own device, like the form on screen; removed on save.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(super) struct LocalDraft {
+    pub(super) form: SlipForm,
+    pub(super) diagnoses: Vec<Vec<String>>,
+    pub(super) prior: Vec<Vec<String>>,
+}
+
+impl LocalDraft {
+    /// The `localStorage` key of a user's unsent slip.
+    pub(super) fn key(user_id: i64) -> String {
+        format!("tuyen.referral-draft.{user_id}")
+    }
+
+    /// Whether nothing was typed yet.
+    pub(super) fn is_blank(&self) -> bool {
+        self.form == SlipForm::default()
+            && self
+                .diagnoses
+                .iter()
+                .chain(&self.prior)
+                .all(|row| row.iter().all(|v| v.trim().is_empty()))
+    }
 }

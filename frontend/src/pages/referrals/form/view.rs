@@ -17,11 +17,13 @@ use super::sections::{
     ClinicalSection, DestinationSection, PatientSection, ReasonSection, SignatureSection,
     TransportSection,
 };
-use super::slip::{SlipForm, from_referral, to_input};
+use super::slip::{LocalDraft, SlipForm, from_referral, to_input};
 use crate::api::referrals::Transition;
 use crate::api::{self, ApiError, IdempotencyKeys, use_api};
 use crate::components::ProblemView;
+use crate::components::form::rows_from;
 use crate::components::form::{FieldMessages, first_in_order};
+use crate::contexts::storage;
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::{Key, format_date, missing_to_send, t};
 use crate::pages::referrals::destinations::Picked;
@@ -40,9 +42,69 @@ pub(super) fn SlipFormView(initial: Option<Referral>) -> impl IntoView {
         Some(referral) => from_referral(referral),
         None => (SlipForm::default(), Vec::new(), Vec::new()),
     };
+    // A new slip typed earlier on this device and never saved comes back.
+    let draft_key = (initial.is_none())
+        .then(|| session.me().map(|me| LocalDraft::key(me.id)))
+        .flatten();
+    let restored = draft_key
+        .as_deref()
+        .and_then(storage::read_json::<LocalDraft>)
+        .filter(|draft| !draft.is_blank());
+    let (form, diagnoses, prior) = match &restored {
+        Some(draft) => (
+            draft.form.clone(),
+            rows_from(draft.diagnoses.clone()),
+            rows_from(draft.prior.clone()),
+        ),
+        None => (form, diagnoses, prior),
+    };
+    let restored_notice = RwSignal::new(restored.is_some());
     let form = RwSignal::new(form);
     let diagnoses = RwSignal::new(diagnoses);
     let prior = RwSignal::new(prior);
+    // Saved as the user types; forgotten once the server has the slip.
+    let unsaved = RwSignal::new(false);
+    if let Some(key) = draft_key.clone() {
+        let key = StoredValue::new(key);
+        Effect::new(move |first: Option<()>| {
+            let draft = LocalDraft {
+                form: form.get(),
+                diagnoses: diagnoses.with(|rows| rows.iter().map(|r| r.values.clone()).collect()),
+                prior: prior.with(|rows| rows.iter().map(|r| r.values.clone()).collect()),
+            };
+            if first.is_none() {
+                return;
+            }
+            if draft.is_blank() {
+                key.with_value(|key| storage::remove(key));
+                unsaved.set(false);
+            } else {
+                key.with_value(|key| storage::write_json(key, &draft));
+                unsaved.set(true);
+            }
+        });
+        // Leaving the page with a half-filled slip asks first.
+        let guard = window_event_listener(leptos::ev::beforeunload, move |event| {
+            if unsaved.get_untracked() {
+                event.prevent_default();
+                event.set_return_value("");
+            }
+        });
+        on_cleanup(move || guard.remove());
+    }
+    let discard_key = StoredValue::new(draft_key.clone());
+    let discard_draft = move |_| {
+        discard_key.with_value(|key| {
+            if let Some(key) = key {
+                storage::remove(key);
+            }
+        });
+        form.set(SlipForm::default());
+        diagnoses.set(Vec::new());
+        prior.set(Vec::new());
+        restored_notice.set(false);
+        unsaved.set(false);
+    };
     // The saved draft (id, version) once there is one: later saves replace it.
     let saved = RwSignal::new(
         initial
@@ -65,6 +127,31 @@ pub(super) fn SlipFormView(initial: Option<Referral>) -> impl IntoView {
         }
     });
     let rules = LocalResource::new(move || api::referrals::rules(api));
+    // A new slip is signed by the signed-in member of staff unless they change it.
+    let signer_prefilled = RwSignal::new(false);
+    if initial.is_none() {
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) {
+                return true;
+            }
+            let Some(staff_id) = session.me().and_then(|me| me.staff_id) else {
+                return false;
+            };
+            leptos::task::spawn_local(async move {
+                let Ok(staff) = api::registry::staff_member(api, staff_id).await else {
+                    return;
+                };
+                form.update(|form| {
+                    if form.signer_name.trim().is_empty() {
+                        form.signer_name = staff.full_name.clone();
+                        form.signer_title = staff.title.clone().unwrap_or_default();
+                        signer_prefilled.set(true);
+                    }
+                });
+            });
+            true
+        });
+    }
 
     let input = Memo::new(move |_| {
         let form = form.get();
@@ -127,8 +214,10 @@ pub(super) fn SlipFormView(initial: Option<Referral>) -> impl IntoView {
     // One key per body: a retry of the same slip after a lost answer finds the draft the
     // first attempt created; a changed slip is a new request.
     let idempotency = IdempotencyKeys::<ReferralInput>::new();
+    let forget_key = draft_key.clone();
     let save = Action::new_local(move |wanted: &Intent| {
         let wanted = *wanted;
+        let forget = forget_key.clone();
         let body = input.get_untracked().0;
         async move {
             let failed = |saved: bool| move |error: ApiError| SaveFailure { error, saved };
@@ -144,6 +233,11 @@ pub(super) fn SlipFormView(initial: Option<Referral>) -> impl IntoView {
                 }
             };
             saved.set(Some((referral.id, referral.version)));
+            // The server has it now: the copy on this device goes.
+            unsaved.set(false);
+            if let Some(key) = &forget {
+                storage::remove(key);
+            }
             if wanted == Intent::Draft {
                 return Ok(referral);
             }
@@ -157,7 +251,15 @@ pub(super) fn SlipFormView(initial: Option<Referral>) -> impl IntoView {
     let failure = Signal::derive(move || save.value().get().and_then(Result::err));
 
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(referral)) => navigate(&referral_href(referral.id), Default::default()),
+        Some(Ok(referral)) => {
+            // After a send the detail page confirms it with the slip number.
+            let href = if referral.status == shared::referral::ReferralStatus::Draft {
+                referral_href(referral.id)
+            } else {
+                format!("{}?sent=1", referral_href(referral.id))
+            };
+            navigate(&href, Default::default())
+        }
         Some(Err(failure)) => server.set(
             failure
                 .error
@@ -247,13 +349,40 @@ pub(super) fn SlipFormView(initial: Option<Referral>) -> impl IntoView {
                     })}
                 <p class="muted">{move || lang.t(Key::FormIntro)}</p>
             </header>
+            {move || {
+                restored_notice
+                    .get()
+                    .then(|| {
+                        view! {
+                            <div class="alert alert-info" role="status" id="draft-restored">
+                                {lang.t(Key::DraftRestored)} " "
+                                <button type="button" class="button secondary" on:click=discard_draft>
+                                    {lang.t(Key::DiscardDraft)}
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
             <form class="slip-form" on:submit=on_submit novalidate=true>
                 <DestinationSection b on_pick />
                 <PatientSection b prior on_row_edit />
                 <ReasonSection b direction_chosen />
                 <ClinicalSection b diagnoses on_row_edit />
                 <TransportSection b />
-                <SignatureSection b>{validity}</SignatureSection>
+                <SignatureSection b>
+                    {move || {
+                        signer_prefilled
+                            .get()
+                            .then(|| {
+                                view! {
+                                    <p class="field-hint" id="signer-prefilled">
+                                        {lang.t(Key::SignerFromStaff)}
+                                    </p>
+                                }
+                            })
+                    }}
+                    {validity}
+                </SignatureSection>
                 <SaveBar failure missing pending submit=Callback::new(submit) />
             </form>
         </section>
