@@ -38,11 +38,11 @@ async fn icd10_is_found_by_words_without_accents_and_by_code_prefix() {
     station
         .icd10("cursor=abc")
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
     station
         .icd10(&format!("q={}", "a".repeat(101)))
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
 
     // An integration client reads it too; nobody unsigned does.
     let anonymous = app.get("/api/v1/code-lists/icd10", "").await;

@@ -236,5 +236,5 @@ async fn a_clinician_confirms_a_month_of_visits_in_one_step() {
             &json!({"year": 2027, "month": 13}),
         )
         .await
-        .assert_problem(400, "validation_failed");
+        .assert_problem(422, "validation_failed");
 }
