@@ -478,6 +478,8 @@ pub struct PhoneFit {
     pub narrow_inputs: Vec<String>,
     /// Visible buttons and list links lower than 44 px, with their heights.
     pub small_targets: Vec<String>,
+    /// The outermost elements reaching past the phone's width.
+    pub too_wide: Vec<String>,
 }
 
 /// Measures the page shown: whether it scrolls sideways, its narrow inputs and its
@@ -500,15 +502,23 @@ pub async fn measure_fit(browser: &Client) -> Result<PhoneFit, String> {
             .filter(shown)
             .filter((e) => e.getBoundingClientRect().height < 44)
             .map((e) => name(e) + ' ' + Math.round(e.getBoundingClientRect().height) + ' px high');
+        // The outermost elements that stick out past the phone's width: what to fix.
+        const edge = arguments[0] + 1;
+        const wide = [...document.body.querySelectorAll('*')]
+            .filter((e) => shown(e) && e.getBoundingClientRect().right > edge)
+            .filter((e) => !e.parentElement || e.parentElement.getBoundingClientRect().right <= edge)
+            .slice(0, 5)
+            .map((e) => name(e) + '.' + [...e.classList].join('.') + ' ends at ' + Math.round(e.getBoundingClientRect().right) + ' px');
         return {
             scroll_width: document.documentElement.scrollWidth,
             inner_width: window.innerWidth,
             narrow_inputs: narrow,
             small_targets: small,
+            too_wide: wide,
         };
     "#;
     let value = browser
-        .execute(MEASURE, vec![])
+        .execute(MEASURE, vec![serde_json::json!(PHONE_WIDTH)])
         .await
         .map_err(|e| format!("measuring the page: {e}"))?;
     serde_json::from_value(value).map_err(|e| format!("reading the page's measures: {e}"))
@@ -527,8 +537,9 @@ pub async fn expect_phone_fit(browser: &Client, what: &str) -> Result<PhoneFit, 
     }
     if (fit.inner_width - f64::from(PHONE_WIDTH)).abs() > 1.0 {
         problems.push(format!(
-            "the window is {} px wide, not the phone's {PHONE_WIDTH}",
-            fit.inner_width
+            "the window is {} px wide, not the phone's {PHONE_WIDTH} (widened by: {})",
+            fit.inner_width,
+            fit.too_wide.join(", ")
         ));
     }
     if !fit.narrow_inputs.is_empty() {

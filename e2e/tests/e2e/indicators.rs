@@ -4,11 +4,11 @@
 //! PDF through WebDriver "Print Page", its page size read from the PDF) with no table
 //! wider than the sheet (measured in print layout).
 
-use fantoccini::wd::{PrintConfiguration, PrintOrientation, PrintSize, WebDriverCompatibleCommand};
+use fantoccini::wd::{PrintConfiguration, PrintOrientation, PrintSize};
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
-use crate::browser::{BrowserRun, click, sign_in_as, text_of, wait_for};
+use crate::browser::{BrowserRun, click, devtools, sign_in_as, text_of, wait_for};
 use crate::plan_approval::open_support_plan;
 use crate::support::{self, PLANNER, Server};
 
@@ -130,13 +130,13 @@ async fn dashboard_and_report_print_on_a4(browser: &Client, server: &Server) -> 
     eprintln!("the report prints on {} A4 portrait pages", boxes.len());
 
     // In print layout at the sheet's printable width, every table fits.
-    cdp(
+    devtools(
         browser,
         "Emulation.setEmulatedMedia",
         json!({ "media": "print" }),
     )
     .await?;
-    cdp(
+    devtools(
         browser,
         "Emulation.setDeviceMetricsOverride",
         json!({ "width": A4_CONTENT_PX, "height": 1000, "deviceScaleFactor": 1, "mobile": false }),
@@ -177,39 +177,6 @@ fn media_boxes(pdf: &[u8]) -> Vec<(f64, f64)> {
             }
         })
         .collect()
-}
-
-/// A Chrome DevTools command through chromedriver (`goog/cdp/execute`): print media and
-/// a viewport as wide as the sheet, which WebDriver itself cannot set.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (::http::Method, Option<String>) {
-        let body = json!({ "cmd": self.cmd, "params": self.params });
-        (::http::Method::POST, Some(body.to_string()))
-    }
-}
-
-async fn cdp(browser: &Client, cmd: &'static str, params: Value) -> Result<Value, String> {
-    browser
-        .issue_cmd(Cdp { cmd, params })
-        .await
-        .map_err(|e| format!("DevTools {cmd}: {e}"))
 }
 
 #[test]

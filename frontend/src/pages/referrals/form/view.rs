@@ -83,14 +83,21 @@ pub(super) fn SlipFormView(initial: Option<Referral>) -> impl IntoView {
                 unsaved.set(true);
             }
         });
-        // Leaving the page with a half-filled slip asks first.
+        // Leaving the page with a half-filled slip asks first, once the person has typed
+        // on this visit: a slip only pre-filled (the signer) or restored from its saved
+        // copy loses nothing, and the browser refuses to ask without a gesture anyway.
+        let typed = RwSignal::new(false);
+        let typing = window_event_listener(leptos::ev::input, move |_| typed.set(true));
         let guard = window_event_listener(leptos::ev::beforeunload, move |event| {
-            if unsaved.get_untracked() {
+            if unsaved.get_untracked() && typed.get_untracked() {
                 event.prevent_default();
                 event.set_return_value("");
             }
         });
-        on_cleanup(move || guard.remove());
+        on_cleanup(move || {
+            guard.remove();
+            typing.remove();
+        });
     }
     let discard_key = StoredValue::new(draft_key.clone());
     let discard_draft = move |_| {
