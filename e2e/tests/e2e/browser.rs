@@ -442,7 +442,7 @@ pub fn failing_entries(entries: Vec<ConsoleEntry>, strictness: Strictness) -> Ve
 }
 
 /// Fails when the console logged errors of this strictness since the last look.
-async fn expect_console(
+pub async fn expect_console(
     browser: &Client,
     what: &str,
     strictness: Strictness,
