@@ -29,6 +29,11 @@ pub struct Session {
     /// Set when the session ended because the tokens could not be renewed, so the
     /// sign-in page can say why the person is there.
     expired: RwSignal<bool>,
+    /// The profile the pages read (`me`, `can`), apart from the tokens: signing out
+    /// then changes only what the router watches, which takes the signed-in pages away
+    /// first; a page's views never re-run on a session that is gone (they did, and
+    /// read their own signals after the page was disposed). Cleared a moment later.
+    profile: RwSignal<Option<Me>>,
 }
 
 impl Session {
@@ -39,18 +44,13 @@ impl Session {
 
     /// The signed-in person, once `/me` has answered (tracked).
     pub fn me(self) -> Option<Me> {
-        self.state
-            .with(|state| state.as_ref().and_then(|state| state.me.clone()))
+        self.profile.get()
     }
 
     /// Whether the signed-in person has `capability` (tracked); no one signed in has none.
     pub fn can(self, capability: Capability) -> bool {
-        self.state.with(|state| {
-            state
-                .as_ref()
-                .and_then(|state| state.me.as_ref())
-                .is_some_and(|me| me.can(capability))
-        })
+        self.profile
+            .with(|me| me.as_ref().is_some_and(|me| me.can(capability)))
     }
 
     /// Whether the password must be changed before anything else (tracked).
@@ -82,6 +82,7 @@ impl Session {
     /// Starts a session with the tokens a sign-in gave.
     pub fn start(self, tokens: &TokenPair) {
         self.expired.set(false);
+        self.profile.set(None);
         self.state.set(Some(StoredSession {
             access_token: tokens.access_token.clone(),
             refresh_token: tokens.refresh_token.clone(),
@@ -105,6 +106,10 @@ impl Session {
 
     /// Records the profile `/me` answered with.
     pub fn set_me(self, me: Me) {
+        // A late answer after signing out is not a profile to show.
+        if self.state.with_untracked(Option::is_none) {
+            return;
+        }
         let changed = self.state.with_untracked(|state| {
             state
                 .as_ref()
@@ -114,10 +119,16 @@ impl Session {
             self.state.update(|state| {
                 if let Some(state) = state {
                     state.must_change_password = me.must_change_password;
-                    state.me = Some(me);
+                    state.me = Some(me.clone());
                 }
             });
             self.persist();
+        }
+        if self
+            .profile
+            .with_untracked(|profile| profile.as_ref() != Some(&me))
+        {
+            self.profile.set(Some(me));
         }
     }
 
@@ -158,6 +169,13 @@ impl Session {
     fn clear(self) {
         self.state.set(None);
         self.persist();
+        // The router has taken the signed-in pages away by the next frame; only then
+        // does the profile go, unless someone has signed in again meanwhile.
+        request_animation_frame(move || {
+            if self.state.with_untracked(Option::is_none) {
+                self.profile.set(None);
+            }
+        });
     }
 
     fn persist(self) {
@@ -170,8 +188,10 @@ impl Session {
 
 /// Provides the session at the root of the app, restored from `localStorage`.
 pub fn provide_session() -> Session {
+    let stored: Option<StoredSession> = storage::read_json(STORAGE_KEY);
     let session = Session {
-        state: RwSignal::new(storage::read_json(STORAGE_KEY)),
+        profile: RwSignal::new(stored.as_ref().and_then(|stored| stored.me.clone())),
+        state: RwSignal::new(stored),
         expired: RwSignal::new(false),
     };
     provide_context(session);
