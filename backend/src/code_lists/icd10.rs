@@ -144,6 +144,27 @@ mod tests {
     }
 
     #[test]
+    fn every_chapter_is_there_with_its_subcodes() {
+        for letter in 'A'..='Z' {
+            let (three, four) = LIST
+                .iter()
+                .filter(|entry| entry.code.starts_with(letter))
+                .fold((0, 0), |(three, four), entry| {
+                    if entry.code.len() == 3 {
+                        (three + 1, four)
+                    } else {
+                        (three, four + 1)
+                    }
+                });
+            assert!(
+                three > 0 && four > 0,
+                "{letter}: {three} categories, {four} subcodes"
+            );
+        }
+        assert!(LIST.len() > 13_000, "{} codes", LIST.len());
+    }
+
+    #[test]
     fn well_known_codes_are_there() {
         for code in ["A09", "J06.9", "J18.9", "K74.6"] {
             assert!(find(code).is_some(), "{code}");

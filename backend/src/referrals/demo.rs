@@ -124,7 +124,7 @@ const CASES: &[Case] = &[
         address: "Khu phố 2, phường An Phú, TP. Hồ Chí Minh",
         signs: "Đau đầu, chóng mặt, huyết áp 180/100 mmHg không giảm sau điều trị",
         tests: "Đường huyết mao mạch 7,2 mmol/L",
-        diagnosis: ("I10", "Tăng huyết áp vô căn (nguyên phát)"),
+        diagnosis: ("I10", "Bệnh lý tăng huyết áp"),
         treatment: "Amlodipin 5 mg",
         condition: "Tỉnh, huyết áp 170/95 mmHg",
         urgency: Urgency::Routine,
@@ -154,7 +154,10 @@ const CASES: &[Case] = &[
         address: "Khu phố 1, phường Lái Thiêu, TP. Hồ Chí Minh",
         signs: "Đau ngực trái dữ dội 1 giờ, vã mồ hôi",
         tests: "Điện tim: ST chênh lên V1–V4",
-        diagnosis: ("I21.0", "Nhồi máu cơ tim cấp thành trước"),
+        diagnosis: (
+            "I21.0",
+            "Nhồi máu cơ tim trước vách cấp xuyên thành của thành trước",
+        ),
         treatment: "Aspirin 300 mg nhai, thở oxy",
         condition: "Tỉnh, huyết áp 100/60 mmHg",
         urgency: Urgency::Emergency,
@@ -169,7 +172,7 @@ const CASES: &[Case] = &[
         address: "Khu phố Thuận Giao, phường Thuận Giao, TP. Hồ Chí Minh",
         signs: "Khát nhiều, tiểu nhiều, sụt 4 kg trong 2 tháng",
         tests: "Đường huyết đói 14 mmol/L",
-        diagnosis: ("E11.9", "Đái tháo đường típ 2 không có biến chứng"),
+        diagnosis: ("E11.9", "Bệnh đái tháo đường type 2: chưa có biến chứng"),
         treatment: "Metformin 500 mg",
         condition: "Tỉnh, tiếp xúc tốt",
         urgency: Urgency::Routine,
@@ -184,7 +187,7 @@ const CASES: &[Case] = &[
         address: "Khu phố Bình Thuận, phường Thuận An, TP. Hồ Chí Minh",
         signs: "Thai 38 tuần, ra huyết âm đạo, cơn gò tử cung thưa",
         tests: "Tim thai 140 lần/phút",
-        diagnosis: ("O47.1", "Chuyển dạ giả từ tuần 37"),
+        diagnosis: ("O47.1", "Chuyển dạ giả trong hay sau tuần thứ 37"),
         treatment: "Theo dõi tim thai, cơn gò",
         condition: "Tỉnh, sinh hiệu ổn định",
         urgency: Urgency::Urgent,
@@ -199,7 +202,7 @@ const CASES: &[Case] = &[
         address: "Khu phố 4, phường An Phú, TP. Hồ Chí Minh",
         signs: "Sốt, ho, thở nhanh 50 lần/phút, co lõm lồng ngực",
         tests: "SpO2 92%",
-        diagnosis: ("J18.9", "Viêm phổi, không xác định"),
+        diagnosis: ("J18.9", "Viêm phổi, không đặc hiệu"),
         treatment: "Hạ sốt, thở oxy qua gọng mũi",
         condition: "Tỉnh, SpO2 95% với oxy 2 L/phút",
         urgency: Urgency::Urgent,
@@ -231,7 +234,7 @@ const CASES: &[Case] = &[
         tests: "HbA1c 9,8%",
         diagnosis: (
             "E11.5",
-            "Đái tháo đường típ 2 có biến chứng tuần hoàn ngoại vi",
+            "Bệnh đái tháo đường type 2: có biến chứng mạch máu ngoại biên",
         ),
         treatment: "Insulin nền 14 đơn vị, chăm sóc vết loét",
         condition: "Tỉnh, vết loét khô",
@@ -247,7 +250,7 @@ const CASES: &[Case] = &[
         address: "Khu phố 2, phường Lái Thiêu, TP. Hồ Chí Minh",
         signs: "Đau hố chậu phải 12 giờ, sốt 38,5 °C",
         tests: "Bạch cầu 15.000/mm³",
-        diagnosis: ("K35.8", "Viêm ruột thừa cấp"),
+        diagnosis: ("K35.8", "Viêm ruột thừa cấp tính, khác và không đặc hiệu"),
         treatment: "Nhịn ăn, truyền dịch",
         condition: "Tỉnh, đau bụng khu trú",
         urgency: Urgency::Urgent,
@@ -262,7 +265,7 @@ const CASES: &[Case] = &[
         address: "Khu phố Thuận Giao, phường Thuận Giao, TP. Hồ Chí Minh",
         signs: "Đau khớp gối hai bên, đi lại khó",
         tests: "X-quang: hẹp khe khớp gối",
-        diagnosis: ("M17.0", "Thoái hóa khớp gối nguyên phát hai bên"),
+        diagnosis: ("M17.0", "Thoái hóa khớp gối nguyên phát cả 2 bên"),
         treatment: "Paracetamol, chườm ấm",
         condition: "Tỉnh, đi lại được",
         urgency: Urgency::Routine,
@@ -378,7 +381,7 @@ pub fn load(conn: &mut AnyConn) -> Result<usize, ApiError> {
                 .to_string(),
             discharge_diagnoses: vec![Diagnosis {
                 code: "E11.5".to_string(),
-                name: "Đái tháo đường típ 2 có biến chứng tuần hoàn ngoại vi".to_string(),
+                name: "Bệnh đái tháo đường type 2: có biến chứng mạch máu ngoại biên".to_string(),
             }],
             follow_ups: vec![
                 FollowUpInput {
@@ -497,4 +500,18 @@ pub fn load_synthetic(db: &crate::db::Db, count: usize, seed: u64) -> Result<usi
         done += batch;
     }
     Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CASES;
+
+    #[test]
+    fn the_demo_diagnoses_are_written_as_the_icd10_list_writes_them() {
+        for case in CASES {
+            let (code, name) = case.diagnosis;
+            let listed = crate::code_lists::icd10::find(code).map(|entry| entry.name);
+            assert_eq!(listed.as_deref(), Some(name), "{code}");
+        }
+    }
 }

@@ -86,7 +86,7 @@ async fn refer_and_accept(browser: &Client, server: &Server) -> Result<String, S
     // The ICD-10 lookup: words without accents, in any order (the first twelve matches
     // show, so the words narrow "viêm phổi" down), then the code picked from the matches
     // fills the diagnosis row.
-    fill(browser, "icd-lookup", "viem phoi khong phan loai").await?;
+    fill(browser, "icd-lookup", "viem phoi khong dac hieu").await?;
     click(
         browser,
         Locator::XPath("//li[contains(@class,'icd-option')][code[normalize-space(.)='J18.9']]"),
