@@ -42,9 +42,10 @@ pub struct Settings {
 /// Default of [`Settings::signin_per_address_per_minute`].
 pub const SIGNIN_PER_ADDRESS_PER_MINUTE: u32 = 30;
 /// Default of [`Settings::signin_per_second`].
-// An argon2 check costs about 30 ms of a core: 20 a second take at most 0.6 of one, and a
-// network's people sign in far less often than that.
-pub const SIGNIN_PER_SECOND: u32 = 20;
+// An argon2 check costs about 30 ms of a core: 10 a second take at most 0.3 of one (at 20 a
+// second a flood still doubled the reads' p99, BENCHMARKS.md). 10 a second is 36,000
+// sign-ins an hour, far more than a network's people need; refreshes count too.
+pub const SIGNIN_PER_SECOND: u32 = 10;
 
 impl Settings {
     /// Settings for tests: port 0 on loopback, the given database, a fixed secret.

@@ -54,6 +54,8 @@ struct Case {
     signs: &'static str,
     tests: &'static str,
     diagnosis: (&'static str, &'static str),
+    /// The specialty the patient is sent for.
+    specialty: &'static str,
     treatment: &'static str,
     condition: &'static str,
     urgency: Urgency,
@@ -94,6 +96,7 @@ fn slip(case: &Case, to_facility_id: i64, signer: &str, title: &str) -> Referral
             condition_at_transfer: case.condition.to_string(),
             treatment_direction: None,
             previously_treated_at: Vec::new(),
+            specialty: Some(case.specialty.to_string()),
         },
         transport: Transport {
             means: Some(if case.urgency == Urgency::Routine {
@@ -125,6 +128,7 @@ const CASES: &[Case] = &[
         signs: "Đau đầu, chóng mặt, huyết áp 180/100 mmHg không giảm sau điều trị",
         tests: "Đường huyết mao mạch 7,2 mmol/L",
         diagnosis: ("I10", "Bệnh lý tăng huyết áp"),
+        specialty: "tim_mach",
         treatment: "Amlodipin 5 mg",
         condition: "Tỉnh, huyết áp 170/95 mmHg",
         urgency: Urgency::Routine,
@@ -140,6 +144,7 @@ const CASES: &[Case] = &[
         signs: "Sốt cao ngày 4, chấm xuất huyết dưới da, đau bụng",
         tests: "Tiểu cầu 45.000/mm³, Hct 48%",
         diagnosis: ("A91", "Sốt xuất huyết Dengue"),
+        specialty: "truyen_nhiem",
         treatment: "Bù dịch đường uống, Paracetamol",
         condition: "Tỉnh, mạch 100 lần/phút, huyết áp 100/70 mmHg",
         urgency: Urgency::Urgent,
@@ -158,6 +163,7 @@ const CASES: &[Case] = &[
             "I21.0",
             "Nhồi máu cơ tim trước vách cấp xuyên thành của thành trước",
         ),
+        specialty: "tim_mach",
         treatment: "Aspirin 300 mg nhai, thở oxy",
         condition: "Tỉnh, huyết áp 100/60 mmHg",
         urgency: Urgency::Emergency,
@@ -173,6 +179,7 @@ const CASES: &[Case] = &[
         signs: "Khát nhiều, tiểu nhiều, sụt 4 kg trong 2 tháng",
         tests: "Đường huyết đói 14 mmol/L",
         diagnosis: ("E11.9", "Bệnh đái tháo đường type 2: chưa có biến chứng"),
+        specialty: "noi_tiet",
         treatment: "Metformin 500 mg",
         condition: "Tỉnh, tiếp xúc tốt",
         urgency: Urgency::Routine,
@@ -188,6 +195,7 @@ const CASES: &[Case] = &[
         signs: "Thai 38 tuần, ra huyết âm đạo, cơn gò tử cung thưa",
         tests: "Tim thai 140 lần/phút",
         diagnosis: ("O47.1", "Chuyển dạ giả trong hay sau tuần thứ 37"),
+        specialty: "san_phu_khoa",
         treatment: "Theo dõi tim thai, cơn gò",
         condition: "Tỉnh, sinh hiệu ổn định",
         urgency: Urgency::Urgent,
@@ -203,6 +211,7 @@ const CASES: &[Case] = &[
         signs: "Sốt, ho, thở nhanh 50 lần/phút, co lõm lồng ngực",
         tests: "SpO2 92%",
         diagnosis: ("J18.9", "Viêm phổi, không đặc hiệu"),
+        specialty: "nhi_khoa",
         treatment: "Hạ sốt, thở oxy qua gọng mũi",
         condition: "Tỉnh, SpO2 95% với oxy 2 L/phút",
         urgency: Urgency::Urgent,
@@ -218,6 +227,7 @@ const CASES: &[Case] = &[
         signs: "Khó thở tăng dần, phù hai chân",
         tests: "X-quang: bóng tim to",
         diagnosis: ("I50.0", "Suy tim sung huyết"),
+        specialty: "tim_mach",
         treatment: "Furosemide 40 mg",
         condition: "Tỉnh, khó thở nhẹ khi nằm",
         urgency: Urgency::Urgent,
@@ -236,6 +246,7 @@ const CASES: &[Case] = &[
             "E11.5",
             "Bệnh đái tháo đường type 2: có biến chứng mạch máu ngoại biên",
         ),
+        specialty: "noi_tiet",
         treatment: "Insulin nền 14 đơn vị, chăm sóc vết loét",
         condition: "Tỉnh, vết loét khô",
         urgency: Urgency::Routine,
@@ -251,6 +262,7 @@ const CASES: &[Case] = &[
         signs: "Đau hố chậu phải 12 giờ, sốt 38,5 °C",
         tests: "Bạch cầu 15.000/mm³",
         diagnosis: ("K35.8", "Viêm ruột thừa cấp tính, khác và không đặc hiệu"),
+        specialty: "ngoai_khoa",
         treatment: "Nhịn ăn, truyền dịch",
         condition: "Tỉnh, đau bụng khu trú",
         urgency: Urgency::Urgent,
@@ -266,6 +278,7 @@ const CASES: &[Case] = &[
         signs: "Đau khớp gối hai bên, đi lại khó",
         tests: "X-quang: hẹp khe khớp gối",
         diagnosis: ("M17.0", "Thoái hóa khớp gối nguyên phát cả 2 bên"),
+        specialty: "chan_thuong_chinh_hinh",
         treatment: "Paracetamol, chườm ấm",
         condition: "Tỉnh, đi lại được",
         urgency: Urgency::Routine,
@@ -393,6 +406,13 @@ pub fn load(conn: &mut AnyConn) -> Result<usize, ApiError> {
                     instructions: "Tái khám, xét nghiệm HbA1c".to_string(),
                 },
             ],
+            tests_summary: Some(
+                "HbA1c 8,1%; siêu âm Doppler động mạch chi dưới: hẹp nhẹ".to_string(),
+            ),
+            treatment_given: Some(
+                "Insulin nền 16 đơn vị/ngày, thay băng vết loét hằng ngày".to_string(),
+            ),
+            condition_at_discharge: Some("Tỉnh, đi lại được, vết loét khô, không sốt".to_string()),
         }),
     )?;
     // Completed: discharged.
@@ -410,6 +430,9 @@ pub fn load(conn: &mut AnyConn) -> Result<usize, ApiError> {
                 .to_string(),
             discharge_diagnoses: Vec::new(),
             follow_ups: Vec::new(),
+            tests_summary: None,
+            treatment_given: None,
+            condition_at_discharge: None,
         }),
     )?;
     // Cancelled by the station.
@@ -512,6 +535,13 @@ mod tests {
             let (code, name) = case.diagnosis;
             let listed = crate::code_lists::icd10::find(code).map(|entry| entry.name);
             assert_eq!(listed.as_deref(), Some(name), "{code}");
+            assert!(
+                shared::registry::SPECIALTIES
+                    .iter()
+                    .any(|(known, _, _)| *known == case.specialty),
+                "{}",
+                case.specialty
+            );
         }
     }
 }

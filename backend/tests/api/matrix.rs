@@ -580,6 +580,9 @@ async fn setup(app: &TestApp) -> (Api, Fixtures) {
             follow_up("2030-01-05", "Đo huyết áp"),
             follow_up("2030-02-05", "Tái khám"),
         ],
+        tests_summary: None,
+        treatment_given: None,
+        condition_at_discharge: None,
     };
     let returned = made(
         api.of(Bacsi)

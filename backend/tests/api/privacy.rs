@@ -330,6 +330,9 @@ async fn records(app: &TestApp) -> Records {
             due_on: "2030-01-05".parse().unwrap(),
             instructions: "Đo huyết áp, cân nặng mỗi tuần".to_string(),
         }],
+        tests_summary: None,
+        treatment_given: None,
+        condition_at_discharge: None,
     };
     let done = doctor
         .referrals()

@@ -46,7 +46,8 @@ pub(crate) fn slip(to_facility_id: i64, patient_name: &str) -> Value {
             "diagnoses": [{"code": "I50.0", "name": "Suy tim sung huyết"}],
             "treatment_given": "Furosemide 40 mg",
             "condition_at_transfer": "Tỉnh, HA 130/80 mmHg",
-            "treatment_direction": "Đánh giá chức năng tim"
+            "treatment_direction": "Đánh giá chức năng tim",
+            "specialty": "tim_mach"
         },
         "transport": {"means": "ambulance", "escort_name": "Lê Thị Hoa", "escort_title": "Điều dưỡng"},
         "signed_by": {"full_name": "Nguyễn Văn Minh", "title": "Trạm trưởng"}
@@ -176,6 +177,9 @@ async fn a_referral_goes_round_the_closed_loop_with_follow_up_at_the_station() {
                     instructions: "Tái khám, xét nghiệm điện giải".to_string(),
                 },
             ],
+            tests_summary: Some("Siêu âm tim: EF 40%".to_string()),
+            treatment_given: Some("Furosemide 40 mg, Bisoprolol 2,5 mg".to_string()),
+            condition_at_discharge: Some("Tỉnh, không khó thở, không phù".to_string()),
         },
     )
     .await;
@@ -194,6 +198,35 @@ async fn a_referral_goes_round_the_closed_loop_with_follow_up_at_the_station() {
     assert_eq!(back.status, ReferralStatus::Sent);
     assert_eq!(back.to_facility.code, AN_PHU);
     assert_eq!(feedback.follow_ups.len(), 2);
+    // The back-referral's slip, field by field from the completion.
+    let back_slip = p.station.referrals().get(back.id).await.ok();
+    let clinical = back_slip
+        .clinical
+        .expect("the station sees its patient's slip");
+    assert_eq!(
+        clinical.signs,
+        "Ổn định, tiếp tục điều trị suy tim tại trạm"
+    );
+    assert_eq!(
+        clinical.tests_summary.as_deref(),
+        Some("Siêu âm tim: EF 40%")
+    );
+    assert_eq!(
+        clinical.diagnoses,
+        vec![diagnosis("I50.0", "Suy tim sung huyết")]
+    );
+    assert_eq!(
+        clinical.treatment_given.as_deref(),
+        Some("Furosemide 40 mg, Bisoprolol 2,5 mg")
+    );
+    assert_eq!(
+        clinical.condition_at_transfer,
+        "Tỉnh, không khó thở, không phù"
+    );
+    assert_eq!(
+        clinical.treatment_direction.as_deref(),
+        Some("05/01/2030: Đo huyết áp, cân nặng\n05/02/2030: Tái khám, xét nghiệm điện giải")
+    );
 
     let inbox = list(&p.station, "box=inbox").await;
     let item = &inbox.items[0];
@@ -342,6 +375,7 @@ async fn an_incomplete_draft_is_saved_but_not_sent() {
     let mut bad = slip(p.to_centre, "Đỗ Thị Mai");
     bad["clinical"]["diagnoses"][0]["code"] = json!("I5");
     bad["patient"]["citizen_id"] = json!("123");
+    bad["clinical"]["specialty"] = json!("Tim mạch");
     let request = p
         .station
         .request(reqwest::Method::POST, p.station.referrals().path())
@@ -358,6 +392,10 @@ async fn an_incomplete_draft_is_saved_but_not_sent() {
     );
     assert!(
         problem["errors"]["patient.citizen_id"].is_array(),
+        "{problem}"
+    );
+    assert!(
+        problem["errors"]["clinical.specialty"].is_array(),
         "{problem}"
     );
     // A station cannot refer a patient to itself.
@@ -477,8 +515,12 @@ async fn patient_identity_stays_with_the_two_facilities_and_reads_are_audited() 
     let search = list(&department, "q=Hồ Thị Tám").await;
     assert!(search.items.is_empty());
 
+    // The receiver reads the whole slip, the specialty asked for included.
+    let received = p.centre.referrals().get(id).await.ok();
+    let specialty = received.clinical.and_then(|clinical| clinical.specialty);
+    assert_eq!(specialty.as_deref(), Some("tim_mach"));
+
     // Each read of patient data by a party is in the audit trail.
-    p.centre.referrals().get(id).await.ok();
     let admin = app.user("admin").await;
     let audit: Page<AuditEvent> = admin
         .audit_events(&format!(

@@ -66,6 +66,13 @@ async fn refer_and_accept(browser: &Client, server: &Server) -> Result<String, S
         "the chosen destination",
     )
     .await?;
+    // The specialty it was picked for stays with the slip.
+    wait_for(
+        browser,
+        Locator::XPath("//*[@id='chosen-specialty'][normalize-space(.)='Nhi khoa']"),
+        "the specialty beside the chosen destination",
+    )
+    .await?;
 
     fill(browser, "f-patient-full_name", "Lê Thị Thử Nghiệm").await?;
     choose(browser, "f-patient-sex", "female").await?;
@@ -141,6 +148,25 @@ async fn refer_and_accept(browser: &Client, server: &Server) -> Result<String, S
     if !slip_number.starts_with("74-TYT-ANPHU/") {
         return Err(format!("unexpected slip number {slip_number:?}"));
     }
+    // The printed slip names the specialty beside the destination.
+    let page = browser
+        .current_url()
+        .await
+        .map_err(|e| format!("reading the referral's address: {e}"))?;
+    browser
+        .goto(&format!(
+            "{}{}/print",
+            server.url(""),
+            page.path().trim_end_matches('/')
+        ))
+        .await
+        .map_err(|e| format!("opening the printable slip: {e}"))?;
+    wait_for(
+        browser,
+        Locator::XPath("//*[@id='slip-specialty'][contains(normalize-space(.),'Nhi khoa')]"),
+        "the specialty on the printable slip",
+    )
+    .await?;
 
     sign_out(browser).await?;
     sign_in_as(browser, &server.url("/login"), CENTRE_CLINICIAN).await?;
@@ -167,6 +193,12 @@ async fn refer_and_accept(browser: &Client, server: &Server) -> Result<String, S
         browser,
         Locator::Id("patient-facts"),
         "the patient's details",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::XPath("//*[@id='referral-specialty'][normalize-space(.)='Nhi khoa']"),
+        "the specialty asked for, on the receiver's page",
     )
     .await?;
     click(browser, Locator::Id("action-accept"), "the accept button").await?;
@@ -259,6 +291,25 @@ async fn referral_round_trip(browser: &Client, server: &Server) -> Result<(), St
         FOLLOW_UP_INSTRUCTIONS,
     )
     .await?;
+    fill(browser, "dialog-condition", "Tỉnh, hết sốt, ăn uống được").await?;
+    // The back-referral is shown for review before it goes, each field from its own.
+    for (id, expected) in [
+        ("back-signs", DISCHARGE_SUMMARY.to_string()),
+        ("back-condition", "Tỉnh, hết sốt, ăn uống được".to_string()),
+        (
+            "back-direction",
+            format!("{due_shown}: {FOLLOW_UP_INSTRUCTIONS}"),
+        ),
+    ] {
+        wait_for(
+            browser,
+            Locator::XPath(&format!(
+                "//*[@id='{id}'][normalize-space(.)=normalize-space({expected:?})]"
+            )),
+            &format!("{id} of the back-referral under review"),
+        )
+        .await?;
+    }
     click(
         browser,
         Locator::Id("confirm-complete"),

@@ -281,18 +281,26 @@ pub fn EnumFilter<T>(
     /// The code of "any" (empty, unless no value means one of them).
     #[prop(optional)]
     any: &'static str,
+    /// One of the values is always chosen (an order, say): no "any".
+    #[prop(optional)]
+    no_any: bool,
 ) -> impl IntoView
 where
     T: Labelled + Copy + Send + Sync + 'static,
 {
     let lang = use_lang();
+    let any_option = (!no_any).then(|| {
+        view! {
+            <option value=any prop:selected=move || field.value.with(|value| value == any)>
+                {move || lang.t(Key::Any)}
+            </option>
+        }
+    });
     view! {
         <div class="field">
             <label for=id>{move || lang.t(label)}</label>
             <select id=id on:change=move |event| field.set.run(event_target_value(&event))>
-                <option value=any prop:selected=move || field.value.with(|value| value == any)>
-                    {move || lang.t(Key::Any)}
-                </option>
+                {any_option}
                 {enum_options(values, code, field.value, lang)}
             </select>
         </div>

@@ -461,6 +461,12 @@ pub struct ClinicalSummary {
     /// "Đã được khám bệnh, điều trị tại": earlier care for this illness (up to 10).
     #[validate(nested, length(max = 10))]
     pub previously_treated_at: Vec<PriorTreatment>,
+    /// The specialty the patient is sent for (a code of the registry's specialty list,
+    /// e.g. `nhi_khoa`), as chosen when the destination was picked; printed on the slip.
+    /// Clinical: it says what the patient suffers from.
+    #[validate(custom(function = "crate::validation::specialty_code"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[a-z0-9_]{2,48}$"))]
+    pub specialty: Option<String>,
 }
 
 impl ClinicalSummary {
@@ -1014,6 +1020,80 @@ pub struct CompleteInput {
     #[serde(default)]
     #[validate(nested, length(max = 20))]
     pub follow_ups: Vec<FollowUpInput>,
+    /// Tests and imaging during the stay; the back-referral's "Kết quả xét nghiệm, cận
+    /// lâm sàng".
+    #[serde(default)]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
+    pub tests_summary: Option<String>,
+    /// Procedures and medicines given; the back-referral's "Phương pháp, thủ thuật, kỹ
+    /// thuật, thuốc đã sử dụng trong điều trị".
+    #[serde(default)]
+    #[validate(length(max = 4000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 4000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
+    pub treatment_given: Option<String>,
+    /// The patient's condition on leaving; the back-referral's "Tình trạng người bệnh lúc
+    /// chuyển" (when absent, the discharge summary stands in for it).
+    #[serde(default)]
+    #[validate(length(max = 2000), custom(function = "crate::text::multi_line"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
+    pub condition_at_discharge: Option<String>,
+}
+
+impl CompleteInput {
+    /// The clinical part of the back-referral a completion with `returned_to_referrer`
+    /// sends to the referrer, field by field: the discharge summary as the signs, the
+    /// tests, the discharge diagnoses (the slip's when none are given), the treatment
+    /// given, the condition on leaving, and the follow-ups (dated) as the treatment
+    /// direction. The server sends exactly this; the SPA shows it for review first.
+    pub fn back_referral_clinical(&self, slip: &ClinicalSummary) -> ClinicalSummary {
+        let text = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|text| !text.is_empty())
+                .map(str::to_string)
+        };
+        let summary = self.discharge_summary.trim().to_string();
+        let directions: Vec<String> = self
+            .follow_ups
+            .iter()
+            .map(|f| format!("{}: {}", f.due_on.format("%d/%m/%Y"), f.instructions.trim()))
+            .collect();
+        ClinicalSummary {
+            condition_at_transfer: text(&self.condition_at_discharge)
+                .unwrap_or_else(|| summary.clone()),
+            signs: summary,
+            tests_summary: text(&self.tests_summary),
+            diagnoses: if self.discharge_diagnoses.is_empty() {
+                slip.diagnoses.clone()
+            } else {
+                self.discharge_diagnoses.clone()
+            },
+            treatment_given: text(&self.treatment_given),
+            treatment_direction: Some(directions.join("\n")).filter(|text| !text.is_empty()),
+            previously_treated_at: Vec::new(),
+            specialty: None,
+        }
+    }
 }
 
 /// One visit recorded against a follow-up.
@@ -1262,6 +1342,7 @@ mod tests {
                     from_date: Some(d(2026, 3, 1)),
                     to_date: Some(d(2026, 3, 2)),
                 }],
+                specialty: Some("tim_mach".into()),
             },
             transport: Transport {
                 means: Some(TransportMeans::Ambulance),
@@ -1422,6 +1503,9 @@ mod tests {
             discharge_summary: "Đặt stent LAD, ổn định".into(),
             discharge_diagnoses: vec![],
             follow_ups,
+            tests_summary: None,
+            treatment_given: None,
+            condition_at_discharge: None,
         };
         assert!(
             complete(Outcome::ReturnedToReferrer, vec![follow_up.clone()])
@@ -1446,6 +1530,59 @@ mod tests {
             ..complete(Outcome::Discharged, vec![])
         };
         assert!(messages(blank.validate()).contains_key("discharge_summary"));
+    }
+
+    #[test]
+    fn the_back_referral_takes_each_field_from_its_own_field_of_the_completion() {
+        let slip = ClinicalSummary {
+            diagnoses: vec![Diagnosis {
+                code: "I21.0".into(),
+                name: "Nhồi máu cơ tim".into(),
+            }],
+            specialty: Some("tim_mach".into()),
+            ..ClinicalSummary::default()
+        };
+        let completion = CompleteInput {
+            outcome: Outcome::ReturnedToReferrer,
+            discharge_summary: " Đặt stent LAD, ổn định ".into(),
+            discharge_diagnoses: vec![],
+            follow_ups: vec![FollowUpInput {
+                due_on: d(2026, 4, 1),
+                instructions: "Đo huyết áp".into(),
+            }],
+            tests_summary: Some("Troponin về bình thường".into()),
+            treatment_given: Some("Aspirin, Clopidogrel".into()),
+            condition_at_discharge: Some("Tỉnh, đi lại được".into()),
+        };
+        let back = completion.back_referral_clinical(&slip);
+        assert_eq!(back.signs, "Đặt stent LAD, ổn định");
+        assert_eq!(
+            back.tests_summary.as_deref(),
+            Some("Troponin về bình thường")
+        );
+        assert_eq!(
+            back.diagnoses, slip.diagnoses,
+            "the slip's when none at discharge"
+        );
+        assert_eq!(
+            back.treatment_given.as_deref(),
+            Some("Aspirin, Clopidogrel")
+        );
+        assert_eq!(back.condition_at_transfer, "Tỉnh, đi lại được");
+        assert_eq!(
+            back.treatment_direction.as_deref(),
+            Some("01/04/2026: Đo huyết áp")
+        );
+        assert_eq!(back.specialty, None);
+        // Without a condition on leaving, the summary stands in for it.
+        let short = CompleteInput {
+            condition_at_discharge: Some("  ".into()),
+            ..completion
+        };
+        assert_eq!(
+            short.back_referral_clinical(&slip).condition_at_transfer,
+            "Đặt stent LAD, ổn định"
+        );
     }
 
     #[test]

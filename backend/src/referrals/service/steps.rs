@@ -238,11 +238,6 @@ pub(super) fn return_to_referrer(
     at: NaiveDateTime,
 ) -> Result<(), ApiError> {
     let original = stored_input(completed)?;
-    let instructions: Vec<String> = input
-        .follow_ups
-        .iter()
-        .map(|f| format!("{}: {}", f.due_on.format("%d/%m/%Y"), f.instructions.trim()))
-        .collect();
     let slip = ReferralInput {
         to_facility_id: completed.from_facility_id,
         direction: Direction::Down,
@@ -250,17 +245,7 @@ pub(super) fn return_to_referrer(
         reason: ReferralReason::MeetsTransferRules,
         reason_text: Some(Outcome::ReturnedToReferrer.label(Lang::Vi).to_string()),
         patient: original.patient.clone(),
-        clinical: ClinicalSummary {
-            signs: input.discharge_summary.trim().to_string(),
-            diagnoses: if input.discharge_diagnoses.is_empty() {
-                original.clinical.diagnoses.clone()
-            } else {
-                input.discharge_diagnoses.clone()
-            },
-            condition_at_transfer: input.discharge_summary.trim().to_string(),
-            treatment_direction: Some(instructions.join("\n")),
-            ..ClinicalSummary::default()
-        },
+        clinical: input.back_referral_clinical(&original.clinical),
         transport: Transport::default(),
         signed_by: None,
         physician: None,

@@ -24,6 +24,8 @@ pub(super) struct Picked {
     pub name: String,
     /// Its technical level, when known (suggests the direction).
     pub level: Option<TechnicalLevel>,
+    /// The specialty it was suggested for, when one was chosen.
+    pub specialty: Option<String>,
 }
 
 /// Ranked suggestions for a specialty, and every facility as a fallback.
@@ -42,10 +44,14 @@ pub(super) fn DestinationPicker(
     chosen: Signal<Option<i64>>,
     /// Called with the facility picked.
     on_pick: Callback<Picked>,
+    /// The specialty chosen before (a draft's).
+    #[prop(optional)]
+    initial_specialty: String,
 ) -> impl IntoView {
     let api = use_api();
     let lang = use_lang();
-    let specialty = RwSignal::new(String::new());
+    let specialty = RwSignal::new(initial_specialty);
+    let chosen_specialty = move || Some(specialty.get_untracked()).filter(|code| !code.is_empty());
 
     let suggestions = LocalResource::new(move || {
         let query = DestinationQuery {
@@ -89,6 +95,7 @@ pub(super) fn DestinationPicker(
                             id,
                             name: item.facility.name.clone(),
                             level: item.technical_level,
+                            specialty: chosen_specialty(),
                         };
                         let level = item.technical_level;
                         let kind = item.facility.kind;
@@ -200,7 +207,12 @@ pub(super) fn DestinationPicker(
                                         choices.iter().find(|choice| choice.0 == id).cloned()
                                     });
                                 if let Some((id, name, level)) = found {
-                                    on_pick.run(Picked { id, name, level });
+                                    on_pick.run(Picked {
+                                        id,
+                                        name,
+                                        level,
+                                        specialty: chosen_specialty(),
+                                    });
                                 }
                             }
                         >

@@ -84,6 +84,8 @@ struct Draft {
     overdue: bool,
     date_from: String,
     date_to: String,
+    /// The order (a `ReferralSort` code).
+    sort: String,
 }
 
 impl Draft {
@@ -97,6 +99,11 @@ impl Draft {
             overdue: query.overdue == Some(true),
             date_from: query.date_from.map(|d| d.to_string()).unwrap_or_default(),
             date_to: query.date_to.map(|d| d.to_string()).unwrap_or_default(),
+            sort: query
+                .sort
+                .unwrap_or(ReferralSort::Urgency)
+                .as_str()
+                .to_string(),
         }
     }
 
@@ -112,7 +119,7 @@ impl Draft {
             date_from: self.date_from.parse().ok(),
             date_to: self.date_to.parse().ok(),
             q: non_blank(&self.q),
-            sort: current.sort,
+            sort: self.sort.parse().ok().or(current.sort),
             limit: None,
             cursor: None,
         }
@@ -153,7 +160,7 @@ pub fn ReferralListPage() -> impl IntoView {
     view! {
         <section class="page">
             {tabs}
-            <FilterForm on_apply outside=&["box"]>
+            <FilterForm on_apply outside=&["box", "sort"]>
                 <SearchFilter placeholder=Key::ReferralSearchHint field=bind(draft, |d| &d.q, |d| &mut d.q) />
                 <EnumFilter
                     id="filter-status"
@@ -192,6 +199,14 @@ pub fn ReferralListPage() -> impl IntoView {
                     id="filter-overdue"
                     label=Key::OverdueOnly
                     field=bind(draft, |d| &d.overdue, |d| &mut d.overdue)
+                />
+                <EnumFilter
+                    id="filter-sort"
+                    label=Key::SortOrder
+                    values=ReferralSort::all()
+                    code=ReferralSort::as_str
+                    field=bind(draft, |d| &d.sort, |d| &mut d.sort)
+                    no_any=true
                 />
                 <FilterActions clear=Signal::derive(clear) />
             </FilterForm>

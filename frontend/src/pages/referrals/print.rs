@@ -8,6 +8,7 @@ use chrono::{Timelike, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::referral::{Patient, Referral, ReferralReason, ReferralStatus};
+use shared::registry::specialty_label;
 use shared::time::{administrative_date, to_vietnam, vietnam_date};
 use shared::{Labelled, Lang};
 
@@ -225,7 +226,19 @@ fn Slip(referral: Referral, patient: Patient, issuer: Issuer) -> impl IntoView {
                 </div>
             </header>
             <h1 class="slip-title">"PHIẾU CHUYỂN CƠ SỞ KHÁM BỆNH, CHỮA BỆNH BẢO HIỂM Y TẾ"</h1>
-            <p class="slip-to">"Kính gửi: " <strong>{referral.to_facility.name.clone()}</strong></p>
+            <p class="slip-to">
+                "Kính gửi: " <strong>{referral.to_facility.name.clone()}</strong>
+                {clinical
+                    .specialty
+                    .clone()
+                    .map(|code| {
+                        view! {
+                            <span id="slip-specialty">
+                                " (chuyên khoa " {specialty_label(&code, Lang::Vi).to_string()} ")"
+                            </span>
+                        }
+                    })}
+            </p>
             <p class="slip-intro">
                 "Cơ sở khám bệnh, chữa bệnh: " <strong>{referral.from_facility.name.clone()}</strong>
                 " trân trọng giới thiệu:"

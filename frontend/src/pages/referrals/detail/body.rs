@@ -5,6 +5,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 use shared::Labelled;
 use shared::referral::Referral;
+use shared::registry::specialty_label;
 use shared::time::vietnam_date;
 
 use super::lists::{DiagnosisList, FollowUpList, LinkList};
@@ -106,6 +107,19 @@ pub(super) fn ReferralBody(referral: Referral) -> impl IntoView {
             <section class="panel">
                 <h2>{move || lang.t(Key::SectionClinical)}</h2>
                 <dl class="facts facts-wide">
+                    {clinical
+                        .specialty
+                        .clone()
+                        .map(|code| {
+                            view! {
+                                <div>
+                                    <dt>{move || lang.t(Key::RequestedSpecialty)}</dt>
+                                    <dd id="referral-specialty">
+                                        {move || specialty_label(&code, lang.get()).to_string()}
+                                    </dd>
+                                </div>
+                            }
+                        })}
                     <Fact label=Key::Signs value=clinical.signs.clone() />
                     <Fact label=Key::TestsSummary value=clinical.tests_summary.clone().unwrap_or_default() />
                     <div>

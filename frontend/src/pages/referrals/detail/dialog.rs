@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::Labelled;
-use shared::referral::{Outcome, Referral, ReferralAction};
+use shared::referral::{ClinicalSummary, Outcome, Referral, ReferralAction};
 
 use super::inputs::{DialogInputs, FOLLOW_UP_COLUMNS, body_problems, dialog_field, new_follow_up};
 use crate::api::referrals::Transition;
@@ -97,7 +97,11 @@ pub(super) fn ReferralActionDialog(
             />
         }
         .into_any(),
-        ReferralAction::Complete => view! { <CompleteFields inputs shown /> }.into_any(),
+        ReferralAction::Complete => {
+            let slip = referral.clinical.clone().unwrap_or_default();
+            let to = referral.from_facility.name.clone();
+            view! { <CompleteFields inputs shown slip to /> }.into_any()
+        }
     };
     // Messages about this dialog's fields show next to them; the others (e.g. a slip
     // incomplete to send) show under them.
@@ -187,7 +191,14 @@ fn RedirectFields(
 /// "Complete": the outcome, the discharge summary and diagnoses, and the follow-ups
 /// when the patient goes back.
 #[component]
-fn CompleteFields(inputs: DialogInputs, shown: Signal<FieldMessages>) -> impl IntoView {
+fn CompleteFields(
+    inputs: DialogInputs,
+    shown: Signal<FieldMessages>,
+    /// The slip's clinical part (its diagnoses stand in when none are given at discharge).
+    slip: ClinicalSummary,
+    /// The referring facility, which the back-referral goes to.
+    to: String,
+) -> impl IntoView {
     let lang = use_lang();
     let messages = move |path: &'static str| messages_at(shown, move || path.to_string());
     let returning = move || inputs.returning();
@@ -231,6 +242,30 @@ fn CompleteFields(inputs: DialogInputs, shown: Signal<FieldMessages>) -> impl In
             />
         </div>
         <Show when=returning>
+            <TextField
+                id="dialog-tests"
+                label=Key::TestsSummary
+                value=inputs.tests
+                on_input=set(inputs.tests)
+                messages=messages("tests_summary")
+                kind=InputKind::Multiline
+            />
+            <TextField
+                id="dialog-treatment"
+                label=Key::TreatmentGiven
+                value=inputs.treatment
+                on_input=set(inputs.treatment)
+                messages=messages("treatment_given")
+                kind=InputKind::Multiline
+            />
+            <TextField
+                id="dialog-condition"
+                label=Key::ConditionAtDischarge
+                value=inputs.condition
+                on_input=set(inputs.condition)
+                messages=messages("condition_at_discharge")
+                kind=InputKind::Multiline
+            />
             <div class="field">
                 <span class="field-label">
                     {move || lang.t(Key::FollowUpPlan)}
@@ -245,6 +280,7 @@ fn CompleteFields(inputs: DialogInputs, shown: Signal<FieldMessages>) -> impl In
                     new_row=new_follow_up
                 />
             </div>
+            <BackReferralPreview inputs slip=slip.clone() to=to.clone() />
         </Show>
         {move || {
             (!returning())
@@ -257,5 +293,64 @@ fn CompleteFields(inputs: DialogInputs, shown: Signal<FieldMessages>) -> impl In
                     }
                 })
         }}
+    }
+}
+
+/// The back-referral as it will be sent, built by the same rule the server applies
+/// ([`shared::referral::CompleteInput::back_referral_clinical`]), so the clinician
+/// reviews each of its fields before confirming.
+#[component]
+fn BackReferralPreview(inputs: DialogInputs, slip: ClinicalSummary, to: String) -> impl IntoView {
+    let lang = use_lang();
+    let back = Memo::new(move |_| {
+        let (transition, _) = inputs.body(ReferralAction::Complete, lang.get());
+        match transition {
+            Transition::Complete(completion) => completion.back_referral_clinical(&slip),
+            _ => ClinicalSummary::default(),
+        }
+    });
+    let dash = |text: String| {
+        if text.trim().is_empty() {
+            "—".to_string()
+        } else {
+            text
+        }
+    };
+    let line = move |label: Key, id: &'static str, value: Signal<String>| {
+        view! {
+            <div>
+                <dt>{move || lang.t(label)}</dt>
+                <dd id=id class="preserve-lines">{move || dash(value.get())}</dd>
+            </div>
+        }
+    };
+    let field = move |pick: fn(&ClinicalSummary) -> String| Signal::derive(move || back.with(pick));
+    view! {
+        <section class="panel back-referral-preview" id="back-referral-preview" aria-live="polite">
+            <h3>{move || lang.t(Key::BackReferralPreview)}</h3>
+            <p class="muted">{move || lang.t(Key::BackReferralGoesTo)} " " <strong>{to}</strong></p>
+            <dl class="facts facts-wide">
+                {line(Key::Signs, "back-signs", field(|c| c.signs.clone()))}
+                {line(Key::TestsSummary, "back-tests", field(|c| c.tests_summary.clone().unwrap_or_default()))}
+                {line(
+                    Key::Diagnoses,
+                    "back-diagnoses",
+                    field(|c| {
+                        c.diagnoses
+                            .iter()
+                            .map(|d| format!("{} – {}", d.code, d.name))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    }),
+                )}
+                {line(Key::TreatmentGiven, "back-treatment", field(|c| c.treatment_given.clone().unwrap_or_default()))}
+                {line(Key::ConditionAtTransfer, "back-condition", field(|c| c.condition_at_transfer.clone()))}
+                {line(
+                    Key::TreatmentDirection,
+                    "back-direction",
+                    field(|c| c.treatment_direction.clone().unwrap_or_default()),
+                )}
+            </dl>
+        </section>
     }
 }

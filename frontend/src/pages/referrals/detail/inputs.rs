@@ -54,6 +54,9 @@ pub(super) fn dialog_field(action: ReferralAction, path: &str) -> bool {
             "discharge_summary",
             "discharge_diagnoses",
             "follow_ups",
+            "tests_summary",
+            "treatment_given",
+            "condition_at_discharge",
         ],
     };
     fields.iter().any(|field| {
@@ -73,6 +76,9 @@ pub(super) struct DialogInputs {
     pub(super) summary: RwSignal<String>,
     pub(super) discharge: RwSignal<Vec<Row>>,
     pub(super) follow_ups: RwSignal<Vec<Row>>,
+    pub(super) tests: RwSignal<String>,
+    pub(super) treatment: RwSignal<String>,
+    pub(super) condition: RwSignal<String>,
 }
 
 impl DialogInputs {
@@ -87,6 +93,9 @@ impl DialogInputs {
             summary: RwSignal::new(String::new()),
             discharge: RwSignal::new(Vec::new()),
             follow_ups: RwSignal::new(Vec::new()),
+            tests: RwSignal::new(String::new()),
+            treatment: RwSignal::new(String::new()),
+            condition: RwSignal::new(String::new()),
         }
     }
 
@@ -185,6 +194,9 @@ impl DialogInputs {
                             .collect()
                     }),
                     follow_ups,
+                    tests_summary: optional(self.tests.get()),
+                    treatment_given: optional(self.treatment.get()),
+                    condition_at_discharge: optional(self.condition.get()),
                 })
             }
         };

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use shared::referral::{Direction, Sex, TransportMeans, Urgency};
+use shared::registry::specialty_label;
 
 use super::binder::{Binder, ReasonChoice, SlipSelect, SlipText};
 use super::icd::IcdLookup;
@@ -19,6 +20,20 @@ pub(super) fn DestinationSection(b: Binder, on_pick: Callback<Picked>) -> impl I
     let form = b.form;
     let chosen = Signal::derive(move || form.with(|form| form.to.as_ref().map(|(id, _)| *id)));
     let destination_messages = b.messages("to_facility_id");
+    let initial_specialty = form.with_untracked(|form| form.specialty.clone());
+    let chosen_specialty = move || {
+        let code = form.with(|form| form.specialty.clone());
+        (!code.is_empty()).then(|| {
+            view! {
+                <span class="chosen-specialty">
+                    " · " {move || lang.t(Key::RequestedSpecialty)} ": "
+                    <strong id="chosen-specialty">
+                        {move || specialty_label(&code, lang.get()).to_string()}
+                    </strong>
+                </span>
+            }
+        })
+    };
     view! {
         <FormSection legend=Key::SectionDestination>
             <div class="chosen-destination" id=field_id("to_facility_id") tabindex="-1">
@@ -28,6 +43,7 @@ pub(super) fn DestinationSection(b: Binder, on_pick: Callback<Picked>) -> impl I
                             view! {
                                 <span class="muted">{move || lang.t(Key::Chosen)} ": "</span>
                                 <strong id="chosen-destination-name">{name}</strong>
+                                {chosen_specialty}
                             }
                                 .into_any()
                         })
@@ -43,7 +59,7 @@ pub(super) fn DestinationSection(b: Binder, on_pick: Callback<Picked>) -> impl I
                 id="f-to_facility_id-errors"
                 messages=destination_messages
             />
-            <DestinationPicker id_prefix="destination" chosen on_pick />
+            <DestinationPicker id_prefix="destination" chosen on_pick initial_specialty />
         </FormSection>
     }
 }

@@ -35,6 +35,9 @@ pub(super) const PRIOR_COLUMNS: &[Column] = &[
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(super) struct SlipForm {
     pub(super) to: Option<(i64, String)>,
+    /// The specialty the destination was picked for (a code; empty when none).
+    #[serde(default)]
+    pub(super) specialty: String,
     pub(super) direction: String,
     pub(super) urgency: String,
     pub(super) reason: String,
@@ -72,6 +75,7 @@ impl Default for SlipForm {
     fn default() -> Self {
         SlipForm {
             to: None,
+            specialty: String::new(),
             direction: Direction::Up.as_str().to_string(),
             urgency: String::new(),
             reason: String::new(),
@@ -152,6 +156,7 @@ pub(super) fn from_referral(referral: &Referral) -> (SlipForm, Vec<Row>, Vec<Row
         treatment_given: text(&clinical.treatment_given),
         condition_at_transfer: clinical.condition_at_transfer.clone(),
         treatment_direction: text(&clinical.treatment_direction),
+        specialty: text(&clinical.specialty),
         means: referral
             .transport
             .means
@@ -316,6 +321,7 @@ pub(super) fn to_input(
                     to_date: parse_date(row.value(2)),
                 })
                 .collect(),
+            specialty: optional(&form.specialty),
         },
         transport: Transport {
             means: form.means.parse().ok(),

@@ -294,7 +294,10 @@ pub(super) fn SlipFormView(initial: Option<Referral>) -> impl IntoView {
 
     let on_pick = Callback::new(move |picked: Picked| {
         let level: Option<TechnicalLevel> = picked.level;
-        form.update(|form| form.to = Some((picked.id, picked.name.clone())));
+        form.update(|form| {
+            form.to = Some((picked.id, picked.name.clone()));
+            form.specialty = picked.specialty.clone().unwrap_or_default();
+        });
         b.edited("to_facility_id");
         b.touch("to_facility_id");
         if !direction_chosen.get_untracked()
