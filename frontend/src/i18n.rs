@@ -291,6 +291,7 @@ pub enum Key {
     SuggestBySpecialty,
     RequestedSpecialty,
     SortOrder,
+    BirthDateOrYear,
     ConditionAtDischarge,
     BackReferralPreview,
     BackReferralGoesTo,
@@ -1212,6 +1213,10 @@ impl Key {
             SuggestBySpecialty => ("Chuyên khoa cần chuyển đến", "Specialty needed"),
             RequestedSpecialty => ("Chuyên khoa", "Specialty"),
             SortOrder => ("Sắp xếp", "Order"),
+            BirthDateOrYear => (
+                "Không rõ ngày sinh thì nhập năm sinh bên cạnh",
+                "When the date is unknown, give the year beside it",
+            ),
             ConditionAtDischarge => ("Tình trạng người bệnh lúc ra viện", "Condition on leaving"),
             BackReferralPreview => (
                 "Phiếu chuyển về sẽ gửi (xem lại trước khi xác nhận)",

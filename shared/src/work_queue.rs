@@ -27,6 +27,7 @@ labelled_enum! {
         CasesToSchedule = "cases_to_schedule", "Ca hội chẩn chờ xếp lịch", "Consultation cases to schedule";
         CasesToConclude = "cases_to_conclude", "Ca hội chẩn chờ kết luận", "Consultation cases to conclude";
         PlansToApprove = "plans_to_approve", "Kế hoạch chờ phê duyệt", "Plans waiting for approval";
+        ValuesToApprove = "values_to_approve", "Số liệu chỉ số của trạm chờ duyệt", "Stations' indicator values waiting for approval";
         SupportRequestsToAnswer = "support_requests_to_answer", "Đề nghị hỗ trợ của trạm chờ trả lời", "Support requests to answer";
         LicencesExpiring = "licences_expiring", "Chứng chỉ hành nghề hết hạn trong 60 ngày", "Practice licences expiring within 60 days";
     }

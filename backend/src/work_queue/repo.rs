@@ -12,7 +12,8 @@ use shared::rotation::AssignmentStatus;
 use crate::db::{AnyConn, DbEnum};
 use crate::referrals::repo::by_urgency;
 use crate::schema::{
-    consultation_cases, follow_ups, plans, referrals, rotation_assignments, staff, support_requests,
+    consultation_cases, follow_ups, indicator_values, plans, referrals, rotation_assignments,
+    staff, support_requests, value_approvals,
 };
 
 /// How many wait, how many of them are late, and the first rows.
@@ -227,6 +228,77 @@ pub fn plans_submitted(
         count,
         overdue: 0,
         rows,
+    })
+}
+
+/// A facility's values of a period under a plan, waiting for approval: plan id, plan
+/// code, facility, period, last reported.
+pub type ValuesItem = (i64, String, i64, String, NaiveDateTime);
+
+/// The values reported under the plans this facility issued (each series linked to its
+/// current version) whose latest decision is not an approval (none yet, or un-approved), the longest
+/// waiting first. Bounded by the facility's plans, their stations and periods.
+pub fn values_to_approve(
+    conn: &mut AnyConn,
+    issuer: i64,
+    limit: i64,
+) -> QueryResult<Counted<ValuesItem>> {
+    use std::collections::BTreeMap;
+
+    let series: Vec<(i64, String, String)> = plans::table
+        .filter(plans::issuing_facility_id.eq(issuer))
+        .filter(plans::superseded_by_id.is_null())
+        .select((plans::id, plans::series_id, plans::code))
+        .load(conn)?;
+    let ids: Vec<String> = series.iter().map(|(_, series, _)| series.clone()).collect();
+    let reported: Vec<(String, i64, String, Option<NaiveDateTime>)> = indicator_values::table
+        .filter(indicator_values::series_id.eq_any(&ids))
+        .group_by((
+            indicator_values::series_id,
+            indicator_values::facility_id,
+            indicator_values::period,
+        ))
+        .select((
+            indicator_values::series_id,
+            indicator_values::facility_id,
+            indicator_values::period,
+            diesel::dsl::max(indicator_values::reported_at),
+        ))
+        .load(conn)?;
+    // The latest decision per (series, facility, period) wins.
+    let mut approved: BTreeMap<(String, i64, String), bool> = BTreeMap::new();
+    let decisions: Vec<(String, i64, String, bool)> = value_approvals::table
+        .filter(value_approvals::series_id.eq_any(&ids))
+        .order((value_approvals::decided_at, value_approvals::id))
+        .select((
+            value_approvals::series_id,
+            value_approvals::facility_id,
+            value_approvals::period,
+            value_approvals::approved,
+        ))
+        .load(conn)?;
+    for (series, facility, period, decision) in decisions {
+        approved.insert((series, facility, period), decision);
+    }
+    let mut waiting: Vec<ValuesItem> = reported
+        .into_iter()
+        .filter_map(|(series_id, facility, period, last)| {
+            let key = (series_id, facility, period);
+            if approved.get(&key).copied().unwrap_or(false) {
+                return None;
+            }
+            let (series_id, facility, period) = key;
+            let (plan, _, code) = series.iter().find(|(_, s, _)| *s == series_id)?;
+            Some((*plan, code.clone(), facility, period, last?))
+        })
+        .collect();
+    waiting.sort_by(|a, b| (a.4, a.0, a.2, &a.3).cmp(&(b.4, b.0, b.2, &b.3)));
+    let count = i64::try_from(waiting.len()).unwrap_or(i64::MAX);
+    waiting.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(Counted {
+        count,
+        overdue: 0,
+        rows: waiting,
     })
 }
 

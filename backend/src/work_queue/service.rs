@@ -170,6 +170,32 @@ pub fn work_queue(conn: &mut AnyConn, by: &Principal) -> Result<WorkQueue, ApiEr
             },
         );
     }
+    if allowed(by, Action::ApproveIndicatorValues { facility_id: own }) {
+        let found = repo::values_to_approve(conn, own, limit)?;
+        let facilities = queue.facilities(conn, found.rows.iter().map(|r| r.2))?;
+        queue.push(
+            WorkKind::ValuesToApprove,
+            found,
+            "/plans".to_string(),
+            |(plan, code, facility, period, reported)| WorkItem {
+                title: format!(
+                    "{} · {}",
+                    facilities
+                        .get(&facility)
+                        .map_or_else(|| facility.to_string(), |f| f.name.clone()),
+                    period
+                        .parse::<shared::plan::Period>()
+                        .map_or_else(|_| period.clone(), |p| p.label(shared::Lang::Vi))
+                ),
+                detail: Some(code),
+                due_at: None,
+                due_on: Some(vietnam_date(utc(reported))),
+                urgency: None,
+                overdue: false,
+                route: format!("/plans/{plan}/indicators?period={period}"),
+            },
+        );
+    }
     if capabilities(by).contains(&Capability::HandleSupportRequests) {
         let stations: Vec<i64> = by
             .scope

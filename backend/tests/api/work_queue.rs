@@ -4,6 +4,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
 use serde_json::json;
 use shared::page::Page;
+use shared::plan::PeriodApprovalInput;
 use shared::referral::{ReferralEvent, ReferralSummary, Urgency};
 use shared::rotation::{
     AssignmentInput, AssignmentStatus, RotationAssignment, RotationPlan, RotationPlanInput,
@@ -69,6 +70,17 @@ async fn each_role_sees_the_work_it_acts_on_and_nothing_else() {
     assert!(!kinds(&planner).contains(&WorkKind::PlansToApprove));
     assert!(!kinds(&planner).contains(&WorkKind::ReferralsToAnswer));
 
+    // The planner also approves the stations' reported values, period by period; the
+    // station head does not.
+    let values = planner
+        .group(WorkKind::ValuesToApprove)
+        .unwrap_or_else(|| panic!("{planner:?}"));
+    assert!(values.count >= 1, "{values:?}");
+    let first = &values.items[0];
+    assert!(first.route.contains("/indicators?period="), "{first:?}");
+    assert!(!kinds(&head).contains(&WorkKind::ValuesToApprove));
+    assert!(!kinds(&clinician).contains(&WorkKind::ValuesToApprove));
+
     // Another station sees none of An Phú's referrals or follow-ups.
     let other = queue(&app.user("tram.binhhoa").await).await;
     let to_answer = other.group(WorkKind::ReferralsToAnswer).map(|g| g.count);
@@ -77,6 +89,45 @@ async fn each_role_sees_the_work_it_acts_on_and_nothing_else() {
         other.group(WorkKind::FollowUpsDue).map(|g| g.overdue),
         Some(0)
     );
+}
+
+#[actix_web::test]
+async fn approving_a_stations_values_takes_them_off_the_planners_queue() {
+    let app = TestApp::spawn().await;
+    let planner = app.user("kehoach").await;
+    let before = queue(&planner).await;
+    let waiting = before.group(WorkKind::ValuesToApprove).unwrap().clone();
+    let first = &waiting.items[0];
+    // The item leads to the plan's indicators of that period.
+    let (path, period) = first.route.split_once("?period=").unwrap();
+    let plan_id: i64 = path
+        .trim_start_matches("/plans/")
+        .trim_end_matches("/indicators")
+        .parse()
+        .unwrap();
+    let board = planner.plans().board(plan_id, period).await.ok();
+    let station = board
+        .approvals
+        .iter()
+        .find(|a| !a.approved && first.title.starts_with(&a.facility.name))
+        .unwrap_or_else(|| panic!("{first:?} not waiting on {:?}", board.approvals));
+    planner
+        .plans()
+        .decide_values(
+            plan_id,
+            "approve",
+            &PeriodApprovalInput {
+                facility_id: station.facility.id,
+                period: period.to_string(),
+                reason: None,
+            },
+        )
+        .await
+        .ok();
+    let after = queue(&planner).await;
+    let left = after.group(WorkKind::ValuesToApprove).unwrap();
+    assert_eq!(left.count, waiting.count - 1, "{left:?}");
+    assert!(!left.items.iter().any(|item| item == first), "{left:?}");
 }
 
 #[actix_web::test]

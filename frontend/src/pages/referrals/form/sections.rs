@@ -101,6 +101,8 @@ pub(super) fn PatientSection(
                     get=|f| &f.birth_date
                     set=|f| &mut f.birth_date
                     kind=InputKind::Date
+                    required=true
+                    hint=Key::BirthDateOrYear
                 />
                 <SlipText
                     b
