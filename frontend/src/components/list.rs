@@ -161,6 +161,71 @@ pub fn DataTable(
     }
 }
 
+/// A table whose head and body are written by hand (several `<tbody>`s, rows under a
+/// group heading): `class="data"` plus `class`, and on a narrow screen every row as a
+/// card with each value under its column's heading ([`label_as_cards`]).
+#[component]
+pub fn CardTable(
+    /// The table's classes besides `data`.
+    #[prop(optional)]
+    class: &'static str,
+    /// Element id of the table.
+    #[prop(optional)]
+    id: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let table = NodeRef::<leptos::html::Table>::new();
+    label_as_cards(table);
+    let class = if class.is_empty() {
+        "data".to_string()
+    } else {
+        format!("data {class}")
+    };
+    view! {
+        <table class=class id=id node_ref=table>
+            {children()}
+        </table>
+    }
+}
+
+/// For a table written by hand (`<table class="data">` with its own `<thead>`): once
+/// its rows are in the page, and again when the language changes, each cell gets its
+/// column's heading as `data-label`, so on a narrow screen every row shows as a card
+/// with each value under its heading, as in a [`DataTable`].
+pub fn label_as_cards(table: NodeRef<leptos::html::Table>) {
+    let lang = use_lang();
+    Effect::new(move |_| {
+        lang.get();
+        let Some(table) = table.get() else { return };
+        // The headings as the table shows them, after this language's texts are in.
+        request_animation_frame(move || {
+            let labels = heading_texts(&table);
+            let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+            label_cells(&table, &labels);
+        });
+    });
+}
+
+/// The texts of the headings in the table's `<thead>` (its first row), in order.
+fn heading_texts(table: &web_sys::Element) -> Vec<String> {
+    let mut section = table.first_element_child();
+    while let Some(part) = section {
+        if part.tag_name().eq_ignore_ascii_case("thead") {
+            let mut texts = Vec::new();
+            let mut cell = part
+                .first_element_child()
+                .and_then(|row| row.first_element_child());
+            while let Some(th) = cell {
+                texts.push(th.text_content().unwrap_or_default().trim().to_string());
+                cell = th.next_element_sibling();
+            }
+            return texts;
+        }
+        section = part.next_element_sibling();
+    }
+    Vec::new()
+}
+
 /// Writes each column's heading on the cells of the table's body (`data-label`), for
 /// the card a narrow screen shows; a cell spanning columns (a form opened under a row)
 /// gets none.

@@ -26,6 +26,7 @@ use super::{
 };
 use crate::api::plans::Approval;
 use crate::api::{self, ApiError, use_api};
+use crate::components::list::CardTable;
 use crate::components::list::{DataTable, Heading};
 use crate::components::{Loading, NoResults, ProblemView, loaded};
 use crate::contexts::{use_lang, use_session};
@@ -307,7 +308,7 @@ pub(super) fn BoardSummary(rows: Vec<BoardRow>) -> impl IntoView {
             <h2 id="plan-board-summary-title">{move || lang.t(Key::BoardSummary)}</h2>
             <p class="muted small">{move || lang.t(Key::BoardSummaryHint)}</p>
             <div class="table-wrap">
-                <table class="data board-summary" id="plan-board-summary">
+                <CardTable class="board-summary" id="plan-board-summary">
                     <thead>
                         <tr>
                             <th scope="col">{move || lang.t(Key::Indicator)}</th>
@@ -316,7 +317,7 @@ pub(super) fn BoardSummary(rows: Vec<BoardRow>) -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>{lines}</tbody>
-                </table>
+                </CardTable>
             </div>
         </section>
     }

@@ -8,6 +8,7 @@ use shared::plan::{Plan, PlanDiff, PlanSummary};
 use super::frame::{PlanTab, plan_page};
 use super::{PlanStatusBadge, plan_href};
 use crate::api::{self, use_api};
+use crate::components::list::CardTable;
 use crate::components::{Loading, NoResults, loaded};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_datetime};
@@ -105,7 +106,7 @@ fn VersionTable(
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table class="data versions" id="plan-versions">
+            <CardTable class="versions" id="plan-versions">
                 <thead>
                     <tr>
                         <th scope="col" class="number">{move || lang.t(Key::VersionNumber)}</th>
@@ -115,7 +116,7 @@ fn VersionTable(
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
-            </table>
+            </CardTable>
         </div>
         <div class="field compare-with">
             <label for="plan-diff-against">{move || lang.t(Key::CompareWith)}</label>
@@ -162,7 +163,7 @@ fn DiffTable(diff: PlanDiff) -> impl IntoView {
             }}
         </p>
         <div class="table-wrap">
-            <table class="data diff" id="plan-diff">
+            <CardTable class="diff" id="plan-diff">
                 <thead>
                     <tr>
                         <th scope="col">{move || lang.t(Key::DiffSection)}</th>
@@ -172,7 +173,7 @@ fn DiffTable(diff: PlanDiff) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
-            </table>
+            </CardTable>
         </div>
     }
     .into_any()

@@ -19,6 +19,7 @@ use super::facility_edit::{DepartmentForm, FacilityForm};
 use super::staff::StaffTable;
 use super::support_links::SupportLinks;
 use crate::api::{self, use_api};
+use crate::components::list::CardTable;
 use crate::components::{Loading, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
@@ -388,7 +389,7 @@ fn DepartmentTable(
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table class="data">
+            <CardTable>
                 <thead>
                     <tr>
                         <th scope="col">{move || lang.t(Key::Code)}</th>
@@ -401,7 +402,7 @@ fn DepartmentTable(
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
-            </table>
+            </CardTable>
         </div>
     }
     .into_any()

@@ -18,6 +18,7 @@ use crate::components::filters::{
     EnumFilter, FilterActions, FilterForm, SearchFilter, SpecialtyFilter, UrlQuery, apply_filters,
     bind, cursor_field, pager_links, use_filter_draft, use_url_query,
 };
+use crate::components::list::CardTable;
 use crate::components::record::facility_name;
 use crate::components::{Loading, loaded};
 use crate::contexts::{use_lang, use_session};
@@ -508,7 +509,7 @@ pub(super) fn StaffTable(
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table class="data">
+            <CardTable>
                 <thead>
                     <tr>
                         <th scope="col">{move || lang.t(Key::Name)}</th>
@@ -523,7 +524,7 @@ pub(super) fn StaffTable(
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
-            </table>
+            </CardTable>
         </div>
     }
         .into_any()

@@ -14,6 +14,7 @@ use shared::rotation::{
 
 use crate::api::{self, ApiError, use_api};
 use crate::components::ProblemView;
+use crate::components::list::CardTable;
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_date, t};
 
@@ -416,11 +417,11 @@ fn ScoreTable(score: ScoreBreakdown) -> impl IntoView {
         .collect_view();
     view! {
         <div class="columns score">
-            <table class="data score-table" id="score-breakdown">
+            <CardTable class="score-table" id="score-breakdown">
                 <caption>{move || lang.t(Key::ScoreBreakdown)}</caption>
                 <tbody>{goals}</tbody>
-            </table>
-            <table class="data load-table">
+            </CardTable>
+            <CardTable class="load-table">
                 <caption>{move || lang.t(Key::LoadByProfession)}</caption>
                 <thead>
                     <tr>
@@ -430,7 +431,7 @@ fn ScoreTable(score: ScoreBreakdown) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>{spreads}</tbody>
-            </table>
+            </CardTable>
         </div>
     }
 }

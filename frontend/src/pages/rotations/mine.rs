@@ -15,6 +15,7 @@ use super::preferences::PreferencesPanel;
 use super::{AssignmentStatusBadge, RotationTabs, Tab, format_period};
 use crate::api::{self, ApiError, use_api};
 use crate::components::error::ProblemView;
+use crate::components::list::CardTable;
 use crate::components::{Loading, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
@@ -120,7 +121,7 @@ fn MyRotationTable(
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table class="data my-rotations" id="my-rotations">
+            <CardTable class="my-rotations" id="my-rotations">
                 <thead>
                     <tr>
                         <th scope="col">{move || lang.t(Key::Dates)}</th>
@@ -132,7 +133,7 @@ fn MyRotationTable(
                     </tr>
                 </thead>
                 {groups}
-            </table>
+            </CardTable>
         </div>
     }
     .into_any()

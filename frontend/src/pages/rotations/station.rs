@@ -13,6 +13,7 @@ use super::feed::CalendarFeedPanel;
 use super::proposals::StationProposals;
 use super::{AssignmentStatusBadge, RotationTabs, Tab, format_period};
 use crate::api::{self, ApiError, use_api};
+use crate::components::list::CardTable;
 use crate::components::{Loading, loaded};
 use crate::contexts::{use_lang, use_session};
 use crate::i18n::Key;
@@ -126,7 +127,7 @@ fn StationVisitTable(
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table class="data station-visits" id="station-visits">
+            <CardTable class="station-visits" id="station-visits">
                 <thead>
                     <tr>
                         <th scope="col">{move || lang.t(Key::Dates)}</th>
@@ -137,7 +138,7 @@ fn StationVisitTable(
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
-            </table>
+            </CardTable>
         </div>
     }
     .into_any()
