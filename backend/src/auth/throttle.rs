@@ -255,14 +255,17 @@ mod tests {
     #[test]
     #[cfg(target_os = "linux")]
     fn password_threads_yield_the_cores_to_other_work() {
+        // The tests may themselves run niced (`nice make test`): nice 10 or the process's
+        // own value if that is lower still.
+        let base = own_nice();
         let nice = std::thread::spawn(|| {
             lower_priority();
             own_nice()
         })
         .join()
         .unwrap_or(0);
-        assert_eq!(nice, 10, "argon2 runs below every other request");
-        assert_eq!(own_nice(), 0, "only the password thread is lowered");
+        assert_eq!(nice, base.max(10), "argon2 runs below every other request");
+        assert_eq!(own_nice(), base, "only the password thread is lowered");
     }
 
     #[test]
