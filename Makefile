@@ -29,6 +29,8 @@ DIST       := dist
 # `wasm-test` profile (the same code, without whole-program optimisation).
 SPA_PROFILE ?= wasm-release
 WASM        = $(TARGET_DIR)/wasm32-unknown-unknown/$(SPA_PROFILE)/frontend.wasm
+# The main module `spa-dist split` cuts out of $(WASM), for wasm-bindgen.
+SPLIT_MAIN  = $(TARGET_DIR)/wasm32-unknown-unknown/$(SPA_PROFILE)/frontend_main.wasm
 # wasm-opt from the npm registry's binaryen, installed into the target dir (`make wasm-opt`).
 # Debian's binaryen (wasm-opt 108) writes a module that crashes in Chromium.
 BINARYEN_VERSION = 132
@@ -111,16 +113,25 @@ loadgen:
 
 ## Build and run ---------------------------------------------------------------------
 
-# The SPA into $(DIST): wasm-bindgen's output, wasm-opt -Oz (release profile; the test
-# build skips it, 1–2 minutes on 2 cores), then tools/spa-dist: content-hashed names
-# (cached a year by browsers), index.html rewritten to them, brotli and gzip copies
-# (the test build compresses at lower levels). Prints raw, gzip and brotli sizes.
+# The SPA into $(DIST). rustc links the wasm keeping its relocations (`--emit-relocs`), which
+# `spa-dist split` needs to cut it at the `#[wasm_split]` points (src/app/lazy_pages.rs):
+# the main module, one chunk per lazily loaded page group (and chunks of code the groups
+# share) and the JavaScript that loads them. wasm-bindgen then runs on the main module,
+# keeping the linker's exports the chunks import; wasm-opt -Oz on every piece (release
+# profile; the test build skips it, 1–2 minutes on 2 cores); then tools/spa-dist:
+# content-hashed names (cached a year by browsers), index.html rewritten to them, brotli and
+# gzip copies (the test build compresses at lower levels). Prints raw, gzip and brotli sizes,
+# per file and for the first screen (everything but the lazy chunks).
 spa: tools $(if $(filter wasm-release,$(SPA_PROFILE)),wasm-opt)
-	$(CARGO) build -p frontend --target wasm32-unknown-unknown --profile $(SPA_PROFILE)
+	$(CARGO) rustc -p frontend --bin frontend --target wasm32-unknown-unknown --profile $(SPA_PROFILE) \
+		-- -C link-arg=--emit-relocs
 	rm -rf $(DIST)
 	mkdir -p $(DIST)
-	wasm-bindgen --target web --no-typescript --remove-name-section --out-dir $(DIST) $(WASM)
-	$(if $(filter wasm-release,$(SPA_PROFILE)),$(WASM_OPT) $(WASM_OPT_FLAGS) -o $(DIST)/frontend_bg.wasm $(DIST)/frontend_bg.wasm)
+	$(CARGO) run -q -p spa-dist -- split $(WASM) $(SPLIT_MAIN) $(DIST)
+	wasm-bindgen --target web --no-typescript --remove-name-section --keep-lld-exports \
+		--out-dir $(DIST) --out-name frontend $(SPLIT_MAIN)
+	$(if $(filter wasm-release,$(SPA_PROFILE)),for wasm in $(DIST)/*.wasm; do \
+		$(WASM_OPT) $(WASM_OPT_FLAGS) -o $$wasm $$wasm; done)
 	cp frontend/index.html frontend/style.css frontend/boot.js $(DIST)/
 	$(CARGO) run -q -p spa-dist -- $(if $(filter wasm-release,$(SPA_PROFILE)),,--fast) $(DIST)
 

@@ -1,8 +1,10 @@
 // Starts the single-page app. wasm-bindgen (--target web) writes frontend.js and
 // frontend_bg.wasm; init() fetches the .wasm next to the module and runs the app's
-// main(), which mounts the interface into <body>. This file exists because the
-// Content-Security-Policy allows no inline script. `make spa` (tools/spa-dist) renames
-// all three after their content and rewrites the names here and in index.html.
+// main(), which mounts the interface into <body>. The pages of the other areas come later,
+// in wasm chunks that frontend_split.js (imported by frontend.js) fetches when one of them
+// is first opened. This file exists because the Content-Security-Policy allows no inline
+// script. `make spa` (tools/spa-dist) renames every file after its content and rewrites
+// the names here, in the loaders and in index.html.
 import init from "/frontend.js";
 
 const boot = document.getElementById("boot");

@@ -10,9 +10,11 @@ use crate::components::Shell;
 use crate::components::layout::DocumentTitle;
 use crate::contexts::use_session;
 use crate::contexts::{provide_lang, provide_session};
-use crate::pages::{
-    ChangePasswordPage, HomePage, LoginPage, NotFoundPage, admin, consultations, plans, referrals,
-    registry, rotations,
+use crate::pages::{ChangePasswordPage, HomePage, LoginPage, NotFoundPage};
+
+mod lazy_pages;
+use lazy_pages::{
+    AdminPage, ConsultationsPage, PlansPage, ReferralsPage, RegistryPage, RotationsPage,
 };
 
 /// The sign-in address, remembering where the person was going.
@@ -70,58 +72,58 @@ pub fn App() -> impl IntoView {
                     redirect_path=login_path
                 >
                     <Route path=path!("") view=HomePage />
-                    <Route path=path!("/plans") view=plans::PlanListPage />
-                    <Route path=path!("/plans/new") view=plans::NewPlanPage />
-                    <Route path=path!("/plans/:id") view=plans::PlanDocumentPage />
-                    <Route path=path!("/plans/:id/edit") view=plans::EditPlanPage />
-                    <Route path=path!("/plans/:id/document") view=plans::PlanPrintPage />
-                    <Route path=path!("/plans/:id/activities") view=plans::PlanActivitiesPage />
-                    <Route path=path!("/plans/:id/indicators") view=plans::PlanIndicatorsPage />
-                    <Route path=path!("/plans/:id/values") view=plans::PlanValuesPage />
-                    <Route path=path!("/plans/:id/evaluations") view=plans::PlanEvaluationsPage />
-                    <Route path=path!("/plans/:id/report") view=plans::PlanReportPage />
-                    <Route path=path!("/plans/:id/versions") view=plans::PlanVersionsPage />
-                    <Route path=path!("/evaluations/:id") view=plans::EvaluationPage />
-                    <Route path=path!("/support-requests") view=plans::SupportRequestsPage />
-                    <Route path=path!("/rotations") view=rotations::RotationPlansPage />
-                    <Route path=path!("/rotations/mine") view=rotations::MyRotationsPage />
-                    <Route path=path!("/rotations/station") view=rotations::StationRotationsPage />
-                    <Route path=path!("/rotations/:id") view=rotations::RotationPlanPage />
-                    <Route path=path!("/consultations") view=consultations::CalendarPage />
+                    <Route path=path!("/plans") view=PlansPage::List />
+                    <Route path=path!("/plans/new") view=PlansPage::New />
+                    <Route path=path!("/plans/:id") view=PlansPage::Document />
+                    <Route path=path!("/plans/:id/edit") view=PlansPage::Edit />
+                    <Route path=path!("/plans/:id/document") view=PlansPage::Print />
+                    <Route path=path!("/plans/:id/activities") view=PlansPage::Activities />
+                    <Route path=path!("/plans/:id/indicators") view=PlansPage::Indicators />
+                    <Route path=path!("/plans/:id/values") view=PlansPage::Values />
+                    <Route path=path!("/plans/:id/evaluations") view=PlansPage::Evaluations />
+                    <Route path=path!("/plans/:id/report") view=PlansPage::Report />
+                    <Route path=path!("/plans/:id/versions") view=PlansPage::Versions />
+                    <Route path=path!("/evaluations/:id") view=PlansPage::Evaluation />
+                    <Route path=path!("/support-requests") view=PlansPage::SupportRequests />
+                    <Route path=path!("/rotations") view=RotationsPage::Plans />
+                    <Route path=path!("/rotations/mine") view=RotationsPage::Mine />
+                    <Route path=path!("/rotations/station") view=RotationsPage::Station />
+                    <Route path=path!("/rotations/:id") view=RotationsPage::Plan />
+                    <Route path=path!("/consultations") view=ConsultationsPage::Calendar />
                     <Route
                         path=path!("/consultations/sessions/new")
-                        view=consultations::NewSessionPage
+                        view=ConsultationsPage::NewSession
                     />
-                    <Route path=path!("/consultations/cases") view=consultations::CaseListPage />
-                    <Route path=path!("/consultations/cases/new") view=consultations::NewCasePage />
+                    <Route path=path!("/consultations/cases") view=ConsultationsPage::Cases />
+                    <Route path=path!("/consultations/cases/new") view=ConsultationsPage::NewCase />
                     <Route
                         path=path!("/consultations/cases/:id")
-                        view=consultations::CaseDetailPage
+                        view=ConsultationsPage::Case
                     />
-                    <Route path=path!("/referrals") view=referrals::ReferralListPage />
-                    <Route path=path!("/referrals/new") view=referrals::NewReferralPage />
-                    <Route path=path!("/referrals/follow-ups") view=referrals::FollowUpsPage />
-                    <Route path=path!("/referrals/:id") view=referrals::ReferralDetailPage />
-                    <Route path=path!("/referrals/:id/edit") view=referrals::EditReferralPage />
-                    <Route path=path!("/referrals/:id/print") view=referrals::SlipPrintPage />
+                    <Route path=path!("/referrals") view=ReferralsPage::List />
+                    <Route path=path!("/referrals/new") view=ReferralsPage::New />
+                    <Route path=path!("/referrals/follow-ups") view=ReferralsPage::FollowUps />
+                    <Route path=path!("/referrals/:id") view=ReferralsPage::Detail />
+                    <Route path=path!("/referrals/:id/edit") view=ReferralsPage::Edit />
+                    <Route path=path!("/referrals/:id/print") view=ReferralsPage::Print />
                     <Route
                         path=path!("/registry")
                         view=|| view! { <Redirect path="/registry/facilities" /> }
                     />
-                    <Route path=path!("/registry/facilities") view=registry::FacilitiesPage />
-                    <Route path=path!("/registry/facilities/new") view=registry::NewFacilityPage />
+                    <Route path=path!("/registry/facilities") view=RegistryPage::Facilities />
+                    <Route path=path!("/registry/facilities/new") view=RegistryPage::NewFacility />
                     <Route
                         path=path!("/registry/facilities/:id")
-                        view=registry::FacilityDetailPage
+                        view=RegistryPage::Facility
                     />
-                    <Route path=path!("/registry/staff") view=registry::StaffPage />
-                    <Route path=path!("/registry/import") view=registry::ImportPage />
-                    <Route path=path!("/registry/staff/new") view=registry::NewStaffPage />
-                    <Route path=path!("/registry/staff/:id") view=registry::StaffEditPage />
-                    <Route path=path!("/admin/users") view=admin::UsersPage />
-                    <Route path=path!("/admin/api-clients") view=admin::ApiClientsPage />
-                    <Route path=path!("/admin/audit") view=admin::AuditPage />
-                    <Route path=path!("/admin/referral-rules") view=admin::ReferralRulesPage />
+                    <Route path=path!("/registry/staff") view=RegistryPage::Staff />
+                    <Route path=path!("/registry/import") view=RegistryPage::Import />
+                    <Route path=path!("/registry/staff/new") view=RegistryPage::NewStaff />
+                    <Route path=path!("/registry/staff/:id") view=RegistryPage::StaffEdit />
+                    <Route path=path!("/admin/users") view=AdminPage::Users />
+                    <Route path=path!("/admin/api-clients") view=AdminPage::ApiClients />
+                    <Route path=path!("/admin/audit") view=AdminPage::Audit />
+                    <Route path=path!("/admin/referral-rules") view=AdminPage::ReferralRules />
                 </ProtectedParentRoute>
             </Routes>
         </Router>

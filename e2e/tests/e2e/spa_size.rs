@@ -2,7 +2,9 @@
 //!
 //! `spa_first_screen_is_small_and_cached` (part of `make e2e` / `make test`) checks the
 //! cache and compression headers of the built assets, that a cold visit shows the sign-in
-//! form and a warm visit the signed-in home page, that the warm visit downloads (almost)
+//! form and a warm visit the signed-in home page, that neither downloads a lazily loaded
+//! page chunk (`split-…wasm`, `chunk-…wasm`) and opening the plans does, the chunk with the
+//! same caching and compression as the rest, that the warm visit downloads (almost)
 //! nothing again, and the loopback times against generous bounds only (a loaded machine
 //! must not fail it). `make bench-spa` runs it with `TUYEN_BENCH_SPA=1`: the same visits
 //! again on a link throttled to 1.6 Mbit/s and 150 ms through the DevTools protocol, the
@@ -40,6 +42,33 @@ const entries = [...performance.getEntriesByType("navigation"),
                  ...performance.getEntriesByType("resource")];
 return entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
 "#;
+
+/// The URLs of every file the page has fetched so far.
+const RESOURCES: &str = r#"
+return performance.getEntriesByType("resource").map((e) => e.name);
+"#;
+
+/// Whether the URL names a lazily loaded page chunk (see `tools/spa-dist/src/split.rs`).
+fn is_lazy_chunk(url: &str) -> bool {
+    let name = url.rsplit('/').next().unwrap_or(url);
+    (name.starts_with("split-") || name.starts_with("chunk-")) && name.ends_with(".wasm")
+}
+
+/// The lazy chunks the page has fetched so far.
+async fn lazy_chunks_fetched(browser: &Client) -> Result<Vec<String>, String> {
+    let urls = browser
+        .execute(RESOURCES, vec![])
+        .await
+        .map_err(|e| format!("reading the fetched files: {e}"))?;
+    Ok(urls
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|url| is_lazy_chunk(url))
+        .map(str::to_owned)
+        .collect())
+}
 
 /// One measured visit.
 #[derive(Debug)]
@@ -106,9 +135,63 @@ async fn cold_and_warm(
         .execute("localStorage.clear(); sessionStorage.clear();", vec![])
         .await;
     let cold = visit(browser, &server.url("/"), "login", "input#username").await?;
+    let fetched = lazy_chunks_fetched(browser).await?;
+    if !fetched.is_empty() {
+        return Err(format!("the sign-in form fetched lazy chunks: {fetched:?}"));
+    }
     crate::browser::sign_in_as(browser, &server.url("/"), PLANNER).await?;
     let warm = visit(browser, &server.url("/"), "home", "#facility-name").await?;
+    let fetched = lazy_chunks_fetched(browser).await?;
+    if !fetched.is_empty() {
+        return Err(format!("the home page fetched lazy chunks: {fetched:?}"));
+    }
     Ok((cold, warm))
+}
+
+/// Opens the plans (a lazily loaded page group) in the signed-in browser: its chunk is
+/// fetched then, and served like every other content-hashed asset.
+async fn check_lazy_chunk(browser: &Client, server: &Server) -> Result<(), String> {
+    let url = server.url("/plans");
+    browser
+        .goto(&url)
+        .await
+        .map_err(|e| format!("opening {url}: {e}"))?;
+    wait_for(
+        browser,
+        Locator::Css("#plan-filter-status"),
+        "the plans list",
+    )
+    .await?;
+    let fetched = lazy_chunks_fetched(browser).await?;
+    let Some(chunk) = fetched.iter().find(|url| url.contains("/split-")) else {
+        return Err(format!(
+            "opening the plans fetched no page-group chunk: {fetched:?}"
+        ));
+    };
+    let path = chunk
+        .strip_prefix(&server.url(""))
+        .map(|path| format!("/{}", path.trim_start_matches('/')))
+        .ok_or_else(|| format!("{chunk} is not on {}", server.url("")))?;
+    let res = http_client()
+        .get(server.url(&path))
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if res.status() != StatusCode::OK {
+        return Err(format!("GET {path}: {}", res.status()));
+    }
+    for (name, wanted) in [
+        ("cache-control", "public, max-age=31536000, immutable"),
+        ("content-encoding", "br"),
+        ("content-type", "application/wasm"),
+    ] {
+        let value = header(&res, name);
+        if value != wanted {
+            return Err(format!("GET {path}: {name} {value:?}, wanted {wanted:?}"));
+        }
+    }
+    Ok(())
 }
 
 /// The headers of each file `index.html` loads, and their brotli sizes.
@@ -214,6 +297,7 @@ async fn spa_first_screen_is_small_and_cached() {
         .await?;
         cdp(&driver, &session, "Network.enable", json!({})).await?;
         let (cold, warm) = cold_and_warm(&driver, &session, &browser, &server).await?;
+        check_lazy_chunk(&browser, &server).await?;
         let mut lines = vec![format!(
             "first screen: {brotli} bytes of brotli (index.html's assets); \
              loopback cold sign-in form {:.0} ms ({} B), warm home {:.0} ms ({} B)",
