@@ -172,15 +172,7 @@ async fn check_lazy_chunk(browser: &Client, server: &Server) -> Result<(), Strin
         .strip_prefix(&server.url(""))
         .map(|path| format!("/{}", path.trim_start_matches('/')))
         .ok_or_else(|| format!("{chunk} is not on {}", server.url("")))?;
-    let res = http_client()
-        .get(server.url(&path))
-        .header("accept-encoding", "gzip, deflate, br")
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if res.status() != StatusCode::OK {
-        return Err(format!("GET {path}: {}", res.status()));
-    }
+    let res = fetch_compressed(&http_client(), server, &path).await?;
     for (name, wanted) in [
         ("cache-control", "public, max-age=31536000, immutable"),
         ("content-encoding", "br"),
@@ -226,15 +218,7 @@ async fn check_assets(server: &Server) -> Result<u64, String> {
                 "index.html loads {path}, a name without a content hash"
             ));
         }
-        let res = http
-            .get(server.url(path))
-            .header("accept-encoding", "gzip, deflate, br")
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        if res.status() != StatusCode::OK {
-            return Err(format!("GET {path}: {}", res.status()));
-        }
+        let res = fetch_compressed(&http, server, path).await?;
         let cache = header(&res, "cache-control");
         if cache != "public, max-age=31536000, immutable" {
             return Err(format!("GET {path}: Cache-Control {cache:?}"));
@@ -254,6 +238,24 @@ async fn check_assets(server: &Server) -> Result<u64, String> {
         brotli += res.bytes().await.map_err(|e| e.to_string())?.len() as u64;
     }
     Ok(brotli)
+}
+
+/// `GET path` as a browser asks for it (any compression), which must answer 200.
+async fn fetch_compressed(
+    http: &reqwest::Client,
+    server: &Server,
+    path: &str,
+) -> Result<reqwest::Response, String> {
+    let res = http
+        .get(server.url(path))
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if res.status() != StatusCode::OK {
+        return Err(format!("GET {path}: {}", res.status()));
+    }
+    Ok(res)
 }
 
 fn header(res: &reqwest::Response, name: &str) -> String {
