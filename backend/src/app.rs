@@ -48,6 +48,7 @@ pub struct AppState {
 pub fn api(cfg: &mut ServiceConfig) {
     crate::auth::routes::configure(cfg);
     crate::registry::routes::configure(cfg);
+    crate::techniques::routes::configure(cfg);
     crate::code_lists::routes::configure(cfg);
     crate::registry::import::routes::configure(cfg);
     crate::referrals::routes::configure(cfg);

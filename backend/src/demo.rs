@@ -676,11 +676,7 @@ fn insert_facility(
         capabilities: seed
             .capabilities
             .iter()
-            .map(|(kind, code, name)| Capability {
-                kind: *kind,
-                code: (*code).into(),
-                name: (*name).into(),
-            })
+            .map(|(kind, code, name)| Capability::declared(*kind, code, name))
             .collect(),
     };
     let at = now();
@@ -906,6 +902,7 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
             },
         )?;
     }
+    let techniques = crate::techniques::demo::load(conn, &codes)?;
     let referrals = crate::referrals::demo::load(conn)?;
     let consultations = crate::consultations::demo::load(conn)?;
     let rotations = crate::rotations::demo::load(conn, centre, &codes, &staff_ids)?;
@@ -936,6 +933,7 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
                 "departments": departments.len(),
                 "staff": staff_ids.len(),
                 "users": USERS.len(),
+                "facility_techniques": techniques,
                 "referrals": referrals,
                 "consultation_cases": consultations,
                 "rotation_assignments": rotations,

@@ -55,6 +55,8 @@ created!(
     shared::rotation::RotationPlan,
     shared::rotation::RotationDemand,
     shared::rotation::RotationAssignment,
+    shared::technique::Technique,
+    shared::technique::SpecialtyNetwork,
 );
 
 /// What a replay finds under a key.

@@ -23,5 +23,6 @@ pub mod schema;
 pub mod search;
 pub mod static_files;
 pub mod system;
+pub mod techniques;
 pub mod work_queue;
 pub mod workflow;

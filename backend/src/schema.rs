@@ -29,6 +29,8 @@ diesel::table! {
         kind -> Text,
         code -> Text,
         name -> Text,
+        status -> Text,
+        source -> Text,
     }
 }
 
@@ -272,6 +274,44 @@ diesel::table! {
 }
 
 diesel::joinable!(facility_capabilities -> facilities (facility_id));
+diesel::table! {
+    techniques (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        name_search -> Text,
+        specialty -> Text,
+        level -> Text,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    specialty_networks (id) {
+        id -> BigInt,
+        name -> Text,
+        specialty -> Text,
+        basis -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    specialty_network_members (id) {
+        id -> BigInt,
+        network_id -> BigInt,
+        facility_id -> BigInt,
+        role -> Text,
+    }
+}
+
+diesel::joinable!(specialty_network_members -> specialty_networks (network_id));
+diesel::joinable!(specialty_network_members -> facilities (facility_id));
 diesel::table! {
     rotation_plans (id) {
         id -> BigInt,
@@ -627,6 +667,9 @@ diesel::joinable!(referral_search -> referrals (referral_id));
 diesel::allow_tables_to_appear_in_same_query!(
     facilities,
     facility_capabilities,
+    techniques,
+    specialty_networks,
+    specialty_network_members,
     support_links,
     departments,
     staff,

@@ -118,6 +118,8 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/registry/staff") view=RegistryPage::Staff />
                     <Route path=path!("/registry/import") view=RegistryPage::Import />
+                    <Route path=path!("/registry/techniques") view=RegistryPage::Techniques />
+                    <Route path=path!("/registry/networks") view=RegistryPage::Networks />
                     <Route path=path!("/registry/staff/new") view=RegistryPage::NewStaff />
                     <Route path=path!("/registry/staff/:id") view=RegistryPage::StaffEdit />
                     <Route path=path!("/admin/users") view=AdminPage::Users />

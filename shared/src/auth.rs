@@ -68,6 +68,8 @@ labelled_enum! {
         /// Register and edit facilities and support links; with it, the departments and
         /// staff of every facility.
         ManageFacilities = "manage_facilities", "Quản lý danh mục cơ sở y tế", "Manage the facility registry";
+        /// Keep the technique catalogue and the regional specialty networks.
+        ManageTechniques = "manage_techniques", "Quản lý danh mục kỹ thuật và mạng lưới chuyên khoa", "Manage the technique catalogue and specialty networks";
         /// Create, disable and reset the accounts of users.
         ManageUsers = "manage_users", "Quản lý tài khoản người dùng", "Manage user accounts";
         /// Create and revoke integration clients.

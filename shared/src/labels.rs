@@ -41,6 +41,11 @@ macro_rules! labelled_enum {
         }
 
         impl $name {
+            /// Every variant as `(wire code, Vietnamese label, English label)`, in
+            /// declaration order: the options of a choice the SPA draws.
+            pub const CHOICES: &'static [(&'static str, &'static str, &'static str)] =
+                &[$(($code, $vi, $en),)+];
+
             /// The wire code, as stored and sent.
             pub fn as_str(&self) -> &'static str {
                 self.into()

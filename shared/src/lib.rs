@@ -25,6 +25,7 @@ pub mod referral;
 pub mod registry;
 pub mod rotation;
 pub mod search;
+pub mod technique;
 pub mod text;
 pub mod time;
 pub mod validation;

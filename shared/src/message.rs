@@ -69,6 +69,10 @@ pub enum Record {
     Evaluation,
     /// A station's request for support.
     SupportRequest,
+    /// A technique of the catalogue.
+    Technique,
+    /// A regional specialty network.
+    SpecialtyNetwork,
 }
 
 impl Record {
@@ -103,6 +107,8 @@ impl Record {
             Record::PlanActivity => ("hoạt động", "activity"),
             Record::Evaluation => ("bản đánh giá", "evaluation"),
             Record::SupportRequest => ("đề xuất hỗ trợ", "support request"),
+            Record::Technique => ("kỹ thuật", "technique"),
+            Record::SpecialtyNetwork => ("mạng lưới chuyên khoa", "specialty network"),
         };
         pick(lang, vi, en)
     }

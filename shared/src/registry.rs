@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError};
 
 use crate::auth::Role;
+use crate::technique::{CapabilitySource, TechniqueStatus};
 use crate::validation;
 
 pub mod import;
@@ -187,6 +188,26 @@ pub struct Capability {
         )
     )]
     pub name: String,
+    /// Whether the facility offers it now (default `performing`): routing and the
+    /// catalogue coverage count only `performing`.
+    #[serde(default)]
+    pub status: TechniqueStatus,
+    /// How the facility came to it (default `declared`).
+    #[serde(default)]
+    pub source: CapabilitySource,
+}
+
+impl Capability {
+    /// A capability the facility performs, as it declared it.
+    pub fn declared(kind: CapabilityKind, code: &str, name: &str) -> Capability {
+        Capability {
+            kind,
+            code: code.into(),
+            name: name.into(),
+            status: TechniqueStatus::Performing,
+            source: CapabilitySource::Declared,
+        }
+    }
 }
 
 /// A health facility.

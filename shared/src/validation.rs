@@ -160,6 +160,10 @@ fn code_message(code: &str, lang: Lang) -> &'static str {
             "Coordinates need both latitude (-90..90) and longitude (-180..180)",
         ),
         "specialty_code" => ("Mã chuyên khoa không hợp lệ", "Invalid specialty code"),
+        "unknown_specialty" => (
+            "Chuyên khoa không có trong danh mục",
+            "Not a specialty of the catalogue",
+        ),
         "self_reference" => (
             "Không thể tham chiếu tới chính bản ghi này",
             "A record cannot refer to itself",

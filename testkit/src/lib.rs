@@ -40,6 +40,7 @@ mod referrals;
 mod registry;
 mod resource;
 mod rotations;
+mod techniques;
 
 use serde_json::Value;
 

@@ -30,6 +30,10 @@ pub enum Action {
     ManageFacilities,
     /// Create or remove support links.
     ManageSupportLinks,
+    /// Add to or change the technique catalogue.
+    ManageTechniques,
+    /// Set up or change the regional specialty networks.
+    ManageSpecialtyNetworks,
     /// Create or change the departments of a facility.
     ManageDepartments {
         /// Facility of the department.
@@ -201,6 +205,11 @@ fn user_allowed(role: Role, principal: &Principal, action: Action) -> bool {
         | Action::ReadAudit
         | Action::ManageReferralRules => role == Admin,
         Action::HearOfRuleGaps => matches!(role, Admin | Planner),
+        // The catalogue and the networks are the province's: its Department of Health
+        // keeps them (seed 003), admins on its behalf.
+        Action::ManageTechniques | Action::ManageSpecialtyNetworks => {
+            matches!(role, Admin | HealthDepartment)
+        }
         Action::ReadReferral {
             from_facility_id,
             to_facility_id,
@@ -340,6 +349,8 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         Action::ManageFacilities
         | Action::SeeStaffCitizenId { .. }
         | Action::ManageSupportLinks
+        | Action::ManageTechniques
+        | Action::ManageSpecialtyNetworks
         | Action::ManageDepartments { .. }
         | Action::ManageStaff { .. }
         | Action::ManageUsers
@@ -417,6 +428,7 @@ pub fn capabilities(principal: &Principal) -> Vec<Capability> {
             Capability::ManageApiClients => allowed(principal, Action::ManageApiClients),
             Capability::ReadAudit => allowed(principal, Action::ReadAudit),
             Capability::ManageReferralRules => allowed(principal, Action::ManageReferralRules),
+            Capability::ManageTechniques => allowed(principal, Action::ManageTechniques),
         })
         .collect()
 }

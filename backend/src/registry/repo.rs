@@ -10,6 +10,7 @@ use shared::registry::{
     Staff, StaffQuery, SupportLink, TechnicalLevel,
 };
 use shared::search::fold;
+use shared::technique::{CapabilitySource, TechniqueStatus};
 
 use crate::db::{AnyConn, DbEnum, escape_like, utc};
 use crate::error::ApiError;
@@ -152,6 +153,8 @@ pub fn replace_capabilities(
                 facility_capabilities::kind.eq(DbEnum(capability.kind)),
                 facility_capabilities::code.eq(capability.code.trim()),
                 facility_capabilities::name.eq(capability.name.trim()),
+                facility_capabilities::status.eq(DbEnum(capability.status)),
+                facility_capabilities::source.eq(DbEnum(capability.source)),
             ))
             .execute(conn)?;
     }
@@ -217,6 +220,35 @@ pub fn facility_refs(
         .collect())
 }
 
+/// Renames (or recodes) a catalogue technique on every facility that has it.
+pub fn rename_technique(
+    conn: &mut AnyConn,
+    old_code: &str,
+    code: &str,
+    name: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        facility_capabilities::table
+            .filter(facility_capabilities::kind.eq(DbEnum(CapabilityKind::Technique)))
+            .filter(facility_capabilities::code.eq(old_code)),
+    )
+    .set((
+        facility_capabilities::code.eq(code),
+        facility_capabilities::name.eq(name),
+    ))
+    .execute(conn)
+}
+
+/// A `facility_capabilities` row as the loader reads it.
+type CapabilityColumns = (
+    i64,
+    DbEnum<CapabilityKind>,
+    String,
+    String,
+    DbEnum<TechniqueStatus>,
+    DbEnum<CapabilitySource>,
+);
+
 /// Loads facilities with their capabilities and support links, in the given order.
 pub fn hydrate_facilities(
     conn: &mut AnyConn,
@@ -224,7 +256,7 @@ pub fn hydrate_facilities(
 ) -> Result<Vec<Facility>, ApiError> {
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let mut capabilities: HashMap<i64, Vec<Capability>> = HashMap::new();
-    for (facility_id, kind, code, name) in facility_capabilities::table
+    for (facility_id, kind, code, name, status, source) in facility_capabilities::table
         .filter(facility_capabilities::facility_id.eq_any(&ids))
         .order((
             facility_capabilities::facility_id,
@@ -235,8 +267,10 @@ pub fn hydrate_facilities(
             facility_capabilities::kind,
             facility_capabilities::code,
             facility_capabilities::name,
+            facility_capabilities::status,
+            facility_capabilities::source,
         ))
-        .load::<(i64, DbEnum<CapabilityKind>, String, String)>(conn)?
+        .load::<CapabilityColumns>(conn)?
     {
         capabilities
             .entry(facility_id)
@@ -245,6 +279,8 @@ pub fn hydrate_facilities(
                 kind: kind.0,
                 code,
                 name,
+                status: status.0,
+                source: source.0,
             });
     }
     let links = support_links::table

@@ -37,4 +37,5 @@ mod several_servers;
 mod sign_in_abuse;
 mod support;
 mod system;
+mod techniques;
 mod work_queue;

@@ -859,6 +859,35 @@ fn registry_rows(f: &Fixtures) -> Vec<Row> {
             .body(&f.facility_body)
             .stale(),
         op("GET /api/v1/support-links", SIGNED_IN),
+        // The technique catalogue and the specialty networks: the province's, kept by its
+        // Department of Health (and admins), read by everyone (demo records 1).
+        op("GET /api/v1/techniques", SIGNED_IN),
+        op("POST /api/v1/techniques", &[Admin, Soyte]).body(json!({
+            "code": "ky_thuat_ma_tran", "name": "Kỹ thuật ma trận",
+            "specialty": "noi_khoa", "level": "basic"
+        })),
+        op("GET /api/v1/techniques/{id}", SIGNED_IN).ids(&[1]),
+        op("PUT /api/v1/techniques/{id}", &[Admin, Soyte])
+            .ids(&[1])
+            .body(json!({
+                "code": "cap_cuu_ngung_tuan_hoan", "name": "Cấp cứu ngừng tuần hoàn cơ bản",
+                "specialty": "hoi_suc_cap_cuu", "level": "initial"
+            }))
+            .stale(),
+        op("GET /api/v1/specialty-networks", SIGNED_IN),
+        op("POST /api/v1/specialty-networks", &[Admin, Soyte]).body(json!({
+            "name": "Mạng lưới ma trận", "specialty": "tiet_nieu",
+            "members": [{"facility_id": f.hospital, "role": "end_line"}]
+        })),
+        op("GET /api/v1/specialty-networks/{id}", SIGNED_IN).ids(&[1]),
+        op("PUT /api/v1/specialty-networks/{id}", &[Admin, Soyte])
+            .ids(&[1])
+            .body(json!({
+                "name": "Mạng lưới ma trận", "specialty": "nhi_khoa",
+                "members": [{"facility_id": f.hospital, "role": "end_line"}]
+            }))
+            .stale(),
+        op("GET /api/v1/technique-coverage", SIGNED_IN),
         op("POST /api/v1/support-links", &[Admin])
             .body(json!({"supporter_id": f.hospital, "supported_id": f.other_facility})),
         op("GET /api/v1/departments", SIGNED_IN),

@@ -489,16 +489,12 @@ async fn a_new_station_gets_capabilities_a_link_a_department_staff_and_leave() {
     let admin = app.user("admin").await;
     let centre = admin.facility_id(CENTRE).await;
     let capabilities = vec![
-        Capability {
-            kind: CapabilityKind::Technique,
-            code: "tiem_chung".into(),
-            name: "Tiêm chủng mở rộng".into(),
-        },
-        Capability {
-            kind: CapabilityKind::Specialty,
-            code: "y_te_du_phong".into(),
-            name: "Y tế dự phòng".into(),
-        },
+        Capability::declared(
+            CapabilityKind::Technique,
+            "tiem_chung",
+            "Tiêm chủng mở rộng",
+        ),
+        Capability::declared(CapabilityKind::Specialty, "y_te_du_phong", "Y tế dự phòng"),
     ];
     let input = FacilityInput {
         level: Some(TechnicalLevel::Initial),
@@ -522,11 +518,11 @@ async fn a_new_station_gets_capabilities_a_link_a_department_staff_and_leave() {
     // A bad technique code is a field message at its row, not a 500.
     let bad = FacilityInput {
         code: "74-TYT-KHAC".into(),
-        capabilities: vec![Capability {
-            kind: CapabilityKind::Technique,
-            code: "Tiêm chủng".into(),
-            name: "Tiêm chủng".into(),
-        }],
+        capabilities: vec![Capability::declared(
+            CapabilityKind::Technique,
+            "Tiêm chủng",
+            "Tiêm chủng",
+        )],
         ..input.clone()
     };
     let problem = admin

@@ -168,3 +168,81 @@ pub async fn delete_leave(api: Api, staff_id: i64, leave_id: i64) -> Result<(), 
     )
     .await
 }
+
+/// `GET /techniques`.
+pub async fn techniques(
+    api: Api,
+    query: &shared::technique::TechniqueQuery,
+) -> Result<Page<shared::technique::Technique>, ApiError> {
+    api.get_json("/techniques", |request| request.query(query))
+        .await
+}
+
+/// `POST /techniques`.
+pub async fn create_technique(
+    api: Api,
+    input: &shared::technique::TechniqueInput,
+    key: &str,
+) -> Result<shared::technique::Technique, ApiError> {
+    api.post_json("/techniques", Write::json(input).idempotency_key(key))
+        .await
+}
+
+/// `PUT /techniques/{id}` on the technique read at `version`.
+pub async fn update_technique(
+    api: Api,
+    id: i64,
+    version: i64,
+    input: &shared::technique::TechniqueInput,
+) -> Result<shared::technique::Technique, ApiError> {
+    api.put_json(
+        &format!("/techniques/{id}"),
+        Write::json(input).if_match(version),
+    )
+    .await
+}
+
+/// `GET /technique-coverage`.
+pub async fn technique_coverage(
+    api: Api,
+    query: &shared::technique::CoverageQuery,
+) -> Result<Vec<shared::technique::FacilityCoverage>, ApiError> {
+    api.get_json("/technique-coverage", |request| request.query(query))
+        .await
+}
+
+/// `GET /specialty-networks`.
+pub async fn specialty_networks(
+    api: Api,
+    query: &shared::technique::NetworkQuery,
+) -> Result<Vec<shared::technique::SpecialtyNetwork>, ApiError> {
+    api.get_json("/specialty-networks", |request| request.query(query))
+        .await
+}
+
+/// `POST /specialty-networks`.
+pub async fn create_network(
+    api: Api,
+    input: &shared::technique::NetworkInput,
+    key: &str,
+) -> Result<shared::technique::SpecialtyNetwork, ApiError> {
+    api.post_json(
+        "/specialty-networks",
+        Write::json(input).idempotency_key(key),
+    )
+    .await
+}
+
+/// `PUT /specialty-networks/{id}` on the network read at `version`.
+pub async fn update_network(
+    api: Api,
+    id: i64,
+    version: i64,
+    input: &shared::technique::NetworkInput,
+) -> Result<shared::technique::SpecialtyNetwork, ApiError> {
+    api.put_json(
+        &format!("/specialty-networks/{id}"),
+        Write::json(input).if_match(version),
+    )
+    .await
+}

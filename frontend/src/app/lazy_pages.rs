@@ -156,6 +156,8 @@ pub enum RegistryPage {
     Import,
     NewStaff,
     StaffEdit,
+    Techniques,
+    Networks,
 }
 
 #[wasm_split(registry, preload(preload_registry))]
@@ -168,6 +170,8 @@ fn registry_page(page: RegistryPage) -> AnyView {
         RegistryPage::Import => view! { <registry::ImportPage /> }.into_any(),
         RegistryPage::NewStaff => view! { <registry::NewStaffPage /> }.into_any(),
         RegistryPage::StaffEdit => view! { <registry::StaffEditPage /> }.into_any(),
+        RegistryPage::Techniques => view! { <registry::TechniquesPage /> }.into_any(),
+        RegistryPage::Networks => view! { <registry::NetworksPage /> }.into_any(),
     }
 }
 

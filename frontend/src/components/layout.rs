@@ -35,6 +35,8 @@ pub fn page_title(path: &str) -> Option<Key> {
         ("/support-requests", Key::SupportRequests),
         ("/registry/staff", Key::Staff),
         ("/registry/import", Key::ImportTitle),
+        ("/registry/techniques", Key::TechniqueCatalogue),
+        ("/registry/networks", Key::SpecialtyNetworks),
         ("/registry/facilities", Key::Facilities),
         ("/registry", Key::NavRegistry),
         ("/admin/users", Key::AdminUsers),

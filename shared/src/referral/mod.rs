@@ -25,7 +25,7 @@ pub mod timeliness;
 pub mod types;
 
 pub use holidays::{GapSeverity, MissingHolidayYear, holidays_by_year, missing_holiday_years};
-pub use routing::{Destination, DestinationQuery, distance_km, rank_destinations};
+pub use routing::{Destination, DestinationQuery, NetworkPlace, distance_km, rank_destinations};
 pub use rules::{ReferralRules, ReferralRulesSetting};
 pub use slip::{
     SAMPLE_HOLIDAYS_2026, SAMPLE_LONG_VALIDITY_CODES, SlipNumber, format_slip_number,

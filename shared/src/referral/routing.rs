@@ -16,12 +16,21 @@
 //! Referring to the next level up is preferred (the 2023 Law's professional levels);
 //! skipping a level is next; a same-level facility that does the technique comes after.
 //! Ties go to the nearer facility, then by name.
+//!
+//! Only what a facility performs now counts: a technique or specialty it is still being
+//! trained in (`in_transfer`) or has stopped (`suspended`) does not make it capable.
+//!
+//! **Regional specialty networks** (seed 003) come first: when the specialty needed (or
+//! the specialty of the technique needed) has a network, its capable members lead the
+//! list, the nearest first, each with the network and its part in the reasons; the other
+//! capable facilities follow, ranked by score.
 
 use serde::{Deserialize, Serialize};
 
 use crate::registry::{
     CapabilityKind, Facility, FacilityKind, FacilityRef, TechnicalLevel, specialty_label,
 };
+use crate::technique::{NetworkRole, SpecialtyNetwork};
 use crate::{Labelled, Lang};
 
 /// Default number of destinations returned.
@@ -70,8 +79,23 @@ pub struct Destination {
     pub matched_techniques: Vec<String>,
     /// Whether it supports the referrer through a support link.
     pub supports_referrer: bool,
+    /// The regional specialty network it belongs to for what is needed, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkPlace>,
     /// Why it ranks where it does, in the reader's language.
     pub reasons: Vec<String>,
+}
+
+/// A destination's place in a regional specialty network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NetworkPlace {
+    /// The network.
+    pub network_id: i64,
+    /// Its name.
+    pub network_name: String,
+    /// The destination's part in it.
+    pub role: NetworkRole,
 }
 
 /// Great-circle (haversine) distance in kilometres between two WGS 84 points given as
@@ -148,10 +172,12 @@ fn level_fit(
 
 /// Ranks `candidates` as destinations for a patient of `origin` who needs what `query`
 /// asks for, best first, at most `query.limit` (default 10, at most 50). Pure: the
-/// backend passes the facilities (with capabilities and `supported_by`) it loaded.
+/// backend passes the facilities (with capabilities and `supported_by`) it loaded, and
+/// the networks of the specialty needed (none when nothing is asked for).
 pub fn rank_destinations(
     origin: &Facility,
     candidates: &[Facility],
+    networks: &[SpecialtyNetwork],
     query: &DestinationQuery,
     lang: Lang,
 ) -> Vec<Destination> {
@@ -169,7 +195,7 @@ pub fn rank_destinations(
                 candidate
                     .capabilities
                     .iter()
-                    .find(|cap| cap.kind == kind && cap.code == code)
+                    .find(|cap| cap.kind == kind && cap.code == code && cap.status.counts())
             };
             let mut reasons = Vec::new();
             let mut matched_specialties = Vec::new();
@@ -243,6 +269,31 @@ pub fn rank_destinations(
             }
             let support_points = if supports_referrer { 10.0 } else { 0.0 };
 
+            let network = networks.iter().find_map(|network| {
+                network.role_of(candidate.id).map(|role| NetworkPlace {
+                    network_id: network.id,
+                    network_name: network.name.clone(),
+                    role,
+                })
+            });
+            if let Some(place) = &network {
+                let role = place.role.label(lang);
+                reasons.insert(
+                    0,
+                    if vi {
+                        format!(
+                            "Thuộc {} ({role}): ưu tiên theo phân công mạng lưới",
+                            place.network_name
+                        )
+                    } else {
+                        format!(
+                            "In the {} ({role}): preferred by the network",
+                            place.network_name
+                        )
+                    },
+                );
+            }
+
             let score = capability_points + level_points + distance_points + support_points;
             Some((
                 score,
@@ -260,21 +311,29 @@ pub fn rank_destinations(
                     matched_specialties,
                     matched_techniques,
                     supports_referrer,
+                    network,
                     reasons,
                 },
             ))
         })
         .collect();
 
+    let far = f64::INFINITY;
+    let nearer = |a: &Destination, b: &Destination| {
+        a.distance_km
+            .unwrap_or(far)
+            .total_cmp(&b.distance_km.unwrap_or(far))
+    };
     scored.sort_by(|(a_score, a), (b_score, b)| {
-        b_score
-            .total_cmp(a_score)
-            .then_with(|| {
-                let far = f64::INFINITY;
-                a.distance_km
-                    .unwrap_or(far)
-                    .total_cmp(&b.distance_km.unwrap_or(far))
-            })
+        // Network members first, the nearest of them first; the rest by score.
+        let members = b.network.is_some().cmp(&a.network.is_some());
+        let within = if a.network.is_some() && b.network.is_some() {
+            nearer(a, b).then_with(|| b_score.total_cmp(a_score))
+        } else {
+            b_score.total_cmp(a_score).then_with(|| nearer(a, b))
+        };
+        members
+            .then(within)
             .then_with(|| a.facility.name.cmp(&b.facility.name))
             .then_with(|| a.facility.id.cmp(&b.facility.id))
     });
@@ -323,11 +382,7 @@ mod tests {
             active: true,
             capabilities: capabilities
                 .iter()
-                .map(|(kind, code, name)| Capability {
-                    kind: *kind,
-                    code: code.to_string(),
-                    name: name.to_string(),
-                })
+                .map(|(kind, code, name)| Capability::declared(*kind, code, name))
                 .collect(),
             supports: vec![],
             supported_by: vec![],
@@ -467,6 +522,7 @@ mod tests {
         let ranked = rank_destinations(
             &station,
             &candidates,
+            &[],
             &query("tim_mach", "can_thiep_mach_vanh"),
             Lang::Vi,
         );
@@ -522,6 +578,7 @@ mod tests {
         let ranked = rank_destinations(
             &station,
             &candidates,
+            &[],
             &DestinationQuery {
                 technique: Some("can_thiep_mach_vanh".into()),
                 specialty: Some(String::new()),
@@ -545,6 +602,7 @@ mod tests {
         let ranked = rank_destinations(
             &station,
             &candidates,
+            &[],
             &DestinationQuery::default(),
             Lang::Vi,
         );
@@ -563,6 +621,7 @@ mod tests {
         let top = rank_destinations(
             &station,
             &candidates,
+            &[],
             &DestinationQuery {
                 limit: Some(2),
                 ..DestinationQuery::default()
@@ -573,6 +632,7 @@ mod tests {
         let one = rank_destinations(
             &station,
             &candidates,
+            &[],
             &DestinationQuery {
                 limit: Some(-5),
                 ..DestinationQuery::default()
@@ -586,6 +646,7 @@ mod tests {
         let ranked = rank_destinations(
             &station,
             &[twin(12, "B"), twin(11, "B"), twin(10, "A")],
+            &[],
             &DestinationQuery::default(),
             Lang::Vi,
         );
@@ -597,6 +658,7 @@ mod tests {
         let ranked = rank_destinations(
             &hospital,
             &candidates,
+            &[],
             &DestinationQuery::default(),
             Lang::En,
         );
@@ -607,5 +669,117 @@ mod tests {
                 .find(|d| d.facility.id == 1)
                 .is_some_and(|d| d.reasons[0].starts_with("Lower level"))
         );
+    }
+
+    fn member(f: &Facility, role: NetworkRole) -> crate::technique::NetworkMember {
+        crate::technique::NetworkMember {
+            facility: reference(f),
+            role,
+        }
+    }
+
+    fn cardiology_network(members: Vec<crate::technique::NetworkMember>) -> SpecialtyNetwork {
+        SpecialtyNetwork {
+            id: 70,
+            name: "Mạng lưới tim mạch can thiệp khu vực".into(),
+            specialty: "tim_mach".into(),
+            basis: None,
+            members,
+            version: 1,
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            updated_at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn capable_network_members_lead_nearest_first_and_say_why() {
+        let (station, candidates) = network();
+        let by_id = |id: i64| candidates.iter().find(|f| f.id == id).cloned();
+        let (Some(general), Some(far)) = (by_id(3), by_id(4)) else {
+            panic!("the test network has facilities 3 and 4");
+        };
+        // The far heart hospital is the end-line member, the provincial general hospital
+        // the provincial one; the centre (which ranks first on score) is not a member.
+        let networks = [cardiology_network(vec![
+            member(&far, NetworkRole::EndLine),
+            member(&general, NetworkRole::Provincial),
+        ])];
+        let ranked = rank_destinations(
+            &station,
+            &candidates,
+            &networks,
+            &query("tim_mach", ""),
+            Lang::Vi,
+        );
+        // Members first, the nearer (40 km) before the end-line one (150 km), even though
+        // the centre scores higher; then the others by score.
+        assert_eq!(ids(&ranked), vec![3, 4, 2]);
+        assert_eq!(
+            ranked[0].reasons[0],
+            "Thuộc Mạng lưới tim mạch can thiệp khu vực (Bệnh viện tuyến tỉnh): ưu tiên theo phân công mạng lưới"
+        );
+        assert_eq!(
+            ranked[1].network.as_ref().map(|p| p.role),
+            Some(NetworkRole::EndLine)
+        );
+        assert_eq!(ranked[2].network, None);
+        // Without the network the order is the score's.
+        let plain = rank_destinations(&station, &candidates, &[], &query("tim_mach", ""), Lang::Vi);
+        assert_eq!(ids(&plain), vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn a_member_that_cannot_treat_the_patient_is_not_suggested() {
+        let (station, candidates) = network();
+        let Some(neighbour) = candidates.iter().find(|f| f.id == 5) else {
+            panic!("the test network has facility 5");
+        };
+        // The paediatric station is in the cardiology network but has no cardiology.
+        let networks = [cardiology_network(vec![member(
+            neighbour,
+            NetworkRole::Centre,
+        )])];
+        let ranked = rank_destinations(
+            &station,
+            &candidates,
+            &networks,
+            &query("tim_mach", ""),
+            Lang::Vi,
+        );
+        assert!(ranked.iter().all(|d| d.facility.id != 5));
+    }
+
+    #[test]
+    fn only_techniques_performed_now_make_a_facility_capable() {
+        use crate::technique::TechniqueStatus;
+        let (station, mut candidates) = network();
+        let technique_only = DestinationQuery {
+            technique: Some("can_thiep_mach_vanh".into()),
+            ..DestinationQuery::default()
+        };
+        let before = rank_destinations(&station, &candidates, &[], &technique_only, Lang::Vi);
+        assert_eq!(ids(&before), vec![3, 4, 8]);
+        // The general hospital suspends the technique; the others are still in training.
+        for facility in candidates.iter_mut() {
+            for capability in facility.capabilities.iter_mut() {
+                if capability.code == "can_thiep_mach_vanh" {
+                    capability.status = if facility.id == 3 {
+                        TechniqueStatus::Suspended
+                    } else {
+                        TechniqueStatus::InTransfer
+                    };
+                }
+            }
+        }
+        let after = rank_destinations(&station, &candidates, &[], &technique_only, Lang::Vi);
+        assert!(after.is_empty());
+        // Signed off at the far hospital: it performs it again.
+        for facility in candidates.iter_mut().filter(|f| f.id == 4) {
+            for capability in facility.capabilities.iter_mut() {
+                capability.status = TechniqueStatus::Performing;
+            }
+        }
+        let signed_off = rank_destinations(&station, &candidates, &[], &technique_only, Lang::Vi);
+        assert_eq!(ids(&signed_off), vec![4]);
     }
 }

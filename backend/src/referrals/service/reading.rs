@@ -337,7 +337,8 @@ pub fn list(
 }
 
 /// Capable destinations for a patient of `from_facility` (default: the principal's),
-/// ranked by level fit, capability and distance, with the reasons.
+/// ranked by level fit, capability and distance, the regional specialty network's
+/// members first, with the reasons.
 pub fn destinations(
     conn: &mut AnyConn,
     by: &Principal,
@@ -349,9 +350,11 @@ pub fn destinations(
     let origin = registry_repo::find_facility(conn, origin_id)?
         .ok_or_else(|| ApiError::field("from_facility", Record::Facility))?;
     let candidates = registry_repo::list_facilities(conn, &FacilityQuery::default(), None, 10_000)?;
+    let networks = crate::techniques::service::networks_for(conn, query)?;
     Ok(referral::rank_destinations(
         &origin,
         &candidates,
+        &networks,
         query,
         lang,
     ))

@@ -163,13 +163,16 @@ pub enum InputKind {
     NewPassword,
     /// The password in use (browsers may fill it in).
     CurrentPassword,
+    /// One of a labelled enum's values (its `CHOICES`: code, Vietnamese, English), as a
+    /// drop-down.
+    Choice(&'static [(&'static str, &'static str, &'static str)]),
 }
 
 impl InputKind {
     /// The `type` of the `<input>` (a multiline field is a `<textarea>` instead).
     pub fn html_type(self) -> &'static str {
         match self {
-            InputKind::Text | InputKind::Multiline => "text",
+            InputKind::Text | InputKind::Multiline | InputKind::Choice(_) => "text",
             InputKind::Date => "date",
             InputKind::DateTime => "datetime-local",
             InputKind::Number => "number",

@@ -136,6 +136,32 @@ pub fn RowsEditor(
                         ></textarea>
                     }
                     .into_any(),
+                    InputKind::Choice(choices) => view! {
+                        <select
+                            id=move || id.get()
+                            aria-label=move || lang.t(column.label)
+                            aria-describedby=errors_id.clone()
+                            aria-invalid=invalid
+                            prop:value=value
+                            on:change=on_input
+                        >
+                            {choices
+                                .iter()
+                                .map(|(code, vi, en)| {
+                                    let label = move || {
+                                        if lang.get() == shared::Lang::Vi { *vi } else { *en }
+                                    };
+                                    let chosen = move || value() == *code;
+                                    view! {
+                                        <option value=*code selected=chosen>
+                                            {label}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    }
+                    .into_any(),
                     kind => view! {
                         <input
                             id=move || id.get()

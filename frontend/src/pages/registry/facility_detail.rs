@@ -313,10 +313,22 @@ fn FacilitySummary(facility: Facility) -> impl IntoView {
             .then(|| {
                 view! {
                     <h3>{move || lang.t(Key::Techniques)}</h3>
-                    <ul class="plain-list">
+                    <ul class="plain-list" id="facility-techniques">
                         {techniques
                             .into_iter()
-                            .map(|capability| view! { <li>{capability.name}</li> })
+                            .map(|capability| {
+                                let status = capability.status;
+                                let source = capability.source;
+                                let class = if status.counts() { "badge ok" } else { "badge off" };
+                                view! {
+                                    <li data-technique=capability.code>
+                                        {capability.name}
+                                        " "
+                                        <span class=class>{move || status.label(lang.get())}</span>
+                                        <span class="muted">" · " {move || source.label(lang.get())}</span>
+                                    </li>
+                                }
+                            })
                             .collect_view()}
                     </ul>
                 }

@@ -15,6 +15,8 @@ use shared::registry::{
     FacilityInput, FacilityKind, FacilityQuery, Profession, TechnicalLevel, specialty_label,
 };
 
+use shared::technique::{CapabilitySource, TechniqueStatus};
+
 use super::staff_edit::SpecialtyChecks;
 use crate::api::{self, ApiError, IdempotencyKeys, use_api};
 use crate::components::FieldErrors;
@@ -58,7 +60,29 @@ const TECHNIQUE_COLUMNS: &[Column] = &[
         kind: InputKind::Text,
         upper: false,
     },
+    Column {
+        label: Key::TechniqueStatus,
+        field: "status",
+        kind: InputKind::Choice(TechniqueStatus::CHOICES),
+        upper: false,
+    },
+    Column {
+        label: Key::CapabilitySource,
+        field: "source",
+        kind: InputKind::Choice(CapabilitySource::CHOICES),
+        upper: false,
+    },
 ];
+
+/// A new technique row: performed, as the facility declares it.
+fn new_technique_row() -> Vec<String> {
+    vec![
+        String::new(),
+        String::new(),
+        TechniqueStatus::Performing.as_str().to_string(),
+        CapabilitySource::Declared.as_str().to_string(),
+    ]
+}
 
 /// The facility's fields as typed (its named techniques are rows of their own).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -129,15 +153,21 @@ impl FacilityDraft {
         let mut capabilities: Vec<Capability> = techniques
             .iter()
             .map(|row| Capability {
-                kind: CapabilityKind::Technique,
-                code: row.value(0).trim().to_string(),
-                name: row.value(1).trim().to_string(),
+                status: row.value(2).parse().unwrap_or_default(),
+                source: row.value(3).parse().unwrap_or_default(),
+                ..Capability::declared(
+                    CapabilityKind::Technique,
+                    row.value(0).trim(),
+                    row.value(1).trim(),
+                )
             })
             .collect();
-        capabilities.extend(self.specialties.iter().map(|code| Capability {
-            kind: CapabilityKind::Specialty,
-            code: code.clone(),
-            name: specialty_label(code, shared::Lang::Vi).to_string(),
+        capabilities.extend(self.specialties.iter().map(|code| {
+            Capability::declared(
+                CapabilityKind::Specialty,
+                code,
+                specialty_label(code, shared::Lang::Vi),
+            )
         }));
         let input = FacilityInput {
             code: self.code.trim().to_string(),
@@ -165,7 +195,14 @@ fn technique_rows(facility: &Facility) -> Vec<Row> {
             .capabilities
             .iter()
             .filter(|c| c.kind == CapabilityKind::Technique)
-            .map(|c| vec![c.code.clone(), c.name.clone()]),
+            .map(|c| {
+                vec![
+                    c.code.clone(),
+                    c.name.clone(),
+                    c.status.as_str().to_string(),
+                    c.source.as_str().to_string(),
+                ]
+            }),
     )
 }
 
@@ -262,6 +299,7 @@ fn FacilityFields(
                 path="capabilities"
                 messages=form.shown()
                 add_label=Key::AddTechnique
+                new_row=new_technique_row
                 on_edit
             />
         </FormSection>

@@ -6,15 +6,19 @@ mod facility_detail;
 mod facility_edit;
 mod import;
 mod leave;
+mod networks;
 mod staff;
 mod staff_edit;
 mod support_links;
+mod techniques;
 
 pub use facilities::{FacilitiesPage, NewFacilityPage};
 pub use facility_detail::FacilityDetailPage;
 pub use import::ImportPage;
+pub use networks::NetworksPage;
 pub use staff::StaffPage;
 pub use staff_edit::{NewStaffPage, StaffEditPage};
+pub use techniques::TechniquesPage;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -37,6 +41,8 @@ fn RegistryTabs() -> impl IntoView {
         <div class="tabs">
             <A href="/registry/facilities">{move || lang.t(Key::Facilities)}</A>
             <A href="/registry/staff">{move || lang.t(Key::Staff)}</A>
+            <A href="/registry/techniques">{move || lang.t(Key::TechniqueCatalogue)}</A>
+            <A href="/registry/networks">{move || lang.t(Key::SpecialtyNetworks)}</A>
             <A href="/registry/import">{move || lang.t(Key::ImportTitle)}</A>
         </div>
     }
