@@ -34,6 +34,9 @@ pub struct Figures {
     pub follow_ups_due: i64,
     /// Of which done by the due day.
     pub follow_ups_on_time: i64,
+    /// Share of its level's technique catalogue it performs now, in percent (the
+    /// catalogue and the capabilities keep no history: today's figure for any period).
+    pub catalogue_coverage: Option<f64>,
 }
 
 impl Figures {
@@ -190,4 +193,26 @@ pub fn figures(
         figures.back_referrals = back.get(id).copied().unwrap_or(0);
     }
     Ok(out)
+}
+
+/// Adds to each facility's figures the share of its level's catalogue it performs.
+pub fn add_catalogue_coverage(
+    conn: &mut AnyConn,
+    figures: &mut HashMap<i64, Figures>,
+) -> Result<(), crate::error::ApiError> {
+    let catalogue = crate::techniques::repo::catalogue(conn)?;
+    let ids: Vec<i64> = figures.keys().copied().collect();
+    let rows = crate::schema::facilities::table
+        .filter(crate::schema::facilities::id.eq_any(&ids))
+        .select(crate::registry::repo::FacilityRow::as_select())
+        .load(conn)?;
+    for facility in crate::registry::repo::hydrate_facilities(conn, rows)? {
+        if let (Some(level), Some(entry)) = (facility.level, figures.get_mut(&facility.id)) {
+            let coverage =
+                shared::technique::Coverage::of(&catalogue, level, &facility.capabilities);
+            entry.catalogue_coverage =
+                (coverage.catalogue > 0).then(|| f64::from(coverage.percent()));
+        }
+    }
+    Ok(())
 }

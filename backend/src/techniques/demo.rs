@@ -224,10 +224,8 @@ const NETWORKS: &[NetworkSeed] = &[
         "Mạng lưới Sản khoa tỉnh Bình Dương",
         "san_phu_khoa",
         "Mạng lưới chuyên khoa sản – kế hoạch chuyển giao kỹ thuật 2026",
-        &[
-            ("74-BVDKBD", NetworkRole::Provincial),
-            ("74-TTYTTA", NetworkRole::Centre),
-        ],
+        // The centre joins once its obstetric techniques are signed off.
+        &[("74-BVDKBD", NetworkRole::Provincial)],
     ),
     (
         "Mạng lưới Đột quỵ tỉnh Bình Dương",

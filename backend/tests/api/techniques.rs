@@ -341,3 +341,36 @@ async fn networks_name_real_facilities_once_and_only_the_province_sets_them() {
     assert_eq!(demo.len(), 6, "five demo networks and the new one");
     let _: Technique = planner.techniques().get(1).await.ok();
 }
+
+#[actix_web::test]
+async fn the_network_plan_computes_the_catalogue_indicators_from_the_stations_techniques() {
+    let app = TestApp::spawn().await;
+    let department = app.user("soyte").await;
+    let plans = department
+        .plans()
+        .list("q=KH-YTCS-2021-2030")
+        .await
+        .ok()
+        .items;
+    let plan = plans
+        .iter()
+        .find(|p| p.code == "KH-YTCS-2021-2030")
+        .expect("the demo network plan");
+    let board = department.plans().board(plan.id, "P2").await.ok();
+    let row = |code: &str, station: Option<&str>| {
+        board
+            .rows
+            .iter()
+            .find(|r| {
+                r.indicator_code == code
+                    && r.facility.as_ref().map(|f| f.code.as_str()) == station
+            })
+            .unwrap_or_else(|| panic!("{code} {station:?}"))
+            .actual
+    };
+    // An Phú 9 of 10, Bình Hòa 6 (ECG still in transfer), Lái Thiêu 8, Thuận Giao 5,
+    // Thuận An 7 (deliveries suspended): two of five stations reach 80 %.
+    assert_eq!(row("YT06", Some(AN_PHU)), Some(90.0));
+    assert_eq!(row("YT06", Some(BINH_HOA)), Some(60.0));
+    assert_eq!(row("YT07", None), Some(40.0));
+}

@@ -29,5 +29,6 @@ mod rotation_entry;
 mod sign_in;
 mod spa_size;
 mod support;
+mod techniques;
 mod two_servers;
 mod work_queue;

@@ -57,6 +57,7 @@ labelled_enum! {
         ReferralsAvoided = "referrals_avoided", "Số ca tránh chuyển tuyến nhờ hội chẩn", "Referrals avoided by consultation";
         FollowUpsOnTime = "follow_ups_on_time", "Tỷ lệ theo dõi sau chuyển tuyến đúng hạn (%)", "Follow-ups completed on time (%)";
         ShareOfFacilities = "share_of_facilities", "Tỷ lệ cơ sở đạt điều kiện (%)", "Share of facilities meeting a condition (%)";
+        CatalogueCoverage = "catalogue_coverage", "Tỷ lệ kỹ thuật trong danh mục của tuyến đang thực hiện (%)", "Share of the level's technique catalogue performed (%)";
     }
 }
 

@@ -52,6 +52,7 @@ pub(super) fn metric_value(metric: IndicatorMetric, figures: &Figures) -> Option
         IndicatorMetric::BackReferrals => count(figures.back_referrals),
         IndicatorMetric::ReferralsAvoided => count(figures.referrals_avoided),
         IndicatorMetric::FollowUpsOnTime => figures.follow_ups_on_time_percent(),
+        IndicatorMetric::CatalogueCoverage => figures.catalogue_coverage,
         IndicatorMetric::ShareOfFacilities => None,
     }
 }
@@ -112,7 +113,9 @@ pub(super) fn board_data(
         .any(|i| i.source == IndicatorSource::Computed)
     {
         let (from, to) = span(plan, period)?;
-        metrics::figures(conn, &plan.supported, from, to)?
+        let mut figures = metrics::figures(conn, &plan.supported, from, to)?;
+        metrics::add_catalogue_coverage(conn, &mut figures)?;
+        figures
     } else {
         HashMap::new()
     };
