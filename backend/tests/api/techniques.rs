@@ -362,8 +362,7 @@ async fn the_network_plan_computes_the_catalogue_indicators_from_the_stations_te
             .rows
             .iter()
             .find(|r| {
-                r.indicator_code == code
-                    && r.facility.as_ref().map(|f| f.code.as_str()) == station
+                r.indicator_code == code && r.facility.as_ref().map(|f| f.code.as_str()) == station
             })
             .unwrap_or_else(|| panic!("{code} {station:?}"))
             .actual
@@ -373,4 +372,106 @@ async fn the_network_plan_computes_the_catalogue_indicators_from_the_stations_te
     assert_eq!(row("YT06", Some(AN_PHU)), Some(90.0));
     assert_eq!(row("YT06", Some(BINH_HOA)), Some(60.0));
     assert_eq!(row("YT07", None), Some(40.0));
+}
+
+#[actix_web::test]
+async fn the_catalogue_is_imported_from_a_sheet_by_code_and_exports_back_unchanged() {
+    use shared::registry::import::{ImportKind, RowStatus};
+    use testkit::CSV;
+
+    let app = TestApp::spawn().await;
+    let soyte = app.user("soyte").await;
+    let template = soyte
+        .imports()
+        .template(ImportKind::Techniques, "csv")
+        .await;
+    assert_eq!(template.code(), 200, "{}", template.text);
+    let header = template
+        .text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        header.starts_with("Mã kỹ thuật,Tên kỹ thuật,Chuyên khoa"),
+        "{header}"
+    );
+    // A new technique (specialty by its Vietnamese name), a renamed one, an unchanged
+    // one, and a row with an unknown specialty.
+    let file = format!(
+        "{header}\n\
+         dat_vong_tranh_thai,Đặt dụng cụ tử cung,Sản phụ khoa,Cấp khám bệnh, chữa bệnh ban đầu,Có\n\
+         cham_cuu,Châm cứu,y_hoc_co_truyen,initial,Có\n\
+         khau_vet_thuong_phan_mem,Khâu vết thương phần mềm,ngoai_khoa,initial,Có\n"
+    )
+    .replace(
+        "Cấp khám bệnh, chữa bệnh ban đầu",
+        "\"Cấp khám bệnh, chữa bệnh ban đầu\"",
+    );
+    let bad = format!("{file}ky_thuat_la,Kỹ thuật lạ,Chuyên khoa lạ,initial,Có\n");
+    let report = soyte
+        .imports()
+        .preview(ImportKind::Techniques, CSV, bad.as_bytes())
+        .await
+        .ok();
+    let statuses: Vec<RowStatus> = report.rows.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        vec![
+            RowStatus::New,
+            RowStatus::Changed,
+            RowStatus::Unchanged,
+            RowStatus::Error
+        ]
+    );
+    assert_eq!(report.rows[3].errors[0].column, "specialty");
+
+    let planner = app.user("kehoach").await;
+    planner
+        .imports()
+        .preview(ImportKind::Techniques, CSV, file.as_bytes())
+        .await
+        .assert_problem(403, "forbidden");
+
+    let preview = soyte
+        .imports()
+        .preview(ImportKind::Techniques, CSV, file.as_bytes())
+        .await
+        .ok();
+    let committed = soyte
+        .imports()
+        .commit(
+            ImportKind::Techniques,
+            CSV,
+            file.as_bytes(),
+            Some(&preview.sha256),
+            Some("tech-1"),
+        )
+        .await
+        .ok();
+    assert!(committed.committed);
+    let listed = soyte.techniques().list("q=tu cung").await.ok().items;
+    assert_eq!(listed[0].code, "dat_vong_tranh_thai");
+    assert_eq!(listed[0].specialty, "san_phu_khoa");
+    // Lái Thiêu performs acupuncture: the new name reaches it.
+    let lai_thieu = facility(&soyte, "74-TYT-LAITHIEU").await;
+    assert!(
+        lai_thieu
+            .capabilities
+            .iter()
+            .any(|c| c.code == "cham_cuu" && c.name == "Châm cứu")
+    );
+    // The export imports back with nothing to change.
+    let export = soyte.imports().export(ImportKind::Techniques, "csv").await;
+    let again = soyte
+        .imports()
+        .preview(ImportKind::Techniques, CSV, export.bytes())
+        .await
+        .ok();
+    assert!(
+        again.rows.iter().all(|r| r.status == RowStatus::Unchanged),
+        "{:?}",
+        again.rows
+    );
 }

@@ -142,8 +142,11 @@ async fn admin_builds_a_station(browser: &Client, server: &Server) -> Result<(),
     .await?;
     wait_for(
         browser,
-        Locator::XPath("//li[normalize-space(.)='Tiêm chủng mở rộng']"),
-        "the technique on the station's page",
+        Locator::XPath(
+            "//ul[@id='facility-techniques']/li[@data-technique='tiem_chung']\
+             [contains(., 'Tiêm chủng mở rộng')][contains(., 'Đang thực hiện')]",
+        ),
+        "the technique, performed, on the station's page",
     )
     .await?;
 

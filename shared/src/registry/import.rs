@@ -27,6 +27,7 @@ labelled_enum! {
         Departments = "departments", "Khoa/phòng", "Departments";
         Staff = "staff", "Nhân sự", "Staff";
         Leave = "leave", "Nghỉ phép", "Leave";
+        Techniques = "techniques", "Danh mục kỹ thuật", "Technique catalogue";
     }
 }
 
@@ -159,6 +160,14 @@ const LEAVE_COLUMNS: &[Column] = &[
     col("note", "Ghi chú", "Note", false),
 ];
 
+const TECHNIQUE_COLUMNS: &[Column] = &[
+    col("code", "Mã kỹ thuật", "Technique code", true),
+    col("name", "Tên kỹ thuật", "Name", true),
+    col("specialty", "Chuyên khoa", "Specialty", true),
+    col("level", "Cấp chuyên môn", "Technical level", true),
+    col("active", "Đang sử dụng", "Active", false),
+];
+
 impl ImportKind {
     /// The columns of this kind of sheet, in template order.
     pub fn columns(self) -> &'static [Column] {
@@ -167,6 +176,7 @@ impl ImportKind {
             ImportKind::Departments => DEPARTMENT_COLUMNS,
             ImportKind::Staff => STAFF_COLUMNS,
             ImportKind::Leave => LEAVE_COLUMNS,
+            ImportKind::Techniques => TECHNIQUE_COLUMNS,
         }
     }
 
@@ -182,6 +192,7 @@ impl ImportKind {
             ImportKind::Departments => "khoa-phong",
             ImportKind::Staff => "nhan-su",
             ImportKind::Leave => "nghi-phep",
+            ImportKind::Techniques => "danh-muc-ky-thuat",
         }
     }
 
@@ -235,6 +246,13 @@ impl ImportKind {
                 "01/07/2026",
                 "10/07/2026",
                 "",
+            ],
+            ImportKind::Techniques => &[
+                "khau_vet_thuong_phan_mem",
+                "Khâu vết thương phần mềm",
+                "ngoai_khoa",
+                "Cấp khám bệnh, chữa bệnh ban đầu",
+                "Có",
             ],
         }
     }
@@ -497,6 +515,27 @@ pub struct LeaveRecord {
     pub leave: LeaveInput,
 }
 
+/// A technique of the catalogue; natural key its code. The specialty is a code of
+/// `SPECIALTIES` or its Vietnamese or English name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TechniqueRecord {
+    /// The technique as the API takes it.
+    pub technique: crate::technique::TechniqueInput,
+}
+
+/// A specialty cell: its code, or its Vietnamese or English name, in any case.
+pub fn parse_specialty(text: &str) -> Option<&'static str> {
+    let wanted = crate::search::fold(text.trim());
+    super::SPECIALTIES
+        .iter()
+        .find(|(code, vi, en)| {
+            *code == text.trim()
+                || crate::search::fold(vi) == wanted
+                || crate::search::fold(en) == wanted
+        })
+        .map(|(code, _, _)| *code)
+}
+
 /// One row read from a sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImportRecord {
@@ -508,6 +547,8 @@ pub enum ImportRecord {
     Staff(StaffRecord),
     /// A leave period.
     Leave(LeaveRecord),
+    /// A technique of the catalogue.
+    Technique(TechniqueRecord),
 }
 
 impl ImportRecord {
@@ -520,6 +561,7 @@ impl ImportRecord {
             ImportRecord::Leave(record) => {
                 format!("{} {}", record.staff.label(), record.leave.start_date)
             }
+            ImportRecord::Technique(record) => record.technique.code.clone(),
         }
     }
 
@@ -612,6 +654,16 @@ impl ImportRecord {
                     text(&r.leave.note),
                 ]
             }
+            ImportRecord::Technique(r) => vec![
+                r.technique.code.clone(),
+                r.technique.name.clone(),
+                pick(
+                    &r.technique.specialty,
+                    super::specialty_label(&r.technique.specialty, Lang::Vi),
+                ),
+                en(&r.technique.level),
+                yes_no(r.technique.active),
+            ],
         }
     }
 
@@ -681,6 +733,7 @@ pub fn read_row(headers: &HeaderMap, cells: &[String]) -> Result<ImportRecord, V
         ImportKind::Departments => row.department().map(ImportRecord::Department),
         ImportKind::Staff => row.staff().map(ImportRecord::Staff),
         ImportKind::Leave => row.leave().map(ImportRecord::Leave),
+        ImportKind::Techniques => row.technique().map(ImportRecord::Technique),
     };
     match record {
         Some(record) if row.errors.is_empty() => Ok(record),
@@ -695,6 +748,7 @@ pub fn validate(kind: ImportKind, record: &ImportRecord) -> Vec<CellError> {
         ImportRecord::Department(r) => r.input(0).validate(),
         ImportRecord::Staff(r) => r.input(0, None).validate(),
         ImportRecord::Leave(r) => r.leave.validate(),
+        ImportRecord::Technique(r) => r.technique.validate(),
     };
     let Err(errors) = result else {
         return Vec::new();
@@ -898,6 +952,29 @@ impl RowReader<'_> {
             email: self.text("email"),
             active: active?,
             citizen_id,
+        })
+    }
+
+    fn technique(&mut self) -> Option<TechniqueRecord> {
+        let code = self.required("code");
+        let name = self.required("name");
+        let specialty = match self.required("specialty") {
+            None => None,
+            Some(text) => match parse_specialty(&text) {
+                Some(code) => Some(code.to_string()),
+                None => self.fail("specialty", Message::ImportUnknownValue(text)),
+            },
+        };
+        let level = self.choice::<TechnicalLevel>("level", true);
+        let active = self.flag("active");
+        Some(TechniqueRecord {
+            technique: crate::technique::TechniqueInput {
+                code: code?,
+                name: name?,
+                specialty: specialty?,
+                level: level??,
+                active: active?,
+            },
         })
     }
 

@@ -11,7 +11,7 @@ use shared::message::Message;
 use shared::registry::import::{
     CellError, CellProblem, DepartmentRecord, FacilityRecord, HeaderMap, ImportCounts, ImportKind,
     ImportQuery, ImportRecord, ImportReport, ImportRow, LeaveRecord, RowStatus, StaffKey,
-    StaffRecord, read_row, staff_key, validate,
+    StaffRecord, TechniqueRecord, read_row, staff_key, validate,
 };
 use shared::registry::{LeaveInput, Profession};
 
@@ -33,6 +33,7 @@ pub struct Registry {
     departments: Vec<DepartmentRow>,
     staff: Vec<StaffRow>,
     leaves: Vec<LeaveRow>,
+    techniques: Vec<shared::technique::Technique>,
     facility_codes: HashMap<i64, String>,
     department_codes: HashMap<i64, String>,
 }
@@ -53,6 +54,10 @@ impl Registry {
             ImportKind::Leave => import_repo::leaves(conn)?,
             _ => Vec::new(),
         };
+        let techniques = match kind {
+            ImportKind::Techniques => crate::techniques::repo::catalogue(conn)?,
+            _ => Vec::new(),
+        };
         let facility_codes = facilities.iter().map(|f| (f.id, f.code.clone())).collect();
         let department_codes = departments.iter().map(|d| (d.id, d.code.clone())).collect();
         Ok(Registry {
@@ -60,6 +65,7 @@ impl Registry {
             departments,
             staff,
             leaves,
+            techniques,
             facility_codes,
             department_codes,
         })
@@ -174,6 +180,15 @@ impl Registry {
                     ImportRecord::Staff(record)
                 })
                 .collect(),
+            ImportKind::Techniques => self
+                .techniques
+                .iter()
+                .map(|technique| {
+                    ImportRecord::Technique(TechniqueRecord {
+                        technique: technique.to_input(),
+                    })
+                })
+                .collect(),
             ImportKind::Leave => {
                 let people: HashMap<i64, &StaffRow> =
                     self.staff.iter().map(|row| (row.id, row)).collect();
@@ -227,6 +242,10 @@ enum Write {
         facility_id: i64,
         replaces: Option<i64>,
         leave: LeaveInput,
+    },
+    Technique {
+        existing: Option<(i64, i64)>,
+        record: TechniqueRecord,
     },
 }
 
@@ -314,6 +333,7 @@ impl<'a> Planner<'a> {
             ImportKind::Facilities => Action::ManageFacilities,
             ImportKind::Departments => Action::ManageDepartments { facility_id },
             ImportKind::Staff | ImportKind::Leave => Action::ManageStaff { facility_id },
+            ImportKind::Techniques => Action::ManageTechniques,
         };
         crate::auth::policy::allowed(self.by, action)
     }
@@ -343,7 +363,7 @@ impl<'a> Planner<'a> {
         let key = record.key();
         let mut errors = Vec::new();
         let key_column = match self.kind {
-            ImportKind::Facilities | ImportKind::Departments => "code",
+            ImportKind::Facilities | ImportKind::Departments | ImportKind::Techniques => "code",
             ImportKind::Staff | ImportKind::Leave => "licence_number",
         };
         if let Some(&first) = self.seen.get(&key) {
@@ -374,6 +394,7 @@ impl<'a> Planner<'a> {
             ImportRecord::Department(record) => self.department_write(record, &mut errors),
             ImportRecord::Staff(record) => self.staff_write(record, &mut errors),
             ImportRecord::Leave(record) => self.leave_write(row, record, &mut errors),
+            ImportRecord::Technique(record) => self.technique_write(record),
         };
         let after = record.cells();
         let unchanged = existing
@@ -418,6 +439,27 @@ impl<'a> Planner<'a> {
             before,
             after,
         }
+    }
+
+    fn technique_write(
+        &mut self,
+        record: TechniqueRecord,
+    ) -> (Option<ImportRecord>, Option<Write>) {
+        let found = self
+            .registry
+            .techniques
+            .iter()
+            .find(|t| t.code == record.technique.code);
+        let existing = found.map(|t| {
+            ImportRecord::Technique(TechniqueRecord {
+                technique: t.to_input(),
+            })
+        });
+        let write = Write::Technique {
+            existing: found.map(|t| (t.id, t.version)),
+            record,
+        };
+        (existing, Some(write))
     }
 
     fn facility_write(
@@ -722,6 +764,7 @@ fn authorize_kind(by: &Principal, kind: ImportKind) -> Result<(), ApiError> {
             ImportKind::Facilities => Action::ManageFacilities,
             ImportKind::Departments => Action::ManageDepartments { facility_id },
             ImportKind::Staff | ImportKind::Leave => Action::ManageStaff { facility_id },
+            ImportKind::Techniques => Action::ManageTechniques,
         },
     )
 }
@@ -875,7 +918,7 @@ fn apply(
                     forward_supervisors.push((id, code.clone()));
                 }
                 facility_ids.insert(record.code.clone(), id);
-                ("facility", id, id)
+                ("facility", id, Some(id))
             }
             Write::Department {
                 existing,
@@ -897,7 +940,7 @@ fn apply(
                         *id
                     }
                 };
-                ("department", id, *facility_id)
+                ("department", id, Some(*facility_id))
             }
             Write::Staff {
                 existing,
@@ -916,7 +959,7 @@ fn apply(
                         *id
                     }
                 };
-                ("staff", id, *facility_id)
+                ("staff", id, Some(*facility_id))
             }
             Write::Leave {
                 staff_id,
@@ -929,14 +972,35 @@ fn apply(
                 }
                 let id = repo::insert_leave(conn, *staff_id, leave, at)?;
                 repo::bump_staff_version(conn, *staff_id, at)?;
-                ("staff_leave", id, *facility_id)
+                ("staff_leave", id, Some(*facility_id))
+            }
+            Write::Technique { existing, record } => {
+                use crate::techniques::repo::{self as technique_repo, TechniqueChanges};
+                let input = &record.technique;
+                let id = match existing {
+                    None => technique_repo::insert_technique(
+                        conn,
+                        &TechniqueChanges::from_input(input, 1, at),
+                        at,
+                    )?,
+                    Some((id, version)) => {
+                        let changes = TechniqueChanges::from_input(input, version + 1, at);
+                        if technique_repo::update_technique(conn, *id, *version, &changes)? == 0 {
+                            return Err(ApiError::precondition_failed());
+                        }
+                        // A new name reaches the facilities that perform it.
+                        repo::rename_technique(conn, changes.code, changes.code, changes.name)?;
+                        *id
+                    }
+                };
+                ("technique", id, None)
             }
         };
         events.push(Entry {
             entity,
             entity_id: id.to_string(),
             action,
-            facility_id: Some(facility_id),
+            facility_id,
             changes: audit_changes(kind, row),
         });
     }
