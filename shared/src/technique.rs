@@ -274,7 +274,7 @@ pub struct NetworkInput {
     pub members: Vec<NetworkMemberInput>,
 }
 
-/// Filters of `GET /specialty-networks`, in name order.
+/// Filters of `GET /specialty-networks`, in the order networks were set up.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
@@ -283,6 +283,12 @@ pub struct NetworkQuery {
     pub specialty: Option<String>,
     /// Has this facility as a member.
     pub facility_id: Option<i64>,
+    /// Page size (1–200, default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[0-9]{1,18}$"))]
+    pub cursor: Option<String>,
 }
 
 /// Share of the catalogue a facility must perform to count as covering its level

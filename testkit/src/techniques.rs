@@ -13,15 +13,15 @@ impl Client {
         Resource::new(self, "techniques")
     }
 
-    /// The regional specialty networks (`GET` answers a plain array: use
-    /// [`Client::networks`]).
+    /// The regional specialty networks.
     pub fn specialty_networks(&self) -> Resource<'_, SpecialtyNetwork, NetworkInput> {
         Resource::new(self, "specialty-networks")
     }
 
-    /// The specialty networks matching `query` (`specialty=…`, `facility_id=…`).
-    pub async fn networks(&self, query: &str) -> Answer<Vec<SpecialtyNetwork>> {
-        self.get(&format!("{API}/specialty-networks?{query}")).await
+    /// The specialty networks matching `query` (`specialty=…`, `facility_id=…`), the
+    /// first page.
+    pub async fn networks(&self, query: &str) -> Vec<SpecialtyNetwork> {
+        self.specialty_networks().list(query).await.ok().items
     }
 
     /// What facilities perform of their level's catalogue (`kind=…`, `facility_id=…`).

@@ -271,10 +271,12 @@ pub fn replace_members(
     Ok(())
 }
 
-/// Networks matching `query`, in name order, with their members.
+/// Networks matching `query`, in id order after `after`, with their members.
 pub fn list_networks(
     conn: &mut AnyConn,
     query: &NetworkQuery,
+    after: Option<i64>,
+    limit: i64,
 ) -> QueryResult<Vec<SpecialtyNetwork>> {
     let mut rows = specialty_networks::table.into_boxed();
     if let Some(specialty) = query.specialty.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -289,8 +291,12 @@ pub fn list_networks(
             ),
         );
     }
+    if let Some(after) = after {
+        rows = rows.filter(specialty_networks::id.gt(after));
+    }
     let rows = rows
-        .order((specialty_networks::name, specialty_networks::id))
+        .order(specialty_networks::id)
+        .limit(limit)
         .select(NetworkRow::as_select())
         .load(conn)?;
     hydrate_networks(conn, rows)

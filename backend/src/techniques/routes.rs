@@ -130,13 +130,13 @@ async fn update_technique(
         .await
 }
 
-/// The regional specialty networks (mạng lưới chuyên khoa), in name order, each with its
-/// members end-line first.
+/// The regional specialty networks (mạng lưới chuyên khoa), in the order they were set
+/// up, each with its members end-line first.
 #[utoipa::path(
     tag = "techniques",
     params(NetworkQuery),
     responses(
-        (status = 200, description = "The networks", body = Vec<SpecialtyNetwork>),
+        (status = 200, description = "A page of networks", body = Page<SpecialtyNetwork>),
         Problems<(BadQuery, Forbidden)>,
     )
 )]

@@ -122,9 +122,14 @@ pub fn list_networks(
     conn: &mut AnyConn,
     by: &Principal,
     query: &NetworkQuery,
-) -> Result<Vec<SpecialtyNetwork>, ApiError> {
+) -> Result<Page<SpecialtyNetwork>, ApiError> {
     authorize(by, Action::ReadRegistry)?;
-    Ok(repo::list_networks(conn, query)?)
+    let limit = clamp_limit(query.limit);
+    let after = parse_cursor(query.cursor.as_deref())?;
+    let rows = repo::list_networks(conn, query, after, limit + 1)?;
+    Ok(page_of(rows, limit, |network: &SpecialtyNetwork| {
+        network.id
+    }))
 }
 
 /// One specialty network.
@@ -301,8 +306,10 @@ pub fn networks_for(
             conn,
             &NetworkQuery {
                 specialty: Some(specialty),
-                facility_id: None,
+                ..NetworkQuery::default()
             },
+            None,
+            i64::from(u32::MAX),
         )?),
         None => Ok(Vec::new()),
     }

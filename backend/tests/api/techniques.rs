@@ -257,7 +257,7 @@ async fn routing_counts_only_performed_techniques_and_prefers_the_network() {
     // The Department of Health takes the centre into the stroke network: the nearest
     // capable member now leads.
     let soyte = app.user("soyte").await;
-    let networks = soyte.networks("specialty=dot_quy").await.ok();
+    let networks = soyte.networks("specialty=dot_quy").await;
     let network: SpecialtyNetwork = networks[0].clone();
     let mut input = network.to_input();
     input.members.push(NetworkMemberInput {
@@ -332,12 +332,9 @@ async fn networks_name_real_facilities_once_and_only_the_province_sets_them() {
         .create(&input)
         .await
         .assert_problem(403, "forbidden");
-    let listed = planner
-        .networks(&format!("facility_id={children}"))
-        .await
-        .ok();
+    let listed = planner.networks(&format!("facility_id={children}")).await;
     assert!(listed.iter().any(|n| n.id == first.id));
-    let demo: Vec<SpecialtyNetwork> = planner.networks("").await.ok();
+    let demo: Vec<SpecialtyNetwork> = planner.networks("").await;
     assert_eq!(demo.len(), 6, "five demo networks and the new one");
     let _: Technique = planner.techniques().get(1).await.ok();
 }

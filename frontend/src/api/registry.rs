@@ -211,13 +211,26 @@ pub async fn technique_coverage(
         .await
 }
 
-/// `GET /specialty-networks`.
+/// `GET /specialty-networks`, every page.
 pub async fn specialty_networks(
     api: Api,
     query: &shared::technique::NetworkQuery,
 ) -> Result<Vec<shared::technique::SpecialtyNetwork>, ApiError> {
-    api.get_json("/specialty-networks", |request| request.query(query))
-        .await
+    all_pages(|cursor| {
+        let query = shared::technique::NetworkQuery {
+            limit: Some(MAX_LIMIT),
+            cursor,
+            ..query.clone()
+        };
+        async move {
+            api.get_json::<Page<shared::technique::SpecialtyNetwork>>(
+                "/specialty-networks",
+                |request| request.query(&query),
+            )
+            .await
+        }
+    })
+    .await
 }
 
 /// `POST /specialty-networks`.
