@@ -25,9 +25,12 @@ async fn open(browser: &Client, server: &Server, path: &str) -> Result<(), Strin
 async fn obstetric_suggestions(browser: &Client, server: &Server) -> Result<Vec<String>, String> {
     open(browser, server, "/referrals/new").await?;
     choose(browser, "destination-specialty", "san_phu_khoa").await?;
+    // The suggestions for no specialty are on the page first: wait for obstetrics'.
     wait_for(
         browser,
-        Locator::Css("li.destination strong"),
+        Locator::XPath(
+            "//li[contains(@class,'destination')]//li[normalize-space(.)='Có chuyên khoa Sản phụ khoa']",
+        ),
         "the suggestions for obstetrics",
     )
     .await?;
