@@ -115,6 +115,20 @@ async fn station_on_a_phone(browser: &Client, server: &support::Server) -> Resul
         "Theo dõi sau chuyển về — Tuyến",
     )
     .await?;
+    // The station's techniques against the commune-level catalogue, as cards.
+    visit(
+        browser,
+        &server.url("/registry/techniques"),
+        "#coverage-table",
+        "Danh mục kỹ thuật — Tuyến",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css("#coverage-table td[data-label='Tỷ lệ']"),
+        "the share under its heading on a station's card",
+    )
+    .await?;
 
     sign_out(browser).await?;
     sign_in_as(browser, &server.url("/login"), CLINICIAN).await?;
