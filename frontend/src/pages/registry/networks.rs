@@ -332,3 +332,35 @@ fn NetworkForm(
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_network_draft_sends_its_members_with_their_parts() {
+        let mut draft = NetworkDraft::of(None);
+        assert_eq!(
+            draft.new_role, "centre",
+            "a new member is a centre by default"
+        );
+        draft.name = " Mạng lưới Sản khoa ".into();
+        draft.specialty = "san_phu_khoa".into();
+        draft.members = vec![
+            (3, "Bệnh viện tỉnh".into(), NetworkRole::Provincial),
+            (7, "Trung tâm".into(), NetworkRole::Centre),
+        ];
+        let (input, unreadable) = draft.input();
+        assert!(unreadable.is_empty());
+        assert_eq!(input.name, "Mạng lưới Sản khoa");
+        assert_eq!(input.basis, None);
+        assert_eq!(
+            input
+                .members
+                .iter()
+                .map(|m| (m.facility_id, m.role))
+                .collect::<Vec<_>>(),
+            vec![(3, NetworkRole::Provincial), (7, NetworkRole::Centre)]
+        );
+    }
+}

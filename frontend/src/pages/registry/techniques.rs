@@ -423,3 +423,26 @@ fn TechniqueForm(
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use shared::Lang;
+
+    use super::*;
+
+    #[test]
+    fn a_technique_draft_reads_its_level_and_says_when_none_is_chosen() {
+        let mut draft = TechniqueDraft::of(None);
+        assert!(draft.active, "a new technique is in the catalogue");
+        draft.code = " dat_vong ".into();
+        draft.name = "Đặt vòng".into();
+        draft.specialty = "san_phu_khoa".into();
+        let (_, unreadable) = draft.input(Lang::Vi);
+        assert!(unreadable.contains_key("level"), "{unreadable:?}");
+        draft.level = "initial".into();
+        let (input, unreadable) = draft.input(Lang::Vi);
+        assert!(unreadable.is_empty(), "{unreadable:?}");
+        assert_eq!(input.code, "dat_vong");
+        assert_eq!(input.level, TechnicalLevel::Initial);
+    }
+}
