@@ -147,10 +147,9 @@ pub fn use_api() -> Api {
     expect_context()
 }
 
-fn origin() -> Result<String, ApiError> {
-    web_sys::window()
-        .and_then(|window| window.location().origin().ok())
-        .ok_or_else(|| ApiError::Network("no browser window".into()))
+/// The page's origin (`http://host:port`); none outside a browser window.
+fn origin() -> Option<String> {
+    web_sys::window().and_then(|window| window.location().origin().ok())
 }
 
 /// Turns an error status into an [`ApiError`], keeping a success response.
@@ -218,7 +217,8 @@ impl Api {
         token: Option<&str>,
         build: &impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Response, ApiError> {
-        let url = format!("{}{BASE_PATH}{path}", origin()?);
+        let origin = origin().ok_or_else(|| ApiError::Network("no browser window".into()))?;
+        let url = format!("{origin}{BASE_PATH}{path}");
         let mut request = reqwest::Client::new()
             .request(method.clone(), url)
             .header(ACCEPT, "application/json, application/problem+json")

@@ -256,7 +256,7 @@ fn VisitSlot(visit: Visit, on_pick: Option<Callback<Editing>>) -> impl IntoView 
                 data-assignment-id=id
                 data-status=status.as_str()
                 title=title
-                on:click=move |_| pick.run(Editing::Existing(assignment.clone()))
+                on:click=move |_| pick.run(Editing::Existing(Box::new(assignment.clone())))
             >
                 {content}
             </button>

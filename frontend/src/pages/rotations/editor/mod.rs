@@ -43,8 +43,8 @@ pub(super) struct Prefill {
 pub(super) enum Editing {
     /// A new assignment.
     New(Prefill),
-    /// An assignment that exists.
-    Existing(RotationAssignment),
+    /// An assignment that exists (boxed: it is far larger than a new one's prefill).
+    Existing(Box<RotationAssignment>),
 }
 
 impl Editing {
@@ -101,7 +101,7 @@ pub(super) fn AssignmentEditor(
     let lang = use_lang();
     let fields = Fields::new(&editing);
     let existing = match &editing {
-        Editing::Existing(assignment) => Some(assignment.clone()),
+        Editing::Existing(assignment) => Some((**assignment).clone()),
         Editing::New(_) => None,
     };
     let record = existing.as_ref().map(|a| (a.id, a.version));
