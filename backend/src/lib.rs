@@ -25,3 +25,5 @@ pub mod static_files;
 pub mod system;
 pub mod work_queue;
 pub mod workflow;
+// Supervision and quality criteria (issue 18, part 3).
+pub mod supervision;

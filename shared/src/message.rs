@@ -69,6 +69,19 @@ pub enum Record {
     Evaluation,
     /// A station's request for support.
     SupportRequest,
+    // Supervision and quality criteria.
+    /// A checklist template (revision).
+    SupervisionTemplate,
+    /// A supervision visit.
+    SupervisionVisit,
+    /// An item of a visit's checklist.
+    ChecklistItem,
+    /// The photo of a finding.
+    SupervisionPhoto,
+    /// A corrective action.
+    CorrectiveAction,
+    /// A user account that may own a corrective action.
+    ActionOwner,
 }
 
 impl Record {
@@ -103,6 +116,12 @@ impl Record {
             Record::PlanActivity => ("hoạt động", "activity"),
             Record::Evaluation => ("bản đánh giá", "evaluation"),
             Record::SupportRequest => ("đề xuất hỗ trợ", "support request"),
+            Record::SupervisionTemplate => ("bảng kiểm", "checklist template"),
+            Record::SupervisionVisit => ("đợt giám sát", "supervision visit"),
+            Record::ChecklistItem => ("tiêu chí", "checklist item"),
+            Record::SupervisionPhoto => ("ảnh minh chứng", "finding photo"),
+            Record::CorrectiveAction => ("việc khắc phục", "corrective action"),
+            Record::ActionOwner => ("người chịu trách nhiệm", "owner"),
         };
         pick(lang, vi, en)
     }

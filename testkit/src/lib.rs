@@ -40,6 +40,8 @@ mod referrals;
 mod registry;
 mod resource;
 mod rotations;
+// Supervision and quality criteria.
+mod supervision;
 
 use serde_json::Value;
 

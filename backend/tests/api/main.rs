@@ -36,5 +36,7 @@ mod search;
 mod several_servers;
 mod sign_in_abuse;
 mod support;
+// Supervision and quality criteria.
+mod supervision;
 mod system;
 mod work_queue;
