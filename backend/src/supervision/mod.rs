@@ -3,6 +3,7 @@
 //! site, photos of findings, and the corrective actions the visited facility answers
 //! and a follow-up visit closes.
 
+pub mod demo;
 pub mod repo;
 pub mod routes;
 pub mod service;
