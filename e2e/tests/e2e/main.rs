@@ -29,5 +29,7 @@ mod rotation_entry;
 mod sign_in;
 mod spa_size;
 mod support;
+// Supervision and quality criteria.
+mod supervision;
 mod two_servers;
 mod work_queue;
