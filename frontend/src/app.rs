@@ -130,6 +130,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/supervision") view=SupervisionPage::Visits />
                     <Route path=path!("/supervision/visits/new") view=SupervisionPage::NewVisit />
                     <Route path=path!("/supervision/visits/:id") view=SupervisionPage::Visit />
+                    <Route path=path!("/supervision/visits/:id/print") view=SupervisionPage::Print />
                     <Route path=path!("/supervision/actions") view=SupervisionPage::Actions />
                     <Route path=path!("/supervision/scores") view=SupervisionPage::Scores />
                     <Route path=path!("/supervision/templates") view=SupervisionPage::Templates />

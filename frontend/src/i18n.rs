@@ -813,6 +813,8 @@ pub enum Key {
     MeanScore,
     LastScore,
     OverdueActions,
+    VisitReport,
+    PrintVisitReport,
 }
 
 impl Key {
@@ -2088,6 +2090,8 @@ impl Key {
             MeanScore => ("Điểm trung bình", "Mean score"),
             LastScore => ("Điểm gần nhất", "Last score"),
             OverdueActions => ("Việc quá hạn", "Overdue actions"),
+            VisitReport => ("Biên bản giám sát (A4)", "Visit report (A4)"),
+            PrintVisitReport => ("In biên bản", "Print the report"),
         }
     }
 }

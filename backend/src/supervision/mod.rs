@@ -4,6 +4,7 @@
 //! and a follow-up visit closes.
 
 pub mod demo;
+pub mod export;
 pub mod repo;
 pub mod routes;
 pub mod service;

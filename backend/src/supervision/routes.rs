@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(publish_template)
         .service(revise_template)
         .service(list_visits)
+        .service(visits_xlsx)
         .service(create_visit)
         .service(get_visit)
         .service(reschedule_visit)
@@ -222,6 +223,48 @@ async fn list_visits(
     state
         .json(move |conn| service::list_visits(conn, &by, &query))
         .await
+}
+
+/// The visits a query lists (all of them, not a page) as a workbook (XLSX): one row per
+/// visit with its day, facility, checklist, status, score, result and open and late
+/// corrective actions. `from`/`to` pick a period.
+#[utoipa::path(
+    tag = "supervision",
+    params(VisitQuery),
+    responses(
+        (status = 200, description = "The workbook", body = String, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        Problems<(BadQuery, Forbidden)>,
+    )
+)]
+#[get("/supervision-visits.xlsx")]
+async fn visits_xlsx(
+    state: web::Data<AppState>,
+    by: Principal,
+    query: web::Query<VisitQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let day = |day: Option<chrono::NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
+    let (from, to) = (day(query.from), day(query.to));
+    let rows = state
+        .db
+        .run(move |conn| service::export_visits(conn, &by, &query))
+        .await?;
+    let period = match (from.is_empty(), to.is_empty()) {
+        (true, true) => "Toàn bộ".to_string(),
+        _ => format!("Từ {from} đến {to}"),
+    };
+    let name = match (from.is_empty(), to.is_empty()) {
+        (true, true) => "giam-sat.xlsx".to_string(),
+        _ => format!("giam-sat-{from}-{to}.xlsx"),
+    };
+    let bytes = crate::db::off_workers(move || super::export::visits_xlsx(&rows, &period))
+        .await?
+        .map_err(ApiError::internal)?;
+    Ok(crate::http::attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &name,
+        bytes,
+    ))
 }
 
 /// Schedule a visit to a facility yours supports, with a published checklist. Accepts

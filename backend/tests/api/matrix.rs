@@ -1681,6 +1681,7 @@ fn supervision_rows(s: &SupervisionFixtures) -> Vec<Row> {
         )
         .ids(&[s.template_published]),
         op("GET /api/v1/supervision-visits", PEOPLE),
+        op("GET /api/v1/supervision-visits.xlsx", PEOPLE),
         op("POST /api/v1/supervision-visits", SUPERVISORS).body(&s.visit_body),
         op("GET /api/v1/supervision-visits/{id}", &readers)
             .ids(&[s.visit_scheduled])

@@ -887,3 +887,101 @@ async fn a_published_checklist_is_never_edited_and_visits_keep_their_revision() 
     assert_eq!(revisions.items.len(), 2);
     assert_eq!(revisions.items[0].revision, 2);
 }
+
+#[actix_web::test]
+async fn a_periods_visits_export_as_a_workbook_within_the_readers_scope() {
+    let app = TestApp::spawn().await;
+    let department = app.user("soyte").await;
+    let answer = department
+        .get::<()>("/api/v1/supervision-visits.xlsx?from=2026-01-01&to=2026-12-31")
+        .await;
+    assert_eq!(answer.code(), 200, "{}", answer.text);
+    assert_eq!(
+        answer.content_type(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(answer.bytes().starts_with(b"PK"), "a zip container");
+    let disposition = answer.header("content-disposition").unwrap_or_default();
+    assert!(
+        disposition.contains("giam-sat-2026-01-01-2026-12-31.xlsx"),
+        "{disposition}"
+    );
+    // A station's workbook holds its own visits only; a machine has none.
+    let station = app.user("tram.binhhoa").await;
+    let own = station.get::<()>("/api/v1/supervision-visits.xlsx").await;
+    assert_eq!(own.code(), 200);
+    assert!(own.bytes().len() < answer.bytes().len());
+}
+
+#[actix_web::test]
+async fn plan_indicators_compute_scores_passes_and_late_actions() {
+    use shared::plan::{IndicatorBoard, IndicatorMetric};
+    let app = TestApp::spawn().await;
+    let planner = app.user("kehoach").await;
+    let director = app.user("giamdoc").await;
+    let centre = planner.facility_id("74-TTYTTA").await;
+    let lai_thieu = planner.facility_id("74-TYT-LAITHIEU").await;
+    let mut input = crate::plans::small_plan(centre, &[lai_thieu], "KH-GS-01");
+    let base = input.indicators[0].clone();
+    for (code, metric) in [
+        ("GS1", IndicatorMetric::SupervisionScore),
+        ("GS2", IndicatorMetric::SupervisionPassed),
+        ("GS3", IndicatorMetric::OverdueCorrectiveActions),
+    ] {
+        let mut indicator = base.clone();
+        indicator.code = code.to_string();
+        indicator.name = metric.as_str().to_string();
+        indicator.metric = Some(metric);
+        input.indicators.push(indicator);
+    }
+    let plan = planner.plans().create(&input).await.created();
+    planner
+        .plans()
+        .step(plan.id, "submit", &no_body(), None)
+        .await
+        .ok();
+    director
+        .plans()
+        .step(plan.id, "approve", &no_body(), None)
+        .await
+        .ok();
+    let board: IndicatorBoard = planner.plans().board(plan.id, "P1").await.ok();
+    let actual = |code: &str| {
+        board
+            .rows
+            .iter()
+            .find(|r| {
+                r.indicator_code == code && r.facility.as_ref().map(|f| f.id) == Some(lai_thieu)
+            })
+            .and_then(|r| r.actual)
+    };
+    // What the demo's visits to Lái Thiêu say, read through the API.
+    let visits = planner
+        .supervision_visits()
+        .list(&format!("facility_id={lai_thieu}&limit=200"))
+        .await
+        .ok()
+        .items;
+    let scored: Vec<&VisitSummary> = visits
+        .iter()
+        .filter(|v| v.score_percent.is_some())
+        .collect();
+    assert!(!scored.is_empty(), "the demo scores Lái Thiêu");
+    let mean = scored.iter().filter_map(|v| v.score_percent).sum::<f64>() / scored.len() as f64;
+    assert_eq!(actual("GS1"), Some((mean * 10.0).round() / 10.0));
+    let latest = scored
+        .iter()
+        .max_by_key(|v| (v.planned_on, v.id))
+        .and_then(|v| v.passed)
+        .unwrap();
+    assert_eq!(actual("GS2"), Some(if latest { 1.0 } else { 0.0 }));
+    let late = planner
+        .corrective_actions()
+        .list(&format!("facility_id={lai_thieu}&overdue=true&limit=200"))
+        .await
+        .ok()
+        .items
+        .len();
+    assert!(late > 0, "the demo leaves Lái Thiêu late actions");
+    assert_eq!(actual("GS3"), Some(late as f64));
+}

@@ -223,6 +223,19 @@ async fn supervise(browser: &Client, server: &Server) -> Result<(), String> {
     )
     .await?;
     expect_phone_fit(browser, "a scored visit with its actions").await?;
+    // The A4 report of the visit: its score, its verdict and both actions.
+    click(browser, Locator::Id("print-visit"), "the visit report").await?;
+    let report = text_of(browser, Locator::Id("report-score"), "the report's score").await?;
+    if !report.contains("75,6 %") || !report.contains("KHÔNG ĐẠT") {
+        return Err(format!("the report's score reads {report:?}"));
+    }
+    let rows = browser
+        .find_all(Locator::Css("table.report-actions tbody tr"))
+        .await
+        .map_err(|e| format!("reading the report's actions: {e}"))?;
+    if rows.len() != 2 {
+        return Err(format!("the report lists {} actions, not 2", rows.len()));
+    }
     sign_out(browser).await?;
 
     // The station head answers both, on their phone.

@@ -206,6 +206,7 @@ pub enum SupervisionPage {
     Scores,
     Templates,
     Template,
+    Print,
 }
 
 #[wasm_split(supervision, preload(preload_supervision))]
@@ -218,6 +219,7 @@ fn supervision_page(page: SupervisionPage) -> AnyView {
         SupervisionPage::Scores => view! { <supervision::ScoresPage /> }.into_any(),
         SupervisionPage::Templates => view! { <supervision::TemplateListPage /> }.into_any(),
         SupervisionPage::Template => view! { <supervision::TemplatePage /> }.into_any(),
+        SupervisionPage::Print => view! { <supervision::VisitPrintPage /> }.into_any(),
     }
 }
 

@@ -44,6 +44,7 @@ pub fn page_title(path: &str) -> Option<Key> {
         ("/admin", Key::NavAdmin),
         // Supervision and quality criteria.
         ("/supervision/visits/new", Key::ScheduleVisit),
+        ("/supervision/visits/*/print", Key::VisitReport),
         ("/supervision/actions", Key::CorrectiveActions),
         ("/supervision/scores", Key::QualityScores),
         ("/supervision/templates", Key::ChecklistTemplates),

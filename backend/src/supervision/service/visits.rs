@@ -462,11 +462,40 @@ pub fn list_visits(
     by: &Principal,
     query: &VisitQuery,
 ) -> Result<Page<VisitSummary>, ApiError> {
+    let limit = clamp_limit(query.limit);
+    let filter = visit_filter(conn, by, query)?;
+    let rows = repo::list_visits(conn, &filter, limit + 1)?;
+    let summaries = summaries(conn, &rows)?;
+    Ok(page_of(summaries, limit, |v: &VisitSummary| v.id))
+}
+
+/// The most visits one export holds: years of a province's supervision.
+pub const EXPORT_LIMIT: i64 = 10_000;
+
+/// The visits a query lists, all of them (up to [`EXPORT_LIMIT`]), for the workbook.
+pub fn export_visits(
+    conn: &mut AnyConn,
+    by: &Principal,
+    query: &VisitQuery,
+) -> Result<Vec<VisitSummary>, ApiError> {
+    let filter = VisitFilter {
+        before_id: None,
+        ..visit_filter(conn, by, query)?
+    };
+    let rows = repo::list_visits(conn, &filter, EXPORT_LIMIT)?;
+    summaries(conn, &rows)
+}
+
+/// What a visit query asks, within the reader's scope (people only).
+fn visit_filter(
+    conn: &mut AnyConn,
+    by: &Principal,
+    query: &VisitQuery,
+) -> Result<VisitFilter, ApiError> {
     if by.role().is_none() {
         return Err(ApiError::forbidden());
     }
-    let limit = clamp_limit(query.limit);
-    let filter = VisitFilter {
+    Ok(VisitFilter {
         within: by.scope.ids(),
         facility_id: scoped(by, query.facility_id)?,
         supervising_facility_id: query.supervising_facility_id,
@@ -479,10 +508,7 @@ pub fn list_visits(
         to: query.to,
         passed: query.passed,
         before_id: parse_cursor(query.cursor.as_deref())?,
-    };
-    let rows = repo::list_visits(conn, &filter, limit + 1)?;
-    let summaries = summaries(conn, &rows)?;
-    Ok(page_of(summaries, limit, |v: &VisitSummary| v.id))
+    })
 }
 
 /// Visits as listed: with their template, facilities and open and late actions.

@@ -9,6 +9,7 @@
 //! computed for this reader.
 
 mod actions;
+mod print;
 mod scores;
 mod templates;
 mod visit;
@@ -16,6 +17,7 @@ mod visit_form;
 mod visit_list;
 
 pub use actions::ActionListPage;
+pub use print::VisitPrintPage;
 pub use scores::ScoresPage;
 pub use templates::{TemplateListPage, TemplatePage};
 pub use visit::VisitPage;

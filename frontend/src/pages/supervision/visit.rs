@@ -61,6 +61,10 @@ fn VisitDetail(id: i64) -> impl IntoView {
         <section class="page supervision-visit">
             <p class="breadcrumb">
                 <A href=BASE>{move || lang.t(Key::BackToSupervision)}</A>
+                " · "
+                <A href=format!("{}/print", super::visit_href(id)) attr:id="print-visit">
+                    {move || lang.t(Key::VisitReport)}
+                </A>
             </p>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move { loaded(loaded_visit.await, move |_| body) })}

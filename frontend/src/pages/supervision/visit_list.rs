@@ -7,13 +7,14 @@ use shared::Labelled;
 use shared::supervision::{SupervisionArea, VisitQuery, VisitStatus, VisitSummary};
 
 use super::{SupervisionTabs, Tab, VerdictBadge, VisitStatusBadge, percent_text, visit_href};
+use crate::api::plans::FileKind;
 use crate::api::{self, use_api};
-use crate::components::NoResults;
 use crate::components::filters::{
     EnumFilter, FilterActions, FilterForm, PagedList, UrlQuery, apply_filters, cursor_field,
     use_url_query,
 };
 use crate::components::list::{DataTable, Heading};
+use crate::components::{DownloadButton, NoResults};
 use crate::contexts::use_lang;
 use crate::i18n::{Key, format_date};
 use crate::pages::query::{QueryParams, href_with, parse_param, text_param};
@@ -100,6 +101,17 @@ pub fn VisitListPage() -> impl IntoView {
                 />
                 <FilterActions clear=Signal::derive(move || PATH.to_string()) />
             </FilterForm>
+            {move || {
+                let filters = VisitQuery {
+                    cursor: None,
+                    ..query.get()
+                };
+                view! {
+                    <div class="actions">
+                        <DownloadButton id="visits-xlsx" label=Key::ExportXlsx file=FileKind::SupervisionVisits(filters) />
+                    </div>
+                }
+            }}
             <PagedList query page=visits show=move |items| view! { <VisitTable items /> } />
         </section>
     }
