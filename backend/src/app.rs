@@ -56,6 +56,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     crate::rotations::routes::configure(cfg);
     crate::plans::routes::configure(cfg);
     crate::work_queue::routes::configure(cfg);
+    crate::supervision::routes::configure(cfg);
     cfg.service(crate::system::audit_events_csv);
     cfg.service(crate::system::audit_events)
         .service(crate::system::setup);

@@ -907,6 +907,7 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
     let consultations = crate::consultations::demo::load(conn)?;
     let rotations = crate::rotations::demo::load(conn, centre, &codes, &staff_ids)?;
     let plans = crate::plans::demo::load(conn)?;
+    let supervision_visits = crate::supervision::demo::load(conn)?;
     // The mark that makes the server and the sign-in page say this is the demo.
     let marked = crate::db::settings::store(
         conn,
@@ -938,6 +939,7 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
                 "consultation_cases": consultations,
                 "rotation_assignments": rotations,
                 "plan_versions": plans,
+                "supervision_visits": supervision_visits,
             }),
         },
     )?;

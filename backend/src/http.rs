@@ -403,6 +403,10 @@ pub const VERSIONED_COLLECTIONS: &[&str] = &[
     "staff",
     "support-requests",
     "users",
+    // Supervision and quality criteria.
+    "supervision-templates",
+    "supervision-visits",
+    "corrective-actions",
 ];
 
 /// The current version of the record at `/api/v1/{collection}/{id}` (the referral
@@ -450,6 +454,9 @@ fn current_version(
         "staff" => version_of!(staff),
         "support-requests" => version_of!(support_requests),
         "users" => version_of!(users),
+        "supervision-templates" => version_of!(supervision_templates),
+        "supervision-visits" => version_of!(supervision_visits),
+        "corrective-actions" => version_of!(corrective_actions),
         _ => None,
     })
 }

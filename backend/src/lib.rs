@@ -26,3 +26,5 @@ pub mod system;
 pub mod techniques;
 pub mod work_queue;
 pub mod workflow;
+// Supervision and quality criteria (issue 18, part 3).
+pub mod supervision;

@@ -58,6 +58,7 @@ accept `Idempotency-Key`. See docs/API.md.",
         (name = "plans", description = "Kế hoạch hỗ trợ — support plans, versions, indicators, evaluations, reports, support requests"),
         (name = "audit", description = "Nhật ký — audit trail (admins)"),
         (name = "system", description = "Health and readiness"),
+        (name = "supervision", description = "Giám sát chất lượng — checklist templates, supervision visits, findings and corrective actions"),
     )
 )]
 pub struct ApiDoc;

@@ -706,3 +706,112 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluations,
     support_requests,
 );
+
+// Supervision and quality criteria (migration 000019).
+
+diesel::table! {
+    supervision_templates (id) {
+        id -> BigInt,
+        code -> Text,
+        revision -> Integer,
+        owner_facility_id -> BigInt,
+        title -> Text,
+        area -> Text,
+        description -> Nullable<Text>,
+        pass_threshold -> Integer,
+        sections -> Text,
+        item_count -> Integer,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supervision_visits (id) {
+        id -> BigInt,
+        template_id -> BigInt,
+        facility_id -> BigInt,
+        supervising_facility_id -> BigInt,
+        planned_on -> Date,
+        visitors -> Text,
+        follow_up_of -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        conclusion -> Nullable<Text>,
+        score_percent -> Nullable<Double>,
+        passed -> Nullable<Bool>,
+        started_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supervision_photos (id) {
+        id -> BigInt,
+        visit_id -> BigInt,
+        item_code -> Text,
+        content_type -> Text,
+        byte_size -> BigInt,
+        bytes -> Binary,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supervision_answers (id) {
+        id -> BigInt,
+        visit_id -> BigInt,
+        item_code -> Text,
+        choice -> Nullable<Text>,
+        points -> Nullable<Integer>,
+        note -> Nullable<Text>,
+        photo_id -> Nullable<BigInt>,
+        answered_by -> Text,
+        answered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    corrective_actions (id) {
+        id -> BigInt,
+        visit_id -> BigInt,
+        facility_id -> BigInt,
+        supervising_facility_id -> BigInt,
+        item_code -> Nullable<Text>,
+        description -> Text,
+        owner_user_id -> BigInt,
+        due_on -> Date,
+        status -> Text,
+        response -> Nullable<Text>,
+        answered_by -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        closed_in_visit_id -> Nullable<BigInt>,
+        close_note -> Nullable<Text>,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        reopen_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    supervision_templates,
+    supervision_visits,
+    supervision_photos,
+    supervision_answers,
+    corrective_actions,
+);

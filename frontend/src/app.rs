@@ -16,6 +16,8 @@ mod lazy_pages;
 use lazy_pages::{
     AdminPage, ConsultationsPage, PlansPage, ReferralsPage, RegistryPage, RotationsPage,
 };
+// Supervision and quality criteria.
+use lazy_pages::SupervisionPage;
 
 /// The sign-in address, remembering where the person was going.
 fn login_path() -> String {
@@ -126,6 +128,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/api-clients") view=AdminPage::ApiClients />
                     <Route path=path!("/admin/audit") view=AdminPage::Audit />
                     <Route path=path!("/admin/referral-rules") view=AdminPage::ReferralRules />
+                    // Supervision and quality criteria.
+                    <Route path=path!("/supervision") view=SupervisionPage::Visits />
+                    <Route path=path!("/supervision/visits/new") view=SupervisionPage::NewVisit />
+                    <Route path=path!("/supervision/visits/:id") view=SupervisionPage::Visit />
+                    <Route path=path!("/supervision/visits/:id/print") view=SupervisionPage::Print />
+                    <Route path=path!("/supervision/actions") view=SupervisionPage::Actions />
+                    <Route path=path!("/supervision/scores") view=SupervisionPage::Scores />
+                    <Route path=path!("/supervision/templates") view=SupervisionPage::Templates />
+                    <Route path=path!("/supervision/templates/:id") view=SupervisionPage::Template />
                 </ProtectedParentRoute>
             </Routes>
         </Router>

@@ -78,6 +78,11 @@ labelled_enum! {
         ReadAudit = "read_audit", "Xem nhật ký hệ thống", "Read the audit trail";
         /// Change the referral rules and the holiday calendar.
         ManageReferralRules = "manage_referral_rules", "Sửa quy định chuyển tuyến và ngày nghỉ lễ", "Change the referral rules and holidays";
+        /// Keep checklist templates and run supervision visits to the facilities one's own
+        /// supports.
+        SuperviseFacilities = "supervise_facilities", "Giám sát chất lượng, bảng kiểm", "Supervise quality, keep checklists";
+        /// Answer the corrective actions raised at one's own facility.
+        AnswerCorrectiveActions = "answer_corrective_actions", "Báo cáo khắc phục sau giám sát", "Answer corrective actions";
     }
 }
 

@@ -31,5 +31,7 @@ pub mod time;
 pub mod validation;
 pub mod work_queue;
 pub mod workflow;
+// Supervision and quality criteria (issue 18, part 3).
+pub mod supervision;
 
 pub use i18n::{Labelled, Lang};

@@ -73,6 +73,19 @@ pub enum Record {
     Technique,
     /// A regional specialty network.
     SpecialtyNetwork,
+    // Supervision and quality criteria.
+    /// A checklist template (revision).
+    SupervisionTemplate,
+    /// A supervision visit.
+    SupervisionVisit,
+    /// An item of a visit's checklist.
+    ChecklistItem,
+    /// The photo of a finding.
+    SupervisionPhoto,
+    /// A corrective action.
+    CorrectiveAction,
+    /// A user account that may own a corrective action.
+    ActionOwner,
 }
 
 impl Record {
@@ -109,6 +122,12 @@ impl Record {
             Record::SupportRequest => ("đề xuất hỗ trợ", "support request"),
             Record::Technique => ("kỹ thuật", "technique"),
             Record::SpecialtyNetwork => ("mạng lưới chuyên khoa", "specialty network"),
+            Record::SupervisionTemplate => ("bảng kiểm", "checklist template"),
+            Record::SupervisionVisit => ("đợt giám sát", "supervision visit"),
+            Record::ChecklistItem => ("tiêu chí", "checklist item"),
+            Record::SupervisionPhoto => ("ảnh minh chứng", "finding photo"),
+            Record::CorrectiveAction => ("việc khắc phục", "corrective action"),
+            Record::ActionOwner => ("người chịu trách nhiệm", "owner"),
         };
         pick(lang, vi, en)
     }

@@ -41,6 +41,8 @@ mod registry;
 mod resource;
 mod rotations;
 mod techniques;
+// Supervision and quality criteria.
+mod supervision;
 
 use serde_json::Value;
 

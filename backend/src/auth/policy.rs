@@ -5,6 +5,7 @@ use shared::auth::{ApiScope, Capability, Role};
 use shared::consultation::{self, CaseParty, CaseSide};
 use shared::referral::{self, Party, Side};
 use shared::rotation::AssignmentSide;
+use shared::supervision::{self, CorrectiveSide, VisitParty, VisitSide};
 
 use super::principal::{Actor, Principal};
 use crate::error::ApiError;
@@ -157,6 +158,27 @@ pub enum Action {
         /// The asking station.
         station_id: i64,
     },
+    // Supervision and quality criteria.
+    /// Read the checklist templates: the network's quality criteria, public to its
+    /// people.
+    ReadSupervisionTemplates,
+    /// Draft, edit, publish and revise the checklist templates a facility keeps.
+    ManageSupervisionTemplates {
+        /// The facility that keeps them.
+        facility_id: i64,
+    },
+    /// Read a supervision visit (its answers, score, photos) and its corrective actions.
+    ReadSupervision {
+        /// The visited facility.
+        facility_id: i64,
+        /// The facility that runs the visit.
+        supervising_facility_id: i64,
+    },
+    /// Schedule a visit from one's own facility to a facility it supports.
+    ScheduleSupervision {
+        /// The facility to visit.
+        facility_id: i64,
+    },
 }
 
 /// Allows or refuses an action (403).
@@ -292,6 +314,26 @@ fn user_allowed(role: Role, principal: &Principal, action: Action) -> bool {
                 && !own(station_id)
                 && principal.scope.contains(station_id)
         }
+        // Quality data is not patient data: the criteria are everyone's, a visit is
+        // read by the two facilities and those who see either (the Department of Health
+        // its province, admins everything).
+        Action::ReadSupervisionTemplates => true,
+        Action::ManageSupervisionTemplates { facility_id } => {
+            role == Admin || (supervision::role_supervises(role) && own(facility_id))
+        }
+        Action::ReadSupervision {
+            facility_id,
+            supervising_facility_id,
+        } => {
+            principal.scope.contains(facility_id)
+                || principal.scope.contains(supervising_facility_id)
+        }
+        // A facility supervises those it supports (its scope beyond itself).
+        Action::ScheduleSupervision { facility_id } => {
+            supervision::role_supervises(role)
+                && !own(facility_id)
+                && principal.scope.contains(facility_id)
+        }
     }
 }
 
@@ -371,6 +413,11 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         | Action::ApproveIndicatorValues { .. }
         | Action::RequestSupport { .. }
         | Action::HandleSupportRequests { .. } => false,
+        // Supervision is people's work; no scope reads it yet.
+        Action::ReadSupervisionTemplates
+        | Action::ManageSupervisionTemplates { .. }
+        | Action::ReadSupervision { .. }
+        | Action::ScheduleSupervision { .. } => false,
         Action::ReadRotations {
             facility_id,
             station_id,
@@ -429,6 +476,14 @@ pub fn capabilities(principal: &Principal) -> Vec<Capability> {
             Capability::ReadAudit => allowed(principal, Action::ReadAudit),
             Capability::ManageReferralRules => allowed(principal, Action::ManageReferralRules),
             Capability::ManageTechniques => allowed(principal, Action::ManageTechniques),
+            Capability::SuperviseFacilities => match &principal.actor {
+                Actor::User { role, .. } => supervision::role_supervises(*role),
+                Actor::Client { .. } => false,
+            },
+            Capability::AnswerCorrectiveActions => match &principal.actor {
+                Actor::User { role, .. } => supervision::role_answers_actions(*role),
+                Actor::Client { .. } => false,
+            },
         })
         .collect()
 }
@@ -462,6 +517,32 @@ pub fn consultation_side(
     match &principal.actor {
         Actor::User { role, .. } => CaseSide::user(*role, party),
         Actor::Client { .. } => CaseSide::client(party),
+    }
+}
+
+/// How the principal stands to a supervision visit, for the shared visit workflow.
+pub fn supervision_side(
+    principal: &Principal,
+    supervising_facility_id: i64,
+    facility_id: i64,
+) -> VisitSide {
+    let party = VisitParty::of(principal.facility_id, supervising_facility_id, facility_id);
+    match &principal.actor {
+        Actor::User { role, .. } => VisitSide::user(*role, party),
+        Actor::Client { .. } => VisitSide::client(party),
+    }
+}
+
+/// How the principal stands to a corrective action, for the shared action workflow.
+pub fn corrective_side(
+    principal: &Principal,
+    supervising_facility_id: i64,
+    facility_id: i64,
+) -> CorrectiveSide {
+    let party = VisitParty::of(principal.facility_id, supervising_facility_id, facility_id);
+    match &principal.actor {
+        Actor::User { role, .. } => CorrectiveSide::user(*role, party),
+        Actor::Client { .. } => CorrectiveSide::client(party),
     }
 }
 
@@ -829,5 +910,64 @@ mod tests {
         ] {
             assert_eq!(allowed(&principal, of_station_a), sees, "{who}");
         }
+    }
+
+    #[test]
+    fn supervision_is_read_by_both_sides_and_run_by_the_supporting_facility() {
+        let everyone = &[CENTRE, STATION_A, STATION_B];
+        let read = |facility_id| Action::ReadSupervision {
+            facility_id,
+            supervising_facility_id: CENTRE,
+        };
+        let schedule = |facility_id| Action::ScheduleSupervision { facility_id };
+        let nurse = user(Role::NursingHead, CENTRE, everyone);
+        let station = user(Role::StationHead, STATION_A, &[STATION_A]);
+        let other = user(Role::StationHead, STATION_B, &[STATION_B]);
+        let department = user(
+            Role::HealthDepartment,
+            99,
+            &[99, CENTRE, STATION_A, STATION_B],
+        );
+        assert!(allowed(&nurse, read(STATION_A)) && allowed(&nurse, schedule(STATION_A)));
+        assert!(!allowed(&nurse, schedule(CENTRE)), "not its own facility");
+        assert!(!allowed(&nurse, schedule(99)), "only those it supports");
+        assert!(allowed(&station, read(STATION_A)));
+        assert!(!allowed(&station, schedule(STATION_A)));
+        assert!(!allowed(&other, read(STATION_A)), "another station's visit");
+        assert!(allowed(&department, read(STATION_A)));
+        assert!(!allowed(&department, schedule(STATION_A)));
+        assert!(!allowed(
+            &user(Role::Clinician, CENTRE, everyone),
+            schedule(STATION_A)
+        ));
+        assert!(allowed(
+            &nurse,
+            Action::ManageSupervisionTemplates {
+                facility_id: CENTRE
+            }
+        ));
+        assert!(!allowed(
+            &nurse,
+            Action::ManageSupervisionTemplates {
+                facility_id: STATION_A
+            }
+        ));
+        assert!(!allowed(
+            &station,
+            Action::ManageSupervisionTemplates {
+                facility_id: STATION_A
+            }
+        ));
+        assert!(allowed(&station, Action::ReadSupervisionTemplates));
+        assert!(!allowed(&client(vec![ApiScope::PlansRead]), read(CENTRE)));
+        let side = supervision_side(&nurse, CENTRE, STATION_A);
+        assert_eq!(side.party, VisitParty::Supervisor);
+        assert!(side.supervises);
+        let side = corrective_side(&station, CENTRE, STATION_A);
+        assert_eq!(side.party, VisitParty::Visited);
+        assert!(side.answers && !side.supervises);
+        assert!(capabilities(&nurse).contains(&Capability::SuperviseFacilities));
+        assert!(capabilities(&station).contains(&Capability::AnswerCorrectiveActions));
+        assert!(!capabilities(&station).contains(&Capability::SuperviseFacilities));
     }
 }

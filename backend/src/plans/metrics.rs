@@ -1,7 +1,8 @@
 //! The figures computed indicators and reports are made of, counted from the system's own
 //! records for a set of facilities and a range of Vietnamese calendar days: rotation days
 //! delivered, consultation cases concluded, referrals up and back, referrals avoided and
-//! follow-ups completed on time. Never typed in; recomputed on every read.
+//! follow-ups completed on time, supervision scores, passes and late corrective actions.
+//! Never typed in; recomputed on every read.
 
 use std::collections::HashMap;
 
@@ -37,6 +38,12 @@ pub struct Figures {
     /// Share of its level's technique catalogue it performs now, in percent (the
     /// catalogue and the capabilities keep no history: today's figure for any period).
     pub catalogue_coverage: Option<f64>,
+    /// Mean score (percent) of its supervision visits scored in the range.
+    pub supervision_score: Option<f64>,
+    /// Whether its latest visit scored in the range passed.
+    pub supervision_passed: Option<bool>,
+    /// Corrective actions of it due in the range, before today, and not closed.
+    pub overdue_actions: i64,
 }
 
 impl Figures {
@@ -186,6 +193,8 @@ pub fn figures(
         }
     }
 
+    supervision(conn, facility_ids, from, to, &mut out)?;
+
     for (id, figures) in &mut out {
         figures.consultations_held = held.get(id).copied().unwrap_or(0);
         figures.referrals_avoided = avoided.get(id).copied().unwrap_or(0);
@@ -213,6 +222,80 @@ pub fn add_catalogue_coverage(
             entry.catalogue_coverage =
                 (coverage.catalogue > 0).then(|| f64::from(coverage.percent()));
         }
+    }
+    Ok(())
+}
+
+/// The supervision figures of each facility: the mean score of its visits scored in the
+/// range, whether the latest of them passed, and its corrective actions due in the range
+/// that are late today and not closed.
+fn supervision(
+    conn: &mut AnyConn,
+    facility_ids: &[i64],
+    from: NaiveDate,
+    to: NaiveDate,
+    out: &mut HashMap<i64, Figures>,
+) -> QueryResult<()> {
+    use crate::schema::{corrective_actions, supervision_visits};
+    use shared::supervision::{CorrectiveStatus, VisitStatus};
+    /// A scored visit: facility, day, id, score, passed.
+    type Scored = (i64, NaiveDate, i64, Option<f64>, Option<bool>);
+    let scored: Vec<Scored> = supervision_visits::table
+        .filter(
+            supervision_visits::facility_id
+                .eq_any(facility_ids)
+                .and(supervision_visits::planned_on.ge(from))
+                .and(supervision_visits::planned_on.le(to))
+                .and(
+                    supervision_visits::status
+                        .eq_any([DbEnum(VisitStatus::Submitted), DbEnum(VisitStatus::Closed)]),
+                ),
+        )
+        .order((
+            supervision_visits::planned_on.asc(),
+            supervision_visits::id.asc(),
+        ))
+        .select((
+            supervision_visits::facility_id,
+            supervision_visits::planned_on,
+            supervision_visits::id,
+            supervision_visits::score_percent,
+            supervision_visits::passed,
+        ))
+        .load(conn)?;
+    let mut sums: HashMap<i64, (f64, u32)> = HashMap::new();
+    for (facility, _, _, score, passed) in scored {
+        let figures = out.entry(facility).or_default();
+        // In day order: the last one seen is the latest.
+        figures.supervision_passed = passed.or(figures.supervision_passed);
+        if let Some(score) = score {
+            let sum = sums.entry(facility).or_default();
+            sum.0 += score;
+            sum.1 += 1;
+        }
+    }
+    for (facility, (sum, n)) in sums {
+        if n > 0 {
+            out.entry(facility).or_default().supervision_score =
+                Some((sum / f64::from(n) * 10.0).round() / 10.0);
+        }
+    }
+    let today = shared::time::vietnam_date(chrono::Utc::now());
+    let late: HashMap<i64, i64> = corrective_actions::table
+        .filter(
+            corrective_actions::facility_id
+                .eq_any(facility_ids)
+                .and(corrective_actions::due_on.ge(from))
+                .and(corrective_actions::due_on.le(to))
+                .and(corrective_actions::due_on.lt(today))
+                .and(corrective_actions::status.ne(DbEnum(CorrectiveStatus::Closed))),
+        )
+        .group_by(corrective_actions::facility_id)
+        .select((corrective_actions::facility_id, count_star()))
+        .load(conn)
+        .map(counts)?;
+    for (facility, count) in late {
+        out.entry(facility).or_default().overdue_actions = count;
     }
     Ok(())
 }

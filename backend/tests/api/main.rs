@@ -36,6 +36,8 @@ mod search;
 mod several_servers;
 mod sign_in_abuse;
 mod support;
+// Supervision and quality criteria.
+mod supervision;
 mod system;
 mod techniques;
 mod work_queue;

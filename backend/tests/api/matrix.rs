@@ -1394,6 +1394,7 @@ async fn every_operation_answers_every_caller_as_the_policy_says() {
     let started = Instant::now();
     let app = TestApp::spawn().await;
     let (api, f) = setup(&app).await;
+    let supervision = supervision_setup(&api, &f).await;
     let set_up = started.elapsed();
     let rows: Vec<Row> = [
         public_and_account_rows(&f, api.refresh_tokens.clone()),
@@ -1402,6 +1403,7 @@ async fn every_operation_answers_every_caller_as_the_policy_says() {
         consultation_rows(&f),
         rotation_rows(&f),
         plan_rows(&f),
+        supervision_rows(&supervision),
         destructive_rows(&f),
     ]
     .into_iter()
@@ -1543,4 +1545,253 @@ async fn a_client_lists_only_what_its_scopes_name() {
     for path in refused {
         assert_eq!(client.get::<Value>(&path).await.code(), 403, "{path}");
     }
+}
+
+// ---------------------------------------------------------------------------- supervision
+
+/// The supervision records the rows work on: the centre's Nursing office supervises An
+/// Phú (Bình Hòa, another station, may not know of any of them).
+struct SupervisionFixtures {
+    template_draft: i64,
+    template_draft_body: shared::supervision::TemplateInput,
+    template_published: i64,
+    visit_scheduled: i64,
+    visit_to_cancel: i64,
+    visit_in_progress: i64,
+    visit_complete: i64,
+    visit_submitted: i64,
+    photo: i64,
+    action_open: i64,
+    action_answered: i64,
+    action_to_reopen: i64,
+    visit_body: shared::supervision::VisitInput,
+    action_body: shared::supervision::CorrectiveInput,
+}
+
+/// A one-section checklist of `code` (two yes/no items, A1 and A2).
+fn checklist(code: &str) -> shared::supervision::TemplateInput {
+    typed(json!({
+        "code": code,
+        "title": "Bảng kiểm ma trận phân quyền",
+        "area": "infection_control",
+        "pass_threshold": 80,
+        "sections": [{ "code": "A", "title": "Vệ sinh tay", "items": [
+            { "code": "A1", "text": "Có dung dịch sát khuẩn tay", "scale": "yes_no", "weight": 1 },
+            { "code": "A2", "text": "Có hộp đựng vật sắc nhọn", "scale": "yes_no", "weight": 1 }
+        ]}]
+    }))
+}
+
+async fn supervision_setup(api: &Api, f: &Fixtures) -> SupervisionFixtures {
+    use shared::supervision::{AnswerInput, Choice, CorrectiveInput, Visit, VisitInput};
+    let nurse = api.of(Dieuduong);
+    let templates = nurse.supervision_templates();
+    let template_draft_body = checklist("MATRAN-NHAP");
+    let template_draft = made(templates.create(&template_draft_body).await).id;
+    let published = made(templates.create(&checklist("MATRAN-KSNK")).await).id;
+    made(templates.step(published, "publish", &no_body(), None).await);
+    let nursing_staff = made(nurse.me().await).staff_id.expect("the nurse is staff");
+    let owner = made(api.of(AnPhu).me().await).id;
+    let visit_body = VisitInput {
+        template_id: published,
+        facility_id: f.an_phu,
+        planned_on: NaiveDate::from_ymd_opt(2031, 5, 6).unwrap(),
+        visitors: vec![nursing_staff],
+        follow_up_of: None,
+        note: None,
+    };
+    let visits = nurse.supervision_visits();
+    let mut scheduled = Vec::new();
+    for _ in 0..6 {
+        scheduled.push(made(visits.create(&visit_body).await));
+    }
+    let start = |visit: Visit| async move {
+        made(
+            api.of(Dieuduong)
+                .supervision_visits()
+                .step(visit.id, "start", &no_body(), None)
+                .await,
+        )
+    };
+    let answer_all = |mut visit: Visit| async move {
+        for item in ["A1", "A2"] {
+            let etag = format!("\"{}\"", visit.version);
+            let yes = AnswerInput {
+                choice: Some(Choice::Yes),
+                points: None,
+                note: None,
+            };
+            visit = made(
+                api.of(Dieuduong)
+                    .answer_item(visit.id, item, &yes, Some(&etag))
+                    .await,
+            );
+        }
+        visit
+    };
+    let in_progress = start(scheduled[2].clone()).await;
+    let in_progress = answer_all(in_progress).await;
+    let png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    let with_photo = made(
+        nurse
+            .attach_photo(in_progress.id, "A1", "image/png", png, None)
+            .await,
+    );
+    let photo = with_photo.answers[0].photo_id.expect("a photo");
+    let complete = answer_all(start(scheduled[3].clone()).await).await;
+    let submitted = answer_all(start(scheduled[4].clone()).await).await;
+    made(visits.step(submitted.id, "submit", &json!({}), None).await);
+    // The follow-up that closes actions: the in-progress visit; the actions come from
+    // the last one.
+    let raised_at = start(scheduled[5].clone()).await;
+    let action_body = CorrectiveInput {
+        visit_id: raised_at.id,
+        item_code: Some("A1".into()),
+        description: "Bổ sung dung dịch sát khuẩn tay".into(),
+        owner_user_id: owner,
+        due_on: NaiveDate::from_ymd_opt(2031, 6, 6).unwrap(),
+    };
+    let actions = nurse.corrective_actions();
+    let mut raised = Vec::new();
+    for _ in 0..3 {
+        raised.push(made(actions.create(&action_body).await).id);
+    }
+    for id in &raised[1..] {
+        made(
+            api.of(AnPhu)
+                .corrective_actions()
+                .step(*id, "answer", &json!({"response": "Đã bổ sung"}), None)
+                .await,
+        );
+    }
+    SupervisionFixtures {
+        template_draft,
+        template_draft_body,
+        template_published: published,
+        visit_scheduled: scheduled[0].id,
+        visit_to_cancel: scheduled[1].id,
+        visit_in_progress: in_progress.id,
+        visit_complete: complete.id,
+        visit_submitted: submitted.id,
+        photo,
+        action_open: raised[0],
+        action_answered: raised[1],
+        action_to_reopen: raised[2],
+        visit_body,
+        action_body,
+    }
+}
+
+fn supervision_rows(s: &SupervisionFixtures) -> Vec<Row> {
+    // The centre's supervising roles run visits to An Phú and keep the checklists.
+    const SUPERVISORS: &[User] = &[Giamdoc, Kehoach, Dieuduong, Truongkhoa];
+    let keepers = [&[Admin], SUPERVISORS].concat();
+    // Who reads a visit of the centre to An Phú: both facilities, those who see either.
+    let readers = [SEE_CENTRE, &[AnPhu]].concat();
+    let on = |key, id, allowed: &[User], body: Value| {
+        op(key, allowed)
+            .ids(&[id])
+            .body(body)
+            .unknown_to_all_but(&readers)
+    };
+    vec![
+        // Checklists are everyone's criteria; machines have no supervision scope.
+        op("GET /api/v1/supervision-templates", PEOPLE),
+        op("POST /api/v1/supervision-templates", &keepers).body(checklist("MATRAN-MOI")),
+        op("GET /api/v1/supervision-templates/{id}", PEOPLE).ids(&[s.template_published]),
+        op("PUT /api/v1/supervision-templates/{id}", &keepers)
+            .ids(&[s.template_draft])
+            .body(&s.template_draft_body)
+            .stale(),
+        op("POST /api/v1/supervision-templates/{id}/publish", &keepers).ids(&[s.template_draft]),
+        op(
+            "POST /api/v1/supervision-templates/{id}/revisions",
+            &keepers,
+        )
+        .ids(&[s.template_published]),
+        op("GET /api/v1/supervision-visits", PEOPLE),
+        op("GET /api/v1/supervision-visits.xlsx", PEOPLE),
+        op("POST /api/v1/supervision-visits", SUPERVISORS).body(&s.visit_body),
+        op("GET /api/v1/supervision-visits/{id}", &readers)
+            .ids(&[s.visit_scheduled])
+            .unknown_to_all_but(&readers),
+        op("PUT /api/v1/supervision-visits/{id}", SUPERVISORS)
+            .ids(&[s.visit_scheduled])
+            .body(json!({"planned_on": "2031-05-07", "visitors": s.visit_body.visitors}))
+            .stale()
+            .unknown_to_all_but(&readers),
+        on(
+            "POST /api/v1/supervision-visits/{id}/start",
+            s.visit_scheduled,
+            SUPERVISORS,
+            json!({}),
+        ),
+        on(
+            "POST /api/v1/supervision-visits/{id}/submit",
+            s.visit_complete,
+            SUPERVISORS,
+            json!({"conclusion": "Đạt"}),
+        ),
+        on(
+            "POST /api/v1/supervision-visits/{id}/close",
+            s.visit_submitted,
+            SUPERVISORS,
+            json!({}),
+        ),
+        on(
+            "POST /api/v1/supervision-visits/{id}/cancel",
+            s.visit_to_cancel,
+            SUPERVISORS,
+            json!({"reason": "Trạm tiêm chủng chiến dịch"}),
+        ),
+        op(
+            "PUT /api/v1/supervision-visits/{id}/answers/{item_code}",
+            SUPERVISORS,
+        )
+        .ids(&[s.visit_in_progress])
+        .param("A1")
+        .body(json!({"choice": "no"}))
+        .stale()
+        .unknown_to_all_but(&readers),
+        // Not an image: the allowed get 415, after the refusals.
+        op(
+            "PUT /api/v1/supervision-visits/{id}/answers/{item_code}/photo",
+            SUPERVISORS,
+        )
+        .ids(&[s.visit_in_progress])
+        .param("A2")
+        .file("image/png", "not an image".to_string())
+        .unknown_to_all_but(&readers),
+        op("GET /api/v1/supervision-visits/{id}/owners", &readers)
+            .ids(&[s.visit_in_progress])
+            .unknown_to_all_but(&readers),
+        op("GET /api/v1/supervision-photos/{id}", &readers)
+            .ids(&[s.photo])
+            .unknown_to_all_but(&readers),
+        op("GET /api/v1/corrective-actions", PEOPLE),
+        op("POST /api/v1/corrective-actions", SUPERVISORS)
+            .body(&s.action_body)
+            .unknown_to_all_but(&readers),
+        op("GET /api/v1/corrective-actions/{id}", &readers)
+            .ids(&[s.action_open])
+            .unknown_to_all_but(&readers),
+        on(
+            "POST /api/v1/corrective-actions/{id}/answer",
+            s.action_open,
+            &[AnPhu],
+            json!({"response": "Đã bổ sung dung dịch"}),
+        ),
+        on(
+            "POST /api/v1/corrective-actions/{id}/close",
+            s.action_answered,
+            SUPERVISORS,
+            json!({"follow_up_visit_id": s.visit_in_progress}),
+        ),
+        on(
+            "POST /api/v1/corrective-actions/{id}/reopen",
+            s.action_to_reopen,
+            SUPERVISORS,
+            json!({"reason": "Chưa đủ"}),
+        ),
+    ]
 }

@@ -30,5 +30,7 @@ mod sign_in;
 mod spa_size;
 mod support;
 mod techniques;
+// Supervision and quality criteria.
+mod supervision;
 mod two_servers;
 mod work_queue;

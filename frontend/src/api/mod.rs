@@ -14,6 +14,7 @@ pub mod plans;
 pub mod referrals;
 pub mod registry;
 pub mod rotations;
+pub mod supervision;
 mod write;
 
 use std::fmt;

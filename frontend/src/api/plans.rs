@@ -331,6 +331,8 @@ pub enum FileKind {
     RegistryExport(ImportKind, SheetFormat),
     /// `GET /audit-events.csv?filters`: the audit trail.
     AuditCsv(shared::audit::AuditQuery),
+    /// `GET /supervision-visits.xlsx?filters`: a period's supervision visits.
+    SupervisionVisits(shared::supervision::VisitQuery),
 }
 
 /// The formats of the registry's sheets.
@@ -367,6 +369,7 @@ impl FileKind {
                 format!("/registry/{}.{}", kind.as_str(), format.extension())
             }
             FileKind::AuditCsv(_) => "/audit-events.csv".to_string(),
+            FileKind::SupervisionVisits(_) => "/supervision-visits.xlsx".to_string(),
         }
     }
 
@@ -382,6 +385,7 @@ impl FileKind {
                 format!("{}.{}", kind.file_stem(), format.extension())
             }
             FileKind::AuditCsv(_) => "nhat-ky-he-thong.csv".to_string(),
+            FileKind::SupervisionVisits(_) => "giam-sat.xlsx".to_string(),
         }
     }
 
@@ -391,6 +395,7 @@ impl FileKind {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
             FileKind::ReportXlsx(..)
+            | FileKind::SupervisionVisits(_)
             | FileKind::RegistryTemplate(_, SheetFormat::Xlsx)
             | FileKind::RegistryExport(_, SheetFormat::Xlsx) => {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -437,6 +442,7 @@ pub async fn download(api: Api, file: &FileKind) -> Result<Download, ApiError> {
             Auth::Session,
             |request| match file {
                 FileKind::AuditCsv(filters) => request.query(filters),
+                FileKind::SupervisionVisits(filters) => request.query(filters),
                 _ => request.query(&query),
             },
         )

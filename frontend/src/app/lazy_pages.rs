@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos_router::ChooseView;
 use wasm_split_helpers::wasm_split;
 
-use crate::pages::{admin, consultations, plans, referrals, registry, rotations};
+use crate::pages::{admin, consultations, plans, referrals, registry, rotations, supervision};
 
 /// Makes a page group's enum a route view that loads its chunk first.
 macro_rules! lazy_group {
@@ -198,3 +198,33 @@ fn admin_page(page: AdminPage) -> AnyView {
 }
 
 lazy_group!(AdminPage, admin_page, preload_admin);
+
+/// Pages of quality supervision (giám sát chất lượng, bảng kiểm, việc khắc phục).
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+pub enum SupervisionPage {
+    Visits,
+    NewVisit,
+    Visit,
+    Actions,
+    Scores,
+    Templates,
+    Template,
+    Print,
+}
+
+#[wasm_split(supervision, preload(preload_supervision))]
+fn supervision_page(page: SupervisionPage) -> AnyView {
+    match page {
+        SupervisionPage::Visits => view! { <supervision::VisitListPage /> }.into_any(),
+        SupervisionPage::NewVisit => view! { <supervision::NewVisitPage /> }.into_any(),
+        SupervisionPage::Visit => view! { <supervision::VisitPage /> }.into_any(),
+        SupervisionPage::Actions => view! { <supervision::ActionListPage /> }.into_any(),
+        SupervisionPage::Scores => view! { <supervision::ScoresPage /> }.into_any(),
+        SupervisionPage::Templates => view! { <supervision::TemplateListPage /> }.into_any(),
+        SupervisionPage::Template => view! { <supervision::TemplatePage /> }.into_any(),
+        SupervisionPage::Print => view! { <supervision::VisitPrintPage /> }.into_any(),
+    }
+}
+
+lazy_group!(SupervisionPage, supervision_page, preload_supervision);

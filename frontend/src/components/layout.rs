@@ -44,6 +44,13 @@ pub fn page_title(path: &str) -> Option<Key> {
         ("/admin/audit", Key::AdminAudit),
         ("/admin/referral-rules", Key::AdminReferralRules),
         ("/admin", Key::NavAdmin),
+        // Supervision and quality criteria.
+        ("/supervision/visits/new", Key::ScheduleVisit),
+        ("/supervision/visits/*/print", Key::VisitReport),
+        ("/supervision/actions", Key::CorrectiveActions),
+        ("/supervision/scores", Key::QualityScores),
+        ("/supervision/templates", Key::ChecklistTemplates),
+        ("/supervision", Key::NavSupervision),
     ];
     let path = path.trim_end_matches('/');
     if path.is_empty() {
@@ -237,6 +244,13 @@ pub fn Shell() -> impl IntoView {
                         .me()
                         .and_then(|me| crate::pages::admin::admin_home(&me))
                         .map(|href| view! { <A href=href>{move || lang.t(Key::NavAdmin)}</A> })
+                }}
+                // Supervision: those who run visits, those visited, the Department of Health.
+                {move || {
+                    let shown = session.can(shared::auth::Capability::SuperviseFacilities)
+                        || session.can(shared::auth::Capability::AnswerCorrectiveActions)
+                        || session.me().is_some_and(|me| me.role == shared::auth::Role::HealthDepartment);
+                    shown.then(|| view! { <A href="/supervision" attr:id="nav-supervision">{move || lang.t(Key::NavSupervision)}</A> })
                 }}
             </nav>
             {move || {

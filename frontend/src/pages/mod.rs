@@ -11,6 +11,8 @@ pub(crate) mod query;
 pub mod referrals;
 pub mod registry;
 pub mod rotations;
+// Supervision and quality criteria.
+pub mod supervision;
 
 pub use change_password::ChangePasswordPage;
 pub use home::HomePage;

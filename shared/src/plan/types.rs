@@ -58,6 +58,11 @@ labelled_enum! {
         FollowUpsOnTime = "follow_ups_on_time", "Tỷ lệ theo dõi sau chuyển tuyến đúng hạn (%)", "Follow-ups completed on time (%)";
         ShareOfFacilities = "share_of_facilities", "Tỷ lệ cơ sở đạt điều kiện (%)", "Share of facilities meeting a condition (%)";
         CatalogueCoverage = "catalogue_coverage", "Tỷ lệ kỹ thuật trong danh mục của tuyến đang thực hiện (%)", "Share of the level's technique catalogue performed (%)";
+        // Supervision and quality criteria: per facility; the share of facilities passing
+        // a checklist is `share_of_facilities` over `supervision_passed` (target 1).
+        SupervisionScore = "supervision_score", "Điểm giám sát chất lượng trung bình (%)", "Mean supervision score (%)";
+        SupervisionPassed = "supervision_passed", "Đạt bảng kiểm ở đợt giám sát gần nhất (1: đạt, 0: không đạt)", "Passed the latest checklist (1 yes, 0 no)";
+        OverdueCorrectiveActions = "overdue_corrective_actions", "Số việc khắc phục quá hạn chưa đóng", "Corrective actions past due and not closed";
     }
 }
 

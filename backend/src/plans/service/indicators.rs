@@ -54,6 +54,11 @@ pub(super) fn metric_value(metric: IndicatorMetric, figures: &Figures) -> Option
         IndicatorMetric::FollowUpsOnTime => figures.follow_ups_on_time_percent(),
         IndicatorMetric::CatalogueCoverage => figures.catalogue_coverage,
         IndicatorMetric::ShareOfFacilities => None,
+        IndicatorMetric::SupervisionScore => figures.supervision_score,
+        IndicatorMetric::SupervisionPassed => figures
+            .supervision_passed
+            .map(|passed| f64::from(u8::from(passed))),
+        IndicatorMetric::OverdueCorrectiveActions => count(figures.overdue_actions),
     }
 }
 
