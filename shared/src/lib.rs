@@ -28,6 +28,7 @@ pub mod search;
 pub mod technique;
 pub mod text;
 pub mod time;
+pub mod transfer;
 pub mod validation;
 pub mod work_queue;
 pub mod workflow;
