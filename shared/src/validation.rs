@@ -169,10 +169,6 @@ fn code_message(code: &str, lang: Lang) -> &'static str {
             "A record cannot refer to itself",
         ),
         "duplicate" => ("Giá trị bị trùng lặp", "Duplicate value"),
-        "same_facility" => (
-            "Bên nhận phải khác bên chuyển giao",
-            "The receiving facility must differ from the transferring one",
-        ),
         "holiday_year" => (
             "Ngày nghỉ lễ phải thuộc các năm 2000–2100",
             "A holiday must fall in the years 2000–2100",
