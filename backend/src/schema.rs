@@ -815,3 +815,95 @@ diesel::allow_tables_to_appear_in_same_query!(
     supervision_answers,
     corrective_actions,
 );
+
+// Technique transfer agreements (migration 000020).
+
+diesel::table! {
+    transfer_agreements (id) {
+        id -> BigInt,
+        title -> Text,
+        giving_facility_id -> BigInt,
+        receiving_facility_id -> BigInt,
+        techniques -> Text,
+        giving_lead_id -> BigInt,
+        receiving_lead_id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        note -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        giving_signed_by -> Nullable<Text>,
+        giving_signed_at -> Nullable<Timestamp>,
+        receiving_signed_by -> Nullable<Text>,
+        receiving_signed_at -> Nullable<Timestamp>,
+        giving_signed_off_by -> Nullable<Text>,
+        giving_signed_off_at -> Nullable<Timestamp>,
+        receiving_signed_off_by -> Nullable<Text>,
+        receiving_signed_off_at -> Nullable<Timestamp>,
+        signed_off_on -> Nullable<Date>,
+        version -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    transfer_trainees (id) {
+        id -> BigInt,
+        agreement_id -> BigInt,
+        staff_id -> BigInt,
+        certified -> Bool,
+        left_on -> Nullable<Date>,
+        departure_kind -> Nullable<Text>,
+        departure_note -> Nullable<Text>,
+        departure_recorded_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    transfer_sessions (id) {
+        id -> BigInt,
+        agreement_id -> BigInt,
+        held_on -> Date,
+        topic -> Text,
+        hours -> Integer,
+        attended -> Text,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    transfer_readiness (id) {
+        id -> BigInt,
+        agreement_id -> BigInt,
+        kind -> Text,
+        state -> Text,
+        evidence -> Nullable<Text>,
+        confirmed_by -> Nullable<Text>,
+        confirmed_side -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    transfer_reviews (id) {
+        id -> BigInt,
+        agreement_id -> BigInt,
+        reviewed_on -> Date,
+        cases_performed -> Integer,
+        issues -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    transfer_agreements,
+    transfer_trainees,
+    transfer_sessions,
+    transfer_readiness,
+    transfer_reviews,
+    staff,
+);

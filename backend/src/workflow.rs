@@ -3,7 +3,8 @@
 //! Every workflow step does the same frame in one write transaction: load the row the
 //! caller may see, ask the shared table whether the caller may take the action from the
 //! row's status ([`shared::workflow::Workflow::check`]), compare `If-Match`, let the
-//! workflow's own rules decide the change, write it only if nobody stepped first (412),
+//! workflow's own rules decide the change (and, for a step two parties take in turn,
+//! where it lands), write it only if nobody stepped first (412),
 //! read the row back, write the timeline event and the audit entry, run the step's
 //! follow-on effects and answer with the record as the caller now sees it (its version
 //! is the `ETag`). [`step`] is that frame; [`StepRecord`] is what a workflow tells it;
@@ -71,6 +72,14 @@ pub trait StepRecord: Sized {
     /// The workflow's own rules for a step the table allows: its checks (400, 409, 422)
     /// and the change they lead to.
     fn rules(conn: &mut AnyConn, step: &Stepping<'_, Self>) -> Result<Self::Change, ApiError>;
+
+    /// Where the step really lands once the own rules have decided: the table's status
+    /// by default. A step the table lets each of two parties take in turn (both sides
+    /// sign) stays where it was until the second one takes it.
+    fn lands(step: &Stepping<'_, Self>, change: &Self::Change) -> StatusOf<Self> {
+        let _ = change;
+        step.to
+    }
 
     /// Writes `change` with `step.to`, the next version and `step.at`, only while the
     /// row still has the version read: the number of rows written (0 answers 412).
@@ -156,7 +165,7 @@ pub fn step<R: StepRecord>(
         if if_match.is_some_and(|version| version != R::version(&before)) {
             return Err(ApiError::precondition_failed());
         }
-        let step = Stepping {
+        let mut step = Stepping {
             by,
             id,
             input,
@@ -168,6 +177,7 @@ pub fn step<R: StepRecord>(
             at: now(),
         };
         let change = R::rules(conn, &step)?;
+        step.to = R::lands(&step, &change);
         if R::apply(conn, &step, &change)? == 0 {
             return Err(ApiError::precondition_failed());
         }

@@ -83,6 +83,8 @@ labelled_enum! {
         SuperviseFacilities = "supervise_facilities", "Giám sát chất lượng, bảng kiểm", "Supervise quality, keep checklists";
         /// Answer the corrective actions raised at one's own facility.
         AnswerCorrectiveActions = "answer_corrective_actions", "Báo cáo khắc phục sau giám sát", "Answer corrective actions";
+        /// Draft and take steps on the technique-transfer agreements of one's facility.
+        CoordinateTransfers = "coordinate_transfers", "Điều phối chuyển giao kỹ thuật", "Coordinate technique transfers";
     }
 }
 

@@ -86,6 +86,10 @@ pub enum Record {
     CorrectiveAction,
     /// A user account that may own a corrective action.
     ActionOwner,
+    /// A technique-transfer agreement.
+    TransferAgreement,
+    /// A trainee of a transfer agreement.
+    Trainee,
 }
 
 impl Record {
@@ -128,6 +132,8 @@ impl Record {
             Record::SupervisionPhoto => ("ảnh minh chứng", "finding photo"),
             Record::CorrectiveAction => ("việc khắc phục", "corrective action"),
             Record::ActionOwner => ("người chịu trách nhiệm", "owner"),
+            Record::TransferAgreement => ("hợp đồng chuyển giao kỹ thuật", "transfer agreement"),
+            Record::Trainee => ("học viên", "trainee"),
         };
         pick(lang, vi, en)
     }

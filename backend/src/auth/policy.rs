@@ -6,6 +6,7 @@ use shared::consultation::{self, CaseParty, CaseSide};
 use shared::referral::{self, Party, Side};
 use shared::rotation::AssignmentSide;
 use shared::supervision::{self, CorrectiveSide, VisitParty, VisitSide};
+use shared::transfer::{self, AgreementParty, AgreementSide};
 
 use super::principal::{Actor, Principal};
 use crate::error::ApiError;
@@ -179,6 +180,21 @@ pub enum Action {
         /// The facility to visit.
         facility_id: i64,
     },
+    // Technique transfer.
+    /// Read a transfer agreement (its trainees, sessions, readiness, reviews).
+    ReadTransfer {
+        /// The transferring facility.
+        giving_facility_id: i64,
+        /// The receiving facility.
+        receiving_facility_id: i64,
+    },
+    /// Draft an agreement between one's own facility and another.
+    DraftTransfer {
+        /// The transferring facility.
+        giving_facility_id: i64,
+        /// The receiving facility.
+        receiving_facility_id: i64,
+    },
 }
 
 /// Allows or refuses an action (403).
@@ -328,6 +344,22 @@ fn user_allowed(role: Role, principal: &Principal, action: Action) -> bool {
             principal.scope.contains(facility_id)
                 || principal.scope.contains(supervising_facility_id)
         }
+        // Agreements are the network's: read by those who see either side (the
+        // Department of Health its province), drafted by a coordinator of one side.
+        Action::ReadTransfer {
+            giving_facility_id,
+            receiving_facility_id,
+        } => {
+            principal.scope.contains(giving_facility_id)
+                || principal.scope.contains(receiving_facility_id)
+        }
+        Action::DraftTransfer {
+            giving_facility_id,
+            receiving_facility_id,
+        } => {
+            transfer::role_coordinates_transfers(role)
+                && (own(giving_facility_id) || own(receiving_facility_id))
+        }
         // A facility supervises those it supports (its scope beyond itself).
         Action::ScheduleSupervision { facility_id } => {
             supervision::role_supervises(role)
@@ -417,7 +449,9 @@ fn client_allowed(scopes: &[ApiScope], principal: &Principal, action: Action) ->
         Action::ReadSupervisionTemplates
         | Action::ManageSupervisionTemplates { .. }
         | Action::ReadSupervision { .. }
-        | Action::ScheduleSupervision { .. } => false,
+        | Action::ScheduleSupervision { .. }
+        | Action::ReadTransfer { .. }
+        | Action::DraftTransfer { .. } => false,
         Action::ReadRotations {
             facility_id,
             station_id,
@@ -484,6 +518,10 @@ pub fn capabilities(principal: &Principal) -> Vec<Capability> {
                 Actor::User { role, .. } => supervision::role_answers_actions(*role),
                 Actor::Client { .. } => false,
             },
+            Capability::CoordinateTransfers => match &principal.actor {
+                Actor::User { role, .. } => transfer::role_coordinates_transfers(*role),
+                Actor::Client { .. } => false,
+            },
         })
         .collect()
 }
@@ -530,6 +568,23 @@ pub fn supervision_side(
     match &principal.actor {
         Actor::User { role, .. } => VisitSide::user(*role, party),
         Actor::Client { .. } => VisitSide::client(party),
+    }
+}
+
+/// How the principal stands to a transfer agreement, for the shared agreement workflow.
+pub fn transfer_side(
+    principal: &Principal,
+    giving_facility_id: i64,
+    receiving_facility_id: i64,
+) -> AgreementSide {
+    let party = AgreementParty::of(
+        principal.facility_id,
+        giving_facility_id,
+        receiving_facility_id,
+    );
+    match &principal.actor {
+        Actor::User { role, .. } => AgreementSide::user(*role, party),
+        Actor::Client { .. } => AgreementSide::client(party),
     }
 }
 
