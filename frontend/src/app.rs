@@ -18,6 +18,8 @@ use lazy_pages::{
 };
 // Supervision and quality criteria.
 use lazy_pages::SupervisionPage;
+// Technique transfer.
+use lazy_pages::TransfersPage;
 
 /// The sign-in address, remembering where the person was going.
 fn login_path() -> String {
@@ -137,6 +139,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/supervision/scores") view=SupervisionPage::Scores />
                     <Route path=path!("/supervision/templates") view=SupervisionPage::Templates />
                     <Route path=path!("/supervision/templates/:id") view=SupervisionPage::Template />
+                    // Technique transfer.
+                    <Route path=path!("/transfers") view=TransfersPage::List />
+                    <Route path=path!("/transfers/new") view=TransfersPage::New />
+                    <Route path=path!("/transfers/:id") view=TransfersPage::Agreement />
+                    <Route path=path!("/transfers/:id/edit") view=TransfersPage::Edit />
                 </ProtectedParentRoute>
             </Routes>
         </Router>

@@ -15,6 +15,7 @@ pub mod referrals;
 pub mod registry;
 pub mod rotations;
 pub mod supervision;
+pub mod transfers;
 mod write;
 
 use std::fmt;

@@ -16,7 +16,9 @@ use leptos::prelude::*;
 use leptos_router::ChooseView;
 use wasm_split_helpers::wasm_split;
 
-use crate::pages::{admin, consultations, plans, referrals, registry, rotations, supervision};
+use crate::pages::{
+    admin, consultations, plans, referrals, registry, rotations, supervision, transfers,
+};
 
 /// Makes a page group's enum a route view that loads its chunk first.
 macro_rules! lazy_group {
@@ -228,3 +230,25 @@ fn supervision_page(page: SupervisionPage) -> AnyView {
 }
 
 lazy_group!(SupervisionPage, supervision_page, preload_supervision);
+
+/// Pages of technique transfer (chuyển giao kỹ thuật).
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+pub enum TransfersPage {
+    List,
+    New,
+    Agreement,
+    Edit,
+}
+
+#[wasm_split(transfers, preload(preload_transfers))]
+fn transfers_page(page: TransfersPage) -> AnyView {
+    match page {
+        TransfersPage::List => view! { <transfers::AgreementListPage /> }.into_any(),
+        TransfersPage::New => view! { <transfers::NewAgreementPage /> }.into_any(),
+        TransfersPage::Agreement => view! { <transfers::AgreementPage /> }.into_any(),
+        TransfersPage::Edit => view! { <transfers::EditAgreementPage /> }.into_any(),
+    }
+}
+
+lazy_group!(TransfersPage, transfers_page, preload_transfers);

@@ -307,6 +307,60 @@ where
     }
 }
 
+/// A filter on one record read from the server (a facility, a technique): its value
+/// (an id or a code, as text) and name, "any" first; "loading" until they come, the
+/// problem if they do not.
+#[component]
+pub fn RecordFilter<R>(
+    /// Element id of the select.
+    id: &'static str,
+    label: Key,
+    /// What the choices are read from.
+    source: LocalResource<Result<R, ApiError>>,
+    /// The choices in what was read: values and names, in the order shown.
+    choices: fn(R) -> Vec<(String, String)>,
+    #[prop(into)] field: Bound<String>,
+) -> impl IntoView
+where
+    R: Clone + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    let select = move || {
+        Suspend::new(async move {
+            loaded(source.await, move |read| {
+                let options = choices(read)
+                    .into_iter()
+                    .map(|(value, name)| {
+                        let selected = value.clone();
+                        view! {
+                            <option
+                                value=value
+                                prop:selected=move || field.value.with(|current| *current == selected)
+                            >
+                                {name}
+                            </option>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <select id=id on:change=move |event| field.set.run(event_target_value(&event))>
+                        <option value="" prop:selected=move || field.value.with(String::is_empty)>
+                            {move || lang.t(Key::Any)}
+                        </option>
+                        {options}
+                    </select>
+                }
+            })
+        })
+    };
+    view! {
+        <div class="field">
+            <label for=id>{move || lang.t(label)}</label>
+            <Transition fallback=|| view! { <Loading /> }>{select}</Transition>
+        </div>
+    }
+}
+
 /// A filter typed in an input (`type` text or date).
 #[component]
 pub fn InputFilter(

@@ -51,6 +51,10 @@ pub fn page_title(path: &str) -> Option<Key> {
         ("/supervision/scores", Key::QualityScores),
         ("/supervision/templates", Key::ChecklistTemplates),
         ("/supervision", Key::NavSupervision),
+        // Technique transfer.
+        ("/transfers/new", Key::NewAgreement),
+        ("/transfers/*/edit", Key::EditAgreement),
+        ("/transfers", Key::NavTransfers),
     ];
     let path = path.trim_end_matches('/');
     if path.is_empty() {
@@ -252,6 +256,8 @@ pub fn Shell() -> impl IntoView {
                         || session.me().is_some_and(|me| me.role == shared::auth::Role::HealthDepartment);
                     shown.then(|| view! { <A href="/supervision" attr:id="nav-supervision">{move || lang.t(Key::NavSupervision)}</A> })
                 }}
+                // Technique transfer: every signed-in reader (agreements are public metadata).
+                <A href="/transfers" attr:id="nav-transfers">{move || lang.t(Key::NavTransfers)}</A>
             </nav>
             {move || {
                 me_error()

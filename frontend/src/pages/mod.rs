@@ -13,6 +13,8 @@ pub mod registry;
 pub mod rotations;
 // Supervision and quality criteria.
 pub mod supervision;
+// Technique transfer.
+pub mod transfers;
 
 pub use change_password::ChangePasswordPage;
 pub use home::HomePage;
