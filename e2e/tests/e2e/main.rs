@@ -32,5 +32,7 @@ mod support;
 mod techniques;
 // Supervision and quality criteria.
 mod supervision;
+// Technique transfer.
+mod transfers;
 mod two_servers;
 mod work_queue;

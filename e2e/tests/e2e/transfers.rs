@@ -1,0 +1,405 @@
+//! Technique transfer in the browser, on the demo network (test 6a): the regional
+//! centre's planner drafts an agreement transferring acupuncture (châm cứu), which only
+//! Lái Thiêu's station performs, to An Phú's station; both sides sign; An Phú enrols its
+//! head as the trainee, the centre records a session with attendance and moves to the
+//! readiness check; An Phú finds its equipment not ready, and its sign-off is refused with
+//! a message in Vietnamese; once the equipment is confirmed ready both sides sign off,
+//! the centre certifying the trainee. Then An Phú performs the technique by transfer (its
+//! facility page), its trainee's scope of practice holds it (the staff page), and a
+//! patient of Thuận Giao who needs acupuncture is now sent to An Phú first, the nearer
+//! station. Last, the agreement's page fits the station head's phone.
+
+use fantoccini::{Client, Locator};
+use shared::referral::Destination;
+
+use crate::browser::{
+    BrowserRun, Strictness, choose, click, emulate_phone, expect_clean_console, expect_console,
+    expect_phone_fit, fill, set_value, sign_in_as, sign_out, text_of, wait_for, wait_until_gone,
+};
+use crate::support::{PLANNER, STATION_HEAD, Server};
+
+/// The technique transferred: performed by Lái Thiêu's station only.
+const TECHNIQUE: &str = "cham_cuu";
+const TECHNIQUE_NAME: &str = "Châm cứu điều trị";
+const AN_PHU: &str = "Trạm Y tế phường An Phú";
+const LAI_THIEU: &str = "Trạm Y tế phường Lái Thiêu";
+/// The head of An Phú's station, its lead and trainee (a linked member of its staff).
+const AN_PHU_HEAD: &str = "Nguyễn Văn Minh";
+/// The centre's planner, its lead.
+const CENTRE_LEAD: &str = "Nguyễn Thị Thu Hà";
+/// Thuận Giao's station head: Thuận Giao is nearer to An Phú than to Lái Thiêu.
+const THUAN_GIAO_HEAD: (&str, &str) = ("tram.thuangiao", "thuanan2026");
+
+async fn open(browser: &Client, server: &Server, path: &str) -> Result<(), String> {
+    browser
+        .goto(&server.url(path))
+        .await
+        .map_err(|e| format!("opening {path}: {e}"))
+}
+
+/// Picks the option of the select `id` whose text contains `text`; its value.
+async fn choose_containing(browser: &Client, id: &str, text: &str) -> Result<String, String> {
+    let what = format!("the option containing {text:?} of #{id}");
+    let value = wait_for(
+        browser,
+        Locator::XPath(&format!(
+            "//select[@id='{id}']/option[contains(normalize-space(.),'{text}')]"
+        )),
+        &what,
+    )
+    .await?
+    .attr("value")
+    .await
+    .map_err(|e| format!("reading {what}: {e}"))?
+    .unwrap_or_default();
+    choose(browser, id, &value).await?;
+    Ok(value)
+}
+
+/// Presses the step `code` and confirms its dialog.
+async fn step(browser: &Client, code: &str) -> Result<(), String> {
+    click(
+        browser,
+        Locator::Id(&format!("action-{code}")),
+        &format!("the step {code}"),
+    )
+    .await?;
+    click(
+        browser,
+        Locator::Id(&format!("confirm-{code}")),
+        &format!("confirming {code}"),
+    )
+    .await
+}
+
+async fn status_is(browser: &Client, status: &str) -> Result<(), String> {
+    wait_for(
+        browser,
+        Locator::Css(&format!("#agreement-status[data-status='{status}']")),
+        &format!("the agreement {status}"),
+    )
+    .await
+    .map(drop)
+}
+
+/// Sets one readiness item and waits for the server's answer.
+async fn readiness(
+    browser: &Client,
+    kind: &str,
+    state: &str,
+    evidence: &str,
+) -> Result<(), String> {
+    choose(browser, &format!("readiness-{kind}-state"), state).await?;
+    set_value(browser, &format!("readiness-{kind}-evidence"), evidence).await?;
+    click(
+        browser,
+        Locator::Id(&format!("readiness-{kind}-confirm")),
+        &format!("confirm {kind}"),
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css(&format!(
+            "#readiness-{kind}[data-state='{state}'] #readiness-{kind}-confirmed"
+        )),
+        &format!("{kind} {state}"),
+    )
+    .await
+    .map(drop)
+}
+
+/// The names of the destinations suggested to Thuận Giao for acupuncture, best first.
+async fn suggestions(server: &Server) -> Result<Vec<String>, String> {
+    let api = server
+        .api()
+        .sign_in(THUAN_GIAO_HEAD.0, THUAN_GIAO_HEAD.1)
+        .await;
+    let answer = api
+        .get::<Vec<Destination>>(&format!(
+            "{}/referral-destinations?technique={TECHNIQUE}&limit=5",
+            testkit::API
+        ))
+        .await;
+    if answer.status.as_u16() != 200 {
+        return Err(format!("the suggestions: {}", answer.text));
+    }
+    Ok(answer
+        .body()
+        .into_iter()
+        .map(|destination| destination.facility.name)
+        .collect())
+}
+
+async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), String> {
+    let before = suggestions(server).await?;
+    if before.first().map(String::as_str) != Some(LAI_THIEU) || before.iter().any(|n| n == AN_PHU) {
+        return Err(format!("before the transfer: {before:?}"));
+    }
+
+    // The centre drafts the agreement and signs it.
+    sign_in_as(browser, &server.url("/login"), PLANNER).await?;
+    click(browser, Locator::Id("nav-transfers"), "the nav entry").await?;
+    click(browser, Locator::Id("new-agreement"), "draft an agreement").await?;
+    fill(
+        browser,
+        "f-title",
+        "Chuyển giao kỹ thuật châm cứu cho Trạm Y tế An Phú",
+    )
+    .await?;
+    choose_containing(browser, "f-giving_lead_id", CENTRE_LEAD).await?;
+    let an_phu = choose_containing(browser, "f-receiving_facility_id", AN_PHU).await?;
+    choose_containing(browser, "f-receiving_lead_id", AN_PHU_HEAD).await?;
+    click(
+        browser,
+        Locator::Id(&format!("technique-{TECHNIQUE}")),
+        "the technique",
+    )
+    .await?;
+    click(browser, Locator::Id("save-agreement"), "save the draft").await?;
+    status_is(browser, "draft").await?;
+    let agreement = browser
+        .current_url()
+        .await
+        .map_err(|e| format!("reading the address: {e}"))?
+        .path()
+        .to_string();
+    step(browser, "sign").await?;
+    wait_for(
+        browser,
+        Locator::Css("#signed-giving[data-signed='true']"),
+        "the centre's signature",
+    )
+    .await?;
+    status_is(browser, "draft").await?;
+    sign_out(browser).await?;
+
+    // An Phú enrols its trainee and signs.
+    sign_in_as(browser, &server.url("/login"), STATION_HEAD).await?;
+    open(browser, server, &agreement).await?;
+    let enrol = wait_for(
+        browser,
+        Locator::XPath(&format!(
+            "//fieldset[@id='enrolment']//label[contains(.,'{AN_PHU_HEAD}')]/input"
+        )),
+        "the station head among the staff to enrol",
+    )
+    .await?;
+    let trainee = enrol
+        .attr("id")
+        .await
+        .map_err(|e| format!("reading the checkbox: {e}"))?
+        .and_then(|id| id.strip_prefix("enrol-").map(str::to_string))
+        .ok_or("the enrol checkbox has no staff id")?;
+    click(
+        browser,
+        Locator::Id(&format!("enrol-{trainee}")),
+        "enrol the head",
+    )
+    .await?;
+    click(browser, Locator::Id("save-trainees"), "save the trainees").await?;
+    wait_for(
+        browser,
+        Locator::Id(&format!("trainee-{trainee}")),
+        "the trainee listed",
+    )
+    .await?;
+    step(browser, "sign").await?;
+    status_is(browser, "signed").await?;
+    sign_out(browser).await?;
+
+    // The centre trains: a session with attendance, then the readiness check.
+    sign_in_as(browser, &server.url("/login"), PLANNER).await?;
+    open(browser, server, &agreement).await?;
+    step(browser, "start_training").await?;
+    status_is(browser, "training").await?;
+    fill(
+        browser,
+        "session-topic",
+        "Lý thuyết và thực hành châm cứu có giám sát",
+    )
+    .await?;
+    click(
+        browser,
+        Locator::Id(&format!("attended-{trainee}")),
+        "the trainee present",
+    )
+    .await?;
+    click(browser, Locator::Id("record-session"), "record the session").await?;
+    wait_for(
+        browser,
+        Locator::XPath(&format!(
+            "//tr[@id='trainee-{trainee}']/td[contains(@class,'sessions-attended')][normalize-space(.)='1']"
+        )),
+        "one session attended",
+    )
+    .await?;
+    step(browser, "check_readiness").await?;
+    status_is(browser, "ready_check").await?;
+    sign_out(browser).await?;
+
+    // An Phú checks its readiness: the equipment is missing, and signing off is refused.
+    sign_in_as(browser, &server.url("/login"), STATION_HEAD).await?;
+    open(browser, server, &agreement).await?;
+    readiness(
+        browser,
+        "equipment",
+        "not_ready",
+        "Chưa nhận bộ kim châm cứu và máy điện châm",
+    )
+    .await?;
+    readiness(browser, "room", "ready", "Phòng Y học cổ truyền tầng 1").await?;
+    readiness(browser, "supplies", "ready", "Kim dùng một lần, bông cồn").await?;
+    readiness(
+        browser,
+        "licence",
+        "ready",
+        "Chứng chỉ hành nghề bổ sung phạm vi châm cứu",
+    )
+    .await?;
+    readiness(
+        browser,
+        "protocol",
+        "ready",
+        "Quyết định áp dụng quy trình kỹ thuật châm cứu",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css("#readiness-equipment.not-ready"),
+        "the equipment highlighted as not ready",
+    )
+    .await?;
+    step(browser, "sign_off").await?;
+    let refusal = text_of(
+        browser,
+        Locator::Css("#dialog-sign_off .alert-error"),
+        "the refused sign-off",
+    )
+    .await?;
+    if !refusal.contains(REFUSAL_WORDS) {
+        return Err(format!("the sign-off's refusal reads {refusal:?}"));
+    }
+    status_is(browser, "ready_check").await?;
+    click(
+        browser,
+        Locator::Css("#dialog-sign_off .dialog-actions .secondary"),
+        "close the dialog",
+    )
+    .await?;
+    readiness(
+        browser,
+        "equipment",
+        "ready",
+        "Biên bản bàn giao bộ kim châm cứu và máy điện châm",
+    )
+    .await?;
+    step(browser, "sign_off").await?;
+    wait_for(
+        browser,
+        Locator::Css("#signed-off-receiving[data-signed='true']"),
+        "An Phú's acceptance",
+    )
+    .await?;
+    status_is(browser, "ready_check").await?;
+    sign_out(browser).await?;
+
+    // The centre signs off, certifying the trainee.
+    sign_in_as(browser, &server.url("/login"), PLANNER).await?;
+    open(browser, server, &agreement).await?;
+    click(browser, Locator::Id("action-sign_off"), "sign off").await?;
+    click(
+        browser,
+        Locator::Id(&format!("certify-{trainee}")),
+        "certify the trainee",
+    )
+    .await?;
+    click(
+        browser,
+        Locator::Id("confirm-sign_off"),
+        "confirm the sign-off",
+    )
+    .await?;
+    status_is(browser, "signed_off").await?;
+    wait_for(
+        browser,
+        Locator::Css(&format!("#trainee-{trainee}[data-certified='true']")),
+        "the trainee certified",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css(&format!(
+            "#agreement-techniques li[data-technique='{TECHNIQUE}'] [data-status='performing']"
+        )),
+        "the technique performed at An Phú",
+    )
+    .await?;
+
+    // An Phú performs it, by transfer.
+    open(browser, server, &format!("/registry/facilities/{an_phu}")).await?;
+    let capability = text_of(
+        browser,
+        Locator::Css(&format!(
+            "#facility-techniques li[data-technique='{TECHNIQUE}']"
+        )),
+        "acupuncture at An Phú",
+    )
+    .await?;
+    if !(capability.contains("Đang thực hiện") && capability.contains("Nhận chuyển giao kỹ thuật"))
+    {
+        return Err(format!("An Phú's acupuncture reads {capability:?}"));
+    }
+    // Its trainee may practise it.
+    open(browser, server, &format!("/registry/staff/{trainee}")).await?;
+    wait_for(
+        browser,
+        Locator::XPath(&format!(
+            "//*[@id='staff-scope'][contains(.,'{TECHNIQUE_NAME}')]"
+        )),
+        "acupuncture in the trainee's scope of practice",
+    )
+    .await?;
+    sign_out(browser).await?;
+
+    // Thuận Giao's patients who need acupuncture now go to An Phú first, the nearer.
+    let after = suggestions(server).await?;
+    if after.first().map(String::as_str) != Some(AN_PHU)
+        || after.get(1).map(String::as_str) != Some(LAI_THIEU)
+    {
+        return Err(format!("after the transfer: {after:?}"));
+    }
+
+    // The station head reads the agreement on a phone. The refused sign-off above was
+    // logged on purpose: only scripts' errors count until here.
+    expect_console(browser, "the flow so far", Strictness::ScriptsOnly).await?;
+    emulate_phone(browser).await?;
+    sign_in_as(browser, &server.url("/login"), STATION_HEAD).await?;
+    open(browser, server, &agreement).await?;
+    status_is(browser, "signed_off").await?;
+    wait_for(browser, Locator::Id("retention"), "the retention summary").await?;
+    wait_until_gone(browser, ".loading", "the loading line").await?;
+    expect_phone_fit(browser, "the agreement's page").await?;
+    open(browser, server, "/transfers").await?;
+    wait_for(
+        browser,
+        Locator::Css("#agreement-list td[data-label='Trạng thái'] .badge"),
+        "an agreement's status on its card",
+    )
+    .await?;
+    wait_until_gone(browser, ".loading", "the loading line").await?;
+    expect_phone_fit(browser, "the agreement list").await?;
+    expect_clean_console(browser, "the transfer pages").await
+}
+
+/// What the refusal of a sign-off with an item not ready says (in Vietnamese).
+const REFUSAL_WORDS: &str = "Trang thiết bị";
+
+#[tokio::test]
+async fn browser_6a_an_agreement_from_draft_to_sign_off_changes_the_suggestions() {
+    if !crate::support::server_under_test() {
+        return;
+    }
+    let run = BrowserRun::start().await;
+    let outcome = draft_to_sign_off(&run.browser, &run.server).await;
+    run.finish(outcome).await;
+}
