@@ -57,6 +57,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     crate::plans::routes::configure(cfg);
     crate::work_queue::routes::configure(cfg);
     crate::supervision::routes::configure(cfg);
+    crate::transfers::routes::configure(cfg);
     cfg.service(crate::system::audit_events_csv);
     cfg.service(crate::system::audit_events)
         .service(crate::system::setup);

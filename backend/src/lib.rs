@@ -28,3 +28,4 @@ pub mod work_queue;
 pub mod workflow;
 // Supervision and quality criteria (issue 18, part 3).
 pub mod supervision;
+pub mod transfers;

@@ -59,6 +59,7 @@ accept `Idempotency-Key`. See docs/API.md.",
         (name = "audit", description = "Nhật ký — audit trail (admins)"),
         (name = "system", description = "Health and readiness"),
         (name = "supervision", description = "Giám sát chất lượng — checklist templates, supervision visits, findings and corrective actions"),
+        (name = "transfers", description = "Chuyển giao kỹ thuật — technique-transfer agreements, trainees, training, readiness, sign-off, reviews"),
     )
 )]
 pub struct ApiDoc;
