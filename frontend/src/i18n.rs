@@ -909,6 +909,7 @@ pub enum Key {
     ReviewIssues,
     RecordReview,
     NumberRequired,
+    ScopeTechniques,
     Retention,
     Staying,
     RetentionHint,
@@ -2321,6 +2322,10 @@ impl Key {
             ReviewIssues => ("Tồn tại và thống nhất", "Issues and what was agreed"),
             RecordReview => ("Ghi đánh giá", "Record the review"),
             NumberRequired => ("Nhập một số", "Enter a number"),
+            ScopeTechniques => (
+                "Kỹ thuật được công nhận (nhận chuyển giao)",
+                "Techniques certified (by transfer)",
+            ),
             Retention => ("Duy trì nhân lực sau chuyển giao", "Retention of trainees"),
             Staying => (
                 "Còn công tác tại bên nhận",

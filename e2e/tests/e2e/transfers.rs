@@ -354,7 +354,7 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
     wait_for(
         browser,
         Locator::XPath(&format!(
-            "//*[@id='staff-scope'][contains(.,'{TECHNIQUE_NAME}')]"
+            "//ul[@id='staff-techniques']/li[@data-technique='{TECHNIQUE}'][normalize-space(.)='{TECHNIQUE_NAME}']"
         )),
         "acupuncture in the trainee's scope of practice",
     )
@@ -392,7 +392,7 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
 }
 
 /// What the refusal of a sign-off with an item not ready says (in Vietnamese).
-const REFUSAL_WORDS: &str = "Trang thiết bị";
+const REFUSAL_WORDS: &str = "Chưa đủ điều kiện triển khai: Trang thiết bị";
 
 #[tokio::test]
 async fn browser_6a_an_agreement_from_draft_to_sign_off_changes_the_suggestions() {

@@ -406,6 +406,7 @@ fn StaffForm(
                     chosen=bind(draft, |d| &d.specialties, |d| &mut d.specialties)
                     messages=form.messages("specialties")
                 />
+                <ScopeTechniques codes=Signal::derive(move || draft.with(|d| d.specialties.clone())) />
             </FormSection>
             <FormSection legend=Key::WorkAndRotation id="staff-work">
                 <div class="form-grid">
@@ -506,5 +507,55 @@ pub(super) fn SpecialtyChecks(
             {boxes}
         </div>
         <FieldErrors id=errors_id messages />
+    }
+}
+
+/// The techniques in a person's scope of practice besides the specialties (a technique
+/// transfer adds those its trainees were certified in), by their catalogue names
+/// (`#staff-techniques`); nothing when there are none.
+#[component]
+fn ScopeTechniques(
+    /// The codes of the scope of practice.
+    codes: Signal<Vec<String>>,
+) -> impl IntoView {
+    let api = use_api();
+    let lang = use_lang();
+    let techniques = Memo::new(move |_| {
+        codes.with(|codes| {
+            codes
+                .iter()
+                .filter(|code| !SPECIALTIES.iter().any(|(known, _, _)| known == *code))
+                .cloned()
+                .collect::<Vec<String>>()
+        })
+    });
+    let catalogue = LocalResource::new(move || api::transfers::catalogue(api));
+    move || {
+        let wanted = techniques.get();
+        (!wanted.is_empty()).then(|| {
+            view! {
+                <h3 class="field-label">{move || lang.t(Key::ScopeTechniques)}</h3>
+                <Transition fallback=|| view! { <Loading /> }>
+                    {move || {
+                        let wanted = wanted.clone();
+                        Suspend::new(async move {
+                            loaded(catalogue.await, move |catalogue| {
+                                let items = wanted
+                                    .into_iter()
+                                    .map(|code| {
+                                        let name = catalogue
+                                            .iter()
+                                            .find(|t| t.code == code)
+                                            .map_or_else(|| code.clone(), |t| t.name.clone());
+                                        view! { <li class="chip" data-technique=code>{name}</li> }
+                                    })
+                                    .collect_view();
+                                view! { <ul class="plain-list" id="staff-techniques">{items}</ul> }
+                            })
+                        })
+                    }}
+                </Transition>
+            }
+        })
     }
 }
