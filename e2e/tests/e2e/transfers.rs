@@ -335,7 +335,11 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
     )
     .await?;
 
-    // An Phú performs it, by transfer.
+    sign_out(browser).await?;
+
+    // An Phú performs it, by transfer, and its trainee may practise it (its head sees
+    // the scope of practice of the station's staff).
+    sign_in_as(browser, &server.url("/login"), STATION_HEAD).await?;
     open(browser, server, &format!("/registry/facilities/{an_phu}")).await?;
     let capability = text_of(
         browser,
@@ -349,7 +353,6 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
     {
         return Err(format!("An Phú's acupuncture reads {capability:?}"));
     }
-    // Its trainee may practise it.
     open(browser, server, &format!("/registry/staff/{trainee}")).await?;
     wait_for(
         browser,
@@ -359,7 +362,6 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
         "acupuncture in the trainee's scope of practice",
     )
     .await?;
-    sign_out(browser).await?;
 
     // Thuận Giao's patients who need acupuncture now go to An Phú first, the nearer.
     let after = suggestions(server).await?;
@@ -373,7 +375,6 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
     // logged on purpose: only scripts' errors count until here.
     expect_console(browser, "the flow so far", Strictness::ScriptsOnly).await?;
     emulate_phone(browser).await?;
-    sign_in_as(browser, &server.url("/login"), STATION_HEAD).await?;
     open(browser, server, &agreement).await?;
     status_is(browser, "signed_off").await?;
     wait_for(browser, Locator::Id("retention"), "the retention summary").await?;
