@@ -910,6 +910,7 @@ pub enum Key {
     RecordReview,
     NumberRequired,
     ScopeTechniques,
+    FlaggedTrainees,
     Retention,
     Staying,
     RetentionHint,
@@ -2322,6 +2323,7 @@ impl Key {
             ReviewIssues => ("Tồn tại và thống nhất", "Issues and what was agreed"),
             RecordReview => ("Ghi đánh giá", "Record the review"),
             NumberRequired => ("Nhập một số", "Enter a number"),
+            FlaggedTrainees => ("Bị cảnh báo", "Flagged"),
             ScopeTechniques => (
                 "Kỹ thuật được công nhận (nhận chuyển giao)",
                 "Techniques certified (by transfer)",

@@ -1,26 +1,31 @@
 //! Technique transfer in the browser, on the demo network (test 6a): the regional
 //! centre's planner drafts an agreement transferring acupuncture (châm cứu), which only
-//! Lái Thiêu's station performs, to An Phú's station; both sides sign; An Phú enrols its
+//! Lái Thiêu's station performs, to An Phú's station, and edits the draft once; both
+//! sides sign; An Phú enrols its
 //! head as the trainee, the centre records a session with attendance and moves to the
 //! readiness check; An Phú finds its equipment not ready, and its sign-off is refused with
 //! a message in Vietnamese; once the equipment is confirmed ready both sides sign off,
 //! the centre certifying the trainee. Then An Phú performs the technique by transfer (its
 //! facility page), its trainee's scope of practice holds it (the staff page), and a
 //! patient of Thuận Giao who needs acupuncture is now sent to An Phú first, the nearer
-//! station. Last, the agreement's page fits the station head's phone.
+//! station. Last, on the station head's phone: the agreement's page fits, a review is
+//! recorded, the trainee leaves and is flagged, and the list filtered to flagged
+//! trainees shows the agreement as a card.
 
 use fantoccini::{Client, Locator};
 use shared::referral::Destination;
 
 use crate::browser::{
     BrowserRun, Strictness, choose, click, emulate_phone, expect_clean_console, expect_console,
-    expect_phone_fit, fill, set_value, sign_in_as, sign_out, text_of, wait_for, wait_until_gone,
+    expect_phone_fit, fill, replace_text, set_value, sign_in_as, sign_out, text_of, wait_for,
+    wait_until_gone,
 };
 use crate::support::{PLANNER, STATION_HEAD, Server};
 
 /// The technique transferred: performed by Lái Thiêu's station only.
 const TECHNIQUE: &str = "cham_cuu";
 const TECHNIQUE_NAME: &str = "Châm cứu điều trị";
+const TITLE: &str = "Chuyển giao kỹ thuật châm cứu điều trị cho Trạm Y tế phường An Phú";
 const AN_PHU: &str = "Trạm Y tế phường An Phú";
 const LAI_THIEU: &str = "Trạm Y tế phường Lái Thiêu";
 /// The head of An Phú's station, its lead and trainee (a linked member of its staff).
@@ -163,6 +168,29 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
         .map_err(|e| format!("reading the address: {e}"))?
         .path()
         .to_string();
+    // The draft is edited once (its version goes with the change).
+    click(browser, Locator::Id("edit-agreement"), "edit the draft").await?;
+    wait_for(
+        browser,
+        Locator::Css(&format!("#technique-{TECHNIQUE}:checked")),
+        "the draft's technique ticked",
+    )
+    .await?;
+    replace_text(browser, "f-title", TITLE).await?;
+    click(
+        browser,
+        Locator::Id("save-agreement"),
+        "save the edited draft",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::XPath(&format!(
+            "//h1[@id='agreement-title'][normalize-space(.)='{TITLE}']"
+        )),
+        "the edited title",
+    )
+    .await?;
     step(browser, "sign").await?;
     wait_for(
         browser,
@@ -380,6 +408,44 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
     wait_for(browser, Locator::Id("retention"), "the retention summary").await?;
     wait_until_gone(browser, ".loading", "the loading line").await?;
     expect_phone_fit(browser, "the agreement's page").await?;
+    // Six months on, the first review; then the trainee leaves, and is flagged.
+    fill(browser, "review-cases_performed", "12").await?;
+    click(browser, Locator::Id("record-review"), "record the review").await?;
+    status_is(browser, "reviewing").await?;
+    wait_for(
+        browser,
+        Locator::Css("#review-list tbody tr"),
+        "the review listed",
+    )
+    .await?;
+    choose(browser, "departure-staff_id", &trainee).await?;
+    choose(browser, "departure-kind", "moved").await?;
+    fill(browser, "departure-note", "Chuyển công tác về Trung tâm").await?;
+    click(
+        browser,
+        Locator::Id("record-departure"),
+        "record the departure",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css(&format!(
+            "#trainee-{trainee}[data-flagged='true'] .flag[data-flag='left_within_12_months']"
+        )),
+        "the trainee flagged",
+    )
+    .await?;
+    let flagged = text_of(
+        browser,
+        Locator::Id("retention-flagged"),
+        "the flagged count",
+    )
+    .await?;
+    if flagged != "1" {
+        return Err(format!("{flagged} trainees flagged"));
+    }
+    expect_phone_fit(browser, "the agreement's page after a review").await?;
+    // The list, filtered to the agreements with flagged trainees.
     open(browser, server, "/transfers").await?;
     wait_for(
         browser,
@@ -387,6 +453,27 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
         "an agreement's status on its card",
     )
     .await?;
+    click(browser, Locator::Css(".filters-toggle"), "the filters").await?;
+    click(
+        browser,
+        Locator::Id("filter-flagged"),
+        "only flagged trainees",
+    )
+    .await?;
+    click(browser, Locator::Id("apply-filters"), "apply the filters").await?;
+    wait_for(
+        browser,
+        Locator::Css("#agreement-list tr[data-status='reviewing'] .flagged"),
+        "the agreement with its flagged trainee",
+    )
+    .await?;
+    let url = browser
+        .current_url()
+        .await
+        .map_err(|e| format!("reading the address: {e}"))?;
+    if url.query() != Some("flagged=true") {
+        return Err(format!("the filtered list is at {url}"));
+    }
     wait_until_gone(browser, ".loading", "the loading line").await?;
     expect_phone_fit(browser, "the agreement list").await?;
     expect_clean_console(browser, "the transfer pages").await

@@ -205,7 +205,7 @@ pub(super) fn RetentionSummary(agreement: Agreement) -> impl IntoView {
                         <dd id="retention-staying">{retention.staying}</dd>
                     </div>
                     <div>
-                        <dt>{move || lang.t(Key::Flagged)}</dt>
+                        <dt>{move || lang.t(Key::FlaggedTrainees)}</dt>
                         <dd id="retention-flagged" class:late={retention.flagged > 0}>{retention.flagged}</dd>
                     </div>
                 </dl>
