@@ -1,11 +1,10 @@
 //! Technique transfer in the browser, on the demo network (test 6a): the regional
 //! centre's planner drafts an agreement transferring acupuncture (châm cứu), which only
 //! Lái Thiêu's station performs, to An Phú's station, and edits the draft once; both
-//! sides sign; An Phú enrols its
-//! head as the trainee, the centre records a session with attendance and moves to the
-//! readiness check; An Phú finds its equipment not ready, and its sign-off is refused with
-//! a message in Vietnamese; once the equipment is confirmed ready both sides sign off,
-//! the centre certifying the trainee. Then An Phú performs the technique by transfer (its
+//! sides sign; An Phú enrols its head as the trainee, the centre records a session with
+//! attendance and moves to the readiness check; An Phú finds its equipment not ready,
+//! and its sign-off is refused with a message in Vietnamese; once the equipment is
+//! confirmed ready both sides sign off, the centre certifying the trainee. Then An Phú performs the technique by transfer (its
 //! facility page), its trainee's scope of practice holds it (the staff page), and a
 //! patient of Thuận Giao who needs acupuncture is now sent to An Phú first, the nearer
 //! station. Last, on the station head's phone: the agreement's page fits, a review is
