@@ -13,6 +13,7 @@
 
 use fantoccini::{Client, Locator};
 use shared::referral::Destination;
+use shared::transfer::{Agreement, AgreementInput};
 
 use crate::browser::{
     BrowserRun, Strictness, choose, click, emulate_phone, expect_clean_console, expect_console,
@@ -480,6 +481,99 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
 
 /// What the refusal of a sign-off with an item not ready says (in Vietnamese).
 const REFUSAL_WORDS: &str = "Chưa đủ điều kiện triển khai: Trang thiết bị";
+
+/// An agreement from the centre to An Phú for acupuncture, signed by both sides over
+/// HTTP; its page's address.
+async fn signed_agreement(server: &Server) -> Result<String, String> {
+    let planner = server.api().sign_in(PLANNER.0, PLANNER.1).await;
+    let station = server.api().sign_in(STATION_HEAD.0, STATION_HEAD.1).await;
+    let (centre, station_me) = (planner.me().await.ok(), station.me().await.ok());
+    let input = AgreementInput {
+        title: TITLE.into(),
+        giving_facility_id: centre.facility.id,
+        receiving_facility_id: station_me.facility.id,
+        techniques: vec![TECHNIQUE.into()],
+        giving_lead_id: centre.staff_id.ok_or("the planner has no staff record")?,
+        receiving_lead_id: station_me.staff_id.ok_or("the head has no staff record")?,
+        starts_on: chrono::Utc::now().date_naive(),
+        ends_on: None,
+        note: None,
+    };
+    let path = format!("{}/transfer-agreements", testkit::API);
+    let created: Agreement = planner
+        .send(
+            planner
+                .request(reqwest::Method::POST, &path)
+                .header("Idempotency-Key", "e2e-transfer-suspend")
+                .json(&input),
+        )
+        .await
+        .created();
+    let mut version = created.version;
+    for side in [&planner, &station] {
+        let signed: Agreement = side
+            .send(
+                side.request(
+                    reqwest::Method::POST,
+                    &format!("{path}/{}/sign", created.id),
+                )
+                .header("If-Match", format!("\"{version}\"")),
+            )
+            .await
+            .ok();
+        version = signed.version;
+    }
+    Ok(format!("/transfers/{}", created.id))
+}
+
+/// A signed agreement suspended from its page: without a reason the server refuses and
+/// says why in the dialog; with one, the agreement is suspended and says why; resuming
+/// takes it back to training.
+async fn suspend_and_resume(browser: &Client, server: &Server) -> Result<(), String> {
+    let agreement = signed_agreement(server).await?;
+    sign_in_as(browser, &server.url("/login"), PLANNER).await?;
+    open(browser, server, &agreement).await?;
+    status_is(browser, "signed").await?;
+    click(browser, Locator::Id("action-suspend"), "suspend").await?;
+    click(
+        browser,
+        Locator::Id("confirm-suspend"),
+        "suspend without a reason",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::XPath(
+            "//div[@id='dialog-suspend']//div[contains(@class,'alert-error')]//code[.='reason']",
+        ),
+        "the missing reason named",
+    )
+    .await?;
+    fill(
+        browser,
+        "suspend-reason",
+        "Trạm chưa được cấp bộ kim châm cứu",
+    )
+    .await?;
+    click(browser, Locator::Id("confirm-suspend"), "suspend").await?;
+    status_is(browser, "suspended").await?;
+    let reason = text_of(browser, Locator::Id("suspension-reason"), "the reason").await?;
+    if !reason.contains("Trạm chưa được cấp bộ kim châm cứu") {
+        return Err(format!("the suspension reads {reason:?}"));
+    }
+    step(browser, "resume").await?;
+    status_is(browser, "training").await
+}
+
+#[tokio::test]
+async fn browser_a_signed_agreement_is_suspended_with_a_reason_and_resumed() {
+    if !crate::support::server_under_test() {
+        return;
+    }
+    let run = BrowserRun::start().await;
+    let outcome = suspend_and_resume(&run.browser, &run.server).await;
+    run.finish(outcome).await;
+}
 
 #[tokio::test]
 async fn browser_6a_an_agreement_from_draft_to_sign_off_changes_the_suggestions() {
