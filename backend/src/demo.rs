@@ -542,6 +542,32 @@ const STATION_STAFF: &[(usize, &str, Profession, &str, &[&str])] = &[
     ),
 ];
 
+/// Hospital staff named on technique-transfer agreements: (facility code, full name,
+/// profession, title, specialties).
+const HOSPITAL_STAFF: &[(&str, &str, Profession, &str, &[&str])] = &[
+    (
+        "74-BVDKBD",
+        "Phạm Minh Quân",
+        Profession::Doctor,
+        "TS.BS",
+        &["noi_khoa", "tieu_hoa"],
+    ),
+    (
+        "74-BVDKBD",
+        "Đặng Thị Thanh Tâm",
+        Profession::Doctor,
+        "BSCKII",
+        &["chan_doan_hinh_anh"],
+    ),
+    (
+        "79-BVNHI1",
+        "Trương Hữu Khanh",
+        Profession::Doctor,
+        "BSCKII",
+        &["nhi_khoa", "hoi_suc_so_sinh"],
+    ),
+];
+
 /// Demo accounts: (username, full name, role, facility code, linked staff name).
 const USERS: &[(&str, &str, Role, &str, Option<&str>)] = &[
     ("admin", "Quản trị hệ thống", Role::Admin, "74-TTYTTA", None),
@@ -628,6 +654,13 @@ const USERS: &[(&str, &str, Role, &str, Option<&str>)] = &[
         Role::Clinician,
         "79-BVNHI1",
         None,
+    ),
+    (
+        "bv.tinh",
+        "Phạm Minh Quân",
+        Role::DepartmentHead,
+        "74-BVDKBD",
+        Some("Phạm Minh Quân"),
     ),
 ];
 
@@ -845,6 +878,21 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
         )?;
         staff_ids.insert(*name, id);
     }
+    for (offset, (facility, name, profession, title, specialties)) in
+        HOSPITAL_STAFF.iter().enumerate()
+    {
+        let id = insert_staff(
+            conn,
+            CENTRE_STAFF.len() + STATION_STAFF.len() + offset + 1,
+            codes[facility],
+            None,
+            name,
+            *profession,
+            title,
+            specialties,
+        )?;
+        staff_ids.insert(*name, id);
+    }
     for (name, kind, start, end) in [
         (
             "Võ Minh Tuấn",
@@ -908,6 +956,7 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
     let rotations = crate::rotations::demo::load(conn, centre, &codes, &staff_ids)?;
     let plans = crate::plans::demo::load(conn)?;
     let supervision_visits = crate::supervision::demo::load(conn)?;
+    let agreements = crate::transfers::demo::load(conn, &codes, &staff_ids)?;
     // The mark that makes the server and the sign-in page say this is the demo.
     let marked = crate::db::settings::store(
         conn,
@@ -940,6 +989,7 @@ fn load(conn: &mut AnyConn) -> Result<(), ApiError> {
                 "rotation_assignments": rotations,
                 "plan_versions": plans,
                 "supervision_visits": supervision_visits,
+                "transfer_agreements": agreements,
             }),
         },
     )?;

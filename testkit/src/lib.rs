@@ -41,6 +41,7 @@ mod registry;
 mod resource;
 mod rotations;
 mod techniques;
+mod transfers;
 // Supervision and quality criteria.
 mod supervision;
 

@@ -44,6 +44,13 @@ pub struct Figures {
     pub supervision_passed: Option<bool>,
     /// Corrective actions of it due in the range, before today, and not closed.
     pub overdue_actions: i64,
+    /// Techniques of transfer agreements it received that were signed off in the range.
+    pub techniques_transferred: i64,
+    /// Of the trainees it had certified whose sign-off was 12 months before the range's
+    /// end (or today) at the latest, the share still there 12 months after, in percent.
+    pub trainees_retained_12_months: Option<f64>,
+    /// The same at 24 months.
+    pub trainees_retained_24_months: Option<f64>,
 }
 
 impl Figures {
@@ -296,6 +303,44 @@ fn supervision(
         .map(counts)?;
     for (facility, count) in late {
         out.entry(facility).or_default().overdue_actions = count;
+    }
+    Ok(())
+}
+
+/// Adds to each facility's figures what the transfer agreements it received give: the
+/// techniques signed off in `from..=to`, and the retention of the certified trainees
+/// 12 and 24 months after the sign-off, as known at the range's end (or today).
+pub fn add_transfers(
+    conn: &mut AnyConn,
+    figures: &mut HashMap<i64, Figures>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(), crate::error::ApiError> {
+    let ids: Vec<i64> = figures.keys().copied().collect();
+    let known_on = to.min(shared::time::vietnam_date(chrono::Utc::now()));
+    for (facility_id, retained) in crate::transfers::service::received_figures(conn, &ids)? {
+        let Some(entry) = figures.get_mut(&facility_id) else {
+            continue;
+        };
+        entry.techniques_transferred = retained
+            .signed_off
+            .iter()
+            .filter(|(day, _)| (from..=to).contains(day))
+            .map(|(_, techniques)| *techniques)
+            .sum();
+        let share = |months: u32| {
+            let known: Vec<bool> = retained
+                .trainees
+                .iter()
+                .filter_map(|(signed_off_on, left_on)| {
+                    shared::transfer::retained_after(months, *signed_off_on, *left_on, known_on)
+                })
+                .collect();
+            let kept = known.iter().filter(|kept| **kept).count();
+            shared::plan::share_percent(kept, known.len())
+        };
+        entry.trainees_retained_12_months = share(12);
+        entry.trainees_retained_24_months = share(24);
     }
     Ok(())
 }

@@ -1179,3 +1179,45 @@ pub fn step_agreement(
 ) -> Result<Agreement, ApiError> {
     workflow::step::<AgreementSteps>(conn, by, id, expected_version, step, lang)
 }
+
+/// What one facility's received agreements give the indicators.
+#[derive(Debug, Clone, Default)]
+pub struct Received {
+    /// Per signed-off agreement: the day and its number of techniques.
+    pub signed_off: Vec<(NaiveDate, i64)>,
+    /// Per certified trainee: their agreement's sign-off day and the day they left.
+    pub trainees: Vec<(NaiveDate, Option<NaiveDate>)>,
+}
+
+/// The transfer figures of each of `facility_ids` as the receiving side.
+pub fn received_figures(
+    conn: &mut AnyConn,
+    facility_ids: &[i64],
+) -> Result<HashMap<i64, Received>, ApiError> {
+    let rows = repo::received_by(conn, facility_ids)?;
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let trainees = repo::trainees_of(conn, &ids)?;
+    let staff_ids: Vec<i64> = trainees.iter().map(|t| t.staff_id).collect();
+    let people = people(conn, &staff_ids)?;
+    let mut out: HashMap<i64, Received> = HashMap::new();
+    for row in rows {
+        let Some(signed_off_on) = row.signed_off_on else {
+            continue;
+        };
+        let entry = out.entry(row.receiving_facility_id).or_default();
+        let techniques = i64::try_from(codes_of(&row)?.len()).unwrap_or(0);
+        entry.signed_off.push((signed_off_on, techniques));
+        for trainee in trainees
+            .iter()
+            .filter(|t| t.agreement_id == row.id && t.certified)
+        {
+            let left = left_on(
+                trainee,
+                people.get(&trainee.staff_id),
+                row.receiving_facility_id,
+            );
+            entry.trainees.push((signed_off_on, left));
+        }
+    }
+    Ok(out)
+}

@@ -40,4 +40,5 @@ mod support;
 mod supervision;
 mod system;
 mod techniques;
+mod transfers;
 mod work_queue;

@@ -1395,6 +1395,7 @@ async fn every_operation_answers_every_caller_as_the_policy_says() {
     let app = TestApp::spawn().await;
     let (api, f) = setup(&app).await;
     let supervision = supervision_setup(&api, &f).await;
+    let transfers = transfer_setup(&api, &f).await;
     let set_up = started.elapsed();
     let rows: Vec<Row> = [
         public_and_account_rows(&f, api.refresh_tokens.clone()),
@@ -1404,6 +1405,7 @@ async fn every_operation_answers_every_caller_as_the_policy_says() {
         rotation_rows(&f),
         plan_rows(&f),
         supervision_rows(&supervision),
+        transfer_rows(&transfers),
         destructive_rows(&f),
     ]
     .into_iter()
@@ -1792,6 +1794,131 @@ fn supervision_rows(s: &SupervisionFixtures) -> Vec<Row> {
             s.action_to_reopen,
             SUPERVISORS,
             json!({"reason": "Chưa đủ"}),
+        ),
+    ]
+}
+
+// ---------------------------------------------------------------------------- transfers
+
+/// A draft agreement from the centre to An Phú, made for the matrix; the rows step it
+/// on in their order (signed, trainees, training, a session, the readiness check…).
+struct TransferFixtures {
+    draft: i64,
+    body: shared::transfer::AgreementInput,
+    /// An Phú's head, a trainee.
+    an_phu_head: i64,
+}
+
+async fn transfer_setup(api: &Api, f: &Fixtures) -> TransferFixtures {
+    let station = api.of(AnPhu);
+    let an_phu_head = made(station.me().await)
+        .staff_id
+        .expect("the head is staff");
+    let body = shared::transfer::AgreementInput {
+        title: "Chuyển giao kỹ thuật ma trận".into(),
+        giving_facility_id: f.centre,
+        receiving_facility_id: f.an_phu,
+        techniques: vec!["cham_cuu".into()],
+        giving_lead_id: f.phuc,
+        receiving_lead_id: an_phu_head,
+        starts_on: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+        ends_on: None,
+        note: None,
+    };
+    let draft = made(api.of(Kehoach).transfer_agreements().create(&body).await).id;
+    TransferFixtures {
+        draft,
+        body,
+        an_phu_head,
+    }
+}
+
+fn transfer_rows(t: &TransferFixtures) -> Vec<Row> {
+    // Coordinators of the two sides: the centre's managing roles and An Phú's head.
+    const CENTRE_SIDE: &[User] = &[Giamdoc, Kehoach, Dieuduong, Truongkhoa];
+    let both = [CENTRE_SIDE, &[AnPhu]].concat();
+    // Who reads an agreement of the centre with An Phú: both, those who see either.
+    let readers = [SEE_CENTRE, &[AnPhu]].concat();
+    let on = |path: &'static str, allowed: &[User], body: Value| {
+        op(path, allowed)
+            .ids(&[t.draft])
+            .body(body)
+            .unknown_to_all_but(&readers)
+    };
+    vec![
+        op("GET /api/v1/transfer-agreements", PEOPLE),
+        op("POST /api/v1/transfer-agreements", &both).body(&t.body),
+        op("GET /api/v1/transfer-agreements/{id}", &readers)
+            .ids(&[t.draft])
+            .unknown_to_all_but(&readers),
+        op("PUT /api/v1/transfer-agreements/{id}", &both)
+            .ids(&[t.draft])
+            .body(&t.body)
+            .stale()
+            .unknown_to_all_but(&readers),
+        // Each side signs once: the first of each signs, the others meet 409.
+        on(
+            "POST /api/v1/transfer-agreements/{id}/sign",
+            &both,
+            json!({}),
+        ),
+        // Signed: the receiving side names its trainees; the transferring side starts.
+        on(
+            "POST /api/v1/transfer-agreements/{id}/trainees",
+            &[AnPhu],
+            json!({"staff_ids": [t.an_phu_head]}),
+        ),
+        on(
+            "POST /api/v1/transfer-agreements/{id}/start_training",
+            CENTRE_SIDE,
+            json!({}),
+        ),
+        on(
+            "POST /api/v1/transfer-agreements/{id}/sessions",
+            &both,
+            json!({"held_on": "2026-02-02", "topic": "Lý thuyết", "hours": 4,
+                   "attended": [t.an_phu_head]}),
+        ),
+        on(
+            "POST /api/v1/transfer-agreements/{id}/check_readiness",
+            &both,
+            json!({}),
+        ),
+        on(
+            "POST /api/v1/transfer-agreements/{id}/readiness",
+            &both,
+            json!({"kind": "room", "state": "ready", "evidence": "Đã bố trí"}),
+        ),
+        // Not every item is ready: each coordinator meets 409.
+        on(
+            "POST /api/v1/transfer-agreements/{id}/sign_off",
+            &both,
+            json!({"certified": [t.an_phu_head]}),
+        ),
+        on(
+            "POST /api/v1/transfer-agreements/{id}/reviews",
+            &both,
+            json!({"reviewed_on": "2026-06-01", "cases_performed": 1}),
+        ),
+        on(
+            "POST /api/v1/transfer-agreements/{id}/departures",
+            &[AnPhu],
+            json!({"staff_id": t.an_phu_head, "left_on": "2026-03-01", "kind": "moved"}),
+        ),
+        on(
+            "POST /api/v1/transfer-agreements/{id}/close",
+            &both,
+            json!({}),
+        ),
+        on(
+            "POST /api/v1/transfer-agreements/{id}/suspend",
+            &both,
+            json!({"reason": "Thiếu thiết bị"}),
+        ),
+        on(
+            "POST /api/v1/transfer-agreements/{id}/resume",
+            &both,
+            json!({}),
         ),
     ]
 }

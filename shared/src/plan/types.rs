@@ -63,6 +63,10 @@ labelled_enum! {
         SupervisionScore = "supervision_score", "Điểm giám sát chất lượng trung bình (%)", "Mean supervision score (%)";
         SupervisionPassed = "supervision_passed", "Đạt bảng kiểm ở đợt giám sát gần nhất (1: đạt, 0: không đạt)", "Passed the latest checklist (1 yes, 0 no)";
         OverdueCorrectiveActions = "overdue_corrective_actions", "Số việc khắc phục quá hạn chưa đóng", "Corrective actions past due and not closed";
+        // Technique transfer: per receiving facility.
+        TechniquesTransferred = "techniques_transferred", "Số kỹ thuật được chuyển giao và nghiệm thu", "Techniques transferred and signed off";
+        TraineesRetained12Months = "trainees_retained_12_months", "Tỷ lệ học viên còn công tác sau 12 tháng kể từ nghiệm thu (%)", "Trainees retained 12 months after the sign-off (%)";
+        TraineesRetained24Months = "trainees_retained_24_months", "Tỷ lệ học viên còn công tác sau 24 tháng kể từ nghiệm thu (%)", "Trainees retained 24 months after the sign-off (%)";
     }
 }
 

@@ -59,6 +59,9 @@ pub(super) fn metric_value(metric: IndicatorMetric, figures: &Figures) -> Option
             .supervision_passed
             .map(|passed| f64::from(u8::from(passed))),
         IndicatorMetric::OverdueCorrectiveActions => count(figures.overdue_actions),
+        IndicatorMetric::TechniquesTransferred => count(figures.techniques_transferred),
+        IndicatorMetric::TraineesRetained12Months => figures.trainees_retained_12_months,
+        IndicatorMetric::TraineesRetained24Months => figures.trainees_retained_24_months,
     }
 }
 
@@ -120,6 +123,7 @@ pub(super) fn board_data(
         let (from, to) = span(plan, period)?;
         let mut figures = metrics::figures(conn, &plan.supported, from, to)?;
         metrics::add_catalogue_coverage(conn, &mut figures)?;
+        metrics::add_transfers(conn, &mut figures, from, to)?;
         figures
     } else {
         HashMap::new()
