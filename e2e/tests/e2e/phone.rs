@@ -1,5 +1,6 @@
 //! The station's pages on a phone (390×844): the referral list, the slip form, a
-//! referral's page, the follow-ups, "my rotations" and the home page fit the screen
+//! referral's page, the follow-ups, the technique-transfer agreements and one of them,
+//! "my rotations" and the home page fit the screen
 //! (nothing scrolls sideways, no input under 200 px wide, no button or list link under
 //! 44 px high), lists show as cards, the filters fold behind one button, every page has
 //! its own title, and the console stays clean on the way.
@@ -127,6 +128,34 @@ async fn station_on_a_phone(browser: &Client, server: &support::Server) -> Resul
         browser,
         Locator::Css("#coverage-table td[data-label='Tỷ lệ']"),
         "the share under its heading on a station's card",
+    )
+    .await?;
+
+    // The station's technique-transfer agreements as cards, and one of them.
+    visit(
+        browser,
+        &server.url("/transfers"),
+        "#agreement-list",
+        "Chuyển giao kỹ thuật — Tuyến",
+    )
+    .await?;
+    wait_for(
+        browser,
+        Locator::Css("#agreement-list td[data-label='Trạng thái'] .badge"),
+        "an agreement's status on its card",
+    )
+    .await?;
+    click(
+        browser,
+        Locator::Css("#agreement-list a.agreement-link"),
+        "the first agreement's card",
+    )
+    .await?;
+    check_shown(
+        browser,
+        "an agreement",
+        "#readiness",
+        "Chuyển giao kỹ thuật — Tuyến",
     )
     .await?;
 

@@ -168,6 +168,7 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
         .map_err(|e| format!("reading the address: {e}"))?
         .path()
         .to_string();
+    let id = agreement.trim_start_matches("/transfers/").to_string();
     // The draft is edited once (its version goes with the change).
     click(browser, Locator::Id("edit-agreement"), "edit the draft").await?;
     wait_for(
@@ -463,7 +464,9 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
     click(browser, Locator::Id("apply-filters"), "apply the filters").await?;
     wait_for(
         browser,
-        Locator::Css("#agreement-list tr[data-status='reviewing'] .flagged"),
+        Locator::Css(&format!(
+            "#agreement-list tr[data-agreement-id='{id}'][data-status='reviewing'] .flagged"
+        )),
         "the agreement with its flagged trainee",
     )
     .await?;
