@@ -178,6 +178,19 @@ pub async fn techniques(
         .await
 }
 
+/// The techniques of the catalogue (not the retired ones), every page.
+pub async fn active_techniques(api: Api) -> Result<Vec<shared::technique::Technique>, ApiError> {
+    all_pages(|cursor| {
+        let query = shared::technique::TechniqueQuery {
+            limit: Some(200),
+            cursor,
+            ..Default::default()
+        };
+        async move { techniques(api, &query).await }
+    })
+    .await
+}
+
 /// `POST /techniques`.
 pub async fn create_technique(
     api: Api,

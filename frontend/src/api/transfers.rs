@@ -2,13 +2,12 @@
 //! records they keep (trainees, sessions, readiness, reviews, departures).
 
 use shared::page::Page;
-use shared::technique::{Technique, TechniqueQuery};
 use shared::transfer::{
     Agreement, AgreementAction, AgreementInput, AgreementQuery, AgreementSummary, DepartureInput,
     ReadinessInput, ReviewInput, SessionInput, SignOffInput, SuspendInput, TraineesInput,
 };
 
-use super::{Api, ApiError, Write, all_pages};
+use super::{Api, ApiError, Write};
 
 /// `GET /transfer-agreements`.
 pub async fn agreements(
@@ -149,19 +148,6 @@ pub async fn step(
                 .await
         }
     }
-}
-
-/// The active techniques of the catalogue, every page.
-pub async fn catalogue(api: Api) -> Result<Vec<Technique>, ApiError> {
-    all_pages(|cursor| {
-        let query = TechniqueQuery {
-            limit: Some(200),
-            cursor,
-            ..TechniqueQuery::default()
-        };
-        async move { super::registry::techniques(api, &query).await }
-    })
-    .await
 }
 
 #[cfg(test)]

@@ -529,7 +529,7 @@ fn ScopeTechniques(
                 .collect::<Vec<String>>()
         })
     });
-    let catalogue = LocalResource::new(move || api::transfers::catalogue(api));
+    let catalogue = LocalResource::new(move || api::registry::active_techniques(api));
     move || {
         let wanted = techniques.get();
         (!wanted.is_empty()).then(|| {

@@ -260,7 +260,7 @@ fn AgreementFormView(draft: Option<Agreement>) -> impl IntoView {
         };
         api::registry::facilities(api, &query).await
     });
-    let catalogue = LocalResource::new(move || api::transfers::catalogue(api));
+    let catalogue = LocalResource::new(move || api::registry::active_techniques(api));
     let giving = bind(fields, |f| &f.giving, |f| &mut f.giving);
     let receiving = bind(fields, |f| &f.receiving, |f| &mut f.receiving);
     let giving_lead = bind(fields, |f| &f.giving_lead, |f| &mut f.giving_lead);

@@ -121,7 +121,7 @@ pub fn AgreementListPage() -> impl IntoView {
         };
         api::registry::facilities(api, &query).await
     });
-    let techniques = LocalResource::new(move || api::transfers::catalogue(api));
+    let techniques = LocalResource::new(move || api::registry::active_techniques(api));
     let on_apply = apply_filters(move || draft.with_untracked(Draft::to_query));
     view! {
         <section class="page transfers">
