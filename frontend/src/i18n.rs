@@ -289,6 +289,8 @@ pub enum Key {
     SavedNotSent,
     // Destination picker
     SuggestBySpecialty,
+    SuggestByTechnique,
+    AnyTechnique,
     RequestedSpecialty,
     SortOrder,
     BirthDateOrYear,
@@ -1365,6 +1367,8 @@ impl Key {
                 "The draft was saved but not sent. Fix the items below and press “Save and send” again.",
             ),
             SuggestBySpecialty => ("Chuyên khoa cần chuyển đến", "Specialty needed"),
+            SuggestByTechnique => ("Kỹ thuật cần thực hiện", "Technique needed"),
+            AnyTechnique => ("Không chỉ định kỹ thuật", "Any technique"),
             RequestedSpecialty => ("Chuyên khoa", "Specialty"),
             SortOrder => ("Sắp xếp", "Order"),
             BirthDateOrYear => (

@@ -6,13 +6,12 @@
 //! and its sign-off is refused with a message in Vietnamese; once the equipment is
 //! confirmed ready both sides sign off, the centre certifying the trainee. Then An Phú performs the technique by transfer (its
 //! facility page), its trainee's scope of practice holds it (the staff page), and a
-//! patient of Thuận Giao who needs acupuncture is now sent to An Phú first, the nearer
-//! station. Last, on the station head's phone: the agreement's page fits, a review is
+//! patient of Thuận Giao who needs acupuncture is now suggested An Phú first, the nearer
+//! station, on Thuận Giao's new referral. Last, on the station head's phone: the agreement's page fits, a review is
 //! recorded, the trainee leaves and is flagged, and the list filtered to flagged
 //! trainees shows the agreement as a card.
 
 use fantoccini::{Client, Locator};
-use shared::referral::Destination;
 use shared::transfer::{Agreement, AgreementInput};
 
 use crate::browser::{
@@ -113,30 +112,41 @@ async fn readiness(
     .map(drop)
 }
 
-/// The names of the destinations suggested to Thuận Giao for acupuncture, best first.
-async fn suggestions(server: &Server) -> Result<Vec<String>, String> {
-    let api = server
-        .api()
-        .sign_in(THUAN_GIAO_HEAD.0, THUAN_GIAO_HEAD.1)
-        .await;
-    let answer = api
-        .get::<Vec<Destination>>(&format!(
-            "{}/referral-destinations?technique={TECHNIQUE}&limit=5",
-            testkit::API
-        ))
-        .await;
-    if answer.status.as_u16() != 200 {
-        return Err(format!("the suggestions: {}", answer.text));
+/// The names of the destinations Thuận Giao's head is offered, on a new referral, for
+/// a patient who needs acupuncture, best first. Signs in as Thuận Giao's head and out.
+async fn suggestions(browser: &Client, server: &Server) -> Result<Vec<String>, String> {
+    sign_in_as(browser, &server.url("/login"), THUAN_GIAO_HEAD).await?;
+    open(browser, server, "/referrals/new").await?;
+    choose(browser, "destination-technique", TECHNIQUE).await?;
+    // The suggestions for no technique are on the page first: wait for acupuncture's.
+    wait_for(
+        browser,
+        Locator::XPath(&format!(
+            "//li[contains(@class,'destination')]//li[normalize-space(.)='Thực hiện được kỹ thuật {TECHNIQUE_NAME}']"
+        )),
+        "the suggestions for acupuncture",
+    )
+    .await?;
+    let names = browser
+        .find_all(Locator::Css("li.destination strong"))
+        .await
+        .map_err(|e| format!("reading the suggestions: {e}"))?;
+    let mut shown = Vec::new();
+    for name in names {
+        shown.push(
+            name.text()
+                .await
+                .map_err(|e| format!("reading a suggestion: {e}"))?
+                .trim()
+                .to_string(),
+        );
     }
-    Ok(answer
-        .body()
-        .into_iter()
-        .map(|destination| destination.facility.name)
-        .collect())
+    sign_out(browser).await?;
+    Ok(shown)
 }
 
 async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), String> {
-    let before = suggestions(server).await?;
+    let before = suggestions(browser, server).await?;
     if before.first().map(String::as_str) != Some(LAI_THIEU) || before.iter().any(|n| n == AN_PHU) {
         return Err(format!("before the transfer: {before:?}"));
     }
@@ -393,12 +403,14 @@ async fn draft_to_sign_off(browser: &Client, server: &Server) -> Result<(), Stri
     .await?;
 
     // Thuận Giao's patients who need acupuncture now go to An Phú first, the nearer.
-    let after = suggestions(server).await?;
+    sign_out(browser).await?;
+    let after = suggestions(browser, server).await?;
     if after.first().map(String::as_str) != Some(AN_PHU)
         || after.get(1).map(String::as_str) != Some(LAI_THIEU)
     {
         return Err(format!("after the transfer: {after:?}"));
     }
+    sign_in_as(browser, &server.url("/login"), STATION_HEAD).await?;
 
     // The station head reads the agreement on a phone. The refused sign-off above was
     // logged on purpose: only scripts' errors count until here.

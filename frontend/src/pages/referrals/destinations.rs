@@ -1,6 +1,6 @@
-//! Choosing where a patient goes: pick the specialty needed, read the ranked
-//! suggestions of `/referral-destinations` with the reasons for each, click one; or
-//! choose any facility from the registry.
+//! Choosing where a patient goes: pick the specialty or the technique needed, read the
+//! ranked suggestions of `/referral-destinations` with the reasons for each, click one;
+//! or choose any facility from the registry.
 
 use leptos::prelude::*;
 use shared::Labelled;
@@ -52,11 +52,15 @@ pub(super) fn DestinationPicker(
     let lang = use_lang();
     let specialty = RwSignal::new(initial_specialty);
     let chosen_specialty = move || Some(specialty.get_untracked()).filter(|code| !code.is_empty());
+    // A catalogue technique narrows the suggestions to those performing it now.
+    let technique = RwSignal::new(String::new());
+    let techniques =
+        LocalResource::new(move || async move { api::registry::active_techniques(api).await });
 
     let suggestions = LocalResource::new(move || {
         let query = DestinationQuery {
             specialty: Some(specialty.get()).filter(|code| !code.is_empty()),
-            technique: None,
+            technique: Some(technique.get()).filter(|code| !code.is_empty()),
             from_facility,
             limit: Some(SUGGESTIONS),
         };
@@ -73,6 +77,24 @@ pub(super) fn DestinationPicker(
     });
 
     let specialty_id = format!("{id_prefix}-specialty");
+    let technique_id = format!("{id_prefix}-technique");
+    let technique_options = move || {
+        Suspend::new(async move {
+            // Without the catalogue the choice is simply not offered.
+            let list = techniques.await.unwrap_or_default();
+            list.into_iter()
+                .map(|item| {
+                    let code = item.code.clone();
+                    let selected = move || technique.with(|chosen| *chosen == code);
+                    view! {
+                        <option value=item.code.clone() prop:selected=selected>
+                            {item.name.clone()}
+                        </option>
+                    }
+                })
+                .collect_view()
+        })
+    };
     let other_id = format!("{id_prefix}-other");
 
     let suggestion_list = move || {
@@ -239,6 +261,18 @@ pub(super) fn DestinationPicker(
                         {move || lang.t(Key::AnySpecialty)}
                     </option>
                     {specialty_options(specialty.into(), lang)}
+                </select>
+            </div>
+            <div class="field">
+                <label for=technique_id.clone()>{move || lang.t(Key::SuggestByTechnique)}</label>
+                <select
+                    id=technique_id
+                    on:change=move |event| technique.set(event_target_value(&event))
+                >
+                    <option value="" prop:selected=move || technique.with(String::is_empty)>
+                        {move || lang.t(Key::AnyTechnique)}
+                    </option>
+                    <Transition fallback=|| ()>{technique_options}</Transition>
                 </select>
             </div>
             <p class="subheading">{move || lang.t(Key::Suggestions)}</p>
