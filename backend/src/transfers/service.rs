@@ -343,12 +343,29 @@ pub fn view(conn: &mut AnyConn, by: &Principal, row: &AgreementRow) -> Result<Ag
         readiness,
         reviews: review_views,
         party: side.party,
-        allowed_actions: TransferAgreements::allowed(row.status.0, &side),
+        allowed_actions: buttons(row, side),
         created_by: row.created_by.clone(),
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
         version: row.version,
     })
+}
+
+/// The steps `side` may take now: the table's, less a signature its side has given
+/// (the step waits for the other side's).
+fn buttons(row: &AgreementRow, side: AgreementSide) -> Vec<AgreementAction> {
+    let given = |giving: &Option<String>, receiving: &Option<String>| match side.party {
+        AgreementParty::Giving => giving.is_some(),
+        AgreementParty::Receiving => receiving.is_some(),
+        AgreementParty::Neither => false,
+    };
+    let mut allowed = TransferAgreements::allowed(row.status.0, &side);
+    allowed.retain(|action| match action {
+        AgreementAction::Sign => !given(&row.giving_signed_by, &row.receiving_signed_by),
+        AgreementAction::SignOff => !given(&row.giving_signed_off_by, &row.receiving_signed_off_by),
+        _ => true,
+    });
+    allowed
 }
 
 /// One agreement as the principal may see it.

@@ -167,6 +167,10 @@ async fn an_agreement_from_draft_to_sign_off_makes_the_technique_performed_and_w
     agreement = step(&planner, &agreement, "sign", no_body()).await;
     assert_eq!(agreement.status, AgreementStatus::Draft);
     assert!(agreement.signatures.giving_signed.is_some());
+    assert!(
+        !agreement.allowed_actions.contains(&AgreementAction::Sign),
+        "the centre has signed: no second signature offered"
+    );
     planner
         .transfer_agreements()
         .step(agreement.id, "sign", &no_body(), None)
